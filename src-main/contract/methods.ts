@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import * as S from './schemas.js';
+
+/**
+ * Every command and query of the engine, defined once. REST routes, WebSocket
+ * calls, the desktop IPC bridge and the OpenAPI document are all derived from
+ * this table. Params are strict: unknown fields are refused, not ignored.
+ */
+const limit = z.coerce.number().int().min(1).max(10_000).optional();
+
+export const PlaceOrderParams = z
+  .strictObject({
+    account: S.AccountId.default('paper'),
+    symbol: S.Symbol,
+    side: S.Side,
+    type: S.OrderType,
+    quantity: S.PositiveDecimal,
+    price: S.PositiveDecimal.optional(),
+    stop_price: S.PositiveDecimal.optional(),
+    time_in_force: S.TimeInForce.default('GTC'),
+    post_only: z.boolean().default(false),
+    reduce_only: z.boolean().default(false),
+    client_order_id: S.ClientOrderId.optional(),
+  })
+  .describe('place an order');
+export type PlaceOrderParams = z.infer<typeof PlaceOrderParams>;
+
+export const AmendOrderParams = z.strictObject({
+  id: S.Id,
+  price: S.PositiveDecimal.optional(),
+  quantity: S.PositiveDecimal.optional(),
+});
+export type AmendOrderParams = z.infer<typeof AmendOrderParams>;
+
+export const ListOrdersParams = z.strictObject({
+  status: z.enum(['open', 'closed', 'all']).default('all'),
+  account: S.AccountId.optional(),
+  symbol: S.Symbol.optional(),
+  limit,
+});
+export type ListOrdersParams = z.infer<typeof ListOrdersParams>;
+
+export const AccountSymbolFilter = z.strictObject({ account: S.AccountId.optional(), symbol: S.Symbol.optional() });
+export type AccountSymbolFilter = z.infer<typeof AccountSymbolFilter>;
+
+export const ListFillsParams = AccountSymbolFilter.extend({ limit });
+export type ListFillsParams = z.infer<typeof ListFillsParams>;
+
+export const ClosePositionParams = z.strictObject({
+  account: S.AccountId.default('paper'),
+  symbol: S.Symbol,
+  quantity: S.PositiveDecimal.optional(),
+});
+export type ClosePositionParams = z.infer<typeof ClosePositionParams>;
+
+export const MarketParams = z.strictObject({ account: S.AccountId.default('paper'), symbol: S.Symbol });
+export const BookParams = MarketParams.extend({ depth: z.coerce.number().int().min(1).max(500).default(20) });
+export const Timeframe = z.enum(['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d']);
+export const CandlesParams = MarketParams.extend({ timeframe: Timeframe.default('1m'), limit: z.coerce.number().int().min(1).max(5000).default(500) });
+export type CandlesParams = z.infer<typeof CandlesParams>;
+
+export const CreateKeyParams = z.strictObject({
+  name: z.string().min(1).max(64),
+  scopes: z.array(S.Scope).min(1).max(3),
+});
+export type CreateKeyParams = z.infer<typeof CreateKeyParams>;
+
+const IdParams = z.strictObject({ id: S.Id });
+const AccountIdParams = z.strictObject({ id: S.AccountId });
+const NoParams = z.strictObject({});
+
+type Http = { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string; status?: number };
+export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  params: P;
+  result: R;
+  scope: 'none' | z.infer<typeof S.Scope>;
+  summary: string;
+  http?: Http;
+}
+
+function method<P extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<P, R>): MethodSpec<P, R> {
+  return spec;
+}
+
+export const METHODS = {
+  health: method({ params: NoParams, result: S.Health, scope: 'none', summary: 'liveness', http: { method: 'GET', path: '/health' } }),
+  'accounts.list': method({ params: NoParams, result: z.array(S.Account), scope: 'read', summary: 'accounts', http: { method: 'GET', path: '/api/v1/accounts' } }),
+  'accounts.reset': method({
+    params: AccountIdParams,
+    result: S.Account,
+    scope: 'admin',
+    summary: "empty a paper account's orders and positions and restore its starting balances",
+    http: { method: 'POST', path: '/api/v1/accounts/:id/reset' },
+  }),
+  'instruments.list': method({
+    params: z.strictObject({ account: S.AccountId.optional() }),
+    result: z.array(S.Instrument),
+    scope: 'read',
+    summary: 'tradable instruments with their filters',
+    http: { method: 'GET', path: '/api/v1/instruments' },
+  }),
+  'market.ticker': method({ params: MarketParams, result: S.Ticker, scope: 'read', summary: 'best bid, ask and last', http: { method: 'GET', path: '/api/v1/ticker' } }),
+  'market.book': method({ params: BookParams, result: S.Book, scope: 'read', summary: 'order book', http: { method: 'GET', path: '/api/v1/book' } }),
+  'market.candles': method({
+    params: CandlesParams,
+    result: z.array(S.Candle),
+    scope: 'read',
+    summary: 'candles [ts_ms, open, high, low, close, volume], oldest first',
+    http: { method: 'GET', path: '/api/v1/candles' },
+  }),
+  'orders.create': method({ params: PlaceOrderParams, result: S.Order, scope: 'trade', summary: 'place an order', http: { method: 'POST', path: '/api/v1/orders', status: 201 } }),
+  'orders.list': method({ params: ListOrdersParams, result: z.array(S.Order), scope: 'read', summary: 'orders, newest first', http: { method: 'GET', path: '/api/v1/orders' } }),
+  'orders.get': method({ params: IdParams, result: S.Order, scope: 'read', summary: "an order by Tern's id or client_order_id", http: { method: 'GET', path: '/api/v1/orders/:id' } }),
+  'orders.amend': method({ params: AmendOrderParams, result: S.Order, scope: 'trade', summary: 'amend price and/or quantity of an open order', http: { method: 'PATCH', path: '/api/v1/orders/:id' } }),
+  'orders.cancel': method({ params: IdParams, result: S.Order, scope: 'trade', summary: 'cancel an order', http: { method: 'DELETE', path: '/api/v1/orders/:id' } }),
+  'orders.cancelAll': method({
+    params: AccountSymbolFilter,
+    result: z.object({ canceled: z.array(z.string()) }),
+    scope: 'trade',
+    summary: 'cancel all matching open orders',
+    http: { method: 'DELETE', path: '/api/v1/orders' },
+  }),
+  'fills.list': method({ params: ListFillsParams, result: z.array(S.Fill), scope: 'read', summary: 'fills, newest first', http: { method: 'GET', path: '/api/v1/fills' } }),
+  'positions.list': method({ params: AccountSymbolFilter, result: z.array(S.Position), scope: 'read', summary: 'positions', http: { method: 'GET', path: '/api/v1/positions' } }),
+  'positions.close': method({
+    params: ClosePositionParams,
+    result: S.Order,
+    scope: 'trade',
+    summary: 'close a position (all or quantity) with a reduce-only market order',
+    http: { method: 'POST', path: '/api/v1/positions/close', status: 201 },
+  }),
+  'balances.list': method({ params: z.strictObject({ account: S.AccountId.optional() }), result: z.array(S.Balance), scope: 'read', summary: 'balances', http: { method: 'GET', path: '/api/v1/balances' } }),
+  'portfolio.get': method({ params: z.strictObject({ account: S.AccountId.optional() }), result: S.Portfolio, scope: 'read', summary: 'equity and PnL', http: { method: 'GET', path: '/api/v1/portfolio' } }),
+  'keys.list': method({ params: NoParams, result: z.array(S.ApiKey), scope: 'admin', summary: 'API keys', http: { method: 'GET', path: '/api/v1/keys' } }),
+  'keys.create': method({ params: CreateKeyParams, result: S.CreatedApiKey, scope: 'admin', summary: 'create an API key (shown once)', http: { method: 'POST', path: '/api/v1/keys', status: 201 } }),
+  'keys.delete': method({ params: IdParams, result: S.ApiKey, scope: 'admin', summary: 'revoke an API key', http: { method: 'DELETE', path: '/api/v1/keys/:id' } }),
+} as const;
+
+export type Methods = typeof METHODS;
+export type MethodName = keyof Methods;
+export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;
+export type ParsedParamsOf<M extends MethodName> = z.output<Methods[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
+
+/** What a transport needs from the engine: one async function per method. */
+export type Handlers = { [M in MethodName]: (params: ParsedParamsOf<M>, ctx: CallContext) => Promise<ResultOf<M>> | ResultOf<M> };
+
+export interface CallContext {
+  /** who is calling: an API key id, 'ui' (the desktop app) or 'engine'. */
+  actor: string;
+}
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(METHODS, name);
+}

@@ -1,0 +1,101 @@
+import type { Decimal } from './decimal.js';
+import type { OrderState } from './order-state.js';
+
+export type Side = 'buy' | 'sell';
+export type OrderType = 'market' | 'limit' | 'stop_market' | 'stop_limit';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+export type Liquidity = 'maker' | 'taker';
+
+/** A tradable market on one account, with the venue's filters. */
+export interface InstrumentSpec {
+  symbol: string;
+  base: string;
+  quote: string;
+  priceIncrement: Decimal;
+  sizeIncrement: Decimal;
+  minQuantity: Decimal;
+  minNotional: Decimal;
+  makerFee: Decimal;
+  takerFee: Decimal;
+}
+
+export interface OrderRecord {
+  id: string;
+  clientOrderId: string;
+  account: string;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  quantity: Decimal;
+  price: Decimal | null;
+  stopPrice: Decimal | null;
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  reduceOnly: boolean;
+  state: OrderState;
+  /** the state before pending_update / pending_cancel, where a refused request returns */
+  previousState: OrderState | null;
+  filledQuantity: Decimal;
+  averagePrice: Decimal | null;
+  fees: Decimal;
+  rejectReason: string | null;
+  venueOrderId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FillRecord {
+  id: string;
+  orderId: string;
+  clientOrderId: string;
+  account: string;
+  symbol: string;
+  side: Side;
+  quantity: Decimal;
+  price: Decimal;
+  fee: Decimal;
+  feeAsset: string;
+  liquidity: Liquidity;
+  /** the venue's trade id: a fill reported twice is applied once */
+  venueTradeId: string;
+  ts: number;
+}
+
+export interface PositionRecord {
+  account: string;
+  symbol: string;
+  /** signed: negative is short */
+  quantity: Decimal;
+  averagePrice: Decimal | null;
+  realizedPnl: Decimal;
+  feesPaid: Decimal;
+  updatedAt: number;
+}
+
+export interface BalanceRecord {
+  account: string;
+  asset: string;
+  total: Decimal;
+  locked: Decimal;
+  updatedAt: number;
+}
+
+export interface AccountRecord {
+  id: string;
+  exchange: string;
+  mode: 'paper' | 'live';
+  status: string;
+  /** paper only: balances a reset restores */
+  startingBalances: Record<string, string>;
+  createdAt: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  scopes: Array<'read' | 'trade' | 'admin'>;
+  /** sha256 of the key, hex; the key itself is never stored */
+  hash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}

@@ -1,0 +1,63 @@
+import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../model/types.js';
+import type { OrderEvent } from '../model/order-state.js';
+
+/**
+ * One entry of the append-only journal. Each carries the full record it
+ * changes, so the projections (orders, fills, positions, balances, accounts,
+ * keys) can be rebuilt from the journal alone.
+ */
+export type JournalEntry =
+  | { type: 'order'; event: OrderEvent | 'initialize' | 'amend'; order: OrderRecord }
+  | { type: 'fill'; fill: FillRecord }
+  | { type: 'position'; position: PositionRecord }
+  | { type: 'balance'; balance: BalanceRecord }
+  | { type: 'account'; account: AccountRecord }
+  | { type: 'account_reset'; account: string; ts: number }
+  | { type: 'key'; key: ApiKeyRecord }
+  | { type: 'setting'; name: string; value: unknown; ts: number };
+
+export interface OrderQuery {
+  status: 'open' | 'closed' | 'all';
+  account?: string;
+  symbol?: string;
+  limit: number;
+}
+
+export interface FillQuery {
+  account?: string;
+  symbol?: string;
+  limit: number;
+}
+
+/**
+ * The engine's persistence. Writes are buffered into the current batch and
+ * become durable together at `commit()` (group commit): one SQLite
+ * transaction appends the journal entries and applies their projections.
+ * Nothing the batch describes may leave the process before `commit()`
+ * returns.
+ */
+export interface EngineStore {
+  record(entry: JournalEntry): void;
+  commit(): void;
+  /** entries recorded but not yet committed */
+  readonly pending: number;
+
+  /** the state to resume from, read from the projections */
+  loadAccounts(): AccountRecord[];
+  loadActiveOrders(): OrderRecord[];
+  loadPositions(): PositionRecord[];
+  loadBalances(): BalanceRecord[];
+  loadKeys(): ApiKeyRecord[];
+  loadSetting(name: string): unknown;
+
+  /** queries for closed orders and fills, newest first */
+  queryOrders(q: OrderQuery): OrderRecord[];
+  getOrder(idOrClientOrderId: string): OrderRecord | undefined;
+  queryFills(q: FillQuery): FillRecord[];
+  /** every fill of an account, oldest first (verification, reset) */
+  allFills(account?: string): Iterable<FillRecord>;
+  /** the highest id counter issued, so ids stay unique across restarts */
+  readonly journalSeq: number;
+
+  close(): void;
+}
