@@ -1,0 +1,26 @@
+import type { EngineEvent } from './events.js';
+import type { CallContext, MethodName, ResultOf } from './methods.js';
+import type { z } from 'zod';
+import type { Scope } from './schemas.js';
+
+export interface Principal {
+  /** API key id, or 'ui' for the desktop app */
+  id: string;
+  scopes: ReadonlyArray<z.infer<typeof Scope>>;
+}
+
+/**
+ * What every transport (REST, WebSocket, desktop IPC) needs from the engine.
+ * `call` validates raw params against METHODS[method].params and throws a
+ * TernError (BAD_REQUEST naming the field) when they don't fit. Scope checks
+ * are the transport's job (METHODS[method].scope), since only it knows the caller.
+ */
+export interface EngineApi {
+  call<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<ResultOf<M>>;
+  /** every engine event; returns an unsubscribe */
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  /** the principal a presented API key belongs to, or null when unknown or revoked */
+  authenticate(key: string): Principal | null;
+  /** Prometheus-style gauges the engine contributes to /metrics */
+  stats(): Record<string, number>;
+}
