@@ -88,3 +88,17 @@ export interface Venue {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * A venue whose whole state lives in this process (paper, backtest): after a
+ * restart the engine hands it back its balances and working orders from the
+ * store, and a reset restores its starting balances.
+ */
+export interface InProcessVenue extends Venue {
+  restore(state: { balances: Array<{ asset: string; total: Decimal }>; openOrders: import('../model/types.js').OrderRecord[] }): void;
+  reset(startingBalances: Record<string, string>): void;
+}
+
+export function isInProcessVenue(venue: Venue): venue is InProcessVenue {
+  return typeof (venue as Partial<InProcessVenue>).restore === 'function' && typeof (venue as Partial<InProcessVenue>).reset === 'function';
+}

@@ -1,0 +1,374 @@
+import type { EngineApi, Principal } from '../contract/engine-api.js';
+import { TernError, badRequest, conflict, notFound } from '../contract/errors.js';
+import type { EngineEvent } from '../contract/events.js';
+import { type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName } from '../contract/methods.js';
+import { KeyRing, hashKey, newKeySecret } from './access/api-keys.js';
+import { aggregateBars, candleDto, timeframeMs } from './data/candles.js';
+import { balanceDto, fillDto, instrumentDto, iso, orderDto, positionDto } from './dto.js';
+import { Journal } from './journal.js';
+import { type Decimal, ZERO, dec, str } from './model/decimal.js';
+import type { AccountRecord, ApiKeyRecord, InstrumentSpec } from './model/types.js';
+import { Oms } from './oms/oms.js';
+import type { PreTradeCheck } from './oms/pre-trade.js';
+import { Portfolio } from './portfolio/portfolio.js';
+import type { Clock, IdSource } from './ports/clock.js';
+import { type Logger, silentLogger } from './ports/logger.js';
+import type { BookSnapshot, MarketEvent } from './ports/market-data.js';
+import type { EngineStore } from './ports/store.js';
+import { type Venue, isInProcessVenue } from './ports/venue.js';
+
+export interface EngineOptions {
+  store: EngineStore;
+  clock: Clock;
+  ids: IdSource;
+  /** builds the venue of an account (paper, ccxt, backtest) */
+  venueFor(account: AccountRecord): Venue;
+  version: string;
+  /** balances of the default paper account created on first start */
+  paperBalances: Record<string, string>;
+  checks?: PreTradeCheck[];
+  log?: Logger;
+}
+
+interface AccountRuntime {
+  record: AccountRecord;
+  venue: Venue;
+  instruments: Map<string, InstrumentSpec>;
+  unsubscribe: Array<() => void>;
+}
+
+const BOOK_EVENT_DEPTH = 20;
+
+/**
+ * The engine: OMS, portfolio, market data and keys behind one protocol.
+ * Every transport (REST, WebSocket, desktop IPC) calls `call` and listens
+ * with `subscribe`; nothing here knows which transport is in use.
+ */
+export class Engine implements EngineApi {
+  readonly journal: Journal;
+  readonly portfolio = new Portfolio();
+  readonly oms: Oms;
+  private readonly accounts = new Map<string, AccountRuntime>();
+  private readonly keys = new KeyRing();
+  private readonly log: Logger;
+  private readonly startedAt: number;
+  private readonly handlers: Handlers;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.log = opts.log ?? silentLogger;
+    this.startedAt = opts.clock.now();
+    this.journal = new Journal(opts.store, (err) => this.log.error({ err: String(err) }, 'event listener failed'));
+    this.oms = new Oms({
+      store: opts.store,
+      journal: this.journal,
+      portfolio: this.portfolio,
+      clock: opts.clock,
+      ids: opts.ids,
+      log: this.log,
+      venue: (account) => this.account(account).venue,
+      instrument: (account, symbol) => this.instrument(account, symbol),
+      mid: (account, symbol) => this.mid(account, symbol),
+      checks: opts.checks ?? [],
+    });
+    this.handlers = this.makeHandlers();
+  }
+
+  /** Resume from the store, then bring every account's venue up. */
+  async start(): Promise<void> {
+    const { store } = this.opts;
+    this.keys.load(store.loadKeys());
+    let records = store.loadAccounts();
+    if (records.length === 0) {
+      const paper: AccountRecord = {
+        id: 'paper',
+        exchange: 'paper',
+        mode: 'paper',
+        status: 'active',
+        startingBalances: this.opts.paperBalances,
+        createdAt: this.opts.clock.now(),
+      };
+      this.journal.record({ type: 'account', account: paper });
+      for (const [asset, total] of Object.entries(paper.startingBalances)) {
+        this.journal.record({ type: 'balance', balance: { account: 'paper', asset, total: dec(total), locked: ZERO, updatedAt: paper.createdAt } });
+      }
+      this.journal.flush();
+      records = store.loadAccounts();
+    }
+    this.portfolio.load(store.loadPositions(), store.loadBalances());
+    for (const order of store.loadActiveOrders()) this.oms.adopt(order);
+    for (const record of records) await this.openAccount(record);
+    this.journal.flush();
+  }
+
+  async stop(): Promise<void> {
+    for (const rt of this.accounts.values()) {
+      for (const off of rt.unsubscribe) off();
+      await rt.venue.stop();
+    }
+    this.journal.flush();
+  }
+
+  /** the admin key from TERN_API_KEY, stored hashed like any other */
+  ensureKey(key: string, name: string, scopes: ApiKeyRecord['scopes']): void {
+    if (this.keys.hasHash(hashKey(key))) return;
+    const record: ApiKeyRecord = { id: this.opts.ids.next('K'), name, scopes, hash: hashKey(key), createdAt: this.opts.clock.now(), revokedAt: null };
+    this.keys.put(record);
+    this.journal.record({ type: 'key', key: record });
+    this.journal.flush();
+  }
+
+  // ---- EngineApi ----
+
+  async call<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<ResultOf<M>> {
+    if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
+    if (this.journal.failed) throw new TernError('INTERNAL', 'the store failed; Tern refuses to trade until restarted');
+    const parsed = METHODS[method].params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.map(String).join('.') || undefined;
+      throw badRequest(`${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameters'}`, {
+        ...(field ? { field } : {}),
+        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+      });
+    }
+    const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<ResultOf<M>> | ResultOf<M>;
+    return handler(parsed.data, ctx);
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    return this.journal.subscribe(listener);
+  }
+
+  authenticate(key: string): Principal | null {
+    return this.keys.authenticate(key);
+  }
+
+  stats(): Record<string, number> {
+    return { ...this.oms.stats, journal_pending: this.opts.store.pending, accounts: this.accounts.size, uptime_ms: this.opts.clock.now() - this.startedAt };
+  }
+
+  // ---- internals ----
+
+  private makeHandlers(): Handlers {
+    return {
+      health: () => ({ status: 'ok', version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, this.opts.clock.now() - this.startedAt) }),
+      'accounts.list': () => [...this.accounts.values()].map((a) => accountDto(a.record)),
+      'accounts.reset': async ({ id }) => this.resetAccount(id),
+      'instruments.list': ({ account }) =>
+        this.runtimes(account).flatMap((rt) => [...rt.instruments.values()].map((i) => instrumentDto(rt.record.id, i))),
+      'market.ticker': ({ account, symbol }) => this.ticker(account, symbol),
+      'market.book': ({ account, symbol, depth }) => {
+        this.quoted(account, symbol);
+        const book = this.account(account).venue.marketData.book(symbol);
+        return bookDto(account, symbol, book, depth);
+      },
+      'market.candles': ({ account, symbol, timeframe, limit }) => {
+        this.quoted(account, symbol);
+        const feed = this.account(account).venue.marketData;
+        const target = timeframeMs(timeframe);
+        const base = feed.timeframeMs;
+        const bars = feed.bars(symbol, Math.min(100_000, Math.ceil((limit * target) / base) + 1));
+        return aggregateBars(bars, base, target).slice(-limit).map(candleDto);
+      },
+      'orders.create': async (p) => orderDto((await this.oms.placeOrder(p)).order),
+      'orders.list': ({ status, account, symbol, limit }) => {
+        this.journal.flush();
+        return this.opts.store.queryOrders({ status, account, symbol, limit: limit ?? 500 }).map(orderDto);
+      },
+      'orders.get': ({ id }) => {
+        const order = this.oms.find(id);
+        if (!order) throw notFound('order', id);
+        return orderDto(order);
+      },
+      'orders.amend': async (p) => orderDto(await this.oms.amendOrder(p)),
+      'orders.cancel': async ({ id }) => orderDto(await this.oms.cancelOrder(id)),
+      'orders.cancelAll': async (filter) => ({ canceled: await this.oms.cancelAll(filter) }),
+      'fills.list': ({ account, symbol, limit }) => {
+        this.journal.flush();
+        return this.opts.store.queryFills({ account, symbol, limit: limit ?? 500 }).map(fillDto);
+      },
+      'positions.list': ({ account, symbol }) =>
+        this.portfolio
+          .listPositions(account, symbol)
+          .filter((p) => !p.quantity.isZero() || !p.realizedPnl.isZero())
+          .map((p) => positionDto(p, this.mid(p.account, p.symbol))),
+      'positions.close': async ({ account, symbol, quantity }) => orderDto(await this.oms.closePosition(account, symbol, quantity)),
+      'balances.list': ({ account }) => this.portfolio.listBalances(account).map(balanceDto),
+      'portfolio.get': ({ account }) => this.portfolioDto(account),
+      'keys.list': () => this.keys.active().map(keyDto),
+      'keys.create': ({ name, scopes }) => {
+        const key = newKeySecret();
+        const record: ApiKeyRecord = { id: this.opts.ids.next('K'), name, scopes, hash: hashKey(key), createdAt: this.opts.clock.now(), revokedAt: null };
+        this.keys.put(record);
+        this.journal.record({ type: 'key', key: record });
+        this.journal.flush();
+        return { ...keyDto(record), key };
+      },
+      'keys.delete': ({ id }) => {
+        const record = this.keys.get(id);
+        if (!record || record.revokedAt !== null) throw notFound('API key', id);
+        const revoked = { ...record, revokedAt: this.opts.clock.now() };
+        this.keys.put(revoked);
+        this.journal.record({ type: 'key', key: revoked });
+        this.journal.flush();
+        return keyDto(revoked);
+      },
+    };
+  }
+
+  private async openAccount(record: AccountRecord): Promise<void> {
+    const venue = this.opts.venueFor(record);
+    const instruments = new Map((await venue.loadMarkets()).map((i) => [i.symbol, i]));
+    const rt: AccountRuntime = { record, venue, instruments, unsubscribe: [] };
+    this.accounts.set(record.id, rt);
+    if (isInProcessVenue(venue)) {
+      // The venue's state lived in this process: rebuild it from the store. Orders
+      // that never reached it before the restart did not happen there.
+      this.oms.rejectUnsent(record.id, 'interrupted by a restart before the venue acknowledged it');
+      venue.restore({
+        balances: this.portfolio.listBalances(record.id).map((b) => ({ asset: b.asset, total: b.total })),
+        openOrders: this.oms.activeOrders({ account: record.id }),
+      });
+    }
+    rt.unsubscribe.push(venue.onReport((report) => this.oms.onReport(record.id, report)));
+    rt.unsubscribe.push(venue.marketData.subscribe((event) => this.onMarket(record.id, event)));
+    await venue.start();
+  }
+
+  private async resetAccount(id: string) {
+    const rt = this.account(id);
+    if (!isInProcessVenue(rt.venue) || rt.record.mode !== 'paper') throw conflict(`account ${id} is not a paper account`);
+    const now = this.opts.clock.now();
+    this.oms.dropAccount(id);
+    const held = this.portfolio.listBalances(id);
+    this.portfolio.clearAccount(id);
+    rt.venue.reset(rt.record.startingBalances);
+    this.journal.record({ type: 'account_reset', account: id, ts: now });
+    const assets = new Set([...held.map((b) => b.asset), ...Object.keys(rt.record.startingBalances)]);
+    for (const asset of assets) {
+      const balance = { account: id, asset, total: dec(rt.record.startingBalances[asset] ?? '0'), locked: ZERO, updatedAt: now };
+      this.portfolio.setBalance(balance);
+      this.journal.record({ type: 'balance', balance });
+      this.journal.publish({ kind: 'balances', channel: 'balances', data: balanceDto(balance) });
+    }
+    await this.journal.durable();
+    return accountDto(rt.record);
+  }
+
+  private onMarket(account: string, event: MarketEvent): void {
+    switch (event.type) {
+      case 'book': {
+        const { symbol } = event.book;
+        this.journal.publish({ kind: 'book', channel: `book:${account}:${symbol}`, data: bookDto(account, symbol, event.book, BOOK_EVENT_DEPTH) });
+        this.journal.publish({ kind: 'ticker', channel: `ticker:${account}:${symbol}`, data: this.ticker(account, symbol) });
+        return;
+      }
+      case 'trade': {
+        const t = event.trade;
+        this.journal.publish({
+          kind: 'trades',
+          channel: `trades:${account}:${t.symbol}`,
+          data: { account, symbol: t.symbol, price: str(t.price), quantity: str(t.quantity), side: t.side, ts: iso(t.ts) },
+        });
+        return;
+      }
+      case 'bar': {
+        this.journal.publish({ kind: 'candles', channel: `candles:${account}:${event.symbol}`, data: { account, symbol: event.symbol, candle: candleDto(event.bar) } });
+        for (const p of this.portfolio.listPositions(account, event.symbol)) {
+          if (!p.quantity.isZero()) this.journal.publish({ kind: 'positions', channel: 'positions', data: positionDto(p, this.mid(account, p.symbol)) });
+        }
+        return;
+      }
+    }
+  }
+
+  private ticker(account: string, symbol: string) {
+    this.quoted(account, symbol);
+    const feed = this.account(account).venue.marketData;
+    const book = feed.book(symbol);
+    const last = feed.lastPrice(symbol);
+    const bid = book?.bids[0]?.[0];
+    const ask = book?.asks[0]?.[0];
+    return { account, symbol, bid: bid ? str(bid) : null, ask: ask ? str(ask) : null, last: last ? str(last) : null, ts: book ? iso(book.ts) : null };
+  }
+
+  private portfolioDto(account: string | undefined) {
+    if (account) this.account(account);
+    const quote = this.quoteAsset(account);
+    const v = this.portfolio.valuation(
+      quote,
+      (acct, asset) => this.assetMark(acct, asset, quote),
+      (acct, symbol) => this.mid(acct, symbol),
+      account,
+    );
+    return { quote_asset: quote, equity: str(v.equity), realized_pnl: str(v.realized), unrealized_pnl: str(v.unrealized), fees_paid: str(v.fees) };
+  }
+
+  private quoteAsset(account: string | undefined): string {
+    const rt = account ? this.account(account) : this.accounts.values().next().value;
+    const first = rt ? Object.keys(rt.record.startingBalances)[0] : undefined;
+    return first ?? 'USDT';
+  }
+
+  private assetMark(account: string, asset: string, quote: string): Decimal | undefined {
+    const rt = this.accounts.get(account);
+    if (!rt) return undefined;
+    for (const i of rt.instruments.values()) if (i.base === asset && i.quote === quote) return this.mid(account, i.symbol);
+    return undefined;
+  }
+
+  /** mid of the book, else the last trade: the mark for PnL and the reference for notional checks */
+  private mid(account: string, symbol: string): Decimal | undefined {
+    const feed = this.accounts.get(account)?.venue.marketData;
+    if (!feed) return undefined;
+    const book = feed.book(symbol);
+    const bid = book?.bids[0]?.[0];
+    const ask = book?.asks[0]?.[0];
+    if (bid && ask) return bid.add(ask).div(2);
+    return feed.lastPrice(symbol);
+  }
+
+  private account(id: string): AccountRuntime {
+    const rt = this.accounts.get(id);
+    if (!rt) throw notFound('account', id);
+    return rt;
+  }
+
+  private runtimes(account: string | undefined): AccountRuntime[] {
+    return account ? [this.account(account)] : [...this.accounts.values()];
+  }
+
+  private instrument(account: string, symbol: string): InstrumentSpec {
+    const instrument = this.account(account).instruments.get(symbol);
+    if (!instrument) throw new TernError('INVALID_ORDER', `${symbol} is not an instrument of account ${account}`, { field: 'symbol', value: symbol });
+    return instrument;
+  }
+
+  /** market queries: an unknown symbol is a missing resource, not a bad order */
+  private quoted(account: string, symbol: string): void {
+    if (!this.account(account).instruments.has(symbol)) throw notFound(`instrument on account ${account}`, symbol);
+  }
+
+  private mode(): string {
+    return [...this.accounts.values()].some((a) => a.record.mode === 'live') ? 'live' : 'paper';
+  }
+}
+
+function accountDto(a: AccountRecord) {
+  return { id: a.id, exchange: a.exchange, mode: a.mode, status: a.status };
+}
+
+function keyDto(k: ApiKeyRecord) {
+  return { id: k.id, name: k.name, scopes: [...k.scopes], created_at: iso(k.createdAt) };
+}
+
+function bookDto(account: string, symbol: string, book: BookSnapshot | undefined, depth: number) {
+  const level = ([p, q]: readonly [Decimal, Decimal]): [string, string] => [str(p), str(q)];
+  return {
+    account,
+    symbol,
+    bids: (book?.bids ?? []).slice(0, depth).map(level),
+    asks: (book?.asks ?? []).slice(0, depth).map(level),
+    ts: book ? iso(book.ts) : null,
+  };
+}

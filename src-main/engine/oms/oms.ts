@@ -1,0 +1,413 @@
+import { TernError, conflict, invalidOrder, notFound } from '../../contract/errors.js';
+import type { AccountSymbolFilter, AmendOrderParams, PlaceOrderParams } from '../../contract/methods.js';
+import { orderDto, fillDto, positionDto, balanceDto } from '../dto.js';
+import type { Journal } from '../journal.js';
+import { type Decimal, dec, floorToStep, str } from '../model/decimal.js';
+import { type OrderEvent, canApply, isTerminal } from '../model/order-state.js';
+import type { FillRecord, InstrumentSpec, OrderRecord } from '../model/types.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
+import type { Clock, IdSource } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { EngineStore } from '../ports/store.js';
+import { type ExecutionReport, type Venue, VenueRejection } from '../ports/venue.js';
+import { applyFillToOrder, remaining, transition } from './order-lifecycle.js';
+import { checkPrice, checkQuantity, validateOrderShape } from './order-validation.js';
+import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
+
+export interface OmsDeps {
+  store: EngineStore;
+  journal: Journal;
+  portfolio: Portfolio;
+  clock: Clock;
+  ids: IdSource;
+  log: Logger;
+  venue(account: string): Venue;
+  instrument(account: string, symbol: string): InstrumentSpec;
+  mid(account: string, symbol: string): Decimal | undefined;
+  checks: PreTradeCheck[];
+}
+
+export interface PlaceOptions {
+  /** orders the kill switch sends to flatten pass a HALTED state */
+  fromKillSwitch?: boolean;
+}
+
+/** Orders in, execution reports back: the only place orders change. */
+export class Oms {
+  /** working orders (not terminal), by id and by client order id */
+  private readonly active = new Map<string, OrderRecord>();
+  private readonly byClientId = new Map<string, string>();
+  /** orders that closed since the last commit: the store has them only after it */
+  private recentlyClosed = new Map<string, OrderRecord>();
+  private sessionOrders = 0;
+  private sessionFills = 0;
+
+  constructor(private readonly d: OmsDeps) {
+    d.journal.onCommit(() => {
+      if (this.recentlyClosed.size) this.recentlyClosed = new Map();
+    });
+  }
+
+  get stats() {
+    return { orders_active: this.active.size, orders_session: this.sessionOrders, fills_session: this.sessionFills };
+  }
+
+  /** working orders restored from the store at start */
+  adopt(order: OrderRecord): void {
+    this.track(order);
+  }
+
+  activeOrders(filter: AccountSymbolFilter = {}): OrderRecord[] {
+    return [...this.active.values()].filter((o) => (!filter.account || o.account === filter.account) && (!filter.symbol || o.symbol === filter.symbol));
+  }
+
+  /** by Tern's id or the client order id, from memory first, then the store */
+  find(idOrClientId: string): OrderRecord | undefined {
+    const id = this.byClientId.get(idOrClientId) ?? idOrClientId;
+    return this.active.get(id) ?? this.recentlyClosed.get(id) ?? this.d.store.getOrder(idOrClientId);
+  }
+
+  async placeOrder(p: PlaceOrderParams, opts: PlaceOptions = {}): Promise<{ order: OrderRecord; created: boolean }> {
+    if (p.client_order_id) {
+      const existing = this.find(p.client_order_id);
+      if (existing) {
+        if (existing.clientOrderId !== p.client_order_id) throw conflict(`client_order_id ${p.client_order_id} is the id of another order`);
+        return { order: existing, created: false };
+      }
+    }
+    const venue = this.d.venue(p.account);
+    const instrument = this.d.instrument(p.account, p.symbol);
+    const now = this.d.clock.now();
+    let order: OrderRecord = {
+      id: this.d.ids.next('O'),
+      clientOrderId: p.client_order_id ?? this.d.ids.next('tern'),
+      account: p.account,
+      symbol: p.symbol,
+      side: p.side,
+      type: p.type,
+      quantity: dec(p.quantity),
+      price: p.price ? dec(p.price) : null,
+      stopPrice: p.stop_price ? dec(p.stop_price) : null,
+      timeInForce: p.time_in_force,
+      postOnly: p.post_only,
+      reduceOnly: p.reduce_only,
+      state: 'initialized',
+      previousState: null,
+      filledQuantity: dec(0),
+      averagePrice: null,
+      fees: dec(0),
+      rejectReason: null,
+      venueOrderId: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const mid = this.d.mid(p.account, p.symbol);
+    validateOrderShape(order, instrument, mid);
+    const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
+    if (order.reduceOnly) checkReducesPosition(order, position);
+    const context: PreTradeContext = { instrument, position, mid, now, fromKillSwitch: opts.fromKillSwitch ?? false };
+    for (const check of this.d.checks) check.check(order, context);
+
+    this.track(order);
+    this.sessionOrders += 1;
+    for (const check of this.d.checks) check.onAccepted?.(order, context);
+    this.save(order, 'initialize');
+    // Journaled before it leaves the process: a crash from here on finds the order in the store.
+    await this.d.journal.durable();
+
+    order = this.apply(order.id, 'submit') ?? order;
+    try {
+      const ack = await venue.createOrder({
+        clientOrderId: order.clientOrderId,
+        symbol: order.symbol,
+        side: order.side,
+        type: order.type,
+        quantity: order.quantity,
+        price: order.price,
+        stopPrice: order.stopPrice,
+        timeInForce: order.timeInForce,
+        postOnly: order.postOnly,
+        reduceOnly: order.reduceOnly,
+      });
+      this.noteVenueId(order.id, ack.venueOrderId);
+    } catch (err) {
+      if (err instanceof VenueRejection) this.apply(order.id, 'reject', { rejectReason: err.reason });
+      else {
+        // No answer is not a refusal: the order stays pending until reconciliation finds out.
+        this.d.log.warn({ err: String(err), order: order.id }, 'venue did not answer createOrder');
+        await this.d.journal.durable();
+        throw venueUnavailable(err);
+      }
+    }
+    await this.d.journal.durable();
+    return { order: this.find(order.id) ?? order, created: true };
+  }
+
+  async amendOrder(p: AmendOrderParams): Promise<OrderRecord> {
+    if (!p.price && !p.quantity) throw invalidOrder('price', 'an amendment needs a new price or quantity');
+    const order = this.workingOrder(p.id);
+    if (order.state === 'pending_update' || order.state === 'pending_cancel') throw conflict(`order ${order.id} has a request in flight (${order.state})`);
+    if (order.state === 'initialized') throw conflict(`order ${order.id} is still being submitted`);
+    if (p.price && order.type === 'market') throw invalidOrder('price', 'a market order has no price to amend');
+    if (p.price && order.type === 'stop_market') throw invalidOrder('price', 'a stop_market order has no limit price; cancel and replace to move its stop');
+    const instrument = this.d.instrument(order.account, order.symbol);
+    const price = p.price ? dec(p.price) : undefined;
+    const quantity = p.quantity ? dec(p.quantity) : undefined;
+    if (price) checkPrice('price', price, instrument);
+    if (quantity) {
+      checkQuantity(quantity, instrument);
+      if (quantity.lte(order.filledQuantity)) {
+        throw invalidOrder('quantity', `quantity ${str(quantity)} must exceed the filled quantity ${str(order.filledQuantity)}`);
+      }
+    }
+    const amended: OrderRecord = { ...order, price: price ?? order.price, quantity: quantity ?? order.quantity };
+    const context: PreTradeContext = {
+      instrument,
+      position: this.d.portfolio.positionQuantity(order.account, order.symbol),
+      mid: this.d.mid(order.account, order.symbol),
+      now: this.d.clock.now(),
+      fromKillSwitch: false,
+    };
+    if (amended.reduceOnly) checkReducesPosition({ ...amended, quantity: remaining(amended) }, context.position);
+    for (const check of this.d.checks) check.check(amended, context);
+
+    this.apply(order.id, 'request_update');
+    await this.d.journal.durable();
+    try {
+      await this.d.venue(order.account).editOrder(
+        { clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol },
+        { ...(price ? { price } : {}), ...(quantity ? { quantity } : {}) },
+      );
+      const now = this.active.get(order.id);
+      if (now?.state === 'pending_update') this.apply(order.id, 'update', { price: amended.price, quantity: amended.quantity });
+    } catch (err) {
+      if (err instanceof VenueRejection) {
+        if (this.active.get(order.id)?.state === 'pending_update') this.apply(order.id, 'update_rejected');
+        await this.d.journal.durable();
+        throw invalidOrder(quantity ? 'quantity' : 'price', `amendment refused: ${err.reason}`);
+      }
+      await this.d.journal.durable();
+      throw venueUnavailable(err);
+    }
+    await this.d.journal.durable();
+    return this.find(order.id) ?? order;
+  }
+
+  async cancelOrder(idOrClientId: string): Promise<OrderRecord> {
+    const order = this.workingOrder(idOrClientId);
+    if (order.state === 'pending_cancel') return order;
+    if (order.state === 'initialized') throw conflict(`order ${order.id} is still being submitted; retry`);
+    this.apply(order.id, 'request_cancel');
+    await this.d.journal.durable();
+    try {
+      await this.d.venue(order.account).cancelOrder({ clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol });
+    } catch (err) {
+      if (err instanceof VenueRejection) {
+        const now = this.active.get(order.id);
+        if (now?.state === 'pending_cancel') this.apply(order.id, 'cancel_rejected');
+        await this.d.journal.durable();
+        const after = this.find(order.id);
+        if (after && isTerminal(after.state)) return after;
+        throw conflict(`cancel refused: ${err.reason}`, { id: order.id });
+      }
+      await this.d.journal.durable();
+      throw venueUnavailable(err);
+    }
+    await this.d.journal.durable();
+    return this.find(order.id) ?? order;
+  }
+
+  async cancelAll(filter: AccountSymbolFilter): Promise<string[]> {
+    const targets = this.activeOrders(filter).filter((o) => o.state !== 'initialized');
+    const results = await Promise.allSettled(targets.map((o) => this.cancelOrder(o.id)));
+    const canceled: string[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled' && (r.value.state === 'canceled' || r.value.state === 'pending_cancel')) canceled.push(targets[i]!.id);
+    });
+    return canceled;
+  }
+
+  async closePosition(account: string, symbol: string, quantity: string | undefined, opts: PlaceOptions = {}): Promise<OrderRecord> {
+    const position = this.d.portfolio.positionQuantity(account, symbol);
+    if (position.isZero()) throw conflict(`no open position in ${symbol} on ${account}`);
+    const instrument = this.d.instrument(account, symbol);
+    let size = position.abs();
+    if (quantity) {
+      const wanted = dec(quantity);
+      if (wanted.gt(size)) throw invalidOrder('quantity', `quantity ${quantity} exceeds the position ${str(size)}`);
+      size = wanted;
+    }
+    size = floorToStep(size, instrument.sizeIncrement);
+    if (size.isZero()) throw invalidOrder('quantity', `the position is smaller than one size increment ${str(instrument.sizeIncrement)}`);
+    const { order } = await this.placeOrder(
+      {
+        account,
+        symbol,
+        side: position.isPositive() ? 'sell' : 'buy',
+        type: 'market',
+        quantity: str(size),
+        time_in_force: 'IOC',
+        post_only: false,
+        reduce_only: true,
+      },
+      opts,
+    );
+    return order;
+  }
+
+  /** reports from a venue, applied in order; impossible ones are logged and dropped */
+  onReport(account: string, report: ExecutionReport): void {
+    if (report.type === 'balance') {
+      const balance = { account, asset: report.asset, total: report.total, locked: report.locked, updatedAt: report.ts };
+      this.d.portfolio.setBalance(balance);
+      this.d.journal.record({ type: 'balance', balance });
+      this.d.journal.publish({ kind: 'balances', channel: 'balances', data: balanceDto(balance) });
+      return;
+    }
+    const id = this.byClientId.get(report.clientOrderId);
+    const order = id ? this.active.get(id) : undefined;
+    if (!order) {
+      this.d.log.warn({ account, report: report.type, clientOrderId: report.clientOrderId }, 'report for an order that is not working; dropped');
+      return;
+    }
+    switch (report.type) {
+      case 'accepted':
+        this.noteVenueId(order.id, report.venueOrderId);
+        if (order.state === 'submitted' || order.state === 'pending_update') this.apply(order.id, 'accept', {}, report.ts);
+        return;
+      case 'rejected':
+        this.apply(order.id, 'reject', { rejectReason: report.reason }, report.ts);
+        return;
+      case 'triggered':
+        this.apply(order.id, 'trigger', {}, report.ts);
+        return;
+      case 'updated':
+        this.apply(order.id, 'update', { price: report.price ?? order.price, quantity: report.quantity }, report.ts);
+        return;
+      case 'update_rejected':
+        this.apply(order.id, 'update_rejected', {}, report.ts);
+        return;
+      case 'canceled':
+        this.apply(order.id, 'cancel', report.reason ? { rejectReason: report.reason } : {}, report.ts);
+        return;
+      case 'cancel_rejected':
+        this.apply(order.id, 'cancel_rejected', {}, report.ts);
+        return;
+      case 'expired':
+        this.apply(order.id, 'expire', report.reason ? { rejectReason: report.reason } : {}, report.ts);
+        return;
+      case 'fill':
+        this.applyFill(order, report);
+        return;
+    }
+  }
+
+  /** orders a restart interrupted before the in-process venue saw them: they never reached it */
+  rejectUnsent(account: string, reason: string): void {
+    for (const o of this.activeOrders({ account })) {
+      if (o.state === 'initialized' || o.state === 'submitted') this.apply(o.id, 'reject', { rejectReason: reason });
+      else if (o.state === 'pending_cancel') this.apply(o.id, 'cancel_rejected');
+      else if (o.state === 'pending_update') this.apply(o.id, 'update_rejected');
+    }
+  }
+
+  /** forget an account's working orders (paper reset); the store drops them by the reset entry */
+  dropAccount(account: string): void {
+    for (const o of this.activeOrders({ account })) {
+      this.active.delete(o.id);
+      this.byClientId.delete(o.clientOrderId);
+    }
+  }
+
+  private applyFill(order: OrderRecord, report: Extract<ExecutionReport, { type: 'fill' }>): void {
+    if (report.quantity.gt(remaining(order))) {
+      this.d.log.error({ order: order.id, fill: str(report.quantity), remaining: str(remaining(order)) }, 'fill larger than the remaining quantity; dropped');
+      return;
+    }
+    const fill: FillRecord = {
+      id: this.d.ids.next('F'),
+      orderId: order.id,
+      clientOrderId: order.clientOrderId,
+      account: order.account,
+      symbol: order.symbol,
+      side: order.side,
+      quantity: report.quantity,
+      price: report.price,
+      fee: report.fee,
+      feeAsset: report.feeAsset,
+      liquidity: report.liquidity,
+      venueTradeId: report.venueTradeId,
+      ts: report.ts,
+    };
+    let next: OrderRecord;
+    try {
+      next = applyFillToOrder(order, fill);
+    } catch (err) {
+      this.d.log.error({ order: order.id, state: order.state, err: String(err) }, 'fill refused by the order state table');
+      return;
+    }
+    this.sessionFills += 1;
+    this.d.journal.record({ type: 'fill', fill });
+    this.d.journal.publish({ kind: 'fills', channel: 'fills', data: fillDto(fill) });
+    this.commitOrder(next, next.state === 'filled' ? 'fill' : 'partial_fill');
+    const position = this.d.portfolio.applyFill(fill);
+    this.d.journal.record({ type: 'position', position });
+    this.d.journal.publish({ kind: 'positions', channel: 'positions', data: positionDto(position, this.d.mid(order.account, order.symbol)) });
+  }
+
+  private workingOrder(idOrClientId: string): OrderRecord {
+    const order = this.find(idOrClientId);
+    if (!order) throw notFound('order', idOrClientId);
+    if (isTerminal(order.state)) throw conflict(`order ${order.id} is already ${orderDto(order).status}`, { id: order.id, status: orderDto(order).status });
+    return order;
+  }
+
+  private apply(id: string, event: OrderEvent, patch: Partial<OrderRecord> = {}, ts = this.d.clock.now()): OrderRecord | undefined {
+    const order = this.active.get(id);
+    if (!order) return undefined;
+    if (!canApply(order.state, event)) {
+      this.d.log.warn({ order: id, state: order.state, event }, 'impossible order transition refused');
+      return undefined;
+    }
+    const next = transition(order, event, ts, patch);
+    this.commitOrder(next, event);
+    return next;
+  }
+
+  private noteVenueId(id: string, venueOrderId: string): void {
+    const order = this.active.get(id);
+    if (order && order.venueOrderId !== venueOrderId) this.active.set(id, { ...order, venueOrderId });
+  }
+
+  private commitOrder(order: OrderRecord, event: OrderEvent): void {
+    if (isTerminal(order.state)) {
+      this.active.delete(order.id);
+      this.byClientId.delete(order.clientOrderId);
+      this.recentlyClosed.set(order.id, order);
+    } else this.active.set(order.id, order);
+    this.save(order, event);
+  }
+
+  private save(order: OrderRecord, event: OrderEvent | 'initialize'): void {
+    this.d.journal.record({ type: 'order', event, order });
+    this.d.journal.publish({ kind: 'orders', channel: 'orders', data: orderDto(order) });
+  }
+
+  private track(order: OrderRecord): void {
+    this.active.set(order.id, order);
+    this.byClientId.set(order.clientOrderId, order.id);
+  }
+}
+
+/** reduce_only: the order must shrink the position and never flip it */
+function checkReducesPosition(order: Pick<OrderRecord, 'side' | 'quantity'>, position: Decimal): void {
+  const shrinks = order.side === 'buy' ? position.isNegative() : position.isPositive();
+  if (!shrinks) throw invalidOrder('reduce_only', `a reduce_only ${order.side} needs a ${order.side === 'buy' ? 'short' : 'long'} position; the position is ${str(position)}`);
+  if (order.quantity.gt(position.abs())) {
+    throw invalidOrder('reduce_only', `reduce_only quantity ${str(order.quantity)} would flip the position ${str(position)}`);
+  }
+}
+
+function venueUnavailable(err: unknown): TernError {
+  return new TernError('VENUE_UNAVAILABLE', `the venue did not answer; the order stays pending until reconciliation (${err instanceof Error ? err.message : String(err)})`);
+}

@@ -1,0 +1,52 @@
+import { isMultipleOf, type Decimal } from '../../engine/model/decimal.js';
+import type { InstrumentSpec } from '../../engine/model/types.js';
+import { VenueRejection, type VenueOrderRequest } from '../../engine/ports/venue.js';
+
+/**
+ * The venue's own filters, as a real exchange applies them: positive sizes
+ * and prices on the instrument's increments, minimum quantity, and minimum
+ * notional where a price is known (limit price, else stop price; a market
+ * order's notional is not known in advance). The OMS checks the same rules
+ * before sending; these are the venue's last word.
+ */
+export function checkOrderRequest(request: VenueOrderRequest, spec: InstrumentSpec): void {
+  checkQuantity(request.quantity, spec);
+  const needsPrice = request.type === 'limit' || request.type === 'stop_limit';
+  const needsStop = request.type === 'stop_market' || request.type === 'stop_limit';
+  if (needsPrice) {
+    if (!request.price) throw new VenueRejection(`a ${request.type} order needs a price`);
+    checkPrice('price', request.price, spec);
+  }
+  if (needsStop) {
+    if (!request.stopPrice) throw new VenueRejection(`a ${request.type} order needs a stop price`);
+    checkPrice('stop price', request.stopPrice, spec);
+  }
+  const reference = needsPrice ? request.price : needsStop ? request.stopPrice : null;
+  if (reference) checkNotional(request.quantity, reference, spec);
+}
+
+export function checkQuantity(quantity: Decimal, spec: InstrumentSpec): void {
+  if (!quantity.isFinite() || quantity.lte(0)) throw new VenueRejection(`quantity must be positive, got ${quantity.toFixed()}`);
+  if (!isMultipleOf(quantity, spec.sizeIncrement)) {
+    throw new VenueRejection(`quantity ${quantity.toFixed()} is not a multiple of the size increment ${spec.sizeIncrement.toFixed()} of ${spec.symbol}`);
+  }
+  if (quantity.lt(spec.minQuantity)) {
+    throw new VenueRejection(`quantity ${quantity.toFixed()} is below the minimum quantity ${spec.minQuantity.toFixed()} of ${spec.symbol}`);
+  }
+}
+
+export function checkPrice(what: 'price' | 'stop price', price: Decimal, spec: InstrumentSpec): void {
+  if (!price.isFinite() || price.lte(0)) throw new VenueRejection(`${what} must be positive, got ${price.toFixed()}`);
+  if (!isMultipleOf(price, spec.priceIncrement)) {
+    throw new VenueRejection(`${what} ${price.toFixed()} is not a multiple of the price increment ${spec.priceIncrement.toFixed()} of ${spec.symbol}`);
+  }
+}
+
+export function checkNotional(quantity: Decimal, price: Decimal, spec: InstrumentSpec): void {
+  const notional = quantity.mul(price);
+  if (notional.lt(spec.minNotional)) {
+    throw new VenueRejection(
+      `notional ${notional.toFixed()} (quantity ${quantity.toFixed()} × price ${price.toFixed()}) is below the minimum notional ${spec.minNotional.toFixed()} of ${spec.symbol}`,
+    );
+  }
+}

@@ -1,0 +1,43 @@
+import { Decimal, ONE, maxDec } from '../../engine/model/decimal.js';
+import type { InstrumentSpec, Liquidity } from '../../engine/model/types.js';
+import type { Lock } from './balance-ledger.js';
+import type { PlannedFill } from './book-walk.js';
+import { remainingOf, type PaperOrder } from './paper-order.js';
+
+/** Fee of one fill, in the quote asset: quantity × price × rate, exact. */
+export function feeOf(quantity: Decimal, price: Decimal, rate: Decimal): Decimal {
+  return quantity.mul(price).mul(rate);
+}
+
+export function feeRate(spec: InstrumentSpec, liquidity: Liquidity): Decimal {
+  return liquidity === 'maker' ? spec.makerFee : spec.takerFee;
+}
+
+/** A resting limit may fill as maker or (after an amend) as taker: lock for the dearer. */
+export function worstFeeRate(spec: InstrumentSpec): Decimal {
+  return maxDec(spec.makerFee, spec.takerFee);
+}
+
+/** Quote paid by a buy that takes `fills`: their notional plus the taker fee. */
+export function takerBuyCost(fills: readonly PlannedFill[], spec: InstrumentSpec): Decimal {
+  let cost = new Decimal(0);
+  for (const f of fills) cost = cost.plus(f.quantity.mul(f.price)).plus(feeOf(f.quantity, f.price, spec.takerFee));
+  return cost;
+}
+
+/**
+ * What an open order holds back while it waits. A sell holds its remaining
+ * base. A buy holds the quote it could at most spend: remaining × limit ×
+ * (1 + worst fee) for a limit or stop_limit, and remaining × stop price ×
+ * (1 + taker fee) for a stop_market (checked again when it triggers).
+ */
+export function lockFor(order: PaperOrder, spec: InstrumentSpec): Lock {
+  const remaining = remainingOf(order);
+  if (order.side === 'sell') return { asset: spec.base, amount: remaining };
+  if (order.type === 'stop_market') {
+    const stop = order.stopPrice ?? new Decimal(0);
+    return { asset: spec.quote, amount: remaining.mul(stop).mul(ONE.plus(spec.takerFee)) };
+  }
+  const price = order.price ?? new Decimal(0);
+  return { asset: spec.quote, amount: remaining.mul(price).mul(ONE.plus(worstFeeRate(spec))) };
+}

@@ -1,0 +1,52 @@
+import type { ExecutionReport } from '../../engine/ports/venue.js';
+
+export type ReportListener = (report: ExecutionReport) => void;
+
+/**
+ * Delivers execution reports to listeners synchronously and in order. A
+ * venue operation queues its reports and delivers them when its state is
+ * consistent again (still inside the same call); a listener that places or
+ * cancels an order from inside a report only queues more reports, delivered
+ * after the ones already waiting, so every listener sees one total order.
+ */
+export class ReportStream {
+  private readonly listeners: ReportListener[] = [];
+  private queue: ExecutionReport[] = [];
+  private draining = false;
+
+  constructor(private readonly onListenerError: (err: unknown) => void) {}
+
+  subscribe(listener: ReportListener): () => void {
+    const entry: ReportListener = (r) => listener(r);
+    this.listeners.push(entry);
+    return () => {
+      const at = this.listeners.indexOf(entry);
+      if (at >= 0) this.listeners.splice(at, 1);
+    };
+  }
+
+  push(report: ExecutionReport): void {
+    this.queue.push(report);
+  }
+
+  drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let i = 0; i < this.queue.length; i++) {
+        const report = this.queue[i]!;
+        for (const listener of [...this.listeners]) {
+          try {
+            listener(report);
+          } catch (err) {
+            // One broken listener must not stop the others or undo a fill.
+            this.onListenerError(err);
+          }
+        }
+      }
+    } finally {
+      this.queue = [];
+      this.draining = false;
+    }
+  }
+}
