@@ -1,0 +1,111 @@
+/**
+ * `npm run serve`: the engine, the local API and (once built) the web UI,
+ * without Electron, on a loopback address. See README and API.md.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { assertLoopbackHost, createApiServer, DEFAULT_PORT } from './api/server.js';
+import { TernError } from './contract/errors.js';
+import { defaultDataDir } from './paths.js';
+import { createRuntime, DEFAULT_PAPER_BALANCE, DEFAULT_SYMBOL, VERSION } from './runtime.js';
+
+const USAGE = `usage: npm run serve -- [--data-dir DIR] [--host 127.0.0.1] [--port ${DEFAULT_PORT}]
+                     [--feed replay:FILE.csv[@SPEED]] [--symbol ${DEFAULT_SYMBOL}] [--paper-balance ${DEFAULT_PAPER_BALANCE}]`;
+
+function fail(message: string): never {
+  process.stderr.write(`tern serve: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        'data-dir': { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: String(DEFAULT_PORT) },
+        feed: { type: 'string' },
+        symbol: { type: 'string', default: DEFAULT_SYMBOL },
+        'paper-balance': { type: 'string', default: DEFAULT_PAPER_BALANCE },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let host: string;
+  try {
+    host = assertLoopbackHost(args.host!);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const port = Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${args.port} is not a port number (0-65535)`);
+  if (!/^(0|[1-9]\d*)(\.\d+)?$/.test(args['paper-balance']!)) fail(`--paper-balance ${args['paper-balance']} is not a decimal number`);
+  if (!/^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/.test(args.symbol!)) fail(`--symbol ${args.symbol} is not a symbol such as BTC/USDT`);
+
+  const dataDir = args['data-dir'] ?? defaultDataDir();
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const logger = pino({ level: process.env.TERN_LOG_LEVEL ?? 'info' }, pino.destination({ dest: join(dataDir, 'logs', 'tern.log'), sync: false, mkdir: true }));
+
+  let runtime;
+  try {
+    runtime = await createRuntime({
+      dataDir,
+      feed: args.feed,
+      symbol: args.symbol,
+      paperBalance: args['paper-balance'],
+      apiKey: process.env.TERN_API_KEY || undefined,
+      log: logger,
+    });
+  } catch (err) {
+    fail(err instanceof TernError || err instanceof Error ? err.message : String(err));
+  }
+
+  const server = createApiServer({ engine: runtime.api, host, port, version: VERSION, mode: 'paper', startedAt: Date.now(), logger });
+  let address;
+  try {
+    address = await server.listen();
+  } catch (err) {
+    await runtime.close();
+    fail(`cannot listen on ${host}:${port}: ${(err as Error).message}`);
+  }
+
+  process.stdout.write(`Tern ${VERSION} serving on ${address.url} (paper mode)\n`);
+  process.stdout.write(`  data folder: ${dataDir}\n`);
+  process.stdout.write(`  market data: ${args.feed ?? 'bundled sample (BTC/USDT replay at 10 bars/s)'}\n`);
+  if (!process.env.TERN_API_KEY) {
+    const created = await runtime.api.call('keys.create', { name: `serve ${new Date().toISOString()}`, scopes: ['admin'] }, { actor: 'cli' });
+    process.stdout.write(`  admin API key (shown once): ${created.key}\n`);
+  } else {
+    process.stdout.write('  API key: TERN_API_KEY (admin)\n');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping\n`);
+    try {
+      await server.close();
+      await runtime.close();
+      logger.flush();
+      process.exit(0);
+    } catch (err) {
+      process.stderr.write(`error while stopping: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+void main();

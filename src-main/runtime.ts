@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TernError } from './contract/errors.js';
+import { Engine } from './engine/engine.js';
+import type { AccountRecord } from './engine/model/types.js';
+import { type Clock, type IdSource, SequentialIds, systemClock } from './engine/ports/clock.js';
+import { type Logger, silentLogger } from './engine/ports/logger.js';
+import type { MarketFeed } from './engine/ports/market-data.js';
+import type { Venue } from './engine/ports/venue.js';
+import { parseFeedSpec } from './feeds/feed-spec.js';
+import { ReplayFeed } from './feeds/replay/replay-feed.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import { PaperVenue } from './venues/paper/paper-venue.js';
+
+export const VERSION = '0.1.0';
+export const DEFAULT_SYMBOL = 'BTC/USDT';
+export const DEFAULT_PAPER_BALANCE = '100000';
+
+export interface RuntimeOptions {
+  dataDir: string;
+  /** `replay:FILE.csv[@SPEED]`; default: the bundled sample replayed at 10 bars/s */
+  feed?: string;
+  symbol?: string;
+  /** starting balance of a fresh paper account, in the symbol's quote asset */
+  paperBalance?: string;
+  /** an admin key to accept (TERN_API_KEY), stored hashed */
+  apiKey?: string;
+  clock?: Clock;
+  ids?: IdSource;
+  log?: Logger;
+  /** a feed built by the caller (tests, backtests) instead of `feed` */
+  marketData?: MarketFeed;
+}
+
+export interface Runtime {
+  engine: Engine;
+  /** the protocol every transport uses */
+  api: Engine;
+  store: SqliteStore;
+  marketData: MarketFeed;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** The bundled replay file: resources/ beside src-main in a checkout, or next to the built app. */
+export function bundledSampleFeed(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return resolve(here, '..', 'resources', 'replay', 'BTC-USDT_1m_sample.csv');
+}
+
+/**
+ * Wires one Tern: the store in `dataDir`, the market data, the venues and the
+ * engine. The desktop shell, the headless server and the tests each call this.
+ */
+export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const symbol = opts.symbol ?? DEFAULT_SYMBOL;
+  const clock = opts.clock ?? systemClock;
+  const ids = opts.ids ?? new SequentialIds(`${clock.now().toString(36)}${randomBytes(2).toString('hex')}`);
+  const log = opts.log ?? silentLogger;
+  const marketData = opts.marketData ?? openFeed(opts.feed, symbol);
+  const quote = marketData.instruments().find((i) => i.symbol === symbol)?.quote ?? symbol.split('/')[1] ?? 'USDT';
+
+  mkdirSync(opts.dataDir, { recursive: true });
+  const store = SqliteStore.open(join(opts.dataDir, 'tern.db'));
+  const venueFor = (account: AccountRecord): Venue => {
+    if (account.exchange === 'paper') {
+      return new PaperVenue({ account: account.id, marketData, clock, ids, startingBalances: account.startingBalances });
+    }
+    throw new TernError('VENUE_UNAVAILABLE', `account ${account.id}: exchange ${account.exchange} is not available in this build`);
+  };
+  const engine = new Engine({
+    store,
+    clock,
+    ids,
+    log,
+    venueFor,
+    version: VERSION,
+    paperBalances: { [quote]: opts.paperBalance ?? DEFAULT_PAPER_BALANCE },
+  });
+  try {
+    await engine.start();
+    if (opts.apiKey) engine.ensureKey(opts.apiKey, 'TERN_API_KEY', ['admin']);
+    await marketData.start();
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  let closed = false;
+  return {
+    engine,
+    api: engine,
+    store,
+    marketData,
+    dataDir: opts.dataDir,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await engine.stop();
+      await marketData.stop();
+      store.close();
+    },
+  };
+}
+
+function openFeed(spec: string | undefined, symbol: string): MarketFeed {
+  if (!spec) return ReplayFeed.fromFile(bundledSampleFeed(), { symbol, speed: 10 });
+  const parsed = parseFeedSpec(spec);
+  return ReplayFeed.fromFile(parsed.file, { symbol, speed: parsed.speed });
+}
