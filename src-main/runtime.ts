@@ -66,7 +66,14 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const store = SqliteStore.open(join(opts.dataDir, 'tern.db'));
   const venueFor = (account: AccountRecord): Venue => {
     if (account.exchange === 'paper') {
-      return new PaperVenue({ account: account.id, marketData, clock, ids, startingBalances: account.startingBalances });
+      return new PaperVenue({
+        account: account.id,
+        marketData,
+        clock,
+        ids,
+        startingBalances: account.startingBalances,
+        onListenerError: (err) => log.error({ err: String(err), account: account.id }, 'an execution report listener failed'),
+      });
     }
     throw new TernError('VENUE_UNAVAILABLE', `account ${account.id}: exchange ${account.exchange} is not available in this build`);
   };

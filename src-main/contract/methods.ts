@@ -65,6 +65,28 @@ export const CreateKeyParams = z.strictObject({
 });
 export type CreateKeyParams = z.infer<typeof CreateKeyParams>;
 
+export const SetRiskLimitsParams = z
+  .strictObject({
+    account: S.AccountId.optional(),
+    symbol: S.Symbol.optional(),
+    limits: S.RiskLimitsPatch,
+  })
+  .superRefine((p, ctx) => {
+    if (p.symbol && !p.account) ctx.addIssue({ code: 'custom', path: ['symbol'], message: 'limits for a symbol are set per account: give the account too' });
+    if (!p.symbol) return;
+    for (const name of S.BREAKER_LIMIT_NAMES) {
+      if (p.limits[name] !== undefined) ctx.addIssue({ code: 'custom', path: ['limits', name], message: `${name} is set globally or per account, not per symbol` });
+    }
+  })
+  .describe('set limits: global without account and symbol, per account, or per account and symbol');
+export type SetRiskLimitsParams = z.infer<typeof SetRiskLimitsParams>;
+
+export const SetRiskStateParams = z.strictObject({ state: S.RiskState, reason: z.string().trim().min(1).max(500) });
+export type SetRiskStateParams = z.infer<typeof SetRiskStateParams>;
+
+export const KillSwitchParams = z.strictObject({ reason: z.string().trim().min(1).max(500), flatten: z.boolean().default(false) });
+export type KillSwitchParams = z.infer<typeof KillSwitchParams>;
+
 const IdParams = z.strictObject({ id: S.Id });
 const AccountIdParams = z.strictObject({ id: S.AccountId });
 const NoParams = z.strictObject({});
@@ -134,6 +156,28 @@ export const METHODS = {
   'keys.list': method({ params: NoParams, result: z.array(S.ApiKey), scope: 'admin', summary: 'API keys', http: { method: 'GET', path: '/api/v1/keys' } }),
   'keys.create': method({ params: CreateKeyParams, result: S.CreatedApiKey, scope: 'admin', summary: 'create an API key (shown once)', http: { method: 'POST', path: '/api/v1/keys', status: 201 } }),
   'keys.delete': method({ params: IdParams, result: S.ApiKey, scope: 'admin', summary: 'revoke an API key', http: { method: 'DELETE', path: '/api/v1/keys/:id' } }),
+  'risk.get': method({ params: NoParams, result: S.Risk, scope: 'read', summary: 'trading state, limits, usage and breaker trips', http: { method: 'GET', path: '/api/v1/risk' } }),
+  'risk.setLimits': method({
+    params: SetRiskLimitsParams,
+    result: S.Risk,
+    scope: 'admin',
+    summary: 'set or remove (null) limits of one scope; the narrowest scope that sets a limit wins',
+    http: { method: 'PUT', path: '/api/v1/risk/limits' },
+  }),
+  'risk.setState': method({
+    params: SetRiskStateParams,
+    result: S.Risk,
+    scope: 'admin',
+    summary: 'set the trading state (ACTIVE, REDUCING, HALTED) with a reason',
+    http: { method: 'POST', path: '/api/v1/risk/state' },
+  }),
+  'risk.killSwitch': method({
+    params: KillSwitchParams,
+    result: S.KillSwitchReport,
+    scope: 'trade',
+    summary: 'halt, cancel every open order on every account and, with flatten, close every position',
+    http: { method: 'POST', path: '/api/v1/risk/kill-switch' },
+  }),
 } as const;
 
 export type Methods = typeof METHODS;

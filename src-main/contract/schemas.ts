@@ -159,3 +159,110 @@ export const Health = z.object({
   mode: z.string(),
   uptime_ms: z.number().int(),
 });
+
+// ---- Risk (API.md, Risk) ----
+
+export const RiskState = z.enum(['ACTIVE', 'REDUCING', 'HALTED']);
+export type RiskState = z.infer<typeof RiskState>;
+
+export const PRE_TRADE_LIMIT_NAMES = [
+  'max_order_quantity',
+  'max_order_notional',
+  'max_position_notional',
+  'max_open_orders',
+  'max_orders_per_second',
+  'price_band_pct',
+] as const;
+/** Breakers trip on the portfolio, not on an order: set globally (all accounts together) or per account, never per symbol. */
+export const BREAKER_LIMIT_NAMES = ['max_daily_loss', 'max_drawdown_pct', 'max_consecutive_losses'] as const;
+export const RISK_LIMIT_NAMES = [...PRE_TRADE_LIMIT_NAMES, ...BREAKER_LIMIT_NAMES] as const;
+export const RiskLimitName = z.enum(RISK_LIMIT_NAMES);
+export type RiskLimitName = z.infer<typeof RiskLimitName>;
+
+const NonNegativeDecimal = DecimalString.refine((s) => !s.startsWith('-'), 'must not be negative');
+const WholeNumber = DecimalString.regex(/^(0|[1-9]\d*)(\.0+)?$/, 'must be a whole number such as "5"');
+const Percent = DecimalString.regex(/^(100(\.0+)?|\d{1,2}(\.\d+)?)$/, 'must be a percentage from "0" to "100"');
+
+const riskLimitShape = {
+  max_order_quantity: NonNegativeDecimal,
+  max_order_notional: NonNegativeDecimal.describe('quote currency; market orders are valued at the mid'),
+  max_position_notional: NonNegativeDecimal.describe('quote currency; the position after the order fills'),
+  max_open_orders: WholeNumber,
+  max_orders_per_second: PositiveDecimal.describe('a token bucket holding max(1, this) orders, refilled at this rate'),
+  price_band_pct: NonNegativeDecimal.describe('percent: a limit price further than this from the mid is refused'),
+  max_daily_loss: NonNegativeDecimal.describe('quote currency, realized + unrealized since 00:00 UTC'),
+  max_drawdown_pct: Percent.describe('percent below the equity peak'),
+  max_consecutive_losses: WholeNumber.describe('losing round trips in a row'),
+};
+
+/** Limits as they are set: every name optional. */
+export const RiskLimitValues = z.strictObject(riskLimitShape).partial();
+export type RiskLimitValues = z.infer<typeof RiskLimitValues>;
+
+/** A change to the limits of one scope: a value sets a limit, `null` removes it, a missing name leaves it as it is. */
+export const RiskLimitsPatch = z.strictObject({
+  max_order_quantity: riskLimitShape.max_order_quantity.nullable().optional(),
+  max_order_notional: riskLimitShape.max_order_notional.nullable().optional(),
+  max_position_notional: riskLimitShape.max_position_notional.nullable().optional(),
+  max_open_orders: riskLimitShape.max_open_orders.nullable().optional(),
+  max_orders_per_second: riskLimitShape.max_orders_per_second.nullable().optional(),
+  price_band_pct: riskLimitShape.price_band_pct.nullable().optional(),
+  max_daily_loss: riskLimitShape.max_daily_loss.nullable().optional(),
+  max_drawdown_pct: riskLimitShape.max_drawdown_pct.nullable().optional(),
+  max_consecutive_losses: riskLimitShape.max_consecutive_losses.nullable().optional(),
+});
+export type RiskLimitsPatch = z.infer<typeof RiskLimitsPatch>;
+
+export const RiskScopedLimits = z.object({
+  account: z.string().nullable().describe('null: every account'),
+  symbol: z.string().nullable().describe('null: every symbol of the account'),
+  limits: RiskLimitValues,
+});
+
+export const RiskUsageRow = z.object({
+  account: z.string().nullable(),
+  symbol: z.string().nullable(),
+  value: DecimalString,
+  limit: DecimalString.nullable(),
+});
+
+export const RiskUsage = z.object({
+  open_orders: z.array(RiskUsageRow).describe('working orders, per scope that sets max_open_orders'),
+  orders_per_second: z.array(RiskUsageRow).describe('orders drawn from the token bucket, per scope that sets max_orders_per_second'),
+  daily_loss: z.array(RiskUsageRow).describe('loss since 00:00 UTC (negative: a gain), all accounts and each account'),
+  drawdown_pct: z.array(RiskUsageRow).describe('percent below the equity peak'),
+  consecutive_losses: z.array(RiskUsageRow).describe('losing round trips in a row'),
+});
+
+export const RiskTrip = z.object({
+  rule: z.string(),
+  account: z.string().nullable().describe('null: all accounts together'),
+  tripped_at: IsoTime,
+  reason: z.string(),
+  limit: DecimalString,
+  value: DecimalString,
+});
+
+export const Risk = z.object({
+  state: RiskState,
+  reason: z.string(),
+  since: IsoTime,
+  limits: z.array(RiskScopedLimits),
+  usage: RiskUsage,
+  breakers: z.array(RiskTrip).describe('breaker trips, oldest first'),
+});
+export type Risk = z.infer<typeof Risk>;
+
+export const KillSwitchReport = z.object({
+  state: RiskState,
+  canceled: z.array(z.string()).describe('ids of the orders the kill switch canceled'),
+  failed: z.array(
+    z.object({
+      id: z.string().describe('an order id (cancel) or ACCOUNT:SYMBOL (close)'),
+      action: z.enum(['cancel', 'close']),
+      error: z.string(),
+    }),
+  ),
+  flattened: z.array(z.object({ account: z.string(), symbol: z.string(), order_id: z.string(), quantity: DecimalString })),
+});
+export type KillSwitchReport = z.infer<typeof KillSwitchReport>;

@@ -11,6 +11,7 @@ import { createRuntime } from '../runtime.js';
 import { contentTypeFor, resolveAppFile } from './app-protocol.js';
 import { callEngine, CALL_CHANNEL, EVENT_CHANNEL, foreignSenderReply } from './ipc-bridge.js';
 import { menuTemplate } from './menu.js';
+import iconPath from '../../resources/icon.png?asset';
 import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, devContentSecurityPolicy, isAppUrl, securityHeaders, windowOptions } from './security.js';
 
 /** What the shell needs from the runtime (src-main/runtime.ts). */
@@ -96,8 +97,9 @@ function start(): void {
       });
     }
 
-    runtime = await createRuntime({ dataDir: app.getPath('userData'), ...runtimeOptionsFromEnv() });
-    const api = runtime.api;
+    const started: ShellRuntime = await createRuntime({ dataDir: app.getPath('userData'), ...runtimeOptionsFromEnv() });
+    runtime = started;
+    const api = started.api;
     ipcMain.handle(CALL_CHANNEL, (event, method: unknown, params: unknown) => {
       if (!isAppUrl(event.senderFrame?.url, appOrigin)) return foreignSenderReply();
       return callEngine(api, method, params, (err) => console.error(`tern: ${String(method)} failed`, err));
@@ -105,7 +107,7 @@ function start(): void {
 
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ isDev, isMac: process.platform === 'darwin' })));
 
-    const w = new BrowserWindow(windowOptions(preloadPath));
+    const w = new BrowserWindow(windowOptions(preloadPath, { icon: iconPath }));
     win = w;
     const unsubscribe = api.subscribe((event) => {
       if (!w.isDestroyed()) w.webContents.send(EVENT_CHANNEL, event);

@@ -56,8 +56,9 @@ export function securityHeaders(policy: string = CONTENT_SECURITY_POLICY): Recor
 }
 
 /** Options for the main window: renderer sandboxed, isolated, no Node, no webview. */
-export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function windowOptions(preloadPath: string, extra: { icon?: string } = {}): BrowserWindowConstructorOptions {
   return {
+    ...(extra.icon ? { icon: extra.icon } : {}),
     width: 1440,
     height: 900,
     minWidth: 960,

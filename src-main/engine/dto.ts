@@ -22,7 +22,7 @@ export function orderDto(o: OrderRecord): S.Order {
     time_in_force: o.timeInForce,
     post_only: o.postOnly,
     reduce_only: o.reduceOnly,
-    status: publicStatus(o.state, o.filledQuantity.isPositive()),
+    status: publicStatus(o.state, o.filledQuantity.gt(0)),
     filled_quantity: str(o.filledQuantity),
     average_price: opt(o.averagePrice),
     fees: str(o.fees),

@@ -225,10 +225,11 @@ export class Engine implements EngineApi {
       // The venue's state lived in this process: rebuild it from the store. Orders
       // that never reached it before the restart did not happen there.
       this.oms.rejectUnsent(record.id, 'interrupted by a restart before the venue acknowledged it');
-      venue.restore({
+      const { skipped } = venue.restore({
         balances: this.portfolio.listBalances(record.id).map((b) => ({ asset: b.asset, total: b.total })),
         openOrders: this.oms.activeOrders({ account: record.id }),
       });
+      for (const { clientOrderId, reason } of skipped) this.oms.expireLost(clientOrderId, `ended by a restart: ${reason}`);
     }
     rt.unsubscribe.push(venue.onReport((report) => this.oms.onReport(record.id, report)));
     rt.unsubscribe.push(venue.marketData.subscribe((event) => this.onMarket(record.id, event)));

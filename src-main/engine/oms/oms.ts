@@ -311,6 +311,12 @@ export class Oms {
     }
   }
 
+  /** a working order its in-process venue could not take back after a restart */
+  expireLost(clientOrderId: string, reason: string): void {
+    const id = this.byClientId.get(clientOrderId);
+    if (id) this.apply(id, 'expire', { rejectReason: reason });
+  }
+
   /** forget an account's working orders (paper reset); the store drops them by the reset entry */
   dropAccount(account: string): void {
     for (const o of this.activeOrders({ account })) {
@@ -401,7 +407,7 @@ export class Oms {
 
 /** reduce_only: the order must shrink the position and never flip it */
 function checkReducesPosition(order: Pick<OrderRecord, 'side' | 'quantity'>, position: Decimal): void {
-  const shrinks = order.side === 'buy' ? position.isNegative() : position.isPositive();
+  const shrinks = order.side === 'buy' ? position.lt(0) : position.gt(0);
   if (!shrinks) throw invalidOrder('reduce_only', `a reduce_only ${order.side} needs a ${order.side === 'buy' ? 'short' : 'long'} position; the position is ${str(position)}`);
   if (order.quantity.gt(position.abs())) {
     throw invalidOrder('reduce_only', `reduce_only quantity ${str(order.quantity)} would flip the position ${str(position)}`);

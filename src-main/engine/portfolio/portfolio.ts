@@ -38,11 +38,15 @@ export class Portfolio {
   }
 
   listPositions(account?: string, symbol?: string): PositionRecord[] {
-    return [...this.positions.values()].filter((p) => (!account || p.account === account) && (!symbol || p.symbol === symbol));
+    return [...this.positions.values()]
+      .filter((p) => (!account || p.account === account) && (!symbol || p.symbol === symbol))
+      .sort((a, b) => a.account.localeCompare(b.account) || a.symbol.localeCompare(b.symbol));
   }
 
   listBalances(account?: string): BalanceRecord[] {
-    return [...this.balances.values()].filter((b) => !account || b.account === account);
+    return [...this.balances.values()]
+      .filter((b) => !account || b.account === account)
+      .sort((a, b) => a.account.localeCompare(b.account) || a.asset.localeCompare(b.asset));
   }
 
   clearAccount(account: string): void {

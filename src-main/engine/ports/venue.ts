@@ -95,7 +95,10 @@ export interface Venue {
  * store, and a reset restores its starting balances.
  */
 export interface InProcessVenue extends Venue {
-  restore(state: { balances: Array<{ asset: string; total: Decimal }>; openOrders: import('../model/types.js').OrderRecord[] }): void;
+  /** returns the orders it could not take back (market orders caught mid-flight…), which the OMS then ends */
+  restore(state: { balances: Array<{ asset: string; total: Decimal }>; openOrders: import('../model/types.js').OrderRecord[] }): {
+    skipped: Array<{ clientOrderId: string; reason: string }>;
+  };
   reset(startingBalances: Record<string, string>): void;
 }
 

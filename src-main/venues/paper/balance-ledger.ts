@@ -90,7 +90,8 @@ export class BalanceLedger {
     return changed;
   }
 
-  private markReported(): void {
+  /** The current state counts as reported (after a restore or reset, which report nothing). */
+  markReported(): void {
     this.reported.clear();
     for (const b of this.balances()) this.reported.set(b.asset, { total: b.total, locked: b.locked });
   }

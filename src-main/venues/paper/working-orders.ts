@@ -25,6 +25,11 @@ export class WorkingOrders {
     return this.open.get(order.venueOrderId) === order;
   }
 
+  /** Takes `order` out of the open orders without closing it: it is being worked right now (a triggered stop_market). */
+  detach(order: PaperOrder): void {
+    if (this.isOpen(order)) this.open.delete(order.venueOrderId);
+  }
+
   /** Records that `order` is finished (removing it from the open orders if it was there). */
   close(order: PaperOrder, state: ClosedState): void {
     this.open.delete(order.venueOrderId);

@@ -1,0 +1,271 @@
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type onRequestHookHandler } from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
+import type { EngineApi, Principal } from '../contract/engine-api.js';
+import { TernError, type ErrorBody } from '../contract/errors.js';
+import { METHODS, type MethodName, type MethodSpec } from '../contract/methods.js';
+import { AccessControl, type Admission, type RequiredScope } from './access.js';
+import { errorResponse } from './error-response.js';
+import { LoopbackGuard, assertLoopbackHost } from './loopback.js';
+import { ApiMetrics } from './metrics.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { DEFAULT_RATE_LIMIT, TokenBuckets, type RateDecision, type RateLimitOptions } from './rate-limit.js';
+import { requestParams } from './request-params.js';
+import { WsHub, type WsHubOptions } from './ws-hub.js';
+
+export { assertLoopbackHost } from './loopback.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the caller, set by the route's auth hook */
+    principal: Principal | null;
+  }
+}
+
+/** A pino-compatible logger (fastify's loggerInstance). */
+export type ApiLogger = FastifyBaseLogger;
+
+export interface ApiServerOptions {
+  engine: EngineApi;
+  /** a loopback name only; default 127.0.0.1 */
+  host?: string;
+  /** default 7878; 0 picks a free port */
+  port?: number;
+  version: string;
+  mode: string;
+  /** epoch ms the app started, for /health uptime */
+  startedAt: number;
+  logger?: ApiLogger | false;
+  /** per API key, shared by REST and WebSocket calls; default 50/s, burst 100 */
+  rateLimit?: RateLimitOptions;
+  /** largest request body (and WebSocket message) in bytes; default 64 KiB */
+  bodyLimit?: number;
+  ws?: Partial<WsHubOptions>;
+}
+
+export interface ApiServer {
+  app: FastifyInstance;
+  listen(): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 7878;
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+const DEFAULT_WS: WsHubOptions = { authTimeoutMs: 5_000, maxBufferedBytes: 8 * 1024 * 1024, maxChannels: 1_000 };
+
+type HttpMethod = NonNullable<MethodSpec['http']>['method'];
+
+/** Routes served besides METHODS, for 404 vs 405 answers. */
+const EXTRA_ROUTES: Array<{ method: HttpMethod; path: string }> = [
+  { method: 'GET', path: '/api/v1/openapi.json' },
+  { method: 'GET', path: '/metrics' },
+  { method: 'GET', path: '/api/v1/ws' },
+];
+
+function sendError(reply: FastifyReply, err: TernError): FastifyReply {
+  return reply.code(err.status).send(err.toBody());
+}
+
+function setRateHeaders(reply: FastifyReply, rate: RateDecision): void {
+  reply.header('x-ratelimit-limit', rate.limit);
+  reply.header('x-ratelimit-remaining', rate.remaining);
+  reply.header('x-ratelimit-reset', rate.resetSeconds);
+  if (!rate.allowed) reply.header('retry-after', rate.retryAfterSeconds);
+}
+
+/**
+ * The local REST + WebSocket API: a thin transport over EngineApi whose routes
+ * come from METHODS. Per request: loopback guard (global onRequest), then the
+ * route's own auth/rate/scope hook, then params → engine.call.
+ */
+export function createApiServer(opts: ApiServerOptions): ApiServer {
+  const { engine } = opts;
+  const host = assertLoopbackHost(opts.host ?? '127.0.0.1');
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const guard = new LoopbackGuard(opts.port ?? DEFAULT_PORT);
+  const access = new AccessControl(engine, new TokenBuckets(opts.rateLimit ?? DEFAULT_RATE_LIMIT));
+  const metrics = new ApiMetrics(engine);
+
+  const app: FastifyInstance = Fastify({
+    loggerInstance: opts.logger ? opts.logger : undefined,
+    bodyLimit,
+    logController: new LogController({ disableRequestLogging: true }),
+    exposeHeadRoutes: false,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    frameworkErrors: (err, req, reply) => {
+      const refusal = guard.refusal(req.headers.host, req.headers.origin);
+      if (refusal) return sendError(reply as FastifyReply, refusal);
+      const { status, body } = errorResponse(err, bodyLimit);
+      return (reply as FastifyReply).code(status).send(body);
+    },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) {
+        const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'malformed HTTP request' } } satisfies ErrorBody);
+        socket.write(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      }
+      socket.destroy(err);
+    },
+  });
+  app.decorateRequest('principal', null);
+
+  // An empty JSON body is an empty object of params (routes whose params are all optional); the rest is fastify's safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (req, body, done) => {
+    if (body === '') return done(null, undefined);
+    parseJson(req, body as string, done);
+  });
+
+  // Before anything else, 404s and WebSocket upgrades included: DNS rebinding and cross-site requests.
+  app.addHook('onRequest', (req, reply, done) => {
+    const refusal = guard.refusal(req.headers.host, req.headers.origin);
+    if (refusal) {
+      sendError(reply, refusal);
+      return;
+    }
+    done();
+  });
+
+  app.addHook('onResponse', (req, reply, done) => {
+    metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body, unexpected } = errorResponse(err, bodyLimit);
+    if (unexpected) req.log.error({ err, method: req.method, url: req.url }, 'request failed');
+    return reply.code(status).send(body);
+  });
+
+  const routeTable = [...EXTRA_ROUTES];
+  for (const spec of Object.values(METHODS) as MethodSpec[]) if (spec.http) routeTable.push(spec.http);
+  const routeMatchers = routeTable.map((r) => ({ method: r.method, regex: new RegExp(`^${r.path.replace(/:[A-Za-z_]\w*/g, '[^/]+')}$`) }));
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?', 1)[0] ?? '';
+    const allowed = [...new Set(routeMatchers.filter((m) => m.regex.test(path)).map((m) => m.method))];
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return reply.code(405).send({ error: { code: 'NOT_FOUND', message: `${req.method} is not a method of ${path}; allowed: ${allowed.join(', ')}`, details: { allowed } } });
+    }
+    return sendError(reply, new TernError('NOT_FOUND', `no route ${req.method} ${path}`, { path }));
+  });
+
+  /** auth → rate → scope, as a route-level hook so no per-request lookup is needed */
+  function requireScope(scope: RequiredScope, deferredWhenNoHeader = false): onRequestHookHandler {
+    return (req, reply, done) => {
+      const authorization = req.headers.authorization;
+      if (deferredWhenNoHeader && authorization === undefined) return done();
+      let admission: Admission;
+      try {
+        admission = access.admit(authorization, scope);
+      } catch (err) {
+        const { status, body } = errorResponse(err, bodyLimit);
+        req.log.error({ err }, 'authentication failed');
+        reply.code(status).send(body);
+        return;
+      }
+      if (admission.rate) setRateHeaders(reply, admission.rate);
+      if ('error' in admission) {
+        if (admission.error.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
+        sendError(reply, admission.error);
+        return;
+      }
+      req.principal = admission.principal;
+      done();
+    };
+  }
+
+  const health = () => ({ status: 'ok' as const, version: opts.version, mode: opts.mode, uptime_ms: Math.max(0, Math.round(Date.now() - opts.startedAt)) });
+
+  /** one call of a method for a caller: what REST and WebSocket share */
+  const invoke = (method: MethodName, params: unknown, principal: Principal | null): Promise<unknown> => {
+    if (method === 'health') return Promise.resolve(health());
+    return engine.call(method, params, { actor: principal?.id ?? 'anonymous' });
+  };
+
+  /** POST /orders: 200 with the existing order when its client_order_id is known, 201 for a new one. */
+  async function placeOrder(params: Record<string, unknown>, principal: Principal | null, reply: FastifyReply): Promise<unknown> {
+    const coid = params['client_order_id'];
+    if (typeof coid === 'string' && METHODS['orders.create'].params.safeParse(params).success) {
+      const existing = await engine.call('orders.get', { id: coid }, { actor: principal?.id ?? 'anonymous' }).catch((err: unknown) => {
+        if (err instanceof TernError && err.code === 'NOT_FOUND') return null;
+        throw err;
+      });
+      if (existing !== null && existing.client_order_id === coid) {
+        reply.code(200);
+        return existing;
+      }
+    }
+    const order = await invoke('orders.create', params, principal);
+    reply.code(201);
+    return order;
+  }
+
+  for (const name of Object.keys(METHODS) as MethodName[]) {
+    const spec: MethodSpec = METHODS[name];
+    if (!spec.http) continue;
+    const { method, path, status = 200 } = spec.http;
+    app.route({
+      method,
+      url: path,
+      ...(spec.scope === 'none' ? {} : { onRequest: requireScope(spec.scope) }),
+      handler: async (req: FastifyRequest, reply: FastifyReply) => {
+        const params = requestParams(method, req.query, req.body, req.params);
+        if (name === 'orders.create') return placeOrder(params, req.principal, reply);
+        const result = await invoke(name, params, req.principal);
+        reply.code(status);
+        return result ?? null;
+      },
+    });
+  }
+
+  let openApiText: string | undefined;
+  app.get('/api/v1/openapi.json', (_req, reply) => {
+    openApiText ??= JSON.stringify(buildOpenApiDocument(opts.version));
+    return reply.type('application/json; charset=utf-8').send(openApiText);
+  });
+
+  app.get('/metrics', { onRequest: requireScope('read') }, async (_req, reply) => {
+    const text = await metrics.render();
+    return reply.type(metrics.contentType).send(text);
+  });
+
+  let hub: WsHub | undefined;
+  const wsOptions: WsHubOptions = { ...DEFAULT_WS, ...opts.ws };
+  app.register(fastifyWebsocket, { options: { maxPayload: bodyLimit } });
+  app.addHook('preClose', (done) => {
+    hub?.shutdown();
+    done();
+  });
+  app.register(async (scope) => {
+    hub = new WsHub(engine, access, (m, p, who) => invoke(m, p, who), wsOptions, app.log, (n) => metrics.wsConnections.set(n));
+    scope.route({
+      method: 'GET',
+      url: '/api/v1/ws',
+      // a browser cannot set headers: without one, the first message must be {"op": "auth"}
+      onRequest: requireScope('read', true),
+      handler: (_req, reply) => sendError(reply, new TernError('BAD_REQUEST', 'this route takes a WebSocket upgrade')),
+      wsHandler: (socket, req) => hub!.accept(socket, req.principal),
+    });
+  });
+
+  return {
+    app,
+    async listen() {
+      await app.listen({ host, port: opts.port ?? DEFAULT_PORT });
+      const port = (app.server.address() as AddressInfo).port;
+      guard.setPort(port);
+      const urlHost = host === '::1' ? '[::1]' : host;
+      return { url: `http://${urlHost}:${port}`, port };
+    },
+    async close() {
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,475 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { badRequest, TernError } from '../contract/errors.js';
+import { Decimal } from '../engine/model/decimal.js';
+import type { Bar } from '../engine/ports/market-data.js';
+
+/**
+ * Candle CSV files: `timestamp,open,high,low,close,volume`, one bar a line,
+ * timestamp = the bar's open time in epoch ms, numbers as plain decimals.
+ *
+ * The parser works on bytes and writes Float64Array columns, because a
+ * backtest imports millions of rows and a Decimal per field would dominate
+ * the import. The exact decimal text of every field stays reachable
+ * (`CandleSeries.text`, `.bar`), so money never has to come from a double:
+ * the doubles are for scanning, charts and checks; Decimals are made on
+ * demand from the original text.
+ *
+ * Accepted: an optional header line (exactly these six names), an optional
+ * UTF-8 BOM, LF or CRLF line ends, blank lines at the end. Refused, with the
+ * line number and column: a wrong column count, a field that is not a
+ * decimal number, a timestamp that is not a non-negative integer or is not
+ * after the previous row's, a price ≤ 0, a volume < 0, high below
+ * max(open, close), low above min(open, close), a blank line between rows.
+ * Gaps in time and flat bars are data, kept as given.
+ */
+
+export const CANDLE_COLUMNS = ['timestamp', 'open', 'high', 'low', 'close', 'volume'] as const;
+export type CandleColumn = (typeof CANDLE_COLUMNS)[number];
+
+/** A parsed candle file (or one batch of it), column by column. */
+export class CandleSeries {
+  constructor(
+    readonly length: number,
+    /** bar open times, epoch ms (integers) */
+    readonly ts: Float64Array,
+    readonly open: Float64Array,
+    readonly high: Float64Array,
+    readonly low: Float64Array,
+    readonly close: Float64Array,
+    readonly volume: Float64Array,
+    /** the most decimal places any price (open/high/low/close) is written with, trailing zeros ignored */
+    readonly priceDecimals: number,
+    /** the bytes the rows were read from, and where each row's line starts */
+    private readonly source: Uint8Array,
+    private readonly lineStart: Uint32Array,
+    /** the file line number of row 0 (1-based) — rows are consecutive lines only when no blank line sits between them, which is refused */
+    readonly firstLine: number,
+  ) {}
+
+  /** The field exactly as written in the file (surrounding spaces trimmed). */
+  text(row: number, column: CandleColumn): string {
+    this.checkRow(row);
+    const buf = this.source;
+    const wanted = CANDLE_COLUMNS.indexOf(column);
+    let start = this.lineStart[row]!;
+    for (let c = 0; c < wanted; c++) start = buf.indexOf(COMMA, start) + 1;
+    let end = start;
+    while (end < buf.length && buf[end] !== COMMA && buf[end] !== LF && buf[end] !== CR) end++;
+    return latin1(buf, start, end).trim();
+  }
+
+  /** Row `row` as a Bar with exact Decimals made from the file's text. */
+  bar(row: number): Bar {
+    this.checkRow(row);
+    const buf = this.source;
+    const fields: string[] = [];
+    let start = this.lineStart[row]!;
+    for (let c = 0; c < CANDLE_COLUMNS.length; c++) {
+      let end = start;
+      while (end < buf.length && buf[end] !== COMMA && buf[end] !== LF && buf[end] !== CR) end++;
+      fields.push(latin1(buf, start, end).trim());
+      start = end + 1;
+    }
+    return {
+      ts: this.ts[row]!,
+      open: new Decimal(fields[1]!),
+      high: new Decimal(fields[2]!),
+      low: new Decimal(fields[3]!),
+      close: new Decimal(fields[4]!),
+      volume: new Decimal(fields[5]!),
+    };
+  }
+
+  /** Rows [start, end) as Bars. Costs five Decimals a row: for big files prefer the columns. */
+  toBars(start = 0, end = this.length): Bar[] {
+    const out: Bar[] = [];
+    for (let i = Math.max(0, start); i < Math.min(end, this.length); i++) out.push(this.bar(i));
+    return out;
+  }
+
+  private checkRow(row: number): void {
+    if (!Number.isInteger(row) || row < 0 || row >= this.length) {
+      throw badRequest(`candle row ${row} is out of range (0..${this.length - 1})`, { row });
+    }
+  }
+}
+
+/** Reads a whole candle file. Files up to ~2 GB (Node's readFile limit); beyond that use streamCandleCsv. */
+export function readCandleSeries(path: string): CandleSeries {
+  return parseCandleSeries(readSource(path), path);
+}
+
+/** Reads a whole candle file as Bars (five Decimals a row: fine for thousands of rows, slow for millions). */
+export function readCandleCsv(path: string): Bar[] {
+  return readCandleSeries(path).toBars();
+}
+
+/** Parses candle CSV text (or its bytes). `source` names the input in error messages. */
+export function parseCandleSeries(input: string | Uint8Array, source?: string): CandleSeries {
+  // a Buffer, for its native indexOf (memchr) when looking for line ends
+  const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const state = newState(source);
+  const out = new Columns(estimateRows(buf));
+  parseRange(buf, 0, buf.length, true, state, out);
+  return out.toSeries(buf, state);
+}
+
+export function parseCandleCsv(text: string, source?: string): Bar[] {
+  return parseCandleSeries(text, source).toBars();
+}
+
+/**
+ * Reads a candle file of any size in batches, one CandleSeries per chunk of
+ * about `chunkBytes` bytes (at least one whole line each; empty batches are
+ * skipped). Rules and line numbers are those of the whole file: a timestamp
+ * is checked against the previous batch's last one.
+ */
+export async function* streamCandleCsv(path: string, options: { chunkBytes?: number } = {}): AsyncGenerator<CandleSeries> {
+  const chunkBytes = options.chunkBytes ?? 4 << 20;
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) throw badRequest('chunkBytes must be a positive integer', { chunkBytes });
+  const state = newState(path);
+  let leftover: Buffer = Buffer.alloc(0);
+  const stream = createReadStream(path, { highWaterMark: chunkBytes });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buf = leftover.length > 0 ? Buffer.concat([leftover, chunk]) : chunk;
+      const out = new Columns(1024);
+      const stop = parseRange(buf, 0, buf.length, false, state, out);
+      leftover = Buffer.from(buf.subarray(stop));
+      if (out.n > 0) yield out.toSeries(buf, state);
+    }
+  } catch (err) {
+    throw err instanceof TernError ? err : cannotRead(path, err);
+  } finally {
+    stream.destroy();
+  }
+  const out = new Columns(16);
+  parseRange(leftover, 0, leftover.length, true, state, out);
+  if (out.n > 0) yield out.toSeries(leftover, state);
+}
+
+// ---------------------------------------------------------------------------
+// the parser
+
+/** Rows to allocate for: the size over the second line's length, with a margin (growing copies every column). */
+function estimateRows(buf: Buffer): number {
+  const first = buf.indexOf(LF);
+  const second = first === -1 ? -1 : buf.indexOf(LF, first + 1);
+  if (second === -1) return 16;
+  return Math.ceil((buf.length / (second - first)) * 1.1) + 16;
+}
+
+const LF = 10;
+const CR = 13;
+const COMMA = 44;
+const DOT = 46;
+const ZERO_CHAR = 48;
+/** 10^k for k ≤ 22 are exact doubles, so m / 10^k (m < 2^53) is the correctly rounded value, same as Number(text) */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/** a decimal with at most 15 significant digits maps to its own double: comparing doubles is comparing the decimals */
+const EXACT_DIGITS = 15;
+const HEADER_NAMES = CANDLE_COLUMNS.join(',');
+const GENERAL_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+interface ParseState {
+  source: string | undefined;
+  /** number of the next line to read, 1-based */
+  line: number;
+  /** the previous row's timestamp and line, for the increasing-time rule */
+  lastTs: number;
+  lastTsLine: number;
+  /** a blank line seen since the last row: an error if another row follows */
+  blankLine: number;
+  priceDecimals: number;
+}
+
+function newState(source: string | undefined): ParseState {
+  return { source, line: 1, lastTs: -1, lastTsLine: 0, blankLine: 0, priceDecimals: 0 };
+}
+
+class Columns {
+  n = 0;
+  ts: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  volume: Float64Array;
+  lineStart: Uint32Array;
+  /** the line number of this batch's first row */
+  firstLine = 0;
+
+  constructor(private capacity: number) {
+    this.ts = new Float64Array(capacity);
+    this.open = new Float64Array(capacity);
+    this.high = new Float64Array(capacity);
+    this.low = new Float64Array(capacity);
+    this.close = new Float64Array(capacity);
+    this.volume = new Float64Array(capacity);
+    this.lineStart = new Uint32Array(capacity);
+  }
+
+  grow(): void {
+    const capacity = this.capacity * 2;
+    const bigger = (a: Float64Array) => {
+      const b = new Float64Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.ts = bigger(this.ts);
+    this.open = bigger(this.open);
+    this.high = bigger(this.high);
+    this.low = bigger(this.low);
+    this.close = bigger(this.close);
+    this.volume = bigger(this.volume);
+    const starts = new Uint32Array(capacity);
+    starts.set(this.lineStart);
+    this.lineStart = starts;
+    this.capacity = capacity;
+  }
+
+  toSeries(buf: Uint8Array, state: ParseState): CandleSeries {
+    const n = this.n;
+    // a view when little room is unused, a copy otherwise (so that a small batch does not pin a big array)
+    const fit = n >= this.capacity * 0.8;
+    const cut = <T extends Float64Array | Uint32Array>(a: T): T => (fit ? (a.subarray(0, n) as T) : (a.slice(0, n) as T));
+    return new CandleSeries(
+      n,
+      cut(this.ts),
+      cut(this.open),
+      cut(this.high),
+      cut(this.low),
+      cut(this.close),
+      cut(this.volume),
+      state.priceDecimals,
+      buf,
+      cut(this.lineStart),
+      this.firstLine,
+    );
+  }
+}
+
+// Results of scanNumber, kept in module variables so that a field costs no allocation.
+let scanEnd = 0;
+let scanDecimals = 0;
+let scanExact = true;
+
+/**
+ * Scans the decimal number starting at `pos`, up to the next comma, CR, LF
+ * or `end`. Returns its value (NaN if the field is not a number) and sets
+ * scanEnd (the index of the byte after the field), scanDecimals (decimal
+ * places without trailing zeros) and scanExact (at most 15 significant digits).
+ */
+function scanNumber(buf: Uint8Array, pos: number, end: number): number {
+  // Kept lean: this loop runs for every byte of a file with millions of rows.
+  let mantissa = 0;
+  let dot = -1;
+  let i = pos;
+  for (; i < end; i++) {
+    const c = buf[i]!;
+    const d = c - ZERO_CHAR;
+    if (d >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d;
+    } else if (c === COMMA || c === LF || c === CR) {
+      break;
+    } else if (c === DOT && dot < 0) {
+      dot = i;
+    } else {
+      return scanGeneral(buf, pos, end);
+    }
+  }
+  scanEnd = i;
+  const fractionDigits = dot < 0 ? 0 : i - dot - 1;
+  if (i - pos - (dot < 0 ? 0 : 1) === 0) return NaN;
+  let lastNonZero = i;
+  while (lastNonZero - 1 > dot && dot >= 0 && buf[lastNonZero - 1] === ZERO_CHAR) lastNonZero--;
+  scanDecimals = dot < 0 ? 0 : lastNonZero - dot - 1;
+  // the mantissa counts the significant digits (trailing zeros too): below 10^15 it has at most 15
+  scanExact = mantissa < 1e15;
+  if (!scanExact || fractionDigits >= POW10.length) return Number(latin1(buf, pos, i));
+  return fractionDigits === 0 ? mantissa : mantissa / POW10[fractionDigits]!;
+}
+
+/** The rare forms (spaces, a sign, an exponent) go through the general grammar. */
+function scanGeneral(buf: Uint8Array, pos: number, end: number): number {
+  let i = pos;
+  while (i < end && buf[i] !== COMMA && buf[i] !== LF && buf[i] !== CR) i++;
+  scanEnd = i;
+  const text = latin1(buf, pos, i).trim();
+  if (!GENERAL_NUMBER.test(text)) return NaN;
+  const exact = new Decimal(text);
+  scanDecimals = Math.max(0, exact.decimalPlaces());
+  scanExact = exact.precision(true) <= EXACT_DIGITS;
+  return Number(text);
+}
+
+const rowValues = new Float64Array(6);
+
+/**
+ * Parses the lines in buf[pos, len). When `final` is false, stops before a
+ * last line that has no line end yet and returns where it starts.
+ */
+function parseRange(buf: Uint8Array, pos: number, len: number, final: boolean, st: ParseState, out: Columns): number {
+  if (st.line === 1 && pos === 0 && len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
+  // Only whole lines are parsed: up to the last LF, or to the end when no more bytes will come.
+  const limit = final ? len : buf.lastIndexOf(LF, len - 1) + 1;
+  while (pos < limit) {
+    const line = st.line++;
+    const lineStart = pos;
+    const first = buf[pos]!;
+    if (first === LF || (first === CR && (pos + 1 === limit || buf[pos + 1] === LF))) {
+      if (st.blankLine === 0) st.blankLine = line;
+      pos += first === LF ? 1 : 2;
+      continue;
+    }
+    if (st.blankLine !== 0) throw rowError(st, st.blankLine, undefined, 'is empty; blank lines are allowed only at the end of the file');
+    if (line === 1 && isHeaderLine(first)) {
+      const lineEnd = endOfLine(buf, pos, limit);
+      const header = latin1(buf, lineStart, lineEnd).replace(/\s+/g, '').toLowerCase();
+      if (header !== HEADER_NAMES) {
+        throw rowError(st, line, undefined, `has header "${clip(header)}"; expected "${HEADER_NAMES}"`);
+      }
+      pos = afterLine(buf, lineEnd, limit);
+      continue;
+    }
+
+    let p = lineStart;
+    let inexact = false;
+    for (let c = 0; c < 6; c++) {
+      const value = scanNumber(buf, p, limit);
+      if (Number.isNaN(value)) {
+        if (p === scanEnd && c > 0 && buf[p] !== COMMA) throw columnCountError(st, buf, line, lineStart, limit);
+        throw rowError(st, line, c, `is not a decimal number: "${clip(latin1(buf, p, scanEnd))}"`);
+      }
+      rowValues[c] = value;
+      if (c >= 1 && c <= 4) {
+        if (scanDecimals > st.priceDecimals) st.priceDecimals = scanDecimals;
+        if (!scanExact) inexact = true;
+      }
+      p = scanEnd;
+      if (c < 5) {
+        if (buf[p] !== COMMA || p >= limit) throw columnCountError(st, buf, line, lineStart, limit);
+        p++;
+      }
+    }
+    // the line must end right after the volume: LF, CR LF, or the end of the input
+    if (p < limit) {
+      const c = buf[p];
+      if (c === LF) p++;
+      else if (c === CR && (p + 1 === limit || buf[p + 1] === LF)) p += 2;
+      else throw columnCountError(st, buf, line, lineStart, limit);
+    }
+    pos = p;
+    const lineEnd = p; // only used on the error paths below, which find the real end themselves
+
+    const ts = rowValues[0]!;
+    const open = rowValues[1]!;
+    const high = rowValues[2]!;
+    const low = rowValues[3]!;
+    const close = rowValues[4]!;
+    const volume = rowValues[5]!;
+    if (!Number.isSafeInteger(ts) || ts < 0) {
+      throw rowError(st, line, 0, `must be a non-negative whole number of epoch milliseconds, got ${fieldText(buf, lineStart, lineEnd, 0)}`);
+    }
+    if (ts <= st.lastTs) {
+      throw rowError(st, line, 0, `${fieldText(buf, lineStart, lineEnd, 0)} is not after the previous row's ${st.lastTs} (line ${st.lastTsLine}); timestamps must increase`);
+    }
+    for (let c = 1; c <= 4; c++) {
+      if (!(rowValues[c]! > 0)) throw rowError(st, line, c, `must be positive, got ${fieldText(buf, lineStart, lineEnd, c)}`);
+    }
+    if (!(volume >= 0)) throw rowError(st, line, 5, `must not be negative, got ${fieldText(buf, lineStart, lineEnd, 5)}`);
+    if (inexact) {
+      checkRangeExactly(st, buf, line, lineStart, lineEnd);
+    } else {
+      if (high < (open > close ? open : close)) {
+        throw rowError(st, line, 2, `${fieldText(buf, lineStart, lineEnd, 2)} is below max(open, close) ${fieldText(buf, lineStart, lineEnd, open > close ? 1 : 4)}`);
+      }
+      if (low > (open < close ? open : close)) {
+        throw rowError(st, line, 3, `${fieldText(buf, lineStart, lineEnd, 3)} is above min(open, close) ${fieldText(buf, lineStart, lineEnd, open < close ? 1 : 4)}`);
+      }
+    }
+
+    st.lastTs = ts;
+    st.lastTsLine = line;
+    if (out.n === 0) out.firstLine = line;
+    if (out.n === out.ts.length) out.grow();
+    const n = out.n++;
+    out.ts[n] = ts;
+    out.open[n] = open;
+    out.high[n] = high;
+    out.low[n] = low;
+    out.close[n] = close;
+    out.volume[n] = volume;
+    out.lineStart[n] = lineStart;
+  }
+  return pos;
+}
+
+/** Index of the line's last content byte + 1 (before CR LF / LF), at most `limit`. */
+function endOfLine(buf: Uint8Array, start: number, limit: number): number {
+  let end = buf.indexOf(LF, start);
+  if (end === -1 || end > limit) end = limit;
+  if (end > start && buf[end - 1] === CR) end--;
+  return end;
+}
+
+function afterLine(buf: Uint8Array, lineEnd: number, limit: number): number {
+  if (buf[lineEnd] === CR) lineEnd++;
+  if (buf[lineEnd] === LF) lineEnd++;
+  return Math.min(lineEnd, limit);
+}
+
+function isHeaderLine(c: number): boolean {
+  return !(c >= ZERO_CHAR && c <= ZERO_CHAR + 9) && c !== DOT && c !== 43 && c !== 45 && c !== 32;
+}
+
+/** More than 15 significant digits: two different decimals may share a double, so compare the decimals. */
+function checkRangeExactly(st: ParseState, buf: Uint8Array, line: number, start: number, limit: number): void {
+  const [open, high, low, close] = [1, 2, 3, 4].map((c) => new Decimal(fieldText(buf, start, limit, c)));
+  const top = Decimal.max(open!, close!);
+  const bottom = Decimal.min(open!, close!);
+  if (high!.lt(top)) throw rowError(st, line, 2, `${high!.toFixed()} is below max(open, close) ${top.toFixed()}`);
+  if (low!.gt(bottom)) throw rowError(st, line, 3, `${low!.toFixed()} is above min(open, close) ${bottom.toFixed()}`);
+}
+
+function fieldText(buf: Uint8Array, start: number, limit: number, column: number): string {
+  const fields = latin1(buf, start, endOfLine(buf, start, limit)).split(',');
+  return (fields[column] ?? '').trim();
+}
+
+function columnCountError(st: ParseState, buf: Uint8Array, line: number, start: number, limit: number): TernError {
+  const found = latin1(buf, start, endOfLine(buf, start, limit)).split(',').length;
+  return rowError(st, line, undefined, `has ${found} columns; expected 6 (${HEADER_NAMES})`, found);
+}
+
+function rowError(st: ParseState, line: number, column: number | undefined, what: string, found?: number): TernError {
+  const name = column === undefined ? undefined : CANDLE_COLUMNS[column];
+  const where = `${st.source ? `${st.source}: ` : ''}line ${line}${name ? `, column ${column! + 1} (${name})` : ''}`;
+  return badRequest(`candle CSV ${where} ${what}`, {
+    line,
+    ...(name ? { column: name } : {}),
+    ...(st.source ? { file: st.source } : {}),
+    ...(found !== undefined ? { columns: found } : {}),
+  });
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+function latin1(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+}
+
+function readSource(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw cannotRead(path, err);
+  }
+}
+
+function cannotRead(path: string, err: unknown): TernError {
+  const code = (err as { code?: string } | null)?.code;
+  return badRequest(`cannot read candle file ${path}${code ? ` (${code})` : ''}`, { file: path });
+}

@@ -1,0 +1,379 @@
+import Database from 'better-sqlite3';
+import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../engine/model/types.js';
+import type { EngineStore, FillQuery, JournalEntry, OrderQuery } from '../engine/ports/store.js';
+import { badRequest, TernError } from '../contract/errors.js';
+import { accountCodec, balanceCodec, decodeEntry, encodeEntry, fillCodec, keyCodec, orderCodec, positionCodec, wireFromRow } from './codec.js';
+import { ACTIVE_STATES_SQL, migrate, type Migration, MIGRATIONS } from './migrations.js';
+import { PROJECTION_TABLES, ProjectionBatch, Projector } from './projection.js';
+
+export interface OpenOptions {
+  /**
+   * NORMAL (default): in WAL mode a commit is durable once it is in the OS
+   * (the process may crash at any moment after `commit()` returns); after a
+   * power loss or OS crash the newest commits may be rolled back, but the file
+   * stays consistent. FULL fsyncs the WAL at every commit, surviving power
+   * loss too, at the cost of one fsync per group commit.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** rebuild the projections from the journal even when they look current */
+  rebuild?: boolean;
+  /** tests only: the migration list to bring the file to */
+  migrations?: readonly Migration[];
+}
+
+export interface StoredEntry {
+  seq: number;
+  ts: number;
+  entry: JournalEntry;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  mismatches: string[];
+}
+
+/** Journal rows per INSERT statement: fewer native calls per entry, well under SQLite's 32766 parameters. */
+const JOURNAL_ROWS_PER_INSERT = 64;
+/** Journal rows read per query while replaying (a running iterator would lock the connection). */
+const REPLAY_PAGE = 10_000;
+const MAX_MISMATCHES = 100;
+
+const ORDER_COLUMNS = orderCodec.columns.join(', ');
+const FILL_COLUMNS = fillCodec.columns.join(', ');
+
+/**
+ * The engine's store on SQLite: an append-only journal plus projection tables
+ * derived from it, written together in one transaction per `commit()`.
+ * Reads see committed state only.
+ */
+export class SqliteStore implements EngineStore {
+  private readonly batch = new ProjectionBatch();
+  /** flat [seq, ts, type, payload, seq, ...] rows, in chunks of JOURNAL_ROWS_PER_INSERT */
+  private journalChunks: unknown[][] = [];
+  private pendingCount = 0;
+  private committedSeq: number;
+  private readonly projector: Projector;
+  private readonly journalInserts = new Map<number, Database.Statement>();
+  private readonly setProjectedSeq: Database.Statement;
+  private readonly commitTx: () => void;
+  private readonly reads: ReturnType<typeof prepareReads>;
+  private readonly orderQueries = new Map<string, Database.Statement>();
+  private readonly fillQueries = new Map<string, Database.Statement>();
+  private closed = false;
+  /** the database file ('' when in memory) */
+  readonly file: string;
+
+  private constructor(
+    private readonly db: Database.Database,
+    opts: OpenOptions,
+  ) {
+    this.file = db.memory ? '' : db.name;
+    migrate(db, opts.migrations ?? MIGRATIONS);
+    this.projector = new Projector(db);
+    this.setProjectedSeq = db.prepare(`UPDATE meta SET value = ? WHERE key = 'projected_seq'`);
+    this.reads = prepareReads(db);
+    this.committedSeq = this.maxJournalSeq();
+    this.commitTx = db.transaction(() => this.writeBatch());
+    // max(seq) and one meta row: cheap however long the journal is.
+    if (opts.rebuild || this.projectedSeq() !== this.committedSeq) this.rebuildProjections();
+  }
+
+  /** Opens (creating when missing) and migrates a store. `''` or `':memory:'` is an in-memory store. */
+  static open(file: string, opts: OpenOptions = {}): SqliteStore {
+    const db = new Database(file === '' ? ':memory:' : file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${opts.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      // Index pages of a large fills table stay in memory; temp b-trees (sorts) too.
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+      return new SqliteStore(db, opts);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // writes
+
+  /** Buffers an entry (no I/O). The entry is encoded now: later changes to its records are not journaled. */
+  record(entry: JournalEntry): void {
+    this.assertOpen();
+    const encoded = encodeEntry(entry);
+    const seq = this.committedSeq + this.pendingCount + 1;
+    let chunk = this.journalChunks[this.journalChunks.length - 1];
+    if (chunk === undefined || chunk.length === JOURNAL_ROWS_PER_INSERT * 4) {
+      chunk = [];
+      this.journalChunks.push(chunk);
+    }
+    chunk.push(seq, encoded.ts, encoded.wire.type, encoded.payload);
+    this.batch.add(seq, encoded.wire);
+    this.pendingCount += 1;
+  }
+
+  /**
+   * Makes every recorded entry durable in one transaction: the journal rows
+   * and their projections, or nothing. When it throws, the batch stays
+   * pending (nothing was written) and the error says why.
+   */
+  commit(): void {
+    this.assertOpen();
+    if (this.pendingCount === 0) return;
+    this.commitTx();
+    this.committedSeq += this.pendingCount;
+    this.pendingCount = 0;
+    this.journalChunks = [];
+    this.batch.clear();
+  }
+
+  get pending(): number {
+    return this.pendingCount;
+  }
+
+  /** The seq of the last committed journal entry (0 for an empty journal). */
+  get journalSeq(): number {
+    return this.committedSeq;
+  }
+
+  private writeBatch(): void {
+    for (const chunk of this.journalChunks) this.journalInsert(chunk.length / 4).run(chunk);
+    this.projector.apply(this.batch);
+    this.setProjectedSeq.run(this.committedSeq + this.pendingCount);
+  }
+
+  private journalInsert(rows: number): Database.Statement {
+    let stmt = this.journalInserts.get(rows);
+    if (stmt === undefined) {
+      stmt = this.db.prepare(`INSERT INTO journal (seq, ts, type, payload) VALUES ${Array(rows).fill('(?, ?, ?, ?)').join(', ')}`);
+      this.journalInserts.set(rows, stmt);
+    }
+    return stmt;
+  }
+
+  // -------------------------------------------------------------------------
+  // projections
+
+  /** Replaces every projection with one computed from the journal, in one transaction. */
+  rebuildProjections(): void {
+    this.assertOpen();
+    this.db.transaction(() => {
+      this.projector.clear();
+      const last = this.replayInto(this.projector);
+      this.setProjectedSeq.run(last);
+    }).immediate();
+  }
+
+  /**
+   * Rebuilds the projections from the journal into an in-memory copy and
+   * compares them row by row with the stored ones. Pending entries are not
+   * part of either side.
+   */
+  verify(): VerifyResult {
+    this.assertOpen();
+    const mismatches: string[] = [];
+    const projected = this.projectedSeq();
+    const last = this.maxJournalSeq();
+    if (projected !== last) mismatches.push(`meta: projected_seq is ${projected} but the journal ends at ${last}`);
+
+    this.db.exec(`ATTACH DATABASE ':memory:' AS verify`);
+    try {
+      const ddl = this.db
+        .prepare(`SELECT type, name, sql FROM main.sqlite_master WHERE sql IS NOT NULL AND type IN ('table', 'index') AND tbl_name IN (${PROJECTION_TABLES.map(() => '?').join(', ')})`)
+        .all(...PROJECTION_TABLES.map((p) => p.table)) as Array<{ type: string; name: string; sql: string }>;
+      // Same DDL as the stored tables (so the same keys and column order), created in the attached schema.
+      for (const d of ddl.sort((a, b) => (a.type === b.type ? 0 : a.type === 'table' ? -1 : 1))) {
+        this.db.exec(d.sql.replace(/^CREATE (TABLE|UNIQUE INDEX|INDEX) ("?)(\w+)/i, 'CREATE $1 verify.$2$3'));
+      }
+      this.db.transaction(() => this.replayInto(new Projector(this.db, 'verify')))();
+      for (const { table, key } of PROJECTION_TABLES) {
+        const keys = key.join(', ');
+        const diff = (a: string, b: string) =>
+          this.db.prepare(`SELECT ${keys} FROM (SELECT * FROM ${a}.${table} EXCEPT SELECT * FROM ${b}.${table}) LIMIT ${MAX_MISMATCHES}`).raw().all() as unknown[][];
+        const stored = new Map(diff('main', 'verify').map((k) => [k.join('/'), k]));
+        const rebuilt = new Map(diff('verify', 'main').map((k) => [k.join('/'), k]));
+        for (const k of stored.keys()) {
+          mismatches.push(rebuilt.has(k) ? `${table}[${k}]: differs from the journal` : `${table}[${k}]: not in the journal`);
+        }
+        for (const k of rebuilt.keys()) if (!stored.has(k)) mismatches.push(`${table}[${k}]: missing (the journal has it)`);
+      }
+    } finally {
+      this.db.exec('DETACH DATABASE verify');
+    }
+    return { ok: mismatches.length === 0, mismatches };
+  }
+
+  /** Applies every journal entry to `projector`, page by page; returns the last seq applied. */
+  private replayInto(projector: Projector): number {
+    const page = this.db.prepare('SELECT seq, type, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?').raw();
+    const batch = new ProjectionBatch();
+    let last = 0;
+    for (;;) {
+      const rows = page.all(last, REPLAY_PAGE) as Array<[number, string, string]>;
+      if (rows.length === 0) return last;
+      for (const [seq, type, payload] of rows) batch.add(seq, wireFromRow(type, payload));
+      projector.apply(batch);
+      batch.clear();
+      last = rows[rows.length - 1]![0];
+    }
+  }
+
+  private projectedSeq(): number {
+    return Number(this.reads.projectedSeq.get() ?? 0);
+  }
+
+  private maxJournalSeq(): number {
+    return Number(this.reads.maxSeq.get() ?? 0);
+  }
+
+  /** Decoded journal entries with seq ≥ `fromSeq`, in order (tests, verification, audits). */
+  *journal(fromSeq = 1): IterableIterator<StoredEntry> {
+    this.assertOpen();
+    const page = this.db.prepare('SELECT seq, ts, type, payload FROM journal WHERE seq >= ? ORDER BY seq LIMIT 1000').raw();
+    let next = fromSeq;
+    for (;;) {
+      const rows = page.all(next) as Array<[number, number, string, string]>;
+      if (rows.length === 0) return;
+      for (const [seq, ts, type, payload] of rows) yield { seq, ts, entry: decodeEntry(wireFromRow(type, payload)) };
+      next = rows[rows.length - 1]![0] + 1;
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // reads
+
+  loadAccounts(): AccountRecord[] {
+    return this.reads.accounts.all().map((r) => accountCodec.fromRow(r as unknown[]));
+  }
+
+  /** Orders in a working state (not filled, canceled, rejected or expired). */
+  loadActiveOrders(): OrderRecord[] {
+    return this.reads.activeOrders.all().map((r) => orderCodec.fromRow(r as unknown[]));
+  }
+
+  loadPositions(): PositionRecord[] {
+    return this.reads.positions.all().map((r) => positionCodec.fromRow(r as unknown[]));
+  }
+
+  loadBalances(): BalanceRecord[] {
+    return this.reads.balances.all().map((r) => balanceCodec.fromRow(r as unknown[]));
+  }
+
+  loadKeys(): ApiKeyRecord[] {
+    return this.reads.keys.all().map((r) => keyCodec.fromRow(r as unknown[]));
+  }
+
+  /** The stored value (as JSON gives it back: Decimals come back as strings), or undefined. */
+  loadSetting(name: string): unknown {
+    const row = this.reads.setting.get(name) as [string] | undefined;
+    return row === undefined ? undefined : JSON.parse(row[0]);
+  }
+
+  /** Orders newest first (created_at, then id). */
+  queryOrders(q: OrderQuery): OrderRecord[] {
+    if (q.status !== 'open' && q.status !== 'closed' && q.status !== 'all') throw badRequest(`status must be open, closed or all`, { field: 'status' });
+    const limit = checkLimit(q.limit);
+    const key = `${q.status}|${q.account !== undefined}|${q.symbol !== undefined}`;
+    let stmt = this.orderQueries.get(key);
+    if (stmt === undefined) {
+      const where: string[] = [];
+      if (q.status === 'open') where.push(ACTIVE_STATES_SQL);
+      if (q.status === 'closed') where.push(`NOT ${ACTIVE_STATES_SQL}`);
+      if (q.account !== undefined) where.push('account = @account');
+      if (q.symbol !== undefined) where.push('symbol = @symbol');
+      stmt = this.db
+        .prepare(`SELECT ${ORDER_COLUMNS} FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`)
+        .raw();
+      this.orderQueries.set(key, stmt);
+    }
+    const params: Record<string, unknown> = { limit };
+    if (q.account !== undefined) params.account = q.account;
+    if (q.symbol !== undefined) params.symbol = q.symbol;
+    return stmt.all(params).map((r) => orderCodec.fromRow(r as unknown[]));
+  }
+
+  getOrder(idOrClientOrderId: string): OrderRecord | undefined {
+    const row = (this.reads.orderById.get(idOrClientOrderId) ?? this.reads.orderByClientId.get(idOrClientOrderId)) as unknown[] | undefined;
+    return row === undefined ? undefined : orderCodec.fromRow(row);
+  }
+
+  /** Fills newest first (ts, then journal order). */
+  queryFills(q: FillQuery): FillRecord[] {
+    const limit = checkLimit(q.limit);
+    const key = `${q.account !== undefined}|${q.symbol !== undefined}`;
+    let stmt = this.fillQueries.get(key);
+    if (stmt === undefined) {
+      const where: string[] = [];
+      if (q.account !== undefined) where.push('account = @account');
+      if (q.symbol !== undefined) where.push('symbol = @symbol');
+      stmt = this.db
+        .prepare(`SELECT ${FILL_COLUMNS} FROM fills ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, seq DESC LIMIT @limit`)
+        .raw();
+      this.fillQueries.set(key, stmt);
+    }
+    const params: Record<string, unknown> = { limit };
+    if (q.account !== undefined) params.account = q.account;
+    if (q.symbol !== undefined) params.symbol = q.symbol;
+    return stmt.all(params).map((r) => fillCodec.fromRow(r as unknown[]));
+  }
+
+  /**
+   * Every fill (of one account), oldest first: by ts, then journal order.
+   * Read page by page, so the connection stays free for commits between pages.
+   */
+  *allFills(account?: string): IterableIterator<FillRecord> {
+    this.assertOpen();
+    const page = account === undefined ? this.reads.fillsPage : this.reads.fillsPageOfAccount;
+    let ts = -Infinity;
+    let seq = -1;
+    for (;;) {
+      const rows = (account === undefined ? page.all(ts, seq) : page.all(account, ts, seq)) as unknown[][];
+      if (rows.length === 0) return;
+      for (const r of rows) yield fillCodec.fromRow(r);
+      const last = rows[rows.length - 1]!;
+      ts = last[fillCodec.columns.length] as number;
+      seq = last[fillCodec.columns.length + 1] as number;
+    }
+  }
+
+  /** Commits anything pending, then closes the file. */
+  close(): void {
+    if (this.closed) return;
+    try {
+      this.commit();
+    } finally {
+      this.closed = true;
+      this.db.close();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new TernError('INTERNAL', 'the store is closed');
+  }
+}
+
+function checkLimit(limit: unknown): number {
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) throw badRequest('limit must be a positive integer', { field: 'limit' });
+  return limit;
+}
+
+function prepareReads(db: Database.Database) {
+  const fillPageSql = (where: string) =>
+    `SELECT ${FILL_COLUMNS}, ts, seq FROM fills WHERE ${where} (ts, seq) > (?, ?) ORDER BY ts, seq LIMIT 1000`;
+  return {
+    maxSeq: db.prepare('SELECT max(seq) FROM journal').pluck(),
+    projectedSeq: db.prepare(`SELECT value FROM meta WHERE key = 'projected_seq'`).pluck(),
+    accounts: db.prepare(`SELECT ${accountCodec.columns.join(', ')} FROM accounts ORDER BY created_at, id`).raw(),
+    activeOrders: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${ACTIVE_STATES_SQL} ORDER BY created_at, id`).raw(),
+    positions: db.prepare(`SELECT ${positionCodec.columns.join(', ')} FROM positions ORDER BY account, symbol`).raw(),
+    balances: db.prepare(`SELECT ${balanceCodec.columns.join(', ')} FROM balances ORDER BY account, asset`).raw(),
+    keys: db.prepare(`SELECT ${keyCodec.columns.join(', ')} FROM api_keys ORDER BY created_at, id`).raw(),
+    setting: db.prepare('SELECT value FROM settings WHERE name = ?').raw(),
+    orderById: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`).raw(),
+    orderByClientId: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE client_order_id = ?`).raw(),
+    fillsPage: db.prepare(fillPageSql('')).raw(),
+    fillsPageOfAccount: db.prepare(fillPageSql('account = ? AND')).raw(),
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { dec, ZERO } from '../../../src-main/engine/model/decimal.js';
+import type { PaperOrder } from '../../../src-main/venues/paper/paper-order.js';
+import { WorkingOrders } from '../../../src-main/venues/paper/working-orders.js';
+
+let n = 0;
+function order(o: Partial<PaperOrder>): PaperOrder {
+  n += 1;
+  return {
+    clientOrderId: `c${n}`,
+    venueOrderId: `P${n}`,
+    symbol: 'BTC/USDT',
+    side: 'buy',
+    type: 'limit',
+    quantity: dec('1'),
+    filled: ZERO,
+    price: dec('100'),
+    stopPrice: null,
+    timeInForce: 'GTC',
+    postOnly: false,
+    triggered: false,
+    seq: n,
+    ...o,
+  };
+}
+
+describe('WorkingOrders', () => {
+  it('lists resting limits best price first, then by time; buys before sells', () => {
+    const w = new WorkingOrders();
+    const a = order({ price: dec('100') });
+    const b = order({ price: dec('101') });
+    const c = order({ price: dec('100') });
+    const s1 = order({ side: 'sell', price: dec('105') });
+    const s2 = order({ side: 'sell', price: dec('104') });
+    const stop = order({ type: 'stop_limit', stopPrice: dec('110') });
+    for (const o of [a, b, c, s1, s2, stop]) w.add(o);
+    expect(w.restingLimits('BTC/USDT').map((o) => o.clientOrderId)).toEqual([b, a, c, s2, s1].map((o) => o.clientOrderId));
+    expect(w.pendingStops('BTC/USDT')).toEqual([stop]);
+  });
+
+  it('finds an open order by venue id or by client id, and tells closed from unknown', () => {
+    const w = new WorkingOrders();
+    const a = order({});
+    w.add(a);
+    expect(w.find({ clientOrderId: a.clientOrderId, venueOrderId: null, symbol: 'BTC/USDT' })).toEqual({ order: a });
+    expect(w.find({ clientOrderId: 'other', venueOrderId: a.venueOrderId, symbol: 'BTC/USDT' })).toBeUndefined();
+    w.close(a, 'filled');
+    expect(w.find({ clientOrderId: a.clientOrderId, venueOrderId: a.venueOrderId, symbol: 'BTC/USDT' })).toEqual({ closed: 'filled' });
+    expect(w.knowsClientOrderId(a.clientOrderId)).toBe(true);
+  });
+});
