@@ -250,7 +250,7 @@ export class Engine implements EngineApi {
       const balance = { account: id, asset, total: dec(rt.record.startingBalances[asset] ?? '0'), locked: ZERO, updatedAt: now };
       this.portfolio.setBalance(balance);
       this.journal.record({ type: 'balance', balance });
-      this.journal.publish({ kind: 'balances', channel: 'balances', data: balanceDto(balance) });
+      this.journal.publish('balances', 'balances', () => balanceDto(balance));
     }
     await this.journal.durable();
     return accountDto(rt.record);
@@ -260,23 +260,26 @@ export class Engine implements EngineApi {
     switch (event.type) {
       case 'book': {
         const { symbol } = event.book;
-        this.journal.publish({ kind: 'book', channel: `book:${account}:${symbol}`, data: bookDto(account, symbol, event.book, BOOK_EVENT_DEPTH) });
-        this.journal.publish({ kind: 'ticker', channel: `ticker:${account}:${symbol}`, data: this.ticker(account, symbol) });
+        this.journal.publish('book', `book:${account}:${symbol}`, () => bookDto(account, symbol, event.book, BOOK_EVENT_DEPTH));
+        this.journal.publish('ticker', `ticker:${account}:${symbol}`, () => this.ticker(account, symbol));
         return;
       }
       case 'trade': {
         const t = event.trade;
-        this.journal.publish({
-          kind: 'trades',
-          channel: `trades:${account}:${t.symbol}`,
-          data: { account, symbol: t.symbol, price: str(t.price), quantity: str(t.quantity), side: t.side, ts: iso(t.ts) },
-        });
+        this.journal.publish('trades', `trades:${account}:${t.symbol}`, () => ({
+          account,
+          symbol: t.symbol,
+          price: str(t.price),
+          quantity: str(t.quantity),
+          side: t.side,
+          ts: iso(t.ts),
+        }));
         return;
       }
       case 'bar': {
-        this.journal.publish({ kind: 'candles', channel: `candles:${account}:${event.symbol}`, data: { account, symbol: event.symbol, candle: candleDto(event.bar) } });
+        this.journal.publish('candles', `candles:${account}:${event.symbol}`, () => ({ account, symbol: event.symbol, candle: candleDto(event.bar) }));
         for (const p of this.portfolio.listPositions(account, event.symbol)) {
-          if (!p.quantity.isZero()) this.journal.publish({ kind: 'positions', channel: 'positions', data: positionDto(p, this.mid(account, p.symbol)) });
+          if (!p.quantity.isZero()) this.journal.publish('positions', 'positions', () => positionDto(p, this.mid(account, p.symbol)));
         }
         return;
       }

@@ -1,4 +1,4 @@
-import type { EngineEvent } from '../contract/events.js';
+import type { EngineEvent, EventData, EventKind } from '../contract/events.js';
 import type { EngineStore, JournalEntry } from './ports/store.js';
 
 /**
@@ -10,10 +10,10 @@ import type { EngineStore, JournalEntry } from './ports/store.js';
  * client) await `durable()`.
  */
 export class Journal {
-  private outbox: EngineEvent[] = [];
+  /** events waiting for the commit; their data is made only if someone listens */
+  private outbox: Array<{ kind: EventKind; channel: string; data: () => unknown }> = [];
   private scheduled: Promise<void> | null = null;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private readonly afterCommit = new Set<() => void>();
   private failure: Error | null = null;
 
   constructor(private readonly store: EngineStore, private readonly onListenerError: (err: unknown) => void = () => {}) {}
@@ -23,8 +23,13 @@ export class Journal {
     this.schedule();
   }
 
-  publish(event: EngineEvent): void {
-    this.outbox.push(event);
+  /**
+   * An event for after the commit. `data` is called at most once, only when
+   * there are listeners, so it must read immutable records (ours are).
+   */
+  publish<K extends EventKind>(kind: K, channel: string, data: () => EventData<K>): void {
+    if (this.listeners.size === 0) return;
+    this.outbox.push({ kind, channel, data });
     this.schedule();
   }
 
@@ -44,11 +49,17 @@ export class Journal {
         throw this.failure;
       }
     }
-    for (const hook of this.afterCommit) hook();
     const out = this.outbox;
     if (out.length === 0) return;
     this.outbox = [];
-    for (const event of out) {
+    for (const pending of out) {
+      let event: EngineEvent;
+      try {
+        event = { kind: pending.kind, channel: pending.channel, data: pending.data() } as EngineEvent;
+      } catch (err) {
+        this.onListenerError(err);
+        continue;
+      }
       for (const listener of this.listeners) {
         try {
           listener(event);
@@ -62,10 +73,6 @@ export class Journal {
   subscribe(listener: (event: EngineEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  onCommit(hook: () => void): void {
-    this.afterCommit.add(hook);
   }
 
   get failed(): Error | null {

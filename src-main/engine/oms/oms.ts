@@ -32,20 +32,19 @@ export interface PlaceOptions {
   fromKillSwitch?: boolean;
 }
 
+const RECENTLY_CLOSED_KEPT = 10_000;
+
 /** Orders in, execution reports back: the only place orders change. */
 export class Oms {
   /** working orders (not terminal), by id and by client order id */
   private readonly active = new Map<string, OrderRecord>();
   private readonly byClientId = new Map<string, string>();
-  /** orders that closed since the last commit: the store has them only after it */
-  private recentlyClosed = new Map<string, OrderRecord>();
+  /** the newest closed orders, so answers don't wait on the store (bounded, oldest dropped) */
+  private readonly recentlyClosed = new Map<string, OrderRecord>();
   private sessionOrders = 0;
   private sessionFills = 0;
 
   constructor(private readonly d: OmsDeps) {
-    d.journal.onCommit(() => {
-      if (this.recentlyClosed.size) this.recentlyClosed = new Map();
-    });
   }
 
   get stats() {
@@ -59,6 +58,11 @@ export class Oms {
 
   activeOrders(filter: AccountSymbolFilter = {}): OrderRecord[] {
     return [...this.active.values()].filter((o) => (!filter.account || o.account === filter.account) && (!filter.symbol || o.symbol === filter.symbol));
+  }
+
+  /** this session's newest record of an order, if it is in memory */
+  private latest(id: string): OrderRecord | undefined {
+    return this.active.get(id) ?? this.recentlyClosed.get(id);
   }
 
   /** by Tern's id or the client order id, from memory first, then the store */
@@ -140,7 +144,7 @@ export class Oms {
       }
     }
     await this.d.journal.durable();
-    return { order: this.find(order.id) ?? order, created: true };
+    return { order: this.latest(order.id) ?? order, created: true };
   }
 
   async amendOrder(p: AmendOrderParams): Promise<OrderRecord> {
@@ -190,7 +194,7 @@ export class Oms {
       throw venueUnavailable(err);
     }
     await this.d.journal.durable();
-    return this.find(order.id) ?? order;
+    return this.latest(order.id) ?? order;
   }
 
   async cancelOrder(idOrClientId: string): Promise<OrderRecord> {
@@ -214,7 +218,7 @@ export class Oms {
       throw venueUnavailable(err);
     }
     await this.d.journal.durable();
-    return this.find(order.id) ?? order;
+    return this.latest(order.id) ?? order;
   }
 
   async cancelAll(filter: AccountSymbolFilter): Promise<string[]> {
@@ -261,7 +265,7 @@ export class Oms {
       const balance = { account, asset: report.asset, total: report.total, locked: report.locked, updatedAt: report.ts };
       this.d.portfolio.setBalance(balance);
       this.d.journal.record({ type: 'balance', balance });
-      this.d.journal.publish({ kind: 'balances', channel: 'balances', data: balanceDto(balance) });
+      this.d.journal.publish('balances', 'balances', () => balanceDto(balance));
       return;
     }
     const id = this.byClientId.get(report.clientOrderId);
@@ -354,11 +358,11 @@ export class Oms {
     }
     this.sessionFills += 1;
     this.d.journal.record({ type: 'fill', fill });
-    this.d.journal.publish({ kind: 'fills', channel: 'fills', data: fillDto(fill) });
+    this.d.journal.publish('fills', 'fills', () => fillDto(fill));
     this.commitOrder(next, next.state === 'filled' ? 'fill' : 'partial_fill');
     const position = this.d.portfolio.applyFill(fill);
     this.d.journal.record({ type: 'position', position });
-    this.d.journal.publish({ kind: 'positions', channel: 'positions', data: positionDto(position, this.d.mid(order.account, order.symbol)) });
+    this.d.journal.publish('positions', 'positions', () => positionDto(position, this.d.mid(order.account, order.symbol)));
   }
 
   private workingOrder(idOrClientId: string): OrderRecord {
@@ -390,13 +394,14 @@ export class Oms {
       this.active.delete(order.id);
       this.byClientId.delete(order.clientOrderId);
       this.recentlyClosed.set(order.id, order);
+      if (this.recentlyClosed.size > RECENTLY_CLOSED_KEPT) this.recentlyClosed.delete(this.recentlyClosed.keys().next().value!);
     } else this.active.set(order.id, order);
     this.save(order, event);
   }
 
   private save(order: OrderRecord, event: OrderEvent | 'initialize'): void {
     this.d.journal.record({ type: 'order', event, order });
-    this.d.journal.publish({ kind: 'orders', channel: 'orders', data: orderDto(order) });
+    this.d.journal.publish('orders', 'orders', () => orderDto(order));
   }
 
   private track(order: OrderRecord): void {

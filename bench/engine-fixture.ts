@@ -1,0 +1,34 @@
+/** A real engine on a temp SQLite file with the paper venue over a deep static book, for benchmarks. */
+import { Engine } from '../src-main/engine/engine.js';
+import type { PreTradeCheck } from '../src-main/engine/oms/pre-trade.js';
+import { type Clock, SequentialIds } from '../src-main/engine/ports/clock.js';
+import { openTempStore } from '../src-main/store/temp-store.js';
+import { PaperVenue } from '../src-main/venues/paper/paper-venue.js';
+import { FakeFeed, instrumentSpec } from '../test/helpers/fake-feed.js';
+
+export const SYMBOL = 'BTC/USDT';
+
+export async function benchEngine(checks: PreTradeCheck[] = []) {
+  const temp = openTempStore();
+  const clock: Clock = { now: () => Date.now() };
+  const ids = new SequentialIds('bench');
+  const feed = new FakeFeed([instrumentSpec(SYMBOL, { minNotional: '5', sizeIncrement: '0.0001', minQuantity: '0.0001' })], { clock });
+  const refreshBook = () =>
+    feed.pushBook(
+      SYMBOL,
+      [['99.9', '1000000'], ['99.8', '1000000']],
+      [['100.1', '1000000'], ['100.2', '1000000']],
+    );
+  refreshBook();
+  const engine = new Engine({
+    store: temp.store,
+    clock,
+    ids,
+    version: 'bench',
+    paperBalances: { USDT: '1000000000' },
+    checks,
+    venueFor: (a) => new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '1000000000', BTC: '1000000' } }),
+  });
+  await engine.start();
+  return { engine, feed, refreshBook, store: temp.store, dispose: () => temp.dispose() };
+}

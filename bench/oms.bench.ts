@@ -1,0 +1,44 @@
+/**
+ * OMS throughput (orders placed → pre-trade checks → paper fill → journal
+ * committed, sustained, many in flight) and in-process place → ack latency
+ * (one order at a time; the ack is the resolved promise, after the commit).
+ */
+import { percentiles, emit } from './stats.js';
+import { benchEngine, SYMBOL } from './engine-fixture.js';
+
+const ctx = { actor: 'bench' };
+
+async function throughput(total: number, inFlight: number) {
+  const { engine, refreshBook, dispose } = await benchEngine();
+  let placed = 0;
+  const started = performance.now();
+  while (placed < total) {
+    refreshBook();
+    const batch = [];
+    for (let i = 0; i < inFlight; i++, placed++) {
+      batch.push(engine.call('orders.create', { symbol: SYMBOL, side: placed % 2 ? 'sell' : 'buy', type: 'market', quantity: '0.1' }, ctx));
+    }
+    const orders = await Promise.all(batch);
+    if (orders.some((o) => o.status !== 'filled')) throw new Error('an order did not fill');
+  }
+  const seconds = (performance.now() - started) / 1000;
+  dispose();
+  return { orders: total, seconds: Math.round(seconds * 1000) / 1000, orders_per_s: Math.round(total / seconds) };
+}
+
+async function latency(samples: number) {
+  const { engine, refreshBook, dispose } = await benchEngine();
+  const ns: number[] = [];
+  for (let i = 0; i < samples + 2000; i++) {
+    if (i % 1000 === 0) refreshBook();
+    const t0 = process.hrtime.bigint();
+    await engine.call('orders.create', { symbol: SYMBOL, side: i % 2 ? 'sell' : 'buy', type: 'market', quantity: '0.1' }, ctx);
+    const dt = Number(process.hrtime.bigint() - t0);
+    if (i >= 2000) ns.push(dt);
+  }
+  dispose();
+  return { samples, ...percentiles(ns) };
+}
+
+emit({ bench: 'oms_throughput', goal_orders_per_s: 50_000, ...(await throughput(100_000, 500)) });
+emit({ bench: 'place_ack_latency', goal_p99_us: 200, ...(await latency(20_000)) });

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { RISK_LIMIT_NAMES, type RiskLimitName, RiskLimitValues, type RiskLimitsPatch } from '../../contract/schemas.js';
+import { type Decimal, dec, str } from '../model/decimal.js';
+
+/**
+ * Risk limits by scope: global, one account, or one account and symbol.
+ * The names and their wire schema are part of the contract
+ * (contract/schemas.ts: RISK_LIMIT_NAMES, RiskLimitsPatch); this module keeps
+ * the values and resolves them. For an order on (account, symbol) each limit
+ * comes from the narrowest scope that sets it: account+symbol, else account,
+ * else global.
+ *
+ * A limit is the largest allowed value: reaching it passes, going beyond it
+ * refuses an order (pre-trade rules) or trips a breaker.
+ */
+
+export { RISK_LIMIT_NAMES, type RiskLimitName };
+
+export interface LimitScope {
+  account: string | null;
+  symbol: string | null;
+}
+
+export const GLOBAL_SCOPE: LimitScope = Object.freeze({ account: null, symbol: null });
+
+/** One limit as set in one scope. A new object each time it is set: rules key per-scope state (rate buckets) on it. */
+export interface ResolvedLimit {
+  readonly name: RiskLimitName;
+  readonly limit: Decimal;
+  readonly scope: LimitScope;
+  /** stable id of the scope ('' global, 'ACCOUNT', 'ACCOUNT SYMBOL'), for per-scope counters */
+  readonly scopeKey: string;
+}
+
+export type ResolvedLimits = Readonly<Partial<Record<RiskLimitName, ResolvedLimit>>>;
+
+/** How the limits are persisted and listed: `GET /api/v1/risk`'s `limits`. */
+export const ScopedLimitsList = z.array(
+  z.strictObject({
+    account: z.string().nullable(),
+    symbol: z.string().nullable(),
+    limits: RiskLimitValues,
+  }),
+);
+export type ScopedLimitsList = z.infer<typeof ScopedLimitsList>;
+
+export function scopeKey(account: string | null | undefined, symbol: string | null | undefined): string {
+  if (!account) return '';
+  return symbol ? `${account} ${symbol}` : account;
+}
+
+/** "global", "account paper", "paper BTC/USDT": how a scope is named in messages */
+export function scopeLabel(scope: LimitScope): string {
+  if (!scope.account) return 'global';
+  return scope.symbol ? `${scope.account} ${scope.symbol}` : `account ${scope.account}`;
+}
+
+interface ScopeEntry {
+  scope: LimitScope;
+  limits: Map<RiskLimitName, ResolvedLimit>;
+}
+
+export class LimitBook {
+  private readonly scopes = new Map<string, ScopeEntry>();
+  /** resolved limits by "account symbol", dropped whenever a limit changes */
+  private cache = new Map<string, ResolvedLimits>();
+
+  /** Applies a patch to one scope: a value sets, null removes, a missing name is left alone. */
+  set(account: string | null | undefined, symbol: string | null | undefined, patch: RiskLimitsPatch): void {
+    const key = scopeKey(account, symbol);
+    const scope: LimitScope = Object.freeze({ account: account || null, symbol: account && symbol ? symbol : null });
+    const entry = this.scopes.get(key) ?? { scope, limits: new Map<RiskLimitName, ResolvedLimit>() };
+    for (const name of RISK_LIMIT_NAMES) {
+      const value = patch[name];
+      if (value === undefined) continue;
+      if (value === null) entry.limits.delete(name);
+      else entry.limits.set(name, Object.freeze({ name, limit: dec(value), scope, scopeKey: key }));
+    }
+    if (entry.limits.size === 0) this.scopes.delete(key);
+    else this.scopes.set(key, entry);
+    this.cache = new Map();
+  }
+
+  /** every limit that applies to an order on (account, symbol), each from the narrowest scope that sets it */
+  resolve(account: string, symbol: string): ResolvedLimits {
+    const cacheKey = `${account} ${symbol}`;
+    const hit = this.cache.get(cacheKey);
+    if (hit) return hit;
+    const out: Partial<Record<RiskLimitName, ResolvedLimit>> = {};
+    // widest first, so that narrower scopes overwrite
+    for (const key of ['', account, cacheKey]) {
+      const entry = this.scopes.get(key);
+      if (entry) for (const [name, limit] of entry.limits) out[name] = limit;
+    }
+    const frozen = Object.freeze(out);
+    this.cache.set(cacheKey, frozen);
+    return frozen;
+  }
+
+  /** the limit set in exactly this scope (breakers measure each scope on its own) */
+  at(account: string | null, name: RiskLimitName): ResolvedLimit | undefined {
+    return this.scopes.get(scopeKey(account, null))?.limits.get(name);
+  }
+
+  /** every scope that sets `name` */
+  settings(name: RiskLimitName): ResolvedLimit[] {
+    const out: ResolvedLimit[] = [];
+    for (const entry of this.scopes.values()) {
+      const limit = entry.limits.get(name);
+      if (limit) out.push(limit);
+    }
+    return out;
+  }
+
+  /** number of limits set, over all scopes */
+  get size(): number {
+    let n = 0;
+    for (const entry of this.scopes.values()) n += entry.limits.size;
+    return n;
+  }
+
+  /** global first, then by account, then by symbol */
+  list(): ScopedLimitsList {
+    return [...this.scopes.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, { scope, limits }]) => ({
+        account: scope.account,
+        symbol: scope.symbol,
+        limits: Object.fromEntries(RISK_LIMIT_NAMES.filter((n) => limits.has(n)).map((n) => [n, str(limits.get(n)!.limit)])),
+      }));
+  }
+
+  static fromList(list: ScopedLimitsList): LimitBook {
+    const book = new LimitBook();
+    for (const entry of list) book.set(entry.account, entry.symbol, entry.limits);
+    return book;
+  }
+}

@@ -1,0 +1,309 @@
+import type { z } from 'zod';
+import { TernError, badRequest } from '../../contract/errors.js';
+import type { EngineEvent } from '../../contract/events.js';
+import { SetRiskLimitsParams } from '../../contract/methods.js';
+import type { KillSwitchReport, Risk, RiskState } from '../../contract/schemas.js';
+import { iso } from '../dto.js';
+import { str } from '../model/decimal.js';
+import type { OrderRecord } from '../model/types.js';
+import type { PreTradeCheck, PreTradeContext } from '../oms/pre-trade.js';
+import type { Clock } from '../ports/clock.js';
+import { type Logger, silentLogger } from '../ports/logger.js';
+import type { EngineStore, JournalEntry } from '../ports/store.js';
+import { MemoryAudit, type RiskAudit } from './audit.js';
+import { BreakerMemory, Breakers, type Trip } from './breakers.js';
+import { type KillSwitchDeps, runKillSwitch } from './kill-switch.js';
+import { LimitBook, ScopedLimitsList } from './limits.js';
+import type { PortfolioView } from './portfolio-view.js';
+import { RISK_SETTINGS, StoredState, StoredTrips } from './risk-settings.js';
+import { type OpenOrderCount, MaxOpenOrders } from './rules/max-open-orders.js';
+import { maxOrderNotional } from './rules/max-order-notional.js';
+import { maxOrderQuantity } from './rules/max-order-quantity.js';
+import { MaxOrdersPerSecond } from './rules/max-orders-per-second.js';
+import { maxPositionNotional } from './rules/max-position-notional.js';
+import { priceBand } from './rules/price-band.js';
+import type { PreTradeRule, RuleReading } from './rules/rule.js';
+import { NO_WORKING_ORDERS, type TradingStatus, TradingStateGate, type WorkingOrders } from './trading-state.js';
+
+/** The journal as the risk engine uses it: settings entries, audit entries, `risk` events. */
+export interface RiskJournal {
+  record(entry: JournalEntry): void;
+  publish(event: EngineEvent): void;
+  durable(): Promise<void>;
+}
+
+export interface RiskEngineDeps {
+  clock: Clock;
+  journal: RiskJournal;
+  /** where the persisted settings are read back at start (the store) */
+  settings: Pick<EngineStore, 'loadSetting'>;
+  /** working orders in a scope, for max_open_orders */
+  openOrders: OpenOrderCount;
+  /** working orders on one side of a position, for REDUCING; without it only the order itself is weighed */
+  workingOrders?: WorkingOrders;
+  /** the audit trail; by default the last 1000 decisions in memory */
+  audit?: RiskAudit;
+  log?: Logger;
+  /** breaker trips kept for GET /api/v1/risk; default 100 */
+  maxTrips?: number;
+}
+
+const USAGE_EVENT_INTERVAL_MS = 1000;
+const NO_READINGS: readonly RuleReading[] = Object.freeze([]);
+
+/**
+ * The risk engine: every order and amendment passes it before it leaves the
+ * process (it is the OMS's PreTradeCheck), whatever sent it and whichever
+ * venue it goes to. It holds the trading state, the limits and the circuit
+ * breakers, persists them through the journal so that a restart resumes them
+ * (a crash never un-halts), writes every decision to the audit trail and
+ * tells the `risk` channel what changed.
+ *
+ * Order of an order's checks: the trading state, then the pre-trade rules in
+ * `rules` order. The instrument's own filters (minimums, increments) are the
+ * OMS's (order-validation.ts) and run before.
+ */
+export class RiskEngine implements PreTradeCheck {
+  private readonly clock: Clock;
+  private readonly journal: RiskJournal;
+  private readonly log: Logger;
+  private readonly working: WorkingOrders;
+  private readonly openOrders: OpenOrderCount;
+  private readonly maxTrips: number;
+  readonly audit: RiskAudit;
+
+  private limits = new LimitBook();
+  private readonly gate: TradingStateGate;
+  private breakers = new Breakers();
+  private trips: StoredTrips = [];
+  private readonly rate = new MaxOrdersPerSecond();
+  private readonly rules: readonly PreTradeRule[];
+  private lastUsageEvent = Number.NEGATIVE_INFINITY;
+
+  constructor(deps: RiskEngineDeps) {
+    this.clock = deps.clock;
+    this.journal = deps.journal;
+    this.log = deps.log ?? silentLogger;
+    this.working = deps.workingOrders ?? NO_WORKING_ORDERS;
+    this.openOrders = deps.openOrders;
+    this.maxTrips = deps.maxTrips ?? 100;
+    this.audit = deps.audit ?? new MemoryAudit();
+    // cheapest first; the rate bucket last, so that it is asked only about orders every other rule passed
+    this.rules = [maxOrderQuantity, maxOrderNotional, priceBand, maxPositionNotional, new MaxOpenOrders(deps.openOrders), this.rate];
+    this.gate = new TradingStateGate({ state: 'ACTIVE', reason: 'initial state', since: this.clock.now() });
+    this.restore(deps.settings);
+  }
+
+  get status(): TradingStatus {
+    return this.gate.status;
+  }
+
+  // ---- PreTradeCheck ----
+
+  check(order: OrderRecord, context: PreTradeContext): void {
+    const action = order.state === 'initialized' ? 'place' : 'amend';
+    if (context.fromKillSwitch) {
+      this.decide(order, action, context, null, NO_READINGS);
+      return;
+    }
+    const readings: RuleReading[] = [];
+    try {
+      this.gate.check(order, context, this.working);
+      const resolved = this.limits.resolve(order.account, order.symbol);
+      for (const rule of this.rules) {
+        const limit = resolved[rule.name];
+        if (!limit) continue;
+        const r = rule.check(order, context, limit);
+        if (r) readings.push(r);
+      }
+    } catch (err) {
+      this.decide(order, action, context, err instanceof TernError ? err : new TernError('INTERNAL', 'risk check failed'), readings);
+      throw err;
+    }
+    this.decide(order, action, context, null, readings);
+  }
+
+  onAccepted(order: OrderRecord, context: PreTradeContext): void {
+    if (context.fromKillSwitch) return;
+    const limit = this.limits.resolve(order.account, order.symbol).max_orders_per_second;
+    if (limit) this.rate.onAccepted(order, context, limit);
+  }
+
+  // ---- commands and queries ----
+
+  /** `GET /api/v1/risk` */
+  snapshot(): Risk {
+    const now = this.clock.now();
+    const { state, reason, since } = this.gate.status;
+    return {
+      state,
+      reason,
+      since: iso(since),
+      limits: this.limits.list(),
+      usage: {
+        open_orders: this.limits.settings('max_open_orders').map((l) => ({
+          account: l.scope.account,
+          symbol: l.scope.symbol,
+          value: String(this.openOrders(l.scope.account ?? undefined, l.scope.symbol ?? undefined)),
+          limit: str(l.limit),
+        })),
+        orders_per_second: this.limits.settings('max_orders_per_second').map((l) => ({
+          account: l.scope.account,
+          symbol: l.scope.symbol,
+          value: str(this.rate.used(l, now)),
+          limit: str(l.limit),
+        })),
+        ...this.breakers.usage(this.limits),
+      },
+      breakers: this.trips.map((t) => ({ ...t, tripped_at: iso(t.tripped_at) })),
+    };
+  }
+
+  /** `PUT /api/v1/risk/limits`: a value sets a limit of one scope, null removes it */
+  setLimits(params: z.input<typeof SetRiskLimitsParams>): Risk {
+    const parsed = SetRiskLimitsParams.safeParse(params);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.map(String).join('.') ?? '';
+      throw badRequest(`${field ? `${field}: ` : ''}${issue?.message ?? 'invalid limits'}`, field ? { field } : undefined);
+    }
+    const { account, symbol, limits } = parsed.data;
+    this.limits.set(account, symbol, limits);
+    this.persist(RISK_SETTINGS.limits, this.limits.list());
+    this.log.info({ account, symbol, limits }, 'risk limits set');
+    return this.announce('limits');
+  }
+
+  /** `POST /api/v1/risk/state`. Leaving HALTED arms the breakers again (see breakers.ts). */
+  setState(state: RiskState, reason: string, by = 'engine'): Risk {
+    if (this.gate.status.state === 'HALTED' && state !== 'HALTED') {
+      this.breakers.rearm();
+      this.persist(RISK_SETTINGS.breakers, this.breakers.toJSON());
+    }
+    this.enter(state, reason, by);
+    return this.announce('state');
+  }
+
+  /**
+   * Breakers, on a view of the portfolio: the engine calls this after fills
+   * and on bars. A trip halts trading at once; returns the new trips.
+   */
+  evaluate(view: PortfolioView): Trip[] {
+    const now = this.clock.now();
+    const { trips, changed } = this.breakers.evaluate(view, now, this.limits);
+    if (changed) this.persist(RISK_SETTINGS.breakers, this.breakers.toJSON());
+    if (trips.length > 0) {
+      for (const t of trips) {
+        this.trips.push({ rule: t.rule, account: t.account, tripped_at: t.trippedAt, reason: t.reason, limit: str(t.limit), value: str(t.value) });
+        this.log.error({ rule: t.rule, account: t.account, limit: str(t.limit), value: str(t.value) }, t.reason);
+      }
+      if (this.trips.length > this.maxTrips) this.trips = this.trips.slice(-this.maxTrips);
+      this.persist(RISK_SETTINGS.trips, this.trips);
+      this.enter('HALTED', trips.map((t) => t.reason).join('; '), 'breaker');
+      this.announce('trip', { trips: this.trips.slice(-trips.length).map((t) => ({ ...t, tripped_at: iso(t.tripped_at) })) });
+    } else if (now - this.lastUsageEvent >= USAGE_EVENT_INTERVAL_MS) {
+      this.announce('usage');
+    }
+    return trips;
+  }
+
+  /**
+   * `POST /api/v1/risk/kill-switch`: HALTED at once (and on disk before
+   * anything else), then every working order on every account canceled and,
+   * with `flatten`, every position closed by reduce-only market orders, each
+   * retried until it succeeds or the deadline passes (kill-switch.ts).
+   */
+  async killSwitch(params: { reason: string; flatten?: boolean }, deps: KillSwitchDeps): Promise<KillSwitchReport> {
+    const started = this.clock.now();
+    const flatten = params.flatten ?? false;
+    this.enter('HALTED', `kill switch: ${params.reason}`, 'kill_switch');
+    this.announce('state');
+    try {
+      await this.journal.durable();
+    } catch (err) {
+      // the store failing must not stop the cancels: the venues are what matters now
+      this.log.error({ err: String(err) }, 'kill switch: the HALTED state could not be made durable; canceling anyway');
+    }
+    const outcome = await runKillSwitch(flatten, deps, this.clock, this.log);
+    const report: KillSwitchReport = { state: this.gate.status.state, ...outcome };
+    this.persist(RISK_SETTINGS.killSwitch, { reason: params.reason, flatten, started_at: started, finished_at: this.clock.now(), report });
+    this.announce('kill_switch', { report });
+    this.log.info({ canceled: report.canceled.length, failed: report.failed.length, flattened: report.flattened.length }, 'kill switch done');
+    try {
+      await this.journal.durable();
+    } catch (err) {
+      this.log.error({ err: String(err) }, 'kill switch: its report could not be made durable');
+    }
+    return report;
+  }
+
+  // ---- internals ----
+
+  private enter(state: RiskState, reason: string, by: string): void {
+    const status = this.gate.set(state, reason, this.clock.now());
+    const stored: StoredState = { ...status, by };
+    this.persist(RISK_SETTINGS.state, stored);
+    this.log.info({ state, reason, by }, 'trading state');
+  }
+
+  private persist(name: string, value: unknown): void {
+    this.journal.record({ type: 'setting', name, value, ts: this.clock.now() });
+  }
+
+  /** a `risk` event: what happened and the whole picture after it */
+  private announce(event: 'state' | 'limits' | 'trip' | 'usage' | 'kill_switch', extra: Record<string, unknown> = {}): Risk {
+    const snapshot = this.snapshot();
+    this.lastUsageEvent = this.clock.now();
+    this.journal.publish({ kind: 'risk', channel: 'risk', data: { event, ...extra, ...snapshot } });
+    return snapshot;
+  }
+
+  private decide(order: OrderRecord, action: 'place' | 'amend', context: PreTradeContext, refusal: TernError | null, readings: readonly RuleReading[]): void {
+    this.audit.record({
+      ts: context.now,
+      action,
+      order,
+      state: this.gate.status.state,
+      fromKillSwitch: context.fromKillSwitch,
+      allowed: refusal === null,
+      rule: refusal ? String(refusal.details?.rule ?? refusal.code) : null,
+      message: refusal ? refusal.message : null,
+      readings,
+    });
+  }
+
+  /** Reads the persisted settings back. Anything unreadable halts: a restart must never un-halt by accident. */
+  private restore(settings: Pick<EngineStore, 'loadSetting'>): void {
+    const problems: string[] = [];
+    const read = <T>(name: string, schema: z.ZodType<T>): T | undefined => {
+      let raw: unknown;
+      try {
+        raw = settings.loadSetting(name);
+      } catch (err) {
+        problems.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+      if (raw === undefined || raw === null) return undefined;
+      const parsed = schema.safeParse(raw);
+      if (parsed.success) return parsed.data;
+      const issue = parsed.error.issues[0];
+      problems.push(`${name}: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'invalid'}`);
+      return undefined;
+    };
+    const limits = read(RISK_SETTINGS.limits, ScopedLimitsList);
+    if (limits) this.limits = LimitBook.fromList(limits);
+    const trips = read(RISK_SETTINGS.trips, StoredTrips);
+    if (trips) this.trips = trips;
+    const memory = read(RISK_SETTINGS.breakers, BreakerMemory);
+    if (memory) this.breakers = Breakers.load(memory);
+    const state = read(RISK_SETTINGS.state, StoredState);
+    if (state) this.gate.set(state.state, state.reason, state.since);
+    if (problems.length > 0) {
+      const reason = `risk settings could not be read (${problems.join('; ')}); halted until they are checked`;
+      this.log.error({ problems }, reason);
+      this.enter('HALTED', reason, 'engine');
+    }
+    if (state) this.log.info({ state: state.state, reason: state.reason, limits: this.limits.size }, 'risk state restored');
+  }
+}
+
