@@ -1,30 +1,8 @@
 import type { z } from 'zod';
-import { ERROR_STATUS, TernError, type ErrorBody } from '../contract/errors.js';
-
-/** At most this many validation issues are echoed back. */
-const MAX_ISSUES = 20;
+import { validationError } from '../contract/validation.js';
 
 type Issue = z.core.$ZodIssue;
-
-function pathOf(issue: Issue): string {
-  const path = issue.path.map(String);
-  // An unknown field is reported at its parent; name the field itself.
-  if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) path.push(issue.keys[0]!);
-  return path.join('.');
-}
-
-/** A zod failure as BAD_REQUEST naming the first failing field (`details.field`) and listing `details.issues`. */
-export function validationError(issues: readonly Issue[], what = 'request'): TernError {
-  const listed = issues.slice(0, MAX_ISSUES).map((issue) => {
-    const path = pathOf(issue);
-    const message = issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}` : issue.message;
-    return { path, code: issue.code, message };
-  });
-  const first = listed[0];
-  const field = first?.path ?? '';
-  const message = first ? `invalid ${what}: ${field ? `${field}: ` : ''}${first.message}` : `invalid ${what}`;
-  return new TernError('BAD_REQUEST', message, { field, issues: listed });
-}
+import { ERROR_STATUS, TernError, type ErrorBody } from '../contract/errors.js';
 
 function isZodError(err: unknown): err is { issues: Issue[] } {
   return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'ZodError' && Array.isArray((err as { issues?: unknown }).issues);
@@ -48,7 +26,9 @@ export function errorResponse(err: unknown, bodyLimit: number): ErrorResponse {
   if (isZodError(err)) return fromTern(validationError(err.issues));
   const fst = err as { code?: unknown; statusCode?: unknown };
   if (typeof fst?.code === 'string' && fst.code.startsWith('FST_') && typeof fst.statusCode === 'number' && fst.statusCode >= 400 && fst.statusCode < 500) {
-    return { status: fst.statusCode, body: badRequestBody(frameworkMessage(fst.code, bodyLimit) ?? String((err as Error).message)), unexpected: false };
+    // 413 and 415 keep their HTTP status (clients and proxies know them); any other client error is a plain 400
+    const status = fst.statusCode === 413 || fst.statusCode === 415 ? fst.statusCode : 400;
+    return { status, body: badRequestBody(frameworkMessage(fst.code, bodyLimit) ?? String((err as Error).message)), unexpected: false };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } }, unexpected: true };
 }

@@ -61,12 +61,12 @@ function operation(name: MethodName, spec: MethodSpec & { http: NonNullable<Meth
     let bodyRequired = required.size > 0;
     if (pathNames.length > 0) {
       // the path carries these; the body holds the rest of the same schema
-      const { $schema: _drop, ...rest } = paramsSchema;
+      const { $schema: _drop, required: _required, ...rest } = paramsSchema;
       const bodyRequiredKeys = (paramsSchema.required ?? []).filter((k) => !pathNames.includes(k));
       body = {
         ...rest,
         properties: Object.fromEntries(Object.entries(props).filter(([k]) => !pathNames.includes(k))),
-        ...(bodyRequiredKeys.length > 0 ? { required: bodyRequiredKeys } : { required: undefined }),
+        ...(bodyRequiredKeys.length > 0 ? { required: bodyRequiredKeys } : {}),
       };
       bodyRequired = bodyRequiredKeys.length > 0;
     }
@@ -88,6 +88,7 @@ function operation(name: MethodName, spec: MethodSpec & { http: NonNullable<Meth
     security: spec.scope === 'none' ? [] : [{ bearer: [] }],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(requestBody !== undefined ? { requestBody } : {}),
+    // drops the undefined `headers` of public operations
     responses: JSON.parse(JSON.stringify(responses)) as unknown,
   };
 }

@@ -93,7 +93,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     forceCloseConnections: true,
-    return503OnClosing: true,
+    // fastify's own 503 body is not the protocol's error shape; the few requests racing a close are simply served
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 200 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
@@ -114,7 +115,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   });
   app.decorateRequest('principal', null);
 
-  // An empty JSON body is an empty object of params (routes whose params are all optional); the rest is fastify's safe parser.
+  // JSON only: a text/plain body is 415 like any other type, not a string the routes must refuse.
+  app.removeContentTypeParser('text/plain');
+  // An empty JSON body is no params (routes whose params are all optional); the rest is fastify's safe parser.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (req, body, done) => {
     if (body === '') return done(null, undefined);
@@ -133,6 +136,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
 
   app.addHook('onResponse', (req, reply, done) => {
     metrics.observe(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    // A refused WebSocket upgrade answered over HTTP: the socket belongs to no HTTP
+    // connection any more, so nothing else would ever close it.
+    if (req.headers.upgrade !== undefined) req.raw.socket?.destroy();
     done();
   });
 
@@ -144,7 +150,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
 
   const routeTable = [...EXTRA_ROUTES];
   for (const spec of Object.values(METHODS) as MethodSpec[]) if (spec.http) routeTable.push(spec.http);
-  const routeMatchers = routeTable.map((r) => ({ method: r.method, regex: new RegExp(`^${r.path.replace(/:[A-Za-z_]\w*/g, '[^/]+')}$`) }));
+  const routeMatchers = routeTable.map((r) => ({ method: r.method, regex: new RegExp(`^${r.path.replace(/[.+?*()[\]{}|^$\\]/g, '\\$&').replace(/:[A-Za-z_]\w*/g, '[^/]+')}$`) }));
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?', 1)[0] ?? '';

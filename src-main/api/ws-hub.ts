@@ -5,7 +5,7 @@ import { WsClientMessage, type EngineEvent } from '../contract/events.js';
 import { METHODS, isMethodName, type MethodName } from '../contract/methods.js';
 import type { AccessControl } from './access.js';
 import { hasScope } from './access.js';
-import { validationError } from './error-response.js';
+import { validationError } from '../contract/validation.js';
 
 /** Close codes: 4401 no or bad key, 4403 key without the read scope; 1008 slow consumer. */
 export const WS_CLOSE = { UNAUTHORIZED: 4401, FORBIDDEN: 4403, SLOW_CONSUMER: 1008 } as const;
@@ -78,7 +78,12 @@ export class WsHub {
   /** stop listening to the engine and close every connection */
   shutdown(): void {
     this.unsubscribeEngine();
+    const sockets = [...this.clients].map((c) => c.socket);
     for (const client of [...this.clients]) this.close(client, 1001, 'server shutting down');
+    // a peer that never answers the close frame would hold the server open
+    setTimeout(() => {
+      for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
+    }, 1_000).unref();
   }
 
   private publish(event: EngineEvent): void {

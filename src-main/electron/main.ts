@@ -8,10 +8,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EngineApi } from '../contract/engine-api.js';
 import { createRuntime } from '../runtime.js';
+// electron-vite `?asset` imports: file paths that stay right after bundling
+import iconPath from '../../resources/icon.png?asset';
+import sampleFeedPath from '../../resources/replay/BTC-USDT_1m_sample.csv?asset';
 import { contentTypeFor, resolveAppFile } from './app-protocol.js';
 import { callEngine, CALL_CHANNEL, EVENT_CHANNEL, foreignSenderReply } from './ipc-bridge.js';
 import { menuTemplate } from './menu.js';
-import iconPath from '../../resources/icon.png?asset';
 import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, devContentSecurityPolicy, isAppUrl, securityHeaders, windowOptions } from './security.js';
 
 /** What the shell needs from the runtime (src-main/runtime.ts). */
@@ -150,11 +152,15 @@ async function serveAppFile(request: Request): Promise<Response> {
   }
 }
 
-/** Optional engine settings for the desktop app, e.g. TERN_FEED=replay. */
-function runtimeOptionsFromEnv(): { feed?: string; symbol?: string; paperBalance?: string } {
+/**
+ * Engine settings for the desktop app, overridable by the environment (e.g.
+ * TERN_FEED=replay:FILE.csv@SPEED). The default feed is the bundled sample,
+ * located by the bundler: runtime.ts's own lookup is relative to its source file.
+ */
+function runtimeOptionsFromEnv(): { feed: string; symbol?: string; paperBalance?: string } {
   const env = process.env;
   return {
-    ...(env['TERN_FEED'] ? { feed: env['TERN_FEED'] } : {}),
+    feed: env['TERN_FEED'] || `replay:${sampleFeedPath}`,
     ...(env['TERN_SYMBOL'] ? { symbol: env['TERN_SYMBOL'] } : {}),
     ...(env['TERN_PAPER_BALANCE'] ? { paperBalance: env['TERN_PAPER_BALANCE'] } : {}),
   };

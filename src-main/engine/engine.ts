@@ -1,5 +1,6 @@
 import type { EngineApi, Principal } from '../contract/engine-api.js';
-import { TernError, badRequest, conflict, notFound } from '../contract/errors.js';
+import { TernError, conflict, notFound } from '../contract/errors.js';
+import { validationError } from '../contract/validation.js';
 import type { EngineEvent } from '../contract/events.js';
 import { type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName } from '../contract/methods.js';
 import { KeyRing, hashKey, newKeySecret } from './access/api-keys.js';
@@ -123,14 +124,7 @@ export class Engine implements EngineApi {
     if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
     if (this.journal.failed) throw new TernError('INTERNAL', 'the store failed; Tern refuses to trade until restarted');
     const parsed = METHODS[method].params.safeParse(rawParams ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.map(String).join('.') || undefined;
-      throw badRequest(`${field ? `${field}: ` : ''}${issue?.message ?? 'invalid parameters'}`, {
-        ...(field ? { field } : {}),
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-      });
-    }
+    if (!parsed.success) throw validationError(parsed.error.issues, 'parameters');
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<ResultOf<M>> | ResultOf<M>;
     return handler(parsed.data, ctx);
   }

@@ -16,8 +16,8 @@ import { RoundTrips } from './round-trips.js';
  * each account: a global max_daily_loss of 1000 means 1000 over everything.)
  *
  * - max_daily_loss: PnL (realized − fees + unrealized) at 00:00 UTC minus
- *   PnL now. The PnL at 00:00 is the last one seen before midnight (or the
- *   first one seen that day, after a start).
+ *   PnL now. The PnL at 00:00 is the one seen at midnight exactly, else the
+ *   last one seen before it (or, after a start, the first one seen that day).
  * - max_drawdown_pct: (peak − equity) / peak × 100, the peak being the highest
  *   equity seen. Deposits and withdrawals move equity too and count as such.
  * - max_consecutive_losses: losing round trips in a row (round-trips.ts); any
@@ -63,6 +63,7 @@ export interface UsageRow {
 const ALL = '*';
 const accountOf = (id: string): string | null => (id === ALL ? null : id);
 const who = (id: string): string => (id === ALL ? 'all accounts together' : `account ${id}`);
+const DAY_MS = 86_400_000;
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
 export class Breakers {
@@ -81,7 +82,8 @@ export class Breakers {
     let changed = false;
     const today = utcDay(now);
     const newDay = this.day !== today;
-    const rolledOver = newDay && this.day !== null;
+    // a view taken exactly at 00:00:00.000 is the day's start itself; any later one starts from the last view before midnight
+    const rolledOver = newDay && this.day !== null && now % DAY_MS !== 0;
     if (newDay) {
       this.day = today;
       changed = true;

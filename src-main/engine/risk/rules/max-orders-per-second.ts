@@ -2,7 +2,7 @@ import { Decimal, str } from '../../model/decimal.js';
 import type { OrderRecord } from '../../model/types.js';
 import type { PreTradeContext } from '../../oms/pre-trade.js';
 import type { ResolvedLimit } from '../limits.js';
-import { type PreTradeRule, type RuleReading, isNewOrder, reading, refusal } from './rule.js';
+import { type PreTradeRule, type RuleReading, isNewOrder, lazyReading, refusal } from './rule.js';
 
 interface Bucket {
   /** the limit this bucket was made for: a changed limit starts a full bucket */
@@ -32,12 +32,12 @@ export class MaxOrdersPerSecond implements PreTradeRule {
   check(order: OrderRecord, context: PreTradeContext, limit: ResolvedLimit): RuleReading | undefined {
     if (!isNewOrder(order)) return undefined;
     const bucket = this.refill(limit, context.now);
-    const value = new Decimal(round6(bucket.capacity - bucket.tokens + 1));
+    const used = bucket.capacity - bucket.tokens + 1;
     if (bucket.tokens < 1 - EPSILON) {
       const waitMs = Math.ceil((1 - bucket.tokens) / bucket.perMs);
-      throw refusal(limit, value, `more than ${str(limit.limit)} orders per second; the next order can go in ${waitMs} ms`, { retry_after_ms: waitMs });
+      throw refusal(limit, count(used), `more than ${str(limit.limit)} orders per second; the next order can go in ${waitMs} ms`, { retry_after_ms: waitMs });
     }
-    return reading(limit, value);
+    return lazyReading(limit, () => count(used));
   }
 
   onAccepted(order: OrderRecord, context: PreTradeContext, limit: ResolvedLimit): void {
@@ -49,7 +49,7 @@ export class MaxOrdersPerSecond implements PreTradeRule {
   /** orders drawn from a scope's bucket right now (usage) */
   used(limit: ResolvedLimit, now: number): Decimal {
     const bucket = this.refill(limit, now);
-    return new Decimal(round6(bucket.capacity - bucket.tokens));
+    return count(bucket.capacity - bucket.tokens);
   }
 
   private refill(limit: ResolvedLimit, now: number): Bucket {
@@ -69,6 +69,7 @@ export class MaxOrdersPerSecond implements PreTradeRule {
   }
 }
 
-function round6(x: number): string {
-  return x.toFixed(6);
+/** a count of orders from the bucket's doubles, to 6 decimals */
+function count(x: number): Decimal {
+  return new Decimal(x.toFixed(6));
 }

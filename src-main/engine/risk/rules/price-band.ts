@@ -1,5 +1,5 @@
 import { str } from '../../model/decimal.js';
-import { type PreTradeRule, reading, refusal } from './rule.js';
+import { type PreTradeRule, lazyReading, refusal } from './rule.js';
 
 const HUNDRED = 100;
 
@@ -15,11 +15,13 @@ export const priceBand: PreTradeRule = {
     if (!price) return undefined;
     const mid = context.mid;
     if (!mid || mid.isZero()) throw refusal(limit, null, `${order.symbol} has no mid to compare the price ${str(price)} to`);
-    const distance = price.sub(mid).abs();
-    // compared exactly (distance × 100 against band × mid); the percentage is rounded for the record only
-    const beyond = distance.mul(HUNDRED).gt(limit.limit.mul(mid));
-    const pct = distance.mul(HUNDRED).div(mid).toDecimalPlaces(8);
-    if (beyond) throw refusal(limit, pct, `price ${str(price)} is ${str(pct)}% from the mid ${str(mid)}, beyond the band of ${str(limit.limit)}%`, { mid: str(mid) });
-    return reading(limit, pct);
+    // compared exactly, without dividing (distance × 100 against band × mid); the percentage, rounded, is for the record
+    const scaled = price.sub(mid).abs().mul(HUNDRED);
+    const percent = () => scaled.div(mid).toDecimalPlaces(8);
+    if (scaled.gt(limit.limit.mul(mid))) {
+      const pct = percent();
+      throw refusal(limit, pct, `price ${str(price)} is ${str(pct)}% from the mid ${str(mid)}, beyond the band of ${str(limit.limit)}%`, { mid: str(mid) });
+    }
+    return lazyReading(limit, percent);
   },
 };

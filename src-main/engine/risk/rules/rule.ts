@@ -30,6 +30,38 @@ export function reading(limit: ResolvedLimit, value: Decimal | null): RuleReadin
   return { rule: limit.name, limit: limit.limit, value, scope: limit.scope };
 }
 
+
+/**
+ * A reading whose value is worked out only when read (by the audit trail's
+ * writer): for values the decision itself does not need, such as a
+ * percentage whose Decimal division costs more than the whole check.
+ * (A class: an object literal with a getter is several times slower to make.)
+ */
+class LazyReading implements RuleReading {
+  readonly rule: RiskLimitName;
+  readonly limit: Decimal;
+  readonly scope: LimitScope;
+  private computed: Decimal | undefined;
+
+  constructor(
+    limit: ResolvedLimit,
+    private readonly compute: () => Decimal,
+  ) {
+    this.rule = limit.name;
+    this.limit = limit.limit;
+    this.scope = limit.scope;
+  }
+
+  get value(): Decimal {
+    this.computed ??= this.compute();
+    return this.computed;
+  }
+}
+
+export function lazyReading(limit: ResolvedLimit, compute: () => Decimal): RuleReading {
+  return new LazyReading(limit, compute);
+}
+
 /** RISK_REJECTED naming the rule, the limit, the value and the scope that set the limit. */
 export function refusal(limit: ResolvedLimit, value: Decimal | null, what: string, extra?: Record<string, unknown>): TernError {
   return new TernError('RISK_REJECTED', `${limit.name} (${scopeLabel(limit.scope)}): ${what}`, {

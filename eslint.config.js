@@ -1,0 +1,98 @@
+// ESLint flat config: typescript-eslint's recommended rules (not type-aware, to
+// stay fast) plus import rules that keep the layers apart. Each folder gets ONE
+// complete no-restricted-imports setting (flat config replaces, never merges,
+// a rule's options), built from the lists below; test/lint/ proves they fire.
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const RULE = '@typescript-eslint/no-restricted-imports';
+const TS_AND_JS = ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'];
+
+/** Only the Electron shell (and the preload) may touch Electron. */
+const NO_ELECTRON = { regex: '^electron(/.*)?$', message: "Only src-main/electron/ (and src-preload/) may import 'electron'." };
+
+/** Engine code runs headless and is transport-agnostic: no Electron, server, network or UI libraries. */
+const NO_TRANSPORT_OR_UI = [
+  NO_ELECTRON,
+  {
+    regex: '^(fastify|@fastify/.*|ws|http|https|node:http|node:https|http2|node:http2|react|react-dom|zustand)(/.*)?$',
+    message: 'Engine layers (engine, contract, venues, feeds, store) must not import transports or UI libraries; expose a port instead.',
+  },
+  {
+    regex: '^(\\.\\./)+(api|electron)(/|$)',
+    message: 'Engine layers must not import the transports (src-main/api, src-main/electron); those depend on the engine, not the reverse.',
+  },
+];
+
+/** The contract is the protocol itself: plain zod schemas and types, importing nothing else. */
+const CONTRACT_ONLY_ZOD = [
+  { regex: '^(?!zod$|\\./)', message: 'src-main/contract/ may import only zod and its own files.' },
+];
+
+/** The page and the preload see the engine only through contract types. */
+const CONTRACT_TYPES_ONLY = {
+  regex: 'src-main/contract/',
+  allowTypeImports: true,
+  message: 'Import only types from src-main/contract/ here (`import type`): runtime engine code must not be bundled into the page or preload.',
+};
+const ONLY_CONTRACT_FROM_MAIN = {
+  regex: '(^|/)src-main/(?!contract/)',
+  message: 'The renderer and preload may import only from src-main/contract/ (types) — not engine, venues, feeds, store, api or electron.',
+};
+
+const NODE_BUILTINS = [...new Set([...builtinModules, ...builtinModules.map((m) => (m.startsWith('node:') ? m : `node:${m}`))])];
+
+const RENDERER = {
+  paths: NODE_BUILTINS.map((name) => ({ name, message: 'The renderer is a sandboxed web page: no Node builtins; ask the engine through window.tern.' })),
+  patterns: [
+    { regex: '^(electron|fastify|@fastify/.*|ws|better-sqlite3|pino|prom-client)(/.*)?$', message: 'The renderer is a sandboxed web page: no Electron, Node or server libraries.' },
+    ONLY_CONTRACT_FROM_MAIN,
+    CONTRACT_TYPES_ONLY,
+    { regex: '(^|/)src-preload(/|$)', message: 'The renderer reaches the preload only through window.tern.' },
+  ],
+};
+
+const PRELOAD = {
+  patterns: [
+    {
+      regex: '^(?!electron$|\\./|(\\.\\./)+src-main/contract/)',
+      message: "The sandboxed preload may import only 'electron', its own files and contract types (it is bundled into one file with no module loader).",
+    },
+    CONTRACT_TYPES_ONLY,
+  ],
+};
+
+const restrict = (options) => ({ [RULE]: ['error', options] });
+const layer = (dirs, options) => ({ files: dirs.map((d) => `${d}/**/*.{ts,tsx,mts,cts,js,mjs,cjs}`), rules: restrict(options) });
+
+export default defineConfig(
+  { ignores: ['out/**', 'dist/**', 'coverage/**', 'node_modules/**', '.bench/**', 'test-artifacts/**', '.tern-data/**'] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    files: TS_AND_JS,
+    languageOptions: { ecmaVersion: 'latest', sourceType: 'module', globals: { ...globals.node } },
+    linterOptions: { reportUnusedDisableDirectives: 'warn' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      ...restrict({ patterns: [NO_ELECTRON] }),
+    },
+  },
+  // Tests and benchmarks poke at untyped JSON replies; `any` there is not worth a fight.
+  { files: ['test/**', 'bench/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+  { files: ['src-renderer/**'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['src-preload/**'], languageOptions: { globals: { ...globals.browser, ...globals.node } } },
+
+  // Layers. Order matters only where globs overlap; these do not.
+  layer(['src-main/engine', 'src-main/venues', 'src-main/feeds', 'src-main/store'], { patterns: NO_TRANSPORT_OR_UI }),
+  layer(['src-main/contract'], { patterns: CONTRACT_ONLY_ZOD }),
+  layer(['src-main/api'], { patterns: [NO_ELECTRON, { regex: '^(react|react-dom|zustand)(/.*)?$', message: 'The API server has no UI.' }] }),
+  layer(['src-main/electron'], { patterns: [{ regex: '^(react|react-dom|zustand)(/.*)?$', message: 'The main process has no UI; the page is in src-renderer/.' }] }),
+  layer(['src-preload'], PRELOAD),
+  layer(['src-renderer'], RENDERER),
+  // Shell tests may mock 'electron' (there is no Electron binary in CI).
+  layer(['test/electron'], { patterns: [] }),
+);

@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TernError } from '../../src-main/contract/errors.js';
+import { parseCandleCsv, parseCandleSeries, readCandleCsv, readCandleSeries, streamCandleCsv } from '../../src-main/feeds/candles-csv.js';
+
+const DATA = '/work/shared/data';
+const HEADER = 'timestamp,open,high,low,close,volume';
+const dir = mkdtempSync(join(tmpdir(), 'tern-candles-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function parseError(text: string): TernError {
+  try {
+    parseCandleSeries(text);
+  } catch (err) {
+    expect(err).toBeInstanceOf(TernError);
+    return err as TernError;
+  }
+  throw new Error('expected the text to be refused');
+}
+
+describe('parseCandleCsv', () => {
+  it('reads rows into exact decimals, with or without a header', () => {
+    const rows = '1000,1.5,2.25,1.0,2,10.125\n2000,2,2,1.75,1.75,0\n';
+    for (const text of [rows, `${HEADER}\n${rows}`]) {
+      const bars = parseCandleCsv(text);
+      expect(bars).toHaveLength(2);
+      expect(bars[0]!.ts).toBe(1000);
+      expect(bars[0]!.high.toFixed()).toBe('2.25');
+      expect(bars[0]!.volume.toFixed()).toBe('10.125');
+      expect(bars[1]!.low.toFixed()).toBe('1.75');
+    }
+  });
+
+  it('accepts CRLF line ends, a BOM, no final newline and blank lines at the end', () => {
+    const crlf = parseCandleSeries(`\uFEFF${HEADER}\r\n1000,1,1,1,1,1\r\n2000,1,2,1,2,1\r\n\r\n\n`);
+    expect(crlf.length).toBe(2);
+    expect(Array.from(crlf.close)).toEqual([1, 2]);
+    expect(crlf.text(1, 'close')).toBe('2');
+    const noNewline = parseCandleSeries(`${HEADER}\n1000,1,1,1,1,1`);
+    expect(noNewline.length).toBe(1);
+  });
+
+  it('keeps an empty file (or a header alone) as zero rows', () => {
+    expect(parseCandleSeries('').length).toBe(0);
+    expect(parseCandleSeries(`${HEADER}\n`).length).toBe(0);
+  });
+
+  it('keeps a gap in time as a gap and a flat bar as given', () => {
+    const series = parseCandleSeries('60000,5,5,5,5,0\n180000,5,6,4,5.5,3\n');
+    expect(Array.from(series.ts)).toEqual([60000, 180000]);
+    expect(series.bar(0).high.eq(series.bar(0).low)).toBe(true);
+    expect(series.bar(0).volume.isZero()).toBe(true);
+  });
+
+  it('keeps the text as written: bar() makes Decimals from it, not from the double', () => {
+    const series = parseCandleSeries('1,0.1000000000000000055511151231257827,0.2,0.1,0.2,1\n');
+    expect(series.bar(0).open.toFixed()).toBe('0.1000000000000000055511151231257827');
+    expect(series.text(0, 'open')).toBe('0.1000000000000000055511151231257827');
+  });
+
+  it('reports the most decimal places the prices use, ignoring trailing zeros and the volume', () => {
+    expect(parseCandleSeries('1,46319.0,46385.5,46319.0,46377.25,2300413.72951\n').priceDecimals).toBe(2);
+    expect(parseCandleSeries('1,46319,46385,46319,46377,0.1\n').priceDecimals).toBe(0);
+  });
+
+  it('reads every number as the same double as Number(text)', () => {
+    const decimal = fc
+      .tuple(fc.nat({ max: 10_000_000_000 }), fc.nat({ max: 999_999_999 }), fc.integer({ min: 0, max: 9 }))
+      .map(([int, frac, zeros]) => `${int}.${'0'.repeat(zeros)}${frac}`);
+    fc.assert(
+      fc.property(decimal, (price) => {
+        const series = parseCandleSeries(`1,${price},${price},${price},${price},${price}\n`);
+        expect(series.open[0]).toBe(Number(price));
+        expect(series.volume[0]).toBe(Number(price));
+      }),
+    );
+  });
+
+  it('accepts the rarer number forms: exponents, a plus sign, spaces around a field, a timestamp written 1000.0', () => {
+    const series = parseCandleSeries('1000.0, 1e-5 ,+2E-5,1e-5,1.5e-5,0\n');
+    expect(series.ts[0]).toBe(1000);
+    expect(series.bar(0).open.toFixed()).toBe('0.00001');
+    expect(series.bar(0).high.toFixed()).toBe('0.00002');
+    expect(series.priceDecimals).toBe(6);
+  });
+});
+
+describe('parseCandleCsv refuses bad rows, naming the line and the column', () => {
+  const cases: Array<[string, string, number, string | undefined, RegExp]> = [
+    ['a field that is not a number', `${HEADER}\n1000,1,1,1,1,1\n2000,1,x,1,1,1\n`, 3, 'high', /line 3, column 3 \(high\) is not a decimal number: "x"/],
+    ['an empty field', '1000,1,1,,1,1\n', 1, 'low', /line 1, column 4 \(low\) is not a decimal number/],
+    ['too few columns', '1000,1,1,1,1,1\n2000,1,1,1,1\n', 2, undefined, /line 2 has 5 columns; expected 6/],
+    ['too many columns', '1000,1,1,1,1,1,7\n', 1, undefined, /line 1 has 7 columns; expected 6/],
+    ['a timestamp that is not after the previous one', '2000,1,1,1,1,1\n2000,1,1,1,1,1\n', 2, 'timestamp', /line 2, column 1 \(timestamp\) 2000 is not after the previous row's 2000 \(line 1\)/],
+    ['a timestamp going back', '2000,1,1,1,1,1\n1000,1,1,1,1,1\n', 2, 'timestamp', /timestamps must increase/],
+    ['a fractional timestamp', '1000.5,1,1,1,1,1\n', 1, 'timestamp', /column 1 \(timestamp\) must be a non-negative whole number/],
+    ['a negative timestamp', '-5,1,1,1,1,1\n', 1, 'timestamp', /non-negative whole number/],
+    ['high below the open', '1000,2,1.5,1,1,1\n', 1, 'high', /column 3 \(high\) 1.5 is below max\(open, close\) 2/],
+    ['high below the close', '1000,1,1.5,1,2,1\n', 1, 'high', /column 3 \(high\) 1.5 is below max\(open, close\) 2/],
+    ['low above the close', '1000,2,2,1.5,1,1\n', 1, 'low', /column 4 \(low\) 1.5 is above min\(open, close\) 1/],
+    ['a zero price', '1000,0,1,0,1,1\n', 1, 'open', /column 2 \(open\) must be positive, got 0/],
+    ['a negative volume', '1000,1,1,1,1,-3\n', 1, 'volume', /column 6 \(volume\) must not be negative, got -3/],
+    ['a blank line between rows', '1000,1,1,1,1,1\n\n2000,1,1,1,1,1\n', 2, undefined, /line 2 is empty/],
+    ['an unknown header', 'time,o,h,l,c,v\n1000,1,1,1,1,1\n', 1, undefined, /line 1 has header "time,o,h,l,c,v"; expected "timestamp,open,high,low,close,volume"/],
+    ['a header on a later line', `1000,1,1,1,1,1\n${HEADER}\n`, 2, 'timestamp', /line 2, column 1 \(timestamp\) is not a decimal number/],
+  ];
+  for (const [what, text, line, column, message] of cases) {
+    it(`refuses ${what}`, () => {
+      const err = parseError(text);
+      expect(err.code).toBe('BAD_REQUEST');
+      expect(err.message).toMatch(message);
+      expect(err.details?.line).toBe(line);
+      expect(err.details?.column).toBe(column);
+    });
+  }
+
+  it('compares prices beyond 15 significant digits exactly', () => {
+    // both highs are the same double as the open, but one is below it
+    const err = parseError('1,0.10000000000000000002,0.10000000000000000001,0.1,0.1,1\n');
+    expect(err.message).toMatch(/column 3 \(high\) 0.10000000000000000001 is below max\(open, close\) 0.10000000000000000002/);
+    expect(parseCandleSeries('1,0.10000000000000000002,0.10000000000000000003,0.1,0.1,1\n').length).toBe(1);
+  });
+});
+
+describe('readCandleCsv and streamCandleCsv', () => {
+  it('names the file in errors, and refuses a missing file clearly', () => {
+    const file = join(dir, 'bad.csv');
+    writeFileSync(file, `${HEADER}\n1000,1,1,1,1,1\n1000,1,1,1,1,1\n`);
+    expect(() => readCandleCsv(file)).toThrow(/bad\.csv: line 3, column 1 \(timestamp\)/);
+    expect(() => readCandleCsv(join(dir, 'missing.csv'))).toThrow(/cannot read candle file .*missing\.csv \(ENOENT\)/);
+  });
+
+  it('streams a file in batches that add up to the whole, across CRLF lines cut by chunk edges', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => `${(i + 1) * 60000},1.${i},2,1,1.5,${i}`);
+    const file = join(dir, 'stream.csv');
+    writeFileSync(file, `${HEADER}\r\n${rows.join('\r\n')}`);
+    const whole = readCandleSeries(file);
+    let seen = 0;
+    let batches = 0;
+    for await (const batch of streamCandleCsv(file, { chunkBytes: 37 })) {
+      for (let i = 0; i < batch.length; i++) {
+        expect(batch.ts[i]).toBe(whole.ts[seen]);
+        expect(batch.text(i, 'open')).toBe(whole.text(seen, 'open'));
+        seen++;
+      }
+      batches++;
+    }
+    expect(seen).toBe(200);
+    expect(batches).toBeGreaterThan(10);
+  });
+
+  it('streams with the line numbers of the whole file, and checks time across batches', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `${(i + 1) * 1000},1,1,1,1,1`);
+    rows[40] = '1000,1,1,1,1,1';
+    const file = join(dir, 'stream-bad.csv');
+    writeFileSync(file, `${HEADER}\n${rows.join('\n')}\n`);
+    const read = async () => {
+      for await (const batch of streamCandleCsv(file, { chunkBytes: 64 })) void batch;
+    };
+    await expect(read()).rejects.toThrow(/line 42, column 1 \(timestamp\) 1000 is not after the previous row's 40000 \(line 41\)/);
+  });
+
+  it('reads the three real files whole, as the README counts them', () => {
+    expect(readCandleSeries(`${DATA}/freqtrade_ETH_BTC_1m.csv`).length).toBe(14_397);
+    expect(readCandleSeries(`${DATA}/freqtrade_ETH_BTC_5m.csv`).length).toBe(25_968);
+    const ftx = readCandleSeries(`${DATA}/nautilus_FTX_BTC-PERP_1m.csv`);
+    expect(ftx.length).toBe(45_031);
+    expect(ftx.bar(0)).toMatchObject({ ts: 1640991660000 });
+    expect(ftx.bar(0).volume.toFixed()).toBe('2300413.7295');
+  });
+
+  it('keeps the one missing bar of the 1m ETH/BTC file as a gap', () => {
+    const series = readCandleSeries(`${DATA}/freqtrade_ETH_BTC_1m.csv`);
+    const gaps: number[] = [];
+    for (let i = 1; i < series.length; i++) if (series.ts[i]! - series.ts[i - 1]! !== 60_000) gaps.push(series.ts[i]! - series.ts[i - 1]!);
+    expect(gaps).toEqual([120_000]);
+    expect(series.ts[series.length - 1]! - series.ts[0]!).toBe((14_398 - 1) * 60_000);
+  });
+});

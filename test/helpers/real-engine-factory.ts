@@ -1,0 +1,38 @@
+/** The real engine (temp SQLite, paper venue over a static BTC/USDT and ETH/USDT book) as an API test engine. */
+import { Engine } from '../../src-main/engine/engine.js';
+import { type Clock, SequentialIds } from '../../src-main/engine/ports/clock.js';
+import { openTempStore } from '../../src-main/store/temp-store.js';
+import { PaperVenue } from '../../src-main/venues/paper/paper-venue.js';
+import type { EngineFactory } from './api-harness.js';
+import { FakeFeed, instrumentSpec } from './fake-feed.js';
+
+export const realEngineFactory: EngineFactory = async () => {
+  const temp = openTempStore();
+  const clock: Clock = { now: () => Date.now() };
+  const ids = new SequentialIds('api');
+  const feed = new FakeFeed([instrumentSpec('BTC/USDT', { minNotional: '5' }), instrumentSpec('ETH/USDT', { minNotional: '5', sizeIncrement: '0.001', minQuantity: '0.001' })], { clock });
+  feed.pushBook('BTC/USDT', [['44999.99', '100']], [['45000.01', '100']]);
+  feed.pushBook('ETH/USDT', [['2999.99', '1000']], [['3000.01', '1000']]);
+  const engine = new Engine({
+    store: temp.store,
+    clock,
+    ids,
+    version: 'test',
+    paperBalances: { USDT: '100000' },
+    venueFor: (a) => new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '100000' } }),
+  });
+  await engine.start();
+  const key = (scope: 'read' | 'trade' | 'admin') => {
+    const secret = `tern-test-${scope}-${Math.random().toString(36).slice(2)}`;
+    engine.ensureKey(secret, `test-${scope}`, [scope]);
+    return secret;
+  };
+  return {
+    engine,
+    keys: { read: key('read'), trade: key('trade'), admin: key('admin') },
+    close: async () => {
+      await engine.stop();
+      temp.dispose();
+    },
+  };
+};

@@ -1,0 +1,111 @@
+import { ESLint } from 'eslint';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const RULE = '@typescript-eslint/no-restricted-imports';
+let eslint: ESLint;
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root });
+});
+
+/** Lints `code` as if it were a file at `path` (relative to the repo root); returns the import-rule messages. */
+async function importProblems(path: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(root, path) });
+  expect(result, `no lint result for ${path}`).toBeDefined();
+  const fatal = result!.messages.filter((m) => m.fatal);
+  expect(fatal, 'the probe must parse').toEqual([]);
+  return result!.messages.filter((m) => m.ruleId === RULE).map((m) => m.message);
+}
+
+describe('engine layers import no transport, server or UI library', () => {
+  it.each([
+    ['src-main/engine/probe.ts', "import { app } from 'electron';"],
+    ['src-main/engine/oms/probe.ts', "import Fastify from 'fastify';"],
+    ['src-main/venues/paper/probe.ts', "import websocket from '@fastify/websocket';"],
+    ['src-main/feeds/probe.ts', "import { WebSocket } from 'ws';"],
+    ['src-main/store/probe.ts', "import { createServer } from 'node:http';"],
+    ['src-main/store/probe.ts', "import https from 'https';"],
+    ['src-main/engine/probe.ts', "import { useState } from 'react';"],
+    ['src-main/engine/probe.ts', "import { createRoot } from 'react-dom/client';"],
+    ['src-main/venues/probe.ts', "import { create } from 'zustand';"],
+    ['src-main/engine/oms/probe.ts', "import { serve } from '../../api/server.js';"],
+    ['src-main/engine/probe.ts', "import { x } from '../electron/main.js';"],
+  ])('%s: %s is reported', async (path, code) => {
+    expect(await importProblems(path, `${code}\nexport {};\n`)).toHaveLength(1);
+  });
+
+  it('allows the engine its own modules, zod, decimal.js and Node builtins other than http', async () => {
+    const code = [
+      "import { z } from 'zod';",
+      "import Decimal from 'decimal.js';",
+      "import { randomUUID } from 'node:crypto';",
+      "import { TernError } from '../contract/errors.js';",
+      'export const probe = [z, Decimal, randomUUID, TernError];',
+    ].join('\n');
+    expect(await importProblems('src-main/engine/probe.ts', code)).toEqual([]);
+  });
+});
+
+describe('the contract imports nothing but zod', () => {
+  it('reports an import of the engine from the contract', async () => {
+    expect(await importProblems('src-main/contract/probe.ts', "import { Decimal } from '../engine/model/decimal.js';\nexport { Decimal };")).toHaveLength(1);
+  });
+  it('reports a Node builtin in the contract', async () => {
+    expect(await importProblems('src-main/contract/probe.ts', "import { readFileSync } from 'node:fs';\nexport { readFileSync };")).toHaveLength(1);
+  });
+  it('allows zod and sibling contract files', async () => {
+    expect(await importProblems('src-main/contract/probe.ts', "import { z } from 'zod';\nimport { METHODS } from './methods.js';\nexport { z, METHODS };")).toEqual([]);
+  });
+});
+
+describe("only the Electron shell and the preload import 'electron'", () => {
+  it('allows electron in src-main/electron', async () => {
+    expect(await importProblems('src-main/electron/probe.ts', "import { app } from 'electron';\nexport { app };")).toEqual([]);
+  });
+  it.each(['src-main/api/probe.ts', 'src-main/probe.ts', 'scripts/probe.ts', 'src-renderer/probe.ts'])('reports electron in %s', async (path) => {
+    expect(await importProblems(path, "import { app } from 'electron';\nexport { app };")).toHaveLength(1);
+  });
+});
+
+describe('the renderer and preload see the engine only through contract types', () => {
+  it.each([
+    ['src-renderer/probe.tsx', "import { Decimal } from '../src-main/engine/model/decimal.js';"],
+    ['src-renderer/panels/probe.tsx', "import { x } from '../../src-main/venues/paper/index.js';"],
+    ['src-renderer/probe.tsx', "import { x } from '../src-main/store/index.js';"],
+    ['src-renderer/probe.tsx', "import { x } from '../src-main/api/server.js';"],
+    ['src-renderer/probe.tsx', "import { METHODS } from '../src-main/contract/methods.js';"],
+    ['src-renderer/probe.tsx', "import { readFile } from 'node:fs';"],
+    ['src-renderer/probe.tsx', "import path from 'path';"],
+    ['src-preload/probe.ts', "import { Decimal } from '../src-main/engine/model/decimal.js';"],
+    ['src-preload/probe.ts', "import { METHODS } from '../src-main/contract/methods.js';"],
+    ['src-preload/probe.ts', "import { readFileSync } from 'node:fs';"],
+    ['src-preload/probe.ts', "import { z } from 'zod';"],
+  ])('%s: %s is reported', async (path, code) => {
+    expect(await importProblems(path, `${code}\nexport const probe = 1;\n`)).toHaveLength(1);
+  });
+
+  it('allows type imports from the contract, react in the renderer and electron in the preload', async () => {
+    expect(
+      await importProblems(
+        'src-renderer/probe.tsx',
+        "import { useState } from 'react';\nimport type { ResultOf } from '../src-main/contract/methods.js';\nexport type H = ResultOf<'health'>;\nexport { useState };",
+      ),
+    ).toEqual([]);
+    expect(
+      await importProblems(
+        'src-preload/probe.ts',
+        "import { contextBridge } from 'electron';\nimport type { TernBridge } from '../src-main/contract/bridge.js';\nexport type B = TernBridge;\nexport { contextBridge };",
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('the project itself', () => {
+  it('has no layering violations', async () => {
+    const results = await eslint.lintFiles(['src-main', 'src-preload', 'src-renderer']);
+    const violations = results.flatMap((r) => r.messages.filter((m) => m.ruleId === RULE).map((m) => `${r.filePath}:${m.line} ${m.message}`));
+    expect(violations).toEqual([]);
+  });
+});
