@@ -30,3 +30,38 @@ export interface TernBridge {
   /** Every engine event forwarded by main; returns an unsubscribe. */
   onEvent(listener: (event: EngineEvent) => void): () => void;
 }
+
+// ---- Desktop-only shell methods (IPC only; the WebSocket of API.md has no equivalent) ----
+
+/** The local REST/WebSocket API as the trader set it: off by default, on 127.0.0.1 only. */
+export interface LocalApiSettings {
+  enabled: boolean;
+  /** 1024-65535 */
+  port: number;
+}
+
+/** Where the local API stands now. `error` says why it is not running although enabled (e.g. the port is taken). */
+export interface LocalApiStatus extends LocalApiSettings {
+  running: boolean;
+  /** `http://127.0.0.1:PORT` while running, else null */
+  url: string | null;
+  error: string | null;
+}
+
+/** Methods main answers itself on 'tern:shell', for settings that belong to the app, not the engine. */
+export interface ShellMethods {
+  'api.status': { params: Record<string, never>; result: LocalApiStatus };
+  'api.setEnabled': { params: LocalApiSettings; result: LocalApiStatus };
+}
+export type ShellMethodName = keyof ShellMethods;
+export type BridgeShellChannel = 'tern:shell';
+export type ShellReply<M extends ShellMethodName = ShellMethodName> = { ok: true; result: ShellMethods[M]['result'] } | { ok: false; error: BridgeError };
+
+/**
+ * What the desktop preload exposes as `window.tern`: the protocol client plus
+ * the shell methods. A browser has only `TernBridge` (over the WebSocket).
+ */
+export interface DesktopBridge extends TernBridge {
+  /** Calls a shell method; rejects with a plain `BridgeError` like `call`. */
+  shell<M extends ShellMethodName>(method: M, params: ShellMethods[M]['params']): Promise<ShellMethods[M]['result']>;
+}

@@ -10,6 +10,10 @@ import { Journal } from './journal.js';
 import { type Decimal, ZERO, dec, str } from './model/decimal.js';
 import type { AccountRecord, ApiKeyRecord, InstrumentSpec } from './model/types.js';
 import { Oms } from './oms/oms.js';
+import { remaining } from './oms/order-lifecycle.js';
+import { portfolioView } from './risk/portfolio-view.js';
+import { RiskEngine } from './risk/risk-engine.js';
+import { riskHandlers } from './risk/risk-handlers.js';
 import type { PreTradeCheck } from './oms/pre-trade.js';
 import { Portfolio } from './portfolio/portfolio.js';
 import type { Clock, IdSource } from './ports/clock.js';
@@ -49,6 +53,7 @@ export class Engine implements EngineApi {
   readonly journal: Journal;
   readonly portfolio = new Portfolio();
   readonly oms: Oms;
+  readonly risk: RiskEngine;
   private readonly accounts = new Map<string, AccountRuntime>();
   private readonly keys = new KeyRing();
   private readonly log: Logger;
@@ -59,6 +64,23 @@ export class Engine implements EngineApi {
     this.log = opts.log ?? silentLogger;
     this.startedAt = opts.clock.now();
     this.journal = new Journal(opts.store, (err) => this.log.error({ err: String(err) }, 'event listener failed'));
+    this.risk = new RiskEngine({
+      clock: opts.clock,
+      journal: this.journal,
+      settings: opts.store,
+      log: this.log,
+      openOrders: (account, symbol) => this.oms.countActive(account, symbol),
+      workingOrders: (account, symbol, side, except) => {
+        let reduceOnly = ZERO;
+        let other = ZERO;
+        for (const o of this.oms.activeOrders({ account, symbol })) {
+          if (o.side !== side || o.id === except) continue;
+          if (o.reduceOnly) reduceOnly = reduceOnly.add(remaining(o));
+          else other = other.add(remaining(o));
+        }
+        return { reduceOnly, other };
+      },
+    });
     this.oms = new Oms({
       store: opts.store,
       journal: this.journal,
@@ -69,7 +91,7 @@ export class Engine implements EngineApi {
       venue: (account) => this.account(account).venue,
       instrument: (account, symbol) => this.instrument(account, symbol),
       mid: (account, symbol) => this.mid(account, symbol),
-      checks: opts.checks ?? [],
+      checks: [this.risk, ...(opts.checks ?? [])],
     });
     this.handlers = this.makeHandlers();
   }
@@ -145,6 +167,14 @@ export class Engine implements EngineApi {
 
   private makeHandlers(): Handlers {
     return {
+      ...riskHandlers(this.risk, {
+        journal: this.journal,
+        killSwitch: () => ({
+          // a retried cancel is sent again: the venue may never have seen the first
+          oms: { ...bindOms(this.oms), cancelOrder: (id: string) => this.oms.cancelOrder(id, { resend: true }) },
+          positions: () => this.portfolio.listPositions(),
+        }),
+      }),
       health: () => ({ status: 'ok', version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, this.opts.clock.now() - this.startedAt) }),
       'accounts.list': () => [...this.accounts.values()].map((a) => accountDto(a.record)),
       'accounts.reset': async ({ id }) => this.resetAccount(id),
@@ -225,7 +255,12 @@ export class Engine implements EngineApi {
       });
       for (const { clientOrderId, reason } of skipped) this.oms.expireLost(clientOrderId, `ended by a restart: ${reason}`);
     }
-    rt.unsubscribe.push(venue.onReport((report) => this.oms.onReport(record.id, report)));
+    rt.unsubscribe.push(
+      venue.onReport((report) => {
+        this.oms.onReport(record.id, report);
+        if (report.type === 'fill') this.evaluateBreakers();
+      }),
+    );
     rt.unsubscribe.push(venue.marketData.subscribe((event) => this.onMarket(record.id, event)));
     await venue.start();
   }
@@ -271,6 +306,7 @@ export class Engine implements EngineApi {
         return;
       }
       case 'bar': {
+        this.evaluateBreakers();
         this.journal.publish('candles', `candles:${account}:${event.symbol}`, () => ({ account, symbol: event.symbol, candle: candleDto(event.bar) }));
         for (const p of this.portfolio.listPositions(account, event.symbol)) {
           if (!p.quantity.isZero()) this.journal.publish('positions', 'positions', () => positionDto(p, this.mid(account, p.symbol)));
@@ -278,6 +314,17 @@ export class Engine implements EngineApi {
         return;
       }
     }
+  }
+
+  /** the loss and drawdown breakers, on the portfolio as marked now */
+  private evaluateBreakers(): void {
+    this.risk.evaluate(
+      portfolioView(this.portfolio, [...this.accounts.keys()], {
+        quoteOf: (a) => this.quoteAsset(a),
+        asset: (a, asset, quote) => this.assetMark(a, asset, quote),
+        symbol: (a, symbol) => this.mid(a, symbol),
+      }),
+    );
   }
 
   private ticker(account: string, symbol: string) {
@@ -350,6 +397,16 @@ export class Engine implements EngineApi {
   private mode(): string {
     return [...this.accounts.values()].some((a) => a.record.mode === 'live') ? 'live' : 'paper';
   }
+}
+
+/** the OMS's methods as plain functions, so an object spread keeps them working */
+function bindOms(oms: Oms) {
+  return {
+    activeOrders: oms.activeOrders.bind(oms),
+    find: oms.find.bind(oms),
+    cancelOrder: oms.cancelOrder.bind(oms),
+    closePosition: oms.closePosition.bind(oms),
+  };
 }
 
 function accountDto(a: AccountRecord) {

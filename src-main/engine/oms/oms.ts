@@ -56,6 +56,14 @@ export class Oms {
     this.track(order);
   }
 
+  /** working orders in a scope (max_open_orders) */
+  countActive(account?: string, symbol?: string): number {
+    if (!account && !symbol) return this.active.size;
+    let n = 0;
+    for (const o of this.active.values()) if ((!account || o.account === account) && (!symbol || o.symbol === symbol)) n += 1;
+    return n;
+  }
+
   activeOrders(filter: AccountSymbolFilter = {}): OrderRecord[] {
     return [...this.active.values()].filter((o) => (!filter.account || o.account === filter.account) && (!filter.symbol || o.symbol === filter.symbol));
   }
@@ -197,11 +205,16 @@ export class Oms {
     return this.latest(order.id) ?? order;
   }
 
-  async cancelOrder(idOrClientId: string): Promise<OrderRecord> {
+  /**
+   * Cancels a working order. A second cancel of an order already pending
+   * cancel returns it as it is, unless `resend` asks to send the request to
+   * the venue again (the kill switch retrying a venue that did not answer).
+   */
+  async cancelOrder(idOrClientId: string, opts: { resend?: boolean } = {}): Promise<OrderRecord> {
     const order = this.workingOrder(idOrClientId);
-    if (order.state === 'pending_cancel') return order;
+    if (order.state === 'pending_cancel' && !opts.resend) return order;
     if (order.state === 'initialized') throw conflict(`order ${order.id} is still being submitted; retry`);
-    this.apply(order.id, 'request_cancel');
+    if (order.state !== 'pending_cancel') this.apply(order.id, 'request_cancel');
     await this.d.journal.durable();
     try {
       await this.d.venue(order.account).cancelOrder({ clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol });

@@ -28,8 +28,8 @@ export interface RiskAudit {
   record(decision: RiskDecision): void;
 }
 
-/** A decision in its written form: snake_case, decimal strings. */
-export interface RiskDecisionRecord {
+/** A decision in its written form: snake_case, decimal strings. (A type, not an interface, so that it is a Record<string, unknown>.) */
+export type RiskDecisionRecord = {
   ts: number;
   action: 'place' | 'amend';
   order_id: string;
@@ -47,7 +47,7 @@ export interface RiskDecisionRecord {
   rule: string | null;
   message: string | null;
   checks: Array<{ rule: string; limit: string; value: string | null; scope: LimitScope }>;
-}
+};
 
 const text = (d: Decimal | null): string | null => (d === null ? null : str(d));
 

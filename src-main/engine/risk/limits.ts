@@ -62,8 +62,8 @@ interface ScopeEntry {
 
 export class LimitBook {
   private readonly scopes = new Map<string, ScopeEntry>();
-  /** resolved limits by "account symbol", dropped whenever a limit changes */
-  private cache = new Map<string, ResolvedLimits>();
+  /** resolved limits by account, then symbol (no key string to build on the order path), dropped whenever a limit changes */
+  private cache = new Map<string, Map<string, ResolvedLimits>>();
 
   /** Applies a patch to one scope: a value sets, null removes, a missing name is left alone. */
   set(account: string | null | undefined, symbol: string | null | undefined, patch: RiskLimitsPatch): void {
@@ -83,17 +83,21 @@ export class LimitBook {
 
   /** every limit that applies to an order on (account, symbol), each from the narrowest scope that sets it */
   resolve(account: string, symbol: string): ResolvedLimits {
-    const cacheKey = `${account} ${symbol}`;
-    const hit = this.cache.get(cacheKey);
+    let bySymbol = this.cache.get(account);
+    const hit = bySymbol?.get(symbol);
     if (hit) return hit;
     const out: Partial<Record<RiskLimitName, ResolvedLimit>> = {};
     // widest first, so that narrower scopes overwrite
-    for (const key of ['', account, cacheKey]) {
+    for (const key of ['', account, scopeKey(account, symbol)]) {
       const entry = this.scopes.get(key);
       if (entry) for (const [name, limit] of entry.limits) out[name] = limit;
     }
     const frozen = Object.freeze(out);
-    this.cache.set(cacheKey, frozen);
+    if (!bySymbol) {
+      bySymbol = new Map();
+      this.cache.set(account, bySymbol);
+    }
+    bySymbol.set(symbol, frozen);
     return frozen;
   }
 

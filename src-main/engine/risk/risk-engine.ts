@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { TernError, badRequest } from '../../contract/errors.js';
-import type { EngineEvent } from '../../contract/events.js';
+import type { EventData } from '../../contract/events.js';
 import { SetRiskLimitsParams } from '../../contract/methods.js';
 import type { KillSwitchReport, Risk, RiskState } from '../../contract/schemas.js';
 import { iso } from '../dto.js';
@@ -28,7 +28,8 @@ import { NO_WORKING_ORDERS, type TradingStatus, TradingStateGate, type WorkingOr
 /** The journal as the risk engine uses it: settings entries, audit entries, `risk` events. */
 export interface RiskJournal {
   record(entry: JournalEntry): void;
-  publish(event: EngineEvent): void;
+  /** an event after the commit; `data` is called only if someone listens */
+  publish(kind: 'risk', channel: string, data: () => EventData<'risk'>): void;
   durable(): Promise<void>;
 }
 
@@ -171,7 +172,8 @@ export class RiskEngine implements PreTradeCheck {
     this.limits.set(account, symbol, limits);
     this.persist(RISK_SETTINGS.limits, this.limits.list());
     this.log.info({ account, symbol, limits }, 'risk limits set');
-    return this.announce('limits');
+    this.announce('limits');
+    return this.snapshot();
   }
 
   /** `POST /api/v1/risk/state`. Leaving HALTED arms the breakers again (see breakers.ts). */
@@ -181,7 +183,8 @@ export class RiskEngine implements PreTradeCheck {
       this.persist(RISK_SETTINGS.breakers, this.breakers.toJSON());
     }
     this.enter(state, reason, by);
-    return this.announce('state');
+    this.announce('state');
+    return this.snapshot();
   }
 
   /**
@@ -202,7 +205,7 @@ export class RiskEngine implements PreTradeCheck {
       this.enter('HALTED', trips.map((t) => t.reason).join('; '), 'breaker');
       this.announce('trip', { trips: this.trips.slice(-trips.length).map((t) => ({ ...t, tripped_at: iso(t.tripped_at) })) });
     } else if (now - this.lastUsageEvent >= USAGE_EVENT_INTERVAL_MS) {
-      this.announce('usage');
+      this.announce('usage', {}, true);
     }
     return trips;
   }
@@ -250,12 +253,19 @@ export class RiskEngine implements PreTradeCheck {
     this.journal.record({ type: 'setting', name, value, ts: this.clock.now() });
   }
 
-  /** a `risk` event: what happened and the whole picture after it */
-  private announce(event: 'state' | 'limits' | 'trip' | 'usage' | 'kill_switch', extra: Record<string, unknown> = {}): Risk {
-    const snapshot = this.snapshot();
+  /**
+   * A `risk` event: what happened and the whole picture after it. The picture
+   * is taken now for changes (so each shows the state it made), and only when
+   * the event goes out for the frequent usage updates (none if nobody listens).
+   */
+  private announce(event: 'state' | 'limits' | 'trip' | 'usage' | 'kill_switch', extra: Record<string, unknown> = {}, lazy = false): void {
     this.lastUsageEvent = this.clock.now();
-    this.journal.publish({ kind: 'risk', channel: 'risk', data: { event, ...extra, ...snapshot } });
-    return snapshot;
+    if (lazy) {
+      this.journal.publish('risk', 'risk', () => ({ event, ...extra, ...this.snapshot() }));
+      return;
+    }
+    const data = { event, ...extra, ...this.snapshot() };
+    this.journal.publish('risk', 'risk', () => data);
   }
 
   private decide(order: OrderRecord, action: 'place' | 'amend', context: PreTradeContext, refusal: TernError | null, readings: readonly RuleReading[]): void {

@@ -2,7 +2,7 @@ import { Decimal, str } from '../../model/decimal.js';
 import type { OrderRecord } from '../../model/types.js';
 import type { PreTradeContext } from '../../oms/pre-trade.js';
 import type { ResolvedLimit } from '../limits.js';
-import { type PreTradeRule, type RuleReading, isNewOrder, reading, refusal } from './rule.js';
+import { type PreTradeRule, type RuleReading, isNewOrder, lazyReading, refusal } from './rule.js';
 
 /** working orders in a scope: all accounts (account undefined), one account, or one account and symbol */
 export type OpenOrderCount = (account: string | undefined, symbol?: string) => number;
@@ -14,15 +14,23 @@ export type OpenOrderCount = (account: string | undefined, symbol?: string) => n
  */
 export class MaxOpenOrders implements PreTradeRule {
   readonly name = 'max_open_orders' as const;
+  /** the limit as a number (a whole count, validated), per limit object */
+  private readonly asNumber = new WeakMap<ResolvedLimit, number>();
 
   constructor(private readonly openOrders: OpenOrderCount) {}
 
   check(order: OrderRecord, _context: PreTradeContext, limit: ResolvedLimit): RuleReading {
     const { account, symbol } = limit.scope;
     const working = this.openOrders(account ?? undefined, symbol ?? undefined);
-    if (!isNewOrder(order)) return reading(limit, new Decimal(working));
-    const value = new Decimal(working + 1);
-    if (value.gt(limit.limit)) throw refusal(limit, value, `${working} orders are working; one more would exceed the limit ${str(limit.limit)}`);
-    return reading(limit, value);
+    const value = isNewOrder(order) ? working + 1 : working;
+    let max = this.asNumber.get(limit);
+    if (max === undefined) {
+      max = limit.limit.toNumber();
+      this.asNumber.set(limit, max);
+    }
+    if (isNewOrder(order) && value > max) {
+      throw refusal(limit, new Decimal(value), `${working} orders are working; one more would exceed the limit ${str(limit.limit)}`);
+    }
+    return lazyReading(limit, () => new Decimal(value));
   }
 }

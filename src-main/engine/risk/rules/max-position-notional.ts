@@ -1,5 +1,5 @@
 import { str } from '../../model/decimal.js';
-import { type PreTradeRule, reading, referencePrice, refusal, unfilled } from './rule.js';
+import { type PreTradeRule, lazyReading, referencePrice, refusal, unfilled } from './rule.js';
 
 /**
  * max_position_notional: |position after the order fills| × the order's price
@@ -11,17 +11,21 @@ export const maxPositionNotional: PreTradeRule = {
   name: 'max_position_notional',
   check(order, context, limit) {
     const size = unfilled(order);
-    const after = order.side === 'buy' ? context.position.add(size) : context.position.sub(size);
+    const position = context.position;
+    const after = order.side === 'buy' ? position.add(size) : position.sub(size);
     const price = referencePrice(order, context);
-    if (after.abs().lte(context.position.abs())) return reading(limit, price ? after.abs().mul(price) : null);
+    // it grows unless it is against the position and at most twice its size (|after| ≤ |position|)
+    const against = order.side === 'buy' ? position.isNegative() : position.isPositive();
+    const afterSize = after.abs();
+    if (against && afterSize.lte(position.abs())) return price ? lazyReading(limit, () => afterSize.mul(price)) : { rule: limit.name, limit: limit.limit, value: null, scope: limit.scope };
     if (!price) throw refusal(limit, null, `the ${order.type} order has no price and ${order.symbol} has no mid to value the position at`);
-    const notional = after.abs().mul(price);
+    const notional = afterSize.mul(price);
     if (notional.gt(limit.limit)) {
       throw refusal(limit, notional, `the position after this order, ${str(after)} at ${str(price)}, is worth ${str(notional)}, above the limit ${str(limit.limit)}`, {
-        position: str(context.position),
+        position: str(position),
         position_after: str(after),
       });
     }
-    return reading(limit, notional);
+    return { rule: limit.name, limit: limit.limit, value: notional, scope: limit.scope };
   },
 };
