@@ -59,6 +59,7 @@ export class Engine implements EngineApi {
   private readonly log: Logger;
   private readonly startedAt: number;
   private readonly handlers: Handlers;
+  private breakersScheduled = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? silentLogger;
@@ -258,7 +259,7 @@ export class Engine implements EngineApi {
     rt.unsubscribe.push(
       venue.onReport((report) => {
         this.oms.onReport(record.id, report);
-        if (report.type === 'fill') this.evaluateBreakers();
+        if (report.type === 'fill') this.scheduleBreakers();
       }),
     );
     rt.unsubscribe.push(venue.marketData.subscribe((event) => this.onMarket(record.id, event)));
@@ -314,6 +315,20 @@ export class Engine implements EngineApi {
         return;
       }
     }
+  }
+
+  /**
+   * Fills arrive in bursts (a market order walking the book, a storm of
+   * orders in one turn): the breakers look once at the portfolio after the
+   * burst, before the next turn of the event loop can place anything else.
+   */
+  private scheduleBreakers(): void {
+    if (this.breakersScheduled) return;
+    this.breakersScheduled = true;
+    queueMicrotask(() => {
+      this.breakersScheduled = false;
+      this.evaluateBreakers();
+    });
   }
 
   /** the loss and drawdown breakers, on the portfolio as marked now */
