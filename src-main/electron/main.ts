@@ -1,20 +1,45 @@
 /**
- * The Electron shell: one window, one engine runtime, one IPC bridge. All
- * trading logic lives in the runtime (which also runs headless); this file
- * only wires it to a hardened window and shuts it down cleanly.
+ * The Electron shell: one window, one engine runtime, the IPC bridge, a tray
+ * icon, the global kill-switch hotkey, desktop notifications and the optional
+ * local API. All trading logic lives in the runtime (which also runs
+ * headless); the rules live in the pure modules beside this file; this file
+ * only wires them to Electron and shuts everything down cleanly.
  */
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  globalShortcut,
+  ipcMain,
+  Menu,
+  type MessageBoxOptions,
+  nativeImage,
+  Notification,
+  protocol,
+  screen,
+  session,
+  Tray,
+  type WebContents,
+} from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pino from 'pino';
 import type { EngineApi } from '../contract/engine-api.js';
-import { createRuntime } from '../runtime.js';
-// electron-vite `?asset` imports: file paths that stay right after bundling
-import iconPath from '../../resources/icon.png?asset';
-import sampleFeedPath from '../../resources/replay/BTC-USDT_1m_sample.csv?asset';
+import { isMethodName } from '../contract/methods.js';
+import { createRuntime, VERSION } from '../runtime.js';
+import { APP_ID, userDataDir } from './app-identity.js';
 import { contentTypeFor, resolveAppFile } from './app-protocol.js';
-import { callEngine, CALL_CHANNEL, EVENT_CHANNEL, foreignSenderReply } from './ipc-bridge.js';
+import { callEngine, callShell, CALL_CHANNEL, EVENT_CHANNEL, foreignSenderReply, SHELL_CHANNEL, UI_CONTEXT } from './ipc-bridge.js';
+import { readJsonFile, writeJsonFile } from './json-file.js';
+import { KILL_SWITCH_ACCELERATOR, killSwitchAvailable, KillSwitchTrigger, type KillSwitchSource } from './kill-switch.js';
+import { apiServerStarter, LOCAL_API_FILE, LocalApiController, parseLocalApiSettings } from './local-api.js';
 import { menuTemplate } from './menu.js';
-import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, devContentSecurityPolicy, isAppUrl, securityHeaders, windowOptions } from './security.js';
+import { type Notice, NoticeThrottle, NotificationRules } from './notifications.js';
+import { resourcePaths } from './resources.js';
+import { desktopRuntimeOptions } from './runtime-options.js';
+import { APP_INDEX_URL, APP_ORIGIN, APP_SCHEME, devContentSecurityPolicy, isAppUrl, securityHeaders, WINDOW_SIZE, windowOptions } from './security.js';
+import { TRAY_TOOLTIP, trayMenuTemplate } from './tray.js';
+import { captureWindowState, type DisplayInfo, parseWindowState, placeWindow, WINDOW_STATE_FILE } from './window-state.js';
 
 /** What the shell needs from the runtime (src-main/runtime.ts). */
 interface ShellRuntime {
@@ -23,6 +48,7 @@ interface ShellRuntime {
 }
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+const LAYOUT_SAVE_DELAY_MS = 500;
 
 // electron-vite sets ELECTRON_RENDERER_URL for `electron-vite dev`; a packaged app never uses it.
 const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
@@ -31,8 +57,11 @@ const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
 const startUrl = devServerUrl ?? APP_INDEX_URL;
 const rendererDir = join(import.meta.dirname, '../renderer');
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+const resources = resourcePaths({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() });
 
-// Both must happen before 'ready'.
+// All before 'ready'. userData first: the single-instance lock lives there.
+app.setPath('userData', userDataDir(app.getPath('appData')));
+if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -43,16 +72,30 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
+  const dataDir = app.getPath('userData');
+  const logger = pino({ level: process.env['TERN_LOG_LEVEL'] ?? 'info' }, pino.destination({ dest: join(dataDir, 'logs', 'tern.log'), sync: false, mkdir: true }));
+  const logError = (message: string, err?: unknown): void => {
+    logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : err }, message);
+    console.error(`tern: ${message}`, err ?? '');
+  };
+
   let runtime: ShellRuntime | null = null;
+  let localApi: LocalApiController | null = null;
   let win: BrowserWindow | null = null;
+  let tray: Tray | null = null;
+  let unsubscribe: (() => void) | null = null;
+  let layoutTimer: NodeJS.Timeout | undefined;
+  let layoutSave: Promise<void> = Promise.resolve();
   let closed = false;
   let closing: Promise<void> | null = null;
+  const layoutFile = join(dataDir, WINDOW_STATE_FILE);
+  const notices = new NoticeThrottle({ show: showNotice });
+  const rules = new NotificationRules();
+  // set once the engine runs; the menu, the tray and the hotkey all pull it
+  let pullKillSwitch: (source: KillSwitchSource) => void = () => {};
 
-  app.on('second-instance', () => {
-    if (!win) return;
-    if (win.isMinimized()) win.restore();
-    win.focus();
-  });
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow());
   app.on('web-contents-created', (_event, contents) => harden(contents));
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', (event) => {
@@ -63,32 +106,54 @@ function start(): void {
       app.quit();
     });
   });
+  app.on('will-quit', () => globalShortcut.unregisterAll());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
 
   async function shutdown(): Promise<void> {
     ipcMain.removeHandler(CALL_CHANNEL);
+    ipcMain.removeHandler(SHELL_CHANNEL);
+    globalShortcut.unregisterAll();
+    notices.close();
+    unsubscribe?.();
+    unsubscribe = null;
+    saveLayoutNow();
     const r = runtime;
     runtime = null;
-    if (!r) return;
+    const api = localApi;
+    localApi = null;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((res) => {
       timer = setTimeout(() => {
-        console.error(`tern: runtime did not close within ${SHUTDOWN_TIMEOUT_MS} ms; quitting anyway`);
+        logError(`shutdown did not finish within ${SHUTDOWN_TIMEOUT_MS} ms; quitting anyway`);
         res();
       }, SHUTDOWN_TIMEOUT_MS);
     });
+    const work = async (): Promise<void> => {
+      await layoutSave;
+      // the API first: no request may reach an engine that is closing
+      await api?.close().catch((err: unknown) => logError('error while stopping the local API', err));
+      await r?.close();
+    };
     try {
-      await Promise.race([r.close(), timeout]);
+      await Promise.race([work(), timeout]);
     } catch (err) {
-      console.error('tern: error while closing the runtime', err);
+      logError('error while closing the runtime', err);
     } finally {
       clearTimeout(timer);
+      tray?.destroy();
+      tray = null;
+      try {
+        logger.flush();
+      } catch {
+        // the log file never opened (a start that failed at once): nothing to flush
+      }
     }
   }
 
   async function ready(): Promise<void> {
     const ses = session.defaultSession;
-    // The app asks for no browser permission (camera, notifications, ...): refuse them all.
+    // The page asks for no browser permission (camera, notifications, ...): refuse them all.
+    // Desktop notifications come from main (Electron's Notification), which needs none.
     ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
     protocol.handle(APP_SCHEME, serveAppFile);
@@ -99,34 +164,203 @@ function start(): void {
       });
     }
 
-    const started: ShellRuntime = await createRuntime({ dataDir: app.getPath('userData'), ...runtimeOptionsFromEnv() });
+    const started: ShellRuntime = await createRuntime({ dataDir, log: logger, ...desktopRuntimeOptions(process.env, resources.sampleFeed) });
     runtime = started;
     const api = started.api;
+    const startedAt = Date.now();
+
+    const controller = new LocalApiController({
+      start: apiServerStarter({ engine: api, version: VERSION, mode: (await api.call('health', {}, UI_CONTEXT)).mode, startedAt, logger: logger.child({ component: 'api' }) }),
+      load: async () => parseLocalApiSettings(await readJsonFile(join(dataDir, LOCAL_API_FILE), (json) => json)),
+      save: (settings) => writeJsonFile(join(dataDir, LOCAL_API_FILE), settings),
+      log: logError,
+    });
+    localApi = controller;
+    await controller.init();
+
     ipcMain.handle(CALL_CHANNEL, (event, method: unknown, params: unknown) => {
       if (!isAppUrl(event.senderFrame?.url, appOrigin)) return foreignSenderReply();
-      return callEngine(api, method, params, (err) => console.error(`tern: ${String(method)} failed`, err));
+      return callEngine(api, method, params, (err) => logError(`${String(method)} failed`, err));
+    });
+    ipcMain.handle(SHELL_CHANNEL, (event, method: unknown, params: unknown) => {
+      if (!isAppUrl(event.senderFrame?.url, appOrigin)) return foreignSenderReply();
+      return callShell(
+        { 'api.status': async () => controller.status(), 'api.setEnabled': (p) => controller.setEnabled(p) },
+        method,
+        params,
+        (err) => logError(`${String(method)} failed`, err),
+      );
     });
 
-    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ isDev, isMac: process.platform === 'darwin' })));
+    // notifications compare each event with what was there at start
+    const [risk, accounts] = await Promise.all([
+      isMethodName('risk.get') ? api.call('risk.get', {}, UI_CONTEXT).catch(() => null) : Promise.resolve(null),
+      api.call('accounts.list', {}, UI_CONTEXT).catch(() => []),
+    ]);
+    rules.seed(risk, accounts);
 
-    const w = new BrowserWindow(windowOptions(preloadPath, { icon: iconPath }));
+    const killSwitch = new KillSwitchTrigger({ api, confirm: confirmKillSwitch, onUnexpected: (err) => logError('kill switch failed', err) });
+    pullKillSwitch = (source) => {
+      void killSwitch.trigger(source).then(async (outcome) => {
+        if (outcome.kind === 'busy') showWindow();
+        if (outcome.kind === 'failed') {
+          await dialog.showMessageBox({ type: 'error', title: 'Kill switch failed', message: 'The kill switch did not complete.', detail: `${outcome.error.code}: ${outcome.error.message}` });
+        }
+        // 'done' is announced by the engine's risk event, like a kill switch from the page or the API
+      });
+    };
+
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate({
+          isDev,
+          isMac: process.platform === 'darwin',
+          ...(killSwitchAvailable() ? { onKillSwitch: () => pullKillSwitch('menu') } : {}),
+          onResetLayout: resetLayout,
+        }),
+      ),
+    );
+
+    const w = await createWindow();
     win = w;
-    const unsubscribe = api.subscribe((event) => {
+    unsubscribe = api.subscribe((event) => {
       if (!w.isDestroyed()) w.webContents.send(EVENT_CHANNEL, event);
+      const notice = rules.noticeFor(event);
+      if (notice) notices.push(notice);
     });
-    w.on('closed', () => {
-      unsubscribe();
-      win = null;
-    });
-    w.once('ready-to-show', () => w.show());
+
+    tray = createTray();
+    if (killSwitchAvailable() && !globalShortcut.register(KILL_SWITCH_ACCELERATOR, () => pullKillSwitch('hotkey'))) {
+      logError(`the kill-switch shortcut ${KILL_SWITCH_ACCELERATOR} is taken by another application; use the tray or the menu`);
+    }
+
     await w.loadURL(startUrl);
   }
 
-  app.whenReady().then(ready).catch((err: unknown) => {
-    console.error('tern: failed to start', err);
-    closed = true; // nothing left worth waiting for
-    void shutdown().finally(() => app.exit(1));
-  });
+  async function createWindow(): Promise<BrowserWindow> {
+    const saved = await readJsonFile(layoutFile, parseWindowState);
+    const displays: DisplayInfo[] = screen.getAllDisplays().map((d) => ({ id: d.id, workArea: d.workArea }));
+    const placement = placeWindow(saved, displays, screen.getPrimaryDisplay().id, WINDOW_SIZE);
+    const w = new BrowserWindow(windowOptions(preloadPath, { icon: resources.icon, bounds: placement.bounds }));
+    w.on('resize', scheduleLayoutSave);
+    w.on('move', scheduleLayoutSave);
+    w.on('maximize', scheduleLayoutSave);
+    w.on('unmaximize', scheduleLayoutSave);
+    w.on('show', refreshTray);
+    w.on('hide', refreshTray);
+    w.on('close', saveLayoutNow);
+    w.on('closed', () => {
+      unsubscribe?.();
+      unsubscribe = null;
+      win = null;
+    });
+    w.once('ready-to-show', () => {
+      if (placement.maximized) w.maximize();
+      w.show();
+    });
+    return w;
+  }
+
+  function scheduleLayoutSave(): void {
+    clearTimeout(layoutTimer);
+    layoutTimer = setTimeout(saveLayoutNow, LAYOUT_SAVE_DELAY_MS);
+  }
+
+  function saveLayoutNow(): void {
+    clearTimeout(layoutTimer);
+    const w = win;
+    // after shutdown the layout is saved already, and the process may exit mid-write
+    if (closed || !w || w.isDestroyed() || w.isMinimized() || w.isFullScreen()) return;
+    const bounds = w.getNormalBounds();
+    const display = screen.getDisplayMatching(bounds);
+    const state = captureWindowState(bounds, w.isMaximized(), { id: display.id, workArea: display.workArea });
+    layoutSave = layoutSave.then(() => writeJsonFile(layoutFile, state)).catch((err: unknown) => logError('cannot save the window layout', err));
+  }
+
+  function resetLayout(): void {
+    const w = win;
+    if (!w) return;
+    const primary = screen.getPrimaryDisplay();
+    const p = placeWindow(null, [{ id: primary.id, workArea: primary.workArea }], primary.id, WINDOW_SIZE);
+    if (w.isMaximized()) w.unmaximize();
+    w.setBounds(p.bounds);
+    saveLayoutNow();
+  }
+
+  function showWindow(): void {
+    const w = win;
+    if (!w) return;
+    if (w.isMinimized()) w.restore();
+    if (!w.isVisible()) w.show();
+    w.focus();
+  }
+
+  function toggleWindow(): void {
+    const w = win;
+    if (!w) return;
+    if (w.isVisible() && !w.isMinimized()) w.hide();
+    else showWindow();
+  }
+
+  function createTray(): Tray {
+    let image = nativeImage.createFromPath(resources.icon);
+    // macOS and Windows draw tray icons at 16 px (32 on HiDPI); Linux desktops scale what they get
+    if (process.platform === 'darwin') image = image.resize({ width: 16, height: 16 });
+    if (process.platform === 'win32') image = image.resize({ width: 32, height: 32 });
+    const t = new Tray(image);
+    t.setToolTip(TRAY_TOOLTIP);
+    // Windows and some Linux desktops: a click toggles the window (macOS opens the menu)
+    if (process.platform !== 'darwin') t.on('click', toggleWindow);
+    tray = t;
+    refreshTray();
+    return t;
+  }
+
+  function refreshTray(): void {
+    if (!tray) return;
+    const visible = win !== null && !win.isDestroyed() && win.isVisible();
+    tray.setContextMenu(
+      Menu.buildFromTemplate(
+        trayMenuTemplate({
+          windowVisible: visible,
+          killSwitch: killSwitchAvailable(),
+          onToggleWindow: toggleWindow,
+          onKillSwitch: () => pullKillSwitch('tray'),
+          onQuit: () => app.quit(),
+        }),
+      ),
+    );
+  }
+
+  async function confirmKillSwitch(options: MessageBoxOptions): Promise<number> {
+    // bring the terminal forward: the trader should see what the switch does
+    showWindow();
+    const w = win;
+    const { response } = w ? await dialog.showMessageBox(w, options) : await dialog.showMessageBox(options);
+    return response;
+  }
+
+  function showNotice(notice: Notice): void {
+    if (!Notification.isSupported()) return;
+    const n = new Notification({
+      title: notice.title,
+      body: notice.body,
+      icon: resources.icon,
+      urgency: notice.urgent ? 'critical' : 'normal',
+      silent: !notice.urgent,
+    });
+    n.on('click', showWindow);
+    n.show();
+  }
+
+  app
+    .whenReady()
+    .then(ready)
+    .catch((err: unknown) => {
+      logError('failed to start', err);
+      closed = true; // nothing left worth waiting for
+      void shutdown().finally(() => app.exit(1));
+    });
 }
 
 /** Only the app's own page may be shown; no popups, no webviews, no foreign navigation. */
@@ -150,18 +384,4 @@ async function serveAppFile(request: Request): Promise<Response> {
   } catch {
     return new Response('not found', { status: 404 });
   }
-}
-
-/**
- * Engine settings for the desktop app, overridable by the environment (e.g.
- * TERN_FEED=replay:FILE.csv@SPEED). The default feed is the bundled sample,
- * located by the bundler: runtime.ts's own lookup is relative to its source file.
- */
-function runtimeOptionsFromEnv(): { feed: string; symbol?: string; paperBalance?: string } {
-  const env = process.env;
-  return {
-    feed: env['TERN_FEED'] || `replay:${sampleFeedPath}`,
-    ...(env['TERN_SYMBOL'] ? { symbol: env['TERN_SYMBOL'] } : {}),
-    ...(env['TERN_PAPER_BALANCE'] ? { paperBalance: env['TERN_PAPER_BALANCE'] } : {}),
-  };
 }

@@ -55,14 +55,25 @@ export function securityHeaders(policy: string = CONTENT_SECURITY_POLICY): Recor
   };
 }
 
-/** Options for the main window: renderer sandboxed, isolated, no Node, no webview. */
-export function windowOptions(preloadPath: string, extra: { icon?: string } = {}): BrowserWindowConstructorOptions {
+/** The main window's default and smallest size. */
+export const WINDOW_SIZE = Object.freeze({ width: 1440, height: 900, minWidth: 960, minHeight: 600 });
+
+/**
+ * Options for the main window: renderer sandboxed, isolated, no Node, no
+ * webview. `bounds` is where the saved layout puts it (window-state.ts);
+ * without it the window opens at the default size, centred.
+ */
+export function windowOptions(
+  preloadPath: string,
+  extra: { icon?: string; bounds?: { x: number; y: number; width: number; height: number } } = {},
+): BrowserWindowConstructorOptions {
+  const { bounds } = extra;
   return {
     ...(extra.icon ? { icon: extra.icon } : {}),
-    width: 1440,
-    height: 900,
-    minWidth: 960,
-    minHeight: 600,
+    ...(bounds ? { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height } : { width: WINDOW_SIZE.width, height: WINDOW_SIZE.height, center: true }),
+    // a work area smaller than the usual minimum (a small laptop screen) lowers it, so the window still fits
+    minWidth: Math.min(WINDOW_SIZE.minWidth, bounds?.width ?? WINDOW_SIZE.minWidth),
+    minHeight: Math.min(WINDOW_SIZE.minHeight, bounds?.height ?? WINDOW_SIZE.minHeight),
     show: false,
     title: 'Tern',
     backgroundColor: '#0b0e11',

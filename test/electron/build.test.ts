@@ -61,6 +61,12 @@ describe('electron-vite build', () => {
     expect(main).not.toMatch(/^\/\/ node_modules\//m);
   });
 
+  it('locates run-time files through resources.ts, not paths relative to out/main (which sit inside the asar when packaged)', async () => {
+    const main = await readFile(join(out, 'main', 'index.js'), 'utf8');
+    expect(main).not.toMatch(/\.\.\/\.\.\/resources/);
+    expect(main).toContain('process.resourcesPath');
+  });
+
   it('bundles the preload into one CommonJS file whose only require is electron (sandbox-safe)', async () => {
     expect(await readdir(join(out, 'preload'))).toEqual(['index.cjs']);
     const src = await readFile(join(out, 'preload', 'index.cjs'), 'utf8');
@@ -92,10 +98,22 @@ describe('the built preload', () => {
     return electron;
   }
 
-  it('exposes exactly one object, window.tern, with call and onEvent', async () => {
+  it('exposes exactly one object, window.tern, with call, onEvent and shell', async () => {
     const { exposed } = await loadPreload();
     expect(Object.keys(exposed)).toEqual(['tern']);
-    expect(Object.keys(exposed['tern'] as object).sort()).toEqual(['call', 'onEvent']);
+    expect(Object.keys(exposed['tern'] as object).sort()).toEqual(['call', 'onEvent', 'shell']);
+  });
+
+  it('sends shell calls on tern:shell and rejects with the plain error object', async () => {
+    const e = await loadPreload();
+    const tern = e.exposed['tern'] as { shell: (m: string, p: unknown) => Promise<unknown> };
+    const status = { enabled: false, port: 7878, running: false, url: null, error: null };
+    e.setReply({ ok: true, result: status });
+    await expect(tern.shell('api.status', {})).resolves.toEqual(status);
+    expect(e.invoked).toEqual([['tern:shell', 'api.status', {}]]);
+    const error = { code: 'CONFLICT', message: 'port 7878 is already in use on 127.0.0.1', details: { field: 'port' } };
+    e.setReply({ ok: false, error });
+    await expect(tern.shell('api.setEnabled', { enabled: true, port: 7878 })).rejects.toEqual(error);
   });
 
   it('sends calls on tern:call and resolves with the result', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { EngineApi } from '../../src-main/contract/engine-api.js';
 import { TernError } from '../../src-main/contract/errors.js';
-import { callEngine, foreignSenderReply, UI_CONTEXT } from '../../src-main/electron/ipc-bridge.js';
+import { callEngine, callShell, foreignSenderReply, isShellMethodName, type ShellHandlers, UI_CONTEXT } from '../../src-main/electron/ipc-bridge.js';
 import { createRuntime } from '../../src-main/runtime.js';
 
 function fakeApi(impl: (method: string, params: unknown) => unknown): Pick<EngineApi, 'call'> & { calls: unknown[][] } {
@@ -88,5 +88,54 @@ describe('desktop bridge over the real runtime', () => {
       await runtime.close();
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('desktop shell calls', () => {
+  const status = { enabled: true, port: 9000, running: true, url: 'http://127.0.0.1:9000', error: null };
+  function handlers(): ShellHandlers & { seen: unknown[] } {
+    const seen: unknown[] = [];
+    return {
+      seen,
+      'api.status': async (p) => (seen.push(['api.status', p]), status),
+      'api.setEnabled': async (p) => {
+        seen.push(['api.setEnabled', p]);
+        throw new TernError('CONFLICT', 'port 9000 is already in use on 127.0.0.1', { field: 'port' });
+      },
+    };
+  }
+
+  it('knows exactly the shell methods of the bridge contract, none of the engine', () => {
+    expect(isShellMethodName('api.status')).toBe(true);
+    expect(isShellMethodName('api.setEnabled')).toBe(true);
+    expect(isShellMethodName('health')).toBe(false);
+    expect(isShellMethodName('toString')).toBe(false);
+  });
+
+  it('runs a shell method and returns its result as a value, missing params as {}', async () => {
+    const h = handlers();
+    expect(await callShell(h, 'api.status', undefined)).toEqual({ ok: true, result: status });
+    expect(h.seen).toEqual([['api.status', {}]]);
+  });
+
+  it('returns a refusal with its code and details', async () => {
+    expect(await callShell(handlers(), 'api.setEnabled', { enabled: true, port: 9000 })).toEqual({
+      ok: false,
+      error: { code: 'CONFLICT', message: 'port 9000 is already in use on 127.0.0.1', details: { field: 'port' } },
+    });
+  });
+
+  it('refuses unknown and engine method names with BAD_REQUEST naming the method field', async () => {
+    for (const method of ['health', 'api.nope', '__proto__', 7]) {
+      expect(await callShell(handlers(), method, {})).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', details: { field: 'method' } } });
+    }
+  });
+
+  it('hides an unexpected error behind INTERNAL and reports it for logging', async () => {
+    const boom = new Error('EACCES /home/me/.config/Tern/local-api.json');
+    const onUnexpected = vi.fn();
+    const reply = await callShell({ ...handlers(), 'api.status': () => Promise.reject(boom) }, 'api.status', {}, onUnexpected);
+    expect(reply).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+    expect(onUnexpected).toHaveBeenCalledWith(boom);
   });
 });

@@ -22,3 +22,24 @@ describe('application menu', () => {
     expect(roles(menuTemplate({ isDev: false, isMac: true }))).toEqual(expect.arrayContaining(['copy', 'paste']));
   });
 });
+
+describe('application menu actions', () => {
+  const find = (items: ReturnType<typeof menuTemplate>, id: string) =>
+    items.flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : [])).find((s) => s.id === id);
+
+  it('adds the kill switch, with the global shortcut shown but not registered twice, when given', () => {
+    let pulled = 0;
+    const item = find(menuTemplate({ isDev: false, isMac: false, onKillSwitch: () => (pulled += 1) }), 'kill-switch');
+    expect(item).toMatchObject({ accelerator: 'CommandOrControl+Shift+K', registerAccelerator: false });
+    (item!.click as () => void)();
+    expect(pulled).toBe(1);
+  });
+
+  it('has no kill switch item when the engine has none', () => {
+    expect(find(menuTemplate({ isDev: false, isMac: false }), 'kill-switch')).toBeUndefined();
+  });
+
+  it('offers resetting the window layout when given', () => {
+    expect(find(menuTemplate({ isDev: false, isMac: true, onResetLayout: () => {} }), 'reset-layout')).toBeDefined();
+  });
+});

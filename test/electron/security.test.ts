@@ -6,6 +6,7 @@ import {
   devContentSecurityPolicy,
   isAppUrl,
   securityHeaders,
+  WINDOW_SIZE,
   windowOptions,
 } from '../../src-main/electron/security.js';
 
@@ -34,6 +35,21 @@ describe('window options', () => {
 
   it('keeps web security on and webviews, insecure content and experimental features off', () => {
     expect(prefs).toMatchObject({ webSecurity: true, webviewTag: false, allowRunningInsecureContent: false, experimentalFeatures: false });
+  });
+
+  it('keeps the same hardening whatever layout the window is restored to', () => {
+    const restored = windowOptions('/p.cjs', { icon: '/i.png', bounds: { x: 10, y: 20, width: 1200, height: 800 } });
+    expect(restored.webPreferences).toEqual(windowOptions('/p.cjs').webPreferences);
+    expect(restored).toMatchObject({ x: 10, y: 20, width: 1200, height: 800, icon: '/i.png', show: false });
+  });
+
+  it('opens centred at the default size without a saved layout', () => {
+    expect(windowOptions('/p.cjs')).toMatchObject({ width: WINDOW_SIZE.width, height: WINDOW_SIZE.height, center: true });
+  });
+
+  it('lowers the minimum size only when the restored bounds are smaller (a small screen)', () => {
+    expect(windowOptions('/p.cjs', { bounds: { x: 0, y: 0, width: 1200, height: 800 } })).toMatchObject({ minWidth: 960, minHeight: 600 });
+    expect(windowOptions('/p.cjs', { bounds: { x: 0, y: 0, width: 800, height: 500 } })).toMatchObject({ minWidth: 800, minHeight: 500 });
   });
 });
 
