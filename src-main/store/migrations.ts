@@ -16,8 +16,10 @@ export interface Migration {
 
 /**
  * The states of a working order, as SQL. Kept textually identical in the
- * partial index below and in the queries that must use it (SQLite matches a
- * partial index's WHERE term by its text).
+ * partial index orders_active below and in the queries that use it (SQLite
+ * matches a partial index's WHERE term by its text). Those queries name the
+ * index (INDEXED BY): working orders are a handful among millions, which the
+ * planner cannot know without statistics.
  */
 export const ACTIVE_STATES_SQL = "state IN ('initialized','submitted','accepted','triggered','pending_update','pending_cancel','partially_filled')";
 
@@ -45,7 +47,9 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'projections',
     // Money columns are TEXT decimal strings. Tables keyed by text are WITHOUT
     // ROWID: one b-tree less to write per upsert. Fills are keyed by the seq of
-    // their journal entry, so they append and sort in journal order.
+    // their journal entry: they append, and are listed in the order the engine
+    // applied them (a fill's ts is the venue's or the clock's, which need not
+    // grow: clocks restart in tests and backtests, venues report late).
     sql: `
       CREATE TABLE orders (
         id TEXT PRIMARY KEY,
@@ -73,7 +77,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX orders_account_created ON orders (account, created_at, id);
       CREATE INDEX orders_symbol_created ON orders (symbol, created_at, id);
       CREATE INDEX orders_created ON orders (created_at, id);
-      CREATE INDEX orders_active ON orders (account, symbol)
+      CREATE INDEX orders_active ON orders (created_at, id)
         WHERE state IN ('initialized','submitted','accepted','triggered','pending_update','pending_cancel','partially_filled');
 
       CREATE TABLE fills (
@@ -93,9 +97,9 @@ export const MIGRATIONS: readonly Migration[] = [
         ts INTEGER NOT NULL
       );
       CREATE UNIQUE INDEX fills_venue_trade ON fills (account, venue_trade_id);
-      CREATE INDEX fills_account_ts ON fills (account, ts);
-      CREATE INDEX fills_symbol_ts ON fills (symbol, ts);
-      CREATE INDEX fills_ts ON fills (ts);
+      -- (account, seq) and (symbol, seq): an index entry ends with the rowid
+      CREATE INDEX fills_account ON fills (account);
+      CREATE INDEX fills_symbol ON fills (symbol);
 
       CREATE TABLE positions (
         account TEXT NOT NULL,

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../engine/model/types.js';
-import { accountCodec, balanceCodec, fillCodec, keyCodec, orderCodec, positionCodec, type RecordCodec, type Wire, type WireEntry } from './codec.js';
+import { accountCodec, balanceCodec, fillCodec, keyCodec, orderCodec, positionCodec, type RecordCodec, type Tuple, type WireEntry } from './codec.js';
 
 /**
  * How journal entries change the projection tables, in one place, used by
@@ -13,12 +12,13 @@ import { accountCodec, balanceCodec, fillCodec, keyCodec, orderCodec, positionCo
  */
 
 interface Segment {
-  orders: Map<string, Wire<OrderRecord>>;
-  fills: Array<{ seq: number; fill: Wire<FillRecord> }>;
-  positions: Map<string, Wire<PositionRecord>>;
-  balances: Map<string, Wire<BalanceRecord>>;
-  accounts: Map<string, Wire<AccountRecord>>;
-  keys: Map<string, Wire<ApiKeyRecord>>;
+  orders: Map<string, Tuple>;
+  /** params, seq, params, seq…: a fill row is keyed by the seq of its journal entry */
+  fills: unknown[];
+  positions: Map<string, Tuple>;
+  balances: Map<string, Tuple>;
+  accounts: Map<string, Tuple>;
+  keys: Map<string, Tuple>;
   settings: Map<string, { name: string; value: unknown; ts: number }>;
 }
 
@@ -51,23 +51,24 @@ export class ProjectionBatch {
       this.current = s;
     }
     switch (e.type) {
+      // Key columns come first in every schema.
       case 'order':
-        s.orders.set(e.order.id, e.order);
+        s.orders.set(e.order[0] as string, e.order);
         break;
       case 'fill':
-        s.fills.push({ seq, fill: e.fill });
+        s.fills.push(fillCodec.params(e.fill), seq);
         break;
       case 'position':
-        s.positions.set(`${e.position.account}\u0000${e.position.symbol}`, e.position);
+        s.positions.set(`${e.position[0] as string}\u0000${e.position[1] as string}`, e.position);
         break;
       case 'balance':
-        s.balances.set(`${e.balance.account}\u0000${e.balance.asset}`, e.balance);
+        s.balances.set(`${e.balance[0] as string}\u0000${e.balance[1] as string}`, e.balance);
         break;
       case 'account':
-        s.accounts.set(e.account.id, e.account);
+        s.accounts.set(e.account[0] as string, e.account);
         break;
       case 'key':
-        s.keys.set(e.key.id, e.key);
+        s.keys.set(e.key[0] as string, e.key);
         break;
       case 'setting':
         s.settings.set(e.name, e);
@@ -96,39 +97,85 @@ export const PROJECTION_TABLES: ReadonlyArray<{ table: string; key: readonly str
   { table: 'settings', key: ['name'] },
 ];
 
-function upsertSql(table: string, columns: readonly string[], key: readonly string[]): string {
-  const rest = columns.filter((c) => !key.includes(c));
-  return (
-    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ` +
-    `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}`
+/** Order columns fixed at creation (see Projector). */
+export const ORDER_IDENTITY = ['client_order_id', 'account', 'symbol', 'side', 'type', 'created_at'] as const;
+
+/** Rows per multi-row statement: one native call binds many rows. */
+const ROWS_PER_STATEMENT = 32;
+
+/**
+ * One INSERT (or upsert) for 1..ROWS_PER_STATEMENT rows, prepared on first use.
+ * `argsPerRow` is how many run() arguments make one row (a tuple, plus the
+ * fill's seq).
+ */
+class RowWriter {
+  private readonly statements: Database.Statement[] = [];
+  constructor(
+    private readonly db: Database.Database,
+    private readonly head: string,
+    private readonly rowSql: string,
+    private readonly tail: string,
+    private readonly argsPerRow: number,
+  ) {}
+
+  write(args: unknown[]): void {
+    const step = ROWS_PER_STATEMENT * this.argsPerRow;
+    for (let i = 0; i < args.length; i += step) {
+      const part = i === 0 && args.length <= step ? args : args.slice(i, i + step);
+      this.statement(part.length / this.argsPerRow).run(...part);
+    }
+  }
+
+  private statement(rows: number): Database.Statement {
+    let stmt = this.statements[rows];
+    if (stmt === undefined) {
+      stmt = this.db.prepare(`${this.head} VALUES ${Array(rows).fill(this.rowSql).join(', ')} ${this.tail}`);
+      this.statements[rows] = stmt;
+    }
+    return stmt;
+  }
+}
+
+/** `fixed` columns are written when the row is created and never updated (their indexes are not rewritten). */
+function upsertWriter(db: Database.Database, table: string, columns: readonly string[], key: readonly string[], fixed: readonly string[] = []): RowWriter {
+  const rest = columns.filter((c) => !key.includes(c) && !fixed.includes(c));
+  return new RowWriter(
+    db,
+    `INSERT INTO ${table} (${columns.join(', ')})`,
+    `(${columns.map(() => '?').join(', ')})`,
+    `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    1,
   );
 }
 
 /** The projection statements against one schema: `main`, or an attached copy that verify() rebuilds into. */
 export class Projector {
-  private readonly upsertOrder: Database.Statement;
-  private readonly insertFill: Database.Statement;
-  private readonly upsertPosition: Database.Statement;
-  private readonly upsertBalance: Database.Statement;
-  private readonly upsertAccount: Database.Statement;
-  private readonly upsertKey: Database.Statement;
-  private readonly upsertSetting: Database.Statement;
+  private readonly orders: RowWriter;
+  private readonly fills: RowWriter;
+  private readonly positions: RowWriter;
+  private readonly balances: RowWriter;
+  private readonly accounts: RowWriter;
+  private readonly keys: RowWriter;
+  private readonly settings: RowWriter;
   private readonly resetStatements: Database.Statement[];
   private readonly clearStatements: Database.Statement[];
 
   constructor(db: Database.Database, schema = 'main') {
     const t = (name: string) => `${schema}.${name}`;
-    const upsert = (name: string, codec: RecordCodec<unknown>, key: readonly string[]) => db.prepare(upsertSql(t(name), codec.columns, key));
-    this.upsertOrder = upsert('orders', orderCodec as RecordCodec<unknown>, ['id']);
-    this.upsertPosition = upsert('positions', positionCodec as RecordCodec<unknown>, ['account', 'symbol']);
-    this.upsertBalance = upsert('balances', balanceCodec as RecordCodec<unknown>, ['account', 'asset']);
-    this.upsertAccount = upsert('accounts', accountCodec as RecordCodec<unknown>, ['id']);
-    this.upsertKey = upsert('api_keys', keyCodec as RecordCodec<unknown>, ['id']);
-    this.upsertSetting = db.prepare(upsertSql(t('settings'), ['name', 'value', 'updated_at'], ['name']));
+    const upsert = (name: string, codec: RecordCodec<never>, key: readonly string[], fixed?: readonly string[]) =>
+      upsertWriter(db, t(name), codec.columns, key, fixed);
+    // An order's identity never changes after it is created: updating only the
+    // rest leaves the orders_*_created indexes untouched on every state change.
+    this.orders = upsert('orders', orderCodec as RecordCodec<never>, ['id'], ORDER_IDENTITY);
+    this.positions = upsert('positions', positionCodec as RecordCodec<never>, ['account', 'symbol']);
+    this.balances = upsert('balances', balanceCodec as RecordCodec<never>, ['account', 'asset']);
+    this.accounts = upsert('accounts', accountCodec as RecordCodec<never>, ['id']);
+    this.keys = upsert('api_keys', keyCodec as RecordCodec<never>, ['id']);
+    this.settings = upsertWriter(db, t('settings'), ['name', 'value', 'updated_at'], ['name']);
     // A fill reported twice (same venue trade on the same account) is kept once;
     // the journal still holds both reports.
     const fillColumns = [...fillCodec.columns, 'seq'];
-    this.insertFill = db.prepare(`INSERT INTO ${t('fills')} (${fillColumns.join(', ')}) VALUES (${fillColumns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`);
+    this.fills = new RowWriter(db, `INSERT INTO ${t('fills')} (${fillColumns.join(', ')})`, `(${fillColumns.map(() => '?').join(', ')})`, 'ON CONFLICT DO NOTHING', 2);
     this.resetStatements = ['orders', 'fills', 'positions'].map((name) => db.prepare(`DELETE FROM ${t(name)} WHERE account = ?`));
     this.clearStatements = PROJECTION_TABLES.map(({ table }) => db.prepare(`DELETE FROM ${t(table)}`));
   }
@@ -141,17 +188,13 @@ export class Projector {
         continue;
       }
       const s = step.segment;
-      for (const o of s.orders.values()) this.upsertOrder.run(orderCodec.params(o));
-      for (const { seq, fill } of s.fills) {
-        const p = fillCodec.params(fill);
-        p.push(seq);
-        this.insertFill.run(p);
-      }
-      for (const p of s.positions.values()) this.upsertPosition.run(positionCodec.params(p));
-      for (const b of s.balances.values()) this.upsertBalance.run(balanceCodec.params(b));
-      for (const a of s.accounts.values()) this.upsertAccount.run(accountCodec.params(a));
-      for (const k of s.keys.values()) this.upsertKey.run(keyCodec.params(k));
-      for (const e of s.settings.values()) this.upsertSetting.run(e.name, JSON.stringify(e.value), e.ts);
+      if (s.orders.size) this.orders.write([...s.orders.values()].map(orderCodec.params));
+      if (s.fills.length) this.fills.write(s.fills);
+      if (s.positions.size) this.positions.write([...s.positions.values()].map(positionCodec.params));
+      if (s.balances.size) this.balances.write([...s.balances.values()].map(balanceCodec.params));
+      if (s.accounts.size) this.accounts.write([...s.accounts.values()].map(accountCodec.params));
+      if (s.keys.size) this.keys.write([...s.keys.values()].map(keyCodec.params));
+      if (s.settings.size) this.settings.write([...s.settings.values()].map((e) => [e.name, JSON.stringify(e.value), e.ts]));
     }
   }
 

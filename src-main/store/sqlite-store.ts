@@ -73,7 +73,9 @@ export class SqliteStore implements EngineStore {
     this.setProjectedSeq = db.prepare(`UPDATE meta SET value = ? WHERE key = 'projected_seq'`);
     this.reads = prepareReads(db);
     this.committedSeq = this.maxJournalSeq();
-    this.commitTx = db.transaction(() => this.writeBatch());
+    // IMMEDIATE: take the write lock at BEGIN, so a reader elsewhere cannot make the commit fail halfway with SQLITE_BUSY.
+    const tx = db.transaction(() => this.writeBatch());
+    this.commitTx = () => tx.immediate();
     // max(seq) and one meta row: cheap however long the journal is.
     if (opts.rebuild || this.projectedSeq() !== this.committedSeq) this.rebuildProjections();
   }
@@ -139,7 +141,7 @@ export class SqliteStore implements EngineStore {
   }
 
   private writeBatch(): void {
-    for (const chunk of this.journalChunks) this.journalInsert(chunk.length / 4).run(chunk);
+    for (const chunk of this.journalChunks) this.journalInsert(chunk.length / 4).run(...chunk);
     this.projector.apply(this.batch);
     this.setProjectedSeq.run(this.committedSeq + this.pendingCount);
   }
@@ -283,8 +285,9 @@ export class SqliteStore implements EngineStore {
       if (q.status === 'closed') where.push(`NOT ${ACTIVE_STATES_SQL}`);
       if (q.account !== undefined) where.push('account = @account');
       if (q.symbol !== undefined) where.push('symbol = @symbol');
+      const from = q.status === 'open' ? 'orders INDEXED BY orders_active' : 'orders';
       stmt = this.db
-        .prepare(`SELECT ${ORDER_COLUMNS} FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`)
+        .prepare(`SELECT ${ORDER_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`)
         .raw();
       this.orderQueries.set(key, stmt);
     }
@@ -299,7 +302,7 @@ export class SqliteStore implements EngineStore {
     return row === undefined ? undefined : orderCodec.fromRow(row);
   }
 
-  /** Fills newest first (ts, then journal order). */
+  /** Fills newest first: the most recently journaled first. */
   queryFills(q: FillQuery): FillRecord[] {
     const limit = checkLimit(q.limit);
     const key = `${q.account !== undefined}|${q.symbol !== undefined}`;
@@ -309,7 +312,7 @@ export class SqliteStore implements EngineStore {
       if (q.account !== undefined) where.push('account = @account');
       if (q.symbol !== undefined) where.push('symbol = @symbol');
       stmt = this.db
-        .prepare(`SELECT ${FILL_COLUMNS} FROM fills ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, seq DESC LIMIT @limit`)
+        .prepare(`SELECT ${FILL_COLUMNS} FROM fills ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`)
         .raw();
       this.fillQueries.set(key, stmt);
     }
@@ -320,21 +323,18 @@ export class SqliteStore implements EngineStore {
   }
 
   /**
-   * Every fill (of one account), oldest first: by ts, then journal order.
-   * Read page by page, so the connection stays free for commits between pages.
+   * Every fill (of one account) in the order it was journaled, which is the
+   * order the engine applied it to positions and balances. Read page by page,
+   * so the connection stays free for commits between pages.
    */
   *allFills(account?: string): IterableIterator<FillRecord> {
     this.assertOpen();
-    const page = account === undefined ? this.reads.fillsPage : this.reads.fillsPageOfAccount;
-    let ts = -Infinity;
-    let seq = -1;
+    let seq = 0;
     for (;;) {
-      const rows = (account === undefined ? page.all(ts, seq) : page.all(account, ts, seq)) as unknown[][];
+      const rows = (account === undefined ? this.reads.fillsPage.all(seq) : this.reads.fillsPageOfAccount.all(account, seq)) as unknown[][];
       if (rows.length === 0) return;
       for (const r of rows) yield fillCodec.fromRow(r);
-      const last = rows[rows.length - 1]!;
-      ts = last[fillCodec.columns.length] as number;
-      seq = last[fillCodec.columns.length + 1] as number;
+      seq = rows[rows.length - 1]![fillCodec.columns.length] as number;
     }
   }
 
@@ -360,13 +360,12 @@ function checkLimit(limit: unknown): number {
 }
 
 function prepareReads(db: Database.Database) {
-  const fillPageSql = (where: string) =>
-    `SELECT ${FILL_COLUMNS}, ts, seq FROM fills WHERE ${where} (ts, seq) > (?, ?) ORDER BY ts, seq LIMIT 1000`;
+  const fillPageSql = (where: string) => `SELECT ${FILL_COLUMNS}, seq FROM fills WHERE ${where} seq > ? ORDER BY seq LIMIT 1000`;
   return {
     maxSeq: db.prepare('SELECT max(seq) FROM journal').pluck(),
     projectedSeq: db.prepare(`SELECT value FROM meta WHERE key = 'projected_seq'`).pluck(),
     accounts: db.prepare(`SELECT ${accountCodec.columns.join(', ')} FROM accounts ORDER BY created_at, id`).raw(),
-    activeOrders: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${ACTIVE_STATES_SQL} ORDER BY created_at, id`).raw(),
+    activeOrders: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders INDEXED BY orders_active WHERE ${ACTIVE_STATES_SQL} ORDER BY created_at, id`).raw(),
     positions: db.prepare(`SELECT ${positionCodec.columns.join(', ')} FROM positions ORDER BY account, symbol`).raw(),
     balances: db.prepare(`SELECT ${balanceCodec.columns.join(', ')} FROM balances ORDER BY account, asset`).raw(),
     keys: db.prepare(`SELECT ${keyCodec.columns.join(', ')} FROM api_keys ORDER BY created_at, id`).raw(),

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { Decimal as DecimalJs } from 'decimal.js';
+import { TernError } from '../../src-main/contract/errors.js';
+import type { JournalEntry } from '../../src-main/engine/ports/store.js';
+import { decodeEntry, encodeEntry, orderCodec, wireFromRow } from '../../src-main/store/codec.js';
+import { account, apiKey, balance, d, fill, order, position } from './records.js';
+
+const roundTrip = (e: JournalEntry) => {
+  const encoded = encodeEntry(e);
+  return decodeEntry(wireFromRow(encoded.wire.type, encoded.payload));
+};
+
+describe('journal codec', () => {
+  it('decodes every entry type back to the record it encoded, Decimals included', () => {
+    const entries: JournalEntry[] = [
+      { type: 'order', event: 'initialize', order: order({ stopPrice: d('26000'), previousState: 'accepted', rejectReason: 'x' }) },
+      { type: 'fill', fill: fill() },
+      { type: 'position', position: position({ averagePrice: null }) },
+      { type: 'balance', balance: balance() },
+      { type: 'account', account: account() },
+      { type: 'account_reset', account: 'paper', ts: 5 },
+      { type: 'key', key: apiKey({ revokedAt: 7 }) },
+      { type: 'setting', name: 'layout', value: { panes: [1, 2], dark: true }, ts: 9 },
+    ];
+    for (const e of entries) expect(roundTrip(e)).toEqual(e);
+  });
+
+  it('stores money as plain decimal strings, never numbers or exponents', () => {
+    const { payload } = encodeEntry({ type: 'fill', fill: fill({ price: d('1e-12'), quantity: d('123456789012345678.123456789') }) });
+    expect(payload).toContain('"0.000000000001"');
+    expect(payload).toContain('"123456789012345678.123456789"');
+    const decoded = roundTrip({ type: 'fill', fill: fill({ price: d('1e-12') }) }) as Extract<JournalEntry, { type: 'fill' }>;
+    expect(decoded.fill.price).toBeInstanceOf(DecimalJs);
+    expect(decoded.fill.price.eq('0.000000000001')).toBe(true);
+  });
+
+  it('refuses a JS number where a Decimal belongs, naming the field', () => {
+    const bad = { ...order(), quantity: 0.1 } as unknown as ReturnType<typeof order>;
+    expect(() => encodeEntry({ type: 'order', event: 'initialize', order: bad })).toThrowError(/order\.quantity must be a finite Decimal, got number/);
+    try {
+      encodeEntry({ type: 'order', event: 'initialize', order: bad });
+    } catch (err) {
+      expect(err).toBeInstanceOf(TernError);
+      expect((err as TernError).code).toBe('BAD_REQUEST');
+      expect((err as TernError).details).toEqual({ field: 'order.quantity' });
+    }
+  });
+
+  it('refuses non-finite Decimals, missing fields and unknown entry types', () => {
+    expect(() => encodeEntry({ type: 'balance', balance: balance({ total: d(Infinity) }) })).toThrowError(/balance\.total/);
+    const { ts: _ts, ...noTs } = fill();
+    expect(() => encodeEntry({ type: 'fill', fill: noTs as never })).toThrowError(/fill\.ts must be a finite integer/);
+    expect(() => encodeEntry({ type: 'nope' } as never)).toThrowError(/unknown journal entry type: nope/);
+    expect(() => encodeEntry({ type: 'setting', name: 'x', value: undefined, ts: 1 })).toThrowError(/value must be JSON-serializable/);
+  });
+
+  it('snapshots the record: changing it after encoding does not change the entry', () => {
+    const o = order();
+    const encoded = encodeEntry({ type: 'order', event: 'accept', order: o });
+    o.state = 'filled';
+    o.filledQuantity = d(1);
+    const back = decodeEntry(encoded.wire) as Extract<JournalEntry, { type: 'order' }>;
+    expect(back.order.state).toBe('accepted');
+    expect(back.order.filledQuantity.isZero()).toBe(true);
+  });
+
+  it('describes each record by one field list that names the table columns', () => {
+    expect(orderCodec.columns).toContain('client_order_id');
+    expect(orderCodec.columns.length).toBe(Object.keys(order()).length);
+  });
+});
