@@ -12,6 +12,7 @@ import type { AccountRecord, ApiKeyRecord, InstrumentSpec } from './model/types.
 import { Oms } from './oms/oms.js';
 import { remaining } from './oms/order-lifecycle.js';
 import { portfolioView } from './risk/portfolio-view.js';
+import { MemoryAudit, journalAudit, teeAudit } from './risk/audit.js';
 import { RiskEngine } from './risk/risk-engine.js';
 import { riskHandlers } from './risk/risk-handlers.js';
 import type { PreTradeCheck } from './oms/pre-trade.js';
@@ -54,6 +55,7 @@ export class Engine implements EngineApi {
   readonly portfolio = new Portfolio();
   readonly oms: Oms;
   readonly risk: RiskEngine;
+  readonly recentDecisions = new MemoryAudit();
   private readonly accounts = new Map<string, AccountRuntime>();
   private readonly keys = new KeyRing();
   private readonly log: Logger;
@@ -70,6 +72,8 @@ export class Engine implements EngineApi {
       journal: this.journal,
       settings: opts.store,
       log: this.log,
+      // every decision in the journal, with the order it decided; the newest in memory for the UI
+      audit: teeAudit(journalAudit(this.journal), this.recentDecisions),
       openOrders: (account, symbol) => this.oms.countActive(account, symbol),
       workingOrders: (account, symbol, side, except) => {
         let reduceOnly = ZERO;

@@ -235,7 +235,7 @@ export const keyCodec = compile<ApiKeyRecord>('key', {
 // Journal entries
 
 export type JournalType = JournalEntry['type'];
-export const JOURNAL_TYPES: readonly JournalType[] = ['order', 'fill', 'position', 'balance', 'account', 'account_reset', 'key', 'setting'];
+export const JOURNAL_TYPES: readonly JournalType[] = ['order', 'fill', 'position', 'balance', 'account', 'account_reset', 'key', 'setting', 'risk_decision'];
 
 /** A journal entry as stored: records as tuples. What the payload column holds (as JSON, without the type). */
 export type WireEntry =
@@ -246,7 +246,8 @@ export type WireEntry =
   | { type: 'account'; account: Tuple }
   | { type: 'account_reset'; account: string; ts: number }
   | { type: 'key'; key: Tuple }
-  | { type: 'setting'; name: string; value: unknown; ts: number };
+  | { type: 'setting'; name: string; value: unknown; ts: number }
+  | { type: 'risk_decision'; decision: Record<string, unknown>; ts: number };
 
 export interface EncodedEntry {
   wire: WireEntry;
@@ -318,6 +319,12 @@ export function encodeEntry(entry: JournalEntry): EncodedEntry {
       const wire = { type: 'setting' as const, name: entry.name, value, ts: entry.ts };
       return { wire, ts: entry.ts, payload: `{"name":${JSON.stringify(entry.name)},"value":${text},"ts":${entry.ts}}` };
     }
+    case 'risk_decision': {
+      if (!isInt(entry.ts)) throw badEntry('risk_decision entry: ts must be an integer', 'ts');
+      const text = JSON.stringify(entry.decision);
+      const decision = JSON.parse(text) as Record<string, unknown>;
+      return { wire: { type: 'risk_decision', decision, ts: entry.ts }, ts: entry.ts, payload: `{"decision":${text},"ts":${entry.ts}}` };
+    }
     default:
       throw badEntry(`unknown journal entry type: ${String((entry as { type?: unknown } | null)?.type)}`, 'type');
   }
@@ -348,5 +355,7 @@ export function decodeEntry(wire: WireEntry): JournalEntry {
       return { type: 'key', key: keyCodec.fromTuple(wire.key) };
     case 'setting':
       return { type: 'setting', name: wire.name, value: wire.value, ts: wire.ts };
+    case 'risk_decision':
+      return { type: 'risk_decision', decision: wire.decision, ts: wire.ts };
   }
 }

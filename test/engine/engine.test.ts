@@ -164,6 +164,22 @@ describe('engine: orders through the paper venue', () => {
   });
 });
 
+describe('engine: risk audit trail', () => {
+  it('journals every risk decision with the order, the rule and the numbers, allowed or refused', async () => {
+    h = await startHarness();
+    h.engine.risk.setLimits({ limits: { max_order_quantity: '1' } });
+    await place({ side: 'buy', type: 'limit', quantity: '0.5', price: '99.00', client_order_id: 'ok-1' });
+    await refusal(place({ side: 'buy', type: 'limit', quantity: '2', price: '99.00', client_order_id: 'big-1' }));
+    await h.engine.journal.durable();
+    const decisions = [...h.store.journal()].filter((e) => e.entry.type === 'risk_decision').map((e) => (e.entry as { decision: Record<string, unknown> }).decision);
+    expect(decisions).toHaveLength(2);
+    expect(decisions[0]).toMatchObject({ client_order_id: 'ok-1', allowed: true });
+    expect(decisions[1]).toMatchObject({ client_order_id: 'big-1', allowed: false, rule: 'max_order_quantity' });
+    expect(String(decisions[1]!.message)).toMatch(/max_order_quantity|quantity/);
+    expect(h.store.verify().ok).toBe(true);
+  });
+});
+
 describe('engine: restart', () => {
   it('resumes working orders, positions and balances from the store, and the venue honours the resting order', async () => {
     h = await startHarness();

@@ -33,6 +33,8 @@ export interface PlaceOptions {
 }
 
 const RECENTLY_CLOSED_KEPT = 10_000;
+/** venue trade ids remembered to refuse a fill reported twice (websocket duplicates, reconciliation) */
+const APPLIED_TRADES_KEPT = 100_000;
 
 /** Orders in, execution reports back: the only place orders change. */
 export class Oms {
@@ -41,6 +43,8 @@ export class Oms {
   private readonly byClientId = new Map<string, string>();
   /** the newest closed orders, so answers don't wait on the store (bounded, oldest dropped) */
   private readonly recentlyClosed = new Map<string, OrderRecord>();
+  /** `account NUL venueTradeId` of the fills applied this session, oldest first (bounded) */
+  private readonly appliedTrades = new Set<string>();
   private sessionOrders = 0;
   private sessionFills = 0;
 
@@ -54,6 +58,17 @@ export class Oms {
   /** working orders restored from the store at start */
   adopt(order: OrderRecord): void {
     this.track(order);
+  }
+
+  /** an order found on a venue that Tern did not place (reconciliation): tracked and journaled as found */
+  adoptExternal(order: OrderRecord): void {
+    this.track(order);
+    this.save(order, 'initialize');
+  }
+
+  /** whether this session already applied the venue trade `venueTradeId` of `account` */
+  hasFill(account: string, venueTradeId: string): boolean {
+    return this.appliedTrades.has(`${account}\u0000${venueTradeId}`);
   }
 
   /** working orders in a scope (max_open_orders) */
@@ -187,7 +202,7 @@ export class Oms {
     await this.d.journal.durable();
     try {
       await this.d.venue(order.account).editOrder(
-        { clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol },
+        { clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol, quantity: order.quantity, filledQuantity: order.filledQuantity },
         { ...(price ? { price } : {}), ...(quantity ? { quantity } : {}) },
       );
       const now = this.active.get(order.id);
@@ -343,6 +358,8 @@ export class Oms {
   }
 
   private applyFill(order: OrderRecord, report: Extract<ExecutionReport, { type: 'fill' }>): void {
+    const tradeKey = `${order.account}\u0000${report.venueTradeId}`;
+    if (this.appliedTrades.has(tradeKey)) return; // the same trade reported again: applied once
     if (report.quantity.gt(remaining(order))) {
       this.d.log.error({ order: order.id, fill: str(report.quantity), remaining: str(remaining(order)) }, 'fill larger than the remaining quantity; dropped');
       return;
@@ -370,6 +387,8 @@ export class Oms {
       return;
     }
     this.sessionFills += 1;
+    this.appliedTrades.add(tradeKey);
+    if (this.appliedTrades.size > APPLIED_TRADES_KEPT) this.appliedTrades.delete(this.appliedTrades.values().next().value!);
     this.d.journal.record({ type: 'fill', fill });
     this.d.journal.publish('fills', 'fills', () => fillDto(fill));
     this.commitOrder(next, next.state === 'filled' ? 'fill' : 'partial_fill');
@@ -433,5 +452,7 @@ function checkReducesPosition(order: Pick<OrderRecord, 'side' | 'quantity'>, pos
 }
 
 function venueUnavailable(err: unknown): TernError {
+  // A venue that says why (rate limited, unavailable) keeps its code; its message says the order stays pending.
+  if (err instanceof TernError) return err;
   return new TernError('VENUE_UNAVAILABLE', `the venue did not answer; the order stays pending until reconciliation (${err instanceof Error ? err.message : String(err)})`);
 }

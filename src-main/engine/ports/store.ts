@@ -14,7 +14,9 @@ export type JournalEntry =
   | { type: 'account'; account: AccountRecord }
   | { type: 'account_reset'; account: string; ts: number }
   | { type: 'key'; key: ApiKeyRecord }
-  | { type: 'setting'; name: string; value: unknown; ts: number };
+  | { type: 'setting'; name: string; value: unknown; ts: number }
+  /** the audit trail of the risk engine: one per order or amendment it checked, allowed or refused */
+  | { type: 'risk_decision'; decision: Record<string, unknown>; ts: number };
 
 export interface OrderQuery {
   status: 'open' | 'closed' | 'all';

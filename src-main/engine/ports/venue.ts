@@ -20,6 +20,12 @@ export interface VenueOrderRef {
   clientOrderId: string;
   venueOrderId: string | null;
   symbol: string;
+  /**
+   * The order's total and filled quantity as Tern knows them (amendments): a
+   * venue that amends by cancel-and-replace sends the new remainder.
+   */
+  quantity?: Decimal;
+  filledQuantity?: Decimal;
 }
 
 export interface VenueAck {
@@ -104,4 +110,61 @@ export interface InProcessVenue extends Venue {
 
 export function isInProcessVenue(venue: Venue): venue is InProcessVenue {
   return typeof (venue as Partial<InProcessVenue>).restore === 'function' && typeof (venue as Partial<InProcessVenue>).reset === 'function';
+}
+
+/** An order as a venue reports it when asked (reconciliation). Quantities are the venue's for this order id. */
+export interface VenueOrderStatus {
+  clientOrderId: string | null;
+  venueOrderId: string;
+  symbol: string;
+  side: Side;
+  type: OrderType;
+  status: 'open' | 'filled' | 'canceled' | 'expired' | 'rejected';
+  quantity: Decimal;
+  filled: Decimal;
+  price: Decimal | null;
+  stopPrice: Decimal | null;
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  ts: number;
+}
+
+/** One of the account's trades as a venue reports it when asked. */
+export interface VenueFill {
+  venueTradeId: string;
+  venueOrderId: string;
+  symbol: string;
+  side: Side;
+  quantity: Decimal;
+  price: Decimal;
+  fee: Decimal;
+  feeAsset: string;
+  liquidity: Liquidity;
+  ts: number;
+}
+
+/**
+ * A venue whose state lives elsewhere (an exchange): it answers questions, so
+ * reconciliation can compare what Tern believes with what the venue holds.
+ */
+export interface ReconcilableVenue extends Venue {
+  /** every open order of the account, all symbols */
+  fetchOpenOrders(): Promise<VenueOrderStatus[]>;
+  /** the newest order with this client order id (or venue id), or null when the venue has none */
+  fetchOrder(ref: VenueOrderRef): Promise<VenueOrderStatus | null>;
+  /** the account's trades in `symbol` since `since` (epoch ms), oldest first */
+  fetchFills(symbol: string, since: number): Promise<VenueFill[]>;
+  /** the venue order ids that belong to a client order id (an amendment may replace the venue's order) */
+  venueOrderIds(clientOrderId: string): string[];
+  /** true while a request about this client order id is in flight: its outcome is not known yet */
+  inFlight(clientOrderId: string): boolean;
+  /** how long after sending an order a venue may still accept it; unknown to the venue only after that is it lost */
+  readonly unknownOrderGraceMs: number;
+  /** the venue asks for a reconciliation (reconnected, a request went unanswered, polling instead of streams) */
+  onResync(listener: (reason: string) => void): () => void;
+}
+
+export function isReconcilableVenue(venue: Venue): venue is ReconcilableVenue {
+  const v = venue as Partial<ReconcilableVenue>;
+  return typeof v.fetchOpenOrders === 'function' && typeof v.fetchOrder === 'function' && typeof v.fetchFills === 'function' && typeof v.onResync === 'function';
 }

@@ -98,17 +98,8 @@ export class MemoryAudit implements RiskAudit {
   }
 }
 
-/**
- * The journal entry of a decision. Until the store knows this entry type
- * (ports/store.ts JournalEntry and the store's codec: see the risk engine's
- * hand-over notes), `journalAudit` must not be wired: the codec refuses
- * entry types it does not know.
- */
-export interface RiskDecisionEntry {
-  type: 'risk_decision';
-  decision: RiskDecisionRecord;
-  ts: number;
-}
+/** The journal entry of a decision. */
+export type RiskDecisionEntry = Extract<JournalEntry, { type: 'risk_decision' }>;
 
 export function riskDecisionEntry(d: RiskDecision): RiskDecisionEntry {
   return { type: 'risk_decision', decision: decisionRecord(d), ts: d.ts };
@@ -118,7 +109,7 @@ export function riskDecisionEntry(d: RiskDecision): RiskDecisionEntry {
 export function journalAudit(journal: { record(entry: JournalEntry): void }): RiskAudit {
   return {
     record(d) {
-      journal.record(riskDecisionEntry(d) as unknown as JournalEntry);
+      journal.record(riskDecisionEntry(d));
     },
   };
 }

@@ -1,0 +1,105 @@
+import ccxt, { type Exchange } from 'ccxt';
+import { badRequest } from '../../contract/errors.js';
+import type { Credentials } from '../../secrets/secret-store.js';
+
+export interface ExchangeConfig {
+  /** a ccxt exchange id: binance, okx, bybit, coinbase… */
+  exchange: string;
+  credentials?: Credentials;
+  /** the exchange's testnet (ccxt's setSandboxMode) */
+  sandbox?: boolean;
+  /** point every REST and websocket host elsewhere (a testnet, a local simulator); paths are kept */
+  baseUrl?: string | null;
+  /** per-request timeout, ms (ccxt's `timeout`) */
+  timeoutMs?: number;
+  /** extra ccxt options (tests) */
+  options?: Record<string, unknown>;
+}
+
+/** Whether `id` names an exchange this build of ccxt has. */
+export function isCcxtExchange(id: string): boolean {
+  return (ccxt.exchanges as string[]).includes(id);
+}
+
+/** The exchanges with websocket support in ccxt.pro. */
+export function hasProClass(id: string): boolean {
+  return (ccxt.pro.exchanges as string[]).includes(id);
+}
+
+/** Checks a `base_url`: http(s) with a host and nothing else; names the field when wrong. */
+export function parseBaseUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badRequest(`base_url must be an absolute http:// or https:// URL, got ${JSON.stringify(value)}`, { field: 'base_url' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest('base_url must use http:// or https://', { field: 'base_url' });
+  if (url.username || url.password) throw badRequest('base_url must not carry credentials', { field: 'base_url' });
+  return url;
+}
+
+/**
+ * A ccxt instance for one account: ccxt.pro's class where the exchange has
+ * one (websockets), the REST class otherwise. ccxt's rate limiter stays on.
+ * Spot markets only: Tern trades spot.
+ */
+export async function createExchange(config: ExchangeConfig): Promise<Exchange> {
+  if (!isCcxtExchange(config.exchange)) throw badRequest(`unknown exchange ${JSON.stringify(config.exchange)}: not a ccxt exchange id`, { field: 'exchange' });
+  const pro = hasProClass(config.exchange);
+  const registry = (pro ? ccxt.pro : ccxt) as unknown as Record<string, new (cfg: object) => Exchange>;
+  const Ctor = registry[config.exchange]!;
+  const creds = config.credentials ?? {};
+  const exchange = new Ctor({
+    enableRateLimit: true,
+    timeout: config.timeoutMs ?? 10_000,
+    ...(creds.apiKey !== undefined ? { apiKey: creds.apiKey } : {}),
+    ...(creds.secret !== undefined ? { secret: creds.secret } : {}),
+    ...(creds.password !== undefined ? { password: creds.password } : {}),
+  });
+  const opts = exchange.options as Record<string, unknown>;
+  opts['defaultType'] = 'spot';
+  if (isRecord(opts['fetchMarkets']) && Array.isArray(opts['fetchMarkets']['types'])) opts['fetchMarkets'] = { ...opts['fetchMarkets'], types: ['spot'] };
+  if ('fetchMargins' in opts) opts['fetchMargins'] = false;
+  // Reconciliation lists open orders of every symbol at once (one request, more weight).
+  opts['fetchOpenOrders'] = { ...(isRecord(opts['fetchOpenOrders']) ? opts['fetchOpenOrders'] : {}), warnWithoutSymbol: false };
+  if (config.sandbox) exchange.setSandboxMode(true);
+  if (config.baseUrl) {
+    const http = parseBaseUrl(config.baseUrl);
+    exchange.urls['api'] = rewriteHosts(exchange.urls['api'], http) as typeof exchange.urls['api'];
+    // A private host rarely serves the currency endpoints (deposit networks…), which trading does not need.
+    opts['fetchCurrencies'] = false;
+    // ccxt.pro refuses ws:// until its HTTP agent is loaded.
+    const load = (exchange as unknown as { loadHttpProxyAgent?: () => Promise<unknown> }).loadHttpProxyAgent;
+    if (http.protocol === 'http:' && typeof load === 'function') await load.call(exchange);
+  }
+  Object.assign(opts, config.options ?? {});
+  return exchange;
+}
+
+/**
+ * Every URL under `urls.api` keeps its path and query and gets `base`'s host;
+ * https→http and wss→ws when `base` is http://.
+ */
+export function rewriteHosts(value: unknown, base: URL): unknown {
+  if (typeof value === 'string') {
+    let u: URL;
+    try {
+      u = new URL(value);
+    } catch {
+      return value;
+    }
+    const isWs = u.protocol === 'wss:' || u.protocol === 'ws:';
+    const secure = base.protocol === 'https:';
+    const protocol = isWs ? (secure ? 'wss:' : 'ws:') : base.protocol;
+    // ccxt joins paths onto these strings: keep a trailing slash-less path as it was.
+    return `${protocol}//${base.host}${u.pathname === '/' && !value.endsWith('/') ? '' : u.pathname}${u.search}`;
+  }
+  if (Array.isArray(value)) return value.map((v) => rewriteHosts(v, base));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteHosts(v, base)]));
+  return value;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
