@@ -5,9 +5,10 @@ import { createApiServer, type ApiServer } from '../../src-main/api/server.js';
 import { ERROR_STATUS } from '../../src-main/contract/errors.js';
 import { METHODS, type MethodSpec } from '../../src-main/contract/methods.js';
 import { RestClient, fakeEngineFactory, isErrorBody, type ApiResponse, type EngineFactory, type TestEngine } from '../helpers/api-harness.js';
+import { realEngineFactory } from '../helpers/real-engine-factory.js';
 
-/** The engine under test: `realEngineFactory` (test/helpers/real-engine-factory.ts) runs these against the real engine. */
-const makeEngine: EngineFactory = fakeEngineFactory;
+/** The engine under test: the fake one here; `*.real.test.ts` runs this same file against the real engine. */
+const makeEngine: EngineFactory = process.env.TERN_API_TEST_ENGINE === 'real' ? realEngineFactory : fakeEngineFactory;
 
 type Route = NonNullable<MethodSpec['http']>;
 const ROUTES: Route[] = (Object.values(METHODS) as MethodSpec[]).flatMap((m) => (m.http ? [m.http] : []));

@@ -8,9 +8,10 @@ import { openApiPath } from '../../src-main/api/openapi.js';
 import { TernError } from '../../src-main/contract/errors.js';
 import { METHODS, type MethodName, type MethodSpec } from '../../src-main/contract/methods.js';
 import { RestClient, failingOn, fakeEngineFactory, isErrorBody, type EngineFactory, type TestEngine } from '../helpers/api-harness.js';
+import { realEngineFactory } from '../helpers/real-engine-factory.js';
 
-/** The engine under test: `realEngineFactory` (test/helpers/real-engine-factory.ts) runs these against the real engine. */
-const makeEngine: EngineFactory = fakeEngineFactory;
+/** The engine under test: the fake one here; `*.real.test.ts` runs this same file against the real engine. */
+const makeEngine: EngineFactory = process.env.TERN_API_TEST_ENGINE === 'real' ? realEngineFactory : fakeEngineFactory;
 
 const BUY_MARKET = { account: 'paper', symbol: 'BTC/USDT', side: 'buy', type: 'market', quantity: '0.01' } as const;
 /** far below the market: rests open */

@@ -7,9 +7,10 @@ import { TokenBuckets } from '../../src-main/api/rate-limit.js';
 import type { EngineEvent } from '../../src-main/contract/events.js';
 import { METHODS } from '../../src-main/contract/methods.js';
 import { fakeEngineFactory, isErrorBody, type EngineFactory, type TestEngine } from '../helpers/api-harness.js';
+import { realEngineFactory } from '../helpers/real-engine-factory.js';
 
-/** The engine under test: `realEngineFactory` (test/helpers/real-engine-factory.ts) runs these against the real engine. */
-const makeEngine: EngineFactory = fakeEngineFactory;
+/** The engine under test: the fake one here; `*.real.test.ts` runs this same file against the real engine. */
+const makeEngine: EngineFactory = process.env.TERN_API_TEST_ENGINE === 'real' ? realEngineFactory : fakeEngineFactory;
 
 const BUY_MARKET = { account: 'paper', symbol: 'BTC/USDT', side: 'buy', type: 'market', quantity: '0.01' } as const;
 const BUY_LIMIT_LOW = { account: 'paper', symbol: 'BTC/USDT', side: 'buy', type: 'limit', quantity: '0.02', price: '1000.00' } as const;

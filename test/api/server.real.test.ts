@@ -1,0 +1,3 @@
+// The same specification as server.test.ts, against the real engine (SQLite store, paper venue, risk).
+process.env.TERN_API_TEST_ENGINE = 'real';
+await import('./server.test.js');
