@@ -35,6 +35,9 @@ export default defineConfig({
     root: resolve(root, 'src-renderer'),
     plugins: [react()],
     build: {
+      // electron-vite leaves minification off; the page is also served to browsers (web mode), so keep it lean
+      minify: true,
+      cssMinify: true,
       rolldownOptions: {
         input: { index: resolve(root, 'src-renderer/index.html') },
       },

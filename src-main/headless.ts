@@ -3,10 +3,12 @@
  * without Electron, on a loopback address. See README and API.md.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { assertLoopbackHost, createApiServer, DEFAULT_PORT } from './api/server.js';
+import { isWebRoot } from './api/web-ui.js';
 import { TernError } from './contract/errors.js';
 import { defaultDataDir } from './paths.js';
 import { createRuntime, DEFAULT_PAPER_BALANCE, DEFAULT_SYMBOL, VERSION } from './runtime.js';
@@ -70,7 +72,10 @@ async function main(): Promise<void> {
     fail(err instanceof TernError || err instanceof Error ? err.message : String(err));
   }
 
-  const server = createApiServer({ engine: runtime.api, host, port, version: VERSION, mode: 'paper', startedAt: Date.now(), logger });
+  // the web UI: the renderer as `npm run build` leaves it (TERN_WEB_ROOT points elsewhere, e.g. a test's own build)
+  const webRoot = process.env.TERN_WEB_ROOT || resolve(dirname(fileURLToPath(import.meta.url)), '..', 'out', 'renderer');
+  const web = isWebRoot(webRoot) ? { root: webRoot } : undefined;
+  const server = createApiServer({ engine: runtime.api, host, port, version: VERSION, mode: 'paper', startedAt: Date.now(), logger, web });
   let address;
   try {
     address = await server.listen();
@@ -87,6 +92,14 @@ async function main(): Promise<void> {
     process.stdout.write(`  admin API key (shown once): ${created.key}\n`);
   } else {
     process.stdout.write('  API key: TERN_API_KEY (admin)\n');
+  }
+  if (web) {
+    const link = server.createSignInLink();
+    const minutes = Math.round((link.expiresAt - Date.now()) / 60_000);
+    process.stdout.write(`  web UI: ${address.url}/ (sign in with an API key)\n`);
+    process.stdout.write(`  one-time sign-in link (one use, ${minutes} min): ${link.url}\n`);
+  } else {
+    process.stdout.write(`  web UI: not built (${webRoot} is missing); run \`npm run build\` and restart\n`);
   }
 
   let stopping = false;

@@ -13,6 +13,12 @@ import { parseFeedSpec } from './feeds/feed-spec.js';
 import { ReplayFeed } from './feeds/replay/replay-feed.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { PaperVenue } from './venues/paper/paper-venue.js';
+import { readVenueConfig } from './engine/accounts/venue-config.js';
+import type { ReconcileOptions } from './engine/reconcile/reconciler.js';
+import { KeychainSecretStore } from './secrets/keychain.js';
+import type { SecretStore } from './secrets/secret-store.js';
+import { MarketCache } from './store/market-cache.js';
+import { type CcxtTuning, ccxtVenueFor } from './venues/ccxt/account-venue.js';
 
 export const VERSION = '0.1.0';
 export const DEFAULT_SYMBOL = 'BTC/USDT';
@@ -32,6 +38,12 @@ export interface RuntimeOptions {
   log?: Logger;
   /** a feed built by the caller (tests, backtests) instead of `feed` */
   marketData?: MarketFeed;
+  /** where exchange keys live (default: the OS keychain) */
+  secrets?: SecretStore;
+  /** reconciliation of exchange accounts (default: every 30 s, external orders adopted) */
+  reconcile?: ReconcileOptions;
+  /** timeouts and intervals of ccxt venues and feeds (tests) */
+  ccxt?: CcxtTuning;
 }
 
 export interface Runtime {
@@ -64,7 +76,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   mkdirSync(opts.dataDir, { recursive: true });
   const store = SqliteStore.open(join(opts.dataDir, 'tern.db'));
+  const marketCache = MarketCache.open(store.file);
   const venueFor = (account: AccountRecord): Venue => {
+    if (account.exchange !== 'paper') {
+      // A live account on an exchange, or a paper account mirroring one.
+      return ccxtVenueFor(account, readVenueConfig(store, account.id), { clock, ids, log, secrets, cache: marketCache, ...(opts.ccxt ? { tuning: opts.ccxt } : {}) });
+    }
     if (account.exchange === 'paper') {
       return new PaperVenue({
         account: account.id,
@@ -77,8 +94,11 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     throw new TernError('VENUE_UNAVAILABLE', `account ${account.id}: exchange ${account.exchange} is not available in this build`);
   };
+  const secrets = opts.secrets ?? new KeychainSecretStore();
   const engine = new Engine({
     store,
+    secrets,
+    ...(opts.reconcile ? { reconcile: opts.reconcile } : {}),
     clock,
     ids,
     log,
@@ -91,6 +111,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     if (opts.apiKey) engine.ensureKey(opts.apiKey, 'TERN_API_KEY', ['admin']);
     await marketData.start();
   } catch (err) {
+    await engine.stop().catch(() => {});
+    marketCache.close();
     store.close();
     throw err;
   }
@@ -106,6 +128,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       closed = true;
       await engine.stop();
       await marketData.stop();
+      marketCache.close();
       store.close();
     },
   };

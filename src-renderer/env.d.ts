@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import type { TernBridge } from '../src-main/contract/bridge.js';
 
 declare global {

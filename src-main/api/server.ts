@@ -12,6 +12,8 @@ import { ApiMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { DEFAULT_RATE_LIMIT, TokenBuckets, type RateDecision, type RateLimitOptions } from './rate-limit.js';
 import { requestParams } from './request-params.js';
+import { SignInTokens, SIGN_IN_TTL_MS } from './sign-in.js';
+import { registerWebUi } from './web-ui.js';
 import { WsHub, type WsHubOptions } from './ws-hub.js';
 
 export { assertLoopbackHost } from './loopback.js';
@@ -42,13 +44,26 @@ export interface ApiServerOptions {
   /** largest request body (and WebSocket message) in bytes; default 64 KiB */
   bodyLimit?: number;
   ws?: Partial<WsHubOptions>;
+  /**
+   * Serve the built renderer (out/renderer) at `/` as the web UI, with the
+   * one-time sign-in links of `createSignInLink` (POST /api/v1/session/exchange).
+   */
+  web?: { root: string; signInTtlMs?: number };
 }
 
 export interface ApiServer {
   app: FastifyInstance;
   listen(): Promise<{ url: string; port: number }>;
   close(): Promise<void>;
+  /**
+   * A link that signs a browser in once (web UI only, after listen): the token
+   * rides in the URL fragment, is single-use and expires after `signInTtlMs`.
+   */
+  createSignInLink(): { url: string; expiresAt: number };
 }
+
+/** trades a sign-in link's token for a fresh session key (web UI only) */
+export const SIGN_IN_EXCHANGE_PATH = '/api/v1/session/exchange';
 
 export const DEFAULT_PORT = 7878;
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -149,6 +164,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   });
 
   const routeTable = [...EXTRA_ROUTES];
+  if (opts.web) routeTable.push({ method: 'POST', path: SIGN_IN_EXCHANGE_PATH });
   for (const spec of Object.values(METHODS) as MethodSpec[]) if (spec.http) routeTable.push(spec.http);
   const routeMatchers = routeTable.map((r) => ({ method: r.method, regex: new RegExp(`^${r.path.replace(/[.+?*()[\]{}|^$\\]/g, '\\$&').replace(/:[A-Za-z_]\w*/g, '[^/]+')}$`) }));
 
@@ -261,6 +277,29 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     });
   });
 
+  // ---- web mode: the renderer's files and the one-time sign-in exchange ----
+  const signIn = new SignInTokens(opts.web?.signInTtlMs ?? SIGN_IN_TTL_MS);
+  if (opts.web) {
+    registerWebUi(app, opts.web.root);
+    app.post(SIGN_IN_EXCHANGE_PATH, async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      const body = req.body as { token?: unknown } | undefined;
+      const keys = body && typeof body === 'object' ? Object.keys(body) : [];
+      const token = body?.token;
+      if (typeof token !== 'string' || token.length < 16 || token.length > 200 || keys.some((k) => k !== 'token')) {
+        return sendError(reply, new TernError('BAD_REQUEST', 'expected {"token": "<the token of a sign-in link>"}', { field: 'token' }));
+      }
+      if (!signIn.redeem(token)) {
+        return sendError(reply, new TernError('UNAUTHORIZED', 'this sign-in link is invalid, already used or expired'));
+      }
+      const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ');
+      const created = await engine.call('keys.create', { name: `web session ${stamp}`, scopes: ['admin'] }, { actor: 'sign-in-link' });
+      req.log.info({ key_id: created.id }, 'web session signed in with a one-time link');
+      return reply.code(201).send(created);
+    });
+  }
+
+  let baseUrl: string | null = null;
   return {
     app,
     async listen() {
@@ -268,7 +307,14 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       const port = (app.server.address() as AddressInfo).port;
       guard.setPort(port);
       const urlHost = host === '::1' ? '[::1]' : host;
-      return { url: `http://${urlHost}:${port}`, port };
+      baseUrl = `http://${urlHost}:${port}`;
+      return { url: baseUrl, port };
+    },
+    createSignInLink() {
+      if (!opts.web) throw new TernError('CONFLICT', 'the web UI is not served, so there is nothing to sign in to');
+      if (baseUrl === null) throw new TernError('CONFLICT', 'the server is not listening yet');
+      const { token, expiresAt } = signIn.mint();
+      return { url: `${baseUrl}/#signin=${token}`, expiresAt };
     },
     async close() {
       await app.close();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as S from './schemas.js';
+import * as ST from './strategy-schemas.js';
 
 /**
  * Every command and query of the engine, defined once. REST routes, WebSocket
@@ -87,6 +88,37 @@ export type SetRiskStateParams = z.infer<typeof SetRiskStateParams>;
 export const KillSwitchParams = z.strictObject({ reason: z.string().trim().min(1).max(500), flatten: z.boolean().default(false) });
 export type KillSwitchParams = z.infer<typeof KillSwitchParams>;
 
+export const CreateAccountParams = z
+  .strictObject({
+    id: S.AccountId,
+    exchange: S.ExchangeId,
+    mode: S.Mode,
+    api_key: z.string().min(1).max(512).optional(),
+    secret: z.string().min(1).max(4096).optional(),
+    password: z.string().min(1).max(512).optional().describe('the passphrase some exchanges add to the key (OKX, Coinbase…)'),
+    sandbox: z.boolean().default(false).describe("the exchange's testnet"),
+    base_url: z.string().min(1).max(200).optional().describe("point the exchange's REST and websocket hosts elsewhere (a testnet, a local simulator)"),
+    starting_balances: z.record(z.string().regex(/^[A-Z0-9]{1,20}$/, 'an asset such as "USDT"'), S.DecimalString).optional().describe('paper accounts: balances a reset restores'),
+  })
+  .superRefine((p, ctx) => {
+    if (p.mode === 'live') {
+      if (p.exchange === 'paper') ctx.addIssue({ code: 'custom', path: ['exchange'], message: 'a live account needs a real exchange, not "paper"' });
+      if (!p.api_key) ctx.addIssue({ code: 'custom', path: ['api_key'], message: 'a live account needs api_key' });
+      if (!p.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'a live account needs secret' });
+      if (p.starting_balances) ctx.addIssue({ code: 'custom', path: ['starting_balances'], message: "a live account's balances come from the exchange" });
+    } else {
+      for (const field of ['api_key', 'secret', 'password'] as const) {
+        if (p[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'a paper account takes no exchange keys (they are never stored for it)' });
+      }
+    }
+    if (p.exchange === 'paper' && (p.sandbox || p.base_url)) ctx.addIssue({ code: 'custom', path: [p.sandbox ? 'sandbox' : 'base_url'], message: 'only a real exchange has a testnet or a base_url' });
+  })
+  .describe('add an account: keys go to the OS keychain, never to the database');
+export type CreateAccountParams = z.infer<typeof CreateAccountParams>;
+
+export const ReconcileParams = z.strictObject({ account: S.AccountId.optional() });
+export type ReconcileParams = z.infer<typeof ReconcileParams>;
+
 const IdParams = z.strictObject({ id: S.Id });
 const AccountIdParams = z.strictObject({ id: S.AccountId });
 const NoParams = z.strictObject({});
@@ -113,6 +145,27 @@ export const METHODS = {
     scope: 'admin',
     summary: "empty a paper account's orders and positions and restore its starting balances",
     http: { method: 'POST', path: '/api/v1/accounts/:id/reset' },
+  }),
+  'accounts.create': method({
+    params: CreateAccountParams,
+    result: S.Account,
+    scope: 'admin',
+    summary: 'add an account (paper, or live on a ccxt exchange); its keys go to the OS keychain',
+    http: { method: 'POST', path: '/api/v1/accounts', status: 201 },
+  }),
+  'accounts.delete': method({
+    params: AccountIdParams,
+    result: S.Account,
+    scope: 'admin',
+    summary: 'remove an account and its keychain entries (it must have no working orders)',
+    http: { method: 'DELETE', path: '/api/v1/accounts/:id' },
+  }),
+  'reconcile.run': method({
+    params: ReconcileParams,
+    result: S.ReconcileResult,
+    scope: 'trade',
+    summary: "compare open orders, recent fills and balances with the exchange now, and fix Tern's view",
+    http: { method: 'POST', path: '/api/v1/reconcile' },
   }),
   'instruments.list': method({
     params: z.strictObject({ account: S.AccountId.optional() }),
@@ -178,6 +231,20 @@ export const METHODS = {
     summary: 'halt, cancel every open order on every account and, with flatten, close every position',
     http: { method: 'POST', path: '/api/v1/risk/kill-switch' },
   }),
+  // Strategies and backtests (docs/strategies.md): engine calls over WebSocket and IPC; no REST routes yet.
+  'strategies.list': method({ params: NoParams, result: ST.StrategiesList, scope: 'read', summary: 'strategies that can run (built-in) and the running ones' }),
+  'strategies.start': method({
+    params: ST.StartStrategyParams,
+    result: ST.StrategyInstance,
+    scope: 'admin',
+    summary: "run a strategy (built-in name or module path) on an account's symbol; its orders carry its id",
+  }),
+  'strategies.stop': method({ params: ST.StopStrategyParams, result: ST.StrategyInstance, scope: 'trade', summary: 'stop a running strategy (and cancel its working orders)' }),
+  'strategies.setParams': method({ params: ST.SetStrategyParams, result: ST.StrategyInstance, scope: 'trade', summary: "change a running strategy's parameters" }),
+  'backtests.start': method({ params: ST.StartBacktestParams, result: ST.BacktestJob, scope: 'admin', summary: 'start a backtest, or a parameter sweep with grid, on worker threads' }),
+  'backtests.get': method({ params: IdParams, result: ST.BacktestJobDetail, scope: 'read', summary: 'a backtest: progress, then its report (or the sweep results table)' }),
+  'backtests.list': method({ params: NoParams, result: z.array(ST.BacktestJob), scope: 'read', summary: 'backtests of this session, newest first' }),
+  'backtests.cancel': method({ params: IdParams, result: ST.BacktestJob, scope: 'trade', summary: 'cancel a running backtest or sweep' }),
 } as const;
 
 export type Methods = typeof METHODS;

@@ -266,3 +266,34 @@ export const KillSwitchReport = z.object({
   flattened: z.array(z.object({ account: z.string(), symbol: z.string(), order_id: z.string(), quantity: DecimalString })),
 });
 export type KillSwitchReport = z.infer<typeof KillSwitchReport>;
+
+// ---- Accounts and reconciliation (API.md: POST/DELETE /api/v1/accounts, POST /api/v1/reconcile) ----
+
+/** a ccxt exchange id ("binance", "okx"…) or "paper" */
+export const ExchangeId = z.string().regex(/^[a-z0-9]{2,32}$/, 'a ccxt exchange id such as "binance", or "paper"');
+
+export const ReconcileFix = z.object({
+  account: z.string(),
+  kind: z.enum([
+    'order_accepted',
+    'order_lost',
+    'order_ended',
+    'cancel_resolved',
+    'amend_resolved',
+    'fill_applied',
+    'external_adopted',
+    'external_canceled',
+    'balance_corrected',
+  ]),
+  order_id: z.string().nullable(),
+  client_order_id: z.string().nullable(),
+  detail: z.string(),
+});
+
+export const ReconcileResult = z.object({
+  account: z.string().nullable().describe('null: every account that keeps state on an exchange'),
+  checked: z.number().int().describe('working orders, exchange open orders, trades and balances compared'),
+  fixed: z.array(ReconcileFix),
+  unresolved: z.array(z.string()).describe('differences found but not settled'),
+});
+export type ReconcileResult = z.infer<typeof ReconcileResult>;

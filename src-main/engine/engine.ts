@@ -4,6 +4,9 @@ import { validationError } from '../contract/validation.js';
 import type { EngineEvent } from '../contract/events.js';
 import { type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName } from '../contract/methods.js';
 import { KeyRing, hashKey, newKeySecret } from './access/api-keys.js';
+import { accountHandlers } from './accounts/account-handlers.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
 import { aggregateBars, candleDto, timeframeMs } from './data/candles.js';
 import { balanceDto, fillDto, instrumentDto, iso, orderDto, positionDto } from './dto.js';
 import { Journal } from './journal.js';
@@ -15,13 +18,14 @@ import { portfolioView } from './risk/portfolio-view.js';
 import { MemoryAudit, journalAudit, teeAudit } from './risk/audit.js';
 import { RiskEngine } from './risk/risk-engine.js';
 import { riskHandlers } from './risk/risk-handlers.js';
+import { strategyHandlers } from '../strategies/strategy-handlers.js';
 import type { PreTradeCheck } from './oms/pre-trade.js';
 import { Portfolio } from './portfolio/portfolio.js';
 import type { Clock, IdSource } from './ports/clock.js';
 import { type Logger, silentLogger } from './ports/logger.js';
 import type { BookSnapshot, MarketEvent } from './ports/market-data.js';
 import type { EngineStore } from './ports/store.js';
-import { type Venue, isInProcessVenue } from './ports/venue.js';
+import { type ExecutionReport, type Venue, isInProcessVenue, isReconcilableVenue } from './ports/venue.js';
 
 export interface EngineOptions {
   store: EngineStore;
@@ -34,6 +38,10 @@ export interface EngineOptions {
   paperBalances: Record<string, string>;
   checks?: PreTradeCheck[];
   log?: Logger;
+  /** the OS keychain for exchange keys (accounts.create); without it live accounts cannot be added */
+  secrets?: SecretStore;
+  /** reconciliation of accounts on exchanges (interval, auto-cancel of external orders) */
+  reconcile?: ReconcileOptions;
 }
 
 interface AccountRuntime {
@@ -55,6 +63,7 @@ export class Engine implements EngineApi {
   readonly portfolio = new Portfolio();
   readonly oms: Oms;
   readonly risk: RiskEngine;
+  readonly reconciler: Reconciler;
   readonly recentDecisions = new MemoryAudit();
   private readonly accounts = new Map<string, AccountRuntime>();
   private readonly keys = new KeyRing();
@@ -98,6 +107,10 @@ export class Engine implements EngineApi {
       mid: (account, symbol) => this.mid(account, symbol),
       checks: [this.risk, ...(opts.checks ?? [])],
     });
+    this.reconciler = new Reconciler(
+      { clock: opts.clock, ids: opts.ids, log: this.log, journal: this.journal, store: opts.store, oms: this.oms, portfolio: this.portfolio, apply: (a, r) => this.onVenueReport(a, r) },
+      opts.reconcile,
+    );
     this.handlers = this.makeHandlers();
   }
 
@@ -124,11 +137,12 @@ export class Engine implements EngineApi {
     }
     this.portfolio.load(store.loadPositions(), store.loadBalances());
     for (const order of store.loadActiveOrders()) this.oms.adopt(order);
-    for (const record of records) await this.openAccount(record);
+    for (const record of records) if (record.status !== 'deleted') await this.openAccount(record);
     this.journal.flush();
   }
 
   async stop(): Promise<void> {
+    this.reconciler.stop();
     for (const rt of this.accounts.values()) {
       for (const off of rt.unsubscribe) off();
       await rt.venue.stop();
@@ -172,6 +186,7 @@ export class Engine implements EngineApi {
 
   private makeHandlers(): Handlers {
     return {
+      ...strategyHandlers(this, { clock: this.opts.clock, log: this.log }),
       ...riskHandlers(this.risk, {
         journal: this.journal,
         killSwitch: () => ({
@@ -179,6 +194,32 @@ export class Engine implements EngineApi {
           oms: { ...bindOms(this.oms), cancelOrder: (id: string) => this.oms.cancelOrder(id, { resend: true }) },
           positions: () => this.portfolio.listPositions(),
         }),
+      }),
+      ...accountHandlers({
+        clock: this.opts.clock,
+        log: this.log,
+        journal: this.journal,
+        secrets: this.opts.secrets,
+        paperBalances: this.opts.paperBalances,
+        reconciler: this.reconciler,
+        find: (id) => this.accounts.get(id)?.record,
+        workingOrders: (id) => this.oms.countActive(id),
+        seedBalances: (account, balances) => {
+          for (const [asset, total] of Object.entries(balances)) {
+            const balance = { account, asset, total: dec(total), locked: ZERO, updatedAt: this.opts.clock.now() };
+            this.portfolio.setBalance(balance);
+            this.journal.record({ type: 'balance', balance });
+          }
+        },
+        open: async (record) => {
+          try {
+            await this.openAccount(record);
+          } catch (err) {
+            await this.closeAccount(record.id).catch(() => {});
+            throw err;
+          }
+        },
+        close: (id) => this.closeAccount(id),
       }),
       health: () => ({ status: 'ok', version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, this.opts.clock.now() - this.startedAt) }),
       'accounts.list': () => [...this.accounts.values()].map((a) => accountDto(a.record)),
@@ -268,6 +309,23 @@ export class Engine implements EngineApi {
     );
     rt.unsubscribe.push(venue.marketData.subscribe((event) => this.onMarket(record.id, event)));
     await venue.start();
+    // An exchange's state lives outside Tern: compare before trading on it.
+    if (isReconcilableVenue(venue)) await this.reconciler.attach(record.id, venue);
+  }
+
+  /** what reconciliation finds goes the way of the venue's own reports */
+  private onVenueReport(account: string, report: ExecutionReport): void {
+    this.oms.onReport(account, report);
+    if (report.type === 'fill') this.scheduleBreakers();
+  }
+
+  private async closeAccount(id: string): Promise<void> {
+    const rt = this.accounts.get(id);
+    if (!rt) return;
+    this.reconciler.detach(id);
+    this.accounts.delete(id);
+    for (const off of rt.unsubscribe) off();
+    await rt.venue.stop();
   }
 
   private async resetAccount(id: string) {

@@ -149,6 +149,42 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE meta SET value = 0 WHERE key = 'projected_seq';
     `,
   },
+  {
+    version: 3,
+    name: 'market_cache',
+    // Public market data fetched from exchanges (store/market-cache.ts): a
+    // cache, not part of the journal; losing it costs a download. `source` is
+    // the exchange id plus its testnet or base_url, whose markets differ.
+    sql: `
+      CREATE TABLE market_instruments (
+        source TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        base TEXT NOT NULL,
+        quote TEXT NOT NULL,
+        price_increment TEXT NOT NULL,
+        size_increment TEXT NOT NULL,
+        min_quantity TEXT NOT NULL,
+        min_notional TEXT NOT NULL,
+        maker_fee TEXT NOT NULL,
+        taker_fee TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (source, symbol)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE market_candles (
+        source TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        timeframe TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        open TEXT NOT NULL,
+        high TEXT NOT NULL,
+        low TEXT NOT NULL,
+        close TEXT NOT NULL,
+        volume TEXT NOT NULL,
+        PRIMARY KEY (source, symbol, timeframe, ts)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,6 +4,7 @@ import type { EngineStore, FillQuery, JournalEntry, OrderQuery } from '../engine
 import { badRequest, TernError } from '../contract/errors.js';
 import { accountCodec, balanceCodec, decodeEntry, encodeEntry, fillCodec, keyCodec, orderCodec, positionCodec, wireFromRow } from './codec.js';
 import { ACTIVE_STATES_SQL, migrate, type Migration, MIGRATIONS } from './migrations.js';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { PROJECTION_TABLES, ProjectionBatch, Projector } from './projection.js';
 
 export interface OpenOptions {
@@ -15,6 +16,11 @@ export interface OpenOptions {
    * loss too, at the cost of one fsync per group commit.
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * WAL checkpoints in a worker thread instead of inside commits (default, for
+   * files): commits never stall on a checkpoint's fsync. false: SQLite's own.
+   */
+  backgroundCheckpoints?: boolean;
   /** rebuild the projections from the journal even when they look current */
   rebuild?: boolean;
   /** tests only: the migration list to bring the file to */
@@ -60,6 +66,7 @@ export class SqliteStore implements EngineStore {
   private readonly orderQueries = new Map<string, Database.Statement>();
   private readonly fillQueries = new Map<string, Database.Statement>();
   private closed = false;
+  private checkpointer: Checkpointer | null = null;
   /** the database file ('' when in memory) */
   readonly file: string;
 
@@ -91,7 +98,15 @@ export class SqliteStore implements EngineStore {
       // Index pages of a large fills table stay in memory; temp b-trees (sorts) too.
       db.pragma('cache_size = -65536');
       db.pragma('temp_store = MEMORY');
-      return new SqliteStore(db, opts);
+      const store = new SqliteStore(db, opts);
+      if (!db.memory && opts.backgroundCheckpoints !== false) {
+        db.pragma('wal_autocheckpoint = 0');
+        store.checkpointer = startCheckpointer(db.name, () => {
+          // The worker failed: SQLite checkpoints inside commits again, as by default.
+          if (!store.closed && db.open) db.pragma('wal_autocheckpoint = 1000');
+        });
+      }
+      return store;
     } catch (err) {
       db.close();
       throw err;
@@ -345,6 +360,7 @@ export class SqliteStore implements EngineStore {
       this.commit();
     } finally {
       this.closed = true;
+      this.checkpointer?.close();
       this.db.close();
     }
   }

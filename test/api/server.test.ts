@@ -154,6 +154,15 @@ describe('REST routes (happy paths)', () => {
     expectResult('accounts.reset', await h.api.post('/api/v1/accounts/paper/reset', {}, { key: h.te.keys.admin }));
   });
 
+  it('POST /api/v1/accounts adds a paper account, DELETE removes it; POST /api/v1/reconcile reports what it compared', async () => {
+    const added = expectResult('accounts.create', await h.api.post('/api/v1/accounts', { id: 'paper2', exchange: 'paper', mode: 'paper' }, { key: h.te.keys.admin }), 201);
+    expect(added).toEqual({ id: 'paper2', exchange: 'paper', mode: 'paper', status: 'active' });
+    const removed = expectResult('accounts.delete', await h.api.delete('/api/v1/accounts/paper2', { key: h.te.keys.admin }));
+    expect(removed.status).toBe('deleted');
+    const report = expectResult('reconcile.run', await h.api.post('/api/v1/reconcile', {}, { key: h.te.keys.trade }));
+    expect(report).toMatchObject({ account: null, fixed: [] });
+  });
+
   it('GET /api/v1/risk, PUT /risk/limits and POST /risk/state read and set risk', async () => {
     expectResult('risk.get', await h.api.get('/api/v1/risk', { key: h.te.keys.read }));
     const set = expectResult('risk.setLimits', await h.api.request('PUT', '/api/v1/risk/limits', { key: h.te.keys.admin, body: { account: 'paper', limits: { max_open_orders: '500' } } }));

@@ -17,6 +17,7 @@ import { METHODS, isMethodName, type CallContext, type Handlers, type MethodName
 import type { Account, ApiKey, Balance, Fill, Instrument, Order, Position, Risk } from '../../src-main/contract/schemas.js';
 import { validationError } from '../../src-main/contract/validation.js';
 import { Decimal, ZERO, dec, isMultipleOf, str } from '../../src-main/engine/model/decimal.js';
+import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
 
 type Scope = ApiKey['scopes'][number];
 
@@ -93,6 +94,8 @@ export class FakeEngine implements EngineApi {
 
   private makeHandlers(): Handlers {
     return {
+      // strategies and backtests are the real ones, running against this fake
+      ...strategyHandlers(this),
       health: () => ({ status: 'ok', version: 'fake', mode: 'paper', uptime_ms: 0 }),
       'accounts.list': () => [...this.accounts.values()],
       'accounts.reset': ({ id }) => {
@@ -103,6 +106,22 @@ export class FakeEngine implements EngineApi {
         for (const key of [...this.positions.keys()]) if (key.startsWith(`${id} `)) this.positions.delete(key);
         this.resetBalances(id);
         return account;
+      },
+      'accounts.create': ({ id, exchange, mode }) => {
+        if (this.accounts.has(id)) throw conflict(`account ${id} already exists`);
+        if (mode === 'live') throw conflict('the fake engine has no keychain: live accounts cannot be added');
+        const account: Account = { id, exchange, mode, status: 'active' };
+        this.accounts.set(id, account);
+        return account;
+      },
+      'accounts.delete': ({ id }) => {
+        const account = this.account(id);
+        this.accounts.delete(id);
+        return { ...account, status: 'deleted' };
+      },
+      'reconcile.run': ({ account }) => {
+        if (account !== undefined) this.account(account);
+        return { account: account ?? null, checked: 0, fixed: [], unresolved: [] };
       },
       'instruments.list': ({ account }) => {
         const accounts = account ? [this.account(account).id] : [...this.accounts.keys()];

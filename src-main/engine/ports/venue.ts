@@ -148,8 +148,8 @@ export interface VenueFill {
  * reconciliation can compare what Tern believes with what the venue holds.
  */
 export interface ReconcilableVenue extends Venue {
-  /** every open order of the account, all symbols */
-  fetchOpenOrders(): Promise<VenueOrderStatus[]>;
+  /** the account's open orders in `symbols`, or in every symbol when omitted (costlier: exchanges weigh it more) */
+  fetchOpenOrders(symbols?: string[]): Promise<VenueOrderStatus[]>;
   /** the newest order with this client order id (or venue id), or null when the venue has none */
   fetchOrder(ref: VenueOrderRef): Promise<VenueOrderStatus | null>;
   /** the account's trades in `symbol` since `since` (epoch ms), oldest first */

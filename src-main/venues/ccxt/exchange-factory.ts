@@ -12,6 +12,8 @@ export interface ExchangeConfig {
   baseUrl?: string | null;
   /** per-request timeout, ms (ccxt's `timeout`) */
   timeoutMs?: number;
+  /** ccxt's rate limiter interval, ms (default: ccxt's for the exchange; tests against a simulator lower it) */
+  rateLimitMs?: number;
   /** extra ccxt options (tests) */
   options?: Record<string, unknown>;
 }
@@ -23,7 +25,7 @@ export function isCcxtExchange(id: string): boolean {
 
 /** The exchanges with websocket support in ccxt.pro. */
 export function hasProClass(id: string): boolean {
-  return (ccxt.pro.exchanges as string[]).includes(id);
+  return typeof (ccxt.pro as unknown as Record<string, unknown>)[id] === 'function';
 }
 
 /** Checks a `base_url`: http(s) with a host and nothing else; names the field when wrong. */
@@ -44,7 +46,7 @@ export function parseBaseUrl(value: string): URL {
  * one (websockets), the REST class otherwise. ccxt's rate limiter stays on.
  * Spot markets only: Tern trades spot.
  */
-export async function createExchange(config: ExchangeConfig): Promise<Exchange> {
+export function createExchange(config: ExchangeConfig): Exchange {
   if (!isCcxtExchange(config.exchange)) throw badRequest(`unknown exchange ${JSON.stringify(config.exchange)}: not a ccxt exchange id`, { field: 'exchange' });
   const pro = hasProClass(config.exchange);
   const registry = (pro ? ccxt.pro : ccxt) as unknown as Record<string, new (cfg: object) => Exchange>;
@@ -53,6 +55,7 @@ export async function createExchange(config: ExchangeConfig): Promise<Exchange> 
   const exchange = new Ctor({
     enableRateLimit: true,
     timeout: config.timeoutMs ?? 10_000,
+    ...(config.rateLimitMs !== undefined ? { rateLimit: config.rateLimitMs } : {}),
     ...(creds.apiKey !== undefined ? { apiKey: creds.apiKey } : {}),
     ...(creds.secret !== undefined ? { secret: creds.secret } : {}),
     ...(creds.password !== undefined ? { password: creds.password } : {}),
@@ -69,12 +72,16 @@ export async function createExchange(config: ExchangeConfig): Promise<Exchange> 
     exchange.urls['api'] = rewriteHosts(exchange.urls['api'], http) as typeof exchange.urls['api'];
     // A private host rarely serves the currency endpoints (deposit networks…), which trading does not need.
     opts['fetchCurrencies'] = false;
-    // ccxt.pro refuses ws:// until its HTTP agent is loaded.
-    const load = (exchange as unknown as { loadHttpProxyAgent?: () => Promise<unknown> }).loadHttpProxyAgent;
-    if (http.protocol === 'http:' && typeof load === 'function') await load.call(exchange);
   }
   Object.assign(opts, config.options ?? {});
   return exchange;
+}
+
+/** Before first use: ccxt.pro refuses ws:// URLs (a base_url on http://) until its HTTP agent is loaded. */
+export async function exchangeReady(exchange: Exchange): Promise<void> {
+  const plain = JSON.stringify(exchange.urls['api'] ?? {}).includes('"ws://');
+  const load = (exchange as unknown as { loadHttpProxyAgent?: () => Promise<unknown> }).loadHttpProxyAgent;
+  if (plain && typeof load === 'function') await load.call(exchange);
 }
 
 /**

@@ -1,0 +1,78 @@
+/**
+ * sma-cross over 1,000,000 bars (the FTX file tiled): bars per second of the
+ * engine loop once the data is loaded (in this process), and the wall time of
+ * the whole CLI run (`npm run backtest`, a new process: start, import, loop,
+ * report). Goals: ≥ 2,000,000 bars/s in the loop; the CLI ≤ 2 s.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runBacktest } from '../src-main/backtest/runner.js';
+import { readCandleFile } from '../src-main/backtest/data.js';
+import { defineStrategy } from '../src-main/strategies/api.js';
+import { Sma } from '../src-main/strategies/indicators/index.js';
+import { tiledFile } from './backtest-fixture.js';
+import { emit } from './stats.js';
+
+const ROWS = 1_000_000;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const file = tiledFile(ROWS);
+const series = readCandleFile(file);
+const config = { data: series, symbol: 'BTC/USD', strategy: 'sma-cross', cash: '10000', fee: '0.001' };
+
+// the loop, best of three (the first also warms the engine's code up)
+let best = { loop_ms: Infinity, loop_bars_per_s: 0 };
+let run = await runBacktest(config);
+for (let i = 0; i < 3; i++) {
+  if (run.timing.loop_ms < best.loop_ms) best = run.timing;
+  if (i < 2) run = await runBacktest(config);
+}
+const orders = run.orders.placed;
+
+// the same bars with the two SMAs and no trading: the per-bar path alone
+const indicatorsOnly = defineStrategy({
+  name: 'sma-only',
+  params: {},
+  create: () => {
+    const fast = new Sma(10, { decimals: 0 });
+    const slow = new Sma(30, { decimals: 0 });
+    return { onBar: (bar) => void (fast.update(bar.close), slow.update(bar.close)) };
+  },
+});
+let barsOnly = Infinity;
+for (let i = 0; i < 3; i++) barsOnly = Math.min(barsOnly, (await runBacktest({ ...config, strategy: indicatorsOnly })).timing.loop_ms);
+
+// the whole CLI, as a trader runs it
+const out = mkdtempSync(join(tmpdir(), 'tern-bench-cli-'));
+const npm = process.env.npm_execpath;
+const cliArgs = ['--data', file, '--symbol', 'BTC/USD', '--strategy', 'sma-cross', '--cash', '10000', '--fee', '0.001', '--out', out, '--quiet'];
+const timeIt = (cmd: string, args: string[]) => {
+  let bestSeconds = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status !== 0) throw new Error(`the CLI failed: ${r.stderr}`);
+    bestSeconds = Math.min(bestSeconds, (performance.now() - t0) / 1000);
+  }
+  return Math.round(bestSeconds * 1000) / 1000;
+};
+const cliSeconds = npm ? timeIt(process.execPath, [npm, 'run', 'backtest', '--silent', '--', ...cliArgs]) : null;
+const cliNodeSeconds = timeIt(process.execPath, ['--import', 'tsx', 'src-main/backtest/cli.ts', ...cliArgs]);
+rmSync(out, { recursive: true, force: true });
+
+emit({
+  bench: 'backtest_sma_cross_1m',
+  goal_loop_bars_per_s: 2_000_000,
+  goal_cli_seconds: 2,
+  loop_bars_per_s: best.loop_bars_per_s,
+  cli_seconds: cliSeconds ?? cliNodeSeconds,
+  cli_node_seconds: cliNodeSeconds,
+  bars: ROWS,
+  orders,
+  trades: run.metrics.trades,
+  loop_seconds: Math.round(best.loop_ms) / 1000,
+  loop_bars_per_s_without_orders: Math.round((ROWS / barsOnly) * 1000),
+  engine_us_per_order: Math.round(((best.loop_ms - barsOnly) * 1000) / Math.max(1, orders)),
+});

@@ -1,0 +1,154 @@
+import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../engine/model/types.js';
+import { isTerminal } from '../engine/model/order-state.js';
+import type { EngineStore, FillQuery, JournalEntry, OrderQuery } from '../engine/ports/store.js';
+
+const key = (a: string, b: string) => `${a}\u0000${b}`;
+
+/**
+ * The engine's store for a backtest: the same journal entries and projections
+ * as the SQLite store, kept in memory. A backtest's history lives as long as
+ * its run; what it needs afterwards (fills, orders) the runner reads from
+ * here. Unlike SQLite, an entry is projected as soon as it is recorded (one
+ * process, one thread: nobody can see half a batch, and the OMS can find an
+ * order it just closed); `commit()` only ends the batch. The journal itself
+ * is kept only when asked (`keepJournal`), since a long run writes hundreds
+ * of thousands of entries nobody reads.
+ */
+export class MemoryStore implements EngineStore {
+  private pendingCount = 0;
+  private seq = 0;
+  private readonly orders = new Map<string, OrderRecord>();
+  private readonly byClientId = new Map<string, string>();
+  /** creation order of the orders, for the newest-first queries */
+  private readonly orderIndex = new Map<string, number>();
+  private fills: FillRecord[] = [];
+  private readonly positions = new Map<string, PositionRecord>();
+  private readonly balances = new Map<string, BalanceRecord>();
+  private readonly accounts = new Map<string, AccountRecord>();
+  private readonly keys = new Map<string, ApiKeyRecord>();
+  private readonly settings = new Map<string, unknown>();
+  /** every committed entry, oldest first, when `keepJournal` was set */
+  readonly journal: JournalEntry[] | null;
+
+  constructor(opts: { keepJournal?: boolean } = {}) {
+    this.journal = opts.keepJournal ? [] : null;
+  }
+
+  record(entry: JournalEntry): void {
+    this.pendingCount += 1;
+    this.seq += 1;
+    this.apply(entry);
+    this.journal?.push(entry);
+  }
+
+  commit(): void {
+    this.pendingCount = 0;
+  }
+
+  get pending(): number {
+    return this.pendingCount;
+  }
+
+  get journalSeq(): number {
+    return this.seq;
+  }
+
+  loadAccounts(): AccountRecord[] {
+    return [...this.accounts.values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  loadActiveOrders(): OrderRecord[] {
+    return [...this.orders.values()].filter((o) => !isTerminal(o.state)).sort((a, b) => this.orderIndex.get(a.id)! - this.orderIndex.get(b.id)!);
+  }
+
+  loadPositions(): PositionRecord[] {
+    return [...this.positions.values()].sort((a, b) => a.account.localeCompare(b.account) || a.symbol.localeCompare(b.symbol));
+  }
+
+  loadBalances(): BalanceRecord[] {
+    return [...this.balances.values()].sort((a, b) => a.account.localeCompare(b.account) || a.asset.localeCompare(b.asset));
+  }
+
+  loadKeys(): ApiKeyRecord[] {
+    return [...this.keys.values()];
+  }
+
+  loadSetting(name: string): unknown {
+    return this.settings.get(name);
+  }
+
+  queryOrders(q: OrderQuery): OrderRecord[] {
+    const out: OrderRecord[] = [];
+    const ids = [...this.orders.keys()];
+    for (let i = ids.length - 1; i >= 0 && out.length < q.limit; i--) {
+      const o = this.orders.get(ids[i]!)!;
+      if (q.account && o.account !== q.account) continue;
+      if (q.symbol && o.symbol !== q.symbol) continue;
+      if (q.status === 'open' && isTerminal(o.state)) continue;
+      if (q.status === 'closed' && !isTerminal(o.state)) continue;
+      out.push(o);
+    }
+    return out;
+  }
+
+  getOrder(idOrClientOrderId: string): OrderRecord | undefined {
+    return this.orders.get(idOrClientOrderId) ?? this.orders.get(this.byClientId.get(idOrClientOrderId) ?? '');
+  }
+
+  queryFills(q: FillQuery): FillRecord[] {
+    const out: FillRecord[] = [];
+    for (let i = this.fills.length - 1; i >= 0 && out.length < q.limit; i--) {
+      const f = this.fills[i]!;
+      if ((q.account && f.account !== q.account) || (q.symbol && f.symbol !== q.symbol)) continue;
+      out.push(f);
+    }
+    return out;
+  }
+
+  allFills(account?: string): Iterable<FillRecord> {
+    return account ? this.fills.filter((f) => f.account === account) : [...this.fills];
+  }
+
+  close(): void {
+    this.pendingCount = 0;
+  }
+
+  private apply(e: JournalEntry): void {
+    switch (e.type) {
+      case 'order':
+        if (!this.orderIndex.has(e.order.id)) this.orderIndex.set(e.order.id, this.orderIndex.size);
+        this.orders.set(e.order.id, e.order);
+        this.byClientId.set(e.order.clientOrderId, e.order.id);
+        return;
+      case 'fill':
+        this.fills.push(e.fill);
+        return;
+      case 'position':
+        this.positions.set(key(e.position.account, e.position.symbol), e.position);
+        return;
+      case 'balance':
+        this.balances.set(key(e.balance.account, e.balance.asset), e.balance);
+        return;
+      case 'account':
+        this.accounts.set(e.account.id, e.account);
+        return;
+      case 'account_reset':
+        for (const [id, o] of this.orders) {
+          if (o.account !== e.account) continue;
+          this.orders.delete(id);
+          this.byClientId.delete(o.clientOrderId);
+        }
+        this.fills = this.fills.filter((f) => f.account !== e.account);
+        for (const [k, p] of this.positions) if (p.account === e.account) this.positions.delete(k);
+        return;
+      case 'key':
+        this.keys.set(e.key.id, e.key);
+        return;
+      case 'setting':
+        this.settings.set(e.name, e.value);
+        return;
+      case 'risk_decision':
+        return;
+    }
+  }
+}

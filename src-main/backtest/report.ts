@@ -1,0 +1,191 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Decimal } from '../engine/model/decimal.js';
+import { METRIC_NAMES, type Metrics } from './metrics.js';
+import type { BacktestResult } from './runner.js';
+import { tradesCsv } from './trades.js';
+
+/** points of the equity curve a report carries (min and max of each bucket, so drawdowns keep their depth) */
+export const EQUITY_POINTS = 4000;
+
+/** The metrics on the protocol: money as decimal strings, ratios as numbers, undefined ratios null. */
+export interface MetricsDto {
+  bars: number;
+  trades: number;
+  final_equity: string;
+  total_return: number;
+  CAGR: number | null;
+  sharpe: number | null;
+  sortino: number | null;
+  calmar: number | null;
+  max_drawdown: number;
+  win_rate: number | null;
+  profit_factor: number | null;
+  expectancy: string | null;
+  exposure: number;
+  fees: string;
+}
+
+export interface TradeDto {
+  side: 'long' | 'short';
+  entry_time: number;
+  entry_price: string;
+  exit_time: number;
+  exit_price: string;
+  quantity: string;
+  pnl_gross: string;
+  pnl_net: string;
+  fees: string;
+}
+
+/** A backtest's report as the protocol carries it (backtests.get) and the UI draws it. */
+export interface BacktestReportDto {
+  strategy: { name: string; id: string; source: string; params: Record<string, number | boolean | string> };
+  symbol: string;
+  quote: string;
+  timeframe_ms: number;
+  cash: string;
+  fee: string;
+  slippage: string;
+  start_ts: number;
+  end_ts: number;
+  metrics: MetricsDto;
+  orders: BacktestResult['orders'];
+  /** a position still open at the end, valued at the last close */
+  open_position: { side: 'long' | 'short'; entry_time: number; entry_price: string; quantity: string; fees: string; mark_price: string; unrealized_pnl: string } | null;
+  /** [bar open time, equity at its close, drawdown from the peak (fraction)], at most EQUITY_POINTS points */
+  equity_curve: Array<[number, number, number]>;
+  trade_list: TradeDto[];
+  refusals: BacktestResult['refusals'];
+}
+
+const dec = (d: Decimal) => d.toFixed();
+
+export function metricsDto(m: Metrics): MetricsDto {
+  return {
+    ...m,
+    final_equity: dec(m.final_equity),
+    expectancy: m.expectancy === null ? null : dec(m.expectancy),
+    fees: dec(m.fees),
+  };
+}
+
+export function reportDto(r: BacktestResult, maxPoints = EQUITY_POINTS): BacktestReportDto {
+  const lastClose = r.lastClose;
+  const n = r.equity.ts.length;
+  const open = r.open;
+  return {
+    strategy: r.strategy,
+    symbol: r.symbol,
+    quote: r.quote,
+    timeframe_ms: r.timeframeMs,
+    cash: r.cash,
+    fee: r.fee,
+    slippage: r.slippage,
+    start_ts: n ? r.equity.ts[0]! : 0,
+    end_ts: n ? r.equity.ts[n - 1]! : 0,
+    metrics: metricsDto(r.metrics),
+    orders: r.orders,
+    open_position: open
+      ? {
+          side: open.side,
+          entry_time: open.entryTime,
+          entry_price: dec(open.entryPrice),
+          quantity: dec(open.quantity),
+          fees: dec(open.fees),
+          mark_price: dec(lastClose),
+          unrealized_pnl: dec(lastClose.minus(open.entryPrice).mul(open.quantity).mul(open.side === 'long' ? 1 : -1)),
+        }
+      : null,
+    equity_curve: equityCurve(r.equity.ts, r.equity.equity, r.cash, maxPoints),
+    trade_list: r.trades.map((t) => ({
+      side: t.side,
+      entry_time: t.entryTime,
+      entry_price: dec(t.entryPrice),
+      exit_time: t.exitTime,
+      exit_price: dec(t.exitPrice),
+      quantity: dec(t.quantity),
+      pnl_gross: dec(t.pnlGross),
+      pnl_net: dec(t.pnlNet),
+      fees: dec(t.fees),
+    })),
+    refusals: r.refusals,
+  };
+}
+
+/**
+ * The equity curve cut to at most `maxPoints`: all of it when short enough,
+ * else each bucket's lowest and highest point in time order (and the last
+ * bar), with the drawdown from the running peak of the whole curve.
+ */
+export function equityCurve(ts: ArrayLike<number>, equity: ArrayLike<number>, cash: string, maxPoints = EQUITY_POINTS): Array<[number, number, number]> {
+  const n = equity.length;
+  const out: Array<[number, number, number]> = [];
+  let peak = Number(cash);
+  const drawdown = (e: number) => (peak > 0 && e < peak ? (peak - e) / peak : 0);
+  if (n <= maxPoints) {
+    for (let i = 0; i < n; i++) {
+      if (equity[i]! > peak) peak = equity[i]!;
+      out.push([ts[i]!, equity[i]!, drawdown(equity[i]!)]);
+    }
+    return out;
+  }
+  const bucket = Math.ceil(n / Math.max(1, Math.floor(maxPoints / 2)));
+  for (let start = 0; start < n; start += bucket) {
+    const end = Math.min(n, start + bucket);
+    let lo = start;
+    let hi = start;
+    let loDd = 0;
+    let hiDd = 0;
+    for (let i = start; i < end; i++) {
+      const e = equity[i]!;
+      if (e > peak) peak = e;
+      if (e < equity[lo]!) {
+        lo = i;
+        loDd = drawdown(e);
+      }
+      if (e > equity[hi]!) {
+        hi = i;
+        hiDd = drawdown(e);
+      }
+      if (i === start) loDd = hiDd = drawdown(e);
+    }
+    const first = Math.min(lo, hi);
+    const second = Math.max(lo, hi);
+    out.push([ts[first]!, equity[first]!, first === lo ? loDd : hiDd]);
+    if (second !== first) out.push([ts[second]!, equity[second]!, second === lo ? loDd : hiDd]);
+  }
+  if (out[out.length - 1]![0] !== ts[n - 1]) out.push([ts[n - 1]!, equity[n - 1]!, drawdown(equity[n - 1]!)]);
+  return out;
+}
+
+/** marks a decimal that the file writer puts in as a JSON number with all its digits */
+const RAW = '\u2063dec:';
+const RAW_PATTERN = /"\u2063dec:(-?\d+(?:\.\d+)?)"/g;
+
+/**
+ * report.json: the metrics at the top level by their names (money as JSON
+ * numbers written with their exact decimal digits, undefined ratios null),
+ * then the rest of the report. Nothing in it depends on the machine or the
+ * time of the run, so the same run writes the same bytes.
+ */
+export function reportJson(report: BacktestReportDto): string {
+  const { metrics, ...rest } = report;
+  const top: Record<string, unknown> = {};
+  for (const name of METRIC_NAMES) {
+    const value = metrics[name];
+    top[name] = name === 'final_equity' || name === 'expectancy' || name === 'fees' ? (value === null ? null : `${RAW}${value as string}`) : value;
+  }
+  const text = JSON.stringify({ ...top, ...rest }, null, 2);
+  return `${text.replace(RAW_PATTERN, '$1')}\n`;
+}
+
+/** Writes DIR/report.json and DIR/trades.csv (creating DIR); returns their paths. */
+export function writeReport(dir: string, result: BacktestResult, report: BacktestReportDto): { report: string; trades: string } {
+  mkdirSync(dir, { recursive: true });
+  const reportPath = join(dir, 'report.json');
+  const tradesPath = join(dir, 'trades.csv');
+  writeFileSync(reportPath, reportJson(report));
+  writeFileSync(tradesPath, tradesCsv(result.trades));
+  return { report: reportPath, trades: tradesPath };
+}

@@ -1,0 +1,115 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { TernError, type ErrorCode } from '../contract/errors.js';
+import type { BacktestReportDto, MetricsDto } from './report.js';
+import type { BacktestConfig, BacktestResult } from './runner.js';
+
+/** A backtest for a worker: the config must survive structured cloning (data and strategy as paths or names). */
+export type PortableConfig = Omit<BacktestConfig, 'data' | 'strategy'> & { data: string; strategy: string };
+
+export interface WorkerTask {
+  id: number;
+  config: PortableConfig;
+  /** post progress messages */
+  progress: boolean;
+  progressEvery?: number;
+  /** answer with the whole report (and trades.csv), not only the metrics */
+  full: boolean;
+}
+
+export type WorkerReply =
+  | { type: 'progress'; id: number; bars: number; total: number }
+  | { type: 'done'; id: number; metrics: MetricsDto; timing: BacktestResult['timing']; report?: BacktestReportDto; tradesCsv?: string }
+  | { type: 'error'; id: number; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
+
+export type WorkerOutcome = Extract<WorkerReply, { type: 'done' }>;
+
+interface Job {
+  task: WorkerTask;
+  onProgress?: (bars: number, total: number) => void;
+  resolve: (outcome: WorkerOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+const BOOT = new URL('./worker-boot.mjs', import.meta.url);
+/** the worker's entry, next to this file: .ts from source (registered through tsx), .js when built */
+const ENTRY = new URL(`./backtest-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+/** the default number of workers: the CPU cores */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * Backtests on worker threads, so that long runs neither block the engine's
+ * event loop nor each other; tasks are handed to the next free worker.
+ * Workers start when first needed and live until close().
+ */
+export class WorkerPool {
+  private readonly workers: Array<{ worker: Worker; job: Job | null }> = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(readonly size = defaultWorkers()) {
+    if (!Number.isInteger(size) || size < 1) throw new TernError('BAD_REQUEST', 'workers must be a whole number ≥ 1', { field: 'workers' });
+  }
+
+  run(config: PortableConfig, options: { full?: boolean; onProgress?: (bars: number, total: number) => void; progressEvery?: number } = {}): Promise<WorkerOutcome> {
+    if (this.closed) return Promise.reject(new TernError('CONFLICT', 'the worker pool is closed'));
+    return new Promise<WorkerOutcome>((resolve, reject) => {
+      const task: WorkerTask = { id: this.nextId++, config, progress: Boolean(options.onProgress), full: options.full ?? false, ...(options.progressEvery ? { progressEvery: options.progressEvery } : {}) };
+      this.queue.push({ task, onProgress: options.onProgress, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** stops every worker; tasks not finished are rejected */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pending = [...this.queue, ...this.workers.flatMap((w) => (w.job ? [w.job] : []))];
+    this.queue.length = 0;
+    for (const job of pending) job.reject(new TernError('CONFLICT', 'canceled'));
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    this.workers.length = 0;
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.workers.find((w) => w.job === null);
+      if (!slot && this.workers.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      slot.worker.postMessage(job.task);
+    }
+  }
+
+  private spawn(): { worker: Worker; job: Job | null } {
+    const worker = new Worker(BOOT, { workerData: { entry: ENTRY } });
+    worker.unref();
+    const slot = { worker, job: null as Job | null };
+    worker.on('message', (reply: WorkerReply) => {
+      const job = slot.job;
+      if (!job || reply.id !== job.task.id) return;
+      if (reply.type === 'progress') {
+        job.onProgress?.(reply.bars, reply.total);
+        return;
+      }
+      slot.job = null;
+      if (reply.type === 'done') job.resolve(reply);
+      else job.reject(new TernError(reply.error.code, reply.error.message, reply.error.details));
+      this.dispatch();
+    });
+    worker.on('error', (err) => {
+      const job = slot.job;
+      slot.job = null;
+      const at = this.workers.indexOf(slot);
+      if (at >= 0) this.workers.splice(at, 1);
+      job?.reject(new TernError('INTERNAL', `a backtest worker failed: ${err.message}`));
+      this.dispatch();
+    });
+    this.workers.push(slot);
+    return slot;
+  }
+}

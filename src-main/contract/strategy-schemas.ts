@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { AccountId, DecimalString, Symbol } from './schemas.js';
+
+/**
+ * Strategies and backtests on the protocol (docs/strategies.md): the
+ * parameters and answers of strategies.* and backtests.*. Money is a decimal
+ * string, ratios are numbers (null when a run leaves them undefined), times
+ * in bar data are epoch ms.
+ */
+
+export const StrategyId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,15}$/, '1 to 16 of a-z 0-9 _ - (it prefixes the client order ids)');
+export const ParamValue = z.union([z.number(), z.boolean(), z.string().max(200)]);
+export const ParamValues = z.record(z.string().max(64), ParamValue);
+
+export const StrategyParamSpec = z.object({
+  name: z.string(),
+  type: z.enum(['number', 'integer', 'boolean', 'string']),
+  default: ParamValue,
+  min: z.number().optional(),
+  max: z.number().optional(),
+  options: z.array(z.string()).optional(),
+  description: z.string().optional(),
+});
+
+export const StrategyInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  builtin: z.boolean(),
+  params: z.array(StrategyParamSpec),
+});
+
+export const StrategyInstance = z.object({
+  id: z.string(),
+  strategy: z.string(),
+  source: z.string().describe('builtin:NAME or the module file'),
+  account: z.string(),
+  symbol: z.string(),
+  mode: z.enum(['paper', 'live']),
+  params: ParamValues,
+  status: z.enum(['running', 'stopped', 'failed']),
+  error: z.string().nullable(),
+  started_at: z.number().int(),
+  stopped_at: z.number().int().nullable(),
+  orders_placed: z.number().int(),
+  refusals: z.array(z.object({ ts: z.number(), code: z.string(), message: z.string() })).describe('orders the engine refused, newest last (at most 50)'),
+});
+export type StrategyInstance = z.infer<typeof StrategyInstance>;
+
+export const StrategiesList = z.object({ available: z.array(StrategyInfo), running: z.array(StrategyInstance) });
+
+export const StartStrategyParams = z.strictObject({
+  strategy: z.string().min(1).max(1000).describe('a built-in name or the path of a strategy module on the engine machine'),
+  id: StrategyId.optional().describe('default: the strategy name (made unique)'),
+  account: AccountId.default('paper'),
+  symbol: Symbol,
+  params: ParamValues.default({}),
+});
+export type StartStrategyParams = z.infer<typeof StartStrategyParams>;
+
+export const StopStrategyParams = z.strictObject({
+  id: StrategyId,
+  cancel_orders: z.boolean().default(true).describe("cancel the strategy's working orders (its positions stay)"),
+});
+export const SetStrategyParams = z.strictObject({ id: StrategyId, params: ParamValues });
+
+// ---- backtests ----
+
+const Rate = DecimalString.refine((s) => !s.startsWith('-') && Number(s) < 1, 'must be a fraction ≥ 0 and < 1');
+export const GridAxis = z.union([
+  z.array(ParamValue).min(1).max(1000),
+  z.strictObject({ from: z.number(), to: z.number(), step: z.number().positive() }),
+]);
+export const MetricName = z.enum(['bars', 'trades', 'final_equity', 'total_return', 'CAGR', 'sharpe', 'sortino', 'calmar', 'max_drawdown', 'win_rate', 'profit_factor', 'expectancy', 'exposure', 'fees']);
+
+export const StartBacktestParams = z
+  .strictObject({
+    data: z.string().min(1).max(1000).describe('a candle CSV on the engine machine (timestamp,open,high,low,close,volume), or cache:NAME'),
+    symbol: z.string().min(3).max(45).describe('the market the data is, e.g. BTC/USDT'),
+    strategy: z.string().min(1).max(1000).describe('a built-in name or the path of a strategy module'),
+    params: ParamValues.default({}),
+    cash: DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be greater than zero').describe('starting cash in the quote asset'),
+    fee: Rate.describe('fee rate, a fraction of notional'),
+    slippage: Rate.default('0'),
+    from: z.number().int().nonnegative().optional().describe('only bars opening at or after (epoch ms)'),
+    to: z.number().int().nonnegative().optional().describe('only bars opening at or before (epoch ms)'),
+    grid: z.record(z.string().max(64), GridAxis).optional().describe('a sweep: values per parameter, every combination runs'),
+    metric: MetricName.default('sharpe').describe('a sweep sorts its results by this'),
+    order: z.enum(['asc', 'desc']).optional().describe('default: descending (ascending for max_drawdown and fees)'),
+    workers: z.number().int().min(1).max(64).optional().describe('worker threads of a sweep; default the CPU cores'),
+  })
+  .describe('start a backtest (or, with grid, a parameter sweep) on worker threads');
+export type StartBacktestParams = z.infer<typeof StartBacktestParams>;
+
+export const BacktestMetrics = z.object({
+  bars: z.number().int(),
+  trades: z.number().int(),
+  final_equity: DecimalString,
+  total_return: z.number(),
+  CAGR: z.number().nullable(),
+  sharpe: z.number().nullable(),
+  sortino: z.number().nullable(),
+  calmar: z.number().nullable(),
+  max_drawdown: z.number(),
+  win_rate: z.number().nullable(),
+  profit_factor: z.number().nullable(),
+  expectancy: DecimalString.nullable(),
+  exposure: z.number(),
+  fees: DecimalString,
+});
+
+export const BacktestTrade = z.object({
+  side: z.enum(['long', 'short']),
+  entry_time: z.number(),
+  entry_price: DecimalString,
+  exit_time: z.number(),
+  exit_price: DecimalString,
+  quantity: DecimalString,
+  pnl_gross: DecimalString,
+  pnl_net: DecimalString,
+  fees: DecimalString,
+});
+
+export const BacktestReport = z.object({
+  strategy: z.object({ name: z.string(), id: z.string(), source: z.string(), params: ParamValues }),
+  symbol: z.string(),
+  quote: z.string(),
+  timeframe_ms: z.number(),
+  cash: DecimalString,
+  fee: DecimalString,
+  slippage: DecimalString,
+  start_ts: z.number(),
+  end_ts: z.number(),
+  metrics: BacktestMetrics,
+  orders: z.object({ placed: z.number(), filled: z.number(), rejected: z.number(), canceled: z.number(), expired: z.number(), open: z.number() }),
+  open_position: z
+    .object({
+      side: z.enum(['long', 'short']),
+      entry_time: z.number(),
+      entry_price: DecimalString,
+      quantity: DecimalString,
+      fees: DecimalString,
+      mark_price: DecimalString,
+      unrealized_pnl: DecimalString,
+    })
+    .nullable(),
+  equity_curve: z.array(z.tuple([z.number(), z.number(), z.number()])).describe('[bar open time, equity at its close, drawdown from the peak as a fraction], at most 4000 points'),
+  trade_list: z.array(BacktestTrade),
+  refusals: z.array(z.object({ ts: z.number(), code: z.string(), message: z.string() })),
+});
+
+export const SweepRow = z.object({
+  index: z.number().int(),
+  params: ParamValues,
+  metrics: BacktestMetrics.nullable(),
+  error: z.string().nullable(),
+});
+
+export const SweepResult = z.object({
+  metric: MetricName,
+  order: z.enum(['asc', 'desc']),
+  runs: z.number().int(),
+  workers: z.number().int(),
+  wall_ms: z.number(),
+  rows: z.array(SweepRow).describe('sorted by the metric; rows without a value last'),
+});
+
+export const BacktestJob = z.object({
+  id: z.string(),
+  kind: z.enum(['backtest', 'sweep']),
+  status: z.enum(['running', 'done', 'failed', 'canceled']),
+  strategy: z.string(),
+  symbol: z.string(),
+  data: z.string(),
+  params: ParamValues,
+  progress: z.object({ done: z.number(), total: z.number(), unit: z.enum(['bars', 'runs']) }),
+  error: z.string().nullable(),
+  created_at: z.number().int(),
+  finished_at: z.number().int().nullable(),
+  loop_bars_per_s: z.number().nullable(),
+});
+export type BacktestJob = z.infer<typeof BacktestJob>;
+
+export const BacktestJobDetail = BacktestJob.extend({
+  report: BacktestReport.nullable().describe('a finished backtest'),
+  sweep: SweepResult.nullable().describe('a finished sweep'),
+});

@@ -1,0 +1,112 @@
+import { TernError, conflict, notFound } from '../../contract/errors.js';
+import type { Handlers } from '../../contract/methods.js';
+import type { ReconcileResult } from '../../contract/schemas.js';
+import { type SecretStore, deleteCredentials, saveCredentials } from '../../secrets/secret-store.js';
+import type { Journal } from '../journal.js';
+import type { AccountRecord } from '../model/types.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Reconciler, ReconcileReport } from '../reconcile/reconciler.js';
+import { venueConfigSetting, venueConfigValue } from './venue-config.js';
+
+export type AccountMethod = 'accounts.create' | 'accounts.delete' | 'reconcile.run';
+export type AccountHandlers = Pick<Handlers, AccountMethod>;
+
+export interface AccountHandlerDeps {
+  clock: Clock;
+  log: Logger;
+  /** the engine's journal: commands answer once what they changed is durable */
+  journal: Journal;
+  /** the OS keychain; without one, live accounts cannot be added */
+  secrets: SecretStore | undefined;
+  /** balances of a new paper account when the request gives none */
+  paperBalances: Record<string, string>;
+  reconciler: Reconciler;
+  /** the open account with this id */
+  find(id: string): AccountRecord | undefined;
+  /** working orders of an account */
+  workingOrders(id: string): number;
+  /** a new paper account's starting balances, in the portfolio and the journal, before its venue opens */
+  seedBalances(account: string, balances: Record<string, string>): void;
+  /** builds the account's venue and brings it up (throws when it cannot) */
+  open(record: AccountRecord): Promise<void>;
+  /** takes an open account down (venue stopped, reconciliation detached) */
+  close(id: string): Promise<void>;
+}
+
+/**
+ * accounts.create, accounts.delete and reconcile.run for the engine's
+ * handler map: `{ ...accountHandlers(deps), ... }`.
+ *
+ * Adding: the keys go to the keychain first (no keychain, no live account),
+ * the venue settings are journaled, the venue is opened (markets loaded, first
+ * reconciliation), and only then is the account journaled; a failure on the
+ * way removes the keys again. Removing: refused while orders work; the
+ * keychain entries go first, then the account is journaled as deleted.
+ */
+export function accountHandlers(deps: AccountHandlerDeps): AccountHandlers {
+  return {
+    'accounts.create': async (p) => {
+      if (deps.find(p.id)) throw conflict(`account ${p.id} already exists`, { id: p.id });
+      const now = deps.clock.now();
+      const record: AccountRecord = {
+        id: p.id,
+        exchange: p.exchange,
+        mode: p.mode,
+        status: 'active',
+        startingBalances: p.mode === 'paper' ? (p.starting_balances ?? deps.paperBalances) : {},
+        createdAt: now,
+      };
+      const live = p.mode === 'live';
+      if (live) {
+        if (!deps.secrets) throw new TernError('CONFLICT', 'no OS keychain is configured, so Tern cannot store exchange API keys', { reason: 'keychain_unavailable' });
+        saveCredentials(deps.secrets, p.id, { apiKey: p.api_key, secret: p.secret, ...(p.password !== undefined ? { password: p.password } : {}) });
+      }
+      try {
+        if (!live) deps.seedBalances(p.id, record.startingBalances);
+        deps.journal.record({ type: 'setting', name: venueConfigSetting(p.id), value: venueConfigValue({ sandbox: p.sandbox, baseUrl: p.base_url ?? null }), ts: now });
+        deps.journal.flush();
+        await deps.open(record);
+      } catch (err) {
+        if (live && deps.secrets) deleteCredentials(deps.secrets, p.id);
+        throw err;
+      }
+      deps.journal.record({ type: 'account', account: record });
+      await deps.journal.durable();
+      deps.log.info({ account: p.id, exchange: p.exchange, mode: p.mode }, 'account added');
+      return accountDto(record);
+    },
+    'accounts.delete': async ({ id }) => {
+      const record = deps.find(id);
+      if (!record) throw notFound('account', id);
+      const working = deps.workingOrders(id);
+      if (working > 0) throw conflict(`account ${id} has ${working} working order(s); cancel them first`, { id, working });
+      if (record.mode === 'live' && deps.secrets) deleteCredentials(deps.secrets, id);
+      await deps.close(id);
+      const deleted: AccountRecord = { ...record, status: 'deleted' };
+      deps.journal.record({ type: 'account', account: deleted });
+      deps.journal.record({ type: 'setting', name: venueConfigSetting(id), value: { deleted: true }, ts: deps.clock.now() });
+      await deps.journal.durable();
+      deps.log.info({ account: id }, 'account removed');
+      return accountDto(deleted);
+    },
+    'reconcile.run': async ({ account }) => {
+      if (account !== undefined) {
+        if (!deps.find(account)) throw notFound('account', account);
+        return resultOf(account, [await deps.reconciler.run(account, 'requested')]);
+      }
+      const reports = await Promise.all(deps.reconciler.accountsAttached().map((a) => deps.reconciler.run(a, 'requested')));
+      return resultOf(null, reports);
+    },
+  };
+}
+
+function resultOf(account: string | null, reports: ReconcileReport[]): ReconcileResult {
+  let checked = 0;
+  for (const r of reports) checked += r.checked.orders + r.checked.venue_orders + r.checked.fills + r.checked.balances;
+  return { account, checked, fixed: reports.flatMap((r) => r.fixed), unresolved: reports.flatMap((r) => r.unresolved) };
+}
+
+function accountDto(a: AccountRecord) {
+  return { id: a.id, exchange: a.exchange, mode: a.mode, status: a.status };
+}

@@ -1,0 +1,51 @@
+import { Decimal } from '../../engine/model/decimal.js';
+import { defineStrategy } from '../api.js';
+
+/**
+ * A simple long grid. On the first bar it centres on the close and rests
+ * `levels` limit buys below it, `spacing` apart (as fractions of the centre:
+ * centre × (1 − k × spacing), k = 1..levels), each worth `budget` ÷ levels of
+ * the cash it started with. A filled buy at p rests a limit sell of the same
+ * quantity at p × (1 + spacing); a filled sell at q puts the buy back at
+ * q ÷ (1 + spacing). Prices are rounded to the tick.
+ */
+export default defineStrategy({
+  name: 'grid',
+  description: 'Long grid: limit buys below the starting price, each filled buy answered by a limit sell one step higher, and back.',
+  params: {
+    levels: { type: 'integer', default: 5, min: 1, max: 100, description: 'buy levels below the centre' },
+    spacing: { type: 'number', default: 0.005, min: 0.0001, max: 0.5, description: 'distance between levels, as a fraction of the centre' },
+    budget: { type: 'number', default: 0.9, min: 0, max: 1, description: 'share of the starting cash the grid may use' },
+  },
+  validate: (p) => (p.levels * p.spacing < 1 ? null : `levels × spacing (${p.levels * p.spacing}) must stay below 1`),
+  create(params) {
+    let started = false;
+    let perLevel = new Decimal(0);
+    const up = new Decimal(1).plus(params.spacing);
+
+    return {
+      onBar(_bar, ctx) {
+        if (started) return;
+        started = true;
+        const centre = ctx.exact('close');
+        perLevel = ctx.cash().mul(params.budget).div(params.levels);
+        for (let k = 1; k <= params.levels; k++) {
+          const price = ctx.roundPrice(centre.mul(1 - k * params.spacing));
+          if (!price.gt(0)) break;
+          const quantity = ctx.floorQuantity(perLevel.div(price).div(ctx.instrument.makerFee.plus(1)));
+          if (quantity.lt(ctx.instrument.minQuantity) || quantity.mul(price).lt(ctx.instrument.minNotional)) continue;
+          void ctx.buy(quantity, { type: 'limit', price });
+        }
+      },
+      onFill(fill, ctx) {
+        if (fill.side === 'buy') {
+          void ctx.sell(fill.quantity, { type: 'limit', price: ctx.roundPrice(fill.price.mul(up)) });
+        } else {
+          const price = ctx.roundPrice(fill.price.div(up));
+          const quantity = ctx.floorQuantity(perLevel.div(price).div(ctx.instrument.makerFee.plus(1)));
+          if (quantity.gte(ctx.instrument.minQuantity) && quantity.mul(price).gte(ctx.instrument.minNotional)) void ctx.buy(quantity, { type: 'limit', price });
+        }
+      },
+    };
+  },
+});

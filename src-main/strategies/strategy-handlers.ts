@@ -1,0 +1,53 @@
+import type { EngineApi } from '../contract/engine-api.js';
+import type { Handlers } from '../contract/methods.js';
+import { BacktestJobs } from '../backtest/jobs.js';
+import { type Clock, systemClock } from '../engine/ports/clock.js';
+import type { Logger } from '../engine/ports/logger.js';
+import { BUILTIN_STRATEGIES } from './builtin/index.js';
+import { StrategyManager } from './live-runner.js';
+import { describeParams } from './params.js';
+
+export type StrategyMethod =
+  | 'strategies.list'
+  | 'strategies.start'
+  | 'strategies.stop'
+  | 'strategies.setParams'
+  | 'backtests.start'
+  | 'backtests.get'
+  | 'backtests.list'
+  | 'backtests.cancel';
+export type StrategyHandlers = Pick<Handlers, StrategyMethod>;
+
+export interface StrategyHandlerOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** where relative data and strategy paths are read from; default process.cwd() */
+  cwd?: string;
+}
+
+/**
+ * The strategies.* and backtests.* methods, for the engine's handler map:
+ * `{ ...strategyHandlers(this), ... }`. Strategies run against `api` (the
+ * engine itself) through its protocol; backtests run on worker threads.
+ * The manager and the job list are made on first use.
+ */
+export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = {}): StrategyHandlers {
+  const clock = opts.clock ?? systemClock;
+  let manager: StrategyManager | null = null;
+  let jobs: BacktestJobs | null = null;
+  const strategies = () => (manager ??= new StrategyManager(api, { clock, ...(opts.log ? { log: opts.log } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}) }));
+  const backtests = () => (jobs ??= new BacktestJobs({ clock, ...(opts.cwd ? { cwd: opts.cwd } : {}) }));
+  return {
+    'strategies.list': () => ({
+      available: [...BUILTIN_STRATEGIES.values()].map((d) => ({ name: d.name, description: d.description ?? '', builtin: true, params: describeParams(d) })),
+      running: manager ? manager.list() : [],
+    }),
+    'strategies.start': (p) => strategies().start({ strategy: p.strategy, account: p.account, symbol: p.symbol, params: p.params, ...(p.id ? { id: p.id } : {}) }),
+    'strategies.stop': (p) => strategies().stop(p.id, p.cancel_orders),
+    'strategies.setParams': (p) => strategies().setParams(p.id, p.params),
+    'backtests.start': (p) => backtests().start(p),
+    'backtests.get': ({ id }) => backtests().get(id),
+    'backtests.list': () => (jobs ? jobs.list() : []),
+    'backtests.cancel': ({ id }) => backtests().cancel(id),
+  };
+}

@@ -1,0 +1,209 @@
+import { useEffect } from 'react';
+import type { Candle } from '../../../src-main/contract/schemas.js';
+import { CHART_TIMEFRAMES, type Timeframe } from '../../lib/candles.js';
+import { DecimalCtor, formatFixed, roundToIncrement, wire } from '../../lib/decimal.js';
+import { AXIS_LABEL, CHART_COLORS, type ECharts } from '../../lib/echarts.js';
+import { noteTick } from '../../lib/latency.js';
+import { useMarket } from '../../state/market.js';
+import { placesFor, useSelectedInstrument } from '../../state/selectors.js';
+import { useTicket } from '../../state/ticket.js';
+import { Panel } from '../../ui/Panel.js';
+import { Failed } from '../../ui/states.js';
+import { useChart } from './useChart.js';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+function axisTime(ts: number, tf: Timeframe): string {
+  const d = new Date(ts);
+  if (tf === '1d') return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  if (tf === '4h' || tf === '1h') return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:00`;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function baseOption(places: number) {
+  return {
+    animation: false,
+    backgroundColor: CHART_COLORS.bg,
+    grid: [
+      { left: 8, right: 64, top: 8, height: '70%' },
+      { left: 8, right: 64, top: '80%', bottom: 22 },
+    ],
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'cross', label: { precision: places } },
+      backgroundColor: '#161b22',
+      borderColor: CHART_COLORS.axis,
+      textStyle: { color: '#d7dce2', fontSize: 11 },
+    },
+    axisPointer: { link: [{ xAxisIndex: 'all' }] },
+    xAxis: [
+      { type: 'category', data: [] as string[], boundaryGap: true, axisLine: { lineStyle: { color: CHART_COLORS.axis } }, axisLabel: { show: false }, axisTick: { show: false } },
+      { type: 'category', gridIndex: 1, data: [] as string[], boundaryGap: true, axisLine: { lineStyle: { color: CHART_COLORS.axis } }, axisLabel: AXIS_LABEL, axisTick: { show: false } },
+    ],
+    yAxis: [
+      { scale: true, position: 'right', splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...AXIS_LABEL, formatter: (v: number) => v.toFixed(places) } },
+      { scale: true, gridIndex: 1, position: 'right', splitNumber: 2, splitLine: { show: false }, axisLabel: { show: false } },
+    ],
+    dataZoom: [{ type: 'inside', xAxisIndex: [0, 1], start: 70, end: 100 }],
+    series: [
+      {
+        name: 'Price',
+        type: 'candlestick',
+        data: [] as number[][],
+        itemStyle: { color: CHART_COLORS.up, color0: CHART_COLORS.down, borderColor: CHART_COLORS.up, borderColor0: CHART_COLORS.down },
+        markLine: { symbol: 'none', silent: true, animation: false, label: { position: 'end', color: '#0b0e11', backgroundColor: CHART_COLORS.accent, padding: [2, 4], fontSize: 10 }, lineStyle: { color: CHART_COLORS.accent, type: 'dashed' }, data: [] as unknown[] },
+      },
+      { name: 'Volume', type: 'bar', xAxisIndex: 1, yAxisIndex: 1, data: [] as unknown[], barMaxWidth: 12 },
+    ],
+  };
+}
+
+/**
+ * Chart arrays from candles, redoing only what changed: between bars only the
+ * last candle moves, so the other 499 keep their label, OHLC and volume entries.
+ */
+class SeriesCache {
+  private times: string[] = [];
+  private ohlc: number[][] = [];
+  private volume: Array<{ value: number; itemStyle: { color: string } }> = [];
+  private source: readonly Candle[] | null = null;
+  private tf: Timeframe | null = null;
+  private firstTs = -1;
+
+  build(candles: readonly Candle[], tf: Timeframe, places: number) {
+    const n = candles.length;
+    // the same series with the same or more candles: reuse all but the last known one
+    let from = 0;
+    if (this.source === candles && this.tf === tf && this.times.length > 0 && this.times.length <= n && this.firstTs === candles[0]![0]) from = this.times.length - 1;
+    this.source = candles;
+    this.tf = tf;
+    this.firstTs = candles[0]?.[0] ?? -1;
+    this.times.length = n;
+    this.ohlc.length = n;
+    this.volume.length = n;
+    for (let i = from; i < n; i++) {
+      const [ts, o, h, l, c, v] = candles[i]!;
+      const open = Number(o);
+      const close = Number(c);
+      this.times[i] = axisTime(ts, tf);
+      this.ohlc[i] = [open, close, Number(l), Number(h)];
+      this.volume[i] = { value: Number(v), itemStyle: { color: close >= open ? CHART_COLORS.upVolume : CHART_COLORS.downVolume } };
+    }
+    const last = candles.at(-1);
+    const markLine = last ? [{ yAxis: Number(last[4]), label: { formatter: Number(last[4]).toFixed(places) } }] : [];
+    return {
+      xAxis: [{ data: this.times }, { data: this.times }],
+      series: [{ data: this.ohlc, markLine: { data: markLine } }, { data: this.volume }],
+    };
+  }
+}
+
+/** O/H/L/C/V of the newest candle, above the chart */
+function CandleLegend({ places }: { places: number }) {
+  // each change replaces the last candle's array, so its identity tracks the updates
+  const last = useMarket((s) => s.candles.last);
+  if (!last) return null;
+  const [ts, o, h, l, c, v] = last;
+  const up = Number(c) >= Number(o);
+  return (
+    <div className="candle-legend num" data-testid="candle-legend" data-ts={ts}>
+      <span className="muted">{new Date(ts).toLocaleString(undefined, { hour12: false })}</span>
+      <span>
+        O <b>{formatFixed(o, places)}</b>
+      </span>
+      <span>
+        H <b>{formatFixed(h, places)}</b>
+      </span>
+      <span>
+        L <b>{formatFixed(l, places)}</b>
+      </span>
+      <span className={up ? 'pos' : 'neg'}>
+        C <b data-testid="candle-close">{formatFixed(c, places)}</b>
+      </span>
+      <span className="muted">V {formatFixed(v, 2)}</span>
+    </div>
+  );
+}
+
+/** Candles and volume, live: the last candle moves with every trade; a click sets the ticket price. */
+export default function CandleChart() {
+  const { ref, chart } = useChart({ dirtyRect: true });
+  const symbol = useMarket((s) => s.symbol);
+  const timeframe = useMarket((s) => s.timeframe);
+  const setTimeframe = useMarket((s) => s.setTimeframe);
+  const status = useMarket((s) => s.candlesStatus);
+  const error = useMarket((s) => s.candlesError);
+  const hasCandles = useMarket((s) => s.candlesVersion > 0 && s.candles.toArray().length > 0);
+  const instrument = useSelectedInstrument();
+  const places = placesFor(instrument).price;
+
+  useEffect(() => {
+    if (!chart) return;
+    chart.setOption(baseOption(places), { notMerge: true });
+    const cache = new SeriesCache();
+    const draw = (c: ECharts) => {
+      const m = useMarket.getState();
+      const candles = m.candles.toArray();
+      c.setOption(cache.build(candles, m.timeframe, places), { lazyUpdate: false, silent: true });
+      // for tests and tools that cannot read a canvas: what the chart last drew
+      const el = c.getDom();
+      el.dataset.candles = String(candles.length);
+      el.dataset.lastTs = String(candles.at(-1)?.[0] ?? '');
+      el.dataset.lastClose = candles.at(-1)?.[4] ?? '';
+      noteTick('chart', m.candleReceivedAt);
+    };
+    draw(chart);
+    return useMarket.subscribe((s, prev) => {
+      if (s.candlesVersion !== prev.candlesVersion || s.candles !== prev.candles) draw(chart);
+    });
+  }, [chart, places]);
+
+  useEffect(() => {
+    if (!chart || !instrument) return;
+    const zr = chart.getZr();
+    const onClick = (e: { offsetX: number; offsetY: number }) => {
+      const point = [e.offsetX, e.offsetY];
+      if (!chart.containPixel({ gridIndex: 0 }, point)) return;
+      const value = chart.convertFromPixel({ gridIndex: 0 }, point) as number[] | number;
+      const y = Array.isArray(value) ? value[1] : undefined;
+      if (y === undefined || !Number.isFinite(y) || y <= 0) return;
+      const price = roundToIncrement(new DecimalCtor(y.toFixed(12)), instrument.price_increment);
+      useTicket.getState().setPrice(wire(price));
+    };
+    zr.on('click', onClick);
+    return () => {
+      zr.off('click', onClick);
+    };
+  }, [chart, instrument]);
+
+  return (
+    <Panel
+      title={
+        <>
+          {symbol} <span className="muted">· candles</span>
+        </>
+      }
+      className="chart-panel"
+      actions={
+        <div className="seg" role="group" aria-label="Timeframe">
+          {CHART_TIMEFRAMES.map((tf) => (
+            <button key={tf} type="button" className={`seg-btn ${tf === timeframe ? 'seg-active' : ''}`} aria-pressed={tf === timeframe} onClick={() => setTimeframe(tf)}>
+              {tf}
+            </button>
+          ))}
+        </div>
+      }
+    >
+      <div className="chart-wrap">
+        <CandleLegend places={places} />
+        <div ref={ref} className="chart" data-testid="candle-chart" title="Click to set the ticket price" />
+        {status === 'loading' && <div className="chart-overlay">Loading candles…</div>}
+        {status === 'error' && (
+          <div className="chart-overlay">
+            <Failed message={`Candles unavailable: ${error ?? 'unknown error'}`} />
+          </div>
+        )}
+        {status === 'ready' && !hasCandles && <div className="chart-overlay">No candles yet for {symbol}.</div>}
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,63 @@
+import { useEffect } from 'react';
+import type { Book } from '../../../src-main/contract/schemas.js';
+import { AXIS_LABEL, CHART_COLORS } from '../../lib/echarts.js';
+import { useMarket } from '../../state/market.js';
+import { useChart } from './useChart.js';
+
+/** cumulative size at each price, from the touch outward: [[price, cumulative]] */
+export function depthSeries(levels: ReadonlyArray<readonly [string, string]>): Array<[number, number]> {
+  let total = 0;
+  return levels.map(([p, q]) => {
+    total += Number(q);
+    return [Number(p), total];
+  });
+}
+
+function option(book: Book | null) {
+  const bids = book ? depthSeries(book.bids).reverse() : [];
+  const asks = book ? depthSeries(book.asks) : [];
+  return {
+    series: [{ data: bids }, { data: asks }],
+  };
+}
+
+const DEPTH_REDRAW_MS = 250;
+
+/** The book's depth: cumulative bids (green) and asks (red) either side of the spread. */
+export default function DepthChart() {
+  const { ref, chart } = useChart();
+
+  useEffect(() => {
+    if (!chart) return;
+    chart.setOption(
+      {
+        animation: false,
+        grid: { left: 4, right: 48, top: 6, bottom: 18 },
+        xAxis: { type: 'value', scale: true, splitNumber: 2, axisLabel: { ...AXIS_LABEL, hideOverlap: true, showMinLabel: false, showMaxLabel: false, formatter: (v: number) => v.toFixed(0) }, splitLine: { show: false }, axisLine: { lineStyle: { color: CHART_COLORS.axis } } },
+        yAxis: { type: 'value', position: 'right', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: CHART_COLORS.grid } } },
+        tooltip: { trigger: 'axis', backgroundColor: '#161b22', borderColor: CHART_COLORS.axis, textStyle: { color: '#d7dce2', fontSize: 11 } },
+        series: [
+          { name: 'Bids', type: 'line', step: 'end', symbol: 'none', data: [], lineStyle: { color: CHART_COLORS.up, width: 1 }, areaStyle: { color: 'rgba(38,166,154,0.25)' } },
+          { name: 'Asks', type: 'line', step: 'start', symbol: 'none', data: [], lineStyle: { color: CHART_COLORS.down, width: 1 }, areaStyle: { color: 'rgba(239,83,80,0.25)' } },
+        ],
+      },
+      { notMerge: true },
+    );
+    chart.setOption(option(useMarket.getState().book));
+    // a picture of the book's shape, not a quote: a few redraws a second are plenty, and spare the frame for the ladder and candles
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = useMarket.subscribe((s, prev) => {
+      if (s.book === prev.book || timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        chart.setOption(option(useMarket.getState().book), { lazyUpdate: false, silent: true });
+      }, DEPTH_REDRAW_MS);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [chart]);
+
+  return <div ref={ref} className="depth-chart" aria-label="Depth chart" role="img" />;
+}

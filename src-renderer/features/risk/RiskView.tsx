@@ -1,0 +1,270 @@
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import type { Risk, RiskLimitName } from '../../../src-main/contract/schemas.js';
+import { asCallError, describeError } from '../../client/call-error.js';
+import { useAction, useClient } from '../../client/context.js';
+import { formatPlain } from '../../lib/decimal.js';
+import { formatDateTime, titleCase } from '../../lib/format.js';
+import { useMarket } from '../../state/market.js';
+import { notify } from '../../state/notifications.js';
+import { useRisk } from '../../state/risk.js';
+import { Panel } from '../../ui/Panel.js';
+import { Empty, Loading } from '../../ui/states.js';
+
+/** contract/schemas.ts RISK_LIMIT_NAMES, restated (the page imports only types from the contract) */
+export const LIMITS: Array<{ name: RiskLimitName; label: string; unit: string; breaker: boolean }> = [
+  { name: 'max_order_quantity', label: 'Max order quantity', unit: 'base', breaker: false },
+  { name: 'max_order_notional', label: 'Max order value', unit: 'quote', breaker: false },
+  { name: 'max_position_notional', label: 'Max position value', unit: 'quote', breaker: false },
+  { name: 'max_open_orders', label: 'Max open orders', unit: 'orders', breaker: false },
+  { name: 'max_orders_per_second', label: 'Max orders per second', unit: '/s', breaker: false },
+  { name: 'price_band_pct', label: 'Price band', unit: '% from mid', breaker: false },
+  { name: 'max_daily_loss', label: 'Max daily loss', unit: 'quote', breaker: true },
+  { name: 'max_drawdown_pct', label: 'Max drawdown', unit: '% from peak', breaker: true },
+  { name: 'max_consecutive_losses', label: 'Max losing trades in a row', unit: 'trades', breaker: true },
+];
+
+const USAGE: Array<{ key: keyof Risk['usage']; label: string }> = [
+  { key: 'open_orders', label: 'Open orders' },
+  { key: 'orders_per_second', label: 'Orders per second' },
+  { key: 'daily_loss', label: 'Daily loss' },
+  { key: 'drawdown_pct', label: 'Drawdown %' },
+  { key: 'consecutive_losses', label: 'Losses in a row' },
+];
+
+type Scope = { account: string | null; symbol: string | null };
+const scopeLabel = (s: Scope) => (s.account === null ? 'Global (all accounts)' : s.symbol === null ? `Account ${s.account}` : `${s.account} · ${s.symbol}`);
+const scopeKey = (s: Scope) => `${s.account ?? '*'}|${s.symbol ?? '*'}`;
+
+function StatePanel({ risk }: { risk: Risk }) {
+  const act = useAction();
+  const [reason, setReason] = useState('');
+  const set = async (state: Risk['state']) => {
+    const r = await act('risk.setState', { state, reason: reason.trim() || `set to ${state} from the UI` }, `Could not set ${state}`);
+    if (r) {
+      notify({ kind: 'info', title: `Trading ${r.state}` });
+      setReason('');
+    }
+  };
+  return (
+    <Panel title="Trading state" className="risk-state">
+      <div className="risk-state-row">
+        <span className={`state-badge state-badge-large state-${risk.state.toLowerCase()}`} data-testid="risk-state">
+          {risk.state}
+        </span>
+        <div>
+          <div>{risk.reason}</div>
+          <div className="muted small">since {formatDateTime(risk.since)}</div>
+        </div>
+      </div>
+      <p className="muted small">ACTIVE trades normally · REDUCING lets only orders that shrink a position through · HALTED refuses every order.</p>
+      <div className="risk-state-actions">
+        <input type="text" className="input" placeholder="Reason (kept in the audit log)" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} aria-label="Reason" />
+        {(['ACTIVE', 'REDUCING', 'HALTED'] as const).map((s) => (
+          <button key={s} type="button" className={`btn btn-small state-btn-${s.toLowerCase()}`} disabled={risk.state === s} onClick={() => void set(s)} data-testid={`set-${s.toLowerCase()}`}>
+            {s}
+          </button>
+        ))}
+      </div>
+    </Panel>
+  );
+}
+
+function UsagePanel({ risk }: { risk: Risk }) {
+  const rows = USAGE.flatMap(({ key, label }) => risk.usage[key].map((r) => ({ label, ...r, id: `${key}|${r.account ?? '*'}|${r.symbol ?? '*'}` })));
+  return (
+    <Panel title="Usage" className="risk-usage">
+      {rows.length === 0 ? (
+        <Empty>No usage to show: no limit is set that counts anything yet.</Empty>
+      ) : (
+        <ul className="gauges">
+          {rows.map((r) => {
+            const value = Number(r.value);
+            const limit = r.limit === null ? null : Number(r.limit);
+            const pct = limit && limit > 0 ? Math.max(0, Math.min(100, (value / limit) * 100)) : 0;
+            const tone = pct >= 90 ? 'bad' : pct >= 70 ? 'warn' : 'ok';
+            return (
+              <li key={r.id} className="gauge">
+                <div className="gauge-label">
+                  {r.label} <span className="muted">{scopeLabel(r)}</span>
+                </div>
+                <div className="gauge-bar" role="meter" aria-valuemin={0} aria-valuemax={limit ?? undefined} aria-valuenow={value} aria-label={r.label}>
+                  <span className={`gauge-fill gauge-${tone}`} style={{ width: `${pct}%` }} />
+                </div>
+                <div className="gauge-value num">
+                  {formatPlain(r.value)} <span className="muted">/ {r.limit === null ? 'no limit' : formatPlain(r.limit)}</span>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
+function LimitsEditor({ risk }: { risk: Risk }) {
+  const client = useClient();
+  const account = useMarket((s) => s.account);
+  const symbol = useMarket((s) => s.symbol);
+  const scopes = useMemo(() => {
+    const list: Scope[] = [{ account: null, symbol: null }, { account, symbol: null }, { account, symbol }];
+    for (const l of risk.limits) if (!list.some((s) => scopeKey(s) === scopeKey(l))) list.push({ account: l.account, symbol: l.symbol });
+    return list;
+  }, [risk.limits, account, symbol]);
+  const [scopeId, setScopeId] = useState(scopeKey(scopes[0]!));
+  const scope = scopes.find((s) => scopeKey(s) === scopeId) ?? scopes[0]!;
+  const existing = risk.limits.find((l) => scopeKey(l) === scopeKey(scope))?.limits ?? {};
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    setValues(Object.fromEntries(LIMITS.map((l) => [l.name, existing[l.name] ?? ''])));
+    setErrors({});
+    // reload the form when the scope or the stored limits change (keyed by content: `existing` is a fresh object each render)
+  }, [scopeId, JSON.stringify(existing)]);
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const patch: Record<string, string | null> = {};
+    for (const l of LIMITS) {
+      if (scope.symbol !== null && l.breaker) continue;
+      const v = (values[l.name] ?? '').trim();
+      const before = existing[l.name];
+      if (v === '' && before !== undefined) patch[l.name] = null;
+      else if (v !== '' && v !== before) patch[l.name] = v;
+    }
+    if (Object.keys(patch).length === 0) {
+      notify({ kind: 'info', title: 'No changes to save' });
+      return;
+    }
+    setSaving(true);
+    setErrors({});
+    try {
+      const next = await client.call('risk.setLimits', { ...(scope.account ? { account: scope.account } : {}), ...(scope.symbol ? { symbol: scope.symbol } : {}), limits: patch });
+      useRisk.getState().set(next);
+      notify({ kind: 'success', title: 'Limits saved', body: scopeLabel(scope) });
+    } catch (err) {
+      const ce = asCallError(err);
+      const field = ce.field?.replace(/^limits\./, '');
+      if (field) setErrors({ [field]: ce.message });
+      notify({ kind: 'error', title: 'Limits not saved', body: describeError(ce) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <Panel
+      title="Limits"
+      className="risk-limits"
+      actions={
+        <select className="select" value={scopeId} onChange={(e) => setScopeId(e.target.value)} aria-label="Scope">
+          {scopes.map((s) => (
+            <option key={scopeKey(s)} value={scopeKey(s)}>
+              {scopeLabel(s)}
+            </option>
+          ))}
+        </select>
+      }
+    >
+      <form onSubmit={save} className="limits-form">
+        <p className="muted small">The narrowest scope that sets a limit wins. Leave a field empty to remove that limit from this scope.</p>
+        <table className="limits-table">
+          <tbody>
+            {LIMITS.map((l) => {
+              const disabled = scope.symbol !== null && l.breaker;
+              return (
+                <tr key={l.name}>
+                  <th>
+                    <label htmlFor={`limit-${l.name}`}>{l.label}</label>
+                    <div className="muted small">{l.name}</div>
+                  </th>
+                  <td>
+                    <input
+                      id={`limit-${l.name}`}
+                      className="input num"
+                      inputMode="decimal"
+                      value={values[l.name] ?? ''}
+                      disabled={disabled}
+                      placeholder={disabled ? 'global or per account' : 'no limit'}
+                      aria-invalid={Boolean(errors[l.name])}
+                      onChange={(e) => setValues((v) => ({ ...v, [l.name]: e.target.value }))}
+                    />
+                    {errors[l.name] && <div className="field-error">{errors[l.name]}</div>}
+                  </td>
+                  <td className="muted small">{l.unit}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={saving}>
+            {saving ? 'Saving…' : 'Save limits'}
+          </button>
+        </div>
+      </form>
+    </Panel>
+  );
+}
+
+function BreakerHistory({ risk }: { risk: Risk }) {
+  return (
+    <Panel title="Breaker trips" className="risk-breakers">
+      {risk.breakers.length === 0 ? (
+        <Empty>No breaker has tripped.</Empty>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Rule</th>
+              <th>Account</th>
+              <th className="num">Value</th>
+              <th className="num">Limit</th>
+              <th>Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...risk.breakers].reverse().map((b, i) => (
+              <tr key={`${b.tripped_at}-${i}`}>
+                <td>{formatDateTime(b.tripped_at)}</td>
+                <td>{titleCase(b.rule)}</td>
+                <td>{b.account ?? 'all'}</td>
+                <td className="num">{formatPlain(b.value)}</td>
+                <td className="num">{formatPlain(b.limit)}</td>
+                <td>{b.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}
+
+/** Risk: the trading state, usage against limits, the limits editor and the breaker history. */
+export default function RiskView() {
+  const risk = useRisk((s) => s.risk);
+  const available = useRisk((s) => s.available);
+  const error = useRisk((s) => s.error);
+  if (available === false) {
+    return (
+      <div className="risk-view">
+        <Panel title="Risk">
+          <Empty>Risk controls are not available from this engine ({error}). The kill switch still cancels every open order.</Empty>
+        </Panel>
+      </div>
+    );
+  }
+  if (!risk) return <Loading what="risk" />;
+  return (
+    <div className="risk-view">
+      <StatePanel risk={risk} />
+      <UsagePanel risk={risk} />
+      <LimitsEditor risk={risk} />
+      <BreakerHistory risk={risk} />
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+/**
+ * ECharts with only what Tern draws (candles, bars, lines on a canvas), so the
+ * lazy chart chunk stays small. Canvas, not SVG: no inline style attributes
+ * for the strict CSP to refuse.
+ */
+import { BarChart, CandlestickChart, LineChart } from 'echarts/charts';
+import { AxisPointerComponent, DataZoomComponent, GridComponent, MarkLineComponent, TooltipComponent, LegendComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+
+echarts.use([CandlestickChart, BarChart, LineChart, GridComponent, TooltipComponent, DataZoomComponent, AxisPointerComponent, MarkLineComponent, LegendComponent, CanvasRenderer]);
+
+export { echarts };
+export type ECharts = echarts.ECharts;
+
+export const CHART_COLORS = {
+  up: '#26a69a',
+  down: '#ef5350',
+  upVolume: 'rgba(38,166,154,0.45)',
+  downVolume: 'rgba(239,83,80,0.45)',
+  text: '#8b949e',
+  grid: '#1f2630',
+  axis: '#30363d',
+  accent: '#f0b90b',
+  line: '#58a6ff',
+  bg: 'transparent',
+};
+
+export const AXIS_LABEL = { color: CHART_COLORS.text, fontSize: 10, fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };

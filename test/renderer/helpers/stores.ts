@@ -1,0 +1,34 @@
+import { useConnection } from '../../../src-renderer/state/connection.js';
+import { useMarket } from '../../../src-renderer/state/market.js';
+import { useNotifications } from '../../../src-renderer/state/notifications.js';
+import { usePortfolio } from '../../../src-renderer/state/portfolio.js';
+import { useReference } from '../../../src-renderer/state/reference.js';
+import { useRisk } from '../../../src-renderer/state/risk.js';
+import { useTicket } from '../../../src-renderer/state/ticket.js';
+import { useTrading } from '../../../src-renderer/state/trading.js';
+
+/** every store back to its first state (they are module singletons) */
+export function resetStores(): void {
+  useTrading.getState().reset();
+  useMarket.getState().reset();
+  useReference.getState().reset();
+  usePortfolio.getState().reset();
+  useRisk.getState().reset();
+  useNotifications.getState().clear();
+  useConnection.setState({ status: { phase: 'connecting', reconnects: 0 }, transport: null });
+  useTicket.getState().set({ side: 'buy', type: 'limit', quantity: '', price: '', stopPrice: '', timeInForce: 'GTC', postOnly: false, reduceOnly: false });
+}
+
+/** a frame scheduler the test drives */
+export function manualFrames() {
+  const queued: Array<() => void> = [];
+  return {
+    schedule: (f: () => void) => queued.push(f),
+    get pending() {
+      return queued.length;
+    },
+    run() {
+      for (const f of queued.splice(0)) f();
+    },
+  };
+}
