@@ -52,6 +52,7 @@ interface AccountRuntime {
 }
 
 const BOOK_EVENT_DEPTH = 20;
+const UNARMED_BREAKERS_INTERVAL_MS = 1000;
 
 /**
  * The engine: OMS, portfolio, market data and keys behind one protocol.
@@ -71,6 +72,7 @@ export class Engine implements EngineApi {
   private readonly startedAt: number;
   private readonly handlers: Handlers;
   private breakersScheduled = false;
+  private breakersEvaluatedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? silentLogger;
@@ -385,6 +387,8 @@ export class Engine implements EngineApi {
    * burst, before the next turn of the event loop can place anything else.
    */
   private scheduleBreakers(): void {
+    // Unarmed, the breakers only keep usage figures for the risk panel: once a second is enough.
+    if (!this.risk.breakersArmed && this.opts.clock.now() - this.breakersEvaluatedAt < UNARMED_BREAKERS_INTERVAL_MS) return;
     if (this.breakersScheduled) return;
     this.breakersScheduled = true;
     queueMicrotask(() => {
@@ -395,6 +399,7 @@ export class Engine implements EngineApi {
 
   /** the loss and drawdown breakers, on the portfolio as marked now */
   private evaluateBreakers(): void {
+    this.breakersEvaluatedAt = this.opts.clock.now();
     this.risk.evaluate(
       portfolioView(this.portfolio, [...this.accounts.keys()], {
         quoteOf: (a) => this.quoteAsset(a),

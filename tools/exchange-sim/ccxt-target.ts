@@ -6,6 +6,7 @@
  * ccxt.pro refuses plain ws:// URLs until its HTTP agent is loaded, so this also awaits
  * `loadHttpProxyAgent()` when the instance has it; the URL rewrite itself happens synchronously.
  */
+import { rewriteHosts } from '../../src-main/venues/ccxt/exchange-factory.js';
 
 /** The part of a ccxt Exchange this helper touches (kept structural so it needs no ccxt types). */
 export interface CcxtLike {
@@ -14,32 +15,12 @@ export interface CcxtLike {
   loadHttpProxyAgent?: () => Promise<unknown>;
 }
 
-function rewrite(value: unknown, http: URL, ws: URL): unknown {
-  if (typeof value === 'string') {
-    let u: URL;
-    try {
-      u = new URL(value);
-    } catch {
-      return value;
-    }
-    const isWs = u.protocol === 'wss:' || u.protocol === 'ws:';
-    const target = isWs ? ws : http;
-    return `${target.protocol}//${target.host}${u.pathname}${u.search}`;
-  }
-  if (Array.isArray(value)) return value.map((v) => rewrite(v, http, ws));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, rewrite(v, http, ws)]));
-  }
-  return value;
-}
-
 /** `baseUrl` is the sim's `url` (http://127.0.0.1:PORT); its websocket URL is derived from it. */
 export function pointCcxtAtSim(exchange: CcxtLike, baseUrl: string): Promise<void> {
   const http = new URL(baseUrl);
   if (http.protocol !== 'http:') throw new Error(`pointCcxtAtSim: baseUrl must be the sim's http:// URL, got ${baseUrl}`);
-  const ws = new URL(baseUrl);
-  ws.protocol = 'ws:';
-  exchange.urls['api'] = rewrite(exchange.urls['api'], http, ws);
+  // the same host rewriting as an account's base_url (the production code is the one under test)
+  exchange.urls['api'] = rewriteHosts(exchange.urls['api'], http);
   exchange.options['fetchMarkets'] = { types: ['spot'] };
   exchange.options['fetchMargins'] = false;
   exchange.options['fetchCurrencies'] = false;

@@ -1,3 +1,4 @@
+import { BREAKER_LIMIT_NAMES } from '../../contract/schemas.js';
 import type { z } from 'zod';
 import { TernError, badRequest } from '../../contract/errors.js';
 import type { EventData } from '../../contract/events.js';
@@ -185,6 +186,11 @@ export class RiskEngine implements PreTradeCheck {
     this.enter(state, reason, by);
     this.announce('state');
     return this.snapshot();
+  }
+
+  /** whether any breaker limit is set in any scope (without one, breakers only report usage) */
+  get breakersArmed(): boolean {
+    return BREAKER_LIMIT_NAMES.some((name) => this.limits.settings(name).length > 0);
   }
 
   /**
