@@ -1,10 +1,13 @@
 /// <reference types="vite/client" />
-import type { TernBridge } from '../src-main/contract/bridge.js';
+import type { DesktopBridge, TernBridge } from '../src-main/contract/bridge.js';
 
 declare global {
   interface Window {
-    /** The desktop bridge from the preload; absent when the page runs in a plain browser. */
-    tern?: TernBridge;
+    /**
+     * The desktop bridge from the preload; absent when the page runs in a plain
+     * browser. `shell` (the app's own settings) exists only in the desktop app.
+     */
+    tern?: TernBridge & Partial<Pick<DesktopBridge, 'shell'>>;
   }
 }
 

@@ -3,23 +3,31 @@
  *   [--param k=v ...] --cash 10000 --fee 0.001 [--slippage 0] --out DIR
  *   [--from TIME] [--to TIME] [--quiet]`
  *
- * Runs one backtest and writes DIR/report.json and DIR/trades.csv. A
+ * Runs one backtest and writes DIR/report.json and DIR/trades.csv. With
+ * `--grid NAME=a,b,c` / `--grid NAME=from:to:step` (repeatable) it runs a
+ * parameter sweep instead, on worker threads (`--workers N`), and writes
+ * DIR/sweep.json and DIR/sweep.csv sorted by `--metric` (default sharpe). A
  * progress bar goes to stderr when it is a terminal. Bad arguments exit 2
  * with a message naming the flag; a failed run exits 1.
  */
-import { realpathSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TernError } from '../contract/errors.js';
 import { Decimal } from '../engine/model/decimal.js';
 import { parseParamPairs } from '../strategies/params.js';
+import { type GridAxis, parseGridFlag } from './grid.js';
 import { normalizeSymbol } from './instrument.js';
+import { METRIC_NAMES, type MetricName } from './metrics.js';
+import { type SweepResult, runSweep } from './sweep.js';
 import { reportDto, writeReport } from './report.js';
 import { type BacktestConfig, runBacktest } from './runner.js';
 
 export const USAGE = `usage: npm run backtest -- --data FILE.csv --symbol SYM --strategy NAME|PATH [--param k=v ...]
                             --cash 10000 --fee 0.001 [--slippage 0] --out DIR [--from TIME] [--to TIME] [--quiet]
 
-  --data FILE.csv      candles: timestamp,open,high,low,close,volume (epoch ms)
+  --data FILE.csv      candles: timestamp,open,high,low,close,volume (epoch ms); or the candle cache of a
+                       Tern database: sqlite:tern.db?source=binance&symbol=BTC/USDT&timeframe=1m
   --symbol SYM         the market the file is, e.g. BTC/USDT (cash is in its quote asset)
   --strategy NAME|PATH a built-in strategy (sma-cross, rsi-reversion, grid) or a strategy module file
   --param k=v          a strategy parameter (repeatable)
@@ -28,7 +36,10 @@ export const USAGE = `usage: npm run backtest -- --data FILE.csv --symbol SYM --
   --slippage RATE      market and stop fills move this fraction against the order (default 0)
   --out DIR            where report.json and trades.csv are written
   --from / --to TIME   only bars opening in this range (epoch ms or an ISO date)
-  --quiet              no progress bar, no summary`;
+  --quiet              no progress bar, no summary
+  --grid k=a,b,c       a sweep instead: every combination of the grids (also k=from:to:step; repeatable),
+  --metric NAME        sorted by this metric (default sharpe), into DIR/sweep.json and DIR/sweep.csv,
+  --workers N          on N worker threads (default: the CPU cores)`;
 
 export interface CliIo {
   out: (text: string) => void;
@@ -60,15 +71,19 @@ export interface CliArgs {
   to?: number;
   quiet: boolean;
   help: boolean;
+  grid: Record<string, GridAxis>;
+  metric: MetricName;
+  workers?: number;
 }
 
-const VALUE_FLAGS = new Set(['data', 'symbol', 'strategy', 'param', 'cash', 'fee', 'slippage', 'out', 'from', 'to']);
+const VALUE_FLAGS = new Set(['data', 'symbol', 'strategy', 'param', 'cash', 'fee', 'slippage', 'out', 'from', 'to', 'grid', 'metric', 'workers']);
 const REQUIRED = ['data', 'symbol', 'strategy', 'cash', 'fee', 'out'] as const;
 
 /** Parses the arguments; every refusal names its flag. */
 export function parseArgs(argv: readonly string[]): CliArgs {
   const values = new Map<string, string>();
   const params: string[] = [];
+  const grid: Record<string, GridAxis> = {};
   let quiet = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -93,10 +108,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       i++;
     }
     if (name === 'param') params.push(value);
-    else if (values.has(name)) throw new UsageError(`--${name}`, `--${name} is given twice`);
+    else if (name === 'grid') {
+      try {
+        const [key, axis] = parseGridFlag(value);
+        grid[key] = axis;
+      } catch (err) {
+        throw new UsageError('--grid', (err as Error).message);
+      }
+    } else if (values.has(name)) throw new UsageError(`--${name}`, `--${name} is given twice`);
     else values.set(name, value);
   }
-  if (help) return { data: '', symbol: '', strategy: '', params: {}, cash: '', fee: '', slippage: '0', out: '', quiet, help };
+  if (help) return { data: '', symbol: '', strategy: '', params: {}, cash: '', fee: '', slippage: '0', out: '', quiet, help, grid, metric: 'sharpe' };
   for (const flag of REQUIRED) if (!values.get(flag)?.trim()) throw new UsageError(`--${flag}`, `--${flag} is required`);
 
   const cash = values.get('cash')!.trim();
@@ -117,7 +139,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   } catch (err) {
     throw new UsageError('--param', (err as Error).message);
   }
+  const metric = (values.get('metric') ?? 'sharpe') as MetricName;
+  if (!METRIC_NAMES.includes(metric)) throw new UsageError('--metric', `--metric must be one of ${METRIC_NAMES.join(', ')}, got "${metric}"`);
+  const workersText = values.get('workers');
+  const workers = workersText === undefined ? undefined : Number(workersText);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) throw new UsageError('--workers', `--workers must be a whole number from 1 to 64, got "${workersText}"`);
   return {
+    grid,
+    metric,
+    ...(workers !== undefined ? { workers } : {}),
     data: values.get('data')!,
     symbol,
     strategy: values.get('strategy')!,
@@ -182,10 +212,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     cwd: io.cwd,
   };
   const bar = io.isTTY && !args.quiet ? new ProgressBar(io.err) : null;
+  if (Object.keys(args.grid).length > 0) return sweep(args, config, io, bar);
   try {
     const result = await runBacktest(config, { onProgress: bar ? (p) => bar.update(p.bars, p.total) : undefined });
     bar?.done();
-    const paths = writeReport(args.out.startsWith('/') ? args.out : `${io.cwd}/${args.out}`, result, reportDto(result));
+    const paths = writeReport(resolve(io.cwd, args.out), result, reportDto(result));
     if (!args.quiet) io.out(summary(result, paths));
     return 0;
   } catch (err) {
@@ -199,6 +230,40 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+}
+
+async function sweep(args: CliArgs, config: BacktestConfig, io: CliIo, bar: ProgressBar | null): Promise<number> {
+  try {
+    const result = await runSweep(
+      { base: { ...config, data: args.data, strategy: args.strategy }, grid: args.grid, metric: args.metric, ...(args.workers ? { workers: args.workers } : {}) },
+      { onProgress: bar ? (done, total) => bar.update(done, total, 'runs') : undefined },
+    );
+    bar?.done();
+    const dir = resolve(io.cwd, args.out);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(resolve(dir, 'sweep.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(resolve(dir, 'sweep.csv'), sweepCsv(result));
+    if (!args.quiet) {
+      const top = result.rows.slice(0, 5).map((r) => `  ${JSON.stringify(r.params)}: ${args.metric} ${r.metrics ? String(r.metrics[args.metric]) : r.error}`);
+      io.out([`${result.runs} runs on ${result.workers} workers in ${(result.wall_ms / 1000).toFixed(1)} s; best by ${args.metric}:`, ...top, `  wrote ${resolve(dir, 'sweep.json')} and sweep.csv`, ''].join('\n'));
+    }
+    return 0;
+  } catch (err) {
+    bar?.done();
+    io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return err instanceof TernError && err.code === 'BAD_REQUEST' ? 2 : 1;
+  }
+}
+
+/** one line per combination, sorted: its parameters, then every metric (empty when it did not run), then the error */
+function sweepCsv(result: SweepResult): string {
+  const names = [...new Set(result.rows.flatMap((r) => Object.keys(r.params)))];
+  const lines = [[...names, ...METRIC_NAMES, 'error'].join(',')];
+  for (const r of result.rows) {
+    const metrics = METRIC_NAMES.map((m) => (r.metrics && r.metrics[m] !== null ? String(r.metrics[m]) : ''));
+    lines.push([...names.map((n) => String(r.params[n] ?? '')), ...metrics, r.error ? JSON.stringify(r.error) : ''].join(','));
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function summary(r: Awaited<ReturnType<typeof runBacktest>>, paths: { report: string; trades: string }): string {
@@ -219,14 +284,14 @@ function summary(r: Awaited<ReturnType<typeof runBacktest>>, paths: { report: st
 class ProgressBar {
   private last = 0;
   constructor(private readonly write: (text: string) => void) {}
-  update(done: number, total: number): void {
+  update(done: number, total: number, unit = 'bars'): void {
     const now = performance.now();
     if (now - this.last < 100 && done < total) return;
     this.last = now;
     const width = 30;
     const filled = total > 0 ? Math.round((done / total) * width) : width;
     const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
-    this.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)} % ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} bars`);
+    this.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)} % ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}`);
   }
   done(): void {
     this.write('\r\x1b[2K');

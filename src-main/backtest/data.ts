@@ -1,34 +1,81 @@
+import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { badRequest } from '../contract/errors.js';
-import { type CandleSeries, readCandleSeries } from '../feeds/candles-csv.js';
+import { type CandleSeries, parseCandleSeries, readCandleSeries } from '../feeds/candles-csv.js';
 import { detectTimeframeMs } from '../feeds/timeframe.js';
 
 /**
- * Where a backtest's bars come from: a candle CSV file (the layout of
- * ../shared/data), or `cache:NAME` answered by a provider that another part
- * of the engine registers (the SQLite candle cache the exchanges fill).
- * Parsed files are kept (a few, keyed by path, size and modification time),
- * so repeated runs and sweeps re-use an import instead of parsing again.
+ * Where a backtest's bars come from:
+ * - a candle CSV file (the layout of ../shared/data);
+ * - the candle cache the exchanges fill (table market_candles of a Tern
+ *   database): `sqlite:FILE?source=binance&symbol=BTC/USDT&timeframe=1m`, or
+ *   `cache:?source=…&symbol=…&timeframe=…` for the database registered with
+ *   setCandleDatabase (the running engine's).
+ * Parsed sources are kept (a few; files keyed by path, size and modification
+ * time), so repeated runs and sweeps re-use an import instead of parsing again.
  */
-export type CandleProvider = (name: string) => CandleSeries | Promise<CandleSeries>;
-
-const FILES_KEPT = 4;
+const KEPT = 4;
 const parsed = new Map<string, CandleSeries>();
-let cacheProvider: CandleProvider | null = null;
+let candleDatabase: string | null = null;
 
-/** lets the candle cache answer `cache:NAME` data sources */
-export function setCandleProvider(provider: CandleProvider | null): void {
-  cacheProvider = provider;
+/** the database `cache:` data sources read (the engine's store file); null: none */
+export function setCandleDatabase(file: string | null): void {
+  candleDatabase = file;
+}
+
+/** `cache:…` as the self-contained `sqlite:FILE?…` (worker threads do not share the registration); other sources as they are */
+export function portableDataSource(source: string): string {
+  if (!source.startsWith('cache:')) return source;
+  if (!candleDatabase) throw badRequest(`no candle cache is available to answer ${source}; give a CSV file`, { field: 'data' });
+  return `sqlite:${candleDatabase}${source.slice('cache:'.length)}`;
 }
 
 export async function loadCandles(source: string | CandleSeries, cwd = process.cwd()): Promise<CandleSeries> {
   if (typeof source !== 'string') return source;
-  if (source.startsWith('cache:')) {
-    if (!cacheProvider) throw badRequest(`no candle cache is available to answer ${source}; give a CSV file`, { field: 'data' });
-    return cacheProvider(source.slice('cache:'.length));
-  }
+  const portable = portableDataSource(source);
+  if (portable.startsWith('sqlite:')) return readCachedCandles(portable, cwd);
   return readCandleFile(resolve(cwd, source));
+}
+
+/** candles of one source, symbol and timeframe from a Tern database's candle cache, oldest first */
+export function readCachedCandles(spec: string, cwd = process.cwd()): CandleSeries {
+  const query = spec.indexOf('?');
+  const file = resolve(cwd, spec.slice('sqlite:'.length, query < 0 ? undefined : query));
+  const q = new URLSearchParams(query < 0 ? '' : spec.slice(query + 1));
+  const [source, symbol, timeframe] = [q.get('source'), q.get('symbol'), q.get('timeframe')];
+  if (!source || !symbol || !timeframe) throw badRequest('a cached data source needs ?source=…&symbol=…&timeframe=… (e.g. source=binance&symbol=BTC/USDT&timeframe=1m)', { field: 'data' });
+  const key = `${file}\u0000${source}\u0000${symbol}\u0000${timeframe}`;
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    throw badRequest(`database not found: ${file}`, { field: 'data', file });
+  }
+  const cacheKey = `${key}\u0000${stat.mtimeMs}`;
+  const hit = parsed.get(cacheKey);
+  if (hit) return hit;
+  let rows: string[][];
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    rows = db
+      .prepare('SELECT ts, open, high, low, close, volume FROM market_candles WHERE source = ? AND symbol = ? AND timeframe = ? ORDER BY ts')
+      .raw()
+      .all(source, symbol, timeframe) as string[][];
+  } catch (err) {
+    throw badRequest(`cannot read the candle cache of ${file}: ${err instanceof Error ? err.message : String(err)}`, { field: 'data', file });
+  } finally {
+    db.close();
+  }
+  if (rows.length === 0) throw badRequest(`the candle cache has no ${timeframe} candles of ${symbol} from ${source}`, { field: 'data' });
+  const series = parseCandleSeries(`${rows.map((r) => r.join(',')).join('\n')}\n`, `${source} ${symbol} ${timeframe}`);
+  remember(cacheKey, series);
+  return series;
+}
+
+function remember(key: string, series: CandleSeries): void {
+  parsed.set(key, series);
+  if (parsed.size > KEPT) parsed.delete(parsed.keys().next().value!);
 }
 
 /** a CSV file, parsed once while it is unchanged */
@@ -48,8 +95,7 @@ export function readCandleFile(file: string): CandleSeries {
     return hit;
   }
   const series = readCandleSeries(file);
-  parsed.set(key, series);
-  if (parsed.size > FILES_KEPT) parsed.delete(parsed.keys().next().value!);
+  remember(key, series);
   return series;
 }
 

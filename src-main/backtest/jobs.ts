@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { conflict, notFound } from '../contract/errors.js';
 import type { BacktestJob, BacktestJobDetail, StartBacktestParams } from '../contract/strategy-schemas.js';
 import type { Clock } from '../engine/ports/clock.js';
+import { portableDataSource } from './data.js';
 import type { BacktestReportDto } from './report.js';
 import { type SweepResult, runSweep } from './sweep.js';
 import { type PortableConfig, WorkerPool } from './worker-pool.js';
@@ -35,7 +36,8 @@ export class BacktestJobs {
     const sweep = p.grid !== undefined && Object.keys(p.grid).length > 0;
     const id = `bt-${++this.seq}`;
     const config: PortableConfig = {
-      data: p.data,
+      // a worker cannot see this thread's registered candle database: name the file
+      data: portableDataSource(p.data),
       symbol: p.symbol,
       strategy: p.strategy,
       params: p.params,

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TernError, type ErrorCode } from '../contract/errors.js';
 import type { BacktestReportDto, MetricsDto } from './report.js';
@@ -35,6 +37,22 @@ const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 /** the worker's entry, next to this file: .ts from source (registered through tsx), .js when built */
 const ENTRY = new URL(`./backtest-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
+/**
+ * Whether worker threads can be started here: the boot file and the entry
+ * exist next to this module (from source, or a build that ships them) and,
+ * for a TypeScript entry, tsx can be loaded. A bundle that left them out
+ * runs backtests in this thread instead, one at a time.
+ */
+export function workersAvailable(): boolean {
+  try {
+    if (!existsSync(fileURLToPath(BOOT)) || !existsSync(fileURLToPath(ENTRY))) return false;
+    if (ENTRY.endsWith('.ts')) import.meta.resolve('tsx/esm/api');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** the default number of workers: the CPU cores */
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
@@ -50,13 +68,25 @@ export class WorkerPool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  private readonly threads: boolean;
+  private inline: Promise<WorkerOutcome> = Promise.resolve(null as unknown as WorkerOutcome);
 
-  constructor(readonly size = defaultWorkers()) {
+  /** `threads: false` runs the tasks in this thread, one at a time (what happens anyway when workers are unavailable) */
+  constructor(
+    readonly size = defaultWorkers(),
+    options: { threads?: boolean } = {},
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new TernError('BAD_REQUEST', 'workers must be a whole number ≥ 1', { field: 'workers' });
+    this.threads = (options.threads ?? true) && workersAvailable();
   }
 
   run(config: PortableConfig, options: { full?: boolean; onProgress?: (bars: number, total: number) => void; progressEvery?: number } = {}): Promise<WorkerOutcome> {
     if (this.closed) return Promise.reject(new TernError('CONFLICT', 'the worker pool is closed'));
+    if (!this.threads) {
+      // no worker threads in this build: one at a time, in this thread
+      this.inline = this.inline.then(() => runHere(this.nextId++, config, options), () => runHere(this.nextId++, config, options));
+      return this.inline;
+    }
     return new Promise<WorkerOutcome>((resolve, reject) => {
       const task: WorkerTask = { id: this.nextId++, config, progress: Boolean(options.onProgress), full: options.full ?? false, ...(options.progressEvery ? { progressEvery: options.progressEvery } : {}) };
       this.queue.push({ task, onProgress: options.onProgress, resolve, reject });
@@ -112,4 +142,20 @@ export class WorkerPool {
     this.workers.push(slot);
     return slot;
   }
+}
+
+/** a task run in this thread (no workers available), answered like a worker would */
+async function runHere(id: number, config: PortableConfig, options: { full?: boolean; onProgress?: (bars: number, total: number) => void; progressEvery?: number }): Promise<WorkerOutcome> {
+  const [{ runBacktest }, { metricsDto, reportDto }, { tradesCsv }] = await Promise.all([import('./runner.js'), import('./report.js'), import('./trades.js')]);
+  const result = await runBacktest(config, {
+    ...(options.progressEvery ? { progressEvery: options.progressEvery } : {}),
+    ...(options.onProgress ? { onProgress: (p: { bars: number; total: number }) => options.onProgress!(p.bars, p.total) } : {}),
+  });
+  return {
+    type: 'done',
+    id,
+    metrics: metricsDto(result.metrics),
+    timing: result.timing,
+    ...(options.full ? { report: reportDto(result), tradesCsv: tradesCsv(result.trades) } : {}),
+  };
 }

@@ -24,6 +24,8 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
   "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:*",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
 ].join('; ');
 
 /**

@@ -429,8 +429,14 @@ class HostContext implements StrategyContext {
   }
 
   floorQuantity(quantity: Amount): Decimal {
-    return floorToStep(toDecimal(quantity, 'quantity'), this.port.instrument.sizeIncrement);
+    const value = toDecimal(quantity, 'quantity');
+    // a power-of-ten step (the usual case) is a cut at its decimal places: cheaper than dividing by it
+    this.sizePlaces ??= powerOfTenPlaces(this.port.instrument.sizeIncrement);
+    if (this.sizePlaces !== null) return value.toDecimalPlaces(this.sizePlaces, Decimal.ROUND_FLOOR);
+    return floorToStep(value, this.port.instrument.sizeIncrement);
   }
+
+  private sizePlaces: number | null | undefined;
 
   roundPrice(price: Amount): Decimal {
     return roundToStep(toDecimal(price, 'price'), this.port.instrument.priceIncrement);
@@ -453,6 +459,12 @@ class HostContext implements StrategyContext {
     this.host.orderUpdate(order);
     return order;
   }
+}
+
+/** d for a step of 10^-d (d ≥ 0), else null */
+function powerOfTenPlaces(step: Decimal): number | null {
+  const places = step.decimalPlaces();
+  return step.eq(new Decimal(10).pow(-places)) ? places : null;
 }
 
 function toDecimal(value: Amount, field: string): Decimal {

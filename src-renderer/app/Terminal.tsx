@@ -8,7 +8,7 @@ import { Toasts } from '../features/notifications/Toasts.js';
 import { TradeView } from '../features/TradeView.js';
 import { useHotkeys } from '../lib/hotkeys.js';
 import { startFeed } from '../state/feed.js';
-import type { ViewId } from './views.js';
+import { VIEWS, type ViewId } from './views.js';
 import { useTicket } from '../state/ticket.js';
 import { ErrorBoundary } from '../ui/ErrorBoundary.js';
 import { Loading } from '../ui/states.js';
@@ -16,6 +16,8 @@ import { Loading } from '../ui/states.js';
 const PortfolioView = lazy(() => import('../features/portfolio/PortfolioView.js'));
 const RiskView = lazy(() => import('../features/risk/RiskView.js'));
 const SettingsView = lazy(() => import('../features/settings/SettingsView.js'));
+const BacktestView = lazy(() => import('../features/backtest/BacktestView.js'));
+const StrategiesView = lazy(() => import('../features/strategies/StrategiesView.js'));
 
 
 function focusField(name: string): void {
@@ -38,10 +40,7 @@ export function Terminal({ client, onSignOut }: { client: TernClient; onSignOut:
   const ticket = useTicket.getState;
   useHotkeys({
     'Ctrl+Shift+K': () => setKillOpen(true),
-    'Alt+1': () => setView('trade'),
-    'Alt+2': () => setView('portfolio'),
-    'Alt+3': () => setView('risk'),
-    'Alt+4': () => setView('settings'),
+    ...Object.fromEntries(VIEWS.map((v) => [v.key, () => setView(v.id)])),
     '?': () => setHelpOpen(true),
     b: () => {
       setView('trade');
@@ -69,6 +68,8 @@ export function Terminal({ client, onSignOut }: { client: TernClient; onSignOut:
             <Suspense fallback={<Loading what="view" />}>
               {view === 'portfolio' && <PortfolioView />}
               {view === 'risk' && <RiskView />}
+              {view === 'backtest' && <BacktestView />}
+              {view === 'strategies' && <StrategiesView />}
               {view === 'settings' && <SettingsView onSignOut={onSignOut} />}
             </Suspense>
           </ErrorBoundary>

@@ -1,14 +1,14 @@
 /**
- * ECharts with only what Tern draws (candles, bars, lines on a canvas), so the
+ * ECharts with only what Tern draws (candles, bars, lines, trade markers on a canvas), so the
  * lazy chart chunk stays small. Canvas, not SVG: no inline style attributes
  * for the strict CSP to refuse.
  */
-import { BarChart, CandlestickChart, LineChart } from 'echarts/charts';
+import { BarChart, CandlestickChart, LineChart, ScatterChart } from 'echarts/charts';
 import { AxisPointerComponent, DataZoomComponent, GridComponent, MarkLineComponent, TooltipComponent, LegendComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([CandlestickChart, BarChart, LineChart, GridComponent, TooltipComponent, DataZoomComponent, AxisPointerComponent, MarkLineComponent, LegendComponent, CanvasRenderer]);
+echarts.use([CandlestickChart, BarChart, LineChart, ScatterChart, GridComponent, TooltipComponent, DataZoomComponent, AxisPointerComponent, MarkLineComponent, LegendComponent, CanvasRenderer]);
 
 export { echarts };
 export type ECharts = echarts.ECharts;
@@ -25,5 +25,11 @@ export const CHART_COLORS = {
   line: '#58a6ff',
   bg: 'transparent',
 };
+
+/** distinct colours for several runs on one chart (the comparison of backtests) */
+export const SERIES_COLORS = ['#f0b90b', '#58a6ff', '#bc8cff', '#3fb950', '#ff7b72', '#39c5cf'];
+
+/** the dark tooltip every chart uses */
+export const TOOLTIP_STYLE = { backgroundColor: '#161b22', borderColor: CHART_COLORS.axis, textStyle: { color: '#d7dce2', fontSize: 11 } };
 
 export const AXIS_LABEL = { color: CHART_COLORS.text, fontSize: 10, fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };

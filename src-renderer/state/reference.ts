@@ -9,7 +9,9 @@ export interface ReferenceState {
   error?: string;
   version?: string;
   setAccounts(accounts: Account[]): void;
+  /** adds or updates an account; one whose status is "deleted" leaves the list */
   upsertAccount(account: Account): void;
+  removeAccount(id: string): void;
   setInstruments(instruments: Instrument[]): void;
   setVersion(version: string): void;
   fail(error: string): void;
@@ -24,9 +26,11 @@ export const useReference = create<ReferenceState>()((set) => ({
   upsertAccount: (account) =>
     set((s) => {
       const i = s.accounts.findIndex((a) => a.id === account.id);
+      if (account.status === 'deleted') return i < 0 ? {} : { accounts: s.accounts.filter((a) => a.id !== account.id), instruments: s.instruments.filter((x) => x.account !== account.id) };
       const accounts = i < 0 ? [...s.accounts, account] : s.accounts.map((a, j) => (j === i ? account : a));
       return { accounts };
     }),
+  removeAccount: (id) => set((s) => ({ accounts: s.accounts.filter((a) => a.id !== id), instruments: s.instruments.filter((x) => x.account !== id) })),
   setInstruments: (instruments) => set({ instruments }),
   setVersion: (version) => set({ version }),
   fail: (error) => set({ status: 'error', error }),

@@ -74,6 +74,19 @@ describe('npm run backtest', () => {
     expect(o.err.join('')).toMatch(/\[#+\] 100 % 4,000\/4,000 bars/);
   });
 
+  it('runs a sweep with --grid: sweep.json and sweep.csv sorted by --metric', async () => {
+    const o = io();
+    expect(await main(args(join(dir, 's'), ['--grid', 'fast=5,10', '--grid', 'slow=20:30:10', '--metric', 'final_equity', '--workers', '2']), o.io)).toBe(0);
+    const sweep = JSON.parse(readFileSync(join(dir, 's', 'sweep.json'), 'utf8'));
+    expect(sweep).toMatchObject({ metric: 'final_equity', runs: 4, workers: 2 });
+    const equities = sweep.rows.map((r: { metrics: { final_equity: string } }) => Number(r.metrics.final_equity));
+    expect(equities).toEqual([...equities].sort((a, b) => b - a));
+    const csv = readFileSync(join(dir, 's', 'sweep.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe(`fast,slow,fraction,${METRIC_NAMES.join(',')},error`);
+    expect(csv).toHaveLength(5);
+    expect(o.out.join('')).toMatch(/4 runs on 2 workers/);
+  });
+
   it.each([
     [['--symbol', 'BTC/USD'], '--data is required'],
     [[...args('x').filter((a) => a !== '--fee' && a !== '0.001')], '--fee is required'],
@@ -85,6 +98,9 @@ describe('npm run backtest', () => {
     [args('x', ['--bogus', '1']), 'unknown flag --bogus'],
     [['--data', 'DATA', '--symbol', 'bitcoin', '--strategy', 'sma-cross', '--cash', '100', '--fee', '0', '--out', 'x'], '--symbol must name a market'],
     [args('x', ['--out']), '--out needs a value'],
+    [args('x', ['--grid', 'fast']), '--grid expects NAME=a,b,c'],
+    [args('x', ['--metric', 'luck']), '--metric must be one of'],
+    [args('x', ['--workers', '0']), '--workers must be a whole number'],
   ])('refuses bad arguments naming the flag: %j → %s', async (argv, message) => {
     const o = io();
     // the table is built before the data file exists: DATA stands for it

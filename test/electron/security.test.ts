@@ -71,6 +71,11 @@ describe('content security policy', () => {
     expect(csp.get('connect-src')).toEqual(["'self'", 'ws://127.0.0.1:*', 'http://127.0.0.1:*']);
   });
 
+  it("allows images and fonts only from the app and data: URLs (AG Grid's icons are inlined)", () => {
+    expect(csp.get('img-src')).toEqual(["'self'", 'data:']);
+    expect(csp.get('font-src')).toEqual(["'self'", 'data:']);
+  });
+
   it('never allows inline or eval scripts in the packaged app', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)/);
   });

@@ -22,7 +22,7 @@ function smaCrossOracle(csv: string, cash: string, fee: string, fast = 10, slow 
   const fills: Array<[string, number, string, string]> = [];
   for (let i = 0; i < rows.length; i++) {
     if (pending) {
-      const notional = pending.qty.mul(open[i]!);
+      const notional: Decimal = pending.qty.mul(open[i]!);
       const f = notional.mul(rate);
       if (pending.side === 'buy' && notional.plus(f).lte(money)) {
         money = money.minus(notional).minus(f);
@@ -40,7 +40,7 @@ function smaCrossOracle(csv: string, cash: string, fee: string, fast = 10, slow 
     const diff = avg(fast).minus(avg(slow));
     const sign = diff.isZero() ? 0 : diff.isNeg() ? -1 : 1;
     if (sign > 0 && lastSign < 0 && units.isZero()) {
-      const qty = new Decimal('0.95').mul(money).div(close[i]!).div(step).floor().mul(step);
+      const qty: Decimal = new Decimal('0.95').mul(money).div(close[i]!).div(step).floor().mul(step);
       if (qty.mul(close[i]!).mul(rate.plus(1)).lte(money)) pending = { side: 'buy', qty };
     } else if (sign < 0 && lastSign > 0 && units.gt(0)) pending = { side: 'sell', qty: units };
     if (sign !== 0) lastSign = sign;
@@ -171,7 +171,7 @@ describe('the built-in strategies', () => {
     expect([...BUILTIN_STRATEGIES.keys()]).toEqual(['sma-cross', 'rsi-reversion', 'grid']);
     for (const d of BUILTIN_STRATEGIES.values()) {
       expect(d.description).toBeTruthy();
-      for (const spec of Object.values(d.params)) expect(spec.default).not.toBeUndefined();
+      for (const spec of Object.values(d.params) as Array<{ default: unknown }>) expect(spec.default).not.toBeUndefined();
     }
     expect(BUILTIN_STRATEGIES.get('sma-cross')!.params).toMatchObject({ fast: { default: 10 }, slow: { default: 30 }, fraction: { default: 0.95 } });
   });

@@ -2,7 +2,7 @@ import { Dialog } from '../../ui/Dialog.js';
 
 export const SHORTCUTS: Array<[string, string]> = [
   ['Ctrl+Shift+K', 'Kill switch (asks to confirm)'],
-  ['Alt+1 … Alt+4', 'Trade · Portfolio · Risk · Settings'],
+  ['Alt+1 … Alt+6', 'Trade · Portfolio · Risk · Backtest · Strategies · Settings'],
   ['B / S', 'Ticket: buy / sell, focus quantity'],
   ['L / M', 'Ticket: limit / market'],
   ['Q / P', 'Focus quantity / price'],

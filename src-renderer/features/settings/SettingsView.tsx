@@ -9,6 +9,8 @@ import { useReference } from '../../state/reference.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
+import { AccountsPanel } from './AccountsPanel.js';
+import { LocalApiPanel } from './LocalApiPanel.js';
 
 type Scope = ApiKey['scopes'][number];
 const SCOPES: Array<{ id: Scope; text: string }> = [
@@ -153,47 +155,6 @@ function ApiKeys() {
   );
 }
 
-function Accounts() {
-  const accounts = useReference((s) => s.accounts);
-  const status = useReference((s) => s.status);
-  const error = useReference((s) => s.error);
-  return (
-    <Panel title="Accounts" className="settings-accounts">
-      {status === 'error' ? (
-        <Failed message={error ?? 'accounts unavailable'} />
-      ) : status === 'loading' ? (
-        <Loading what="accounts" />
-      ) : accounts.length === 0 ? (
-        <Empty>No accounts.</Empty>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th>Account</th>
-              <th>Exchange</th>
-              <th>Mode</th>
-              <th>Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {accounts.map((a) => (
-              <tr key={a.id}>
-                <td>{a.id}</td>
-                <td>{a.exchange}</td>
-                <td>
-                  <span className={`mode-badge mode-badge-${a.mode}`}>{a.mode.toUpperCase()}</span>
-                </td>
-                <td>{a.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <p className="muted small">Exchange accounts are added with their keys from the desktop app or the API (POST /api/v1/accounts); keys go straight to the OS keychain.</p>
-    </Panel>
-  );
-}
-
 function About({ onSignOut }: { onSignOut: (() => void) | null }) {
   const transport = useConnection((s) => s.transport);
   const version = useReference((s) => s.version);
@@ -214,12 +175,16 @@ function About({ onSignOut }: { onSignOut: (() => void) | null }) {
   );
 }
 
+/** Settings: accounts, the local API (on/off, port, keys) and the session. */
 export default function SettingsView({ onSignOut }: { onSignOut: (() => void) | null }) {
   return (
     <div className="settings-view">
-      <ApiKeys />
+      <div className="settings-main">
+        <AccountsPanel />
+        <ApiKeys />
+      </div>
       <div className="settings-side">
-        <Accounts />
+        <LocalApiPanel />
         <About onSignOut={onSignOut} />
       </div>
     </div>
