@@ -163,6 +163,40 @@ describe('REST routes (happy paths)', () => {
     expect(report).toMatchObject({ account: null, fixed: [] });
   });
 
+  it('strategies: list, start on paper, change params, stop', async () => {
+    const list = expectResult('strategies.list', await h.api.get('/api/v1/strategies', { key: h.te.keys.read }));
+    expect(list.available.map((s) => s.name)).toContain('sma-cross');
+    const started = expectResult('strategies.start', await h.api.post('/api/v1/strategies', { strategy: 'sma-cross', id: 'smaapi', symbol: 'BTC/USDT' }, { key: h.te.keys.admin }), 201);
+    expect(started).toMatchObject({ id: 'smaapi', status: 'running' });
+    const changed = expectResult('strategies.setParams', await h.api.request('PATCH', '/api/v1/strategies/smaapi', { key: h.te.keys.trade, body: { params: { fast: 5 } } }));
+    expect(changed.id).toBe('smaapi');
+    const stopped = expectResult('strategies.stop', await h.api.post('/api/v1/strategies/smaapi/stop', {}, { key: h.te.keys.trade }));
+    expect(stopped.status).toBe('stopped');
+  });
+
+  it('backtests: start on a candle file, follow it to its report, list and cancel', async () => {
+    const data = new URL('../../resources/replay/BTC-USDT_1m_sample.csv', import.meta.url).pathname;
+    const job = expectResult(
+      'backtests.start',
+      await h.api.post('/api/v1/backtests', { data, symbol: 'BTC/USDT', strategy: 'sma-cross', cash: '10000', fee: '0.001', to: 1641000000000 }, { key: h.te.keys.admin }),
+      201,
+    );
+    let detail = expectResult('backtests.get', await h.api.get(`/api/v1/backtests/${job.id}`, { key: h.te.keys.read }));
+    for (let i = 0; i < 200 && detail.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      detail = expectResult('backtests.get', await h.api.get(`/api/v1/backtests/${job.id}`, { key: h.te.keys.read }));
+    }
+    expect(detail.status).toBe('done');
+    const listed = expectResult('backtests.list', await h.api.get('/api/v1/backtests', { key: h.te.keys.read }));
+    expect(listed.map((j) => j.id)).toContain(job.id);
+    const res = await h.api.delete(`/api/v1/backtests/${job.id}`, { key: h.te.keys.trade });
+    if (res.status === 200) expectResult('backtests.cancel', res);
+    else {
+      expectError(res, 409, 'CONFLICT');
+      covered.add('backtests.cancel');
+    }
+  });
+
   it('GET /api/v1/risk, PUT /risk/limits and POST /risk/state read and set risk', async () => {
     expectResult('risk.get', await h.api.get('/api/v1/risk', { key: h.te.keys.read }));
     const set = expectResult('risk.setLimits', await h.api.request('PUT', '/api/v1/risk/limits', { key: h.te.keys.admin, body: { account: 'paper', limits: { max_open_orders: '500' } } }));
