@@ -45,7 +45,10 @@ export const useBacktests = create<BacktestsState>()((set) => ({
         const d = details[j.id];
         return d && isFinished(d) && !isFinished(j) ? stripDetail(d) : j;
       });
-      return { jobs: merged, details, status: 'ready', error: undefined, compare: s.compare.filter((id) => ids.has(id)), selected: s.selected !== null && !ids.has(s.selected) ? null : s.selected };
+      // the selection and the comparison keep their identity unless a run left them (views re-fetch when they change)
+      const compare = s.compare.every((id) => ids.has(id)) ? s.compare : s.compare.filter((id) => ids.has(id));
+      const dropped = Object.keys(details).length !== Object.keys(s.details).length;
+      return { jobs: merged, details: dropped ? details : s.details, status: 'ready', error: undefined, compare, selected: s.selected !== null && !ids.has(s.selected) ? null : s.selected };
     }),
   setDetail: (detail) =>
     set((s) => ({

@@ -32,7 +32,8 @@ export default function BacktestView() {
   }, [client]);
 
   // the runs on screen changed: fetch what is missing (a finished report once)
-  useEffect(() => poller.current?.kick(), [selected, compare]);
+  const compareKey = compare.join();
+  useEffect(() => poller.current?.kick(), [selected, compareKey]);
   useEffect(() => {
     if (compare.length < 2 && tab === 'compare') setTab('run');
   }, [compare.length, tab]);

@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import type { BacktestDetail, BacktestReport } from '../../state/backtests.js';
 import { useChart } from '../market/useChart.js';
 import { compareOption, equityDrawdownOption, tradesOption } from './chart-options.js';
-import { reportCandles } from './report-view.js';
+import { type ChartCandle, reportCandles } from './report-view.js';
 
 /**
  * The Backtest screen's charts (ECharts, loaded with this lazy view). Each
@@ -26,9 +26,9 @@ export function EquityDrawdownChart({ report }: { report: BacktestReport }) {
   return <OptionChart option={option} testId="backtest-equity-chart" data={data} />;
 }
 
-export function TradesChart({ report }: { report: BacktestReport }) {
-  const option = useMemo(() => tradesOption(report), [report]);
-  const data = useMemo(() => ({ trades: String(report.trade_list.length), candles: String(reportCandles(report)?.length ?? 0) }), [report]);
+export function TradesChart({ report, candles = null }: { report: BacktestReport; candles?: ChartCandle[] | null }) {
+  const option = useMemo(() => tradesOption(report, candles), [report, candles]);
+  const data = useMemo(() => ({ trades: String(report.trade_list.length), candles: String((reportCandles(report) ?? candles)?.length ?? 0) }), [report, candles]);
   return <OptionChart option={option} testId="backtest-trades-chart" data={data} />;
 }
 

@@ -1,10 +1,16 @@
+import { useEffect, useState } from 'react';
+import type { ParamsOf } from '../../../src-main/contract/methods.js';
+import { useClient } from '../../client/context.js';
 import { formatFixed, formatPlain, sign } from '../../lib/decimal.js';
 import { type BacktestDetail, type BacktestReport, useBacktests } from '../../state/backtests.js';
+import { useMarket } from '../../state/market.js';
+import { useReference } from '../../state/reference.js';
 import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
 import { CompareChart, EquityDrawdownChart, TradesChart } from './Charts.js';
+import { candlesCoverage } from './chart-options.js';
 import { Progress } from './RunsList.js';
-import { METRICS, compareRows, formatMetric, formatUtc, metricTone, runLabel, timeframeLabel } from './report-view.js';
+import { type ChartCandle, METRICS, candlesInPeriod, candlesRequest, compareRows, formatMetric, formatUtc, metricTone, reportCandles, runLabel, timeframeLabel } from './report-view.js';
 
 /** trade rows drawn at once; a longer list says how many more there are */
 export const TRADES_SHOWN = 2_000;
@@ -155,14 +161,54 @@ function SweepTable({ detail }: { detail: BacktestDetail }) {
   );
 }
 
+type PriceSource = { candles: ChartCandle[] | null; text: string };
+
+/**
+ * The bars under the trade markers: the report's own when it carries them,
+ * else what the engine holds for the symbol over the run's period (its market
+ * data, downloaded history); else none, and the chart draws the trades' prices.
+ */
+function usePriceSource(report: BacktestReport | null): PriceSource {
+  const client = useClient();
+  const instruments = useReference((s) => s.instruments);
+  const account = useMarket((s) => s.account);
+  const [fetched, setFetched] = useState<{ report: BacktestReport; source: PriceSource } | null>(null);
+  const own = report ? reportCandles(report) : null;
+  const request = report && !own ? candlesRequest(report, instruments, account) : null;
+  const key = request ? JSON.stringify(request) : '';
+  useEffect(() => {
+    if (!report || !request) return;
+    let live = true;
+    client.call('market.candles', request as ParamsOf<'market.candles'>).then(
+      (rows) => {
+        const candles = candlesInPeriod(rows, report);
+        const part = candlesCoverage(candles, report) < 0.95 ? ' (part of the period; prices at the trades for the rest)' : '';
+        if (live) setFetched({ report, source: candles ? { candles, text: `${request.timeframe} candles from ${request.account}'s market data${part}` } : { candles: null, text: 'no candles of this period in the engine: prices at the trades' } });
+      },
+      () => {
+        if (live) setFetched({ report, source: { candles: null, text: 'prices at the trades (the engine has no candles of this period)' } });
+      },
+    );
+    return () => {
+      live = false;
+    };
+    // the request is keyed by its content
+  }, [client, report, key]);
+  if (!report) return { candles: null, text: '' };
+  if (own) return { candles: own, text: `${own.length.toLocaleString('en-US')} bars of the run` };
+  if (!request) return { candles: null, text: 'prices at the trades (no account trades this symbol)' };
+  return fetched?.report === report ? fetched.source : { candles: null, text: 'loading candles…' };
+}
+
 /** The selected run: its progress while it runs, then its metrics, charts and trades. */
 export function RunDetail({ id, onCancel }: { id: string; onCancel: (id: string) => void }) {
   const job = useBacktests((s) => s.jobs.find((j) => j.id === id));
   const detail = useBacktests((s) => s.details[id]);
   if (!job) return <Empty>This run is no longer kept by the engine.</Empty>;
   const report = detail?.report ?? null;
+  const price = usePriceSource(report);
   return (
-    <div className="run-detail" data-testid="run-detail" data-status={job.status}>
+    <div className="run-detail" data-testid="run-detail" data-run={job.id} data-status={job.status}>
       <Panel
         title={
           <>
@@ -202,8 +248,16 @@ export function RunDetail({ id, onCancel }: { id: string; onCancel: (id: string)
           <Panel title="Equity and drawdown" className="backtest-chart-panel">
             <EquityDrawdownChart report={report} />
           </Panel>
-          <Panel title={`Trades on the price (${report.symbol})`} className="backtest-chart-panel" actions={<span className="muted small">▲ entry · ▼ exit (green: a winning trade)</span>}>
-            <TradesChart report={report} />
+          <Panel
+            title={`Trades on the price (${report.symbol})`}
+            className="backtest-chart-panel"
+            actions={
+              <span className="muted small" data-testid="price-source">
+                ▲ entry · ▼ exit (green: a winning trade) · {price.text}
+              </span>
+            }
+          >
+            <TradesChart report={report} candles={price.candles} />
           </Panel>
           <Panel title={`Trades (${report.trade_list.length})`} className="trade-list-panel">
             <TradeList report={report} />

@@ -1,6 +1,6 @@
 import { AXIS_LABEL, CHART_COLORS, SERIES_COLORS, TOOLTIP_STYLE } from '../../lib/echarts.js';
 import type { BacktestDetail, BacktestReport } from '../../state/backtests.js';
-import { type Marker, formatUtc, overlaySeries, reportCandles, tradeMarkers, tradePricePath } from './report-view.js';
+import { type ChartCandle, type Marker, formatUtc, overlaySeries, reportCandles, tradeMarkers, tradePricePath } from './report-view.js';
 
 /**
  * ECharts options for the Backtest screen, as plain data (tested without a
@@ -38,7 +38,7 @@ export function equityDrawdownOption(report: BacktestReport) {
     ],
     dataZoom: [{ type: 'inside', xAxisIndex: [0, 1] }],
     xAxis: [timeAxis(0, false), timeAxis(1, true)],
-    yAxis: [valueAxis(0, money), { ...valueAxis(1, (v: number) => `${v.toFixed(0)}%`), max: 0 }],
+    yAxis: [valueAxis(0, money), { ...valueAxis(1, (v: number) => `${v.toFixed(0)}%`), max: 0, splitNumber: 2 }],
     series: [
       { name: `Equity (${report.quote})`, type: 'line', showSymbol: false, data: equity, lineStyle: { color: CHART_COLORS.accent, width: 1.5 }, itemStyle: { color: CHART_COLORS.accent }, areaStyle: { color: 'rgba(240,185,11,0.06)' } },
       { name: 'Drawdown %', type: 'line', xAxisIndex: 1, yAxisIndex: 1, showSymbol: false, data: drawdown, lineStyle: { color: CHART_COLORS.down, width: 1 }, itemStyle: { color: CHART_COLORS.down }, areaStyle: { color: 'rgba(239,83,80,0.25)' } },
@@ -59,19 +59,26 @@ const markerData = (markers: readonly Marker[], kind: Marker['kind']) =>
 /**
  * The backtest's bars (when the report carries them) with a marker at each
  * entry (▲ below the price) and exit (▼, green for a winning trade, red for a
- * loser). Without bars, the price path the trades trace stands in for them.
+ * loser). Bars come from the report, else from `engineCandles` (what the
+ * engine holds for that period); without either, the price path the trades
+ * trace stands in for them.
  */
-export function tradesOption(report: BacktestReport) {
-  const candles = reportCandles(report);
+export function tradesOption(report: BacktestReport, engineCandles: ChartCandle[] | null = null) {
+  const candles = reportCandles(report) ?? engineCandles;
   const markers = tradeMarkers(report.trade_list, report.open_position);
-  const price = candles
+  const bars = candles
     ? {
         name: 'Price',
         type: 'candlestick',
         data: candles.map(([t, o, c, l, h]) => [t, o, c, l, h]),
         itemStyle: { color: CHART_COLORS.up, color0: CHART_COLORS.down, borderColor: CHART_COLORS.up, borderColor0: CHART_COLORS.down },
       }
-    : { name: 'Price at trades', type: 'line', showSymbol: false, data: tradePricePath(markers), lineStyle: { color: CHART_COLORS.line, width: 1, type: 'dashed' }, itemStyle: { color: CHART_COLORS.line } };
+    : null;
+  // where the bars do not reach (none, or the engine holds only part of the period), the trades' own prices draw the path
+  const path =
+    candlesCoverage(candles, report) < 0.95
+      ? { name: 'Price at trades', type: 'line', showSymbol: false, data: tradePricePath(markers), lineStyle: { color: CHART_COLORS.line, width: 1, type: 'dashed' }, itemStyle: { color: CHART_COLORS.line } }
+      : null;
   const tooltipOf = (p: { seriesName?: string; data?: { value?: [number, number]; quantity?: string; pnl?: number } }) => {
     const d = p.data;
     if (!d?.value) return '';
@@ -87,11 +94,21 @@ export function tradesOption(report: BacktestReport) {
     xAxis: [timeAxis(0, true)],
     yAxis: [valueAxis(0)],
     series: [
-      price,
-      { name: 'Entry', type: 'scatter', symbol: 'triangle', symbolSize: 9, symbolOffset: [0, 8], data: markerData(markers, 'entry'), z: 5 },
-      { name: 'Exit', type: 'scatter', symbol: 'triangle', symbolRotate: 180, symbolSize: 9, symbolOffset: [0, -8], data: markerData(markers, 'exit'), z: 5 },
+      ...(bars ? [bars] : []),
+      ...(path ? [path] : []),
+      // the series colour is the legend's; each marker has its own
+      { name: 'Entry', type: 'scatter', symbol: 'triangle', symbolSize: 9, symbolOffset: [0, 8], data: markerData(markers, 'entry'), itemStyle: { color: CHART_COLORS.up }, z: 5 },
+      { name: 'Exit', type: 'scatter', symbol: 'triangle', symbolRotate: 180, symbolSize: 9, symbolOffset: [0, -8], data: markerData(markers, 'exit'), itemStyle: { color: CHART_COLORS.text }, z: 5 },
     ],
   };
+}
+
+/** the share of the run's period the bars span (0 without bars) */
+export function candlesCoverage(candles: readonly ChartCandle[] | null, report: Pick<BacktestReport, 'start_ts' | 'end_ts' | 'timeframe_ms'>): number {
+  if (!candles || candles.length === 0) return 0;
+  const period = report.end_ts - report.start_ts + report.timeframe_ms;
+  if (period <= 0) return 1;
+  return Math.min(1, (candles.at(-1)![0] - candles[0]![0] + report.timeframe_ms) / period);
 }
 
 /** several runs' equity curves overlaid (or their returns, when they started with different cash) */

@@ -75,10 +75,12 @@ export function compareRows(reports: ReadonlyArray<BacktestReport | null>): Comp
         if (!Number.isFinite(n)) continue;
         if (best === null || (m.better === 'higher' ? n > nums[best]! : n < nums[best]!)) best = i;
       }
-      const finite = nums.filter((n) => Number.isFinite(n));
-      if (finite.length < 2 || finite.every((n) => n === finite[0])) best = null;
     }
-    return { name: m.name, label: m.label, values: raw.map((v) => formatMetric(m.name, v)), best };
+    const values = raw.map((v) => formatMetric(m.name, v));
+    // a best that another run matches as shown (a tie, or -100.00 % twice) is no best
+    if (best !== null && values.some((v, i) => i !== best && v === values[best!])) best = null;
+    if (nums.filter((n) => Number.isFinite(n)).length < 2) best = null;
+    return { name: m.name, label: m.label, values, best };
   });
 }
 
@@ -174,4 +176,48 @@ export function timeframeLabel(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return `${Math.round(ms / 1000)}s`;
+}
+
+/** contract/methods.ts Timeframe, restated, with each bar length */
+const TIMEFRAMES: ReadonlyArray<[string, number]> = [
+  ['1m', 60_000],
+  ['3m', 180_000],
+  ['5m', 300_000],
+  ['15m', 900_000],
+  ['30m', 1_800_000],
+  ['1h', 3_600_000],
+  ['2h', 7_200_000],
+  ['4h', 14_400_000],
+  ['6h', 21_600_000],
+  ['12h', 43_200_000],
+  ['1d', 86_400_000],
+];
+const MAX_CANDLES = 5_000;
+
+/**
+ * When the report carries no bars: where the engine may hold the candles of
+ * the backtest's period (its market data or downloaded history for the same
+ * symbol), as market.candles params — on the account on screen when it has the
+ * symbol, else the first that does; in the run's bar length, or the shortest
+ * longer one that fits the period in one answer. Null when no account has it.
+ */
+export function candlesRequest(
+  report: Pick<BacktestReport, 'symbol' | 'timeframe_ms' | 'start_ts' | 'end_ts'>,
+  instruments: ReadonlyArray<{ account: string; symbol: string }>,
+  preferredAccount: string,
+): { account: string; symbol: string; timeframe: string; since: number; until: number; limit: number } | null {
+  const holders = instruments.filter((i) => i.symbol === report.symbol).map((i) => i.account);
+  const account = holders.includes(preferredAccount) ? preferredAccount : holders[0];
+  if (!account) return null;
+  const span = Math.max(0, report.end_ts - report.start_ts);
+  const tf = TIMEFRAMES.find(([, ms]) => ms >= report.timeframe_ms && span / ms < MAX_CANDLES);
+  if (!tf) return null;
+  return { account, symbol: report.symbol, timeframe: tf[0], since: report.start_ts, until: report.end_ts + tf[1], limit: MAX_CANDLES };
+}
+
+/** candles [ts, o, h, l, c, v] (decimal strings) inside the run's period, for the chart; null when none is */
+export function candlesInPeriod(candles: ReadonlyArray<readonly [number, string, string, string, string, string]>, report: Pick<BacktestReport, 'start_ts' | 'end_ts'>): ChartCandle[] | null {
+  const out: ChartCandle[] = [];
+  for (const [ts, o, h, l, c] of candles) if (ts >= report.start_ts && ts <= report.end_ts) out.push([ts, Number(o), Number(c), Number(l), Number(h)]);
+  return out.length > 0 ? out : null;
 }

@@ -11,6 +11,9 @@ import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
 import { AddAccountForm } from './AddAccountForm.js';
 
+/** contract/schemas.ts Account.status: active, stale (market data silent), disconnected (reconnecting), error (cannot open; retried) */
+const STATUS_TONE: Record<string, string> = { active: 'tone-ok', stale: 'tone-warn', disconnected: 'tone-bad', error: 'tone-bad' };
+
 type Report = { at: number; result: ReconcileResult } | { at: number; error: string; account: string | null };
 
 /** What a reconciliation found and fixed, or why it could not run. */
@@ -159,7 +162,10 @@ export function AccountsPanel() {
                 <td>
                   <span className={`mode-badge mode-badge-${a.mode}`}>{a.mode.toUpperCase()}</span>
                 </td>
-                <td>{a.status}</td>
+                <td>
+                  <span className={STATUS_TONE[a.status] ?? ''}>{a.status}</span>
+                  {a.reason && <div className="muted small">{a.reason}</div>}
+                </td>
                 <td className="row-actions">
                   {a.mode === 'live' && (
                     <button type="button" className="btn btn-tiny" onClick={() => void reconcile(a.id)} disabled={reconciling !== null} data-testid="reconcile-account">

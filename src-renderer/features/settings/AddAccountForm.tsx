@@ -104,7 +104,8 @@ export function AddAccountForm({ onAdded, onCancel }: { onAdded: (account: Accou
                 role="radio"
                 aria-checked={draft.mode === m}
                 className={`seg-btn ${draft.mode === m ? `seg-active mode-choice-${m}` : ''}`}
-                onClick={() => set({ mode: m, liveConfirmed: false })}
+                // a live account needs a real exchange: "paper" is cleared for the trader to name one
+                onClick={() => set({ mode: m, liveConfirmed: false, ...(m === 'live' && draft.exchange.trim() === 'paper' ? { exchange: '' } : {}) })}
                 data-testid={`account-mode-${m}`}
               >
                 {m.toUpperCase()}

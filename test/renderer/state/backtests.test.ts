@@ -40,6 +40,17 @@ describe('backtests store', () => {
     expect(useBacktests.getState()).toMatchObject({ selected: null, compare: ['bt-2'], details: {} });
   });
 
+  it('a poll that changes nothing keeps the comparison and details as they were (views re-fetch when those change)', () => {
+    const s = useBacktests.getState();
+    s.setJobs([job({ id: 'bt-1' })] as never);
+    s.setDetail(detail({ id: 'bt-1' }) as never);
+    s.toggleCompare('bt-1');
+    const before = useBacktests.getState();
+    useBacktests.getState().setJobs([job({ id: 'bt-1' })] as never);
+    expect(useBacktests.getState().compare).toBe(before.compare);
+    expect(useBacktests.getState().details).toBe(before.details);
+  });
+
   it(`compares at most ${MAX_COMPARE} runs; ticking again removes one`, () => {
     const s = useBacktests.getState();
     for (let i = 1; i <= MAX_COMPARE + 1; i++) s.toggleCompare(`bt-${i}`);

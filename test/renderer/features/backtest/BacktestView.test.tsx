@@ -4,16 +4,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallError } from '../../../../src-renderer/client/call-error.js';
 import BacktestView from '../../../../src-renderer/features/backtest/BacktestView.js';
 import { useBacktests } from '../../../../src-renderer/state/backtests.js';
+import { useReference } from '../../../../src-renderer/state/reference.js';
 import { useStrategies } from '../../../../src-renderer/state/strategies.js';
 import { RSI, SMA_CROSS, detail, job, report } from '../../helpers/backtests.js';
-import { FakeClient } from '../../helpers/fake-client.js';
+import { FakeClient, INSTRUMENT } from '../../helpers/fake-client.js';
 import { $, cleanup, click, render, type } from '../../helpers/render.js';
 import { resetStores } from '../../helpers/stores.js';
 
 // ECharts needs a canvas happy-dom lacks; the chart options are tested on their own (report-view.test.ts)
 vi.mock('../../../../src-renderer/features/backtest/Charts.js', () => ({
   EquityDrawdownChart: ({ report }: { report: { equity_curve: unknown[] } }) => <div data-testid="backtest-equity-chart" data-points={report.equity_curve.length} />,
-  TradesChart: ({ report }: { report: { trade_list: unknown[] } }) => <div data-testid="backtest-trades-chart" data-trades={report.trade_list.length} />,
+  TradesChart: ({ report, candles }: { report: { trade_list: unknown[] }; candles: unknown[] | null }) => <div data-testid="backtest-trades-chart" data-trades={report.trade_list.length} data-candles={candles?.length ?? 0} />,
   CompareChart: ({ details }: { details: Array<{ id: string }> }) => <div data-testid="backtest-compare-chart" data-runs={details.map((d) => d.id).join(',')} />,
 }));
 
@@ -79,13 +80,10 @@ describe('Backtest screen', () => {
   });
 
   it('starts a run, shows its progress, then its metrics, charts and trades', async () => {
-    const { monotonicNow } = await import('./real-clock.js'); const T = monotonicNow; const t0 = T();
     const { client } = engine();
     const { container } = await render(<BacktestView />, client);
     await tick();
-    console.log('A', T() - t0);
     await type(field(container, 'param-fast'), '5');
-    console.log('B', T() - t0);
     await act(async () => {
       $(container, '[data-testid="backtest-form"]').dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     });
@@ -95,8 +93,7 @@ describe('Backtest screen', () => {
     await tick();
     expect($(container, '[data-testid="run-detail"]').dataset.status).toBe('running');
     expect($(container, '[data-testid="run-detail"] [data-testid="backtest-progress"]').textContent).toBe('loading data…');
-    for (let i = 0; i < 5; i++) { console.log('timers', vi.getTimerCount(), T() - t0); await tick(500); }
-    console.log('C', T() - t0);
+    for (let i = 0; i < 5; i++) await tick(500);
     expect($(container, '[data-testid="run-detail"]').dataset.status).toBe('done');
     const metrics = Object.fromEntries([...container.querySelectorAll('[data-testid="metrics-table"] tr')].map((r) => [r.getAttribute('data-metric'), r.querySelector('td')!.textContent]));
     expect(metrics).toMatchObject({ final_equity: '10,150.50 USDT', total_return: '1.51 %', sharpe: '1.234', sortino: '—', max_drawdown: '4.21 %', fees: '19.90 USDT' });
@@ -168,5 +165,40 @@ describe('Backtest screen', () => {
       ['30.00 %', true],
     ]);
     expect($(container, '[data-testid="backtest-compare-chart"]').dataset.runs).toBe('bt-1,bt-2');
+  });
+
+  it("draws the trades on the engine's candles of the run's period, when it has them", async () => {
+    useReference.getState().setInstruments([INSTRUMENT]);
+    const r = report();
+    const client = new FakeClient({
+      'strategies.list': () => ({ available: [SMA_CROSS], running: [] }),
+      'backtests.list': () => [job({ id: 'bt-1' })],
+      'backtests.get': () => detail({ id: 'bt-1' }),
+      'market.candles': () => [
+        [r.start_ts, '46319', '46385', '46319', '46377', '1'],
+        [r.start_ts + 60_000, '46377', '46411', '46377', '46411', '1'],
+      ],
+    });
+    const { container } = await render(<BacktestView />, client);
+    await tick();
+    await click($(container, '[data-run="bt-1"]'));
+    await tick();
+    await tick();
+    expect(client.callsOf('market.candles')).toEqual([{ account: 'paper', symbol: 'BTC/USDT', timeframe: '1m', since: r.start_ts, until: r.end_ts + 60_000, limit: 5000 }]);
+    expect($(container, '[data-testid="backtest-trades-chart"]').dataset.candles).toBe('2');
+    expect($(container, '[data-testid="price-source"]').textContent).toContain("1m candles from paper's market data");
+  });
+
+  it('stops polling when no run is in progress', async () => {
+    const client = new FakeClient({ 'strategies.list': () => ({ available: [SMA_CROSS], running: [] }), 'backtests.list': () => [job({ id: 'bt-1' })], 'backtests.get': () => detail({ id: 'bt-1' }) });
+    const { container } = await render(<BacktestView />, client);
+    await tick();
+    await click($(container, '[data-testid="compare-run"]'));
+    await click($(container, '[data-run="bt-1"]'));
+    await tick();
+    const polls = client.callsOf('backtests.list').length;
+    await tick(10_000);
+    expect(client.callsOf('backtests.list')).toHaveLength(polls);
+    expect(client.callsOf('backtests.get')).toHaveLength(1);
   });
 });

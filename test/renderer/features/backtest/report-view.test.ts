@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareOption, equityDrawdownOption, tradesOption } from '../../../../src-renderer/features/backtest/chart-options.js';
-import { compareRows, formatMetric, formatUtc, overlaySeries, reportCandles, runLabel, timeframeLabel, tradeMarkers } from '../../../../src-renderer/features/backtest/report-view.js';
+import { candlesCoverage, compareOption, equityDrawdownOption, tradesOption } from '../../../../src-renderer/features/backtest/chart-options.js';
+import { type ChartCandle, candlesInPeriod, candlesRequest, compareRows, formatMetric, formatUtc, overlaySeries, reportCandles, runLabel, timeframeLabel, tradeMarkers } from '../../../../src-renderer/features/backtest/report-view.js';
 import type { BacktestDetail, BacktestReport } from '../../../../src-renderer/state/backtests.js';
 import { METRICS, detail, report } from '../../helpers/backtests.js';
 
@@ -19,12 +19,15 @@ describe('backtest metrics as shown', () => {
 
   it('compares runs side by side and marks the best of each row by its direction', () => {
     const a = R();
-    const b = R({ metrics: { ...METRICS, total_return: 0.2, max_drawdown: 0.01, sharpe: 1.2345, fees: '30' } });
+    const b = R({ metrics: { ...METRICS, total_return: 0.2, max_drawdown: 0.01, sharpe: 1.2345, fees: '30', CAGR: -0.9999999999945, calmar: -0.99999999999 } });
+    a.metrics.CAGR = -0.99999999999;
+    a.metrics.calmar = -0.99999999999;
     const rows = Object.fromEntries(compareRows([a, b]).map((r) => [r.name, r]));
     expect(rows['total_return']).toMatchObject({ values: ['1.51 %', '20.00 %'], best: 1 });
     expect(rows['max_drawdown']).toMatchObject({ best: 1 }); // lower is better
     expect(rows['fees']).toMatchObject({ values: ['19.90', '30.00'], best: 0 });
     expect(rows['sharpe']!.best).toBeNull(); // a tie marks nothing
+    expect(rows['CAGR']).toMatchObject({ values: ['-100.00 %', '-100.00 %'], best: null }); // nor does one that only looks like a tie
     expect(rows['bars']!.best).toBeNull(); // no better direction
     expect(rows['sortino']).toMatchObject({ values: ['—', '—'], best: null });
   });
@@ -56,10 +59,17 @@ describe('backtest charts', () => {
     const withBars = R({ candles: [[1, '10', '12', '9', '11', '5']] });
     expect(reportCandles(withBars)).toEqual([[1, 10, 11, 9, 12]]);
     expect(tradesOption(withBars).series[0]).toMatchObject({ type: 'candlestick', data: [[1, 10, 11, 9, 12]] });
+    // bars over the whole period: no price path; bars over part of it: the path draws the rest
+    const r = R({ start_ts: 0, end_ts: 120_000 });
+    const full: ChartCandle[] = [0, 60_000, 120_000].map((t) => [t, 1, 1, 1, 1]);
+    expect(candlesCoverage(full, r)).toBe(1);
+    expect(tradesOption(r, full).series.map((x) => x.name)).toEqual(['Price', 'Entry', 'Exit']);
+    expect(candlesCoverage(full.slice(0, 1), r)).toBeCloseTo(1 / 3);
+    expect(tradesOption(r, full.slice(0, 1)).series.map((x) => x.name)).toEqual(['Price', 'Price at trades', 'Entry', 'Exit']);
     const without = tradesOption(R());
     expect(without.series[0]).toMatchObject({ type: 'line', name: 'Price at trades' });
     expect(without.series[1]).toMatchObject({ name: 'Entry', data: [{ value: [1_640_991_660_000, 46319] }, { value: [1_640_991_720_000, 46100] }] });
-    expect(without.series[2]!.data.map((d: { itemStyle: { color: string } }) => d.itemStyle.color)).toEqual(['#ef5350', '#26a69a']); // a loser, then a winner
+    expect((without.series[2]!.data as Array<{ itemStyle: { color: string } }>).map((d) => d.itemStyle.color)).toEqual(['#ef5350', '#26a69a']); // a loser, then a winner
   });
 
   it('draws equity above and drawdown below as a negative percentage', () => {
@@ -84,5 +94,34 @@ describe('backtest charts', () => {
       [2, 10.000000000000009],
     ]);
     expect(compareOption([a, b]).series.map((s) => s.id)).toEqual(['bt-1', 'bt-2']);
+  });
+});
+
+describe('candles under the trades, from the engine', () => {
+  const period = { symbol: 'BTC/USDT', timeframe_ms: 60_000, start_ts: 1_000_000_020_000, end_ts: 1_000_000_020_000 + 4319 * 60_000 };
+  const instruments = [
+    { account: 'paper', symbol: 'BTC/USDT' },
+    { account: 'okx', symbol: 'BTC/USDT' },
+    { account: 'okx', symbol: 'ETH/USDT' },
+  ];
+
+  it("asks the account on screen when it has the symbol, else the first that does, in the run's bar length", () => {
+    expect(candlesRequest(period, instruments, 'okx')).toEqual({ account: 'okx', symbol: 'BTC/USDT', timeframe: '1m', since: period.start_ts, until: period.end_ts + 60_000, limit: 5000 });
+    expect(candlesRequest(period, instruments, 'binance')?.account).toBe('paper');
+    expect(candlesRequest({ ...period, symbol: 'SOL/USDT' }, instruments, 'paper')).toBeNull();
+  });
+
+  it('takes a longer bar when the period holds more than one answer of candles', () => {
+    expect(candlesRequest({ ...period, end_ts: period.start_ts + 10_000 * 60_000 }, instruments, 'paper')?.timeframe).toBe('3m');
+    expect(candlesRequest({ ...period, timeframe_ms: 3_600_000 }, instruments, 'paper')?.timeframe).toBe('1h');
+  });
+
+  it('keeps the candles inside the period, as chart numbers', () => {
+    const rows = [
+      [period.start_ts - 60_000, '1', '1', '1', '1', '1'],
+      [period.start_ts, '10', '12', '9', '11', '5'],
+    ] as const;
+    expect(candlesInPeriod(rows, period)).toEqual([[period.start_ts, 10, 11, 9, 12]]);
+    expect(candlesInPeriod(rows.slice(0, 1), period)).toBeNull();
   });
 });

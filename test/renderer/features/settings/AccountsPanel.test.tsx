@@ -41,8 +41,10 @@ function everythingKept(): string {
 }
 
 describe('Settings → Accounts', () => {
-  it('lists the accounts with their mode badges', async () => {
+  it('lists the accounts with their mode badges, and why one is not active', async () => {
+    useReference.getState().upsertAccount({ ...LIVE, status: 'disconnected', reason: 'binance: network timeout, reconnecting' });
     const { container } = await render(<AccountsPanel />, new FakeClient());
+    expect($(container, '[data-account="binance-main"]').textContent).toContain('disconnectedbinance: network timeout, reconnecting');
     const rows = [...container.querySelectorAll('[data-testid="accounts-table"] tbody tr')].map((r) => r.textContent);
     expect(rows).toEqual([expect.stringContaining('paperpaperPAPER'), expect.stringContaining('binance-mainbinanceLIVE')]);
     // only a live account has something to reconcile with
@@ -68,7 +70,10 @@ describe('Settings → Accounts', () => {
     const client = new FakeClient({ 'accounts.create': (p: any) => ({ id: p.id, exchange: p.exchange, mode: 'live', status: 'active' }), 'instruments.list': () => [] });
     const { container } = await render(<AccountsPanel />, client);
     await click($(container, '[data-testid="add-account"]'));
+    expect(input(container, 'exchange').value).toBe('paper');
     await click($(container, '[data-testid="account-mode-live"]'));
+    // a live account cannot be on "paper": the field is emptied for the exchange's name
+    expect(input(container, 'exchange').value).toBe('');
     expect($(container, '.live-warning').textContent).toMatch(/^LIVE/);
     expect($(container, '[data-testid="account-form"]').classList.contains('account-form-live')).toBe(true);
     const send = $(container, '[data-testid="account-submit"]') as HTMLButtonElement;

@@ -1,2 +1,0 @@
-import { execSync } from 'node:child_process';
-export const monotonicNow = () => Number(execSync('date +%s%3N').toString());

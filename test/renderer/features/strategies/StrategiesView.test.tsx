@@ -1,0 +1,137 @@
+// @vitest-environment happy-dom
+import { act } from 'react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CallError } from '../../../../src-renderer/client/call-error.js';
+import StrategiesView from '../../../../src-renderer/features/strategies/StrategiesView.js';
+import { useReference } from '../../../../src-renderer/state/reference.js';
+import { useStrategies } from '../../../../src-renderer/state/strategies.js';
+import { RSI, SMA_CROSS } from '../../helpers/backtests.js';
+import { FakeClient, INSTRUMENT } from '../../helpers/fake-client.js';
+import { $, cleanup, click, flush, render, type } from '../../helpers/render.js';
+import { resetStores } from '../../helpers/stores.js';
+
+beforeAll(() => {
+  const proto = HTMLDialogElement.prototype as unknown as { showModal?: () => void };
+  proto.showModal ??= function (this: HTMLDialogElement) {
+    this.setAttribute('open', '');
+  };
+});
+beforeEach(() => {
+  resetStores();
+  useStrategies.getState().reset();
+  useReference.getState().setAccounts([
+    { id: 'paper', exchange: 'paper', mode: 'paper', status: 'active' },
+    { id: 'binance-main', exchange: 'binance', mode: 'live', status: 'active' },
+  ]);
+  useReference.getState().setInstruments([INSTRUMENT]);
+});
+afterEach(cleanup);
+
+const instance = (patch: Record<string, unknown> = {}) => ({
+  id: 'sma-cross',
+  strategy: 'sma-cross',
+  source: 'builtin:sma-cross',
+  account: 'paper',
+  symbol: 'BTC/USDT',
+  mode: 'paper',
+  params: { fast: 10, slow: 30, fraction: 0.95 },
+  status: 'running',
+  error: null,
+  started_at: 1_700_000_000_000,
+  stopped_at: null,
+  orders_placed: 3,
+  refusals: [],
+  ...patch,
+});
+
+function engine(running: Array<ReturnType<typeof instance>> = []) {
+  return new FakeClient({
+    'strategies.list': () => ({ available: [SMA_CROSS, RSI], running }),
+    'strategies.start': (p: any) => instance({ id: p.id ?? p.strategy, strategy: p.strategy, account: p.account, symbol: p.symbol, params: p.params }),
+    'strategies.stop': (p: any) => instance({ id: p.id, status: 'stopped', stopped_at: 1_700_000_100_000 }),
+    'strategies.setParams': (p: any) => instance({ id: p.id, params: { fast: 10, slow: 30, fraction: 0.95, ...p.params } }),
+  });
+}
+const submit = async (el: HTMLElement) => {
+  await act(async () => {
+    el.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+  });
+  await flush();
+};
+const field = (c: ParentNode, name: string) => $(c, `[name="${name}"]`) as HTMLInputElement;
+
+describe('Strategies', () => {
+  it('starts a strategy on an account and symbol with the parameters typed', async () => {
+    const client = engine();
+    const { container } = await render(<StrategiesView />, client);
+    await flush();
+    expect(field(container, 'param-fast').value).toBe('10');
+    await type(field(container, 'param-fast'), '7');
+    await type(field(container, 'strategy-id'), 'sma-fast');
+    await submit($(container, '[data-testid="strategy-form"]'));
+    expect(client.callsOf('strategies.start')).toEqual([{ strategy: 'sma-cross', account: 'paper', symbol: 'BTC/USDT', params: { fast: 7, slow: 30, fraction: 0.95 }, id: 'sma-fast' }]);
+    expect(useStrategies.getState().running.map((r) => r.id)).toEqual(['sma-fast']);
+    expect($(container, '[data-strategy="sma-fast"]').textContent).toContain('fast=7 slow=30 fraction=0.95');
+  });
+
+  it('on a live account, says so and needs the confirmation', async () => {
+    const client = engine();
+    const { container } = await render(<StrategiesView />, client);
+    await flush();
+    const account = $(container, 'select[name="account"]') as HTMLSelectElement;
+    await act(async () => {
+      account.value = 'binance-main';
+      account.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect($(container, '.live-warning').textContent).toContain('binance-main trades real money');
+    expect(($(container, '[data-testid="strategy-start"]') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows a refusal of one parameter at that parameter', async () => {
+    const client = engine();
+    client.handlers['strategies.start'] = () => {
+      throw new CallError('BAD_REQUEST', 'parameter slow must be at least 2, got 1', { field: 'params.slow' });
+    };
+    const { container } = await render(<StrategiesView />, client);
+    await flush();
+    await submit($(container, '[data-testid="strategy-form"]'));
+    expect(field(container, 'param-slow').getAttribute('aria-invalid')).toBe('true');
+    expect(container.textContent).toContain('parameter slow must be at least 2, got 1');
+  });
+
+  it('stops a running strategy after a confirmation', async () => {
+    const client = engine([instance()]);
+    const { container } = await render(<StrategiesView />, client);
+    await flush();
+    await click($(container, '[data-testid="stop-strategy"]'));
+    expect(client.callsOf('strategies.stop')).toEqual([]);
+    await click($(container, '[data-testid="stop-confirm"]'));
+    await flush();
+    expect(client.callsOf('strategies.stop')).toEqual([{ id: 'sma-cross', cancel_orders: true }]);
+    expect($(container, '[data-strategy="sma-cross"]').textContent).toContain('stopped');
+    expect(container.querySelector('[data-testid="stop-strategy"]')).toBeNull();
+  });
+
+  it('changes the parameters of a running strategy, sending only what changed', async () => {
+    const client = engine([instance()]);
+    const { container } = await render(<StrategiesView />, client);
+    await flush();
+    await click($(container, '[data-testid="edit-strategy"]'));
+    const dialog = $(container, '[data-testid="edit-params"]');
+    expect(field(dialog, 'param-slow').value).toBe('30');
+    await type(field(dialog, 'param-slow'), '50');
+    await submit(dialog);
+    expect(client.callsOf('strategies.setParams')).toEqual([{ id: 'sma-cross', params: { slow: 50 } }]);
+    expect($(container, '[data-strategy="sma-cross"]').textContent).toContain('slow=50');
+  });
+
+  it('shows a failed strategy with its error and the orders it had refused', async () => {
+    const client = engine([instance({ status: 'failed', error: 'onBar threw: boom', refusals: [{ ts: 1_700_000_000_000, code: 'RISK_REJECTED', message: 'max_order_notional' }] })]);
+    const { container } = await render(<StrategiesView />, client);
+    await flush();
+    const row = $(container, '[data-strategy="sma-cross"]').textContent;
+    expect(row).toContain('failed');
+    expect(row).toContain('onBar threw: boom');
+    expect(row).toContain('1 refused · last: max_order_notional');
+  });
+});
