@@ -44,6 +44,8 @@ export interface RuntimeOptions {
   reconcile?: ReconcileOptions;
   /** timeouts and intervals of ccxt venues and feeds (tests) */
   ccxt?: CcxtTuning;
+  /** how an account that cannot open (its exchange unreachable) is retried (default 1 s doubling to 60 s) */
+  accountRetry?: { retryMs?: number; maxRetryMs?: number };
 }
 
 export interface Runtime {
@@ -99,6 +101,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     store,
     secrets,
     ...(opts.reconcile ? { reconcile: opts.reconcile } : {}),
+    ...(opts.accountRetry ? { accountRetry: opts.accountRetry } : {}),
     clock,
     ids,
     log,

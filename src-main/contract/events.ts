@@ -2,7 +2,7 @@ import { z } from 'zod';
 import * as S from './schemas.js';
 
 /** Event channels a client subscribes to. Market channels are `ticker:ACCOUNT:SYMBOL`, `book:ACCOUNT:SYMBOL`, `trades:ACCOUNT:SYMBOL`, `candles:ACCOUNT:SYMBOL`. */
-export const PRIVATE_CHANNELS = ['orders', 'fills', 'positions', 'balances', 'risk', 'accounts'] as const;
+export const PRIVATE_CHANNELS = ['orders', 'fills', 'positions', 'balances', 'risk', 'accounts', 'downloads'] as const;
 export const MARKET_CHANNEL_KINDS = ['ticker', 'book', 'trades', 'candles'] as const;
 
 export const ChannelName = z.union([
@@ -21,6 +21,7 @@ export const EVENT_DATA = {
   candles: z.object({ account: z.string(), symbol: z.string(), candle: S.Candle }),
   risk: z.record(z.string(), z.unknown()),
   accounts: S.Account,
+  downloads: S.DownloadJob,
 } as const;
 
 export type EventKind = keyof typeof EVENT_DATA;

@@ -57,8 +57,35 @@ export type ClosePositionParams = z.infer<typeof ClosePositionParams>;
 export const MarketParams = z.strictObject({ account: S.AccountId.default('paper'), symbol: S.Symbol });
 export const BookParams = MarketParams.extend({ depth: z.coerce.number().int().min(1).max(500).default(20) });
 export const Timeframe = z.enum(['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d']);
-export const CandlesParams = MarketParams.extend({ timeframe: Timeframe.default('1m'), limit: z.coerce.number().int().min(1).max(5000).default(500) });
+/** A point in time: epoch ms (a number or a string of digits) or an ISO 8601 date; parsed to epoch ms. */
+export const TimeParam = z.union([z.number(), z.string().max(40)]).transform((v, ctx) => {
+  const ms = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO 8601 time such as "2024-01-01T00:00:00Z"' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const CandlesParams = MarketParams.extend({
+  timeframe: Timeframe.default('1m'),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+  since: TimeParam.optional().describe('the first candle from this time on (then up to `limit` candles); downloaded history fills what live data lacks'),
+  until: TimeParam.optional().describe('with since: candles before this time'),
+});
 export type CandlesParams = z.infer<typeof CandlesParams>;
+
+export const DownloadParams = z
+  .strictObject({
+    account: S.AccountId,
+    symbol: S.Symbol,
+    timeframe: Timeframe,
+    since: TimeParam,
+    until: TimeParam.optional().describe('default: now'),
+  })
+  .refine((p) => p.until === undefined || p.until > p.since, { path: ['until'], message: 'until must be after since' })
+  .describe("download an exchange's candle history into the local cache (resumes what an earlier download left)");
+export type DownloadParams = z.infer<typeof DownloadParams>;
 
 export const CreateKeyParams = z.strictObject({
   name: z.string().min(1).max(64),
@@ -183,6 +210,14 @@ export const METHODS = {
     summary: 'candles [ts_ms, open, high, low, close, volume], oldest first',
     http: { method: 'GET', path: '/api/v1/candles' },
   }),
+  // History downloads: engine calls over WebSocket and IPC (like backtests); progress on the `downloads` channel.
+  'market.download': method({
+    params: DownloadParams,
+    result: S.DownloadJob,
+    scope: 'trade',
+    summary: 'start (or resume) a candle history download from an account’s exchange into the cache',
+  }),
+  'market.downloads': method({ params: NoParams, result: z.array(S.DownloadJob), scope: 'read', summary: 'history downloads of this session, newest first' }),
   'orders.create': method({ params: PlaceOrderParams, result: S.Order, scope: 'trade', summary: 'place an order', http: { method: 'POST', path: '/api/v1/orders', status: 201 } }),
   'orders.list': method({ params: ListOrdersParams, result: z.array(S.Order), scope: 'read', summary: 'orders, newest first', http: { method: 'GET', path: '/api/v1/orders' } }),
   'orders.get': method({ params: IdParams, result: S.Order, scope: 'read', summary: "an order by Tern's id or client_order_id", http: { method: 'GET', path: '/api/v1/orders/:id' } }),

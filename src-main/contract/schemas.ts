@@ -136,13 +136,46 @@ export const Trade = z.object({
 });
 export type Trade = z.infer<typeof Trade>;
 
+/** How fresh one symbol's market data is: `waiting` before its first update. */
+export const MarketDataState = z.enum(['connected', 'reconnecting', 'stale', 'waiting']);
+
+export const MarketDataStatus = z
+  .object({
+    state: MarketDataState.describe('the worst of its symbols: reconnecting, then stale, then connected'),
+    last_update: IsoTime.nullable().describe('the newest update of any watched symbol'),
+    seconds_since_update: z.number().nullable(),
+    symbols: z.array(z.object({ symbol: z.string(), state: MarketDataState, last_update: IsoTime.nullable(), seconds_since_update: z.number().nullable() })),
+  })
+  .describe("an exchange account's live market data (accounts on ccxt exchanges)");
+export type MarketDataStatus = z.infer<typeof MarketDataStatus>;
+
 export const Account = z.object({
   id: z.string(),
   exchange: z.string(),
   mode: Mode,
-  status: z.string(),
+  status: z.string().describe("'active', 'stale' (market data silent), 'disconnected' (reconnecting), 'error' (cannot open; retried), 'deleted'"),
+  reason: z.string().nullable().optional().describe('why the status is not active'),
+  market_data: MarketDataStatus.optional(),
 });
 export type Account = z.infer<typeof Account>;
+
+/** A history download (market.download): paginated, resumable, cached in SQLite. */
+export const DownloadJob = z.object({
+  id: z.string(),
+  account: z.string(),
+  symbol: z.string(),
+  timeframe: z.string(),
+  since: IsoTime,
+  until: IsoTime,
+  status: z.enum(['running', 'done', 'failed', 'canceled']),
+  fetched: z.number().int().describe('candles of the window in the cache so far'),
+  total_estimate: z.number().int().describe('candles the window holds at most'),
+  progress: z.number().min(0).max(1),
+  error: z.string().optional(),
+  started_at: IsoTime,
+  updated_at: IsoTime,
+});
+export type DownloadJob = z.infer<typeof DownloadJob>;
 
 export const ApiKey = z.object({
   id: z.string(),

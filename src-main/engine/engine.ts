@@ -5,9 +5,11 @@ import type { EngineEvent } from '../contract/events.js';
 import { type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName } from '../contract/methods.js';
 import { KeyRing, hashKey, newKeySecret } from './access/api-keys.js';
 import { accountHandlers } from './accounts/account-handlers.js';
+import { AccountSupervisor } from './accounts/account-supervisor.js';
+import { DownloadJobs, candlesOf } from './data/download-jobs.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
-import { aggregateBars, candleDto, timeframeMs } from './data/candles.js';
+import { candleDto } from './data/candles.js';
 import { balanceDto, fillDto, instrumentDto, iso, orderDto, positionDto } from './dto.js';
 import { Journal } from './journal.js';
 import { type Decimal, ZERO, dec, str } from './model/decimal.js';
@@ -42,6 +44,8 @@ export interface EngineOptions {
   secrets?: SecretStore;
   /** reconciliation of accounts on exchanges (interval, auto-cancel of external orders) */
   reconcile?: ReconcileOptions;
+  /** an account that cannot open is retried after retryMs, doubling up to maxRetryMs (default 1 s … 60 s) */
+  accountRetry?: { retryMs?: number; maxRetryMs?: number };
 }
 
 interface AccountRuntime {
@@ -66,6 +70,9 @@ export class Engine implements EngineApi {
   readonly risk: RiskEngine;
   readonly reconciler: Reconciler;
   readonly recentDecisions = new MemoryAudit();
+  /** account status, and the accounts that could not open (retried) */
+  readonly supervisor: AccountSupervisor;
+  readonly downloads: DownloadJobs;
   private readonly accounts = new Map<string, AccountRuntime>();
   private readonly keys = new KeyRing();
   private readonly log: Logger;
@@ -113,6 +120,24 @@ export class Engine implements EngineApi {
       { clock: opts.clock, ids: opts.ids, log: this.log, journal: this.journal, store: opts.store, oms: this.oms, portfolio: this.portfolio, apply: (a, r) => this.onVenueReport(a, r) },
       opts.reconcile,
     );
+    this.supervisor = new AccountSupervisor({
+      clock: opts.clock,
+      log: this.log,
+      publish: (account) => this.journal.publish('accounts', 'accounts', () => account),
+      open: (record) => this.openAccount(record),
+      close: (id) => this.closeAccount(id),
+      ...opts.accountRetry,
+    });
+    this.downloads = new DownloadJobs({
+      clock: opts.clock,
+      ids: opts.ids,
+      log: this.log,
+      publish: (job) => this.journal.publish('downloads', 'downloads', () => job),
+      feed: (account, symbol) => {
+        this.quoted(account, symbol);
+        return this.account(account).venue.marketData;
+      },
+    });
     this.handlers = this.makeHandlers();
   }
 
@@ -139,11 +164,14 @@ export class Engine implements EngineApi {
     }
     this.portfolio.load(store.loadPositions(), store.loadBalances());
     for (const order of store.loadActiveOrders()) this.oms.adopt(order);
-    for (const record of records) if (record.status !== 'deleted') await this.openAccount(record);
+    // An account that cannot open (its exchange unreachable) shows 'error' and is retried; the rest start.
+    for (const record of records) if (record.status !== 'deleted') await this.supervisor.openOrRetry(record);
     this.journal.flush();
   }
 
   async stop(): Promise<void> {
+    this.supervisor.stop();
+    this.downloads.stop();
     this.reconciler.stop();
     for (const rt of this.accounts.values()) {
       for (const off of rt.unsubscribe) off();
@@ -204,7 +232,7 @@ export class Engine implements EngineApi {
         secrets: this.opts.secrets,
         paperBalances: this.opts.paperBalances,
         reconciler: this.reconciler,
-        find: (id) => this.accounts.get(id)?.record,
+        find: (id) => this.accounts.get(id)?.record ?? this.supervisor.failedRecord(id),
         workingOrders: (id) => this.oms.countActive(id),
         seedBalances: (account, balances) => {
           for (const [asset, total] of Object.entries(balances)) {
@@ -221,10 +249,13 @@ export class Engine implements EngineApi {
             throw err;
           }
         },
-        close: (id) => this.closeAccount(id),
+        close: (id) => {
+          this.supervisor.forget(id);
+          return this.closeAccount(id);
+        },
       }),
       health: () => ({ status: 'ok', version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, this.opts.clock.now() - this.startedAt) }),
-      'accounts.list': () => [...this.accounts.values()].map((a) => accountDto(a.record)),
+      'accounts.list': () => [...[...this.accounts.values()].map((a) => a.record), ...this.supervisor.failed()].map((r) => this.supervisor.dto(r)),
       'accounts.reset': async ({ id }) => this.resetAccount(id),
       'instruments.list': ({ account }) =>
         this.runtimes(account).flatMap((rt) => [...rt.instruments.values()].map((i) => instrumentDto(rt.record.id, i))),
@@ -234,14 +265,13 @@ export class Engine implements EngineApi {
         const book = this.account(account).venue.marketData.book(symbol);
         return bookDto(account, symbol, book, depth);
       },
-      'market.candles': ({ account, symbol, timeframe, limit }) => {
+      'market.candles': ({ account, symbol, timeframe, limit, since, until }) => {
         this.quoted(account, symbol);
-        const feed = this.account(account).venue.marketData;
-        const target = timeframeMs(timeframe);
-        const base = feed.timeframeMs;
-        const bars = feed.bars(symbol, Math.min(100_000, Math.ceil((limit * target) / base) + 1));
-        return aggregateBars(bars, base, target).slice(-limit).map(candleDto);
+        const q = { symbol, timeframe, limit, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
+        return candlesOf(this.account(account).venue.marketData, q).map(candleDto);
       },
+      'market.download': (p) => this.downloads.start(p),
+      'market.downloads': () => this.downloads.list(),
       'orders.create': async (p) => orderDto((await this.oms.placeOrder(p)).order),
       'orders.list': ({ status, account, symbol, limit }) => {
         this.journal.flush();
@@ -310,6 +340,7 @@ export class Engine implements EngineApi {
       }),
     );
     rt.unsubscribe.push(venue.marketData.subscribe((event) => this.onMarket(record.id, event)));
+    rt.unsubscribe.push(this.supervisor.watch(record, venue.marketData));
     await venue.start();
     // An exchange's state lives outside Tern: compare before trading on it.
     if (isReconcilableVenue(venue)) await this.reconciler.attach(record.id, venue);
@@ -457,7 +488,7 @@ export class Engine implements EngineApi {
 
   private account(id: string): AccountRuntime {
     const rt = this.accounts.get(id);
-    if (!rt) throw notFound('account', id);
+    if (!rt) throw this.supervisor.unavailable(id) ?? notFound('account', id);
     return rt;
   }
 

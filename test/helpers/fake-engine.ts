@@ -14,7 +14,7 @@ import type { EngineApi, Principal } from '../../src-main/contract/engine-api.js
 import { TernError, conflict, invalidOrder, notFound } from '../../src-main/contract/errors.js';
 import type { EngineEvent, EventKind, EventData } from '../../src-main/contract/events.js';
 import { METHODS, isMethodName, type CallContext, type Handlers, type MethodName, type ParsedParamsOf, type ResultOf } from '../../src-main/contract/methods.js';
-import type { Account, ApiKey, Balance, Fill, Instrument, Order, Position, Risk } from '../../src-main/contract/schemas.js';
+import type { Account, ApiKey, Balance, DownloadJob, Fill, Instrument, Order, Position, Risk } from '../../src-main/contract/schemas.js';
 import { validationError } from '../../src-main/contract/validation.js';
 import { Decimal, ZERO, dec, isMultipleOf, str } from '../../src-main/engine/model/decimal.js';
 import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
@@ -47,6 +47,7 @@ export class FakeEngine implements EngineApi {
   private readonly accounts = new Map<string, Account>([['paper', { id: 'paper', exchange: 'paper', mode: 'paper', status: 'active' }]]);
   private orders: Order[] = [];
   private fills: Fill[] = [];
+  private readonly downloads: DownloadJob[] = [];
   private readonly positions = new Map<string, PositionState>();
   private readonly balances = new Map<string, Decimal>();
   private fees = ZERO;
@@ -136,12 +137,25 @@ export class FakeEngine implements EngineApi {
         const levels = (start: string, step: string) => Array.from({ length: Math.min(depth, 5) }, (_, n): [string, string] => [str(dec(start).add(dec(step).mul(n))), '1.5']);
         return { account, symbol, bids: levels(i.bid, '-0.01'), asks: levels(i.ask, '0.01'), ts: this.now() };
       },
-      'market.candles': ({ account, symbol, limit }) => {
+      'market.candles': ({ account, symbol, limit, since }) => {
         const i = this.quoted(account, symbol);
         const n = Math.min(limit, 50);
-        const start = Date.parse('2024-01-01T00:00:00.000Z');
+        const start = since ?? Date.parse('2024-01-01T00:00:00.000Z');
         return Array.from({ length: n }, (_, k): [number, string, string, string, string, string] => [start + k * 60_000, i.bid, i.ask, i.bid, i.ask, '10']);
       },
+      // a download completes at once: the fake has its candles already
+      'market.download': ({ account, symbol, timeframe, since, until }) => {
+        this.quoted(account, symbol);
+        const end = until ?? Date.parse(this.now());
+        if (since >= end) throw new TernError('BAD_REQUEST', 'since must be in the past', { field: 'since' });
+        const total = Math.ceil((end - since) / (timeframe.endsWith('d') ? 86_400_000 : timeframe.endsWith('h') ? 3_600_000 : 60_000) / Number.parseInt(timeframe, 10));
+        const now = this.now();
+        const job: DownloadJob = { id: `D${++this.seq}`, account, symbol, timeframe, since: new Date(since).toISOString(), until: new Date(end).toISOString(), status: 'done', fetched: total, total_estimate: total, progress: 1, started_at: now, updated_at: now };
+        this.downloads.unshift(job);
+        this.emit('downloads', 'downloads', job);
+        return job;
+      },
+      'market.downloads': () => this.downloads.slice(),
       'orders.create': (p) => this.placeOrder(p),
       'orders.list': ({ status, account, symbol, limit }) =>
         this.orders

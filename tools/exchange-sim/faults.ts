@@ -24,6 +24,10 @@ export type RestFaultSpec =
 export type RestFault = RestFaultSpec & {
   endpoint?: string;
   times?: number;
+  /** lets this many matching requests through first (a failure on the third page: `after: 2`) */
+  after?: number;
+  /** only requests carrying these query/body parameters (e.g. `{startTime: '1700000000000'}`) */
+  params?: Record<string, string>;
 };
 
 export type WsTarget = 'market' | 'user' | 'all';
@@ -42,6 +46,8 @@ interface Armed<T> {
   id: number;
   fault: T;
   remaining: number;
+  /** matching requests still let through before the fault applies */
+  skip: number;
 }
 
 export class Faults {
@@ -51,13 +57,13 @@ export class Faults {
 
   addRest(fault: RestFault): number {
     const id = this.nextId++;
-    this.rest.push({ id, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
+    this.rest.push({ id, fault, remaining: fault.times ?? Number.POSITIVE_INFINITY, skip: Math.max(0, fault.after ?? 0) });
     return id;
   }
 
   addWs(fault: WsFault): number {
     const id = this.nextId++;
-    this.ws.push({ id, fault, remaining: fault.times ?? 1 });
+    this.ws.push({ id, fault, remaining: fault.times ?? 1, skip: 0 });
     return id;
   }
 
@@ -86,11 +92,16 @@ export class Faults {
   }
 
   /** Consumes the faults that apply to one request: total added latency and at most one outcome. */
-  takeRest(method: string, path: string): { latencyMs: number; outcome?: RestFault } {
+  takeRest(method: string, path: string, params: Record<string, string> = {}): { latencyMs: number; outcome?: RestFault } {
     let latencyMs = 0;
     let outcome: RestFault | undefined;
     for (const a of this.rest) {
       if (a.remaining <= 0 || !Faults.matches(a.fault.endpoint, method, path)) continue;
+      if (a.fault.params && Object.entries(a.fault.params).some(([k, v]) => params[k] !== String(v))) continue;
+      if (a.skip > 0) {
+        a.skip -= 1;
+        continue;
+      }
       if (a.fault.kind === 'latency') {
         latencyMs += a.fault.ms;
         a.remaining -= 1;

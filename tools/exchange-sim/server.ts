@@ -145,7 +145,7 @@ export async function startExchangeSim(options: ExchangeSimOptions = {}): Promis
     const { signature: _sig, ...logged } = params;
     const record = ctx.log.add({ time: now(), method, path, endpoint: `${method} ${path}`, apiKey, params: logged });
 
-    const { latencyMs, outcome } = ctx.faults.takeRest(method, path);
+    const { latencyMs, outcome } = ctx.faults.takeRest(method, path, params);
     if (latencyMs > 0) await sleep(latencyMs);
     if (outcome?.kind === 'timeout') {
       record.outcome = 'timeout';

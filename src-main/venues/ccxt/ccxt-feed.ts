@@ -11,9 +11,12 @@
  *   polling. A stream that drops is watched again (ccxt reconnects and
  *   resubscribes); its caches start empty, so the book is snapshotted again.
  * - Staleness: a watched symbol with no update for `staleAfterMs` is stale;
+ *   a symbol whose stream failed is reconnecting until its next update.
  *   `status()` says so per symbol and `onStatus` tells when it changes.
  */
 import type { Exchange, OHLCV, OrderBook, Trade } from 'ccxt';
+import { TernError } from '../../contract/errors.js';
+import { aggregateBars, timeframeMs } from '../../engine/data/candles.js';
 import { type Decimal, ZERO } from '../../engine/model/decimal.js';
 import type { InstrumentSpec } from '../../engine/model/types.js';
 import type { Clock } from '../../engine/ports/clock.js';
@@ -22,8 +25,8 @@ import type { Bar, BookLevel, BookSnapshot, MarketEvent, MarketFeed } from '../.
 import type { MarketCache } from '../../store/market-cache.js';
 import { decOf, instrumentOf } from './convert.js';
 import { exchangeReady } from './exchange-factory.js';
-import { redact } from './errors.js';
-import { type HistoryRequest, barOf, downloadHistory } from './history.js';
+import { classifyCcxtError, redact } from './errors.js';
+import { type HistoryProgress, type HistoryRequest, barOf, downloadHistory, fetchHistory } from './history.js';
 
 export interface CcxtFeedOptions {
   /** a ccxt instance of the exchange (ccxt.pro's class for websockets) */
@@ -52,6 +55,8 @@ export interface SymbolStatus {
   /** any update of book, trades or candles, epoch ms; null before the first */
   lastUpdate: number | null;
   stale: boolean;
+  /** a stream (or a poll) of the symbol failed and no update has come since: ccxt is reconnecting */
+  reconnecting: boolean;
   /** websockets, or REST polling */
   transport: 'websocket' | 'rest';
 }
@@ -66,6 +71,7 @@ interface Watched {
   bars: Bar[];
   lastUpdate: number | null;
   stale: boolean;
+  reconnecting: boolean;
   lastTradeTs: number;
 }
 
@@ -178,7 +184,7 @@ export class CcxtFeed implements MarketFeed {
   watch(symbol: string): boolean {
     if (this.watched.has(symbol)) return true;
     if (!this.running || !this.specs.has(symbol) || this.watched.size >= this.maxSymbols) return false;
-    const w: Watched = { symbol, bars: [], lastUpdate: null, stale: false, lastTradeTs: 0 };
+    const w: Watched = { symbol, bars: [], lastUpdate: null, stale: false, reconnecting: false, lastTradeTs: 0 };
     this.watched.set(symbol, w);
     this.loops.push(this.seed(w));
     const has = this.ex.has as Record<string, unknown>;
@@ -201,6 +207,27 @@ export class CcxtFeed implements MarketFeed {
     return downloadHistory(this.ex, this.opts.cache, this.opts.source, req, () => this.clock.now());
   }
 
+  /** Downloads candle history into the cache without reading it back (the engine's download jobs). */
+  async fetchHistory(req: HistoryRequest): Promise<HistoryProgress> {
+    if (!this.opts.cache) throw new TernError('CONFLICT', `${this.opts.source}: history downloads need the market cache`);
+    await this.loadMarkets();
+    return fetchHistory(this.ex, this.opts.cache, this.opts.source, req, () => this.clock.now());
+  }
+
+  /**
+   * Downloaded candles with from ≤ ts < to, oldest first: those of `timeframe`,
+   * else the 1m ones rolled up (a 1m download serves every timeframe).
+   */
+  cachedCandles(symbol: string, timeframe: string, from: number, to: number): Bar[] {
+    const cache = this.opts.cache;
+    if (!cache) return [];
+    const exact = cache.candles(this.opts.source, symbol, timeframe, from, to);
+    if (exact.length > 0 || timeframe === '1m') return exact;
+    const target = timeframeMs(timeframe);
+    const start = Math.floor(from / target) * target;
+    return aggregateBars(cache.candles(this.opts.source, symbol, '1m', start, to), BAR_MS, target).filter((b) => b.ts >= from);
+  }
+
   // ── internals ─────────────────────────────────────────────────────────────
 
   private async fetchInstruments(): Promise<InstrumentSpec[]> {
@@ -218,7 +245,7 @@ export class CcxtFeed implements MarketFeed {
       return specs;
     } catch (err) {
       const cached = cache?.loadInstruments(this.opts.source);
-      if (!cached) throw err;
+      if (!cached) throw new TernError('VENUE_UNAVAILABLE', `the markets of ${this.opts.source} could not be loaded: ${classifyCcxtError(err).reason}`);
       this.log.warn({ source: this.opts.source, err: redact(String(err)), savedAt: cached.savedAt }, 'markets could not be loaded; using the cached instruments');
       this.specs = new Map(cached.specs.map((s) => [s.symbol, s]));
       return cached.specs;
@@ -262,6 +289,7 @@ export class CcxtFeed implements MarketFeed {
       } catch (err) {
         if (!this.running) return;
         failures += 1;
+        this.failed(w);
         if (failures === 1) this.log.warn({ symbol: w.symbol, stream: what, err: redact(String(err)) }, 'market stream failed; watching again');
         await sleep(Math.min(100 * 2 ** Math.min(failures, 7), 10_000));
       }
@@ -276,6 +304,7 @@ export class CcxtFeed implements MarketFeed {
       if (has['fetchTrades']) this.onTrades(w, await this.ex.fetchTrades(w.symbol, w.lastTradeTs ? w.lastTradeTs + 1 : undefined));
       if (has['fetchOHLCV']) this.onCandles(w, await this.ex.fetchOHLCV(w.symbol, '1m', undefined, 3));
     } catch (err) {
+      this.failed(w);
       this.log.warn({ symbol: w.symbol, err: redact(String(err)) }, 'market poll failed');
     }
   }
@@ -319,10 +348,18 @@ export class CcxtFeed implements MarketFeed {
 
   private fresh(w: Watched): void {
     w.lastUpdate = this.clock.now();
-    if (w.stale) {
+    if (w.stale || w.reconnecting) {
       w.stale = false;
+      w.reconnecting = false;
       this.tellStatus(w);
     }
+  }
+
+  /** a stream or poll of the symbol failed: reconnecting until the next update */
+  private failed(w: Watched): void {
+    if (w.reconnecting || this.watched.get(w.symbol) !== w) return;
+    w.reconnecting = true;
+    this.tellStatus(w);
   }
 
   private checkStaleness(): void {
@@ -340,7 +377,7 @@ export class CcxtFeed implements MarketFeed {
 
   private statusOf(w: Watched): SymbolStatus {
     const has = this.ex.has as Record<string, unknown>;
-    return { symbol: w.symbol, lastUpdate: w.lastUpdate, stale: w.stale, transport: has['watchOrderBook'] ? 'websocket' : 'rest' };
+    return { symbol: w.symbol, lastUpdate: w.lastUpdate, stale: w.stale, reconnecting: w.reconnecting, transport: has['watchOrderBook'] ? 'websocket' : 'rest' };
   }
 
   private tellStatus(w: Watched): void {

@@ -74,7 +74,37 @@ export function createExchange(config: ExchangeConfig): Exchange {
     opts['fetchCurrencies'] = false;
   }
   Object.assign(opts, config.options ?? {});
+  if (pro) guardWsSends(exchange);
   return exchange;
+}
+
+const guarded = new WeakSet<object>();
+
+/**
+ * ccxt.pro sends a subscription once its rate limiter lets it, without
+ * catching the send's failure when the socket closed meanwhile (a dropped or
+ * refused reconnect): an unhandled rejection, which ends a Node process. The
+ * watch itself fails through the socket's close, so the send's failure is
+ * only marked handled here; callers still see it.
+ */
+function guardWsSends(exchange: Exchange): void {
+  type Client = { send?: (message: unknown) => Promise<unknown> };
+  const ex = exchange as unknown as { client?: (url: string) => Client };
+  const original = ex.client;
+  if (typeof original !== 'function') return;
+  ex.client = function (this: unknown, url: string): Client {
+    const client = original.call(this, url);
+    if (client && typeof client.send === 'function' && !guarded.has(client)) {
+      guarded.add(client);
+      const send = client.send.bind(client);
+      client.send = (message) => {
+        const sent = send(message);
+        sent.catch(() => {});
+        return sent;
+      };
+    }
+    return client;
+  };
 }
 
 /** Before first use: ccxt.pro refuses ws:// URLs (a base_url on http://) until its HTTP agent is loaded. */

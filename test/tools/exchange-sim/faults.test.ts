@@ -42,6 +42,21 @@ describe('exchange-sim REST faults as the real ccxt binance class sees them', ()
     expect((await ex.fetchTicker('BTC/USDT')).symbol).toBe('BTC/USDT');
   });
 
+  it('with `after`, a fault lets that many matching requests through first', async () => {
+    sim.control.addFault({ kind: 'status', status: 503, endpoint: '/api/v3/ticker/24hr', after: 2, times: 1 });
+    expect((await ex.fetchTicker('BTC/USDT')).symbol).toBe('BTC/USDT');
+    expect((await ex.fetchTicker('BTC/USDT')).symbol).toBe('BTC/USDT');
+    expect(await rejection(ex.fetchTicker('BTC/USDT'))).toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect((await ex.fetchTicker('BTC/USDT')).symbol).toBe('BTC/USDT');
+  });
+
+  it('with `params`, a fault applies only to requests carrying those parameters', async () => {
+    sim.control.addFault({ kind: 'status', status: 503, endpoint: 'GET /api/v3/depth', params: { symbol: 'ETHUSDT' }, times: 1 });
+    expect((await ex.fetchOrderBook('BTC/USDT')).symbol).toBe('BTC/USDT');
+    expect(await rejection(ex.fetchOrderBook('ETH/USDT'))).toBeInstanceOf(ccxt.ExchangeNotAvailable);
+    expect((await ex.fetchOrderBook('ETH/USDT')).symbol).toBe('ETH/USDT');
+  });
+
   it.each([
     [500, ccxt.ExchangeNotAvailable],
     [502, ccxt.ExchangeNotAvailable],

@@ -64,12 +64,14 @@ describe('CcxtFeed: public market data from an exchange through ccxt', () => {
     expect(f.status()).toEqual([expect.objectContaining({ symbol: 'BTC/USDT', stale: false, transport: 'websocket' })]);
   });
 
-  it('after the market connections drop it watches again (ccxt resubscribes) and data flows on', async () => {
+  it('after the market connections drop it says it is reconnecting, watches again (ccxt resubscribes) and data flows on', async () => {
     const f = feed();
     await f.loadMarkets();
     await f.start();
     const trades: MarketEvent[] = [];
+    const changes: SymbolStatus[] = [];
     f.subscribe((e) => e.type === 'trade' && trades.push(e));
+    f.onStatus((s) => changes.push(s));
     f.watch('ETH/USDT');
     await until(() => sim.control.wsSubscriptions().includes('ethusdt@trade'), 'subscribed');
     expect(sim.control.dropWebSockets('market')).toBeGreaterThan(0);
@@ -77,6 +79,8 @@ describe('CcxtFeed: public market data from an exchange through ccxt', () => {
     await new Promise((r) => setTimeout(r, 50));
     sim.control.setPrice('ETH/USDT', '3100');
     await until(() => trades.length > 0, 'a trade after the reconnect', 5000);
+    expect(changes.some((c) => c.symbol === 'ETH/USDT' && c.reconnecting)).toBe(true);
+    expect(f.status().find((s) => s.symbol === 'ETH/USDT')!.reconnecting).toBe(false);
   });
 
   it('a watched symbol without updates turns stale, says so, and is fresh again on the next update', async () => {

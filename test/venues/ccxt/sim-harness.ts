@@ -38,6 +38,8 @@ export interface SimTernOptions {
   /** create the live account `bn` (default true) */
   account?: boolean;
   secrets?: SecretStore;
+  /** how an account that cannot open is retried */
+  accountRetry?: { retryMs?: number; maxRetryMs?: number };
 }
 
 /** A log that keeps every line as JSON text (tests look for secrets in it). */
@@ -59,6 +61,7 @@ export async function startSimTern(opts: SimTernOptions = {}): Promise<SimTern> 
       log: memoryLog(logs),
       reconcile: opts.reconcile ?? { intervalMs: 0, debounceMs: 10 },
       ccxt: opts.tuning ?? FAST,
+      ...(opts.accountRetry ? { accountRetry: opts.accountRetry } : {}),
     });
   const h: SimTern = {
     sim,
