@@ -418,8 +418,9 @@ export class Engine implements EngineApi {
    * burst, before the next turn of the event loop can place anything else.
    */
   private scheduleBreakers(): void {
-    // Unarmed, the breakers only keep usage figures for the risk panel: once a second is enough.
-    if (!this.risk.breakersArmed && this.opts.clock.now() - this.breakersEvaluatedAt < UNARMED_BREAKERS_INTERVAL_MS) return;
+    // Unarmed, the breakers only keep usage figures for the risk panel: once a second of real
+    // time is enough (wall time, not the engine's clock, which a backtest moves a bar at a time).
+    if (!this.risk.breakersArmed && performance.now() - this.breakersEvaluatedAt < UNARMED_BREAKERS_INTERVAL_MS) return;
     if (this.breakersScheduled) return;
     this.breakersScheduled = true;
     queueMicrotask(() => {
@@ -430,7 +431,7 @@ export class Engine implements EngineApi {
 
   /** the loss and drawdown breakers, on the portfolio as marked now */
   private evaluateBreakers(): void {
-    this.breakersEvaluatedAt = this.opts.clock.now();
+    this.breakersEvaluatedAt = performance.now();
     this.risk.evaluate(
       portfolioView(this.portfolio, [...this.accounts.keys()], {
         quoteOf: (a) => this.quoteAsset(a),
