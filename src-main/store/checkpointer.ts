@@ -57,12 +57,15 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
     // resolved from here, not from the process's working directory (a packaged app's cwd is anywhere)
     workerData: { file, intervalMs, closed, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
   });
-  // The checkpointer never keeps a process alive: a process that is done exits, and SQLite checkpoints on the last close.
-  worker.unref();
-  worker.on('message', (m: { error?: string }) => m.error && onError(m.error));
-  worker.on('error', (err) => onError(String(err)));
   let failed = false;
-  worker.on('error', () => (failed = true));
+  worker.on('message', (m: { error?: string }) => m.error && onError(m.error));
+  worker.on('error', (err) => {
+    failed = true;
+    onError(String(err));
+  });
+  // The checkpointer never keeps a process alive: a process that is done exits, and SQLite checkpoints on the last close.
+  // (After the listeners: adding a 'message' listener refs the worker again.)
+  worker.unref();
   return {
     close: () => {
       if (failed) return;

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dec } from '../../src-main/engine/model/decimal.js';
 import { openTempStore, type TempStore } from '../../src-main/store/temp-store.js';
@@ -30,6 +32,18 @@ describe('background WAL checkpoints', () => {
     for (let i = 0; i < 500; i++) temp.store.record(balance(i));
     temp.store.commit();
     expect(walSize()).toBeLessThanOrEqual(grown);
+  });
+
+  it('a process that leaves its store open still exits by itself', () => {
+    temp = openTempStore();
+    const dir = join(temp.file, '..', 'child.db');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'fixtures', 'open-store-and-end.ts'), dir], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.stdout).toContain('committed');
+    expect(run.signal, 'the child had to be killed: something kept it alive').toBeNull();
+    expect(run.status).toBe(0);
   });
 
   it('a store can be closed and its folder deleted at once', () => {
