@@ -1,8 +1,9 @@
-import type { Account, Balance, Book, Candle, Fill, Order, Position, Ticker, Trade } from '../../src-main/contract/schemas.js';
+import type { Account, Balance, Book, Candle, DownloadJob, Fill, Order, Position, Ticker, Trade } from '../../src-main/contract/schemas.js';
 import { describeError } from '../client/call-error.js';
 import type { ClientEvent, ConnectionStatus, TernClient } from '../client/types.js';
 import { type Dec, dec, formatFixed, formatPlain, formatUpTo, wire } from '../lib/decimal.js';
 import { marketHeartbeat, useConnection } from './connection.js';
+import { useDownloads } from './downloads.js';
 import { useMarket, tickerKey, MAX_TRADES, type KeyedTrade, type Stamped } from './market.js';
 import { notify } from './notifications.js';
 import { usePortfolio } from './portfolio.js';
@@ -11,7 +12,7 @@ import { riskFromEvent, useRisk } from './risk.js';
 import { useTrading } from './trading.js';
 
 /** Channels every session listens to (contract/events.ts PRIVATE_CHANNELS; restated: the page imports only types from the contract). */
-export const PRIVATE_CHANNELS = ['orders', 'fills', 'positions', 'balances', 'risk', 'accounts'] as const;
+export const PRIVATE_CHANNELS = ['orders', 'fills', 'positions', 'balances', 'risk', 'accounts', 'downloads'] as const;
 const WATCHLIST_MAX = 12;
 
 export interface FeedOptions {
@@ -282,6 +283,7 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
     const balances: Balance[] = [];
     const market: ClientEvent[] = [];
     const risk: Array<Record<string, unknown>> = [];
+    const downloads: DownloadJob[] = [];
     for (const e of batch) {
       switch (e.kind) {
         case 'orders':
@@ -302,6 +304,9 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
         case 'accounts':
           useReference.getState().upsertAccount(e.data as Account);
           break;
+        case 'downloads':
+          downloads.push(e.data as DownloadJob);
+          break;
         default:
           market.push(e);
       }
@@ -309,6 +314,7 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
     // a kill switch also announces its state change: one notification for the two
     const killSwitch = risk.some((r) => r['event'] === 'kill_switch');
     for (const r of risk) onRisk(r, killSwitch);
+    if (downloads.length > 0) useDownloads.getState().apply(downloads);
     const trading = useTrading.getState();
     const route = <K extends keyof Held>(table: K, rows: Held[K], apply: (rows: Held[K]) => void) => {
       if (rows.length === 0) return;

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Account, Instrument } from '../../src-main/contract/schemas.js';
+import { stampReceived } from './account-status.js';
 
 /** Slow-changing facts: accounts, instruments, the engine's version. */
 export interface ReferenceState {
@@ -22,9 +23,13 @@ export const useReference = create<ReferenceState>()((set) => ({
   accounts: [],
   instruments: [],
   status: 'loading',
-  setAccounts: (accounts) => set({ accounts, status: 'ready', error: undefined }),
+  setAccounts: (accounts) => {
+    for (const a of accounts) stampReceived(a);
+    set({ accounts, status: 'ready', error: undefined });
+  },
   upsertAccount: (account) =>
     set((s) => {
+      stampReceived(account);
       const i = s.accounts.findIndex((a) => a.id === account.id);
       if (account.status === 'deleted') return i < 0 ? {} : { accounts: s.accounts.filter((a) => a.id !== account.id), instruments: s.instruments.filter((x) => x.account !== account.id) };
       const accounts = i < 0 ? [...s.accounts, account] : s.accounts.map((a, j) => (j === i ? account : a));

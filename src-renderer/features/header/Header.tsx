@@ -3,6 +3,7 @@ import { VIEWS, type ViewId } from '../../app/views.js';
 import type { ConnectionStatus } from '../../client/types.js';
 import { formatFixed } from '../../lib/decimal.js';
 import { formatAge } from '../../lib/format.js';
+import { accountBadge } from '../../state/account-status.js';
 import { marketHeartbeat, useConnection } from '../../state/connection.js';
 import { useMarket } from '../../state/market.js';
 import { usePortfolio } from '../../state/portfolio.js';
@@ -60,7 +61,9 @@ export function Header({ view, onView, onKill, onHelp, onSignOut }: { view: View
   const mode = current?.mode ?? 'paper';
   const conn = connectionLabel(status, now);
   const data = staleness(marketHeartbeat.get(account), now);
-  const perAccount = accounts.map((a) => `${a.id} (${a.mode}): ${staleness(marketHeartbeat.get(a.id), now).text}`).join('\n');
+  // the engine's word on the selected account's exchange link; the dot and words before it are the link to the engine
+  const badge = current ? accountBadge(current, now) : undefined;
+  const perAccount = accounts.map((a) => `${a.id} (${a.mode}): ${accountBadge(a, now).text} · ${staleness(marketHeartbeat.get(a.id), now).text}`).join('\n');
 
   return (
     <header className={`topbar mode-${mode}`}>
@@ -100,6 +103,11 @@ export function Header({ view, onView, onKill, onHelp, onSignOut }: { view: View
         <span className={`tone-${conn.tone}`} data-testid="connection-state">
           {conn.text}
         </span>
+        {status.phase === 'open' && badge && (
+          <span className={`account-status account-status-${badge.tone}`} data-testid="account-status" data-status={current?.status} title={badge.title}>
+            {badge.text}
+          </span>
+        )}
         {status.phase === 'open' && (
           <span className={`muted tone-${data.tone}`} data-testid="staleness">
             · {data.text}

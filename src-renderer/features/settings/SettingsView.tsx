@@ -10,6 +10,7 @@ import { Dialog } from '../../ui/Dialog.js';
 import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
 import { AccountsPanel } from './AccountsPanel.js';
+import { DownloadsPanel } from './DownloadsPanel.js';
 import { LocalApiPanel } from './LocalApiPanel.js';
 
 type Scope = ApiKey['scopes'][number];
@@ -175,7 +176,7 @@ function About({ onSignOut }: { onSignOut: (() => void) | null }) {
   );
 }
 
-/** Settings: accounts, the local API (on/off, port, keys) and the session. */
+/** Settings: accounts, the local API (on/off, port, keys), history downloads and the session. */
 export default function SettingsView({ onSignOut }: { onSignOut: (() => void) | null }) {
   return (
     <div className="settings-view">
@@ -185,6 +186,7 @@ export default function SettingsView({ onSignOut }: { onSignOut: (() => void) | 
       </div>
       <div className="settings-side">
         <LocalApiPanel />
+        <DownloadsPanel />
         <About onSignOut={onSignOut} />
       </div>
     </div>

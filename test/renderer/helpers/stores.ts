@@ -1,4 +1,5 @@
 import { useConnection } from '../../../src-renderer/state/connection.js';
+import { useDownloads } from '../../../src-renderer/state/downloads.js';
 import { useMarket } from '../../../src-renderer/state/market.js';
 import { useNotifications } from '../../../src-renderer/state/notifications.js';
 import { usePortfolio } from '../../../src-renderer/state/portfolio.js';
@@ -14,6 +15,7 @@ export function resetStores(): void {
   useReference.getState().reset();
   usePortfolio.getState().reset();
   useRisk.getState().reset();
+  useDownloads.getState().reset();
   useNotifications.getState().clear();
   useConnection.setState({ status: { phase: 'connecting', reconnects: 0 }, transport: null });
   useTicket.getState().set({ side: 'buy', type: 'limit', quantity: '', price: '', stopPrice: '', timeInForce: 'GTC', postOnly: false, reduceOnly: false });
