@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Decimal } from '../engine/model/decimal.js';
+import type { ChartCandleRow } from './chart-candles.js';
 import { METRIC_NAMES, type Metrics } from './metrics.js';
 import type { BacktestResult } from './runner.js';
 import { tradesCsv } from './trades.js';
@@ -57,6 +58,8 @@ export interface BacktestReportDto {
   equity_curve: Array<[number, number, number]>;
   trade_list: TradeDto[];
   refusals: BacktestResult['refusals'];
+  /** the run's bars, [ts, open, high, low, close, volume] doubles rolled up to at most CHART_CANDLES: for charting only, never written to report.json */
+  candles: ChartCandleRow[];
 }
 
 const dec = (d: Decimal) => d.toFixed();
@@ -110,6 +113,7 @@ export function reportDto(r: BacktestResult, maxPoints = EQUITY_POINTS): Backtes
       fees: dec(t.fees),
     })),
     refusals: r.refusals,
+    candles: r.candles,
   };
 }
 
@@ -166,11 +170,13 @@ const RAW_PATTERN = /"\u2063dec:(-?\d+(?:\.\d+)?)"/g;
 /**
  * report.json: the metrics at the top level by their names (money as JSON
  * numbers written with their exact decimal digits, undefined ratios null),
- * then the rest of the report. Nothing in it depends on the machine or the
- * time of the run, so the same run writes the same bytes.
+ * then the rest of the report but its chart candles. Nothing in it depends
+ * on the machine or the time of the run, so the same run writes the same
+ * bytes.
  */
 export function reportJson(report: BacktestReportDto): string {
-  const { metrics, ...rest } = report;
+  // the chart's candles are for the protocol (backtests.get) only: the file keeps its exact content
+  const { metrics, candles: _candles, ...rest } = report;
   const top: Record<string, unknown> = {};
   for (const name of METRIC_NAMES) {
     const value = metrics[name];

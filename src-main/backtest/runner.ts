@@ -12,6 +12,7 @@ import { loadStrategy } from '../strategies/loader.js';
 import { resolveParams } from '../strategies/params.js';
 import { BarFeed } from './bar-feed.js';
 import { BacktestVenue } from './backtest-venue.js';
+import { type ChartCandleRow, rollUpCandles } from './chart-candles.js';
 import { loadCandles, rowRange, seriesTimeframe } from './data.js';
 import { type InstrumentOptions, backtestInstrument, normalizeSymbol } from './instrument.js';
 import { MemoryStore } from './memory-store.js';
@@ -79,6 +80,8 @@ export interface BacktestResult {
   lastClose: Decimal;
   /** equity at each bar's close */
   equity: { ts: Float64Array; equity: Float64Array };
+  /** the run's bars rolled up to at most CHART_CANDLES candles, doubles: for charting only */
+  candles: ChartCandleRow[];
   trades: RoundTrip[];
   open: OpenTrade | null;
   /** every fill, oldest first */
@@ -297,6 +300,8 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
     metrics,
     lastClose,
     equity: { ts: Float64Array.from(ts.subarray(start, end)), equity },
+    // once, after the loop, from the columns: the bar loop pays nothing for the chart
+    candles: rollUpCandles(series, start, end, timeframeMs),
     trades,
     open: openTrade,
     fills,

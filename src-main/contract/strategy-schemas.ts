@@ -146,6 +146,12 @@ export const BacktestReport = z.object({
   equity_curve: z.array(z.tuple([z.number(), z.number(), z.number()])).describe('[bar open time, equity at its close, drawdown from the peak as a fraction], at most 4000 points'),
   trade_list: z.array(BacktestTrade),
   refusals: z.array(z.object({ ts: z.number(), code: z.string(), message: z.string() })),
+  candles: z
+    .array(z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]))
+    .optional()
+    .describe(
+      "the run's bars for the chart, [open time, open, high, low, close, volume] as JSON numbers (doubles: for charting only, never money), rolled up to at most 4000 candles — buckets of the smallest multiple of the bar length that fits, from the first bar; a bucket is its first open, highest high, lowest low, last close and summed volume; gaps stay gaps. Not in the CLI's report.json",
+    ),
 });
 
 export const SweepRow = z.object({
