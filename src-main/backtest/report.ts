@@ -1,6 +1,8 @@
+import type { z } from 'zod';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Decimal } from '../engine/model/decimal.js';
+import type { BacktestMetrics } from '../contract/strategy-schemas.js';
 import type { ChartCandleRow } from './chart-candles.js';
 import { METRIC_NAMES, type Metrics } from './metrics.js';
 import type { BacktestResult } from './runner.js';
@@ -9,23 +11,8 @@ import { tradesCsv } from './trades.js';
 /** points of the equity curve a report carries (min and max of each bucket, so drawdowns keep their depth) */
 export const EQUITY_POINTS = 4000;
 
-/** The metrics on the protocol: money as decimal strings, ratios as numbers, undefined ratios null. */
-export interface MetricsDto {
-  bars: number;
-  trades: number;
-  final_equity: string;
-  total_return: number;
-  CAGR: number | null;
-  sharpe: number | null;
-  sortino: number | null;
-  calmar: number | null;
-  max_drawdown: number;
-  win_rate: number | null;
-  profit_factor: number | null;
-  expectancy: string | null;
-  exposure: number;
-  fees: string;
-}
+/** The metrics on the protocol (the contract's schema): money as decimal strings, ratios as numbers, undefined ratios null. */
+export type MetricsDto = z.infer<typeof BacktestMetrics>;
 
 export interface TradeDto {
   side: 'long' | 'short';
