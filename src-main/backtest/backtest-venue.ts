@@ -41,7 +41,7 @@ import {
 import { BalanceLedger } from '../venues/paper/balance-ledger.js';
 import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from '../venues/paper/order-checks.js';
 import { feeOf, feeRate, lockFor } from '../venues/paper/order-costs.js';
-import { remainingOf, type PaperOrder } from '../venues/paper/paper-order.js';
+import { orderFromRequest, remainingOf, type PaperOrder } from '../venues/paper/paper-order.js';
 import { ReportStream } from '../venues/paper/report-stream.js';
 import { WorkingOrders, type ClosedState } from '../venues/paper/working-orders.js';
 import type { BarFeed } from './bar-feed.js';
@@ -174,24 +174,11 @@ export class BacktestVenue implements InProcessVenue {
     if (this.orders.knowsClientOrderId(request.clientOrderId)) {
       throw new VenueRejection(`duplicate client order id ${request.clientOrderId}: the venue already has an order with it`);
     }
-    const hasPrice = request.type === 'limit' || request.type === 'stop_limit';
-    const hasStop = request.type === 'stop_market' || request.type === 'stop_limit';
+    const base = orderFromRequest(request);
     const order: Working = {
-      clientOrderId: request.clientOrderId,
-      venueOrderId: '',
-      symbol: request.symbol,
-      side: request.side,
-      type: request.type,
-      quantity: request.quantity,
-      filled: ZERO,
-      price: hasPrice ? request.price : null,
-      stopPrice: hasStop ? request.stopPrice : null,
-      timeInForce: request.timeInForce,
-      postOnly: request.postOnly,
-      triggered: false,
-      seq: 0,
-      limitNum: hasPrice && request.price ? request.price.toNumber() : NaN,
-      stopNum: hasStop && request.stopPrice ? request.stopPrice.toNumber() : NaN,
+      ...base,
+      limitNum: base.price ? base.price.toNumber() : NaN,
+      stopNum: base.stopPrice ? base.stopPrice.toNumber() : NaN,
       onlyAt: -1,
       placedAt: this.marketData.index,
     };

@@ -1,5 +1,6 @@
-import type { Decimal } from '../../engine/model/decimal.js';
+import { type Decimal, ZERO } from '../../engine/model/decimal.js';
 import type { OrderType, Side, TimeInForce } from '../../engine/model/types.js';
+import type { VenueOrderRequest } from '../../engine/ports/venue.js';
 
 /** An order as the paper venue works it. Mutable: fills and amendments change it in place. */
 export interface PaperOrder {
@@ -19,6 +20,27 @@ export interface PaperOrder {
   triggered: boolean;
   /** time priority: lower is earlier */
   seq: number;
+}
+
+/** A new, unfilled order from the OMS's request: the price fields its type uses, nothing else. */
+export function orderFromRequest(request: VenueOrderRequest): PaperOrder {
+  const hasPrice = request.type === 'limit' || request.type === 'stop_limit';
+  const hasStop = request.type === 'stop_market' || request.type === 'stop_limit';
+  return {
+    clientOrderId: request.clientOrderId,
+    venueOrderId: '',
+    symbol: request.symbol,
+    side: request.side,
+    type: request.type,
+    quantity: request.quantity,
+    filled: ZERO,
+    price: hasPrice ? request.price : null,
+    stopPrice: hasStop ? request.stopPrice : null,
+    timeInForce: request.timeInForce,
+    postOnly: request.postOnly,
+    triggered: false,
+    seq: 0,
+  };
 }
 
 /** A read-only copy of an open paper order, for inspection and reconciliation. */

@@ -83,7 +83,7 @@ import { plannedQuantity, walkLevels, type PlannedFill } from './book-walk.js';
 import { ConsumedLiquidity, oppositeSide } from './liquidity.js';
 import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from './order-checks.js';
 import { feeOf, feeRate, lockFor, takerBuyCost } from './order-costs.js';
-import { isRestingLimit, remainingOf, type PaperOrder, type PaperOrderView } from './paper-order.js';
+import { isRestingLimit, orderFromRequest, remainingOf, type PaperOrder, type PaperOrderView } from './paper-order.js';
 import { ReportStream } from './report-stream.js';
 import { immediateTriggerReason, stopReached } from './stop-triggers.js';
 import { WorkingOrders, type ClosedState } from './working-orders.js';
@@ -225,23 +225,7 @@ export class PaperVenue implements Venue {
     if (this.orders.knowsClientOrderId(request.clientOrderId)) {
       throw new VenueRejection(`duplicate client order id ${request.clientOrderId}: the venue already has an order with it`);
     }
-    const hasPrice = request.type === 'limit' || request.type === 'stop_limit';
-    const hasStop = request.type === 'stop_market' || request.type === 'stop_limit';
-    const order: PaperOrder = {
-      clientOrderId: request.clientOrderId,
-      venueOrderId: '',
-      symbol: request.symbol,
-      side: request.side,
-      type: request.type,
-      quantity: request.quantity,
-      filled: ZERO,
-      price: hasPrice ? request.price : null,
-      stopPrice: hasStop ? request.stopPrice : null,
-      timeInForce: request.timeInForce,
-      postOnly: request.postOnly,
-      triggered: false,
-      seq: 0,
-    };
+    const order = orderFromRequest(request);
     if (order.type === 'market') this.placeMarket(order, spec);
     else if (order.type === 'limit') this.placeLimit(order, spec);
     else this.placeStop(order, spec);
