@@ -338,19 +338,8 @@ export class BacktestVenue implements InProcessVenue {
     if (need.amount.gt(free)) throw new VenueRejection(insufficient(need.asset, need.amount, free));
   }
 
-  private publishBalanceChanges(): void {
-    for (const b of this.ledger.takeChanges()) {
-      this.reports.push({ type: 'balance', asset: b.asset, total: b.total, locked: b.locked, ts: this.clock.now() });
-    }
-  }
-
   private operate<T>(work: () => T): T {
-    try {
-      return work();
-    } finally {
-      this.publishBalanceChanges();
-      this.reports.drain();
-    }
+    return this.reports.run(work, () => this.ledger.takeChanges(), () => this.clock.now());
   }
 
   private openOrder(ref: VenueOrderRef, action: 'amend' | 'cancel'): Working {

@@ -473,21 +473,14 @@ export class PaperVenue implements Venue {
   }
 
   private publishBalanceChanges(): void {
-    for (const b of this.ledger.takeChanges()) {
-      this.reports.push({ type: 'balance', asset: b.asset, total: b.total, locked: b.locked, ts: this.clock.now() });
-    }
+    this.reports.pushBalances(this.ledger.takeChanges(), this.clock.now());
   }
 
   // ── lookups ─────────────────────────────────────────────────────────────
 
   /** Runs one request or market event, then delivers the reports it produced. */
   private operate<T>(work: () => T): T {
-    try {
-      return work();
-    } finally {
-      this.publishBalanceChanges();
-      this.reports.drain();
-    }
+    return this.reports.run(work, () => this.ledger.takeChanges(), () => this.clock.now());
   }
 
   private openOrder(ref: VenueOrderRef, action: 'amend' | 'cancel'): PaperOrder {

@@ -1,4 +1,4 @@
-import type { ExecutionReport } from '../../engine/ports/venue.js';
+import type { ExecutionReport, VenueBalance } from '../../engine/ports/venue.js';
 
 export type ReportListener = (report: ExecutionReport) => void;
 
@@ -27,6 +27,24 @@ export class ReportStream {
 
   push(report: ExecutionReport): void {
     this.queue.push(report);
+  }
+
+  /** Queues a balance report for each balance that changed. */
+  pushBalances(changed: Iterable<VenueBalance>, ts: number): void {
+    for (const b of changed) this.queue.push({ type: 'balance', asset: b.asset, total: b.total, locked: b.locked, ts });
+  }
+
+  /**
+   * Runs one venue request or market event, then queues the balances it
+   * changed and delivers every report it produced (also when it throws).
+   */
+  run<T>(work: () => T, balanceChanges: () => Iterable<VenueBalance>, now: () => number): T {
+    try {
+      return work();
+    } finally {
+      this.pushBalances(balanceChanges(), now());
+      this.drain();
+    }
   }
 
   drain(): void {
