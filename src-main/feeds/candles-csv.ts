@@ -326,8 +326,9 @@ function parseRange(buf: Uint8Array, pos: number, len: number, final: boolean, s
     if (line === 1 && isHeaderLine(first)) {
       const lineEnd = endOfLine(buf, pos, limit);
       const header = latin1(buf, lineStart, lineEnd).replace(/\s+/g, '').toLowerCase();
+      // errors say what is wrong, never what the file says (it may not be a candle file at all)
       if (header !== HEADER_NAMES) {
-        throw rowError(st, line, undefined, `has header "${clip(header)}"; expected "${HEADER_NAMES}"`);
+        throw rowError(st, line, undefined, `is neither the header "${HEADER_NAMES}" nor a candle row (6 numbers)`);
       }
       pos = afterLine(buf, lineEnd, limit);
       continue;
@@ -339,7 +340,7 @@ function parseRange(buf: Uint8Array, pos: number, len: number, final: boolean, s
       const value = scanNumber(buf, p, limit);
       if (Number.isNaN(value)) {
         if (p === scanEnd && c > 0 && buf[p] !== COMMA) throw columnCountError(st, buf, line, lineStart, limit);
-        throw rowError(st, line, c, `is not a decimal number: "${clip(latin1(buf, p, scanEnd))}"`);
+        throw rowError(st, line, c, 'is not a decimal number');
       }
       rowValues[c] = value;
       if (c >= 1 && c <= 4) {
@@ -369,23 +370,23 @@ function parseRange(buf: Uint8Array, pos: number, len: number, final: boolean, s
     const close = rowValues[4]!;
     const volume = rowValues[5]!;
     if (!Number.isSafeInteger(ts) || ts < 0) {
-      throw rowError(st, line, 0, `must be a non-negative whole number of epoch milliseconds, got ${fieldText(buf, lineStart, lineEnd, 0)}`);
+      throw rowError(st, line, 0, 'must be a non-negative whole number of epoch milliseconds');
     }
     if (ts <= st.lastTs) {
-      throw rowError(st, line, 0, `${fieldText(buf, lineStart, lineEnd, 0)} is not after the previous row's ${st.lastTs} (line ${st.lastTsLine}); timestamps must increase`);
+      throw rowError(st, line, 0, `is not after the timestamp of line ${st.lastTsLine}; timestamps must increase`);
     }
     for (let c = 1; c <= 4; c++) {
-      if (!(rowValues[c]! > 0)) throw rowError(st, line, c, `must be positive, got ${fieldText(buf, lineStart, lineEnd, c)}`);
+      if (!(rowValues[c]! > 0)) throw rowError(st, line, c, 'must be positive');
     }
-    if (!(volume >= 0)) throw rowError(st, line, 5, `must not be negative, got ${fieldText(buf, lineStart, lineEnd, 5)}`);
+    if (!(volume >= 0)) throw rowError(st, line, 5, 'must not be negative');
     if (inexact) {
       checkRangeExactly(st, buf, line, lineStart, lineEnd);
     } else {
       if (high < (open > close ? open : close)) {
-        throw rowError(st, line, 2, `${fieldText(buf, lineStart, lineEnd, 2)} is below max(open, close) ${fieldText(buf, lineStart, lineEnd, open > close ? 1 : 4)}`);
+        throw rowError(st, line, 2, 'is below max(open, close)');
       }
       if (low > (open < close ? open : close)) {
-        throw rowError(st, line, 3, `${fieldText(buf, lineStart, lineEnd, 3)} is above min(open, close) ${fieldText(buf, lineStart, lineEnd, open < close ? 1 : 4)}`);
+        throw rowError(st, line, 3, 'is above min(open, close)');
       }
     }
 
@@ -428,8 +429,8 @@ function checkRangeExactly(st: ParseState, buf: Uint8Array, line: number, start:
   const [open, high, low, close] = [1, 2, 3, 4].map((c) => new Decimal(fieldText(buf, start, limit, c)));
   const top = Decimal.max(open!, close!);
   const bottom = Decimal.min(open!, close!);
-  if (high!.lt(top)) throw rowError(st, line, 2, `${high!.toFixed()} is below max(open, close) ${top.toFixed()}`);
-  if (low!.gt(bottom)) throw rowError(st, line, 3, `${low!.toFixed()} is above min(open, close) ${bottom.toFixed()}`);
+  if (high!.lt(top)) throw rowError(st, line, 2, 'is below max(open, close)');
+  if (low!.gt(bottom)) throw rowError(st, line, 3, 'is above min(open, close)');
 }
 
 function fieldText(buf: Uint8Array, start: number, limit: number, column: number): string {
@@ -439,7 +440,7 @@ function fieldText(buf: Uint8Array, start: number, limit: number, column: number
 
 function columnCountError(st: ParseState, buf: Uint8Array, line: number, start: number, limit: number): TernError {
   const found = latin1(buf, start, endOfLine(buf, start, limit)).split(',').length;
-  return rowError(st, line, undefined, `has ${found} columns; expected 6 (${HEADER_NAMES})`, found);
+  return rowError(st, line, undefined, `is not a candle row: it has ${found} columns, expected 6 (${HEADER_NAMES})`, found);
 }
 
 function rowError(st: ParseState, line: number, column: number | undefined, what: string, found?: number): TernError {
@@ -451,10 +452,6 @@ function rowError(st: ParseState, line: number, column: number | undefined, what
     ...(st.source ? { file: st.source } : {}),
     ...(found !== undefined ? { columns: found } : {}),
   });
-}
-
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function latin1(buf: Uint8Array, start: number, end: number): string {

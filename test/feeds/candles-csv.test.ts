@@ -90,21 +90,21 @@ describe('parseCandleCsv', () => {
 
 describe('parseCandleCsv refuses bad rows, naming the line and the column', () => {
   const cases: Array<[string, string, number, string | undefined, RegExp]> = [
-    ['a field that is not a number', `${HEADER}\n1000,1,1,1,1,1\n2000,1,x,1,1,1\n`, 3, 'high', /line 3, column 3 \(high\) is not a decimal number: "x"/],
+    ['a field that is not a number', `${HEADER}\n1000,1,1,1,1,1\n2000,1,x,1,1,1\n`, 3, 'high', /line 3, column 3 \(high\) is not a decimal number$/],
     ['an empty field', '1000,1,1,,1,1\n', 1, 'low', /line 1, column 4 \(low\) is not a decimal number/],
-    ['too few columns', '1000,1,1,1,1,1\n2000,1,1,1,1\n', 2, undefined, /line 2 has 5 columns; expected 6/],
-    ['too many columns', '1000,1,1,1,1,1,7\n', 1, undefined, /line 1 has 7 columns; expected 6/],
-    ['a timestamp that is not after the previous one', '2000,1,1,1,1,1\n2000,1,1,1,1,1\n', 2, 'timestamp', /line 2, column 1 \(timestamp\) 2000 is not after the previous row's 2000 \(line 1\)/],
+    ['too few columns', '1000,1,1,1,1,1\n2000,1,1,1,1\n', 2, undefined, /line 2 is not a candle row: it has 5 columns, expected 6/],
+    ['too many columns', '1000,1,1,1,1,1,7\n', 1, undefined, /line 1 is not a candle row: it has 7 columns, expected 6/],
+    ['a timestamp that is not after the previous one', '2000,1,1,1,1,1\n2000,1,1,1,1,1\n', 2, 'timestamp', /line 2, column 1 \(timestamp\) is not after the timestamp of line 1/],
     ['a timestamp going back', '2000,1,1,1,1,1\n1000,1,1,1,1,1\n', 2, 'timestamp', /timestamps must increase/],
     ['a fractional timestamp', '1000.5,1,1,1,1,1\n', 1, 'timestamp', /column 1 \(timestamp\) must be a non-negative whole number/],
     ['a negative timestamp', '-5,1,1,1,1,1\n', 1, 'timestamp', /non-negative whole number/],
-    ['high below the open', '1000,2,1.5,1,1,1\n', 1, 'high', /column 3 \(high\) 1.5 is below max\(open, close\) 2/],
-    ['high below the close', '1000,1,1.5,1,2,1\n', 1, 'high', /column 3 \(high\) 1.5 is below max\(open, close\) 2/],
-    ['low above the close', '1000,2,2,1.5,1,1\n', 1, 'low', /column 4 \(low\) 1.5 is above min\(open, close\) 1/],
-    ['a zero price', '1000,0,1,0,1,1\n', 1, 'open', /column 2 \(open\) must be positive, got 0/],
-    ['a negative volume', '1000,1,1,1,1,-3\n', 1, 'volume', /column 6 \(volume\) must not be negative, got -3/],
+    ['high below the open', '1000,2,1.5,1,1,1\n', 1, 'high', /column 3 \(high\) is below max\(open, close\)$/],
+    ['high below the close', '1000,1,1.5,1,2,1\n', 1, 'high', /column 3 \(high\) is below max\(open, close\)$/],
+    ['low above the close', '1000,2,2,1.5,1,1\n', 1, 'low', /column 4 \(low\) is above min\(open, close\)$/],
+    ['a zero price', '1000,0,1,0,1,1\n', 1, 'open', /column 2 \(open\) must be positive$/],
+    ['a negative volume', '1000,1,1,1,1,-3\n', 1, 'volume', /column 6 \(volume\) must not be negative$/],
     ['a blank line between rows', '1000,1,1,1,1,1\n\n2000,1,1,1,1,1\n', 2, undefined, /line 2 is empty/],
-    ['an unknown header', 'time,o,h,l,c,v\n1000,1,1,1,1,1\n', 1, undefined, /line 1 has header "time,o,h,l,c,v"; expected "timestamp,open,high,low,close,volume"/],
+    ['an unknown header', 'time,o,h,l,c,v\n1000,1,1,1,1,1\n', 1, undefined, /line 1 is neither the header "timestamp,open,high,low,close,volume" nor a candle row/],
     ['a header on a later line', `1000,1,1,1,1,1\n${HEADER}\n`, 2, 'timestamp', /line 2, column 1 \(timestamp\) is not a decimal number/],
   ];
   for (const [what, text, line, column, message] of cases) {
@@ -117,10 +117,27 @@ describe('parseCandleCsv refuses bad rows, naming the line and the column', () =
     });
   }
 
+  it('never quotes the file: a secret first line, or secret numbers, stay out of every message', () => {
+    const secrets: Array<[string, string]> = [
+      ['root:$6$s3cr3tSalt$hash:19000:0:99999:7:::\n', 's3cr3t'],
+      ['hunter2-password\n', 'hunter2'],
+      ['1000,1,1,1,1,-31337\n', '31337'],
+      ['1000,1,1,1,1,1\n99999,4242,1,1,1,1\n', '4242'],
+      ['1000,1,1,1,1,1\n777,1,1,1,1,1\n', '777'],
+      ['1000,8675309x,1,1,1,1\n', '8675309'],
+      ['-4815162342,1,1,1,1,1\n', '4815162342'],
+    ];
+    for (const [text, secret] of secrets) {
+      const err = parseError(text);
+      expect(err.message).not.toContain(secret);
+      expect(JSON.stringify(err.details)).not.toContain(secret);
+    }
+  });
+
   it('compares prices beyond 15 significant digits exactly', () => {
     // both highs are the same double as the open, but one is below it
     const err = parseError('1,0.10000000000000000002,0.10000000000000000001,0.1,0.1,1\n');
-    expect(err.message).toMatch(/column 3 \(high\) 0.10000000000000000001 is below max\(open, close\) 0.10000000000000000002/);
+    expect(err.message).toMatch(/column 3 \(high\) is below max\(open, close\)$/);
     expect(parseCandleSeries('1,0.10000000000000000002,0.10000000000000000003,0.1,0.1,1\n').length).toBe(1);
   });
 });
@@ -160,7 +177,7 @@ describe('readCandleCsv and streamCandleCsv', () => {
     const read = async () => {
       for await (const batch of streamCandleCsv(file, { chunkBytes: 64 })) void batch;
     };
-    await expect(read()).rejects.toThrow(/line 42, column 1 \(timestamp\) 1000 is not after the previous row's 40000 \(line 41\)/);
+    await expect(read()).rejects.toThrow(/line 42, column 1 \(timestamp\) is not after the timestamp of line 41/);
   });
 
   it('reads the three real files whole, as the README counts them', () => {
