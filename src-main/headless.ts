@@ -12,6 +12,7 @@ import { isWebRoot } from './api/web-ui.js';
 import { TernError } from './contract/errors.js';
 import { defaultDataDir } from './paths.js';
 import { createRuntime, DEFAULT_PAPER_BALANCE, DEFAULT_SYMBOL, VERSION } from './runtime.js';
+import { DataFolderLocked } from './store/data-folder-lock.js';
 
 const USAGE = `usage: npm run serve -- [--data-dir DIR] [--host 127.0.0.1] [--port ${DEFAULT_PORT}]
                      [--feed replay:FILE.csv[@SPEED]] [--symbol ${DEFAULT_SYMBOL}] [--paper-balance ${DEFAULT_PAPER_BALANCE}]`;
@@ -69,6 +70,11 @@ async function main(): Promise<void> {
       log: logger,
     });
   } catch (err) {
+    if (err instanceof DataFolderLocked) {
+      // not a usage mistake: no usage text, and a status a supervisor can tell from bad arguments (2)
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
     fail(err instanceof TernError || err instanceof Error ? err.message : String(err));
   }
 

@@ -11,6 +11,7 @@ import type { MarketFeed } from './engine/ports/market-data.js';
 import type { Venue } from './engine/ports/venue.js';
 import { parseFeedSpec } from './feeds/feed-spec.js';
 import { ReplayFeed } from './feeds/replay/replay-feed.js';
+import { lockDataFolder } from './store/data-folder-lock.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { PaperVenue } from './venues/paper/paper-venue.js';
 import { readVenueConfig } from './engine/accounts/venue-config.js';
@@ -77,7 +78,15 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const quote = marketData.instruments().find((i) => i.symbol === symbol)?.quote ?? symbol.split('/')[1] ?? 'USDT';
 
   mkdirSync(opts.dataDir, { recursive: true });
-  const store = SqliteStore.open(join(opts.dataDir, 'tern.db'));
+  // before the store: a second Tern on this folder stops here (DataFolderLocked), not at its first write
+  const lock = lockDataFolder(opts.dataDir);
+  let store: SqliteStore;
+  try {
+    store = SqliteStore.open(join(opts.dataDir, 'tern.db'));
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const marketCache = MarketCache.open(store.file);
   const venueFor = (account: AccountRecord): Venue => {
     if (account.exchange !== 'paper') {
@@ -117,6 +126,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await engine.stop().catch(() => {});
     marketCache.close();
     store.close();
+    lock.release();
     throw err;
   }
   let closed = false;
@@ -133,6 +143,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await marketData.stop();
       marketCache.close();
       store.close();
+      lock.release();
     },
   };
 }

@@ -27,6 +27,7 @@ import pino from 'pino';
 import type { EngineApi } from '../contract/engine-api.js';
 import { isMethodName } from '../contract/methods.js';
 import { createRuntime, VERSION } from '../runtime.js';
+import { DataFolderLocked } from '../store/data-folder-lock.js';
 import { APP_ID, userDataDir } from './app-identity.js';
 import { contentTypeFor, resolveAppFile } from './app-protocol.js';
 import { callEngine, callShell, CALL_CHANNEL, EVENT_CHANNEL, foreignSenderReply, SHELL_CHANNEL, UI_CONTEXT } from './ipc-bridge.js';
@@ -358,6 +359,8 @@ function start(): void {
     .then(ready)
     .catch((err: unknown) => {
       logError('failed to start', err);
+      // another Tern (e.g. `npm run serve`) holds this data folder; a second window of this app never gets here (single-instance lock)
+      if (err instanceof DataFolderLocked) dialog.showErrorBox('Tern is already running', err.message);
       closed = true; // nothing left worth waiting for
       void shutdown().finally(() => app.exit(1));
     });
