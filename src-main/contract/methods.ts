@@ -90,6 +90,13 @@ export type DownloadParams = z.infer<typeof DownloadParams>;
 export const CreateKeyParams = z.strictObject({
   name: z.string().min(1).max(64),
   scopes: z.array(S.Scope).min(1).max(3),
+  expires_in_s: z
+    .number()
+    .int()
+    .min(60)
+    .max(366 * 86_400)
+    .optional()
+    .describe('the key stops working this many seconds after it is made (web sign-in sessions: 12 h); without it, it works until revoked'),
 });
 export type CreateKeyParams = z.infer<typeof CreateKeyParams>;
 

@@ -182,6 +182,7 @@ export const ApiKey = z.object({
   name: z.string(),
   scopes: z.array(Scope),
   created_at: IsoTime,
+  expires_at: IsoTime.nullable().describe('when the key stops working; null: until revoked'),
 });
 export type ApiKey = z.infer<typeof ApiKey>;
 export const CreatedApiKey = ApiKey.extend({ key: z.string().describe('shown once, in this response only') });

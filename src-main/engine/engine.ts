@@ -3,7 +3,7 @@ import { TernError, conflict, notFound } from '../contract/errors.js';
 import { validationError } from '../contract/validation.js';
 import type { EngineEvent } from '../contract/events.js';
 import { type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName } from '../contract/methods.js';
-import { KeyRing, hashKey, newKeySecret } from './access/api-keys.js';
+import { KeyRing, type SlowHashParams, hashKey, isSlowHash, newKeySecret, slowHashKey } from './access/api-keys.js';
 import { accountHandlers } from './accounts/account-handlers.js';
 import { AccountSupervisor } from './accounts/account-supervisor.js';
 import { DownloadJobs, candlesOf } from './data/download-jobs.js';
@@ -46,6 +46,8 @@ export interface EngineOptions {
   reconcile?: ReconcileOptions;
   /** an account that cannot open is retried after retryMs, doubling up to maxRetryMs (default 1 s … 60 s) */
   accountRetry?: { retryMs?: number; maxRetryMs?: number };
+  /** scrypt cost for keys a person chose (ensureKey); tests lower it */
+  slowKeyHash?: SlowHashParams;
 }
 
 interface AccountRuntime {
@@ -74,7 +76,8 @@ export class Engine implements EngineApi {
   readonly supervisor: AccountSupervisor;
   readonly downloads: DownloadJobs;
   private readonly accounts = new Map<string, AccountRuntime>();
-  private readonly keys = new KeyRing();
+  private readonly keys: KeyRing;
+  private keyExpiryTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
   private readonly startedAt: number;
   private readonly handlers: Handlers;
@@ -84,6 +87,7 @@ export class Engine implements EngineApi {
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? silentLogger;
     this.startedAt = opts.clock.now();
+    this.keys = new KeyRing({ now: () => opts.clock.now() });
     this.journal = new Journal(opts.store, (err) => this.log.error({ err: String(err) }, 'event listener failed'));
     this.risk = new RiskEngine({
       clock: opts.clock,
@@ -145,6 +149,7 @@ export class Engine implements EngineApi {
   async start(): Promise<void> {
     const { store } = this.opts;
     this.keys.load(store.loadKeys());
+    this.revokeExpiredKeys();
     let records = store.loadAccounts();
     if (records.length === 0) {
       const paper: AccountRecord = {
@@ -170,6 +175,7 @@ export class Engine implements EngineApi {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.keyExpiryTimer);
     this.supervisor.stop();
     this.downloads.stop();
     this.reconciler.stop();
@@ -180,13 +186,45 @@ export class Engine implements EngineApi {
     this.journal.flush();
   }
 
-  /** the admin key from TERN_API_KEY, stored hashed like any other */
+  /**
+   * A key a person chose (TERN_API_KEY): stored as a salted scrypt hash, since
+   * it may be guessable from a copy of the file. One stored before slow hashes
+   * existed (sha256) is re-hashed in place, keeping its id.
+   */
   ensureKey(key: string, name: string, scopes: ApiKeyRecord['scopes']): void {
-    if (this.keys.hasHash(hashKey(key))) return;
-    const record: ApiKeyRecord = { id: this.opts.ids.next('K'), name, scopes, hash: hashKey(key), createdAt: this.opts.clock.now(), revokedAt: null };
+    const existing = this.keys.find(key);
+    if (existing && this.keys.live(existing)) {
+      if (isSlowHash(existing.hash)) return;
+      this.saveKey({ ...existing, hash: slowHashKey(key, this.opts.slowKeyHash) });
+      this.keys.find(key);
+      this.log.info({ key_id: existing.id, name: existing.name }, 'API key re-hashed with scrypt');
+      return;
+    }
+    const record: ApiKeyRecord = { id: this.opts.ids.next('K'), name, scopes, hash: slowHashKey(key, this.opts.slowKeyHash), createdAt: this.opts.clock.now(), revokedAt: null, expiresAt: null };
+    this.saveKey(record);
+    // the key is known here: put it in the verified cache, so no request pays scrypt for it
+    this.keys.find(key);
+    this.log.info({ key_id: record.id, name, scopes }, 'API key created');
+  }
+
+  private saveKey(record: ApiKeyRecord): void {
     this.keys.put(record);
     this.journal.record({ type: 'key', key: record });
     this.journal.flush();
+  }
+
+  /** Marks expired keys revoked (their sockets close), then waits for the next expiry. */
+  private revokeExpiredKeys(): void {
+    clearTimeout(this.keyExpiryTimer);
+    for (const record of this.keys.expired()) {
+      this.saveKey({ ...record, revokedAt: record.expiresAt });
+      this.log.info({ key_id: record.id, name: record.name }, 'API key expired');
+    }
+    const next = this.keys.nextExpiry();
+    if (next === null) return;
+    // setTimeout holds at most 2^31-1 ms; a later expiry is looked at again then
+    this.keyExpiryTimer = setTimeout(() => this.revokeExpiredKeys(), Math.min(2 ** 31 - 1, Math.max(0, next - this.opts.clock.now()) + 1));
+    this.keyExpiryTimer.unref();
   }
 
   // ---- EngineApi ----
@@ -298,21 +336,22 @@ export class Engine implements EngineApi {
       'balances.list': ({ account }) => this.portfolio.listBalances(account).map(balanceDto),
       'portfolio.get': ({ account }) => this.portfolioDto(account),
       'keys.list': () => this.keys.active().map(keyDto),
-      'keys.create': ({ name, scopes }) => {
+      'keys.create': ({ name, scopes, expires_in_s }, ctx) => {
         const key = newKeySecret();
-        const record: ApiKeyRecord = { id: this.opts.ids.next('K'), name, scopes, hash: hashKey(key), createdAt: this.opts.clock.now(), revokedAt: null };
-        this.keys.put(record);
-        this.journal.record({ type: 'key', key: record });
-        this.journal.flush();
+        const now = this.opts.clock.now();
+        const expiresAt = expires_in_s === undefined ? null : now + expires_in_s * 1000;
+        const record: ApiKeyRecord = { id: this.opts.ids.next('K'), name, scopes, hash: hashKey(key), createdAt: now, revokedAt: null, expiresAt };
+        this.saveKey(record);
+        if (expiresAt !== null) this.revokeExpiredKeys();
+        this.log.info({ key_id: record.id, name, scopes, expires_at: expiresAt === null ? null : iso(expiresAt), by: ctx.actor }, 'API key created');
         return { ...keyDto(record), key };
       },
-      'keys.delete': ({ id }) => {
+      'keys.delete': ({ id }, ctx) => {
         const record = this.keys.get(id);
-        if (!record || record.revokedAt !== null) throw notFound('API key', id);
+        if (!record || !this.keys.live(record)) throw notFound('API key', id);
         const revoked = { ...record, revokedAt: this.opts.clock.now() };
-        this.keys.put(revoked);
-        this.journal.record({ type: 'key', key: revoked });
-        this.journal.flush();
+        this.saveKey(revoked);
+        this.log.info({ key_id: id, name: record.name, scopes: record.scopes, by: ctx.actor }, 'API key revoked');
         return keyDto(revoked);
       },
     };
@@ -528,7 +567,7 @@ function accountDto(a: AccountRecord) {
 }
 
 function keyDto(k: ApiKeyRecord) {
-  return { id: k.id, name: k.name, scopes: [...k.scopes], created_at: iso(k.createdAt) };
+  return { id: k.id, name: k.name, scopes: [...k.scopes], created_at: iso(k.createdAt), expires_at: k.expiresAt === null ? null : iso(k.expiresAt) };
 }
 
 function bookDto(account: string, symbol: string, book: BookSnapshot | undefined, depth: number) {

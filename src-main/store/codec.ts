@@ -229,6 +229,8 @@ export const keyCodec = compile<ApiKeyRecord>('key', {
   hash: 'str',
   createdAt: 'int',
   revokedAt: 'int?',
+  // migration 4; older journal tuples end before it (null: never expires)
+  expiresAt: 'int?',
 });
 
 // ---------------------------------------------------------------------------

@@ -185,6 +185,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'api_key_expiry',
+    // Web sessions get keys that expire. Older keys never do (NULL), which is
+    // also what their journal entries decode to: no projection rebuild needed.
+    sql: `
+      ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -259,7 +259,7 @@ export class FakeEngine implements EngineApi {
         return { state: this.risk.state, canceled, failed: [], flattened };
       },
       'keys.list': () => [...this.keys.values()].map(({ key: _k, ...rest }) => rest),
-      'keys.create': ({ name, scopes }) => this.newKey(name, scopes),
+      'keys.create': ({ name, scopes, expires_in_s }) => this.newKey(name, scopes, expires_in_s),
       'keys.delete': ({ id }) => {
         const entry = [...this.keys.entries()].find(([, r]) => r.id === id);
         if (!entry) throw notFound('API key', id);
@@ -423,8 +423,9 @@ export class FakeEngine implements EngineApi {
     if (!isMultipleOf(dec(price), dec(spec.price_increment))) throw invalidOrder(field, `${field} must be a multiple of ${spec.price_increment}`);
   }
 
-  private newKey(name: string, scopes: Scope[]): KeyRecord {
-    const record: KeyRecord = { id: `K${++this.seq}`, name, scopes: [...new Set(scopes)], created_at: this.now(), key: `tern_${randomBytes(16).toString('hex')}` };
+  private newKey(name: string, scopes: Scope[], expiresInS?: number): KeyRecord {
+    const expires_at = expiresInS === undefined ? null : new Date(Date.parse(this.now()) + expiresInS * 1000).toISOString();
+    const record: KeyRecord = { id: `K${++this.seq}`, name, scopes: [...new Set(scopes)], created_at: this.now(), expires_at, key: `tern_${randomBytes(16).toString('hex')}` };
     this.keys.set(record.key, record);
     return record;
   }

@@ -19,6 +19,8 @@ export const realEngineFactory: EngineFactory = async () => {
     ids,
     version: 'test',
     paperBalances: { USDT: '100000' },
+    // test keys are made with ensureKey (scrypt): a low cost keeps the suite fast
+    slowKeyHash: { N: 1024, r: 8, p: 1 },
     venueFor: (a) => new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '100000' } }),
   });
   await engine.start();

@@ -72,5 +72,5 @@ export function account(over: Partial<AccountRecord> = {}): AccountRecord {
 }
 
 export function apiKey(over: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
-  return { id: 'K-1', name: 'bot', scopes: ['read', 'trade'], hash: 'ab'.repeat(32), createdAt: 1_699_000_000_500, revokedAt: null, ...over };
+  return { id: 'K-1', name: 'bot', scopes: ['read', 'trade'], hash: 'ab'.repeat(32), createdAt: 1_699_000_000_500, revokedAt: null, expiresAt: null, ...over };
 }

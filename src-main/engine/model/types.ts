@@ -94,8 +94,14 @@ export interface ApiKeyRecord {
   id: string;
   name: string;
   scopes: Array<'read' | 'trade' | 'admin'>;
-  /** sha256 of the key, hex; the key itself is never stored */
+  /**
+   * The key itself is never stored: generated keys as their sha256 (hex),
+   * keys a person chose (TERN_API_KEY) as a salted scrypt hash with its cost
+   * (`scrypt$N$r$p$salt$hash`, see access/api-keys.ts).
+   */
   hash: string;
   createdAt: number;
   revokedAt: number | null;
+  /** epoch ms after which the key no longer authenticates (web sessions); null: never */
+  expiresAt: number | null;
 }
