@@ -13,6 +13,7 @@ import { parseFeedSpec } from './feeds/feed-spec.js';
 import { ReplayFeed } from './feeds/replay/replay-feed.js';
 import { lockDataFolder } from './store/data-folder-lock.js';
 import { SqliteStore } from './store/sqlite-store.js';
+import { FileAccess } from './strategies/file-access.js';
 import { PaperVenue } from './venues/paper/paper-venue.js';
 import { readVenueConfig } from './engine/accounts/venue-config.js';
 import type { ReconcileOptions } from './engine/reconcile/reconciler.js';
@@ -117,6 +118,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     venueFor,
     version: VERSION,
     paperBalances: { [quote]: opts.paperBalance ?? DEFAULT_PAPER_BALANCE },
+    // strategies/ and imports/: the only places API callers may name files in (plus cache: data from this store)
+    files: FileAccess.open({ dataDir: opts.dataDir, candleDatabase: store.file, seed: [bundledSampleFeed()] }),
   });
   try {
     await engine.start();

@@ -224,7 +224,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (err instanceof TernError) {
       const flag = flagOf(err);
       const code = flag && err.code === 'BAD_REQUEST' ? 2 : 1;
-      io.err(`error: ${flag && !err.message.includes(flag) ? `${flag}: ` : ''}${err.message}\n`);
+      io.err(`error: ${flag && !err.message.includes(flag) ? `${flag}: ` : ''}${err.message}\n${causeOf(err)}`);
       return code;
     }
     io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -253,6 +253,11 @@ async function sweep(args: CliArgs, config: BacktestConfig, io: CliIo, bar: Prog
     io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return err instanceof TernError && err.code === 'BAD_REQUEST' ? 2 : 1;
   }
+}
+
+/** the error under a refusal that does not quote it (a strategy module's own failure): a local user may see it */
+function causeOf(err: Error): string {
+  return err.cause instanceof Error ? `  ${err.cause.name}: ${err.cause.message}\n` : '';
 }
 
 /** one line per combination, sorted: its parameters, then every metric (empty when it did not run), then the error */

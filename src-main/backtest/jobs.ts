@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { conflict, notFound } from '../contract/errors.js';
 import type { BacktestJob, BacktestJobDetail, StartBacktestParams } from '../contract/strategy-schemas.js';
 import type { Clock } from '../engine/ports/clock.js';
-import { portableDataSource } from './data.js';
 import type { BacktestReportDto } from './report.js';
 import { type SweepResult, runSweep } from './sweep.js';
 import { type PortableConfig, WorkerPool } from './worker-pool.js';
@@ -32,14 +31,18 @@ export class BacktestJobs {
 
   constructor(private readonly opts: { clock: Clock; cwd?: string; singleRunWorkers?: number }) {}
 
-  start(p: StartBacktestParams): BacktestJob {
+  /**
+   * `files` are what to read, already checked for the caller (FileAccess):
+   * the data as a self-contained source, the strategy as a name or a real path.
+   * The job shows the names the caller gave.
+   */
+  start(p: StartBacktestParams, files: { data: string; strategy: string }): BacktestJob {
     const sweep = p.grid !== undefined && Object.keys(p.grid).length > 0;
     const id = `bt-${++this.seq}`;
     const config: PortableConfig = {
-      // a worker cannot see this thread's registered candle database: name the file
-      data: portableDataSource(p.data),
+      data: files.data,
       symbol: p.symbol,
-      strategy: p.strategy,
+      strategy: files.strategy,
       params: p.params,
       cash: p.cash,
       fee: p.fee,

@@ -312,23 +312,31 @@ export const METHODS = {
   'backtests.get': method({
     params: IdParams,
     result: ST.BacktestJobDetail,
-    scope: 'read',
+    // jobs name files on the engine machine and carry their errors: only the scope that starts them sees them
+    scope: 'admin',
     summary: 'a backtest: progress, then its report (or the sweep results table)',
     http: { method: 'GET', path: '/api/v1/backtests/:id' },
   }),
   'backtests.list': method({
     params: NoParams,
     result: z.array(ST.BacktestJob),
-    scope: 'read',
+    scope: 'admin',
     summary: 'backtests of this session, newest first',
     http: { method: 'GET', path: '/api/v1/backtests' },
   }),
   'backtests.cancel': method({
     params: IdParams,
     result: ST.BacktestJob,
-    scope: 'trade',
+    scope: 'admin',
     summary: 'cancel a running backtest or sweep',
     http: { method: 'DELETE', path: '/api/v1/backtests/:id' },
+  }),
+  'files.list': method({
+    params: NoParams,
+    result: ST.FilesList,
+    scope: 'admin',
+    summary: "strategy modules and candle files callers may name: the data folder's strategies/ and imports/, and folders added in the desktop app",
+    http: { method: 'GET', path: '/api/v1/files' },
   }),
 } as const;
 

@@ -49,7 +49,7 @@ export type StrategyInstance = z.infer<typeof StrategyInstance>;
 export const StrategiesList = z.object({ available: z.array(StrategyInfo), running: z.array(StrategyInstance) });
 
 export const StartStrategyParams = z.strictObject({
-  strategy: z.string().min(1).max(1000).describe('a built-in name or the path of a strategy module on the engine machine'),
+  strategy: z.string().min(1).max(1000).describe("a built-in name, or a strategy module named relative to the data folder's strategies/ (API callers: only there or in a folder added in the desktop app)"),
   id: StrategyId.optional().describe('default: the strategy name (made unique)'),
   account: AccountId.default('paper'),
   symbol: Symbol,
@@ -74,9 +74,13 @@ export const MetricName = z.enum(['bars', 'trades', 'final_equity', 'total_retur
 
 export const StartBacktestParams = z
   .strictObject({
-    data: z.string().min(1).max(1000).describe('a candle CSV on the engine machine (timestamp,open,high,low,close,volume), or cache:NAME'),
+    data: z
+      .string()
+      .min(1)
+      .max(1000)
+      .describe("a candle CSV (timestamp,open,high,low,close,volume) named relative to the data folder's imports/ (API callers: only there or in a folder added in the desktop app), or cache:?source=…&symbol=…&timeframe=…"),
     symbol: z.string().min(3).max(45).describe('the market the data is, e.g. BTC/USDT'),
-    strategy: z.string().min(1).max(1000).describe('a built-in name or the path of a strategy module'),
+    strategy: z.string().min(1).max(1000).describe("a built-in name, or a strategy module named relative to the data folder's strategies/"),
     params: ParamValues.default({}),
     cash: DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be greater than zero').describe('starting cash in the quote asset'),
     fee: Rate.describe('fee rate, a fraction of notional'),
@@ -185,6 +189,15 @@ export const BacktestJob = z.object({
   loop_bars_per_s: z.number().nullable(),
 });
 export type BacktestJob = z.infer<typeof BacktestJob>;
+
+export const FileFolder = z.object({
+  folders: z.array(z.string()).describe("where files are read from: the data folder's, then folders added in the desktop app"),
+  files: z.array(z.string()).describe("names to use: relative in the data folder's, absolute in added folders (at most 1000)"),
+});
+export const FilesList = z.object({
+  strategies: FileFolder.describe('strategy modules (.mjs, .js, .ts)'),
+  imports: FileFolder.describe('candle files (.csv; SQLite .db for sqlite:NAME?…)'),
+});
 
 export const BacktestJobDetail = BacktestJob.extend({
   report: BacktestReport.nullable().describe('a finished backtest'),

@@ -21,6 +21,7 @@ import { MemoryAudit, journalAudit, teeAudit } from './risk/audit.js';
 import { RiskEngine } from './risk/risk-engine.js';
 import { riskHandlers } from './risk/risk-handlers.js';
 import { strategyHandlers } from '../strategies/strategy-handlers.js';
+import { FileAccess } from '../strategies/file-access.js';
 import type { PreTradeCheck } from './oms/pre-trade.js';
 import { Portfolio } from './portfolio/portfolio.js';
 import type { Clock, IdSource } from './ports/clock.js';
@@ -46,6 +47,8 @@ export interface EngineOptions {
   reconcile?: ReconcileOptions;
   /** an account that cannot open is retried after retryMs, doubling up to maxRetryMs (default 1 s … 60 s) */
   accountRetry?: { retryMs?: number; maxRetryMs?: number };
+  /** the folders strategy modules and candle files may come from (default: none; only built-ins and trusted actors' paths) */
+  files?: FileAccess;
   /** scrypt cost for keys a person chose (ensureKey); tests lower it */
   slowKeyHash?: SlowHashParams;
 }
@@ -75,6 +78,8 @@ export class Engine implements EngineApi {
   /** account status, and the accounts that could not open (retried) */
   readonly supervisor: AccountSupervisor;
   readonly downloads: DownloadJobs;
+  /** the desktop shell adds the folders the trader picks here (never through the protocol) */
+  readonly files: FileAccess;
   private readonly accounts = new Map<string, AccountRuntime>();
   private readonly keys: KeyRing;
   private keyExpiryTimer: NodeJS.Timeout | undefined;
@@ -87,6 +92,7 @@ export class Engine implements EngineApi {
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? silentLogger;
     this.startedAt = opts.clock.now();
+    this.files = opts.files ?? new FileAccess();
     this.keys = new KeyRing({ now: () => opts.clock.now() });
     this.journal = new Journal(opts.store, (err) => this.log.error({ err: String(err) }, 'event listener failed'));
     this.risk = new RiskEngine({
@@ -254,7 +260,7 @@ export class Engine implements EngineApi {
 
   private makeHandlers(): Handlers {
     return {
-      ...strategyHandlers(this, { clock: this.opts.clock, log: this.log }),
+      ...strategyHandlers(this, { clock: this.opts.clock, log: this.log, files: this.files }),
       ...riskHandlers(this.risk, {
         journal: this.journal,
         killSwitch: () => ({

@@ -32,7 +32,17 @@ export async function loadStrategy(nameOrPath: string, cwd = process.cwd()): Pro
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
-    throw badRequest(`strategy file ${file} could not be loaded: ${err instanceof Error ? err.message : String(err)}`, { field: 'strategy' });
+    // The engine's message quotes the file (V8: "myhost is not defined"), and the
+    // file may not be what the caller says it is: name the kind of failure only.
+    // The full error stays on `cause` for a local user (the CLI prints it).
+    const e = err as { name?: unknown; code?: unknown } | null;
+    const kind = typeof e?.code === 'string' ? e.code : typeof e?.name === 'string' ? e.name : 'an error';
+    const refusal = badRequest(
+      `strategy file ${file} could not be loaded (${kind}): it must be a JavaScript or TypeScript module whose default export is a strategy definition; run it with npm run backtest to see the full error`,
+      { field: 'strategy' },
+    );
+    (refusal as Error).cause = err;
+    throw refusal;
   }
   const definition = (mod.default ?? mod.strategy) as unknown;
   checkDefinition(definition, file);

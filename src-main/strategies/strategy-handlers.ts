@@ -4,6 +4,7 @@ import { BacktestJobs } from '../backtest/jobs.js';
 import { type Clock, systemClock } from '../engine/ports/clock.js';
 import type { Logger } from '../engine/ports/logger.js';
 import { BUILTIN_STRATEGIES } from './builtin/index.js';
+import { FileAccess } from './file-access.js';
 import { StrategyManager } from './live-runner.js';
 import { describeParams } from './params.js';
 
@@ -15,14 +16,17 @@ export type StrategyMethod =
   | 'backtests.start'
   | 'backtests.get'
   | 'backtests.list'
-  | 'backtests.cancel';
+  | 'backtests.cancel'
+  | 'files.list';
 export type StrategyHandlers = Pick<Handlers, StrategyMethod>;
 
 export interface StrategyHandlerOptions {
   clock?: Clock;
   log?: Logger;
-  /** where relative data and strategy paths are read from; default process.cwd() */
+  /** where relative data and strategy paths of trusted callers are read from; default process.cwd() */
   cwd?: string;
+  /** which files callers may name (default: none but built-ins and cache: data, except for trusted actors) */
+  files?: FileAccess;
 }
 
 /**
@@ -33,21 +37,25 @@ export interface StrategyHandlerOptions {
  */
 export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = {}): StrategyHandlers {
   const clock = opts.clock ?? systemClock;
+  const files = opts.files ?? new FileAccess(opts.cwd ? { cwd: opts.cwd } : {});
+  const cwd = files.cwd;
   let manager: StrategyManager | null = null;
   let jobs: BacktestJobs | null = null;
-  const strategies = () => (manager ??= new StrategyManager(api, { clock, ...(opts.log ? { log: opts.log } : {}), ...(opts.cwd ? { cwd: opts.cwd } : {}) }));
-  const backtests = () => (jobs ??= new BacktestJobs({ clock, ...(opts.cwd ? { cwd: opts.cwd } : {}) }));
+  const strategies = () => (manager ??= new StrategyManager(api, { clock, ...(opts.log ? { log: opts.log } : {}), cwd }));
+  const backtests = () => (jobs ??= new BacktestJobs({ clock, cwd }));
   return {
     'strategies.list': () => ({
       available: [...BUILTIN_STRATEGIES.values()].map((d) => ({ name: d.name, description: d.description ?? '', builtin: true, params: describeParams(d) })),
       running: manager ? manager.list() : [],
     }),
-    'strategies.start': (p) => strategies().start({ strategy: p.strategy, account: p.account, symbol: p.symbol, params: p.params, ...(p.id ? { id: p.id } : {}) }),
+    // the file is checked before the manager loads (imports) anything
+    'strategies.start': (p, ctx) => strategies().start({ strategy: files.strategy(p.strategy, ctx.actor), account: p.account, symbol: p.symbol, params: p.params, ...(p.id ? { id: p.id } : {}) }),
     'strategies.stop': (p) => strategies().stop(p.id, p.cancel_orders),
     'strategies.setParams': (p) => strategies().setParams(p.id, p.params),
-    'backtests.start': (p) => backtests().start(p),
+    'backtests.start': (p, ctx) => backtests().start(p, { data: files.data(p.data, ctx.actor), strategy: files.strategy(p.strategy, ctx.actor) }),
     'backtests.get': ({ id }) => backtests().get(id),
     'backtests.list': () => (jobs ? jobs.list() : []),
     'backtests.cancel': ({ id }) => backtests().cancel(id),
+    'files.list': () => files.list(),
   };
 }

@@ -175,21 +175,26 @@ describe('REST routes (happy paths)', () => {
   });
 
   it('backtests: start on a candle file, follow it to its report, list and cancel', async () => {
-    const data = new URL('../../resources/replay/BTC-USDT_1m_sample.csv', import.meta.url).pathname;
+    // the test data folder's imports/ holds the bundled sample (test/helpers/test-files.ts)
+    const data = 'BTC-USDT_1m_sample.csv';
     const job = expectResult(
       'backtests.start',
       await h.api.post('/api/v1/backtests', { data, symbol: 'BTC/USDT', strategy: 'sma-cross', cash: '10000', fee: '0.001', to: 1641000000000 }, { key: h.te.keys.admin }),
       201,
     );
-    let detail = expectResult('backtests.get', await h.api.get(`/api/v1/backtests/${job.id}`, { key: h.te.keys.read }));
+    // jobs are seen with the scope that starts them (admin): they name files and carry their errors
+    let detail = expectResult('backtests.get', await h.api.get(`/api/v1/backtests/${job.id}`, { key: h.te.keys.admin }));
     for (let i = 0; i < 200 && detail.status === 'running'; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      detail = expectResult('backtests.get', await h.api.get(`/api/v1/backtests/${job.id}`, { key: h.te.keys.read }));
+      detail = expectResult('backtests.get', await h.api.get(`/api/v1/backtests/${job.id}`, { key: h.te.keys.admin }));
     }
     expect(detail.status).toBe('done');
-    const listed = expectResult('backtests.list', await h.api.get('/api/v1/backtests', { key: h.te.keys.read }));
+    expectError(await h.api.get(`/api/v1/backtests/${job.id}`, { key: h.te.keys.read }), 403, 'FORBIDDEN');
+    const listed = expectResult('backtests.list', await h.api.get('/api/v1/backtests', { key: h.te.keys.admin }));
     expect(listed.map((j) => j.id)).toContain(job.id);
-    const res = await h.api.delete(`/api/v1/backtests/${job.id}`, { key: h.te.keys.trade });
+    const files = expectResult('files.list', await h.api.get('/api/v1/files', { key: h.te.keys.admin }));
+    expect(files.imports.files).toContain(data);
+    const res = await h.api.delete(`/api/v1/backtests/${job.id}`, { key: h.te.keys.admin });
     if (res.status === 200) expectResult('backtests.cancel', res);
     else {
       expectError(res, 409, 'CONFLICT');

@@ -18,6 +18,8 @@ import type { Account, ApiKey, Balance, DownloadJob, Fill, Instrument, Order, Po
 import { validationError } from '../../src-main/contract/validation.js';
 import { Decimal, ZERO, dec, isMultipleOf, str } from '../../src-main/engine/model/decimal.js';
 import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
+import type { FileAccess } from '../../src-main/strategies/file-access.js';
+import { testFiles } from './test-files.js';
 
 type Scope = ApiKey['scopes'][number];
 
@@ -56,7 +58,8 @@ export class FakeEngine implements EngineApi {
   private clock = Date.parse('2024-01-01T00:00:00.000Z');
   private readonly handlers: Handlers;
 
-  constructor() {
+  /** `files`: the folders strategies and backtests may name (default: a test data folder shared by the process) */
+  constructor(private readonly opts: { files?: FileAccess } = {}) {
     this.resetBalances('paper');
     this.handlers = this.makeHandlers();
   }
@@ -96,7 +99,7 @@ export class FakeEngine implements EngineApi {
   private makeHandlers(): Handlers {
     return {
       // strategies and backtests are the real ones, running against this fake
-      ...strategyHandlers(this),
+      ...strategyHandlers(this, { files: this.opts.files ?? testFiles() }),
       health: () => ({ status: 'ok', version: 'fake', mode: 'paper', uptime_ms: 0 }),
       'accounts.list': () => [...this.accounts.values()],
       'accounts.reset': ({ id }) => {

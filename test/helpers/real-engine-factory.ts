@@ -5,6 +5,7 @@ import { openTempStore } from '../../src-main/store/temp-store.js';
 import { PaperVenue } from '../../src-main/venues/paper/paper-venue.js';
 import type { EngineFactory } from './api-harness.js';
 import { FakeFeed, instrumentSpec } from './fake-feed.js';
+import { testFiles } from './test-files.js';
 
 export const realEngineFactory: EngineFactory = async () => {
   const temp = openTempStore();
@@ -22,6 +23,7 @@ export const realEngineFactory: EngineFactory = async () => {
     // test keys are made with ensureKey (scrypt): a low cost keeps the suite fast
     slowKeyHash: { N: 1024, r: 8, p: 1 },
     venueFor: (a) => new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '100000' } }),
+    files: testFiles(),
   });
   await engine.start();
   const key = (scope: 'read' | 'trade' | 'admin') => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHODS } from '../../src-main/contract/methods.js';
 import { FakeEngine } from '../helpers/fake-engine.js';
+import { testFiles } from '../helpers/test-files.js';
 
 let dir: string;
 let data: string;
@@ -11,8 +12,9 @@ const ctx = { actor: 'test' };
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tern-bt-api-'));
-  data = join(dir, 'ftx.csv');
-  writeFileSync(data, readFileSync('/work/shared/data/nautilus_FTX_BTC-PERP_1m.csv', 'utf8').split('\n').slice(0, 2001).join('\n'));
+  testFiles(dir);
+  data = 'ftx.csv';
+  writeFileSync(join(dir, 'imports', data), readFileSync('/work/shared/data/nautilus_FTX_BTC-PERP_1m.csv', 'utf8').split('\n').slice(0, 2001).join('\n'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -26,7 +28,10 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promis
 }
 
 describe('backtests on the protocol', () => {
-  const api = new FakeEngine();
+  let api: FakeEngine;
+  beforeAll(() => {
+    api = new FakeEngine({ files: testFiles(dir) });
+  });
   const base = () => ({ data, symbol: 'BTC/USD', strategy: 'sma-cross', cash: '10000', fee: '0.001' });
 
   it('backtests.start runs one on a worker; backtests.get follows its progress and then holds the report', async () => {
@@ -58,10 +63,12 @@ describe('backtests on the protocol', () => {
     expect(done.progress).toEqual({ done: 4, total: 4, unit: 'runs' });
   });
 
-  it('a run that cannot start ends failed with the reason', async () => {
-    const job = await api.call('backtests.start', { ...base(), data: join(dir, 'missing.csv') }, ctx);
+  it('a run that cannot start ends failed with the reason; a missing file is refused at once', async () => {
+    writeFileSync(join(dir, 'imports', 'bad.csv'), '1000,1,1,1,1,1\n2000,1,1,1,1\n');
+    const job = await api.call('backtests.start', { ...base(), data: 'bad.csv' }, ctx);
     const done = await until(() => api.call('backtests.get', { id: job.id }, ctx), (j) => j.status !== 'running');
-    expect(done).toMatchObject({ status: 'failed', error: expect.stringContaining('data file not found') });
+    expect(done).toMatchObject({ status: 'failed', error: expect.stringContaining('line 2 is not a candle row') });
+    await expect(api.call('backtests.start', { ...base(), data: 'missing.csv' }, ctx)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('data file not found') });
   });
 
   it('refuses bad parameters naming the field, and an unknown job', async () => {
