@@ -66,7 +66,7 @@
 import { badRequest } from '../../contract/errors.js';
 import { Decimal, ZERO } from '../../engine/model/decimal.js';
 import { isTerminal } from '../../engine/model/order-state.js';
-import type { InstrumentSpec, Liquidity, OrderRecord } from '../../engine/model/types.js';
+import type { InstrumentSpec, Liquidity, OrderRecord, Side } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
 import type { BookSnapshot, MarketEvent, MarketFeed, TradePrint } from '../../engine/ports/market-data.js';
 import {
@@ -79,7 +79,7 @@ import {
   type VenueOrderRequest,
 } from '../../engine/ports/venue.js';
 import { BalanceLedger } from './balance-ledger.js';
-import { plannedQuantity, walkLevels, type PlannedFill } from './book-walk.js';
+import { plannedQuantity, walkLevels, withinLimit, type PlannedFill } from './book-walk.js';
 import { ConsumedLiquidity, oppositeSide } from './liquidity.js';
 import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from './order-checks.js';
 import { feeOf, feeRate, lockFor, takerBuyCost } from './order-costs.js';
@@ -97,6 +97,8 @@ export interface PaperVenueOptions {
   startingBalances: Record<string, string>;
   /** A report listener threw. Default: rethrown on a microtask, so it is neither lost nor able to undo a fill. */
   onListenerError?: (err: unknown) => void;
+  /** The open-order store; a test may hand in one with other matching queries (a naive reference). */
+  workingOrders?: WorkingOrders;
 }
 
 export interface PaperRestoreState {
@@ -120,7 +122,7 @@ export class PaperVenue implements Venue {
   private readonly clock: Clock;
   private readonly ids: IdSource;
   private readonly ledger: BalanceLedger;
-  private readonly orders = new WorkingOrders();
+  private readonly orders: WorkingOrders;
   private readonly liquidity = new ConsumedLiquidity();
   private readonly reports: ReportStream;
   private readonly specs = new Map<string, InstrumentSpec>();
@@ -132,6 +134,7 @@ export class PaperVenue implements Venue {
     this.marketData = options.marketData;
     this.clock = options.clock;
     this.ids = options.ids;
+    this.orders = options.workingOrders ?? new WorkingOrders();
     this.ledger = new BalanceLedger(parseBalances(options.startingBalances));
     this.reports = new ReportStream(
       options.onListenerError ??
@@ -163,6 +166,11 @@ export class PaperVenue implements Venue {
 
   async fetchBalance(): Promise<VenueBalance[]> {
     return this.ledger.balances();
+  }
+
+  /** Open orders the matcher has looked at on market events so far: they are only those an event can fill, plus one per side. */
+  get matchingVisits(): number {
+    return this.orders.visits;
   }
 
   /** The open orders (resting limits and stops), oldest first; copies. */
@@ -291,6 +299,7 @@ export class PaperVenue implements Venue {
     if (repriced || quantity.gt(order.quantity)) order.seq = ++this.seq;
     order.price = price;
     order.quantity = quantity;
+    this.orders.reindex(order);
     this.ledger.lock(order.venueOrderId, need);
     this.reports.push({ type: 'updated', clientOrderId: order.clientOrderId, price: order.price, quantity: order.quantity, ts: this.clock.now() });
     if (plan[0]) this.take(order, spec, book, plan);
@@ -316,35 +325,46 @@ export class PaperVenue implements Venue {
     });
   }
 
-  /** A new book whose opposite side reaches a resting price fills it as maker, up to what those levels hold. */
+  /**
+   * A new book whose opposite side reaches a resting price fills it as maker,
+   * up to what those levels hold; bids first, then asks, each best price
+   * first, then time. Our fills only take liquidity away, so an order that
+   * does not reach the best level left now cannot reach it later in the
+   * event: only the orders at or through that level are visited.
+   */
   private fillRestingFromBook(book: BookSnapshot): void {
     const spec = this.findSpec(book.symbol);
     if (!spec) return;
-    for (const order of this.orders.restingLimits(book.symbol)) {
-      if (!this.orders.isOpen(order)) continue;
-      const plan = this.plan(order, book, order.price);
-      if (!plan[0]) continue;
-      for (const f of plan) this.liquidity.consume(book, oppositeSide(order.side), f.price, f.quantity);
-      this.fill(order, spec, plannedQuantity(plan), order.price!, 'maker');
+    for (const side of SIDES) {
+      const best = this.liquidity.residual(book, oppositeSide(side))[0]?.[0];
+      if (best === undefined) continue;
+      const reaches = (price: Decimal) => withinLimit(side, best, price);
+      for (const order of this.orders.crossingLimits(book.symbol, side, reaches)) {
+        if (!this.orders.isOpen(order)) continue;
+        const plan = this.plan(order, book, order.price);
+        if (!plan[0]) continue;
+        for (const f of plan) this.liquidity.consume(book, oppositeSide(order.side), f.price, f.quantity);
+        this.fill(order, spec, plannedQuantity(plan), order.price!, 'maker');
+      }
     }
   }
 
-  /** A trade strictly through a resting price fills its whole remainder as maker. */
+  /** A trade strictly through a resting price fills its whole remainder as maker (bids first, then asks; best price, then time). */
   private fillRestingFromTrade(trade: TradePrint): void {
     const spec = this.findSpec(trade.symbol);
     if (!spec) return;
-    for (const order of this.orders.restingLimits(trade.symbol)) {
-      if (!this.orders.isOpen(order)) continue;
-      const limit = order.price!;
-      const through = order.side === 'buy' ? trade.price.lt(limit) : trade.price.gt(limit);
-      if (through) this.fill(order, spec, remainingOf(order), limit, 'maker');
+    for (const side of SIDES) {
+      const through = (limit: Decimal) => (side === 'buy' ? trade.price.lt(limit) : trade.price.gt(limit));
+      for (const order of this.orders.crossingLimits(trade.symbol, side, through)) {
+        if (this.orders.isOpen(order) && through(order.price!)) this.fill(order, spec, remainingOf(order), order.price!, 'maker');
+      }
     }
   }
 
   private triggerStops(trade: TradePrint): void {
     const spec = this.findSpec(trade.symbol);
     if (!spec) return;
-    for (const order of this.orders.pendingStops(trade.symbol)) {
+    for (const order of this.orders.reachedStops(trade.symbol, trade.price)) {
       if (!this.orders.isOpen(order) || !stopReached(order.side, order.stopPrice!, trade.price)) continue;
       this.trigger(order, spec);
     }
@@ -352,6 +372,7 @@ export class PaperVenue implements Venue {
 
   private trigger(order: PaperOrder, spec: InstrumentSpec): void {
     order.triggered = true;
+    this.orders.reindex(order);
     this.reports.push({ type: 'triggered', clientOrderId: order.clientOrderId, ts: this.clock.now() });
     const book = this.marketData.book(order.symbol);
     if (order.type === 'stop_market') {
@@ -509,6 +530,8 @@ export class PaperVenue implements Venue {
     for (const spec of this.marketData.instruments()) this.specs.set(spec.symbol, spec);
   }
 }
+
+const SIDES: readonly Side[] = ['buy', 'sell'];
 
 function insufficient(asset: string, need: Decimal, free: Decimal): string {
   return `insufficient ${asset}: needs ${need.toFixed()}, free ${free.toFixed()}`;

@@ -1,38 +1,74 @@
+import type { Decimal } from '../../engine/model/decimal.js';
+import type { Side } from '../../engine/model/types.js';
 import type { VenueOrderRef } from '../../engine/ports/venue.js';
 import { isPendingStop, isRestingLimit, type PaperOrder } from './paper-order.js';
+import { PriceTimeQueue } from './price-time-queue.js';
 
 export type ClosedState = 'filled' | 'canceled' | 'expired' | 'rejected';
 
 /** How many closed orders are remembered, to answer "already closed" instead of "unknown". */
 const CLOSED_MEMORY = 10_000;
 
+/** One symbol's open orders in matching order, a queue per side. */
+interface SymbolQueues {
+  /** resting limits: bids highest first, asks lowest first */
+  limits: Record<Side, PriceTimeQueue<PaperOrder>>;
+  /** waiting stops, in the order the market reaches them: buy stops lowest first (a rise reaches them), sell stops highest first */
+  stops: Record<Side, PriceTimeQueue<PaperOrder>>;
+}
+
 /**
  * The paper venue's open orders (resting limits and waiting stops), by
  * venue order id, and a bounded memory of closed ones.
+ *
+ * Resting limits and waiting stops are also held in price-time order per
+ * symbol and side, so that a book or trade event visits only the orders it
+ * can fill or trigger (plus one per side to see where to stop), however many
+ * rest. Whoever changes an open order's price, seq or triggered flag calls
+ * `reindex` afterwards.
  */
 export class WorkingOrders {
   private readonly open = new Map<string, PaperOrder>();
   private readonly closed = new Map<string, { clientOrderId: string; state: ClosedState }>();
   /** client order id → venue order id, for open and remembered closed orders */
   private readonly byClientId = new Map<string, string>();
+  private readonly queues = new Map<string, SymbolQueues>();
+  private visitCount = 0;
+
+  /** Orders the matching queries have looked at so far: what a market event cost. */
+  get visits(): number {
+    return this.visitCount;
+  }
 
   add(order: PaperOrder): void {
     this.open.set(order.venueOrderId, order);
     this.byClientId.set(order.clientOrderId, order.venueOrderId);
+    this.index(order);
   }
 
   isOpen(order: PaperOrder): boolean {
     return this.open.get(order.venueOrderId) === order;
   }
 
+  /** Files an open order again after its price, seq or triggered flag changed. */
+  reindex(order: PaperOrder): void {
+    this.unindex(order);
+    if (this.isOpen(order)) this.index(order);
+  }
+
   /** Takes `order` out of the open orders without closing it: it is being worked right now (a triggered stop_market). */
   detach(order: PaperOrder): void {
-    if (this.isOpen(order)) this.open.delete(order.venueOrderId);
+    if (!this.isOpen(order)) return;
+    this.open.delete(order.venueOrderId);
+    this.unindex(order);
   }
 
   /** Records that `order` is finished (removing it from the open orders if it was there). */
   close(order: PaperOrder, state: ClosedState): void {
-    this.open.delete(order.venueOrderId);
+    if (this.isOpen(order)) {
+      this.open.delete(order.venueOrderId);
+      this.unindex(order);
+    }
     this.closed.set(order.venueOrderId, { clientOrderId: order.clientOrderId, state });
     this.byClientId.set(order.clientOrderId, order.venueOrderId);
     if (this.closed.size > CLOSED_MEMORY) {
@@ -62,31 +98,80 @@ export class WorkingOrders {
     return undefined;
   }
 
-  /** Open orders in time priority. */
+  /** Open orders in time priority (for inspection: it sorts them all). */
   all(): PaperOrder[] {
     return [...this.open.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  /** Resting limits of `symbol` in matching priority: best price first, then time. */
-  restingLimits(symbol: string): PaperOrder[] {
-    const orders = [...this.open.values()].filter((o) => o.symbol === symbol && isRestingLimit(o));
-    return orders.sort((a, b) => {
-      if (a.side !== b.side) return a.side === 'buy' ? -1 : 1;
-      const pa = a.price!;
-      const pb = b.price!;
-      if (!pa.eq(pb)) return a.side === 'buy' ? pb.comparedTo(pa) : pa.comparedTo(pb);
-      return a.seq - b.seq;
-    });
+  get size(): number {
+    return this.open.size;
   }
 
-  /** Stops of `symbol` still waiting for their price, in time priority. */
+  /** Resting limits of `symbol` in matching priority: buys then sells, each best price first, then time (for inspection). */
+  restingLimits(symbol: string): PaperOrder[] {
+    const q = this.queues.get(symbol);
+    return q ? [...q.limits.buy.items(), ...q.limits.sell.items()] : [];
+  }
+
+  /** Stops of `symbol` still waiting for their price, in time priority (for inspection). */
   pendingStops(symbol: string): PaperOrder[] {
-    return [...this.open.values()].filter((o) => o.symbol === symbol && isPendingStop(o)).sort((a, b) => a.seq - b.seq);
+    const q = this.queues.get(symbol);
+    return q ? [...q.stops.buy.items(), ...q.stops.sell.items()].sort((a, b) => a.seq - b.seq) : [];
+  }
+
+  /**
+   * Resting limits of `symbol` on `side` whose price `reaches`, best price
+   * first, then time. `reaches` must hold for every price better than one it
+   * holds for (a buy reaches an ask at or below its limit, so every higher
+   * bid does too): the walk stops at the first price it fails.
+   */
+  crossingLimits(symbol: string, side: Side, reaches: (price: Decimal) => boolean): PaperOrder[] {
+    return this.queues.get(symbol)?.limits[side].takeWhile(reaches, this.countVisit) ?? [];
+  }
+
+  /** Waiting stops of `symbol` that the last trade price `last` reaches (buy: last ≥ stop; sell: last ≤ stop), in time priority. */
+  reachedStops(symbol: string, last: Decimal): PaperOrder[] {
+    const q = this.queues.get(symbol);
+    if (!q) return [];
+    const buys = q.stops.buy.takeWhile((stop) => last.gte(stop), this.countVisit);
+    const sells = q.stops.sell.takeWhile((stop) => last.lte(stop), this.countVisit);
+    // they come in stop price order; they trigger in the order they were placed
+    return [...buys, ...sells].sort((a, b) => a.seq - b.seq);
   }
 
   clear(): void {
     this.open.clear();
     this.closed.clear();
     this.byClientId.clear();
+    this.queues.clear();
+  }
+
+  private readonly countVisit = (): void => {
+    this.visitCount += 1;
+  };
+
+  private index(order: PaperOrder): void {
+    if (isRestingLimit(order) && order.price) this.symbolQueues(order.symbol).limits[order.side].insert(order, order.price, order.seq);
+    else if (isPendingStop(order) && order.stopPrice) this.symbolQueues(order.symbol).stops[order.side].insert(order, order.stopPrice, order.seq);
+  }
+
+  private unindex(order: PaperOrder): void {
+    const q = this.queues.get(order.symbol);
+    if (!q) return;
+    // where it was filed may no longer match its fields (a stop that just triggered): try each queue of its side
+    if (!q.limits[order.side].remove(order)) q.stops[order.side].remove(order);
+    if (q.limits.buy.size + q.limits.sell.size + q.stops.buy.size + q.stops.sell.size === 0) this.queues.delete(order.symbol);
+  }
+
+  private symbolQueues(symbol: string): SymbolQueues {
+    let q = this.queues.get(symbol);
+    if (!q) {
+      q = {
+        limits: { buy: new PriceTimeQueue('higher'), sell: new PriceTimeQueue('lower') },
+        stops: { buy: new PriceTimeQueue('lower'), sell: new PriceTimeQueue('higher') },
+      };
+      this.queues.set(symbol, q);
+    }
+    return q;
   }
 }

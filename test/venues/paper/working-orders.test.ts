@@ -48,4 +48,25 @@ describe('WorkingOrders', () => {
     expect(w.find({ clientOrderId: a.clientOrderId, venueOrderId: a.venueOrderId, symbol: 'BTC/USDT' })).toEqual({ closed: 'filled' });
     expect(w.knowsClientOrderId(a.clientOrderId)).toBe(true);
   });
+
+  it('files a stop that triggered among the resting limits once reindexed, and a repriced limit at its new place', () => {
+    const w = new WorkingOrders();
+    const stop = order({ type: 'stop_limit', price: dec('100'), stopPrice: dec('110') });
+    const a = order({ price: dec('99') });
+    const b = order({ price: dec('98') });
+    for (const o of [stop, a, b]) w.add(o);
+    expect(w.reachedStops('BTC/USDT', dec('109'))).toEqual([]);
+    expect(w.reachedStops('BTC/USDT', dec('110'))).toEqual([stop]);
+    stop.triggered = true;
+    w.reindex(stop);
+    expect(w.pendingStops('BTC/USDT')).toEqual([]);
+    expect(w.restingLimits('BTC/USDT')).toEqual([stop, a, b]);
+    b.price = dec('101');
+    b.seq = 100;
+    w.reindex(b);
+    expect(w.crossingLimits('BTC/USDT', 'buy', (p) => p.gte(100))).toEqual([b, stop]);
+    w.close(b, 'canceled');
+    expect(w.crossingLimits('BTC/USDT', 'buy', (p) => p.gte(100))).toEqual([stop]);
+    expect(w.crossingLimits('BTC/USDT', 'sell', () => true)).toEqual([]);
+  });
 });
