@@ -10,6 +10,7 @@ import type { Clock, IdSource } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EngineStore } from '../ports/store.js';
 import { type ExecutionReport, type Venue, VenueRejection } from '../ports/venue.js';
+import { ActiveOrders } from './active-orders.js';
 import { applyFillToOrder, remaining, transition } from './order-lifecycle.js';
 import { checkPrice, checkQuantity, validateOrderShape } from './order-validation.js';
 import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
@@ -39,7 +40,7 @@ const APPLIED_TRADES_KEPT = 100_000;
 /** Orders in, execution reports back: the only place orders change. */
 export class Oms {
   /** working orders (not terminal), by id and by client order id */
-  private readonly active = new Map<string, OrderRecord>();
+  private readonly active = new ActiveOrders();
   private readonly byClientId = new Map<string, string>();
   /** the newest closed orders, so answers don't wait on the store (bounded, oldest dropped) */
   private readonly recentlyClosed = new Map<string, OrderRecord>();
@@ -73,14 +74,11 @@ export class Oms {
 
   /** working orders in a scope (max_open_orders) */
   countActive(account?: string, symbol?: string): number {
-    if (!account && !symbol) return this.active.size;
-    let n = 0;
-    for (const o of this.active.values()) if ((!account || o.account === account) && (!symbol || o.symbol === symbol)) n += 1;
-    return n;
+    return this.active.count(account, symbol);
   }
 
   activeOrders(filter: AccountSymbolFilter = {}): OrderRecord[] {
-    return [...this.active.values()].filter((o) => (!filter.account || o.account === filter.account) && (!filter.symbol || o.symbol === filter.symbol));
+    return this.active.list(filter.account, filter.symbol);
   }
 
   /** this session's newest record of an order, if it is in memory */

@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { dec } from '../../../src-main/engine/model/decimal.js';
+import type { OrderRecord } from '../../../src-main/engine/model/types.js';
+import { ActiveOrders } from '../../../src-main/engine/oms/active-orders.js';
+
+function record(id: string, account: string, symbol: string): OrderRecord {
+  return {
+    id,
+    clientOrderId: `c-${id}`,
+    account,
+    symbol,
+    side: 'buy',
+    type: 'limit',
+    quantity: dec('1'),
+    price: dec('100'),
+    stopPrice: null,
+    timeInForce: 'GTC',
+    postOnly: false,
+    reduceOnly: false,
+    state: 'accepted',
+    previousState: null,
+    filledQuantity: dec('0'),
+    averagePrice: null,
+    fees: dec('0'),
+    rejectReason: null,
+    venueOrderId: null,
+    createdAt: 0,
+    updatedAt: 0,
+  };
+}
+
+const ACCOUNTS = ['a', 'b'];
+const SYMBOLS = ['X/USDT', 'Y/USDT', 'Z/USDT'];
+
+describe('ActiveOrders', () => {
+  it('counts and lists every scope as a pass over all working orders would, through sets, replacements and deletes', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), id: fc.integer({ min: 1, max: 30 }), account: fc.constantFrom(...ACCOUNTS), symbol: fc.constantFrom(...SYMBOLS) }),
+      fc.record({ kind: fc.constant('delete' as const), id: fc.integer({ min: 1, max: 30 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+        const active = new ActiveOrders();
+        const naive = new Map<string, OrderRecord>();
+        for (const o of ops) {
+          const id = `O${o.id}`;
+          if (o.kind === 'set') {
+            // a record is replaced on every transition; its account and symbol stay
+            const existing = naive.get(id);
+            const r = record(id, existing?.account ?? o.account, existing?.symbol ?? o.symbol);
+            active.set(id, r);
+            naive.set(id, r);
+          } else {
+            expect(active.delete(id)).toBe(naive.delete(id));
+          }
+          expect(active.size).toBe(naive.size);
+          for (const account of [undefined, ...ACCOUNTS]) {
+            for (const symbol of [undefined, ...SYMBOLS]) {
+              const expected = [...naive.values()].filter((r) => (!account || r.account === account) && (!symbol || r.symbol === symbol));
+              expect(active.count(account, symbol)).toBe(expected.length);
+              expect(active.list(account, symbol)).toEqual(expected);
+            }
+          }
+        }
+        expect([...active.values()]).toEqual([...naive.values()]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
