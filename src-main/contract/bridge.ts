@@ -48,10 +48,21 @@ export interface LocalApiStatus extends LocalApiSettings {
   error: string | null;
 }
 
+/** The data folder's strategies/ (modules) or imports/ (candle files). */
+export type FileKindName = 'strategies' | 'imports';
+
+/** A file the trader picked in the OS dialog: the name to give the engine (null when canceled) and the folder now open. */
+export interface ChosenFile {
+  name: string | null;
+  folder: string | null;
+}
+
 /** Methods main answers itself on 'tern:shell', for settings that belong to the app, not the engine. */
 export interface ShellMethods {
   'api.status': { params: Record<string, never>; result: LocalApiStatus };
   'api.setEnabled': { params: LocalApiSettings; result: LocalApiStatus };
+  /** the OS file dialog; the picked file's folder is opened for that kind of file (saved across restarts) */
+  'files.choose': { params: { kind: FileKindName }; result: ChosenFile };
 }
 export type ShellMethodName = keyof ShellMethods;
 export type BridgeShellChannel = 'tern:shell';

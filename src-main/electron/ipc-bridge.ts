@@ -53,7 +53,7 @@ export function foreignSenderReply(): BridgeReply {
 export type ShellHandlers = { [M in ShellMethodName]: (params: unknown) => Promise<ShellMethods[M]['result']> };
 
 // a record, so adding a shell method to bridge.ts without listing it here fails to compile
-const SHELL_METHOD_NAMES: Record<ShellMethodName, true> = { 'api.status': true, 'api.setEnabled': true };
+const SHELL_METHOD_NAMES: Record<ShellMethodName, true> = { 'api.status': true, 'api.setEnabled': true, 'files.choose': true };
 
 export function isShellMethodName(name: string): name is ShellMethodName {
   return Object.hasOwn(SHELL_METHOD_NAMES, name);

@@ -31,6 +31,7 @@ import { DataFolderLocked } from '../store/data-folder-lock.js';
 import { APP_ID, userDataDir } from './app-identity.js';
 import { contentTypeFor, resolveAppFile } from './app-protocol.js';
 import { callEngine, callShell, CALL_CHANNEL, EVENT_CHANNEL, foreignSenderReply, SHELL_CHANNEL, UI_CONTEXT } from './ipc-bridge.js';
+import { type AllowList, chooseFile, FILE_FOLDERS_FILE, parseFileFolders, restoreFileFolders } from './file-folders.js';
 import { readJsonFile, writeJsonFile } from './json-file.js';
 import { KILL_SWITCH_ACCELERATOR, killSwitchAvailable, KillSwitchTrigger, type KillSwitchSource } from './kill-switch.js';
 import { apiServerStarter, LOCAL_API_FILE, LocalApiController, parseLocalApiSettings } from './local-api.js';
@@ -45,6 +46,8 @@ import { captureWindowState, type DisplayInfo, parseWindowState, placeWindow, WI
 /** What the shell needs from the runtime (src-main/runtime.ts). */
 interface ShellRuntime {
   api: EngineApi;
+  /** the folders files may come from: the shell adds the ones the trader picks */
+  engine: { files: AllowList };
   close(): Promise<void>;
 }
 
@@ -179,6 +182,22 @@ function start(): void {
     localApi = controller;
     await controller.init();
 
+    const fileFolders = {
+      files: started.engine.files,
+      load: async () => parseFileFolders(await readJsonFile(join(dataDir, FILE_FOLDERS_FILE), (json) => json)),
+      save: (folders: ReturnType<typeof parseFileFolders>) => writeJsonFile(join(dataDir, FILE_FOLDERS_FILE), folders),
+      choose: async (kind: 'strategies' | 'imports') => {
+        const options = {
+          title: kind === 'strategies' ? 'Choose a strategy module' : 'Choose a candle file',
+          properties: ['openFile' as const],
+          filters: kind === 'strategies' ? [{ name: 'Strategy modules', extensions: ['mjs', 'js', 'ts', 'mts', 'cjs'] }] : [{ name: 'Candle files', extensions: ['csv', 'db', 'sqlite'] }],
+        };
+        const picked = win && !win.isDestroyed() ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+        return picked.canceled ? null : (picked.filePaths[0] ?? null);
+      },
+    };
+    await restoreFileFolders(fileFolders);
+
     ipcMain.handle(CALL_CHANNEL, (event, method: unknown, params: unknown) => {
       if (!isAppUrl(event.senderFrame?.url, appOrigin)) return foreignSenderReply();
       return callEngine(api, method, params, (err) => logError(`${String(method)} failed`, err));
@@ -186,7 +205,7 @@ function start(): void {
     ipcMain.handle(SHELL_CHANNEL, (event, method: unknown, params: unknown) => {
       if (!isAppUrl(event.senderFrame?.url, appOrigin)) return foreignSenderReply();
       return callShell(
-        { 'api.status': async () => controller.status(), 'api.setEnabled': (p) => controller.setEnabled(p) },
+        { 'api.status': async () => controller.status(), 'api.setEnabled': (p) => controller.setEnabled(p), 'files.choose': (p) => chooseFile(fileFolders, p) },
         method,
         params,
         (err) => logError(`${String(method)} failed`, err),

@@ -102,12 +102,14 @@ describe('desktop shell calls', () => {
         seen.push(['api.setEnabled', p]);
         throw new TernError('CONFLICT', 'port 9000 is already in use on 127.0.0.1', { field: 'port' });
       },
+      'files.choose': async (p) => (seen.push(['files.choose', p]), { name: null, folder: null }),
     };
   }
 
   it('knows exactly the shell methods of the bridge contract, none of the engine', () => {
     expect(isShellMethodName('api.status')).toBe(true);
     expect(isShellMethodName('api.setEnabled')).toBe(true);
+    expect(isShellMethodName('files.choose')).toBe(true);
     expect(isShellMethodName('health')).toBe(false);
     expect(isShellMethodName('toString')).toBe(false);
   });
