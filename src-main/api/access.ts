@@ -1,6 +1,7 @@
 import { TernError } from '../contract/errors.js';
 import type { EngineApi, Principal } from '../contract/engine-api.js';
 import type { MethodSpec } from '../contract/methods.js';
+import type { AuthFailures } from './auth-failures.js';
 import type { RateDecision, TokenBuckets } from './rate-limit.js';
 
 export type RequiredScope = MethodSpec['scope'];
@@ -33,12 +34,36 @@ export class AccessControl {
   constructor(
     private readonly engine: EngineApi,
     private readonly buckets: TokenBuckets,
+    /** failed authentication per client address (without it: never throttled) */
+    readonly failures?: AuthFailures,
   ) {}
 
-  authenticate(key: string | null): Principal | TernError {
-    if (key === null) return new TernError('UNAUTHORIZED', 'missing API key: send "Authorization: Bearer <key>"');
-    const principal = this.engine.authenticate(key);
-    return principal ?? new TernError('UNAUTHORIZED', 'unknown or revoked API key');
+  /**
+   * The principal of a presented key, or the refusal: 401, or 429 once the
+   * caller's address has spent its failure budget. A throttled address gets
+   * only the cheap lookup (no scrypt check of a chosen key not seen before).
+   */
+  authenticate(key: string | null, address?: string): Principal | TernError {
+    const throttled = address !== undefined && this.failures !== undefined && this.failures.retryAfter(address) > 0;
+    if (key !== null) {
+      const principal = this.engine.authenticate(key, throttled ? { slowHash: false } : undefined);
+      if (principal) return principal;
+    }
+    const refusal = key === null ? 'missing API key: send "Authorization: Bearer <key>"' : 'unknown or revoked API key';
+    return this.failed(address, refusal);
+  }
+
+  /** counts a failed authentication (any kind: key, sign-in token) against the address; the error to answer */
+  failed(address: string | undefined, message: string): TernError {
+    const wait = address === undefined || this.failures === undefined ? 0 : this.failures.fail(address);
+    if (wait > 0) return authThrottled(wait);
+    return new TernError('UNAUTHORIZED', message);
+  }
+
+  /** 429 when the address may not fail again yet (checked before any work), else null */
+  throttled(address: string): TernError | null {
+    const wait = this.failures?.retryAfter(address) ?? 0;
+    return wait > 0 ? authThrottled(wait) : null;
   }
 
   /** rate and scope checks for an authenticated principal */
@@ -58,9 +83,13 @@ export class AccessControl {
     return { principal, rate };
   }
 
-  admit(authorization: string | undefined, scope: RequiredScope): Admission {
-    const who = this.authenticate(bearerKey(authorization));
+  admit(authorization: string | undefined, scope: RequiredScope, address?: string): Admission {
+    const who = this.authenticate(bearerKey(authorization), address);
     if (who instanceof TernError) return { error: who };
     return this.admitPrincipal(who, scope);
   }
+}
+
+function authThrottled(retryAfterS: number): TernError {
+  return new TernError('RATE_LIMITED', `too many failed sign-ins from this address; retry in ${retryAfterS} s`, { retry_after_s: retryAfterS, rule: 'auth_failures' });
 }

@@ -6,6 +6,8 @@ import type { EngineApi, Principal } from '../contract/engine-api.js';
 import { TernError, type ErrorBody } from '../contract/errors.js';
 import { METHODS, type MethodName, type MethodSpec } from '../contract/methods.js';
 import { AccessControl, type Admission, type RequiredScope } from './access.js';
+import { AuthFailures, DEFAULT_AUTH_FAILURE_LIMIT } from './auth-failures.js';
+import { duplicateKey } from './json-duplicates.js';
 import { errorResponse } from './error-response.js';
 import { LoopbackGuard, assertLoopbackHost } from './loopback.js';
 import { ApiMetrics } from './metrics.js';
@@ -41,6 +43,8 @@ export interface ApiServerOptions {
   logger?: ApiLogger | false;
   /** per API key, shared by REST and WebSocket calls; default 50/s, burst 100 */
   rateLimit?: RateLimitOptions;
+  /** failed authentication per client address (bad key, sign-in token, WebSocket auth); default 1/s, burst 20 */
+  authFailureLimit?: RateLimitOptions;
   /** largest request body (and WebSocket message) in bytes; default 64 KiB */
   bodyLimit?: number;
   ws?: Partial<WsHubOptions>;
@@ -65,6 +69,9 @@ export interface ApiServer {
 /** trades a sign-in link's token for a fresh session key (web UI only) */
 export const SIGN_IN_EXCHANGE_PATH = '/api/v1/session/exchange';
 
+/** how long the key a sign-in link mints works (README, docs/api.md); signing out revokes it sooner */
+export const WEB_SESSION_TTL_S = 12 * 3600;
+
 export const DEFAULT_PORT = 7878;
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 const DEFAULT_WS: WsHubOptions = { authTimeoutMs: 5_000, maxBufferedBytes: 8 * 1024 * 1024, maxChannels: 1_000 };
@@ -79,7 +86,8 @@ const EXTRA_ROUTES: Array<{ method: HttpMethod; path: string }> = [
 ];
 
 function sendError(reply: FastifyReply, err: TernError): FastifyReply {
-  return reply.code(err.status).send(err.toBody());
+  const body = err.toBody();
+  return reply.code(err.status).headers(errorHeaders(body)).send(body);
 }
 
 function setRateHeaders(reply: FastifyReply, rate: RateDecision): void {
@@ -99,7 +107,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const host = assertLoopbackHost(opts.host ?? '127.0.0.1');
   const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const guard = new LoopbackGuard(opts.port ?? DEFAULT_PORT);
-  const access = new AccessControl(engine, new TokenBuckets(opts.rateLimit ?? DEFAULT_RATE_LIMIT));
+  const access = new AccessControl(engine, new TokenBuckets(opts.rateLimit ?? DEFAULT_RATE_LIMIT), new AuthFailures(opts.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT));
   const metrics = new ApiMetrics(engine);
 
   const app: FastifyInstance = Fastify({
@@ -123,7 +131,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       if (socket.writable) {
         const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'malformed HTTP request' } } satisfies ErrorBody);
-        socket.write(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        socket.write(
+          `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
       }
       socket.destroy(err);
     },
@@ -132,11 +142,25 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
 
   // JSON only: a text/plain body is 415 like any other type, not a string the routes must refuse.
   app.removeContentTypeParser('text/plain');
-  // An empty JSON body is no params (routes whose params are all optional); the rest is fastify's safe parser.
+  // An empty JSON body is no params (routes whose params are all optional); the rest is fastify's safe parser,
+  // then a refusal of duplicate keys (JSON.parse would keep the last one silently).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (req, body, done) => {
     if (body === '') return done(null, undefined);
-    parseJson(req, body as string, done);
+    parseJson(req, body as string, (err, value) => {
+      if (err) return done(err, undefined);
+      const dup = duplicateKey(body as string);
+      if (dup !== null) return done(new TernError('BAD_REQUEST', `duplicate key "${dup}" in the request body`, { field: dup }), undefined);
+      done(null, value);
+    });
+  });
+
+  // Answers are about this moment and this caller: never cached, never content-sniffed into something else.
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.includes('json')) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 
   // Before anything else, 404s and WebSocket upgrades included: DNS rebinding and cross-site requests.
@@ -185,7 +209,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       if (deferredWhenNoHeader && authorization === undefined) return done();
       let admission: Admission;
       try {
-        admission = access.admit(authorization, scope);
+        admission = access.admit(authorization, scope, req.ip);
       } catch (err) {
         const { status, body } = errorResponse(err, bodyLimit);
         req.log.error({ err }, 'authentication failed');
@@ -282,7 +306,16 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const signIn = new SignInTokens(opts.web?.signInTtlMs ?? SIGN_IN_TTL_MS);
   if (opts.web) {
     registerWebUi(app, opts.web.root);
-    app.post(SIGN_IN_EXCHANGE_PATH, async (req, reply) => {
+    // a caller that has spent its failure budget is refused before its body is even read
+    const signInThrottle: onRequestHookHandler = (req, reply, done) => {
+      const refusal = access.throttled(req.ip);
+      if (refusal) {
+        sendError(reply, refusal);
+        return;
+      }
+      done();
+    };
+    app.post(SIGN_IN_EXCHANGE_PATH, { onRequest: signInThrottle }, async (req, reply) => {
       reply.header('cache-control', 'no-store');
       const body = req.body as { token?: unknown } | undefined;
       const keys = body && typeof body === 'object' ? Object.keys(body) : [];
@@ -291,11 +324,12 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         return sendError(reply, new TernError('BAD_REQUEST', 'expected {"token": "<the token of a sign-in link>"}', { field: 'token' }));
       }
       if (!signIn.redeem(token)) {
-        return sendError(reply, new TernError('UNAUTHORIZED', 'this sign-in link is invalid, already used or expired'));
+        return sendError(reply, access.failed(req.ip, 'this sign-in link is invalid, already used or expired'));
       }
       const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ');
-      const created = await engine.call('keys.create', { name: `web session ${stamp}`, scopes: ['admin'] }, { actor: 'sign-in-link' });
-      req.log.info({ key_id: created.id }, 'web session signed in with a one-time link');
+      // a session key, not a permanent one: it expires, and signing out revokes it
+      const created = await engine.call('keys.create', { name: `web session ${stamp}`, scopes: ['admin'], expires_in_s: WEB_SESSION_TTL_S }, { actor: 'sign-in-link' });
+      req.log.info({ key_id: created.id, expires_at: created.expires_at }, 'web session signed in with a one-time link');
       return reply.code(201).send(created);
     });
   }

@@ -19,8 +19,12 @@ export interface EngineApi {
   call<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<ResultOf<M>>;
   /** every engine event; returns an unsubscribe */
   subscribe(listener: (event: EngineEvent) => void): () => void;
-  /** the principal a presented API key belongs to, or null when unknown or revoked */
-  authenticate(key: string): Principal | null;
+  /**
+   * the principal a presented API key belongs to, or null when unknown,
+   * revoked or expired. `slowHash: false`: only the cheap lookup (no scrypt
+   * check of a chosen key not verified before), for callers being throttled.
+   */
+  authenticate(key: string, options?: { slowHash?: boolean }): Principal | null;
   /** Prometheus-style gauges the engine contributes to /metrics */
   stats(): Record<string, number>;
 }

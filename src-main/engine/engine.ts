@@ -248,8 +248,8 @@ export class Engine implements EngineApi {
     return this.journal.subscribe(listener);
   }
 
-  authenticate(key: string): Principal | null {
-    return this.keys.authenticate(key);
+  authenticate(key: string, options?: { slowHash?: boolean }): Principal | null {
+    return this.keys.authenticate(key, options);
   }
 
   stats(): Record<string, number> {

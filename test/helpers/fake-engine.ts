@@ -427,8 +427,9 @@ export class FakeEngine implements EngineApi {
   }
 
   private newKey(name: string, scopes: Scope[], expiresInS?: number): KeyRecord {
-    const expires_at = expiresInS === undefined ? null : new Date(Date.parse(this.now()) + expiresInS * 1000).toISOString();
-    const record: KeyRecord = { id: `K${++this.seq}`, name, scopes: [...new Set(scopes)], created_at: this.now(), expires_at, key: `tern_${randomBytes(16).toString('hex')}` };
+    const created_at = this.now();
+    const expires_at = expiresInS === undefined ? null : new Date(Date.parse(created_at) + expiresInS * 1000).toISOString();
+    const record: KeyRecord = { id: `K${++this.seq}`, name, scopes: [...new Set(scopes)], created_at, expires_at, key: `tern_${randomBytes(16).toString('hex')}` };
     this.keys.set(record.key, record);
     return record;
   }
