@@ -86,8 +86,10 @@ const EXTRA_ROUTES: Array<{ method: HttpMethod; path: string }> = [
 ];
 
 function sendError(reply: FastifyReply, err: TernError): FastifyReply {
-  const body = err.toBody();
-  return reply.code(err.status).headers(errorHeaders(body)).send(body);
+  // API.md: a 429 says when to come back
+  const wait = err.code === 'RATE_LIMITED' ? err.details?.['retry_after_s'] : undefined;
+  if (typeof wait === 'number' && Number.isFinite(wait)) reply.header('retry-after', String(Math.max(0, Math.ceil(wait))));
+  return reply.code(err.status).send(err.toBody());
 }
 
 function setRateHeaders(reply: FastifyReply, rate: RateDecision): void {
