@@ -8,7 +8,7 @@ import { METHODS, type MethodName, type MethodSpec } from '../contract/methods.j
 import { AccessControl, type Admission, type RequiredScope } from './access.js';
 import { AuthFailures, DEFAULT_AUTH_FAILURE_LIMIT } from './auth-failures.js';
 import { duplicateKey } from './json-duplicates.js';
-import { errorResponse } from './error-response.js';
+import { errorHeaders, errorResponse } from './error-response.js';
 import { LoopbackGuard, assertLoopbackHost } from './loopback.js';
 import { ApiMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -186,7 +186,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   app.setErrorHandler((err, req, reply) => {
     const { status, body, unexpected } = errorResponse(err, bodyLimit);
     if (unexpected) req.log.error({ err, method: req.method, url: req.url }, 'request failed');
-    return reply.code(status).send(body);
+    return reply.code(status).headers(errorHeaders(body)).send(body);
   });
 
   const routeTable = [...EXTRA_ROUTES];

@@ -4,31 +4,61 @@ import { TernError, asTernError, type ErrorBody } from '../contract/errors.js';
 import { WsClientMessage, type EngineEvent } from '../contract/events.js';
 import { METHODS, isMethodName, type MethodName } from '../contract/methods.js';
 import type { AccessControl } from './access.js';
-import { hasScope } from './access.js';
+import { hasScope, scopeRefusal } from './access.js';
+import { shortError, type LogThrottle } from './log-throttle.js';
 import { validationError } from '../contract/validation.js';
 
-/** Close codes: 4401 no or bad key, 4403 key without the read scope; 1008 slow consumer. */
-export const WS_CLOSE = { UNAUTHORIZED: 4401, FORBIDDEN: 4403, SLOW_CONSUMER: 1008 } as const;
+/**
+ * Close codes: 4401 no or bad key, no auth in time, or the key was revoked or
+ * expired; 4403 key without the read scope; 4008 slow consumer; 4429 a
+ * connection limit or too many messages before auth; 1001 server stopping.
+ */
+export const WS_CLOSE = { UNAUTHORIZED: 4401, FORBIDDEN: 4403, SLOW_CONSUMER: 4008, TOO_MANY: 4429, GOING_AWAY: 1001 } as const;
 
 export interface WsHubOptions {
   /** close an unauthenticated connection after this long */
   authTimeoutMs: number;
-  /** drop a connection whose unsent data exceeds this (a client that stopped reading) */
+  /** drop a connection whose unsent data would exceed this (a client that stopped reading) */
   maxBufferedBytes: number;
+  /** after a close frame, wait this long for the peer before cutting the socket */
+  closeGraceMs: number;
   /** channels one connection may hold */
   maxChannels: number;
+  /** open connections, all keys together */
+  maxConnections: number;
+  /** open connections of one API key */
+  maxConnectionsPerKey: number;
+  /** connections still waiting for their {"op": "auth"} */
+  maxUnauthenticated: number;
+  /** messages a connection may send before it authenticates (the auth message included) */
+  maxMessagesBeforeAuth: number;
+  /** how often open connections re-check that their key is still live (expiry) */
+  recheckMs: number;
 }
+
+/**
+ * 256 × 1 MiB bounds what slow clients can make the process hold at a quarter
+ * GiB; 64 per key leaves room for other keys (the UI, other bots).
+ */
+export const DEFAULT_WS_OPTIONS: WsHubOptions = {
+  authTimeoutMs: 5_000,
+  maxBufferedBytes: 1024 * 1024,
+  closeGraceMs: 1_000,
+  maxChannels: 1_000,
+  maxConnections: 256,
+  maxConnectionsPerKey: 64,
+  maxUnauthenticated: 32,
+  maxMessagesBeforeAuth: 4,
+  recheckMs: 1_000,
+};
 
 export type Invoke = (method: MethodName, params: unknown, principal: Principal) => Promise<unknown>;
-
-interface Logger {
-  error(obj: unknown, msg?: string): void;
-}
 
 class Client {
   principal: Principal | null = null;
   readonly channels = new Set<string>();
   seq = 0;
+  messagesBeforeAuth = 0;
   authTimer: NodeJS.Timeout | undefined;
   closed = false;
 
@@ -38,52 +68,87 @@ class Client {
 /**
  * WebSocket sessions: auth, subscriptions and calls. Events carry a per-connection
  * `seq`; there are no acks, so a client that stops reading is dropped once its
- * send buffer passes `maxBufferedBytes` rather than growing memory without bound.
+ * send buffer would pass `maxBufferedBytes` rather than growing memory without
+ * bound. Every message an authenticated client sends is charged to its key's
+ * rate limit (shared with REST) and re-checks that the key is still live.
  */
 export class WsHub {
   private readonly clients = new Set<Client>();
+  private readonly byKey = new Map<string, Set<Client>>();
   private readonly byChannel = new Map<string, Set<Client>>();
+  private unauthenticated = 0;
   private readonly unsubscribeEngine: () => void;
+  private readonly unsubscribeRevoked: () => void;
+  private readonly recheckTimer: NodeJS.Timeout;
 
   constructor(
-    engine: EngineApi,
+    private readonly engine: EngineApi,
     private readonly access: AccessControl,
     private readonly invoke: Invoke,
     private readonly options: WsHubOptions,
-    private readonly log: Logger,
+    private readonly log: LogThrottle,
     private readonly onCountChange: (count: number) => void = () => {},
   ) {
     this.unsubscribeEngine = engine.subscribe((event) => this.publish(event));
+    this.unsubscribeRevoked = engine.onKeyRevoked((keyId) => this.endKey(keyId, `API key ${keyId} was revoked`));
+    // revocation is pushed; expiry may not be, so open connections also look every so often
+    this.recheckTimer = setInterval(() => this.recheckKeys(), options.recheckMs);
+    this.recheckTimer.unref();
   }
 
   get connectionCount(): number {
     return this.clients.size;
   }
 
+  /** Why a new connection of `principal` (null: not authenticated yet) would be refused, or null. */
+  refusal(principal: Principal | null): TernError | null {
+    const { maxConnections, maxUnauthenticated } = this.options;
+    if (this.clients.size >= maxConnections) {
+      return new TernError('RATE_LIMITED', `too many WebSocket connections: at most ${maxConnections} may be open at once`, { rule: 'max_connections', limit: maxConnections });
+    }
+    if (principal !== null) return this.keyRefusal(principal);
+    if (this.unauthenticated < maxUnauthenticated) return null;
+    return new TernError('RATE_LIMITED', `too many WebSocket connections waiting to authenticate: at most ${maxUnauthenticated}`, {
+      rule: 'max_unauthenticated',
+      limit: maxUnauthenticated,
+    });
+  }
+
+  private keyRefusal(principal: Principal): TernError | null {
+    const limit = this.options.maxConnectionsPerKey;
+    if ((this.byKey.get(principal.id)?.size ?? 0) < limit) return null;
+    return new TernError('RATE_LIMITED', `too many WebSocket connections for API key ${principal.id}: at most ${limit}`, { rule: 'max_connections_per_key', limit });
+  }
+
   /** a fresh connection; `principal` is set when the upgrade carried a valid Authorization header */
   accept(socket: WebSocket, principal: Principal | null): void {
     const client = new Client(socket);
-    this.clients.add(client);
-    this.onCountChange(this.clients.size);
-    if (principal) client.principal = principal;
-    else client.authTimer = setTimeout(() => this.close(client, WS_CLOSE.UNAUTHORIZED, 'authenticate within the time limit'), this.options.authTimeoutMs);
-    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-      this.onMessage(client, text).catch((err: unknown) => this.log.error({ err }, 'websocket message failed'));
-    });
+    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => this.onMessage(client, data));
     socket.on('close', () => this.forget(client));
+    // the error itself is logged once by the server's websocket errorHandler
     socket.on('error', () => this.forget(client));
+    // upgrades racing each other past the server's check are refused here
+    const refused = this.refusal(principal);
+    if (refused) {
+      client.closed = true;
+      this.closeSocket(socket, WS_CLOSE.TOO_MANY, refused.message);
+      return;
+    }
+    this.clients.add(client);
+    if (principal) this.join(client, principal);
+    else {
+      this.unauthenticated += 1;
+      client.authTimer = setTimeout(() => this.close(client, WS_CLOSE.UNAUTHORIZED, 'authenticate within the time limit'), this.options.authTimeoutMs);
+    }
+    this.onCountChange(this.clients.size);
   }
 
   /** stop listening to the engine and close every connection */
   shutdown(): void {
     this.unsubscribeEngine();
-    const sockets = [...this.clients].map((c) => c.socket);
-    for (const client of [...this.clients]) this.close(client, 1001, 'server shutting down');
-    // a peer that never answers the close frame would hold the server open
-    setTimeout(() => {
-      for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
-    }, 1_000).unref();
+    this.unsubscribeRevoked();
+    clearInterval(this.recheckTimer);
+    for (const client of [...this.clients]) this.close(client, WS_CLOSE.GOING_AWAY, 'server shutting down');
   }
 
   private publish(event: EngineEvent): void {
@@ -96,36 +161,48 @@ export class WsHub {
       head = `{"channel":${JSON.stringify(event.channel)},"seq":`;
       tail = `,"data":${JSON.stringify(event.data)}}`;
     } catch (err) {
-      this.log.error({ err, channel: event.channel }, 'unserializable engine event');
+      this.log.error('ws-unserializable', { err, channel: event.channel }, 'unserializable engine event');
       return;
     }
     for (const client of listeners) this.sendRaw(client, head + ++client.seq + tail);
   }
 
-  private async onMessage(client: Client, text: string): Promise<void> {
+  private onMessage(client: Client, data: Buffer | ArrayBuffer | Buffer[]): void {
+    if (client.closed) return;
+    let principal = client.principal;
+    if (principal === null) {
+      // before auth nothing is charged to a key, so the connection itself has a small allowance
+      if (++client.messagesBeforeAuth > this.options.maxMessagesBeforeAuth) {
+        this.close(client, WS_CLOSE.TOO_MANY, `at most ${this.options.maxMessagesBeforeAuth} messages before {"op": "auth"}`);
+        return;
+      }
+    } else {
+      principal = this.engine.keyPrincipal(principal.id);
+      if (principal === null) {
+        this.close(client, WS_CLOSE.UNAUTHORIZED, `API key ${client.principal!.id} was revoked or has expired`);
+        return;
+      }
+      client.principal = principal;
+    }
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
     let raw: unknown;
+    let json = true;
     try {
       raw = JSON.parse(text);
     } catch {
-      this.send(client, new TernError('BAD_REQUEST', 'message is not valid JSON').toBody());
-      return;
+      json = false;
     }
+    if (principal !== null) {
+      const charged = this.access.charge(principal);
+      if ('error' in charged) return this.reply(client, raw, charged.error);
+    }
+    if (!json) return this.send(client, new TernError('BAD_REQUEST', 'message is not valid JSON').toBody());
     const parsed = WsClientMessage.safeParse(raw);
-    if (!parsed.success) {
-      const err = validationError(parsed.error.issues, 'message').toBody();
-      const id = callIdOf(raw);
-      this.send(client, id === undefined ? err : { id, ...err });
-      return;
-    }
+    if (!parsed.success) return this.reply(client, raw, validationError(parsed.error.issues, 'message'));
     const msg = parsed.data;
     if (msg.op === 'ping') return this.send(client, { op: 'pong' });
     if (msg.op === 'auth') return this.authenticate(client, msg.key);
-    const principal = client.principal;
-    if (principal === null) {
-      const err = new TernError('UNAUTHORIZED', 'authenticate first: {"op": "auth", "key": "..."}').toBody();
-      this.send(client, msg.op === 'call' ? { id: msg.id, ...err } : err);
-      return;
-    }
+    if (principal === null) return this.reply(client, raw, new TernError('UNAUTHORIZED', 'authenticate first: {"op": "auth", "key": "..."}'));
     switch (msg.op) {
       case 'subscribe':
         return this.subscribe(client, principal, msg.channels);
@@ -133,7 +210,8 @@ export class WsHub {
         for (const channel of msg.channels) this.leave(client, channel);
         return this.send(client, { op: 'unsubscribed', channels: [...client.channels] });
       case 'call':
-        return this.call(client, principal, msg.id, msg.method, msg.params);
+        this.call(client, principal, msg.id, msg.method, msg.params).catch((err: unknown) => this.log.error('ws-call', { err }, 'websocket call failed'));
+        return;
     }
   }
 
@@ -145,13 +223,25 @@ export class WsHub {
     const who = this.access.authenticate(key);
     if (who instanceof TernError) return this.close(client, WS_CLOSE.UNAUTHORIZED, who.message);
     if (!hasScope(who, 'read')) return this.close(client, WS_CLOSE.FORBIDDEN, 'this needs an API key with the "read" scope');
+    const tooMany = this.keyRefusal(who);
+    if (tooMany) return this.close(client, WS_CLOSE.TOO_MANY, tooMany.message);
+    const charged = this.access.charge(who);
+    if ('error' in charged) return this.close(client, WS_CLOSE.TOO_MANY, charged.error.message);
     clearTimeout(client.authTimer);
-    client.principal = who;
+    this.unauthenticated -= 1;
+    this.join(client, who);
     this.send(client, { op: 'authenticated', key_id: who.id, scopes: who.scopes });
   }
 
+  private join(client: Client, principal: Principal): void {
+    client.principal = principal;
+    let set = this.byKey.get(principal.id);
+    if (set === undefined) this.byKey.set(principal.id, (set = new Set()));
+    set.add(client);
+  }
+
   private subscribe(client: Client, principal: Principal, channels: string[]): void {
-    // every channel is readable with the read scope; checked here too since a key's scopes never widen mid-connection
+    // every channel is readable with the read scope
     if (!hasScope(principal, 'read')) {
       this.send(client, new TernError('FORBIDDEN', 'this needs an API key with the "read" scope', { required_scope: 'read' }).toBody());
       return;
@@ -175,9 +265,10 @@ export class WsHub {
       this.send(client, { id, ...new TernError('NOT_FOUND', `unknown method ${JSON.stringify(method)}`, { field: 'method' }).toBody() });
       return;
     }
-    const admission = this.access.admitPrincipal(principal, METHODS[method].scope);
-    if ('error' in admission) {
-      this.send(client, { id, ...admission.error.toBody() });
+    // `principal` was looked up for this message: a revoked key never gets here, a narrowed one has its new scopes
+    const refused = scopeRefusal(principal, METHODS[method].scope);
+    if (refused) {
+      this.send(client, { id, ...refused.toBody() });
       return;
     }
     try {
@@ -185,9 +276,15 @@ export class WsHub {
       this.send(client, { id, result });
     } catch (err) {
       const tern = asTernError(err);
-      if (!(err instanceof TernError)) this.log.error({ err, method }, 'websocket call failed');
+      if (!(err instanceof TernError)) this.log.error('ws-call', { err, method }, 'websocket call failed');
       this.send(client, { id, ...tern.toBody() });
     }
+  }
+
+  /** an error answering `raw`: with its id when it was a call */
+  private reply(client: Client, raw: unknown, err: TernError): void {
+    const id = callIdOf(raw);
+    this.send(client, id === undefined ? err.toBody() : { id, ...err.toBody() });
   }
 
   private send(client: Client, message: object | ErrorBody): void {
@@ -196,19 +293,38 @@ export class WsHub {
 
   private sendRaw(client: Client, text: string): void {
     if (client.closed || client.socket.readyState !== client.socket.OPEN) return;
-    if (client.socket.bufferedAmount > this.options.maxBufferedBytes) {
-      // a consumer this far behind will never catch up; terminate (a close frame would queue behind the backlog)
-      this.forget(client);
-      client.socket.terminate();
+    const buffered = client.socket.bufferedAmount;
+    if (buffered + text.length > this.options.maxBufferedBytes) {
+      // a consumer this far behind will not catch up; it reads the close reason if it ever drains its backlog
+      this.log.warn('ws-slow-consumer', { key_id: client.principal?.id, buffered_bytes: buffered }, 'websocket client dropped: slow consumer');
+      this.close(client, WS_CLOSE.SLOW_CONSUMER, `slow consumer: more than ${this.options.maxBufferedBytes} bytes unsent`);
       return;
     }
     client.socket.send(text);
   }
 
+  private endKey(keyId: string, reason: string): void {
+    const set = this.byKey.get(keyId);
+    if (set === undefined) return;
+    for (const client of [...set]) this.close(client, WS_CLOSE.UNAUTHORIZED, reason);
+  }
+
+  private recheckKeys(): void {
+    for (const keyId of [...this.byKey.keys()]) if (this.engine.keyPrincipal(keyId) === null) this.endKey(keyId, `API key ${keyId} was revoked or has expired`);
+  }
+
   private close(client: Client, code: number, reason: string): void {
     this.forget(client);
+    this.closeSocket(client.socket, code, reason);
+  }
+
+  private closeSocket(socket: WebSocket, code: number, reason: string): void {
     // close reasons are limited to 123 bytes
-    client.socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+    // a peer that never reads would hold the socket (and its backlog) for ws's 30 s close timeout
+    setTimeout(() => {
+      if (socket.readyState !== socket.CLOSED) socket.terminate();
+    }, this.options.closeGraceMs).unref();
   }
 
   private leave(client: Client, channel: string): void {
@@ -223,6 +339,12 @@ export class WsHub {
     client.closed = true;
     clearTimeout(client.authTimer);
     for (const channel of [...client.channels]) this.leave(client, channel);
+    if (client.principal === null) this.unauthenticated -= 1;
+    else {
+      const set = this.byKey.get(client.principal.id);
+      set?.delete(client);
+      if (set?.size === 0) this.byKey.delete(client.principal.id);
+    }
     this.clients.delete(client);
     this.onCountChange(this.clients.size);
   }
@@ -232,4 +354,9 @@ function callIdOf(raw: unknown): number | string | undefined {
   if (typeof raw !== 'object' || raw === null || (raw as { op?: unknown }).op !== 'call') return undefined;
   const id = (raw as { id?: unknown }).id;
   return typeof id === 'number' || (typeof id === 'string' && id.length <= 64) ? id : undefined;
+}
+
+/** one short line for an error on a client's socket (bad frames, oversized messages, resets) */
+export function logSocketError(log: LogThrottle, err: unknown): void {
+  log.warn('ws-socket-error', shortError(err), 'websocket connection closed on a protocol error');
 }

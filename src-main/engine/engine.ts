@@ -328,7 +328,7 @@ export class Engine implements EngineApi {
       },
       'orders.amend': async (p) => orderDto(await this.oms.amendOrder(p)),
       'orders.cancel': async ({ id }) => orderDto(await this.oms.cancelOrder(id)),
-      'orders.cancelAll': async (filter) => ({ canceled: await this.oms.cancelAll(filter) }),
+      'orders.cancelAll': (filter) => this.oms.cancelAll(filter),
       'fills.list': ({ account, symbol, limit }) => {
         this.journal.flush();
         return this.opts.store.queryFills({ account, symbol, limit: limit ?? 500 }).map(fillDto);

@@ -1,100 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../../src-main/api/server.js';
-import { WsHub, WS_CLOSE } from '../../src-main/api/ws-hub.js';
-import { AccessControl } from '../../src-main/api/access.js';
-import { TokenBuckets } from '../../src-main/api/rate-limit.js';
-import type { EngineEvent } from '../../src-main/contract/events.js';
+import { WS_CLOSE } from '../../src-main/api/ws-hub.js';
 import { METHODS } from '../../src-main/contract/methods.js';
 import { fakeEngineFactory, isErrorBody, type EngineFactory, type TestEngine } from '../helpers/api-harness.js';
 import { realEngineFactory } from '../helpers/real-engine-factory.js';
+import { TestSocket, upgradeStatus } from '../helpers/ws-client.js';
 
 /** The engine under test: the fake one here; `*.real.test.ts` runs this same file against the real engine. */
 const makeEngine: EngineFactory = process.env.TERN_API_TEST_ENGINE === 'real' ? realEngineFactory : fakeEngineFactory;
 
 const BUY_MARKET = { account: 'paper', symbol: 'BTC/USDT', side: 'buy', type: 'market', quantity: '0.01' } as const;
 const BUY_LIMIT_LOW = { account: 'paper', symbol: 'BTC/USDT', side: 'buy', type: 'limit', quantity: '0.02', price: '1000.00' } as const;
-
-/** A WebSocket client that queues what it receives, so tests can await the next matching message. */
-class TestSocket {
-  readonly received: any[] = [];
-  private waiters: Array<{ match: (m: any) => boolean; resolve: (m: any) => void }> = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const msg = JSON.parse(String(data));
-      this.received.push(msg);
-      for (const w of [...this.waiters]) {
-        if (w.match(msg)) {
-          this.waiters.splice(this.waiters.indexOf(w), 1);
-          w.resolve(msg);
-        }
-      }
-    });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
-  }
-
-  static async open(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
-    const ws = new WebSocket(url, { headers });
-    const socket = new TestSocket(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    });
-    return socket;
-  }
-
-  send(msg: unknown): void {
-    this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
-  }
-
-  /** the first message, received or to come, that matches */
-  next(match: (m: any) => boolean, timeoutMs = 5_000): Promise<any> {
-    const seen = this.received.find(match);
-    if (seen) {
-      this.received.splice(this.received.indexOf(seen), 1);
-      return Promise.resolve(seen);
-    }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no matching message in time')), timeoutMs);
-      this.waiters.push({
-        match,
-        resolve: (m) => {
-          clearTimeout(timer);
-          this.received.splice(this.received.indexOf(m), 1);
-          resolve(m);
-        },
-      });
-    });
-  }
-
-  async call(id: number | string, method: string, params?: unknown): Promise<any> {
-    this.send({ op: 'call', id, method, ...(params !== undefined ? { params } : {}) });
-    return this.next((m) => m.id === id);
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
-
-/** the HTTP status a refused upgrade answered with */
-function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      ws.terminate();
-    });
-    ws.once('open', () => {
-      ws.close();
-      reject(new Error('upgrade was accepted'));
-    });
-    ws.once('error', () => {});
-  });
-}
 
 interface Running {
   te: TestEngine;
@@ -258,32 +174,5 @@ describe('closing the server', () => {
     expect((await polite.closed).code).toBe(1001);
     stalled.ws.terminate();
     await te.close();
-  });
-});
-
-describe('WsHub slow consumers', () => {
-  it('drops a connection whose send buffer is over the limit instead of queueing more', () => {
-    let listener: (e: EngineEvent) => void = () => {};
-    const engine = { subscribe: (l: (e: EngineEvent) => void) => ((listener = l), () => {}), authenticate: () => null, call: async () => null, stats: () => ({}) } as never;
-    const hub = new WsHub(engine, new AccessControl(engine, new TokenBuckets({ perSecond: 1, burst: 1 })), async () => null, { authTimeoutMs: 1000, maxBufferedBytes: 1024, maxChannels: 10 }, { error: () => {} });
-    const handlers: Record<string, (arg: unknown) => void> = {};
-    const sent: string[] = [];
-    let terminated = false;
-    const socket = { OPEN: 1, readyState: 1, bufferedAmount: 0, send: (t: string) => sent.push(t), terminate: () => (terminated = true), close: () => {}, on: (ev: string, fn: (a: unknown) => void) => (handlers[ev] = fn) };
-    hub.accept(socket as never, { id: 'K1', scopes: ['read'] });
-    handlers['message']!(Buffer.from(JSON.stringify({ op: 'subscribe', channels: ['orders'] })));
-    return new Promise<void>((resolve) =>
-      setImmediate(() => {
-        const event = { kind: 'risk', channel: 'orders', data: {} } as EngineEvent;
-        listener(event);
-        expect(sent.at(-1)).toBe('{"channel":"orders","seq":1,"data":{}}');
-        socket.bufferedAmount = 4096;
-        listener(event);
-        expect(terminated).toBe(true);
-        expect(hub.connectionCount).toBe(0);
-        hub.shutdown();
-        resolve();
-      }),
-    );
   });
 });

@@ -207,7 +207,7 @@ describe('web UI in Chromium against the real engine', () => {
   it('runs a short backtest of sma-cross on the bundled sample and shows its metrics and equity curve', async () => {
     await page.click('nav[aria-label="Views"] >> text=Backtest');
     await page.locator('[data-testid="backtest-form"] [name="param-fast"]').waitFor();
-    expect(await page.inputValue('[data-testid="backtest-form"] [name="data"]')).toBe('resources/replay/BTC-USDT_1m_sample.csv');
+    expect(await page.inputValue('[data-testid="backtest-form"] [name="data"]')).toBe('BTC-USDT_1m_sample.csv');
     expect(await page.inputValue('[data-testid="backtest-form"] [name="strategy"]')).toBe('sma-cross');
     await page.click('[data-testid="backtest-start"]');
     await page.locator('[data-testid="run-detail"][data-run="bt-1"][data-status="done"] [data-testid="metrics-table"]').waitFor({ timeout: 30_000 });

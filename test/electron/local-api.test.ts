@@ -152,6 +152,8 @@ describe('local API switch with the real server and file', () => {
     }) as EngineApi['call'],
     subscribe: () => () => {},
     authenticate: () => null,
+    keyPrincipal: () => null,
+    onKeyRevoked: () => () => {},
     stats: () => ({}),
   };
 

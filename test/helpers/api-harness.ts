@@ -29,6 +29,8 @@ export function failingOn(engine: EngineApi, method: MethodName, error: unknown)
     call: (m, params, ctx) => (m === method ? Promise.reject(error) : engine.call(m, params, ctx)),
     subscribe: (listener) => engine.subscribe(listener),
     authenticate: (key) => engine.authenticate(key),
+    keyPrincipal: (id) => engine.keyPrincipal(id),
+    onKeyRevoked: (listener) => engine.onKeyRevoked(listener),
     stats: () => engine.stats(),
   };
 }

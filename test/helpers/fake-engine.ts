@@ -187,7 +187,7 @@ export class FakeEngine implements EngineApi {
       },
       'orders.cancelAll': ({ account, symbol }) => {
         const open = this.orders.filter((o) => OPEN_STATUSES.has(o.status) && (account === undefined || o.account === account) && (symbol === undefined || o.symbol === symbol));
-        return { canceled: open.map((o) => this.update(o, { status: 'canceled' }).id) };
+        return { canceled: open.map((o) => this.update(o, { status: 'canceled' }).id), failed: [] };
       },
       'fills.list': ({ account, symbol, limit }) =>
         this.fills

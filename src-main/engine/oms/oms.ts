@@ -1,4 +1,4 @@
-import { TernError, conflict, invalidOrder, notFound } from '../../contract/errors.js';
+import { type ErrorBody, TernError, asTernError, conflict, invalidOrder, notFound } from '../../contract/errors.js';
 import type { AccountSymbolFilter, AmendOrderParams, PlaceOrderParams } from '../../contract/methods.js';
 import { orderDto, fillDto, positionDto, balanceDto } from '../dto.js';
 import type { Journal } from '../journal.js';
@@ -26,6 +26,11 @@ export interface OmsDeps {
   instrument(account: string, symbol: string): InstrumentSpec;
   mid(account: string, symbol: string): Decimal | undefined;
   checks: PreTradeCheck[];
+}
+
+export interface CancelFailure {
+  id: string;
+  error: ErrorBody['error'];
 }
 
 export interface PlaceOptions {
@@ -156,8 +161,14 @@ export class Oms {
       });
       this.noteVenueId(order.id, ack.venueOrderId);
     } catch (err) {
-      if (err instanceof VenueRejection) this.apply(order.id, 'reject', { rejectReason: err.reason });
-      else {
+      if (err instanceof VenueRejection) {
+        // Refused for certain: settled now, so a retry with this client id finds the answer.
+        this.apply(order.id, 'reject', { rejectReason: err.reason });
+        if (err.kind === 'rate_limited') {
+          await this.d.journal.durable();
+          throw rateLimitedOrder(this.latest(order.id) ?? order, err);
+        }
+      } else {
         // No answer is not a refusal: the order stays pending until reconciliation finds out.
         this.d.log.warn({ err: String(err), order: order.id }, 'venue did not answer createOrder');
         await this.d.journal.durable();
@@ -209,7 +220,8 @@ export class Oms {
       if (err instanceof VenueRejection) {
         if (this.active.get(order.id)?.state === 'pending_update') this.apply(order.id, 'update_rejected');
         await this.d.journal.durable();
-        throw invalidOrder(quantity ? 'quantity' : 'price', `amendment refused: ${err.reason}`);
+        if (err.kind === 'order') throw invalidOrder(quantity ? 'quantity' : 'price', `amendment refused: ${err.reason}`, err.details);
+        throw refusedRequest(`the amendment of order ${order.id} was refused; the order is unchanged`, order, err);
       }
       await this.d.journal.durable();
       throw venueUnavailable(err);
@@ -238,7 +250,8 @@ export class Oms {
         await this.d.journal.durable();
         const after = this.find(order.id);
         if (after && isTerminal(after.state)) return after;
-        throw conflict(`cancel refused: ${err.reason}`, { id: order.id });
+        if (err.kind === 'order') throw conflict(`cancel refused: ${err.reason}`, { id: order.id, ...err.details });
+        throw refusedRequest(`the cancel of order ${order.id} was refused; the order is still working`, order, err);
       }
       await this.d.journal.durable();
       throw venueUnavailable(err);
@@ -247,14 +260,22 @@ export class Oms {
     return this.latest(order.id) ?? order;
   }
 
-  async cancelAll(filter: AccountSymbolFilter): Promise<string[]> {
+  /** Cancels every matching working order; each one that could not be canceled is listed with its error. */
+  async cancelAll(filter: AccountSymbolFilter): Promise<{ canceled: string[]; failed: CancelFailure[] }> {
     const targets = this.activeOrders(filter).filter((o) => o.state !== 'initialized');
     const results = await Promise.allSettled(targets.map((o) => this.cancelOrder(o.id)));
     const canceled: string[] = [];
+    const failed: CancelFailure[] = [];
     results.forEach((r, i) => {
-      if (r.status === 'fulfilled' && (r.value.state === 'canceled' || r.value.state === 'pending_cancel')) canceled.push(targets[i]!.id);
+      const id = targets[i]!.id;
+      if (r.status === 'fulfilled') {
+        if (r.value.state === 'canceled' || r.value.state === 'pending_cancel') canceled.push(id);
+      } else {
+        if (!(r.reason instanceof TernError)) this.d.log.error({ order: id, err: String(r.reason) }, 'cancel failed unexpectedly');
+        failed.push({ id, error: asTernError(r.reason).toBody().error });
+      }
     });
-    return canceled;
+    return { canceled, failed };
   }
 
   async closePosition(account: string, symbol: string, quantity: string | undefined, opts: PlaceOptions = {}): Promise<OrderRecord> {
@@ -447,6 +468,26 @@ function checkReducesPosition(order: Pick<OrderRecord, 'side' | 'quantity'>, pos
   if (order.quantity.gt(position.abs())) {
     throw invalidOrder('reduce_only', `reduce_only quantity ${str(order.quantity)} would flip the position ${str(position)}`);
   }
+}
+
+/** A placement the venue's rate limit refused: RATE_LIMITED (the caller should slow down), naming the rejected order. */
+function rateLimitedOrder(order: OrderRecord, err: VenueRejection): TernError {
+  const wait = err.retryAfterS ?? 1;
+  return new TernError(
+    'RATE_LIMITED',
+    `order ${order.id} (client_order_id ${order.clientOrderId}) was rejected: ${err.reason}. Place it again after ${wait} s with a new client_order_id`,
+    { ...err.details, order_id: order.id, client_order_id: order.clientOrderId, status: 'rejected', retry_after_s: wait },
+  );
+}
+
+/** A cancel or amendment refused for a reason that is not the order's: the venue's rate limit, or its clock, key or gateway. */
+function refusedRequest(what: string, order: OrderRecord, err: VenueRejection): TernError {
+  const details = { ...err.details, id: order.id, client_order_id: order.clientOrderId };
+  if (err.kind === 'rate_limited') {
+    const wait = err.retryAfterS ?? 1;
+    return new TernError('RATE_LIMITED', `${what}: ${err.reason}; retry after ${wait} s`, { ...details, retry_after_s: wait });
+  }
+  return new TernError('VENUE_UNAVAILABLE', `${what}: ${err.reason}`, details);
 }
 
 function venueUnavailable(err: unknown): TernError {

@@ -176,7 +176,9 @@ export class Reconciler {
       .then(() => {
         if (state.queued === next) state.queued = null;
         if (this.accounts.get(account) !== state) throw new TernError('CONFLICT', `account ${account} was closed`);
-        return this.execute(account, state, reason);
+        return this.execute(account, state, reason).catch((err: unknown) => {
+          throw withAccount(account, err);
+        });
       })
       .then((report) => {
         state.last = report;
@@ -416,6 +418,12 @@ class FillLookup {
     }
     return set;
   }
+}
+
+/** A venue's typed error, naming the account whose reconciliation it stopped (what the venue said stays in the details). */
+function withAccount(account: string, err: unknown): unknown {
+  if (!(err instanceof TernError)) return err;
+  return new TernError(err.code, `reconciliation of account ${account} stopped: ${err.message}`, { ...err.details, account });
 }
 
 function externalOrder(account: string, s: VenueOrderStatus, id: string, now: number): OrderRecord {

@@ -5,11 +5,14 @@
  * REST polling through reconciliation when the streams are missing or down.
  *
  * Rules
- * - A request whose answer never comes (timeout, dropped connection, 5xx, 429)
+ * - A request whose outcome is unknown (timeout, dropped connection, 5xx)
  *   throws a TernError: the OMS keeps the order pending, and this venue asks
  *   for a reconciliation, which finds out by querying the client order id.
  *   Nothing is ever sent twice.
- * - An exchange's refusal is a VenueRejection with the exchange's reason.
+ * - A refusal the exchange made for certain (a 4xx: funds, filters, the
+ *   clock, the key; a 429 rate limit before processing) is a VenueRejection
+ *   with the exchange's reason and code: the OMS settles the order at once.
+ * - A failed query (reconciliation's) is a TernError with the exchange's words.
  * - Fills come from trades (each with the exchange's trade id, reported once
  *   by this venue and applied once by the OMS). An order's end (canceled,
  *   expired) is reported only after the fills its exchange record counts:
@@ -39,7 +42,7 @@ import { TernError } from '../../contract/errors.js';
 import { ReportStream } from '../paper/report-stream.js';
 import type { CcxtFeed } from './ccxt-feed.js';
 import { balancesOf, fillOf, orderStatusOf } from './convert.js';
-import { classifyCcxtError, redact, venueError } from './errors.js';
+import { classifyCcxtError, redact, venueError, venueQueryError } from './errors.js';
 import { OrderBookKeeping, type TrackedOrder } from './order-book-keeping.js';
 
 export interface CcxtVenueOptions {
@@ -234,7 +237,7 @@ export class CcxtVenue implements ReconcilableVenue {
           t.replacing = false;
           await this.settle(t, after, `amend failed after the exchange ended the order: ${c.reason}`);
         }
-        throw new VenueRejection(c.reason);
+        throw venueError(err, 'editOrder');
       }
       const status = orderStatusOf(answer, this.clock.now());
       if (!status) throw new VenueRejection('the exchange answered the amendment without an order id');
@@ -270,7 +273,7 @@ export class CcxtVenue implements ReconcilableVenue {
         // Not open any more: it filled or ended meanwhile; report what happened, then refuse.
         const now = await this.queryOrder(ref.symbol, leg, ref.clientOrderId);
         if (now && now.status !== 'open') await this.settle(t, now, null);
-        throw new VenueRejection(c.reason);
+        throw venueError(err, 'cancelOrder');
       }
       const status = orderStatusOf(answer, this.clock.now());
       // The answer's client id is the cancel request's own; the order is ours.
@@ -287,7 +290,7 @@ export class CcxtVenue implements ReconcilableVenue {
     try {
       return balancesOf(await this.ex.fetchBalance());
     } catch (err) {
-      throw venueError(err, 'fetchBalance');
+      throw venueQueryError(err, `fetchBalance on ${this.exchange}`);
     }
   }
 
@@ -300,7 +303,7 @@ export class CcxtVenue implements ReconcilableVenue {
       if (symbols === undefined) list = await this.ex.fetchOpenOrders();
       else list = (await Promise.all(symbols.map((s) => this.ex.fetchOpenOrders(s)))).flat();
     } catch (err) {
-      throw venueError(err, 'fetchOpenOrders');
+      throw venueQueryError(err, `fetchOpenOrders on ${this.exchange}`);
     }
     const now = this.clock.now();
     return list.flatMap((o) => {
@@ -317,7 +320,7 @@ export class CcxtVenue implements ReconcilableVenue {
       if (s) this.learn(s);
       return s;
     } catch (err) {
-      throw venueError(err, 'fetchOrder');
+      throw venueQueryError(err, `fetchOrder on ${this.exchange}`);
     }
   }
 
@@ -337,7 +340,7 @@ export class CcxtVenue implements ReconcilableVenue {
         cursor = (trades[trades.length - 1]!.timestamp ?? cursor) + 1;
       }
     } catch (err) {
-      throw venueError(err, 'fetchMyTrades');
+      throw venueQueryError(err, `fetchMyTrades on ${this.exchange}`);
     }
     const seen = new Set<string>();
     return out.filter((f) => (seen.has(f.venueTradeId) ? false : (seen.add(f.venueTradeId), true))).sort((a, b) => a.ts - b.ts);
@@ -484,7 +487,7 @@ export class CcxtVenue implements ReconcilableVenue {
     try {
       trades = has['fetchOrderTrades'] ? await this.ex.fetchOrderTrades(leg, t.symbol) : await this.ex.fetchMyTrades(t.symbol, t.since - 60_000, 1000);
     } catch (err) {
-      throw venueError(err, 'fetchOrderTrades');
+      throw venueQueryError(err, `fetchOrderTrades on ${this.exchange}`);
     }
     return trades.flatMap((tr) => {
       const f = fillOf(tr, now);

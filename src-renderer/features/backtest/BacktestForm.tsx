@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { asCallError } from '../../client/call-error.js';
 import { useClient } from '../../client/context.js';
 import { readPref, writePref } from '../../lib/storage.js';
@@ -6,6 +6,7 @@ import { useBacktests } from '../../state/backtests.js';
 import { notify } from '../../state/notifications.js';
 import { useStrategies } from '../../state/strategies.js';
 import { Panel } from '../../ui/Panel.js';
+import { FileNameField } from '../strategies/FileNameField.js';
 import { ParamsFields } from '../strategies/ParamsFields.js';
 import { paramForm } from '../strategies/params.js';
 import { type BacktestDraft, type BacktestErrors, DEFAULT_DRAFT, MODULE_STRATEGY, SAMPLE_DATA, backtestFieldOf, backtestParams } from './backtest-form.js';
@@ -13,10 +14,13 @@ import { type BacktestDraft, type BacktestErrors, DEFAULT_DRAFT, MODULE_STRATEGY
 const DRAFT_PREF = 'tern.backtest.draft';
 const RECENT_PREF = 'tern.backtest.recentData';
 const RECENT_MAX = 8;
+const OLD_SAMPLE_DATA = 'resources/replay/BTC-USDT_1m_sample.csv';
 
 function loadDraft(): BacktestDraft {
   const saved = readPref<Partial<BacktestDraft>>(DRAFT_PREF);
-  return saved && typeof saved === 'object' ? { ...DEFAULT_DRAFT, ...saved } : DEFAULT_DRAFT;
+  if (!saved || typeof saved !== 'object') return DEFAULT_DRAFT;
+  // the sample's name before candle files came from the imports folder
+  return { ...DEFAULT_DRAFT, ...saved, ...(saved.data === OLD_SAMPLE_DATA ? { data: SAMPLE_DATA } : {}) };
 }
 
 function Err({ message }: { message: string | undefined }) {
@@ -30,7 +34,6 @@ function Err({ message }: { message: string | undefined }) {
 /** New backtest: data, strategy and its parameters, cash, fee and slippage; starting one selects it. */
 export function BacktestForm({ onStarted }: { onStarted: (id: string) => void }) {
   const client = useClient();
-  const uid = useId();
   const available = useStrategies((s) => s.available);
   const strategiesStatus = useStrategies((s) => s.status);
   const [draft, setDraft] = useState<BacktestDraft>(loadDraft);
@@ -104,16 +107,8 @@ export function BacktestForm({ onStarted }: { onStarted: (id: string) => void })
   return (
     <Panel title="New backtest" className="backtest-form-panel">
       <form className="backtest-form" onSubmit={submit} noValidate data-testid="backtest-form">
-        <label className="field">
-          <span>Data: candle CSV on the engine machine, or cache:NAME</span>
-          <input className="input mono" name="data" list={`${uid}-data`} value={draft.data} onChange={(e) => set({ data: e.target.value })} spellCheck={false} aria-invalid={Boolean(errors.data)} />
-          <datalist id={`${uid}-data`}>
-            {dataOptions.map((d) => (
-              <option key={d} value={d} />
-            ))}
-          </datalist>
-          <Err message={errors.data} />
-        </label>
+        <FileNameField kind="imports" name="data" label="Data: a candle CSV in the engine's imports folder, or cache:?source=…&symbol=…&timeframe=…" value={draft.data} onChange={(data) => set({ data })} invalid={Boolean(errors.data)} extra={dataOptions} />
+        <Err message={errors.data} />
         <div className="form-grid">
           <label className="field">
             <span>Symbol</span>
@@ -137,11 +132,8 @@ export function BacktestForm({ onStarted }: { onStarted: (id: string) => void })
         {info && <p className="muted small strategy-description">{info.description}</p>}
         {draft.strategy === MODULE_STRATEGY ? (
           <>
-            <label className="field">
-              <span>Module path on the engine machine</span>
-              <input className="input mono" name="module-path" value={draft.modulePath} placeholder="strategies/my-strategy.ts" onChange={(e) => set({ modulePath: e.target.value })} spellCheck={false} aria-invalid={Boolean(errors.strategy)} />
-              <Err message={errors.strategy} />
-            </label>
+            <FileNameField kind="strategies" name="module-path" label="Strategy module in the engine's strategies folder" value={draft.modulePath} placeholder="my-strategy.mjs" onChange={(modulePath) => set({ modulePath })} invalid={Boolean(errors.strategy)} />
+            <Err message={errors.strategy} />
             <label className="field">
               <span>Parameters (NAME=VALUE …; defaults for the rest)</span>
               <input className="input mono" name="module-params" value={draft.moduleParams} placeholder="fast=5 slow=20" onChange={(e) => set({ moduleParams: e.target.value })} spellCheck={false} aria-invalid={Boolean(errors.params)} />

@@ -10,10 +10,11 @@ import { type ParamForm, type ParamValue, paramValues } from '../strategies/para
  * imports only types from the contract) and turned into them.
  */
 export const MODULE_STRATEGY = '__module__';
-export const SAMPLE_DATA = 'resources/replay/BTC-USDT_1m_sample.csv';
+/** the bundled sample, copied into the data folder's imports/ when Tern makes that folder */
+export const SAMPLE_DATA = 'BTC-USDT_1m_sample.csv';
 
 export interface BacktestDraft {
-  /** a candle CSV on the engine's machine (absolute, or relative to where the engine runs), or cache:NAME */
+  /** a candle file named relative to the engine's imports folder (or in a folder added in the desktop app), or cache:?… */
   data: string;
   symbol: string;
   /** a built-in name, or MODULE_STRATEGY with `modulePath` */
@@ -71,7 +72,7 @@ export function backtestParams(d: BacktestDraft, specs: readonly StrategyParamSp
   if (symbol.length < 3 || symbol.length > 45) errors.symbol = 'The market the data is, e.g. BTC/USDT';
   const module = d.strategy === MODULE_STRATEGY;
   const strategy = module ? d.modulePath.trim() : d.strategy;
-  if (strategy === '') errors.strategy = module ? 'The path of a strategy module on the engine machine' : 'Pick a strategy';
+  if (strategy === '') errors.strategy = module ? "A strategy module in the engine's strategies folder" : 'Pick a strategy';
   let params: Record<string, ParamValue> = {};
   if (module) {
     const parsed = parseParamPairs(d.moduleParams);

@@ -9,6 +9,7 @@ import { type StrategyInstance, loadStrategies, useStrategies } from '../../stat
 import { Dialog } from '../../ui/Dialog.js';
 import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
+import { FileNameField } from './FileNameField.js';
 import { ParamsFields } from './ParamsFields.js';
 import { type ParamForm, paramForm, paramOfField, paramValues, paramsText } from './params.js';
 
@@ -46,7 +47,7 @@ function StartStrategy() {
     e.preventDefault();
     const errs: Record<string, string> = {};
     const name = chosen === MODULE ? modulePath.trim() : chosen;
-    if (!name) errs.strategy = chosen === MODULE ? 'The path of a strategy module on the engine machine' : 'Pick a strategy';
+    if (!name) errs.strategy = chosen === MODULE ? "A strategy module in the engine's strategies folder" : 'Pick a strategy';
     if (id.trim() !== '' && !STRATEGY_ID.test(id.trim())) errs.id = '1 to 16 of a-z 0-9 _ - (it prefixes the client order ids)';
     if (!account) errs.account = 'Pick an account';
     if (!symbol.trim()) errs.symbol = 'Pick a symbol';
@@ -126,10 +127,7 @@ function StartStrategy() {
           </label>
         </div>
         {chosen === MODULE && (
-          <label className="field">
-            <span>Module path on the engine machine</span>
-            <input className="input mono" name="module-path" value={modulePath} onChange={(e) => setModulePath(e.target.value)} aria-invalid={Boolean(errors.strategy)} spellCheck={false} />
-          </label>
+          <FileNameField kind="strategies" name="module-path" label="Strategy module in the engine's strategies folder" value={modulePath} placeholder="my-strategy.mjs" onChange={setModulePath} invalid={Boolean(errors.strategy)} />
         )}
         {errors.strategy && <div className="field-error">{errors.strategy}</div>}
         {info && <p className="muted small">{info.description}</p>}

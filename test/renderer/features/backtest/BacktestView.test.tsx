@@ -63,6 +63,34 @@ function engine() {
 }
 
 describe('Backtest screen', () => {
+  it("offers the files of the engine's imports and strategies folders; in the desktop app Choose… fills in the picked file", async () => {
+    const { client } = engine();
+    const folders = { strategies: { folders: ['/data/strategies'], files: ['mine.mjs'] }, imports: { folders: ['/data/imports'], files: ['BTC-USDT_1m_sample.csv', 'eth.csv'] } };
+    client.handlers['files.list'] = () => folders;
+    const chosen: unknown[] = [];
+    (window as any).tern = { shell: async (method: string, params: unknown) => (chosen.push([method, params]), { name: '/picked/btc.csv', folder: '/picked' }) };
+    try {
+      const { container } = await render(<BacktestView />, client);
+      await tick();
+      const options = [...container.querySelectorAll(`#${CSS.escape(field(container, 'data').getAttribute('list')!)} option`)].map((o) => o.getAttribute('value'));
+      expect(options).toEqual(expect.arrayContaining(['BTC-USDT_1m_sample.csv', 'eth.csv']));
+      expect(container.textContent).toContain('Put files in /data/imports');
+      await click($(container, '[data-testid="choose-data"]'));
+      await tick();
+      expect(chosen).toEqual([['files.choose', { kind: 'imports' }]]);
+      expect(field(container, 'data').value).toBe('/picked/btc.csv');
+    } finally {
+      delete (window as any).tern;
+    }
+  });
+
+  it('has no Choose… button in a browser', async () => {
+    const { client } = engine();
+    const { container } = await render(<BacktestView />, client);
+    await tick();
+    expect(container.querySelector('[data-testid="choose-data"]')).toBeNull();
+  });
+
   it('builds the parameter fields from the strategy, with its defaults', async () => {
     const { client } = engine();
     const { container } = await render(<BacktestView />, client);
@@ -88,7 +116,7 @@ describe('Backtest screen', () => {
       $(container, '[data-testid="backtest-form"]').dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     });
     expect(client.callsOf('backtests.start')).toEqual([
-      { data: 'resources/replay/BTC-USDT_1m_sample.csv', symbol: 'BTC/USDT', strategy: 'sma-cross', params: { fast: 5, slow: 30, fraction: 0.95 }, cash: '10000', fee: '0.001', slippage: '0' },
+      { data: 'BTC-USDT_1m_sample.csv', symbol: 'BTC/USDT', strategy: 'sma-cross', params: { fast: 5, slow: 30, fraction: 0.95 }, cash: '10000', fee: '0.001', slippage: '0' },
     ]);
     await tick();
     expect($(container, '[data-testid="run-detail"]').dataset.status).toBe('running');
