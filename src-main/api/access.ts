@@ -15,6 +15,10 @@ export function hasScope(principal: Principal, needed: RequiredScope): boolean {
   return need === 0;
 }
 
+export function scopeRefusal(principal: Principal, scope: RequiredScope): TernError | null {
+  return hasScope(principal, scope) ? null : new TernError('FORBIDDEN', `this needs an API key with the "${scope}" scope`, { required_scope: scope });
+}
+
 /** The key of an `Authorization: Bearer <key>` header, or null. */
 export function bearerKey(header: string | undefined): string | null {
   if (header === undefined || header.length < 8) return null;
@@ -68,19 +72,22 @@ export class AccessControl {
 
   /** rate and scope checks for an authenticated principal */
   admitPrincipal(principal: Principal, scope: RequiredScope): Admission {
+    const charged = this.charge(principal);
+    if ('error' in charged) return charged;
+    const refusal = scopeRefusal(principal, scope);
+    return refusal ? { error: refusal, rate: charged.rate } : { principal, rate: charged.rate };
+  }
+
+  /** one request (or WebSocket message) against the key's bucket */
+  charge(principal: Principal): { rate: RateDecision } | { error: TernError; rate: RateDecision } {
     const rate = this.buckets.take(principal.id);
-    if (!rate.allowed) {
-      return {
-        error: new TernError('RATE_LIMITED', `rate limit of ${this.buckets.options.perSecond} requests per second exceeded; retry in ${rate.retryAfterSeconds} s`, {
-          retry_after_s: rate.retryAfterSeconds,
-        }),
-        rate,
-      };
-    }
-    if (!hasScope(principal, scope)) {
-      return { error: new TernError('FORBIDDEN', `this needs an API key with the "${scope}" scope`, { required_scope: scope }), rate };
-    }
-    return { principal, rate };
+    if (rate.allowed) return { rate };
+    return {
+      error: new TernError('RATE_LIMITED', `rate limit of ${this.buckets.options.perSecond} requests per second exceeded; retry in ${rate.retryAfterSeconds} s`, {
+        retry_after_s: rate.retryAfterSeconds,
+      }),
+      rate,
+    };
   }
 
   admit(authorization: string | undefined, scope: RequiredScope, address?: string): Admission {

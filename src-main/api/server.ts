@@ -16,7 +16,8 @@ import { DEFAULT_RATE_LIMIT, TokenBuckets, type RateDecision, type RateLimitOpti
 import { requestParams } from './request-params.js';
 import { SignInTokens, SIGN_IN_TTL_MS } from './sign-in.js';
 import { registerWebUi } from './web-ui.js';
-import { WsHub, type WsHubOptions } from './ws-hub.js';
+import { LogThrottle } from './log-throttle.js';
+import { DEFAULT_WS_OPTIONS, WsHub, logSocketError, type WsHubOptions } from './ws-hub.js';
 
 export { assertLoopbackHost } from './loopback.js';
 
@@ -47,6 +48,7 @@ export interface ApiServerOptions {
   authFailureLimit?: RateLimitOptions;
   /** largest request body (and WebSocket message) in bytes; default 64 KiB */
   bodyLimit?: number;
+  /** WebSocket limits; defaults in DEFAULT_WS_OPTIONS (docs/api.md, WebSocket) */
   ws?: Partial<WsHubOptions>;
   /**
    * Serve the built renderer (out/renderer) at `/` as the web UI, with the
@@ -74,7 +76,6 @@ export const WEB_SESSION_TTL_S = 12 * 3600;
 
 export const DEFAULT_PORT = 7878;
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
-const DEFAULT_WS: WsHubOptions = { authTimeoutMs: 5_000, maxBufferedBytes: 8 * 1024 * 1024, maxChannels: 1_000 };
 
 type HttpMethod = NonNullable<MethodSpec['http']>['method'];
 
@@ -286,19 +287,36 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   });
 
   let hub: WsHub | undefined;
-  const wsOptions: WsHubOptions = { ...DEFAULT_WS, ...opts.ws };
-  app.register(fastifyWebsocket, { options: { maxPayload: bodyLimit } });
+  const wsOptions: WsHubOptions = { ...DEFAULT_WS_OPTIONS, ...opts.ws };
+  // what clients do on their sockets is logged one short line at a time, never a stack per frame
+  const wsLog = new LogThrottle(app.log);
+  app.register(fastifyWebsocket, {
+    options: { maxPayload: bodyLimit },
+    errorHandler: (err, socket) => {
+      logSocketError(wsLog, err);
+      socket.terminate();
+    },
+  });
   app.addHook('preClose', (done) => {
     hub?.shutdown();
     done();
   });
   app.register(async (scope) => {
-    hub = new WsHub(engine, access, (m, p, who) => invoke(m, p, who), wsOptions, app.log, (n) => metrics.wsConnections.set(n));
+    hub = new WsHub(engine, access, (m, p, who) => invoke(m, p, who), wsOptions, wsLog, (n) => metrics.wsConnections.set(n));
     scope.route({
       method: 'GET',
       url: '/api/v1/ws',
       // a browser cannot set headers: without one, the first message must be {"op": "auth"}
       onRequest: requireScope('read', true),
+      // connection limits answer the upgrade in HTTP (429 naming the limit) rather than open-then-close
+      preHandler: (req, reply, done) => {
+        const refused = req.headers.upgrade === undefined ? null : hub!.refusal(req.principal);
+        if (refused) {
+          sendError(reply, refused);
+          return;
+        }
+        done();
+      },
       handler: (_req, reply) => sendError(reply, new TernError('BAD_REQUEST', 'this route takes a WebSocket upgrade')),
       wsHandler: (socket, req) => hub!.accept(socket, req.principal),
     });

@@ -25,6 +25,13 @@ export interface EngineApi {
    * check of a chosen key not verified before), for callers being throttled.
    */
   authenticate(key: string, options?: { slowHash?: boolean }): Principal | null;
+  /**
+   * A key's principal as of now (by key id), or null once it is revoked or
+   * expired: sessions that outlive one request (WebSockets) re-check every call with it.
+   */
+  keyPrincipal(keyId: string): Principal | null;
+  /** called with a key's id the moment it is revoked; returns an unsubscribe */
+  onKeyRevoked(listener: (keyId: string) => void): () => void;
   /** Prometheus-style gauges the engine contributes to /metrics */
   stats(): Record<string, number>;
 }

@@ -252,6 +252,14 @@ export class Engine implements EngineApi {
     return this.keys.authenticate(key, options);
   }
 
+  keyPrincipal(keyId: string): Principal | null {
+    return this.keys.principal(keyId);
+  }
+
+  onKeyRevoked(listener: (keyId: string) => void): () => void {
+    return this.keys.onRevoked(listener);
+  }
+
   stats(): Record<string, number> {
     return { ...this.oms.stats, journal_pending: this.opts.store.pending, accounts: this.accounts.size, uptime_ms: this.opts.clock.now() - this.startedAt };
   }

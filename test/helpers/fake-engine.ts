@@ -46,6 +46,7 @@ interface PositionState {
 export class FakeEngine implements EngineApi {
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private readonly keys = new Map<string, KeyRecord>();
+  private readonly revokedListeners = new Set<(keyId: string) => void>();
   private readonly accounts = new Map<string, Account>([['paper', { id: 'paper', exchange: 'paper', mode: 'paper', status: 'active' }]]);
   private orders: Order[] = [];
   private fills: Fill[] = [];
@@ -88,6 +89,16 @@ export class FakeEngine implements EngineApi {
   authenticate(key: string): Principal | null {
     const record = this.keys.get(key);
     return record ? { id: record.id, scopes: record.scopes } : null;
+  }
+
+  keyPrincipal(keyId: string): Principal | null {
+    const record = [...this.keys.values()].find((r) => r.id === keyId);
+    return record ? { id: record.id, scopes: record.scopes } : null;
+  }
+
+  onKeyRevoked(listener: (keyId: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
   }
 
   stats(): Record<string, number> {
@@ -267,6 +278,7 @@ export class FakeEngine implements EngineApi {
         const entry = [...this.keys.entries()].find(([, r]) => r.id === id);
         if (!entry) throw notFound('API key', id);
         this.keys.delete(entry[0]);
+        for (const listener of [...this.revokedListeners]) listener(id);
         const { key: _k, ...rest } = entry[1];
         return rest;
       },
