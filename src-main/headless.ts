@@ -2,20 +2,22 @@
  * `npm run serve`: the engine, the local API and (once built) the web UI,
  * without Electron, on a loopback address. See README and API.md.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import { assertLoopbackHost, createApiServer, DEFAULT_PORT } from './api/server.js';
 import { isWebRoot } from './api/web-ui.js';
 import { TernError } from './contract/errors.js';
+import { fileLogger } from './log-file.js';
 import { defaultDataDir } from './paths.js';
 import { createRuntime, DEFAULT_PAPER_BALANCE, DEFAULT_SYMBOL, VERSION } from './runtime.js';
 import { DataFolderLocked } from './store/data-folder-lock.js';
+import { prepareDataFolder } from './store/data-folder.js';
+import { StoreDamaged, StoreNotWritable } from './store/open-store.js';
 
 const USAGE = `usage: npm run serve -- [--data-dir DIR] [--host 127.0.0.1] [--port ${DEFAULT_PORT}]
-                     [--feed replay:FILE.csv[@SPEED]] [--symbol ${DEFAULT_SYMBOL}] [--paper-balance ${DEFAULT_PAPER_BALANCE}]`;
+                     [--feed replay:FILE.csv[@SPEED]] [--symbol ${DEFAULT_SYMBOL}] [--paper-balance ${DEFAULT_PAPER_BALANCE}]
+                     [--repair]`;
 
 function fail(message: string): never {
   process.stderr.write(`tern serve: ${message}\n${USAGE}\n`);
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
         feed: { type: 'string' },
         symbol: { type: 'string', default: DEFAULT_SYMBOL },
         'paper-balance': { type: 'string', default: DEFAULT_PAPER_BALANCE },
+        repair: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -56,8 +59,14 @@ async function main(): Promise<void> {
   if (!/^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/.test(args.symbol!)) fail(`--symbol ${args.symbol} is not a symbol such as BTC/USDT`);
 
   const dataDir = args['data-dir'] ?? defaultDataDir();
-  mkdirSync(join(dataDir, 'logs'), { recursive: true });
-  const logger = pino({ level: process.env.TERN_LOG_LEVEL ?? 'info' }, pino.destination({ dest: join(dataDir, 'logs', 'tern.log'), sync: false, mkdir: true }));
+  try {
+    prepareDataFolder(dataDir);
+  } catch (err) {
+    process.stderr.write(`tern serve: cannot use the data folder ${dataDir}: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  // a log file that cannot be written (disk full) drops lines and says so later; it never stops or hangs the server
+  const { logger } = fileLogger(join(dataDir, 'logs', 'tern.log'));
 
   let runtime;
   try {
@@ -68,8 +77,14 @@ async function main(): Promise<void> {
       paperBalance: args['paper-balance'],
       apiKey: process.env.TERN_API_KEY || undefined,
       log: logger,
+      repair: args.repair,
     });
   } catch (err) {
+    if (err instanceof StoreDamaged || err instanceof StoreNotWritable) {
+      // the file, not the command line: no usage text
+      process.stderr.write(`tern serve: ${err.message}\n`);
+      process.exit(1);
+    }
     if (err instanceof DataFolderLocked) {
       // not a usage mistake: no usage text, and a status a supervisor can tell from bad arguments (2)
       process.stderr.write(`${err.message}\n`);
@@ -90,8 +105,16 @@ async function main(): Promise<void> {
     fail(`cannot listen on ${host}:${port}: ${(err as Error).message}`);
   }
 
+  if (runtime.repaired) {
+    const r = runtime.repaired;
+    process.stdout.write(`repair: the damaged store is kept as ${r.damagedCopy}\n`);
+    process.stdout.write(`repair: journal entries kept: ${r.kept} (seq ${r.keptRanges}); lost: ${r.lostCount > 0 || r.lost !== 'none' ? `seq ${r.lost}` : 'none'}\n`);
+    for (const note of r.notes) process.stdout.write(`repair: ${note}\n`);
+  }
   process.stdout.write(`Tern ${VERSION} serving on ${address.url} (paper mode)\n`);
   process.stdout.write(`  data folder: ${dataDir}\n`);
+  const unwritable = runtime.engine.journal.unwritable;
+  if (unwritable) process.stdout.write(`  trading: HALTED: ${unwritable.message} (${unwritable.path})\n`);
   process.stdout.write(`  market data: ${args.feed ?? 'bundled sample (BTC/USDT replay at 10 bars/s)'}\n`);
   if (!process.env.TERN_API_KEY) {
     const created = await runtime.api.call('keys.create', { name: `serve ${new Date().toISOString()}`, scopes: ['admin'] }, { actor: 'cli' });

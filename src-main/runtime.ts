@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TernError } from './contract/errors.js';
@@ -12,7 +11,10 @@ import type { Venue } from './engine/ports/venue.js';
 import { parseFeedSpec } from './feeds/feed-spec.js';
 import { ReplayFeed } from './feeds/replay/replay-feed.js';
 import { lockDataFolder } from './store/data-folder-lock.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import type { SqliteStore } from './store/sqlite-store.js';
+import { type CheckedOpenOptions, openCheckedStore } from './store/open-store.js';
+import { prepareDataFolder } from './store/data-folder.js';
+import { type RepairReport, repairStore } from './store/repair.js';
 import { FileAccess } from './strategies/file-access.js';
 import { PaperVenue } from './venues/paper/paper-venue.js';
 import { readVenueConfig } from './engine/accounts/venue-config.js';
@@ -48,6 +50,12 @@ export interface RuntimeOptions {
   ccxt?: CcxtTuning;
   /** how an account that cannot open (its exchange unreachable) is retried (default 1 s doubling to 60 s) */
   accountRetry?: { retryMs?: number; maxRetryMs?: number };
+  /** `serve --repair`: keep the damaged store aside and rebuild it from its journal before starting */
+  repair?: boolean;
+  /** how the store is checked and when it counts as full (tests) */
+  storeOptions?: Pick<CheckedOpenOptions, 'verify' | 'minFreeBytes' | 'freeBytes'>;
+  /** while the store cannot be written, how often it is tried again (default 5 s) */
+  storeProbeMs?: number;
 }
 
 export interface Runtime {
@@ -57,6 +65,8 @@ export interface Runtime {
   store: SqliteStore;
   marketData: MarketFeed;
   dataDir: string;
+  /** what `repair` kept and lost */
+  repaired?: RepairReport;
   close(): Promise<void>;
 }
 
@@ -78,12 +88,16 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const marketData = opts.marketData ?? openFeed(opts.feed, symbol);
   const quote = marketData.instruments().find((i) => i.symbol === symbol)?.quote ?? symbol.split('/')[1] ?? 'USDT';
 
-  mkdirSync(opts.dataDir, { recursive: true });
+  prepareDataFolder(opts.dataDir);
   // before the store: a second Tern on this folder stops here (DataFolderLocked), not at its first write
   const lock = lockDataFolder(opts.dataDir);
   let store: SqliteStore;
+  let repaired: RepairReport | undefined;
   try {
-    store = SqliteStore.open(join(opts.dataDir, 'tern.db'));
+    // under the lock: nobody else writes the file while it is checked or repaired
+    const file = join(opts.dataDir, 'tern.db');
+    if (opts.repair) repaired = repairStore(file);
+    store = openCheckedStore(file, opts.storeOptions);
   } catch (err) {
     lock.release();
     throw err;
@@ -112,6 +126,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     secrets,
     ...(opts.reconcile ? { reconcile: opts.reconcile } : {}),
     ...(opts.accountRetry ? { accountRetry: opts.accountRetry } : {}),
+    ...(opts.storeProbeMs !== undefined ? { storeProbeMs: opts.storeProbeMs } : {}),
     clock,
     ids,
     log,
@@ -139,6 +154,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     store,
     marketData,
     dataDir: opts.dataDir,
+    ...(repaired ? { repaired } : {}),
     async close() {
       if (closed) return;
       closed = true;

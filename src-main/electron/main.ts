@@ -23,7 +23,8 @@ import {
 } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pino from 'pino';
+import { fileLogger } from '../log-file.js';
+import { prepareDataFolder } from '../store/data-folder.js';
 import type { EngineApi } from '../contract/engine-api.js';
 import { isMethodName } from '../contract/methods.js';
 import { createRuntime, VERSION } from '../runtime.js';
@@ -77,7 +78,13 @@ if (!app.requestSingleInstanceLock()) {
 
 function start(): void {
   const dataDir = app.getPath('userData');
-  const logger = pino({ level: process.env['TERN_LOG_LEVEL'] ?? 'info' }, pino.destination({ dest: join(dataDir, 'logs', 'tern.log'), sync: false, mkdir: true }));
+  // the data folder 0700, its store and logs 0600; a log that cannot be written (disk full) drops lines, never the app
+  try {
+    prepareDataFolder(dataDir);
+  } catch (err) {
+    console.error(`tern: cannot prepare the data folder ${dataDir}`, err);
+  }
+  const { logger } = fileLogger(join(dataDir, 'logs', 'tern.log'));
   const logError = (message: string, err?: unknown): void => {
     logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : err }, message);
     console.error(`tern: ${message}`, err ?? '');

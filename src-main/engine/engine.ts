@@ -47,6 +47,8 @@ export interface EngineOptions {
   reconcile?: ReconcileOptions;
   /** an account that cannot open is retried after retryMs, doubling up to maxRetryMs (default 1 s … 60 s) */
   accountRetry?: { retryMs?: number; maxRetryMs?: number };
+  /** while the store cannot be written (disk full, read-only), how often it is tried again (default 5 s) */
+  storeProbeMs?: number;
   /** the folders strategy modules and candle files may come from (default: none; only built-ins and trusted actors' paths) */
   files?: FileAccess;
   /** scrypt cost for keys a person chose (ensureKey); tests lower it */
@@ -87,6 +89,7 @@ export class Engine implements EngineApi {
   private readonly startedAt: number;
   private readonly handlers: Handlers;
   private breakersScheduled = false;
+  private storeProbe: NodeJS.Timeout | undefined;
   private breakersEvaluatedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: EngineOptions) {
@@ -112,6 +115,21 @@ export class Engine implements EngineApi {
           else other = other.add(remaining(o));
         }
         return { reduceOnly, other };
+      },
+    });
+    this.journal.onStoreHealth({
+      unwritable: (problem) => {
+        this.log.error({ path: problem.path, reason: problem.reason }, 'the store cannot be written: trading halted until it can');
+        this.risk.haltForStore(problem.reason);
+        clearInterval(this.storeProbe);
+        this.storeProbe = setInterval(() => this.journal.retryStore(), opts.storeProbeMs ?? 5000);
+        this.storeProbe.unref();
+      },
+      writable: () => {
+        clearInterval(this.storeProbe);
+        this.storeProbe = undefined;
+        this.log.info({}, 'the store can be written again: trading resumes as it was');
+        this.risk.resumeFromStore();
       },
     });
     this.oms = new Oms({
@@ -154,6 +172,9 @@ export class Engine implements EngineApi {
   /** Resume from the store, then bring every account's venue up. */
   async start(): Promise<void> {
     const { store } = this.opts;
+    // a full disk or a read-only file at start: start HALTED with the reason, reads work, the probe resumes
+    const problem = store.writable?.(true);
+    if (problem) this.journal.markUnwritable(problem);
     this.keys.load(store.loadKeys());
     this.revokeExpiredKeys();
     let records = store.loadAccounts();
@@ -177,11 +198,12 @@ export class Engine implements EngineApi {
     for (const order of store.loadActiveOrders()) this.oms.adopt(order);
     // An account that cannot open (its exchange unreachable) shows 'error' and is retried; the rest start.
     for (const record of records) if (record.status !== 'deleted') await this.supervisor.openOrRetry(record);
-    this.journal.flush();
+    this.journal.flushIfWritable();
   }
 
   async stop(): Promise<void> {
     clearTimeout(this.keyExpiryTimer);
+    clearInterval(this.storeProbe);
     this.supervisor.stop();
     this.downloads.stop();
     this.reconciler.stop();
@@ -189,7 +211,7 @@ export class Engine implements EngineApi {
       for (const off of rt.unsubscribe) off();
       await rt.venue.stop();
     }
-    this.journal.flush();
+    this.journal.flushIfWritable();
   }
 
   /**
@@ -237,7 +259,9 @@ export class Engine implements EngineApi {
 
   async call<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<ResultOf<M>> {
     if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
-    if (this.journal.failed) throw new TernError('INTERNAL', 'the store failed; Tern refuses to trade until restarted');
+    if (this.journal.failed && writes(method)) throw new TernError('INTERNAL', `the store failed (${this.journal.failed.message}); Tern refuses to trade until restarted`);
+    // nothing a write does can be kept: refuse before it changes anything; the trading state's "one click" asks the store first
+    if (this.journal.unwritable && writes(method) && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
     const parsed = METHODS[method].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw validationError(parsed.error.issues, 'parameters');
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<ResultOf<M>> | ResultOf<M>;
@@ -326,7 +350,7 @@ export class Engine implements EngineApi {
       'market.downloads': () => this.downloads.list(),
       'orders.create': async (p) => orderDto((await this.oms.placeOrder(p)).order),
       'orders.list': ({ status, account, symbol, limit }) => {
-        this.journal.flush();
+        this.journal.flushIfWritable();
         return this.opts.store.queryOrders({ status, account, symbol, limit: limit ?? 500 }).map(orderDto);
       },
       'orders.get': ({ id }) => {
@@ -338,7 +362,7 @@ export class Engine implements EngineApi {
       'orders.cancel': async ({ id }) => orderDto(await this.oms.cancelOrder(id)),
       'orders.cancelAll': (filter) => this.oms.cancelAll(filter),
       'fills.list': ({ account, symbol, limit }) => {
-        this.journal.flush();
+        this.journal.flushIfWritable();
         return this.opts.store.queryFills({ account, symbol, limit: limit ?? 500 }).map(fillDto);
       },
       'positions.list': ({ account, symbol }) =>
@@ -578,6 +602,12 @@ function bindOms(oms: Oms) {
 
 function accountDto(a: AccountRecord) {
   return { id: a.id, exchange: a.exchange, mode: a.mode, status: a.status };
+}
+
+/** methods that change what the store holds (anything but a read) */
+function writes(method: MethodName): boolean {
+  const m = METHODS[method] as { scope: string; http?: { method: string } };
+  return m.http ? m.http.method !== 'GET' : m.scope !== 'read' && m.scope !== 'none';
 }
 
 function keyDto(k: ApiKeyRecord) {

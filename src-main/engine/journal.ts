@@ -1,5 +1,20 @@
 import type { EngineEvent, EventData, EventKind } from '../contract/events.js';
-import type { EngineStore, JournalEntry } from './ports/store.js';
+import { type EngineStore, type JournalEntry, StoreUnwritable } from './ports/store.js';
+
+/**
+ * Events that describe no journal entry (prices, account and job status, the
+ * trading state): while the store cannot be written they still go out, so
+ * the trader sees prices and why trading halted. Order, fill, position and
+ * balance events wait for their commit.
+ */
+const LIVE_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['book', 'ticker', 'trades', 'candles', 'accounts', 'downloads', 'risk']);
+
+export interface StoreHealthListener {
+  /** the store cannot be written: what was recorded stays pending */
+  unwritable(problem: StoreUnwritable): void;
+  /** it can again: everything pending is committed */
+  writable(): void;
+}
 
 /**
  * Group commit and the outbox. Entries recorded during one turn of the event
@@ -15,6 +30,8 @@ export class Journal {
   private scheduled: Promise<void> | null = null;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private failure: Error | null = null;
+  private unwritableProblem: StoreUnwritable | null = null;
+  private health: StoreHealthListener | null = null;
 
   constructor(private readonly store: EngineStore, private readonly onListenerError: (err: unknown) => void = () => {}) {}
 
@@ -38,20 +55,103 @@ export class Journal {
     return this.schedule();
   }
 
-  /** commit now, synchronously (queries read the store, so they flush first) */
+  /**
+   * Commit now, synchronously. While the store cannot be written (see
+   * `unwritable`) nothing is tried here (the engine's probe retries) and it
+   * throws the StoreUnwritable; the entries stay pending.
+   */
   flush(): void {
     if (this.failure) throw this.failure;
     if (this.store.pending > 0) {
+      if (this.unwritableProblem) {
+        this.deliver(true);
+        throw this.unwritableProblem;
+      }
       try {
         this.store.commit();
       } catch (err) {
+        if (err instanceof StoreUnwritable) {
+          this.enterUnwritable(err);
+          this.deliver(true);
+          throw err;
+        }
         this.failure = err instanceof Error ? err : new Error(String(err));
         throw this.failure;
       }
     }
-    const out = this.outbox;
-    if (out.length === 0) return;
-    this.outbox = [];
+    this.deliver(false);
+  }
+
+  /** Commit if the store can be written; reads then see the committed state (without what is still pending). */
+  flushIfWritable(): void {
+    try {
+      this.flush();
+    } catch (err) {
+      if (!(err instanceof StoreUnwritable)) throw err;
+    }
+  }
+
+  /** why the store cannot be written now, or null */
+  get unwritable(): StoreUnwritable | null {
+    return this.unwritableProblem;
+  }
+
+  onStoreHealth(listener: StoreHealthListener): void {
+    this.health = listener;
+  }
+
+  /** The store said it cannot be written (at start, or a probe): no commit is tried until `retryStore` succeeds. */
+  markUnwritable(problem: StoreUnwritable): void {
+    this.enterUnwritable(problem);
+  }
+
+  /**
+   * Asks the store again: enough room and (with nothing pending) a small
+   * write, then the pending batch. True once everything is committed; the
+   * events held back go out then.
+   */
+  retryStore(): boolean {
+    if (this.failure) return false;
+    if (!this.unwritableProblem) return true;
+    let problem = this.store.writable?.(this.store.pending === 0) ?? null;
+    if (!problem && this.store.pending > 0) {
+      try {
+        this.store.commit();
+      } catch (err) {
+        if (!(err instanceof StoreUnwritable)) {
+          this.failure = err instanceof Error ? err : new Error(String(err));
+          return false;
+        }
+        problem = err;
+      }
+    }
+    if (problem) {
+      this.unwritableProblem = problem;
+      return false;
+    }
+    this.unwritableProblem = null;
+    this.health?.writable();
+    this.flushIfWritable();
+    return true;
+  }
+
+  private enterUnwritable(problem: StoreUnwritable): void {
+    const first = this.unwritableProblem === null;
+    this.unwritableProblem = problem;
+    if (first) this.health?.unwritable(problem);
+  }
+
+  /** publishes the outbox; `liveOnly`: only LIVE_KINDS, the rest stays in order for after the commit */
+  private deliver(liveOnly: boolean): void {
+    if (this.outbox.length === 0) return;
+    let out = this.outbox;
+    if (liveOnly) {
+      out = this.outbox.filter((e) => LIVE_KINDS.has(e.kind));
+      if (out.length === 0) return;
+      this.outbox = this.outbox.filter((e) => !LIVE_KINDS.has(e.kind));
+    } else {
+      this.outbox = [];
+    }
     for (const pending of out) {
       let event: EngineEvent;
       try {

@@ -1,11 +1,13 @@
 import Database from 'better-sqlite3';
 import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../engine/model/types.js';
-import type { EngineStore, FillQuery, JournalEntry, OrderQuery } from '../engine/ports/store.js';
+import { dirname } from 'node:path';
+import type { EngineStore, FillQuery, JournalEntry, OrderQuery, StoreUnwritable } from '../engine/ports/store.js';
 import { badRequest, TernError } from '../contract/errors.js';
 import { accountCodec, balanceCodec, decodeEntry, encodeEntry, fillCodec, keyCodec, orderCodec, positionCodec, wireFromRow } from './codec.js';
 import { ACTIVE_STATES_SQL, migrate, type Migration, MIGRATIONS } from './migrations.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { PROJECTION_TABLES, ProjectionBatch, Projector } from './projection.js';
+import { asUnwritable, diskFull, statfsFreeBytes } from './store-errors.js';
 
 export interface OpenOptions {
   /**
@@ -25,7 +27,13 @@ export interface OpenOptions {
   rebuild?: boolean;
   /** tests only: the migration list to bring the file to */
   migrations?: readonly Migration[];
+  /** with less free room than this on the folder's disk the store counts as full and is not written to (default 8 MB) */
+  minFreeBytes?: number;
+  /** free bytes on the disk holding a folder (default: statfs; tests inject a full disk) */
+  freeBytes?: (dir: string) => number;
 }
+
+const DEFAULT_MIN_FREE_BYTES = 8 * 1024 * 1024;
 
 export interface StoredEntry {
   seq: number;
@@ -67,6 +75,9 @@ export class SqliteStore implements EngineStore {
   private readonly fillQueries = new Map<string, Database.Statement>();
   private closed = false;
   private checkpointer: Checkpointer | null = null;
+  private readonly probeWrite: Database.Statement;
+  private readonly minFreeBytes: number;
+  private readonly freeBytes: (dir: string) => number;
   /** the database file ('' when in memory) */
   readonly file: string;
 
@@ -75,10 +86,14 @@ export class SqliteStore implements EngineStore {
     opts: OpenOptions,
   ) {
     this.file = db.memory ? '' : db.name;
+    this.minFreeBytes = opts.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
+    this.freeBytes = opts.freeBytes ?? statfsFreeBytes;
     migrate(db, opts.migrations ?? MIGRATIONS);
     this.projector = new Projector(db);
     this.setProjectedSeq = db.prepare(`UPDATE meta SET value = ? WHERE key = 'projected_seq'`);
     this.reads = prepareReads(db);
+    // rewrites one row as it is: a real page write (WAL frame), no change
+    this.probeWrite = db.prepare(`UPDATE meta SET value = value WHERE key = 'projected_seq'`);
     this.committedSeq = this.maxJournalSeq();
     // IMMEDIATE: take the write lock at BEGIN, so a reader elsewhere cannot make the commit fail halfway with SQLITE_BUSY.
     const tx = db.transaction(() => this.writeBatch());
@@ -139,7 +154,11 @@ export class SqliteStore implements EngineStore {
   commit(): void {
     this.assertOpen();
     if (this.pendingCount === 0) return;
-    this.commitTx();
+    try {
+      this.commitTx();
+    } catch (err) {
+      throw this.unwritable(err) ?? err;
+    }
     this.committedSeq += this.pendingCount;
     this.pendingCount = 0;
     this.journalChunks = [];
@@ -168,6 +187,32 @@ export class SqliteStore implements EngineStore {
       this.journalInserts.set(rows, stmt);
     }
     return stmt;
+  }
+
+  /**
+   * Null when writes can succeed now: enough free room on the disk and, with
+   * `tryWrite`, a small write went through. Otherwise why not (the engine
+   * halts trading on it and asks again until it is null).
+   */
+  writable(tryWrite: boolean): StoreUnwritable | null {
+    this.assertOpen();
+    if (this.file === '') return null;
+    const dir = dirname(this.file);
+    const free = this.freeBytes(dir);
+    if (free < this.minFreeBytes) return diskFull(dir, free, this.file);
+    if (!tryWrite) return null;
+    try {
+      this.db.transaction(() => this.probeWrite.run()).immediate();
+      return null;
+    } catch (err) {
+      const problem = this.unwritable(err);
+      if (problem) return problem;
+      throw err;
+    }
+  }
+
+  private unwritable(err: unknown): StoreUnwritable | null {
+    return this.file === '' ? null : asUnwritable(err, this.file, this.freeBytes);
   }
 
   // -------------------------------------------------------------------------

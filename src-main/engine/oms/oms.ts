@@ -143,7 +143,13 @@ export class Oms {
     for (const check of this.d.checks) check.onAccepted?.(order, context);
     this.save(order, 'initialize');
     // Journaled before it leaves the process: a crash from here on finds the order in the store.
-    await this.d.journal.durable();
+    try {
+      await this.d.journal.durable();
+    } catch (err) {
+      // never sent: settled as rejected (journaled with the rest once the store can be written), not left initialized
+      this.apply(order.id, 'reject', { rejectReason: `not sent: ${err instanceof Error ? err.message : String(err)}` });
+      throw err;
+    }
 
     order = this.apply(order.id, 'submit') ?? order;
     try {

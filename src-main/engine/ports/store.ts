@@ -1,5 +1,6 @@
 import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../model/types.js';
 import type { OrderEvent } from '../model/order-state.js';
+import { TernError } from '../../contract/errors.js';
 
 /**
  * One entry of the append-only journal. Each carries the full record it
@@ -61,5 +62,31 @@ export interface EngineStore {
   /** the highest id counter issued, so ids stay unique across restarts */
   readonly journalSeq: number;
 
+  /**
+   * Whether writes can succeed now (disk space, a small write when `tryWrite`);
+   * null when they can. Stores that cannot run out of room leave it out.
+   */
+  writable?(tryWrite: boolean): StoreUnwritable | null;
+
   close(): void;
+}
+
+/**
+ * The store cannot be written now (disk full, read-only file, I/O error):
+ * `commit()` throws it and the batch stays pending. It is not damage: once the
+ * store can be written again the pending batch commits and nothing is lost.
+ * A 503 to callers (API.md has no code of its own for it), naming the file.
+ */
+export class StoreUnwritable extends TernError {
+  constructor(
+    /** what a trader reads, e.g. "disk full: 0.4 MB free on /home/x/.config/Tern" */
+    readonly reason: string,
+    readonly path: string,
+  ) {
+    super('VENUE_UNAVAILABLE', `the store cannot be written: ${reason}; trading is halted and reads still work until it can be written again`, {
+      path,
+      reason,
+    });
+    this.name = 'StoreUnwritable';
+  }
 }

@@ -81,6 +81,8 @@ export class RiskEngine implements PreTradeCheck {
   private readonly rate = new MaxOrdersPerSecond();
   private readonly rules: readonly PreTradeRule[];
   private lastUsageEvent = Number.NEGATIVE_INFINITY;
+  /** while the store cannot be written: the halt's reason and the status it replaced */
+  private storeHalt: { reason: string; before: TradingStatus } | null = null;
 
   constructor(deps: RiskEngineDeps) {
     this.clock = deps.clock;
@@ -244,6 +246,31 @@ export class RiskEngine implements PreTradeCheck {
       this.log.error({ err: String(err) }, 'kill switch: its report could not be made durable');
     }
     return report;
+  }
+
+  /**
+   * The store cannot be written (disk full, read-only file): HALTED with why.
+   * In memory only, since nothing can be persisted now; a restart checks the
+   * store again.
+   */
+  haltForStore(reason: string): void {
+    if (this.storeHalt) return;
+    this.storeHalt = { reason, before: this.gate.status };
+    this.gate.set('HALTED', reason, this.clock.now());
+    this.log.error({ state: 'HALTED', reason, by: 'store' }, 'trading state');
+    this.announce('state');
+  }
+
+  /** The store works again: back to the state from before the halt, unless someone or a breaker changed it since. */
+  resumeFromStore(): void {
+    const halt = this.storeHalt;
+    if (!halt) return;
+    this.storeHalt = null;
+    const now = this.gate.status;
+    if (now.state !== 'HALTED' || now.reason !== halt.reason) return;
+    this.gate.set(halt.before.state, halt.before.reason, halt.before.since);
+    this.log.info({ state: halt.before.state, reason: halt.before.reason, by: 'store' }, 'trading state');
+    this.announce('state');
   }
 
   // ---- internals ----

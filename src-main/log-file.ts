@@ -1,0 +1,202 @@
+import * as nodeFs from 'node:fs';
+import { dirname } from 'node:path';
+import pino from 'pino';
+
+/** The few fs calls the log file makes (tests inject failures). */
+export type LogFs = Pick<typeof nodeFs, 'openSync' | 'write' | 'writeSync' | 'closeSync' | 'mkdirSync' | 'chmodSync'>;
+
+export interface LogFileOptions {
+  fs?: LogFs;
+  /** while the file cannot be written, how often to try again (default 5 s) */
+  retryMs?: number;
+  /** lines waiting for the disk, at most (bytes); beyond it lines are dropped and counted */
+  maxBufferBytes?: number;
+}
+
+/**
+ * A pino destination that can never take the process down or hang it. pino's
+ * own (sonic-boom) emits ENOSPC as an unhandled 'error' and then spins in its
+ * exit handler retrying the write, holding the port; it also throws "sonic
+ * boom is not ready yet" when the process exits before its async open.
+ *
+ * Here the file is opened synchronously (0600), writes are async and
+ * buffered, and any write error (disk full, read-only, I/O) switches to
+ * dropping lines, counting them, and retrying every `retryMs`; the first line
+ * that gets through again says how many were dropped and why.
+ */
+export class LogFile {
+  private readonly fs: LogFs;
+  private readonly retryMs: number;
+  private readonly maxBufferBytes: number;
+  private fd: number | null = null;
+  private buffer: string[] = [];
+  private bufferedBytes = 0;
+  private writing = false;
+  private downSince: string | null = null;
+  private droppedNow = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private drainWaiters: Array<() => void> = [];
+  private ended = false;
+  /** lines dropped since the file was opened */
+  dropped = 0;
+
+  constructor(readonly file: string, opts: LogFileOptions = {}) {
+    this.fs = opts.fs ?? nodeFs;
+    this.retryMs = opts.retryMs ?? 5000;
+    this.maxBufferBytes = opts.maxBufferBytes ?? 4 * 1024 * 1024;
+    this.open();
+  }
+
+  /** true while lines are being dropped; the reason (an errno code) */
+  get failing(): string | null {
+    return this.downSince;
+  }
+
+  write(line: string): boolean {
+    if (this.ended) return true;
+    if (this.downSince !== null || this.bufferedBytes + line.length > this.maxBufferBytes) {
+      this.drop(1, this.downSince ?? 'ENOBUFS');
+      return true;
+    }
+    this.buffer.push(line);
+    this.bufferedBytes += line.length;
+    if (!this.writing) this.writeNext();
+    return true;
+  }
+
+  /** calls back once what was buffered is written (or dropped) */
+  flush(cb?: (err?: Error) => void): void {
+    if (!this.writing && this.buffer.length === 0) {
+      cb?.();
+      return;
+    }
+    this.drainWaiters.push(() => cb?.());
+  }
+
+  /** writes what is buffered now; errors drop the lines (a process on its way out must not hang on a full disk) */
+  flushSync(): void {
+    if (this.fd === null || this.downSince !== null || this.buffer.length === 0 || this.writing) return;
+    const data = this.takeBuffer();
+    try {
+      this.fs.writeSync(this.fd, data.text);
+    } catch (err) {
+      this.fail(err, data.lines);
+    }
+  }
+
+  end(): void {
+    this.flushSync();
+    this.ended = true;
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
+    if (this.fd !== null && !this.writing) {
+      try {
+        this.fs.closeSync(this.fd);
+      } catch {
+        // nothing to do about it
+      }
+      this.fd = null;
+    }
+  }
+
+  private open(): void {
+    try {
+      this.fs.mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      this.fd = this.fs.openSync(this.file, 'a', 0o600);
+      // an existing file keeps its mode on open: tighten it (POSIX only)
+      if (process.platform !== 'win32') this.fs.chmodSync(this.file, 0o600);
+    } catch (err) {
+      this.fd = null;
+      this.fail(err, 0);
+    }
+  }
+
+  private takeBuffer(): { text: string; lines: number } {
+    const text = this.buffer.join('');
+    const lines = this.buffer.length;
+    this.buffer = [];
+    this.bufferedBytes = 0;
+    return { text, lines };
+  }
+
+  private writeNext(): void {
+    if (this.fd === null || this.buffer.length === 0) {
+      this.drained();
+      return;
+    }
+    const fd = this.fd;
+    const { text, lines } = this.takeBuffer();
+    this.writing = true;
+    const bytes = Buffer.from(text);
+    const writeFrom = (offset: number): void => {
+      this.fs.write(fd, bytes, offset, bytes.length - offset, null, (err, written) => {
+        if (err) {
+          this.writing = false;
+          this.fail(err, lines);
+          this.drained();
+          return;
+        }
+        if (offset + written < bytes.length) {
+          writeFrom(offset + written);
+          return;
+        }
+        this.writing = false;
+        if (this.ended) this.end();
+        else this.writeNext();
+      });
+    };
+    writeFrom(0);
+  }
+
+  private drained(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private drop(lines: number, code: string): void {
+    this.dropped += lines;
+    this.droppedNow += lines;
+    if (this.downSince === null && code !== 'ENOBUFS') this.downSince = code;
+  }
+
+  private fail(err: unknown, lines: number): void {
+    const code = (err as NodeJS.ErrnoException)?.code ?? String(err);
+    this.drop(lines + this.buffer.length, code);
+    this.buffer = [];
+    this.bufferedBytes = 0;
+    this.downSince = code;
+    if (this.retryTimer === null && !this.ended) {
+      this.retryTimer = setInterval(() => this.retry(), this.retryMs);
+      // the retry never keeps a process alive
+      this.retryTimer.unref();
+    }
+  }
+
+  /** one synchronous line saying what was lost: when it gets through, the file works again */
+  private retry(): void {
+    if (this.fd === null) {
+      try {
+        this.fd = this.fs.openSync(this.file, 'a', 0o600);
+      } catch {
+        return;
+      }
+    }
+    const notice = `${JSON.stringify({ level: 40, time: Date.now(), pid: process.pid, msg: `log: ${this.droppedNow} lines dropped while the log file could not be written (${this.downSince})`, dropped: this.droppedNow, reason: this.downSince })}\n`;
+    try {
+      this.fs.writeSync(this.fd, notice);
+    } catch {
+      return;
+    }
+    this.downSince = null;
+    this.droppedNow = 0;
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
+  }
+}
+
+/** Tern's pino logger on `file` through a LogFile (see above). */
+export function fileLogger(file: string, level: string = process.env['TERN_LOG_LEVEL'] ?? 'info'): { logger: pino.Logger; file: LogFile } {
+  const dest = new LogFile(file);
+  return { logger: pino({ level }, dest), file: dest };
+}

@@ -1,0 +1,132 @@
+import { chmodSync, closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreUnwritable } from '../engine/ports/store.js';
+import { type OpenOptions, SqliteStore } from './sqlite-store.js';
+import { asUnwritable } from './store-errors.js';
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+const MAX_PROBLEMS = 5;
+
+/**
+ * The store file is damaged: Tern does not start on it (it would trade on
+ * wrong positions, or fail later on the damaged pages) and writes nothing to
+ * it. The message says which file, what is wrong and what to do.
+ */
+export class StoreDamaged extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `the store ${file} is damaged: ${problems.join('; ')}. Tern did not start and wrote nothing to it. ` +
+        `To repair it, run \`npm run serve -- --repair\`: it keeps the damaged file as ${file}.damaged-<time> (never overwriting a copy) ` +
+        `and rebuilds the store from what its journal still holds. Or put a backup copy of tern.db in ${dirname(file)}.`,
+    );
+    this.name = 'StoreDamaged';
+  }
+}
+
+/** The store cannot be opened for writing where it must be (a migration, stale projections on a read-only file). */
+export class StoreNotWritable extends Error {
+  constructor(readonly problem: StoreUnwritable) {
+    super(`the store ${problem.path} cannot be opened: ${problem.reason}`);
+    this.name = 'StoreNotWritable';
+  }
+}
+
+export interface CheckedOpenOptions extends OpenOptions {
+  /** compare the projections with the journal (verify()) at open; default true */
+  verify?: boolean;
+}
+
+/**
+ * Opens the store after checking it: an existing file must be a non-empty
+ * SQLite database (an empty one is damage, never a fresh install), pass
+ * SQLite's quick_check, and its projections must match its journal. A file
+ * that does not exist yet is a fresh install.
+ */
+export function openCheckedStore(file: string, opts: CheckedOpenOptions = {}): SqliteStore {
+  if (existsSync(file)) {
+    checkHeader(file);
+    quickCheck(file);
+  }
+  let store: SqliteStore;
+  try {
+    store = SqliteStore.open(file, opts);
+  } catch (err) {
+    if (isDamage(err)) throw new StoreDamaged(file, [describe(err)]);
+    const problem = asUnwritable(err, file, opts.freeBytes);
+    if (problem) throw new StoreNotWritable(problem);
+    throw err;
+  }
+  if (process.platform !== 'win32') tightenStoreFiles(file);
+  if (opts.verify === false) return store;
+  let problems: string[];
+  try {
+    const result = store.verify();
+    problems = result.mismatches.slice(0, MAX_PROBLEMS).map((m) => `the projections differ from the journal (${m})`);
+    if (result.mismatches.length > MAX_PROBLEMS) problems.push(`and ${result.mismatches.length - MAX_PROBLEMS} more differences`);
+  } catch (err) {
+    problems = [`its journal cannot be read back (${describe(err)})`];
+  }
+  if (problems.length > 0) {
+    store.close();
+    throw new StoreDamaged(file, problems);
+  }
+  return store;
+}
+
+/** the file, its WAL and SHM: the owner's only (SQLite gives the WAL and SHM the file's mode) */
+function tightenStoreFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      const mode = statSync(f).mode & 0o777;
+      if ((mode & 0o077) !== 0) chmodSync(f, mode & 0o700);
+    } catch {
+      // not there (yet), or not ours
+    }
+  }
+}
+
+function checkHeader(file: string): void {
+  const size = statSync(file).size;
+  if (size === 0) throw new StoreDamaged(file, ['it is empty (0 bytes), and a Tern store is never empty: it is not taken for a fresh install']);
+  const head = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, head, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString('latin1') !== SQLITE_HEADER) throw new StoreDamaged(file, ['it is not an SQLite database (it does not start with "SQLite format 3")']);
+}
+
+/** SQLite's structural check of every page (b-trees, free list); no index comparisons, so it stays quick */
+function quickCheck(file: string): void {
+  let db: Database.Database | undefined;
+  let rows: string[];
+  try {
+    db = new Database(file, { fileMustExist: true });
+    rows = (db.pragma(`quick_check(${MAX_PROBLEMS})`) as Array<{ quick_check: string }>).map((r) => r.quick_check);
+  } catch (err) {
+    if (isDamage(err)) throw new StoreDamaged(file, [describe(err)]);
+    // not damage (read-only, locked, ...): opening the store says it
+    return;
+  } finally {
+    db?.close();
+  }
+  if (rows.length === 1 && rows[0] === 'ok') return;
+  throw new StoreDamaged(file, rows.map((r) => `quick_check: ${r}`));
+}
+
+export function isDamage(err: unknown): boolean {
+  const code = String((err as { code?: unknown })?.code ?? '');
+  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB' || code === 'SQLITE_FORMAT';
+}
+
+function describe(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return code ? `${message} (${String(code)})` : message;
+}

@@ -1,0 +1,202 @@
+import { chmodSync, existsSync, linkSync, rmSync, unlinkSync, renameSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { decodeEntry, wireFromRow } from './codec.js';
+import { SqliteStore } from './sqlite-store.js';
+
+export interface RepairReport {
+  /** where the damaged file (and its WAL) now is; never an existing file overwritten */
+  damagedCopy: string;
+  /** journal entries read back and kept */
+  kept: number;
+  /** seq ranges kept, e.g. "1-500, 623-1000" */
+  keptRanges: string;
+  /** entries that could not be read (a damaged page) or decoded, by seq range */
+  lost: string;
+  lostCount: number;
+  /** what else was said: tables kept or not */
+  notes: string[];
+}
+
+const PAGE = 500;
+const CACHE_TABLES = ['market_instruments', 'market_candles'];
+
+/**
+ * `serve --repair`: moves the damaged store aside (tern.db.damaged-<time>,
+ * with its WAL, never over an existing copy), reads its journal in seq order
+ * as far as it can (stepping over damaged pages to the next readable entry),
+ * writes what it read into a new store, rebuilds every projection from it
+ * and checks the result. Returns what was kept and what was lost.
+ */
+export function repairStore(file: string, now: Date = new Date()): RepairReport {
+  if (!existsSync(file)) throw new Error(`there is no store to repair at ${file}`);
+  const damagedCopy = keepDamaged(file, now);
+  const notes: string[] = [];
+  const rows: Array<[number, number, string, string]> = [];
+  const lost: Array<[number, number]> = [];
+  let old: Database.Database | null = null;
+  try {
+    old = new Database(damagedCopy, { readonly: true, fileMustExist: true });
+    salvageJournal(old, rows, lost);
+  } catch (err) {
+    notes.push(`the damaged file could not be read at all (${(err as Error).message})`);
+  }
+
+  const tmp = `${file}.repair-tmp`;
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  SqliteStore.open(tmp, { backgroundCheckpoints: false }).close();
+  const fresh = new Database(tmp);
+  try {
+    const insert = fresh.prepare('INSERT INTO journal (seq, ts, type, payload) VALUES (?, ?, ?, ?)');
+    fresh.transaction(() => {
+      for (const r of rows) insert.run(...r);
+    })();
+    if (old) for (const table of CACHE_TABLES) notes.push(copyTable(old, fresh, table));
+  } finally {
+    fresh.close();
+    old?.close();
+  }
+  const store = SqliteStore.open(tmp, { backgroundCheckpoints: false, rebuild: true });
+  try {
+    const check = store.verify();
+    if (!check.ok) throw new Error(`the rebuilt store does not verify: ${check.mismatches.slice(0, 3).join('; ')}`);
+  } finally {
+    store.close();
+  }
+  renameSync(tmp, file);
+  if (process.platform !== 'win32') chmodSync(file, 0o600);
+  notes.push('orders, fills, positions, balances, accounts, keys and settings were rebuilt from the journal');
+  return {
+    damagedCopy,
+    kept: rows.length,
+    keptRanges: ranges(rows.map((r) => r[0])),
+    lost: lost.map(([a, b]) => (a === b ? `${a}` : b === Number.POSITIVE_INFINITY ? `${a} and after` : `${a}-${b}`)).join(', ') || 'none',
+    lostCount: lost.reduce((n, [a, b]) => n + (b === Number.POSITIVE_INFINITY ? 0 : b - a + 1), 0),
+    notes,
+  };
+}
+
+/** moves the file and its WAL/SHM to a name that does not exist yet (link, then unlink: never overwrites) */
+function keepDamaged(file: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  let name = `${file}.damaged-${stamp}`;
+  for (let n = 2; [name, `${name}-wal`, `${name}-shm`].some(existsSync); n++) name = `${file}.damaged-${stamp}-${n}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (!existsSync(file + suffix)) continue;
+    linkSync(file + suffix, name + suffix);
+    unlinkSync(file + suffix);
+  }
+  return name;
+}
+
+/**
+ * Reads journal rows in seq order. Where a page cannot be read, finds the
+ * first seq after it that can (doubling steps, then halving back) and goes on
+ * from there; what lies between is lost. A row that reads but does not decode
+ * is lost on its own.
+ */
+function salvageJournal(db: Database.Database, rows: Array<[number, number, string, string]>, lost: Array<[number, number]>): void {
+  const page = db.prepare('SELECT seq, ts, type, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?').raw();
+  const readable = (after: number): number | null | 'error' => {
+    try {
+      const r = page.all(after, 1) as Array<[number]>;
+      return r.length === 0 ? null : r[0]![0];
+    } catch {
+      return 'error';
+    }
+  };
+  let last = 0;
+  for (;;) {
+    let batch: Array<[number, number, string, string]>;
+    try {
+      batch = page.all(last, PAGE) as Array<[number, number, string, string]>;
+    } catch {
+      // read one by one up to the damage, then step over it
+      const next = readable(last);
+      if (next === 'error') {
+        const resume = stepOver(last, readable);
+        if (resume === null) {
+          lost.push([last + 1, Number.POSITIVE_INFINITY]);
+          break;
+        }
+        lost.push([last + 1, resume - 1]);
+        last = resume - 1;
+        continue;
+      }
+      if (next === null) break;
+      batch = page.all(last, 1) as Array<[number, number, string, string]>;
+    }
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      try {
+        decodeEntry(wireFromRow(row[2], row[3]));
+        rows.push(row);
+      } catch {
+        lost.push([row[0], row[0]]);
+      }
+      last = row[0];
+    }
+  }
+}
+
+/** the first seq after `last` that reads, or null when nothing after the damage does */
+function stepOver(last: number, readable: (after: number) => number | null | 'error'): number | null {
+  let step = 1;
+  let found: number | null = null;
+  let hi = last;
+  for (; step < 2 ** 48; step *= 2) {
+    const r = readable(last + step);
+    if (r === 'error') continue;
+    if (r === null) return null;
+    found = r;
+    hi = last + step;
+    break;
+  }
+  if (found === null) return null;
+  // narrow down: the smallest `after` in (last, hi] that reads
+  let lo = last;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const r = readable(mid);
+    if (r === 'error') lo = mid;
+    else {
+      hi = mid;
+      if (r !== null) found = r;
+    }
+  }
+  return found;
+}
+
+function copyTable(from: Database.Database, to: Database.Database, table: string): string {
+  try {
+    const columns = (to.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name);
+    if (columns.length === 0) return `${table}: not in this version`;
+    const list = columns.join(', ');
+    const insert = to.prepare(`INSERT OR IGNORE INTO ${table} (${list}) VALUES (${columns.map(() => '?').join(', ')})`);
+    let n = 0;
+    to.transaction(() => {
+      for (const row of from.prepare(`SELECT ${list} FROM ${table}`).raw().iterate()) {
+        insert.run(...(row as unknown[]));
+        n += 1;
+      }
+    })();
+    return `${table} (market data cache): ${n} rows kept`;
+  } catch (err) {
+    return `${table} (market data cache): not kept (${(err as Error).message}); it is downloaded again when needed`;
+  }
+}
+
+function ranges(seqs: number[]): string {
+  const out: string[] = [];
+  let start: number | null = null;
+  let prev = 0;
+  for (const s of seqs) {
+    if (start === null) start = s;
+    else if (s !== prev + 1) {
+      out.push(start === prev ? `${start}` : `${start}-${prev}`);
+      start = s;
+    }
+    prev = s;
+  }
+  if (start !== null) out.push(start === prev ? `${start}` : `${start}-${prev}`);
+  return out.join(', ') || 'none';
+}
