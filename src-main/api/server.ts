@@ -318,7 +318,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         done();
       },
       handler: (_req, reply) => sendError(reply, new TernError('BAD_REQUEST', 'this route takes a WebSocket upgrade')),
-      wsHandler: (socket, req) => hub!.accept(socket, req.principal),
+      wsHandler: (socket, req) => hub!.accept(socket, req.principal, req.ip),
     });
   });
 

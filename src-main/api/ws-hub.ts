@@ -62,7 +62,11 @@ class Client {
   authTimer: NodeJS.Timeout | undefined;
   closed = false;
 
-  constructor(readonly socket: WebSocket) {}
+  constructor(
+    readonly socket: WebSocket,
+    /** the peer's address: failed auth is counted per address */
+    readonly address?: string,
+  ) {}
 }
 
 /**
@@ -121,8 +125,8 @@ export class WsHub {
   }
 
   /** a fresh connection; `principal` is set when the upgrade carried a valid Authorization header */
-  accept(socket: WebSocket, principal: Principal | null): void {
-    const client = new Client(socket);
+  accept(socket: WebSocket, principal: Principal | null, address?: string): void {
+    const client = new Client(socket, address);
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => this.onMessage(client, data));
     socket.on('close', () => this.forget(client));
     // the error itself is logged once by the server's websocket errorHandler
@@ -220,8 +224,8 @@ export class WsHub {
       this.send(client, new TernError('BAD_REQUEST', 'this connection is already authenticated').toBody());
       return;
     }
-    const who = this.access.authenticate(key);
-    if (who instanceof TernError) return this.close(client, WS_CLOSE.UNAUTHORIZED, who.message);
+    const who = this.access.authenticate(key, client.address);
+    if (who instanceof TernError) return this.close(client, who.code === 'RATE_LIMITED' ? WS_CLOSE.TOO_MANY : WS_CLOSE.UNAUTHORIZED, who.message);
     if (!hasScope(who, 'read')) return this.close(client, WS_CLOSE.FORBIDDEN, 'this needs an API key with the "read" scope');
     const tooMany = this.keyRefusal(who);
     if (tooMany) return this.close(client, WS_CLOSE.TOO_MANY, tooMany.message);

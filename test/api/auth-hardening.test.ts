@@ -7,6 +7,7 @@ import { duplicateKey } from '../../src-main/api/json-duplicates.js';
 import { createApiServer, WEB_SESSION_TTL_S, type ApiServer, type ApiServerOptions } from '../../src-main/api/server.js';
 import type { EngineApi } from '../../src-main/contract/engine-api.js';
 import { RestClient, fakeEngineFactory, type TestEngine } from '../helpers/api-harness.js';
+import { TestSocket } from '../helpers/ws-client.js';
 
 const open: Array<{ server: ApiServer; te: TestEngine }> = [];
 afterEach(async () => {
@@ -88,6 +89,25 @@ describe('failed authentication is throttled per client address', () => {
     expect(refused.headers['retry-after']).toBeDefined();
     // even a body that does not parse gets the 429: nothing of the request is looked at
     expect((await api.post('/api/v1/session/exchange', '{not json')).status).toBe(429);
+  });
+
+  it('counts failed WebSocket auth messages too: past the budget the socket closes with 4429, and a valid key still gets in', async () => {
+    const { te, server } = await harness({ authFailureLimit: { perSecond: 1, burst: 2 }, port: 0 });
+    const { port } = await server.listen();
+    const url = `ws://127.0.0.1:${port}/api/v1/ws`;
+    const codes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const ws = await TestSocket.open(url);
+      ws.send({ op: 'auth', key: `tern_wrong_${i}` });
+      codes.push((await ws.closed).code);
+    }
+    expect(codes).toEqual([4401, 4401, 4429]);
+    // a REST call without a key from the same address is refused the same way
+    expect((await new RestClient(server.app, `127.0.0.1:${port}`).get('/api/v1/accounts')).status).toBe(429);
+    const good = await TestSocket.open(url);
+    good.send({ op: 'auth', key: te.keys.read });
+    expect(await good.next((m) => m.op === 'authenticated')).toMatchObject({ op: 'authenticated' });
+    good.ws.close();
   });
 
   it('AuthFailures keeps a bounded number of addresses and refills on a monotonic clock', () => {
