@@ -15,6 +15,13 @@ export interface ErrorResponse {
   unexpected: boolean;
 }
 
+/** Headers an error answer carries: Retry-After for RATE_LIMITED (API.md), from `details.retry_after_s`. */
+export function errorHeaders(body: ErrorBody): Record<string, string> {
+  const wait = body.error.details?.['retry_after_s'];
+  if (body.error.code === 'RATE_LIMITED' && typeof wait === 'number' && Number.isFinite(wait)) return { 'retry-after': String(Math.max(0, Math.ceil(wait))) };
+  return {};
+}
+
 /**
  * Any thrown value as an HTTP status and the protocol's error body. Refusals
  * (TernError) pass through; fastify's own 4xx (body parsing, content type,

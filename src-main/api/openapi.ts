@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { ERROR_STATUS } from '../contract/errors.js';
+import { ErrorObjectSchema } from '../contract/errors.js';
 import { METHODS, type MethodName, type MethodSpec } from '../contract/methods.js';
 
 /** The error body of every refusal, as a schema (documentation only: the server builds it from TernError). */
-export const ErrorBodySchema = z.object({
-  error: z.object({
-    code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
-    message: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  }),
-});
+export const ErrorBodySchema = z.object({ error: ErrorObjectSchema });
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Error codes of the protocol (API.md), with their HTTP statuses. */
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
@@ -12,6 +14,13 @@ export const ERROR_STATUS = {
   VENUE_UNAVAILABLE: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The protocol's error object (the `error` of every refusal, and each failure inside a result that lists them). */
+export const ErrorObjectSchema = z.object({
+  code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };

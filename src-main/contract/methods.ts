@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorObjectSchema } from './errors.js';
 import * as S from './schemas.js';
 import * as ST from './strategy-schemas.js';
 
@@ -232,7 +233,10 @@ export const METHODS = {
   'orders.cancel': method({ params: IdParams, result: S.Order, scope: 'trade', summary: 'cancel an order', http: { method: 'DELETE', path: '/api/v1/orders/:id' } }),
   'orders.cancelAll': method({
     params: AccountSymbolFilter,
-    result: z.object({ canceled: z.array(z.string()) }),
+    result: z.object({
+      canceled: z.array(z.string()),
+      failed: z.array(z.object({ id: z.string(), error: ErrorObjectSchema })).describe('orders that could not be canceled, each with the error a single cancel would have answered'),
+    }),
     scope: 'trade',
     summary: 'cancel all matching open orders',
     http: { method: 'DELETE', path: '/api/v1/orders' },

@@ -342,6 +342,15 @@ describe('refusals from the engine pass through with their status', () => {
     expect(res.json).toEqual(error.toBody());
   });
 
+  it("a venue's RATE_LIMITED carries Retry-After from its details.retry_after_s (API.md: 429 with Retry-After)", async () => {
+    const error = new TernError('RATE_LIMITED', "order O9 was rejected: the exchange's rate limit was hit", { order_id: 'O9', status: 'rejected', retry_after_s: 2, venue_code: -1003 });
+    const h = await harness({}, (engine) => failingOn(engine, 'orders.create', error));
+    const res = await h.api.request('POST', '/api/v1/orders', { key: h.te.keys.trade, body: BUY_MARKET });
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(res.json).toEqual(error.toBody());
+  });
+
   it('anything else is 500 INTERNAL with a generic message, no stack, and a log line', async () => {
     const lines: string[] = [];
     const sink = new Writable({

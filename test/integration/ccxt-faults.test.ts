@@ -61,11 +61,11 @@ describe('REST faults on placing an order', () => {
     expect(h.sim.control.orderSubmissions(id)).toBe(1);
   });
 
-  it('429: RATE_LIMITED, pending, then rejected by reconciliation (the exchange never saw it)', async () => {
+  it('429: RATE_LIMITED, and rejected at once (the exchange refused it before processing)', async () => {
     h.sim.control.addFault({ kind: 'status', status: 429, retryAfter: 1, endpoint: 'POST /api/v3/order', times: 1 });
     const { id, result } = await place();
     expect((result as { code?: string }).code).toBe('RATE_LIMITED');
-    expect((await settled(id)).status).toBe('rejected');
+    expect((await get(id)).status).toBe('rejected');
     expect(h.sim.control.orders({ clientOrderId: id })).toEqual([]);
   });
 

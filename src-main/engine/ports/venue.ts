@@ -32,11 +32,41 @@ export interface VenueAck {
   venueOrderId: string;
 }
 
-/** A venue's answer that refuses the request: the OMS rejects the order with `reason`. */
+/**
+ * Why a venue refused, beyond the sentence:
+ * - `order`: the request itself (funds, filters, no such order);
+ * - `rate_limited`: the venue's rate limit, before doing anything; the same request later may pass;
+ * - `venue`: nothing about the order: the account's key, the clock, a gateway's refusal.
+ */
+export type RejectionKind = 'order' | 'rate_limited' | 'venue';
+
+export interface RejectionInfo {
+  kind?: RejectionKind;
+  /** with `rate_limited`: seconds to wait before the next request */
+  retryAfterS?: number;
+  /** what the venue said, for the caller's error details (venue_code, venue_message, http_status…) */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * A venue's answer that refuses the request for certain (nothing was done):
+ * the OMS rejects the order with `reason`, or keeps it as it was for a
+ * refused cancel or amendment.
+ */
 export class VenueRejection extends Error {
-  constructor(readonly reason: string) {
+  readonly kind: RejectionKind;
+  readonly retryAfterS: number | null;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    readonly reason: string,
+    info: RejectionInfo = {},
+  ) {
     super(reason);
     this.name = 'VenueRejection';
+    this.kind = info.kind ?? 'order';
+    this.retryAfterS = info.retryAfterS ?? null;
+    this.details = info.details ?? {};
   }
 }
 

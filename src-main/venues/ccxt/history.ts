@@ -106,7 +106,7 @@ function historyError(err: unknown, req: HistoryRequest): TernError {
   if (err instanceof TernError) return err;
   const c = classifyCcxtError(err);
   const message = `fetchOHLCV ${req.symbol} ${req.timeframe}: ${c.reason}; what was downloaded is kept, download again to resume`;
-  if (c.kind === 'refused') return badRequest(message, { field: 'symbol' });
-  if (c.kind === 'rate_limited') return new TernError('RATE_LIMITED', message, { retry_after_s: 1 });
-  return new TernError('VENUE_UNAVAILABLE', message);
+  if (c.kind === 'refused') return badRequest(message, { field: 'symbol', ...c.details });
+  if (c.kind === 'rate_limited') return new TernError('RATE_LIMITED', message, { retry_after_s: 1, ...c.details });
+  return new TernError('VENUE_UNAVAILABLE', message, { ...c.details });
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TernError } from '../../../src-main/contract/errors.js';
 import { VenueRejection } from '../../../src-main/engine/ports/venue.js';
 import { decOf, incrementOf, instrumentOf, orderStatusOf } from '../../../src-main/venues/ccxt/convert.js';
-import { classifyCcxtError, redact, venueError } from '../../../src-main/venues/ccxt/errors.js';
+import { classifyCcxtError, redact, venueError, venueQueryError } from '../../../src-main/venues/ccxt/errors.js';
 import { createExchange, parseBaseUrl, rewriteHosts } from '../../../src-main/venues/ccxt/exchange-factory.js';
 
 describe("ccxt's structures as Tern's", () => {
@@ -57,12 +57,43 @@ describe("ccxt's errors as Tern's", () => {
     expect(classifyCcxtError(err).kind).toBe(kind);
   });
 
-  it('a refusal is a VenueRejection naming it; no answer keeps the order pending with VENUE_UNAVAILABLE; 429 is RATE_LIMITED', () => {
+  it('a refusal is a VenueRejection naming it and carrying the exchange code; no answer keeps the order pending with VENUE_UNAVAILABLE', () => {
     const funds = venueError(new ccxt.InsufficientFunds('binance {"code":-2010,"msg":"Account has insufficient balance"}'), 'createOrder');
     expect(funds).toBeInstanceOf(VenueRejection);
     expect((funds as VenueRejection).reason).toMatch(/^insufficient funds/);
+    expect((funds as VenueRejection).kind).toBe('order');
+    expect((funds as VenueRejection).details).toMatchObject({ venue_error: 'InsufficientFunds', venue_code: -2010, venue_message: 'Account has insufficient balance' });
     expect((venueError(new ccxt.RequestTimeout('t'), 'createOrder') as TernError).code).toBe('VENUE_UNAVAILABLE');
-    expect((venueError(new ccxt.DDoSProtection('429'), 'createOrder') as TernError).code).toBe('RATE_LIMITED');
+  });
+
+  it('a 429 is a refusal made before processing: a rate_limited VenueRejection with a wait', () => {
+    const e = venueError(new ccxt.DDoSProtection('binance 429 Too Many Requests {"code":-1003,"msg":"Too much request weight used"}'), 'createOrder');
+    expect(e).toBeInstanceOf(VenueRejection);
+    expect(e as VenueRejection).toMatchObject({ kind: 'rate_limited', retryAfterS: 1, details: { http_status: 429, venue_code: -1003 } });
+  });
+
+  it("a gateway's 4xx is a refusal; its 5xx, and Binance's 409 (a cancelReplace's partial success), stay unknown", () => {
+    const gw = (status: number, reason: string) => new ccxt.ExchangeNotAvailable(`binance POST http://h/api/v3/order ${status} ${reason} <html></html>`);
+    expect(classifyCcxtError(gw(400, 'Bad Request'))).toMatchObject({ kind: 'refused', about: 'venue', details: { http_status: 400 } });
+    expect(classifyCcxtError(gw(403, 'Forbidden')).kind).toBe('refused');
+    expect(classifyCcxtError(gw(409, 'Conflict')).kind).toBe('unavailable');
+    expect(classifyCcxtError(gw(503, 'Service Unavailable'))).toMatchObject({ kind: 'unavailable', details: { http_status: 503 } });
+  });
+
+  it('-1021 (the clock) refuses a request as not about the order; a query failing with it is VENUE_UNAVAILABLE naming the clock and the code', () => {
+    const skew = new ccxt.InvalidNonce('binance {"code":-1021,"msg":"Timestamp for this request was 1000ms ahead of the server\'s time."}');
+    expect((venueError(skew, 'cancelOrder') as VenueRejection).kind).toBe('venue');
+    const q = venueQueryError(skew, 'fetchOpenOrders on binance');
+    expect(q.code).toBe('VENUE_UNAVAILABLE');
+    expect(q.message).toMatch(/clock/);
+    expect(q.details).toMatchObject({ venue_code: -1021, venue_error: 'InvalidNonce' });
+  });
+
+  it('a query never throws anything but a TernError: its rate limit is RATE_LIMITED, an unknown symbol BAD_REQUEST', () => {
+    expect(venueQueryError(new ccxt.DDoSProtection('binance 429 Too Many Requests'), 'fetchBalance').code).toBe('RATE_LIMITED');
+    expect(venueQueryError(new ccxt.BadSymbol('binance does not have market symbol X/Y'), 'fetchOpenOrders')).toMatchObject({ code: 'BAD_REQUEST', details: { field: 'symbol' } });
+    expect(venueQueryError(new ccxt.AuthenticationError('binance {"code":-2015,"msg":"Invalid API-key"}'), 'fetchBalance').code).toBe('VENUE_UNAVAILABLE');
+    expect(venueQueryError(new VenueRejection('no'), 'fetchBalance')).toBeInstanceOf(TernError);
   });
 
   it('a duplicate client id means the first request got there: not a rejection, reconciliation resolves it', () => {
