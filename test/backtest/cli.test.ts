@@ -68,6 +68,19 @@ describe('npm run backtest', () => {
     expect(o.out).toEqual([]);
   });
 
+  it('a local user names any path: a strategy module anywhere; a module that fails to load shows its own error here', async () => {
+    const mod = join(dir, 'hold.mjs');
+    writeFileSync(mod, "export default { name: 'hold', params: {}, create() { return {}; } };\n");
+    const o = io();
+    expect(await main(args(join(dir, 'mod')).map((a) => (a === 'sma-cross' ? mod : a)), o.io), o.err.join('')).toBe(0);
+    const broken = join(dir, 'broken.mjs');
+    writeFileSync(broken, 'myhost_h6\n');
+    const b = io();
+    expect(await main(args(join(dir, 'broken')).map((a) => (a === 'sma-cross' ? broken : a)), b.io)).toBe(2);
+    expect(b.err.join('')).toMatch(/could not be loaded \(\w+\)/);
+    expect(b.err.join('')).toContain('myhost_h6'); // the cause, for the user who wrote it
+  });
+
   it('draws a progress bar on a terminal', async () => {
     const o = io(true);
     expect(await main(args(join(dir, 'd')), o.io)).toBe(0);
