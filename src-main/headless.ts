@@ -19,6 +19,9 @@ const USAGE = `usage: npm run serve -- [--data-dir DIR] [--host 127.0.0.1] [--po
                      [--feed replay:FILE.csv[@SPEED]] [--symbol ${DEFAULT_SYMBOL}] [--paper-balance ${DEFAULT_PAPER_BALANCE}]
                      [--repair]`;
 
+/** the API's drain (5 s) plus the engine's own stop, with room to spare */
+const STOP_TIMEOUT_MS = 30_000;
+
 function fail(message: string): never {
   process.stderr.write(`tern serve: ${message}\n${USAGE}\n`);
   process.exit(2);
@@ -133,10 +136,20 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // a second signal changes nothing: the calls in flight still get their answers (or the drain's 503)
+      process.stdout.write(`${signal}: already stopping\n`);
+      return;
+    }
     stopping = true;
     process.stdout.write(`\n${signal}: stopping\n`);
+    // a stop that hangs (an engine waiting on something that never answers) must still end the process
+    setTimeout(() => {
+      process.stderr.write(`tern serve: did not stop within ${STOP_TIMEOUT_MS / 1000} s; exiting\n`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
     try {
+      // stop accepting and answer every call in flight, then flush the journal
       await server.close();
       await runtime.close();
       logger.flush();

@@ -6,6 +6,7 @@ import type { EngineApi, Principal } from '../contract/engine-api.js';
 import { TernError, type ErrorBody } from '../contract/errors.js';
 import { METHODS, type MethodName, type MethodSpec } from '../contract/methods.js';
 import { AccessControl, type Admission, type RequiredScope } from './access.js';
+import { DEFAULT_DRAIN_MS, Drain, stoppingRefusal } from './drain.js';
 import { AuthFailures, DEFAULT_AUTH_FAILURE_LIMIT } from './auth-failures.js';
 import { duplicateKey } from './json-duplicates.js';
 import { errorHeaders, errorResponse } from './error-response.js';
@@ -55,11 +56,17 @@ export interface ApiServerOptions {
    * one-time sign-in links of `createSignInLink` (POST /api/v1/session/exchange).
    */
   web?: { root: string; signInTtlMs?: number };
+  /** how long close() lets calls in flight finish before it answers them 503 (default 5 s) */
+  drainMs?: number;
 }
 
 export interface ApiServer {
   app: FastifyInstance;
   listen(): Promise<{ url: string; port: number }>;
+  /**
+   * Refuses new requests (503), answers every call in flight (or 503 after
+   * `drainMs`), then stops listening and closes WebSockets with 1001.
+   */
   close(): Promise<void>;
   /**
    * A link that signs a browser in once (web UI only, after listen): the token
@@ -75,6 +82,8 @@ export const SIGN_IN_EXCHANGE_PATH = '/api/v1/session/exchange';
 export const WEB_SESSION_TTL_S = 12 * 3600;
 
 export const DEFAULT_PORT = 7878;
+/** after the drain, how long its answers have to reach their clients before connections are cut */
+const CLOSE_GRACE_MS = 1_000;
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 type HttpMethod = NonNullable<MethodSpec['http']>['method'];
@@ -112,14 +121,17 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const guard = new LoopbackGuard(opts.port ?? DEFAULT_PORT);
   const access = new AccessControl(engine, new TokenBuckets(opts.rateLimit ?? DEFAULT_RATE_LIMIT), new AuthFailures(opts.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT));
   const metrics = new ApiMetrics(engine);
+  const drain = new Drain();
+  let closing: Promise<void> | null = null;
 
   const app: FastifyInstance = Fastify({
     loggerInstance: opts.logger ? opts.logger : undefined,
     bodyLimit,
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
-    forceCloseConnections: true,
-    // fastify's own 503 body is not the protocol's error shape; the few requests racing a close are simply served
+    // close() drains: calls in flight are answered (drain.ts); idle keep-alive connections close at once
+    forceCloseConnections: 'idle',
+    // fastify's own 503 body is not the protocol's error shape: the drain's hook answers instead
     return503OnClosing: false,
     routerOptions: { maxParamLength: 200 },
     onProtoPoisoning: 'error',
@@ -164,6 +176,17 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     const type = reply.getHeader('content-type');
     if (typeof type === 'string' && type.includes('json')) reply.header('cache-control', 'no-store');
     done(null, payload);
+  });
+
+  // Stopping: nothing new starts; every answer closes its connection so the server can finish.
+  app.addHook('onRequest', (_req, reply, done) => {
+    if (!drain.active) return done();
+    reply.header('connection', 'close');
+    sendError(reply, stoppingRefusal());
+  });
+  app.addHook('onSend', (_req, reply, _payload, done) => {
+    if (drain.active) reply.header('connection', 'close');
+    done();
   });
 
   // Before anything else, 404s and WebSocket upgrades included: DNS rebinding and cross-site requests.
@@ -236,7 +259,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   const invoke = (method: MethodName, params: unknown, principal: Principal | null): Promise<unknown> => {
     // the engine is asked too: a failed store (or any engine that refuses) must not read as "ok"
     if (method === 'health') return engine.call('health', {}, { actor: principal?.id ?? 'anonymous' }).then(health);
-    return engine.call(method, params, { actor: principal?.id ?? 'anonymous' });
+    return drain.bound(engine.call(method, params, { actor: principal?.id ?? 'anonymous' }));
   };
 
   /** POST /orders: 200 with the existing order when its client_order_id is known, 201 for a new one. */
@@ -371,8 +394,14 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       const { token, expiresAt } = signIn.mint();
       return { url: `${baseUrl}/#signin=${token}`, expiresAt };
     },
-    async close() {
-      await app.close();
+    close() {
+      drain.begin(opts.drainMs ?? DEFAULT_DRAIN_MS, () => {
+        // the 503s have this long to go out; then whatever is left (a client that never reads) is cut
+        setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+      });
+      // listening until the calls in flight are answered: a closed listener resets connections not yet read
+      closing ??= drain.settled().then(() => app.close()).finally(() => drain.finish());
+      return closing;
     },
   };
 }
