@@ -145,7 +145,17 @@ export class Engine implements EngineApi {
       checks: [this.risk, ...(opts.checks ?? [])],
     });
     this.reconciler = new Reconciler(
-      { clock: opts.clock, ids: opts.ids, log: this.log, journal: this.journal, store: opts.store, oms: this.oms, portfolio: this.portfolio, apply: (a, r) => this.onVenueReport(a, r) },
+      {
+        clock: opts.clock,
+        ids: opts.ids,
+        log: this.log,
+        journal: this.journal,
+        store: opts.store,
+        oms: this.oms,
+        portfolio: this.portfolio,
+        apply: (a, r) => this.onVenueReport(a, r),
+        onReport: (r) => this.supervisor.reconciled(r.account, r.unresolved.length),
+      },
       opts.reconcile,
     );
     this.supervisor = new AccountSupervisor({
@@ -329,6 +339,7 @@ export class Engine implements EngineApi {
           this.supervisor.forget(id);
           return this.closeAccount(id);
         },
+        describe: (record) => this.supervisor.dto(record),
       }),
       health: () => ({ status: 'ok', version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, this.opts.clock.now() - this.startedAt) }),
       'accounts.list': () => [...[...this.accounts.values()].map((a) => a.record), ...this.supervisor.failed()].map((r) => this.supervisor.dto(r)),
@@ -417,7 +428,7 @@ export class Engine implements EngineApi {
       }),
     );
     rt.unsubscribe.push(venue.marketData.subscribe((event) => this.onMarket(record.id, event)));
-    rt.unsubscribe.push(this.supervisor.watch(record, venue.marketData));
+    rt.unsubscribe.push(this.supervisor.watch(record, venue.marketData, venue));
     await venue.start();
     // An exchange's state lives outside Tern: compare before trading on it.
     if (isReconcilableVenue(venue)) await this.reconciler.attach(record.id, venue);

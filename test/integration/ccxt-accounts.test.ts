@@ -28,7 +28,7 @@ describe('accounts.create and accounts.delete', () => {
 
   it('keeps a live account’s keys in the secret store only, refuses to delete it while orders work, and removes its keys with it', async () => {
     const created = await h.call('accounts.create', { id: 'live1', exchange: 'binance', mode: 'live', api_key: h.apiKey, secret: h.secret, base_url: h.sim.url });
-    expect(created).toEqual({ id: 'live1', exchange: 'binance', mode: 'live', status: 'active' });
+    expect(created).toMatchObject({ id: 'live1', exchange: 'binance', mode: 'live', status: 'active', reason: null });
     expect(secrets.get('live1', 'secret')).toBe(h.secret);
     h.sim.control.setPrice('ETH/USDT', '3000');
     const o = await h.call('orders.create', { account: 'live1', symbol: 'ETH/USDT', side: 'buy', type: 'limit', quantity: '0.1', price: '2000' });

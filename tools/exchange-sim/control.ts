@@ -70,6 +70,7 @@ export interface SimControl {
   /** Drops websocket connections (terminate: no close frame; close: code 1001). Returns how many. */
   dropWebSockets(target?: WsTarget, mode?: 'terminate' | 'close'): number;
   /** Refuses the next `n` websocket handshakes with HTTP 503. */
+  /** Refuses the next `n` websocket handshakes with HTTP 503; Infinity (HTTP: `"all"`) until set to 0 (an exchange whose websockets are down at start). */
   refuseWebSockets(n: number): void;
   wsConnections(kind?: 'market' | 'listenKey' | 'ws-api'): number;
   /** Market stream names subscribed, plus "userData:<apiKey>" per user-data subscription. */
@@ -265,7 +266,7 @@ export function handleControlHttp(control: SimControl, method: string, path: str
       case 'POST /__sim/ws/drop':
         return [200, { dropped: control.dropWebSockets(body['target'] as WsTarget | undefined, body['mode'] as 'terminate' | 'close' | undefined) }];
       case 'POST /__sim/ws/refuse':
-        control.refuseWebSockets(Number(body['count'] ?? 1));
+        control.refuseWebSockets(body['count'] === 'all' ? Infinity : Number(body['count'] ?? 1));
         return [200, {}];
       case 'GET /__sim/requests':
         return [200, { counts: control.requestCounts(), total: control.requestCount() }];

@@ -75,7 +75,7 @@ export class WsHub {
 
   constructor(private readonly ctx: SimContext) {}
 
-  /** Refuses the next `n` websocket handshakes with HTTP 503 (reconnect tests). */
+  /** Refuses the next `n` websocket handshakes with HTTP 503 (reconnect tests); Infinity refuses all until set to 0. */
   refuseConnections(n: number): void {
     this.refuse = n;
   }

@@ -1,6 +1,6 @@
 import { TernError, conflict, notFound } from '../../contract/errors.js';
 import type { Handlers } from '../../contract/methods.js';
-import type { ReconcileResult } from '../../contract/schemas.js';
+import type { Account, ReconcileResult } from '../../contract/schemas.js';
 import { type SecretStore, deleteCredentials, saveCredentials } from '../../secrets/secret-store.js';
 import type { Journal } from '../journal.js';
 import type { AccountRecord } from '../model/types.js';
@@ -32,6 +32,8 @@ export interface AccountHandlerDeps {
   open(record: AccountRecord): Promise<void>;
   /** takes an open account down (venue stopped, reconciliation detached) */
   close(id: string): Promise<void>;
+  /** the account with its live status (a key the exchange refused shows at once) */
+  describe?(record: AccountRecord): Account;
 }
 
 /**
@@ -74,7 +76,7 @@ export function accountHandlers(deps: AccountHandlerDeps): AccountHandlers {
       deps.journal.record({ type: 'account', account: record });
       await deps.journal.durable();
       deps.log.info({ account: p.id, exchange: p.exchange, mode: p.mode }, 'account added');
-      return accountDto(record);
+      return deps.describe ? deps.describe(record) : accountDto(record);
     },
     'accounts.delete': async ({ id }) => {
       const record = deps.find(id);

@@ -6,10 +6,17 @@
  *   no cached instruments, its keys unreadable…); `reason` says why. It is
  *   retried in the background with backoff until it opens; the engine runs
  *   without it meanwhile.
+ * - 'error' also: an open account its exchange refuses (the API key refused,
+ *   the clock too far off: "clock ahead of the exchange by N s").
  * - 'disconnected': a market data stream of the account failed and no update
  *   has come since (ccxt is reconnecting).
+ * - 'degraded': the account trades with a handicap: requests to the exchange
+ *   fail (5xx, 429, timeouts), a private stream is down (REST polling), or
+ *   reconciliation left orders unresolved ("N orders unresolved after
+ *   reconciliation").
  * - 'stale': a watched symbol had no update for the feed's stale time.
  * - otherwise the record's status ('active').
+ * Several at once: the worst is the status and the reason names them all.
  * `market_data` tells, per watched symbol, its state and the seconds since
  * its last update (computed when asked; events come only on changes).
  */
@@ -30,6 +37,17 @@ export interface FeedStatusSource {
 export function hasFeedStatus(feed: object): feed is FeedStatusSource {
   const f = feed as Partial<FeedStatusSource>;
   return typeof f.status === 'function' && typeof f.onStatus === 'function';
+}
+
+/** A venue that tells what is wrong between it and its exchange (CcxtVenue). */
+export interface VenueHealthSource {
+  health(): { status: 'active' | 'degraded' | 'error'; reason: string | null };
+  onHealth(listener: () => void): () => void;
+}
+
+export function hasVenueHealth(venue: object): venue is VenueHealthSource {
+  const v = venue as Partial<VenueHealthSource>;
+  return typeof v.health === 'function' && typeof v.onHealth === 'function';
 }
 
 export interface AccountSupervisorOptions {
@@ -57,7 +75,10 @@ interface Failing {
 
 interface Watched {
   record: AccountRecord;
-  feed: FeedStatusSource;
+  feed: FeedStatusSource | null;
+  venue: VenueHealthSource | null;
+  /** differences the last reconciliation could not settle */
+  unresolved: number;
   /** status and reason last published */
   last: string;
 }
@@ -84,17 +105,25 @@ export class AccountSupervisor {
     }
   }
 
-  /** Follows an open account's market data; the returned function stops it (the account closes). */
-  watch(record: AccountRecord, feed: MarketFeed): () => void {
-    if (!hasFeedStatus(feed)) return () => {};
-    const entry: Watched = { record, feed, last: '' };
+  /** Follows an open account's market data and venue; the returned function stops it (the account closes). */
+  watch(record: AccountRecord, feed: MarketFeed, venue?: object): () => void {
+    const entry: Watched = { record, feed: hasFeedStatus(feed) ? feed : null, venue: venue && hasVenueHealth(venue) ? venue : null, unresolved: 0, last: '' };
+    if (!entry.feed && !entry.venue) return () => {}; // paper, replay: the status is the record's
     entry.last = signature(this.dto(record, entry));
     this.watched.set(record.id, entry);
-    const off = feed.onStatus(() => this.changed(entry));
+    const offs = [entry.feed?.onStatus(() => this.changed(entry)), entry.venue?.onHealth(() => this.changed(entry))];
     return () => {
-      off();
+      for (const off of offs) off?.();
       if (this.watched.get(record.id) === entry) this.watched.delete(record.id);
     };
+  }
+
+  /** what a reconciliation of an open account left unsettled */
+  reconciled(id: string, unresolved: number): void {
+    const entry = this.watched.get(id);
+    if (!entry || entry.unresolved === unresolved) return;
+    entry.unresolved = unresolved;
+    this.changed(entry);
   }
 
   /** the accounts waiting to open */
@@ -134,18 +163,23 @@ export class AccountSupervisor {
       return { ...base, status: 'error', reason: `${f.reason} (attempt ${f.attempts}; next try in ${retry} s)` };
     }
     if (!entry) return { ...base, status: record.status };
-    const market = marketDataOf(entry.feed, this.opts.clock.now());
-    const lagging = market.symbols.filter((s) => s.state === market.state).map((s) => s.symbol);
-    switch (market.state) {
-      case 'reconnecting':
-        return { ...base, status: 'disconnected', reason: `market data of ${lagging.join(', ')} is reconnecting`, market_data: market };
-      case 'stale': {
+    const problems: Array<{ status: Severity; reason: string }> = [];
+    const health = entry.venue?.health();
+    if (health && health.status !== 'active') problems.push({ status: health.status, reason: health.reason ?? health.status });
+    if (entry.unresolved > 0) problems.push({ status: 'degraded', reason: `${entry.unresolved} order${entry.unresolved === 1 ? '' : 's'} unresolved after reconciliation` });
+    const market = entry.feed ? marketDataOf(entry.feed, this.opts.clock.now()) : undefined;
+    if (market) {
+      const lagging = market.symbols.filter((s) => s.state === market.state).map((s) => s.symbol);
+      if (market.state === 'reconnecting') problems.push({ status: 'disconnected', reason: `market data of ${lagging.join(', ')} is reconnecting` });
+      if (market.state === 'stale') {
         const worst = Math.max(...market.symbols.filter((s) => s.state === 'stale').map((s) => s.seconds_since_update ?? 0));
-        return { ...base, status: 'stale', reason: `no market data for ${lagging.join(', ')} for ${worst} s`, market_data: market };
+        problems.push({ status: 'stale', reason: `no market data for ${lagging.join(', ')} for ${worst} s` });
       }
-      default:
-        return { ...base, status: record.status, reason: null, market_data: market };
     }
+    const md = market ? { market_data: market } : {};
+    if (problems.length === 0) return { ...base, status: record.status, reason: null, ...md };
+    problems.sort((a, b) => SEVERITY.indexOf(a.status) - SEVERITY.indexOf(b.status));
+    return { ...base, status: problems[0]!.status, reason: problems.map((p) => p.reason).join('; '), ...md };
   }
 
   private changed(entry: Watched): void {
@@ -197,6 +231,10 @@ export class AccountSupervisor {
     this.opts.publish(dto);
   }
 }
+
+type Severity = 'error' | 'disconnected' | 'degraded' | 'stale';
+/** worst first */
+const SEVERITY: Severity[] = ['error', 'disconnected', 'degraded', 'stale'];
 
 function signature(a: Account): string {
   return `${a.status}|${a.reason ?? ''}`;

@@ -59,6 +59,8 @@ export interface ReconcileDeps {
   portfolio: Portfolio;
   /** applies a report as if the venue had sent it (the OMS, then the breakers) */
   apply(account: string, report: ExecutionReport): void;
+  /** told each finished run (the account's status shows what it left unresolved) */
+  onReport?(report: ReconcileReport): void;
 }
 
 export type FixKind =
@@ -182,6 +184,11 @@ export class Reconciler {
       })
       .then((report) => {
         state.last = report;
+        try {
+          this.d.onReport?.(report);
+        } catch (err) {
+          this.d.log.error({ account, err: String(err) }, 'a reconciliation report listener failed');
+        }
         return report;
       });
     state.queued = next;

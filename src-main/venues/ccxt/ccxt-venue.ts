@@ -44,6 +44,7 @@ import type { CcxtFeed } from './ccxt-feed.js';
 import { balancesOf, fillOf, orderStatusOf } from './convert.js';
 import { classifyCcxtError, redact, venueError, venueQueryError } from './errors.js';
 import { OrderBookKeeping, type TrackedOrder } from './order-book-keeping.js';
+import { type AccountHealth, VenueHealth, clockReason, healthVerdict } from './venue-health.js';
 
 export interface CcxtVenueOptions {
   account: string;
@@ -68,6 +69,9 @@ export interface CcxtVenueOptions {
 
 type StreamName = 'orders' | 'trades' | 'balance';
 
+/** a failing exchange is checked again after pollMs, doubling up to this */
+const MAX_PROBE_MS = 60_000;
+
 export class CcxtVenue implements ReconcilableVenue {
   readonly mode = 'live' as const;
   readonly account: string;
@@ -91,6 +95,10 @@ export class CcxtVenue implements ReconcilableVenue {
   private pollTimer: NodeJS.Timeout | null = null;
   private streams: Array<Promise<void>> = [];
   private readonly unusable: string | null;
+  private readonly condition: VenueHealth;
+  private probeTimer: NodeJS.Timeout | null = null;
+  private probeDelay: number;
+  private measuringClock = false;
 
   constructor(opts: CcxtVenueOptions) {
     this.account = opts.account;
@@ -106,6 +114,19 @@ export class CcxtVenue implements ReconcilableVenue {
     const onError = opts.onListenerError ?? ((err: unknown) => this.log.error({ err: String(err), account: this.account }, 'an execution report listener failed'));
     this.reports = new ReportStream(onError);
     this.unusable = opts.unusable ?? null;
+    this.condition = new VenueHealth((err) => this.log.error({ err: String(err), account: this.account }, 'an account status listener failed'));
+    if (this.unusable) this.condition.set('keys', 'error', this.unusable);
+    this.probeDelay = this.pollMs;
+    this.observeRequests();
+  }
+
+  /** what is wrong between the account and its exchange now (the account's status) */
+  health(): AccountHealth {
+    return this.condition.get();
+  }
+
+  onHealth(listener: () => void): () => void {
+    return this.condition.onChange(listener);
   }
 
   /** whether the private streams are up (false: REST polling through reconciliation) */
@@ -138,6 +159,8 @@ export class CcxtVenue implements ReconcilableVenue {
     if (!this.running) return;
     this.running = false;
     this.stopPolling();
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
     for (const wake of [...this.fillWaiters]) wake();
     // The feed's loops stop first (it shares this instance), so nothing watches again while the sockets close.
     await this.marketData.stop();
@@ -360,19 +383,35 @@ export class CcxtVenue implements ReconcilableVenue {
    */
   private async stream(name: StreamName, once: () => Promise<void>): Promise<void> {
     let failures = 0;
+    const back = () => {
+      failures = 0;
+      this.failing.delete(name);
+      this.log.info({ account: this.account, stream: name }, 'private stream back');
+      if (this.failing.size === 0) {
+        this.stopPolling();
+        this.condition.clear('stream');
+      }
+      this.resync(`the ${name} stream reconnected`);
+    };
     while (this.running) {
+      // A watch that reconnected and has not failed for a while is subscribed: back, though no event came
+      // (an idle account may see none for hours).
+      let settled: NodeJS.Timeout | null = null;
+      if (failures > 0) {
+        settled = setTimeout(() => this.running && back(), Math.max(1000, this.ex.timeout));
+        settled.unref?.();
+      }
       try {
         await once();
-        if (failures > 0) {
-          failures = 0;
-          this.failing.delete(name);
-          this.log.info({ account: this.account, stream: name }, 'private stream back');
-          if (this.failing.size === 0) this.stopPolling();
-          this.resync(`the ${name} stream reconnected`);
-        }
+        if (settled) clearTimeout(settled);
+        // events on a private stream: the exchange took the key and the timestamp
+        this.condition.clear('keys', 'clock');
+        if (failures > 0) back();
       } catch (err) {
+        if (settled) clearTimeout(settled);
         if (!this.running) return;
         failures += 1;
+        this.streamFailed(name, err);
         if (failures === 1) {
           this.failing.add(name);
           this.log.warn({ account: this.account, stream: name, err: redact(String(err)) }, 'private stream failed; polling until it is back');
@@ -583,6 +622,99 @@ export class CcxtVenue implements ReconcilableVenue {
         this.log.error({ err: String(err) }, 'a resync listener failed');
       }
     }
+  }
+
+  // ── health ────────────────────────────────────────────────────────────────
+
+  /**
+   * Every REST request of the exchange instance (the venue's and the feed's)
+   * tells the account's health: an answer clears what it proves works, a
+   * failure says what is wrong. ccxt sends every REST request through fetch2.
+   */
+  private observeRequests(): void {
+    const ex = this.ex as unknown as { fetch2?: (...args: unknown[]) => Promise<unknown> };
+    if (typeof ex.fetch2 !== 'function') return;
+    const fetch2 = ex.fetch2.bind(this.ex);
+    ex.fetch2 = async (...args: unknown[]) => {
+      // ccxt's api groups: 'public' and the like need no key; others are signed
+      const signed = !/public/i.test(String(args[1] ?? 'public'));
+      try {
+        const answer = await fetch2(...args);
+        this.answered(signed);
+        return answer;
+      } catch (err) {
+        this.requestFailed(err, signed);
+        throw err;
+      }
+    };
+  }
+
+  private answered(signed: boolean): void {
+    this.condition.clear('rest');
+    if (signed) this.condition.clear('keys', 'clock');
+    if (!this.condition.failingRequests) this.probeDelay = this.pollMs;
+  }
+
+  private requestFailed(err: unknown, signed: boolean): void {
+    const verdict = healthVerdict(err);
+    if (verdict === null) return this.answered(signed);
+    if (verdict.source === 'keys') this.condition.set('keys', 'error', verdict.reason);
+    else if (verdict.source === 'clock') this.clockRefused(verdict.detail);
+    else this.condition.set('rest', 'degraded', `requests to the exchange fail: ${verdict.reason}`);
+    this.probe();
+  }
+
+  private streamFailed(name: StreamName, err: unknown): void {
+    const verdict = healthVerdict(err);
+    if (verdict?.source === 'keys') this.condition.set('keys', 'error', verdict.reason);
+    else if (verdict?.source === 'clock') this.clockRefused(verdict.detail);
+    else this.condition.set('stream', 'degraded', `the private ${name} stream failed (${redact(err instanceof Error ? err.message : String(err))}); polling the exchange over REST`);
+  }
+
+  /** The exchange refused a request's timestamp: says so at once, then how far off the clock is. */
+  private clockRefused(detail: string): void {
+    if (!this.condition.has('clock')) this.condition.set('clock', 'error', `the exchange refused the request's timestamp; is the clock in sync? (${detail})`);
+    if (this.measuringClock || !(this.ex.has as Record<string, unknown>)['fetchTime']) return;
+    this.measuringClock = true;
+    const before = this.ex.milliseconds();
+    this.ex
+      .fetchTime()
+      .then((server) => {
+        const after = this.ex.milliseconds();
+        if (typeof server === 'number' && this.condition.has('clock')) this.condition.set('clock', 'error', clockReason((before + after) / 2 - server, detail));
+      })
+      .catch(() => {}) // the exchange's time is a nicety of the reason; the refusal already shows
+      .finally(() => {
+        this.measuringClock = false;
+      });
+  }
+
+  /**
+   * While the exchange refuses or fails requests, one signed request now and
+   * then (pollMs, doubling up to a minute) checks it again; its answer clears
+   * the status, and a reconciliation then settles what was left pending.
+   */
+  private probe(): void {
+    if (this.probeTimer || !this.running) return;
+    const delay = this.probeDelay;
+    this.probeDelay = Math.min(this.probeDelay * 2, MAX_PROBE_MS);
+    this.probeTimer = setTimeout(() => {
+      if (!this.running || !this.condition.failingRequests) {
+        this.probeTimer = null;
+        return;
+      }
+      this.ex
+        .fetchBalance()
+        .then(
+          () => this.resync('the exchange serves again'),
+          () => {}, // observed like every request: the status says why
+        )
+        .finally(() => {
+          this.probeTimer = null;
+          if (this.condition.failingRequests) this.probe();
+        });
+    }, delay);
+    this.probeTimer.unref?.();
   }
 
   private startPolling(reason: string): void {

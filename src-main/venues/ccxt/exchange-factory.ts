@@ -74,37 +74,85 @@ export function createExchange(config: ExchangeConfig): Exchange {
     opts['fetchCurrencies'] = false;
   }
   Object.assign(opts, config.options ?? {});
-  if (pro) guardWsSends(exchange);
+  forgetFailedMarketLoads(exchange);
+  if (pro) guardWsClients(exchange);
   return exchange;
+}
+
+/**
+ * ccxt keeps the promise of its first loadMarkets, rejected or not, and every
+ * private call awaits it: one load that failed (the exchange down at start)
+ * would fail every later order, query and stream of the instance with the
+ * old error, even once the exchange is back. A failed load is forgotten, so
+ * the next call loads the markets afresh.
+ */
+function forgetFailedMarketLoads(exchange: Exchange): void {
+  type Loading = { marketsLoading?: Promise<unknown>; reloadingMarkets?: boolean };
+  const ex = exchange as unknown as Loading & { loadMarkets: (...args: unknown[]) => Promise<unknown> };
+  const load = ex.loadMarkets.bind(exchange);
+  ex.loadMarkets = (...args: unknown[]) => {
+    const loading = load(...args);
+    // ccxt's loadMarkets is async: the promise it keeps is set synchronously and differs from the one returned
+    const kept = ex.marketsLoading;
+    loading.catch(() => {
+      if (ex.marketsLoading === kept) {
+        ex.marketsLoading = undefined;
+        ex.reloadingMarkets = false;
+      }
+    });
+    return loading;
+  };
 }
 
 const guarded = new WeakSet<object>();
 
 /**
- * ccxt.pro sends a subscription once its rate limiter lets it, without
- * catching the send's failure when the socket closed meanwhile (a dropped or
- * refused reconnect): an unhandled rejection, which ends a Node process. The
- * watch itself fails through the socket's close, so the send's failure is
- * only marked handled here; callers still see it.
+ * ccxt.pro parks a Future per message hash on each websocket client and
+ * rejects every one of them when the socket fails (a refused or dropped
+ * connection, an error frame such as a refused API key or timestamp). Some
+ * of those Futures have no one awaiting them (the user-data subscription's
+ * own bookkeeping Future, a subscription whose watch already settled), and
+ * it sends subscriptions without catching the send's failure: unhandled
+ * rejections, which end a Node process. Every Future a client hands out,
+ * its connection Future and every send are marked handled here, once, as
+ * the client is made; whoever awaits them still gets the rejection (the
+ * watch loops of the venue and the feed do, and retry).
  */
-function guardWsSends(exchange: Exchange): void {
-  type Client = { send?: (message: unknown) => Promise<unknown> };
+function guardWsClients(exchange: Exchange): void {
+  type Client = {
+    send?: (message: unknown) => Promise<unknown>;
+    future?: (hash: string) => Promise<unknown>;
+    connected?: Promise<unknown>;
+  };
   const ex = exchange as unknown as { client?: (url: string) => Client };
   const original = ex.client;
   if (typeof original !== 'function') return;
   ex.client = function (this: unknown, url: string): Client {
     const client = original.call(this, url);
-    if (client && typeof client.send === 'function' && !guarded.has(client)) {
-      guarded.add(client);
+    if (!client || guarded.has(client)) return client;
+    guarded.add(client);
+    owned(client.connected);
+    if (typeof client.send === 'function') {
       const send = client.send.bind(client);
-      client.send = (message) => {
-        const sent = send(message);
-        sent.catch(() => {});
-        return sent;
-      };
+      client.send = (message) => owned(send(message));
+    }
+    if (typeof client.future === 'function') {
+      const future = client.future.bind(client);
+      client.future = (hash) => owned(future(hash));
     }
     return client;
   };
+}
+
+const handled = new WeakSet<object>();
+
+/** marks a promise's rejection handled (once per promise); returns the same promise for its awaiters */
+function owned<T>(p: T): T {
+  if (p instanceof Promise && !handled.has(p)) {
+    handled.add(p);
+    p.catch(() => {});
+  }
+  return p;
 }
 
 /** Before first use: ccxt.pro refuses ws:// URLs (a base_url on http://) until its HTTP agent is loaded. */

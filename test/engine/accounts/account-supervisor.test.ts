@@ -114,3 +114,49 @@ describe('AccountSupervisor: market data status', () => {
     expect(sup.dto({ ...record, id: 'paper', exchange: 'paper', mode: 'paper' })).toEqual({ id: 'paper', exchange: 'paper', mode: 'paper', status: 'active' });
   });
 });
+
+/** a venue that tells its health like CcxtVenue */
+class HealthVenue {
+  state: { status: 'active' | 'degraded' | 'error'; reason: string | null } = { status: 'active', reason: null };
+  private readonly listeners = new Set<() => void>();
+  health() {
+    return this.state;
+  }
+  onHealth(l: () => void) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  set(status: 'active' | 'degraded' | 'error', reason: string | null) {
+    this.state = { status, reason };
+    for (const l of this.listeners) l();
+  }
+}
+
+describe('AccountSupervisor: what the exchange says about an open account', () => {
+  it("shows the venue's health and unresolved orders, the worst as the status and every reason, with an event on each change", () => {
+    const { sup, published } = harness(async () => {});
+    const feed = new StatusFeed([]);
+    const venue = new HealthVenue();
+    const stop = sup.watch(record, feed, venue);
+    expect(sup.dto(record)).toMatchObject({ status: 'active', reason: null });
+
+    venue.set('degraded', 'requests to the exchange fail: the exchange is not available (503)');
+    expect(published.at(-1)).toMatchObject({ status: 'degraded', reason: 'requests to the exchange fail: the exchange is not available (503)' });
+    sup.reconciled('bn', 2);
+    expect(published.at(-1)).toMatchObject({ status: 'degraded', reason: expect.stringMatching(/; 2 orders unresolved after reconciliation$/) });
+    feed.set('ETH/USDT', { reconnecting: true });
+    expect(published.at(-1)).toMatchObject({ status: 'disconnected' });
+    venue.set('error', 'clock ahead of the exchange by 20 s');
+    expect(published.at(-1)).toMatchObject({ status: 'error', reason: expect.stringMatching(/^clock ahead of the exchange by 20 s; market data of ETH\/USDT is reconnecting; 2 orders unresolved after reconciliation$/) });
+
+    venue.set('active', null);
+    sup.reconciled('bn', 0);
+    feed.set('ETH/USDT', { reconnecting: false, lastUpdate: 1_000_000 });
+    expect(published.at(-1)).toMatchObject({ status: 'active', reason: null });
+    const n = published.length;
+    stop();
+    venue.set('error', 'the exchange refused the API key');
+    expect(published).toHaveLength(n); // a closed account tells nothing
+  });
+});
+

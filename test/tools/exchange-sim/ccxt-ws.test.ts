@@ -193,4 +193,13 @@ describe('exchange-sim raw websocket endpoints', () => {
     const { ws } = await open(`${sim.wsUrl}/ws`);
     ws.close();
   });
+
+  it('"all" refuses every handshake (websockets down at start) until the count is set to 0', async () => {
+    const refuse = (count: unknown) => fetch(`${sim.url}/__sim/ws/refuse`, { method: 'POST', body: JSON.stringify({ count }) });
+    expect((await refuse('all')).status).toBe(200);
+    for (let i = 0; i < 3; i++) await expect(open(`${sim.wsUrl}/ws`)).rejects.toThrow(/503/);
+    await refuse(0);
+    const { ws } = await open(`${sim.wsUrl}/ws`);
+    ws.close();
+  });
 });
