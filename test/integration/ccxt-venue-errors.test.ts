@@ -63,6 +63,7 @@ describe('placement refused by the exchange for certain', () => {
     const now = await get(id);
     expect(now.status).toBe('rejected');
     expect(now.reject_reason).toMatch(/rate limit/);
+    expect(now.reject_reason).toMatch(/new client_order_id/);
     expect(now.id).toBe(e.details!['order_id']);
 
     const again = await h.call('orders.create', params(id));

@@ -169,7 +169,8 @@ export class Oms {
     } catch (err) {
       if (err instanceof VenueRejection) {
         // Refused for certain: settled now, so a retry with this client id finds the answer.
-        this.apply(order.id, 'reject', { rejectReason: err.reason });
+        const retry = err.kind === 'rate_limited' ? '; to try again, place it with a new client_order_id' : '';
+        this.apply(order.id, 'reject', { rejectReason: `${err.reason}${retry}` });
         if (err.kind === 'rate_limited') {
           await this.d.journal.durable();
           throw rateLimitedOrder(this.latest(order.id) ?? order, err);
