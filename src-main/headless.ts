@@ -10,6 +10,7 @@ import { isWebRoot } from './api/web-ui.js';
 import { TernError } from './contract/errors.js';
 import { fileLogger } from './log-file.js';
 import { defaultDataDir } from './paths.js';
+import { serveKeyLines } from './serve-keys.js';
 import { createRuntime, DEFAULT_PAPER_BALANCE, DEFAULT_SYMBOL, VERSION } from './runtime.js';
 import { DataFolderLocked } from './store/data-folder-lock.js';
 import { prepareDataFolder } from './store/data-folder.js';
@@ -17,7 +18,10 @@ import { StoreDamaged, StoreNotWritable } from './store/open-store.js';
 
 const USAGE = `usage: npm run serve -- [--data-dir DIR] [--host 127.0.0.1] [--port ${DEFAULT_PORT}]
                      [--feed replay:FILE.csv[@SPEED]] [--symbol ${DEFAULT_SYMBOL}] [--paper-balance ${DEFAULT_PAPER_BALANCE}]
-                     [--repair]`;
+                     [--repair] [--new-key]
+
+  --new-key   make a new admin API key and print it once (without it, serve prints
+              no key: use TERN_API_KEY, the one-time web sign-in link, or Settings)`;
 
 /** the API's drain (5 s) plus the engine's own stop, with room to spare */
 const STOP_TIMEOUT_MS = 30_000;
@@ -39,6 +43,7 @@ async function main(): Promise<void> {
         symbol: { type: 'string', default: DEFAULT_SYMBOL },
         'paper-balance': { type: 'string', default: DEFAULT_PAPER_BALANCE },
         repair: { type: 'boolean', default: false },
+        'new-key': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -119,12 +124,7 @@ async function main(): Promise<void> {
   const unwritable = runtime.engine.journal.unwritable;
   if (unwritable) process.stdout.write(`  trading: HALTED: ${unwritable.message} (${unwritable.path})\n`);
   process.stdout.write(`  market data: ${args.feed ?? 'bundled sample (BTC/USDT replay at 10 bars/s)'}\n`);
-  if (!process.env.TERN_API_KEY) {
-    const created = await runtime.api.call('keys.create', { name: `serve ${new Date().toISOString()}`, scopes: ['admin'] }, { actor: 'cli' });
-    process.stdout.write(`  admin API key (shown once): ${created.key}\n`);
-  } else {
-    process.stdout.write('  API key: TERN_API_KEY (admin)\n');
-  }
+  for (const line of await serveKeyLines(runtime.api, { newKey: args['new-key'] === true, envKey: Boolean(process.env.TERN_API_KEY) })) process.stdout.write(`${line}\n`);
   if (web) {
     const link = server.createSignInLink();
     const minutes = Math.round((link.expiresAt - Date.now()) / 60_000);
