@@ -163,7 +163,7 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
       throw err;
     },
   });
-  const engine = new Engine({ store, clock, ids, venueFor: () => venue, version: 'backtest', paperBalances: startingBalances });
+  const engine = new Engine({ store, clock, ids, venueFor: () => venue, version: 'backtest', paperBalances: startingBalances, accountLimits: {} });
   await engine.start();
   const ctx = { actor: `strategy:${strategyId}` };
   if (config.riskLimits && Object.keys(config.riskLimits).length > 0) {

@@ -3,6 +3,7 @@ import { TernError, conflict, notFound } from '../contract/errors.js';
 import { validationError } from '../contract/validation.js';
 import type { EngineEvent } from '../contract/events.js';
 import { type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName } from '../contract/methods.js';
+import type { RiskLimitsPatch } from '../contract/schemas.js';
 import { KeyRing, type SlowHashParams, hashKey, isSlowHash, newKeySecret, slowHashKey } from './access/api-keys.js';
 import { accountHandlers } from './accounts/account-handlers.js';
 import { AccountSupervisor } from './accounts/account-supervisor.js';
@@ -53,6 +54,8 @@ export interface EngineOptions {
   files?: FileAccess;
   /** scrypt cost for keys a person chose (ensureKey); tests lower it */
   slowKeyHash?: SlowHashParams;
+  /** risk limits each account is given once when first opened (default: max_open_orders 1000; {} for none, as in backtests) */
+  accountLimits?: RiskLimitsPatch;
 }
 
 interface AccountRuntime {
@@ -106,6 +109,7 @@ export class Engine implements EngineApi {
       // every decision in the journal, with the order it decided; the newest in memory for the UI
       audit: teeAudit(journalAudit(this.journal), this.recentDecisions),
       openOrders: (account, symbol) => this.oms.countActive(account, symbol),
+      ...(opts.accountLimits ? { accountDefaults: opts.accountLimits } : {}),
       workingOrders: (account, symbol, side, except) => {
         let reduceOnly = ZERO;
         let other = ZERO;
@@ -407,6 +411,7 @@ export class Engine implements EngineApi {
   }
 
   private async openAccount(record: AccountRecord): Promise<void> {
+    this.risk.applyAccountDefaults(record.id);
     const venue = this.opts.venueFor(record);
     const instruments = new Map((await venue.loadMarkets()).map((i) => [i.symbol, i]));
     const rt: AccountRuntime = { record, venue, instruments, unsubscribe: [] };

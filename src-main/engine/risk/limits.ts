@@ -23,6 +23,14 @@ export interface LimitScope {
 
 export const GLOBAL_SCOPE: LimitScope = Object.freeze({ account: null, symbol: null });
 
+/**
+ * What every account is given once, at account scope, unless it or the
+ * global scope already sets the limit (RiskEngine.applyAccountDefaults):
+ * enough working orders for any sane strategy, few enough that the venue,
+ * the store and the UI stay responsive (docs/api.md, Risk).
+ */
+export const DEFAULT_ACCOUNT_LIMITS: RiskLimitsPatch = Object.freeze({ max_open_orders: '1000' });
+
 /** One limit as set in one scope. A new object each time it is set: rules key per-scope state (rate buckets) on it. */
 export interface ResolvedLimit {
   readonly name: RiskLimitName;

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { TernError, badRequest } from '../../contract/errors.js';
 import type { EventData } from '../../contract/events.js';
 import { SetRiskLimitsParams } from '../../contract/methods.js';
-import type { KillSwitchReport, Risk, RiskState } from '../../contract/schemas.js';
+import type { KillSwitchReport, Risk, RiskLimitsPatch, RiskState } from '../../contract/schemas.js';
 import { iso } from '../dto.js';
 import { str } from '../model/decimal.js';
 import type { OrderRecord } from '../model/types.js';
@@ -14,9 +14,9 @@ import type { EngineStore, JournalEntry } from '../ports/store.js';
 import { MemoryAudit, type RiskAudit } from './audit.js';
 import { BreakerMemory, Breakers, type Trip } from './breakers.js';
 import { type KillSwitchDeps, runKillSwitch } from './kill-switch.js';
-import { LimitBook, ScopedLimitsList } from './limits.js';
+import { DEFAULT_ACCOUNT_LIMITS, LimitBook, RISK_LIMIT_NAMES, ScopedLimitsList } from './limits.js';
 import type { PortfolioView } from './portfolio-view.js';
-import { RISK_SETTINGS, StoredState, StoredTrips } from './risk-settings.js';
+import { RISK_SETTINGS, StoredDefaultedAccounts, StoredState, StoredTrips } from './risk-settings.js';
 import { type OpenOrderCount, MaxOpenOrders } from './rules/max-open-orders.js';
 import { maxOrderNotional } from './rules/max-order-notional.js';
 import { maxOrderQuantity } from './rules/max-order-quantity.js';
@@ -48,6 +48,8 @@ export interface RiskEngineDeps {
   log?: Logger;
   /** breaker trips kept for GET /api/v1/risk; default 100 */
   maxTrips?: number;
+  /** limits each account gets once (applyAccountDefaults); default DEFAULT_ACCOUNT_LIMITS, {} for none */
+  accountDefaults?: RiskLimitsPatch;
 }
 
 const USAGE_EVENT_INTERVAL_MS = 1000;
@@ -72,6 +74,9 @@ export class RiskEngine implements PreTradeCheck {
   private readonly working: WorkingOrders;
   private readonly openOrders: OpenOrderCount;
   private readonly maxTrips: number;
+  private readonly accountDefaults: RiskLimitsPatch;
+  /** accounts that were given the default limits once (persisted: a default the trader removed stays removed) */
+  private defaulted = new Set<string>();
   readonly audit: RiskAudit;
 
   private limits = new LimitBook();
@@ -91,6 +96,7 @@ export class RiskEngine implements PreTradeCheck {
     this.working = deps.workingOrders ?? NO_WORKING_ORDERS;
     this.openOrders = deps.openOrders;
     this.maxTrips = deps.maxTrips ?? 100;
+    this.accountDefaults = deps.accountDefaults ?? DEFAULT_ACCOUNT_LIMITS;
     this.audit = deps.audit ?? new MemoryAudit();
     // cheapest first; the rate bucket last, so that it is asked only about orders every other rule passed
     this.rules = [maxOrderQuantity, maxOrderNotional, priceBand, maxPositionNotional, new MaxOpenOrders(deps.openOrders), this.rate];
@@ -188,6 +194,32 @@ export class RiskEngine implements PreTradeCheck {
     this.enter(state, reason, by);
     this.announce('state');
     return this.snapshot();
+  }
+
+  /**
+   * Gives `account` the default limits (max_open_orders) the first time the
+   * engine opens it, on a fresh install as on a store from before defaults
+   * existed. A limit of that name the trader already set for the account or
+   * globally is left alone (an account-scope default would shadow a global
+   * one). Once per account ever: changed or removed afterwards, it stays so.
+   */
+  applyAccountDefaults(account: string): void {
+    if (this.defaulted.has(account)) return;
+    this.defaulted.add(account);
+    const patch: RiskLimitsPatch = {};
+    for (const name of RISK_LIMIT_NAMES) {
+      const value = this.accountDefaults[name];
+      if (value === undefined || value === null) continue;
+      if (this.limits.at(account, name) || this.limits.at(null, name)) continue;
+      patch[name] = value;
+    }
+    if (Object.keys(patch).length > 0) {
+      this.limits.set(account, null, patch);
+      this.persist(RISK_SETTINGS.limits, this.limits.list());
+      this.log.info({ account, limits: patch }, 'default risk limits set for the account');
+      this.announce('limits');
+    }
+    this.persist(RISK_SETTINGS.defaultedAccounts, [...this.defaulted]);
   }
 
   /** whether any breaker limit is set in any scope (without one, breakers only report usage) */
@@ -337,6 +369,8 @@ export class RiskEngine implements PreTradeCheck {
     if (limits) this.limits = LimitBook.fromList(limits);
     const trips = read(RISK_SETTINGS.trips, StoredTrips);
     if (trips) this.trips = trips;
+    const defaulted = read(RISK_SETTINGS.defaultedAccounts, StoredDefaultedAccounts);
+    if (defaulted) this.defaulted = new Set(defaulted);
     const memory = read(RISK_SETTINGS.breakers, BreakerMemory);
     if (memory) this.breakers = Breakers.load(memory);
     const state = read(RISK_SETTINGS.state, StoredState);

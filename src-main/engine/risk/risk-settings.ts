@@ -14,7 +14,11 @@ export const RISK_SETTINGS = {
   breakers: 'risk.breakers',
   /** each kill switch and its report (history only: nothing is restored from it) */
   killSwitch: 'risk.kill_switch',
+  /** the accounts already given the default limits (RiskEngine.applyAccountDefaults) */
+  defaultedAccounts: 'risk.defaulted_accounts',
 } as const;
+
+export const StoredDefaultedAccounts = z.array(z.string());
 
 export const StoredState = z.object({
   state: RiskState,

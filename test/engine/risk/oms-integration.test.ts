@@ -72,7 +72,15 @@ describe('risk engine in the OMS', () => {
     const after = await h.restart();
     harnesses.push(after);
     const restored = wire(after, checks);
-    expect(restored.snapshot()).toMatchObject({ state: 'HALTED', reason: 'before the restart', limits: [{ account: null, symbol: null, limits: { max_open_orders: '3' } }] });
+    expect(restored.snapshot()).toMatchObject({
+      state: 'HALTED',
+      reason: 'before the restart',
+      // the global limit, and the paper account's default (given at the first start)
+      limits: [
+        { account: null, symbol: null, limits: { max_open_orders: '3' } },
+        { account: 'paper', symbol: null, limits: { max_open_orders: '1000' } },
+      ],
+    });
     await expect(after.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'limit', quantity: '0.1', price: '99' }, ctx)).rejects.toMatchObject({
       details: { rule: 'trading_state' },
     });
