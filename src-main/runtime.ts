@@ -161,8 +161,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await engine.stop();
       await marketData.stop();
       marketCache.close();
-      store.close();
-      lock.release();
+      try {
+        // throws when what is still pending cannot be written (disk full): the folder is released all the same
+        store.close();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

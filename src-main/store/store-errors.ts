@@ -31,7 +31,8 @@ export function asUnwritable(err: unknown, file: string, freeBytes: (dir: string
   const dir = dirname(file);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') return diskFull(dir, freeBytes(dir), file);
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-    return new StoreUnwritable(`${file} is read-only (${code}); make the file and its folder writable (chmod u+w), then Tern resumes`, file);
+    // a connection SQLite opened read-only stays so: a restart is what picks up a file made writable
+    return new StoreUnwritable(`${file} is read-only (${code}); make the file and its folder writable (chmod u+w ${file}) and restart Tern`, file);
   }
   if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) {
     // a write that failed for want of room shows as an I/O error on some systems
