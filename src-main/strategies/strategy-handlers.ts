@@ -49,8 +49,18 @@ export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = 
       running: manager ? manager.list() : [],
     }),
     // the file is checked before the manager loads (imports) anything
-    'strategies.start': (p, ctx) => strategies().start({ strategy: files.strategy(p.strategy, ctx.actor), account: p.account, symbol: p.symbol, params: p.params, ...(p.id ? { id: p.id } : {}) }),
-    'strategies.stop': (p) => strategies().stop(p.id, p.cancel_orders),
+    'strategies.start': async (p, ctx) => {
+      const started = await strategies().start({ strategy: files.strategy(p.strategy, ctx.actor), account: p.account, symbol: p.symbol, params: p.params, ...(p.id ? { id: p.id } : {}) });
+      // who started what, where: a strategy trades on its own from here on
+      const { id, strategy, source, account, symbol, mode } = started;
+      opts.log?.info({ strategy_id: id, strategy, source, account, symbol, mode, by: ctx.actor }, 'strategy started');
+      return started;
+    },
+    'strategies.stop': async (p, ctx) => {
+      const stopped = await strategies().stop(p.id, p.cancel_orders);
+      opts.log?.info({ strategy_id: p.id, by: ctx.actor }, 'strategy stopped');
+      return stopped;
+    },
     'strategies.setParams': (p) => strategies().setParams(p.id, p.params),
     'backtests.start': (p, ctx) => backtests().start(p, { data: files.data(p.data, ctx.actor), strategy: files.strategy(p.strategy, ctx.actor) }),
     'backtests.get': ({ id }) => backtests().get(id),
