@@ -10,6 +10,7 @@ import { isWebRoot } from './api/web-ui.js';
 import { TernError } from './contract/errors.js';
 import { fileLogger } from './log-file.js';
 import { defaultDataDir } from './paths.js';
+import { installProcessGuard } from './process-guard.js';
 import { serveKeyLines } from './serve-keys.js';
 import { createRuntime, DEFAULT_PAPER_BALANCE, DEFAULT_SYMBOL, VERSION } from './runtime.js';
 import { DataFolderLocked } from './store/data-folder-lock.js';
@@ -75,6 +76,8 @@ async function main(): Promise<void> {
   }
   // a log file that cannot be written (disk full) drops lines and says so later; it never stops or hangs the server
   const { logger } = fileLogger(join(dataDir, 'logs', 'tern.log'));
+  // an unhandled rejection or exception is logged and counted, never the end of the engine
+  installProcessGuard(logger);
 
   let runtime;
   try {

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineApi } from '../contract/engine-api.js';
+import { type UnhandledKind, unhandledErrorCounts } from '../process-guard.js';
 
 interface RouteSeries {
   count: Counter.Internal;
@@ -39,6 +40,21 @@ export class ApiMetrics {
       registers: [this.registry],
     });
     this.wsConnections = new Gauge({ name: 'tern_ws_connections', help: 'open WebSocket connections', registers: [this.registry] });
+    // the process guard counts for the whole process; each registry adds what it has not shown yet
+    const shown: Record<UnhandledKind, number> = { rejection: 0, exception: 0 };
+    new Counter({
+      name: 'tern_unhandled_errors_total',
+      help: 'promise rejections and exceptions no code handled (bugs the process guard kept from stopping the engine)',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect() {
+        const now = unhandledErrorCounts();
+        for (const kind of ['rejection', 'exception'] as const) {
+          this.inc({ kind }, now[kind] - shown[kind]);
+          shown[kind] = now[kind];
+        }
+      },
+    });
   }
 
   /** `route` is the route pattern ("/api/v1/orders/:id"), never the raw URL, to keep label sets bounded. */

@@ -27,6 +27,7 @@ import { fileLogger } from '../log-file.js';
 import { prepareDataFolder } from '../store/data-folder.js';
 import type { EngineApi } from '../contract/engine-api.js';
 import { isMethodName } from '../contract/methods.js';
+import { installProcessGuard } from '../process-guard.js';
 import { createRuntime, VERSION } from '../runtime.js';
 import { DataFolderLocked } from '../store/data-folder-lock.js';
 import { APP_ID, userDataDir } from './app-identity.js';
@@ -85,6 +86,8 @@ function start(): void {
     console.error(`tern: cannot prepare the data folder ${dataDir}`, err);
   }
   const { logger } = fileLogger(join(dataDir, 'logs', 'tern.log'));
+  // an unhandled rejection or exception is logged and counted, never the end of the engine
+  installProcessGuard(logger);
   const logError = (message: string, err?: unknown): void => {
     logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : err }, message);
     console.error(`tern: ${message}`, err ?? '');

@@ -1,6 +1,9 @@
 import ccxt from 'ccxt';
 import { TernError } from '../../contract/errors.js';
 import { type RejectionKind, VenueRejection } from '../../engine/ports/venue.js';
+import { redact } from './redact.js';
+
+export { redact };
 
 /**
  * What a ccxt error means for a request:
@@ -139,11 +142,4 @@ function retryAfterOf(text: string, status: number | undefined): number {
   const until = /until (\d{13})/.exec(text);
   if (until) return Math.max(1, Math.ceil((Number(until[1]) - Date.now()) / 1000));
   return status === 418 ? 60 : 1;
-}
-
-const SECRETISH = /([?&](?:signature|apiKey|api_key|passphrase|password|secret|timestamp|recvWindow)=)[^&\s"']*/gi;
-
-/** An error text fit for a log line or a response: query strings' signatures and keys are cut. */
-export function redact(text: string): string {
-  return text.replace(SECRETISH, '$1…').slice(0, 500);
 }
