@@ -83,7 +83,8 @@ export class BacktestVenue implements InProcessVenue {
   private readonly ledger: BalanceLedger;
   private readonly orders = new WorkingOrders();
   private readonly reports: ReportStream;
-  private working: Working[] = [];
+  /** orders still to meet a bar, oldest first (seq order: an amend that loses priority moves to the end) */
+  private readonly working = new Map<string, Working>();
   private seq = 0;
 
   constructor(options: BacktestVenueOptions) {
@@ -105,7 +106,7 @@ export class BacktestVenue implements InProcessVenue {
 
   /** working orders (the runner's fast path skips processBar when there are none) */
   get openOrderCount(): number {
-    return this.working.length;
+    return this.working.size;
   }
 
   async loadMarkets(): Promise<InstrumentSpec[]> {
@@ -147,18 +148,18 @@ export class BacktestVenue implements InProcessVenue {
 
   reset(startingBalances: Record<string, string>): void {
     this.orders.clear();
-    this.working = [];
+    this.working.clear();
     this.ledger.replace(Object.entries(startingBalances).map(([asset, total]) => [asset, new Decimal(total)] as const));
   }
 
   /** Bar `row` opens: the working orders meet it, oldest first. The caller has moved the clock to the bar's open. */
   processBar(row: number): void {
-    if (this.working.length === 0) return;
+    if (this.working.size === 0) return;
     const feed = this.marketData;
     feed.index = row;
     feed.phase = 'open';
     this.operate(() => {
-      for (const order of [...this.working]) {
+      for (const order of [...this.working.values()]) {
         if (!this.orders.isOpen(order) || order.placedAt >= row) continue;
         this.matchOne(order, row);
       }
@@ -194,7 +195,7 @@ export class BacktestVenue implements InProcessVenue {
     // A market order is on its way to the next open, where it fills or is rejected: it never rests, so no 'accepted'.
     if (order.type !== 'market') this.reports.push({ type: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, ts: this.clock.now() });
     this.orders.add(order);
-    this.working.push(order);
+    this.working.set(order.venueOrderId, order);
     if (order.type !== 'market') this.ledger.lock(order.venueOrderId, lockFor(order, spec));
     return { venueOrderId: order.venueOrderId };
   }
@@ -223,8 +224,13 @@ export class BacktestVenue implements InProcessVenue {
     order.price = price;
     order.limitNum = price ? price.toNumber() : NaN;
     order.quantity = quantity;
+    this.orders.reindex(order);
     this.ledger.lock(order.venueOrderId, need);
-    if (losesPriority) this.working.sort((a, b) => a.seq - b.seq);
+    if (losesPriority) {
+      // its new seq is the highest: to the back of the queue
+      this.working.delete(order.venueOrderId);
+      this.working.set(order.venueOrderId, order);
+    }
     this.reports.push({ type: 'updated', clientOrderId: order.clientOrderId, price: order.price, quantity: order.quantity, ts: this.clock.now() });
   }
 
@@ -250,6 +256,7 @@ export class BacktestVenue implements InProcessVenue {
     const triggeredAt = stopTrigger(order.side, cmp);
     if (!triggeredAt) return;
     order.triggered = true;
+    this.orders.reindex(order);
     this.reports.push({ type: 'triggered', clientOrderId: order.clientOrderId, ts: this.clock.now() });
     const trigger = triggeredAt === 'open' ? this.marketData.price(row, 'open') : order.stopPrice!;
     if (order.type === 'stop_market') {
@@ -328,8 +335,7 @@ export class BacktestVenue implements InProcessVenue {
   private finish(order: Working, state: ClosedState): void {
     this.orders.close(order, state);
     this.ledger.unlock(order.venueOrderId);
-    const at = this.working.indexOf(order);
-    if (at >= 0) this.working.splice(at, 1);
+    this.working.delete(order.venueOrderId);
   }
 
   private requireLockFunds(order: PaperOrder, spec: InstrumentSpec): void {
