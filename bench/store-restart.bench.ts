@@ -6,7 +6,7 @@
  * The history is written by a bulk path (SQL generating journal rows and
  * their projections together, as commit would), then a few working orders,
  * positions and balances go through the ordinary record/commit path.
- *   FILLS (default 1,000,000); VERIFY=1 also runs verify() (slow: a full rebuild);
+ *   FILLS (default 1,000,000); VERIFY=1 also runs verify() and a checked open with it forced (slow: a full rebuild);
  *   KEEP=1 keeps the file and prints its path.
  */
 import Database from 'better-sqlite3';
@@ -14,6 +14,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Decimal } from '../src-main/engine/model/decimal.js';
 import { SqliteStore } from '../src-main/store/sqlite-store.js';
+import { openCheckedStore } from '../src-main/store/open-store.js';
 import { openTempStore } from '../src-main/store/temp-store.js';
 import { Engine } from '../src-main/engine/engine.js';
 import { SequentialIds, systemClock } from '../src-main/engine/ports/clock.js';
@@ -103,6 +104,22 @@ const journalEntries = store.journalSeq;
 const verified = process.env.VERIFY ? { verify_ok: store.verify().ok } : {};
 store.close();
 
+// What a start pays for its checks of the file (createRuntime): quick_check alone, the checked open as a
+// start does it (verify() only up to VERIFY_AT_START_MAX_ENTRIES), and the checked open with verify() forced.
+const q0 = performance.now();
+{
+  const db = new Database(file, { fileMustExist: true });
+  db.pragma('quick_check(5)');
+  db.close();
+}
+const quickCheckMs = performance.now() - q0;
+const c0 = performance.now();
+openCheckedStore(file).close();
+const checkedOpenMs = performance.now() - c0;
+const v0 = performance.now();
+if (process.env.VERIFY) openCheckedStore(file, { verify: true }).close();
+const verifiedOpenMs = process.env.VERIFY ? { verified_open_ms: +(performance.now() - v0).toFixed(1) } : {};
+
 // The whole engine to ready on the same file: store, keys, accounts, risk
 // settings, working orders handed back to the paper venue.
 const e0 = performance.now();
@@ -128,6 +145,9 @@ console.log(
     goal_ms: 1000,
     ms: +ms.toFixed(1),
     engine_ready_ms: +engineMs.toFixed(1),
+    quick_check_ms: +quickCheckMs.toFixed(1),
+    checked_open_ms: +checkedOpenMs.toFixed(1),
+    ...verifiedOpenMs,
     fills: FILLS,
     journal_entries: journalEntries,
     active_orders: active.length,

@@ -273,7 +273,8 @@ export class Engine implements EngineApi {
 
   async call<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<ResultOf<M>> {
     if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
-    if (this.journal.failed && writes(method)) throw new TernError('INTERNAL', `the store failed (${this.journal.failed.message}); Tern refuses to trade until restarted`);
+    // a store that failed for good (not merely full): reads still answer, writes and /health do not
+    if (this.journal.failed && (writes(method) || method === 'health')) throw new TernError('INTERNAL', `the store failed (${this.journal.failed.message}); Tern refuses to trade until restarted`);
     // nothing a write does can be kept: refuse before it changes anything; the trading state's "one click" asks the store first
     if (this.journal.unwritable && writes(method) && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
     const parsed = METHODS[method].params.safeParse(rawParams ?? {});
