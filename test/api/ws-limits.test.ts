@@ -189,3 +189,16 @@ describe('messages are charged to the key’s rate limit', () => {
     expect(closed.reason).toMatch(/before \{"op": "auth"\}/);
   });
 });
+
+describe('large answers', () => {
+  it('sends one message larger than the buffer bound to a client that reads', async () => {
+    const r = await start({ ws: { maxBufferedBytes: 1024 } });
+    const s = await TestSocket.open(r.url, bearer(r.te.keys.read));
+    s.send({ op: 'subscribe', channels: ['orders'] });
+    await s.next((m) => m.op === 'subscribed');
+    r.push({ kind: 'orders', channel: 'orders', data: { filler: 'x'.repeat(64 * 1024) } } as unknown as EngineEvent);
+    const event = await s.next((m) => m.channel === 'orders');
+    expect(event.data.filler).toHaveLength(64 * 1024);
+    s.close();
+  });
+});
