@@ -30,6 +30,7 @@ import { isMethodName } from '../contract/methods.js';
 import { installProcessGuard } from '../process-guard.js';
 import { createRuntime, VERSION } from '../runtime.js';
 import { DataFolderLocked } from '../store/data-folder-lock.js';
+import { StoreDamaged, StoreNotWritable } from '../store/open-store.js';
 import { APP_ID, userDataDir } from './app-identity.js';
 import { contentTypeFor, resolveAppFile } from './app-protocol.js';
 import { callEngine, callShell, CALL_CHANNEL, EVENT_CHANNEL, foreignSenderReply, SHELL_CHANNEL, UI_CONTEXT } from './ipc-bridge.js';
@@ -390,6 +391,8 @@ function start(): void {
       logError('failed to start', err);
       // another Tern (e.g. `npm run serve`) holds this data folder; a second window of this app never gets here (single-instance lock)
       if (err instanceof DataFolderLocked) dialog.showErrorBox('Tern is already running', err.message);
+      // a damaged tern.db: which file and what to do (serve --repair uses this same folder by default)
+      if (err instanceof StoreDamaged || err instanceof StoreNotWritable) dialog.showErrorBox('Tern cannot open its data', err.message);
       closed = true; // nothing left worth waiting for
       void shutdown().finally(() => app.exit(1));
     });
