@@ -84,8 +84,9 @@ export function healthVerdict(err: unknown): HealthVerdict {
   if (err instanceof ccxt.AuthenticationError) return { source: 'keys', reason: `the exchange refused the API key: ${detail}` };
   if (err instanceof ccxt.InvalidNonce && !(err instanceof ccxt.ChecksumError)) return { source: 'clock', detail };
   const c = classifyCcxtError(err);
-  // a refusal is an answer: the exchange is up, and (for a signed request) the key and the clock were accepted
-  if (c.kind === 'refused') return null;
+  // a refusal is an answer: the exchange is up, and (for a signed request) the key and the clock were accepted;
+  // not so a gateway's 4xx (a WAF ban, a wrong base_url), which refuses before the exchange sees anything
+  if (c.kind === 'refused' && c.about !== 'venue') return null;
   return { source: 'rest', reason: c.reason };
 }
 

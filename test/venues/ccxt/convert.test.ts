@@ -5,6 +5,7 @@ import { VenueRejection } from '../../../src-main/engine/ports/venue.js';
 import { decOf, incrementOf, instrumentOf, orderStatusOf } from '../../../src-main/venues/ccxt/convert.js';
 import { classifyCcxtError, redact, venueError, venueQueryError } from '../../../src-main/venues/ccxt/errors.js';
 import { createExchange, parseBaseUrl, rewriteHosts } from '../../../src-main/venues/ccxt/exchange-factory.js';
+import { healthVerdict } from '../../../src-main/venues/ccxt/venue-health.js';
 
 describe("ccxt's structures as Tern's", () => {
   it("numbers ccxt parsed from the exchange's strings come back as the same decimals", () => {
@@ -78,6 +79,11 @@ describe("ccxt's errors as Tern's", () => {
     expect(classifyCcxtError(gw(403, 'Forbidden')).kind).toBe('refused');
     expect(classifyCcxtError(gw(409, 'Conflict')).kind).toBe('unavailable');
     expect(classifyCcxtError(gw(503, 'Service Unavailable'))).toMatchObject({ kind: 'unavailable', details: { http_status: 503 } });
+  });
+
+  it("an account's health: a refusal about the order proves the exchange up; a gateway's 4xx does not", () => {
+    expect(healthVerdict(new ccxt.InsufficientFunds('binance Account has insufficient balance'))).toBeNull();
+    expect(healthVerdict(new ccxt.ExchangeNotAvailable('binance POST http://h/api/v3/order 403 Forbidden <html></html>'))).toMatchObject({ source: 'rest' });
   });
 
   it('-1021 (the clock) refuses a request as not about the order; a query failing with it is VENUE_UNAVAILABLE naming the clock and the code', () => {
