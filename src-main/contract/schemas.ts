@@ -153,7 +153,9 @@ export const Account = z.object({
   id: z.string(),
   exchange: z.string(),
   mode: Mode,
-  status: z.string().describe("'active', 'stale' (market data silent), 'disconnected' (reconnecting), 'error' (cannot open; retried), 'deleted'"),
+  status: z
+    .string()
+    .describe("'active', 'stale' (market data silent), 'degraded' (exchange requests failing, a private stream down, orders unresolved), 'disconnected' (reconnecting), 'error' (cannot open, key or clock refused), 'deleted'"),
   reason: z.string().nullable().optional().describe('why the status is not active'),
   market_data: MarketDataStatus.optional(),
 });

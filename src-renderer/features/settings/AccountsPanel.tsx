@@ -11,8 +11,8 @@ import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
 import { AddAccountForm } from './AddAccountForm.js';
 
-/** contract/schemas.ts Account.status: active, stale (market data silent), disconnected (reconnecting), error (cannot open; retried) */
-const STATUS_TONE: Record<string, string> = { active: 'tone-ok', stale: 'tone-warn', disconnected: 'tone-bad', error: 'tone-bad' };
+/** contract/schemas.ts Account.status: active, stale (market data silent), degraded (exchange failing requests), disconnected (reconnecting), error (cannot trade) */
+const STATUS_TONE: Record<string, string> = { active: 'tone-ok', stale: 'tone-warn', degraded: 'tone-warn', disconnected: 'tone-bad', error: 'tone-bad' };
 
 type Report = { at: number; result: ReconcileResult } | { at: number; error: string; account: string | null };
 
