@@ -265,7 +265,8 @@ describe('web UI in Chromium against the real engine', () => {
     await shot('11-halted');
   });
 
-  it('a sign-in link signs a fresh tab in once, and is refused the second time', async () => {
+  it('a sign-in link signs a fresh tab in once with an expiring session key, refused the second time; signing out revokes the key', async () => {
+    const keys = async () => (await (await fetch(`${served.url}/api/v1/keys`, { headers: { authorization: `Bearer ${served.key}` } })).json()) as Array<{ name: string; expires_at: string | null }>;
     const second = await browser.context.newPage();
     await second.goto(served.signInLink);
     await second.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).waitFor();
@@ -274,8 +275,21 @@ describe('web UI in Chromium against the real engine', () => {
     const third = await browser.context.newPage();
     await third.goto(served.signInLink);
     await third.locator('.signin-message', { hasText: 'already used or has expired' }).waitFor();
-    await second.close();
     await third.close();
+
+    // a session key, not a permanent admin key: it expires in 12 h, and Settings says so
+    const sessions = (await keys()).filter((k) => k.name.startsWith('web session'));
+    expect(sessions).toHaveLength(1);
+    expect(Date.parse(sessions[0]!.expires_at!) - Date.now()).toBeGreaterThan(11 * 3600_000);
+    await second.click('nav[aria-label="Views"] >> text=Settings');
+    await second.locator('[data-testid="keys-table"]').waitFor();
+    expect(await second.locator('[data-testid="key-expires"]').allTextContents()).toContain('never');
+    expect((await second.locator('[data-testid="key-expires"]').allTextContents()).some((t) => /^\d{4}-\d\d-\d\d /.test(t))).toBe(true);
+
+    await second.click('header >> text=Sign out');
+    await second.locator('.signin-message', { hasText: 'Signed out' }).waitFor();
+    expect((await keys()).filter((k) => k.name.startsWith('web session'))).toEqual([]);
+    await second.close();
   });
 
   it('ran without a single Content-Security-Policy violation', async () => {

@@ -95,6 +95,7 @@ function ApiKeys() {
               <th>Name</th>
               <th>Scopes</th>
               <th>Created</th>
+              <th>Expires</th>
               <th>Id</th>
               <th />
             </tr>
@@ -108,6 +109,8 @@ function ApiKeys() {
                 </td>
                 <td>{k.scopes.join(', ')}</td>
                 <td>{formatDateTime(k.created_at)}</td>
+                {/* web sign-in sessions expire; other keys work until revoked */}
+                <td data-testid="key-expires">{k.expires_at ? formatDateTime(k.expires_at) : 'never'}</td>
                 <td className="muted mono">{k.id}</td>
                 <td>
                   <button type="button" className="btn btn-tiny btn-danger" onClick={() => setRevoking(k)}>

@@ -19,8 +19,8 @@ export function SignIn({ onSubmit, message, busy = false }: { onSubmit: (key: st
         </div>
         <h1 id="signin-title">Sign in</h1>
         <p className="muted">
-          Paste an API key of this Tern (the one <code>npm run serve</code> printed, or one made under Settings), or open the one-time sign-in link it
-          printed.
+          Paste an API key of this Tern (<code>TERN_API_KEY</code>, the one <code>npm run serve -- --new-key</code> printed, or one made under Settings), or
+          open the one-time sign-in link <code>serve</code> printed: it signs this tab in for 12 hours, until you sign out.
         </p>
         {message && (
           <p className="signin-message" role="alert">
