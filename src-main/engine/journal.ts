@@ -9,6 +9,31 @@ import { type EngineStore, type JournalEntry, StoreUnwritable } from './ports/st
  */
 const LIVE_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['book', 'ticker', 'trades', 'candles', 'accounts', 'downloads', 'risk']);
 
+type Held = { kind: EventKind; channel: string; data: () => unknown };
+
+/**
+ * Positions are published on every tick: held for hours while the disk is
+ * full they would pile up. Each carries the whole position (and a balance
+ * the whole balance), so only the newest per position or balance is kept.
+ */
+function coalesceSnapshots(held: Held[]): Held[] {
+  const newest = new Map<string, number>();
+  const keyed: Array<string | null> = held.map((e, i) => {
+    if (e.kind !== 'positions' && e.kind !== 'balances') return null;
+    let value: { account?: string; symbol?: string; asset?: string };
+    try {
+      value = e.data() as typeof value;
+    } catch {
+      return null;
+    }
+    held[i] = { ...e, data: () => value };
+    const key = `${e.kind}|${value.account}|${value.symbol ?? value.asset}`;
+    newest.set(key, i);
+    return key;
+  });
+  return held.filter((_, i) => keyed[i] === null || newest.get(keyed[i]!) === i);
+}
+
 export interface StoreHealthListener {
   /** the store cannot be written: what was recorded stays pending */
   unwritable(problem: StoreUnwritable): void;
@@ -147,8 +172,8 @@ export class Journal {
     let out = this.outbox;
     if (liveOnly) {
       out = this.outbox.filter((e) => LIVE_KINDS.has(e.kind));
+      this.outbox = coalesceSnapshots(this.outbox.filter((e) => !LIVE_KINDS.has(e.kind)));
       if (out.length === 0) return;
-      this.outbox = this.outbox.filter((e) => !LIVE_KINDS.has(e.kind));
     } else {
       this.outbox = [];
     }
