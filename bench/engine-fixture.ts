@@ -1,7 +1,7 @@
 /** A real engine on a temp SQLite file with the paper venue over a deep static book, for benchmarks. */
 import { Engine } from '../src-main/engine/engine.js';
 import type { PreTradeCheck } from '../src-main/engine/oms/pre-trade.js';
-import { type Clock, SequentialIds } from '../src-main/engine/ports/clock.js';
+import { type Clock, SequentialIds, systemClock } from '../src-main/engine/ports/clock.js';
 import { openTempStore } from '../src-main/store/temp-store.js';
 import { PaperVenue } from '../src-main/venues/paper/paper-venue.js';
 import { FakeFeed, instrumentSpec } from '../test/helpers/fake-feed.js';
@@ -10,7 +10,7 @@ export const SYMBOL = 'BTC/USDT';
 
 export async function benchEngine(checks: PreTradeCheck[] = []) {
   const temp = openTempStore();
-  const clock: Clock = { now: () => Date.now() };
+  const clock: Clock = systemClock;
   const ids = new SequentialIds('bench');
   const feed = new FakeFeed([instrumentSpec(SYMBOL, { minNotional: '5', sizeIncrement: '0.0001', minQuantity: '0.0001' })], { clock });
   const refreshBook = () =>

@@ -81,7 +81,7 @@ const samples = new Float64Array(ORDERS);
 for (let i = 0; i < WARMUP + ORDERS; i++) {
   clock.advance(1);
   const order = orders[i & 4095]!;
-  const context: PreTradeContext = { instrument, position, mid, now: clock.now(), fromKillSwitch: false };
+  const context: PreTradeContext = { instrument, position, mid, now: clock.now(), monotonic: clock.monotonic(), fromKillSwitch: false };
   const t0 = process.hrtime.bigint();
   risk.check(order, context);
   risk.onAccepted(order, context);

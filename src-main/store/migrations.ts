@@ -194,6 +194,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
     `,
   },
+  {
+    version: 5,
+    name: 'orders_in_journal_order',
+    // "Newest first" is the order orders were placed in, which is the journal's
+    // (seq of an order's first entry), not created_at: a wall clock set back
+    // would otherwise list today's orders under tomorrow's. The projections are
+    // rebuilt to fill the column.
+    sql: `
+      ALTER TABLE orders ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+      DROP INDEX orders_account_created;
+      DROP INDEX orders_symbol_created;
+      DROP INDEX orders_created;
+      DROP INDEX orders_active;
+      CREATE INDEX orders_account_seq ON orders (account, seq);
+      CREATE INDEX orders_symbol_seq ON orders (symbol, seq);
+      CREATE INDEX orders_seq ON orders (seq);
+      CREATE INDEX orders_active ON orders (seq)
+        WHERE state IN ('initialized','submitted','accepted','triggered','pending_update','pending_cancel','partially_filled');
+      UPDATE meta SET value = 0 WHERE key = 'projected_seq';
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -13,6 +13,8 @@ import { accountCodec, balanceCodec, fillCodec, keyCodec, orderCodec, positionCo
 
 interface Segment {
   orders: Map<string, Tuple>;
+  /** the seq of each order's first entry in the segment: its place in "newest first" when the row is new */
+  orderSeqs: Map<string, number>;
   /** params, seq, params, seq…: a fill row is keyed by the seq of its journal entry */
   fills: unknown[];
   positions: Map<string, Tuple>;
@@ -26,6 +28,7 @@ type Step = { kind: 'upserts'; segment: Segment } | { kind: 'reset'; account: st
 
 const newSegment = (): Segment => ({
   orders: new Map(),
+  orderSeqs: new Map(),
   fills: [],
   positions: new Map(),
   balances: new Map(),
@@ -52,9 +55,12 @@ export class ProjectionBatch {
     }
     switch (e.type) {
       // Key columns come first in every schema.
-      case 'order':
-        s.orders.set(e.order[0] as string, e.order);
+      case 'order': {
+        const id = e.order[0] as string;
+        s.orders.set(id, e.order);
+        if (!s.orderSeqs.has(id)) s.orderSeqs.set(id, seq);
         break;
+      }
       case 'fill':
         s.fills.push(fillCodec.params(e.fill), seq);
         break;
@@ -97,8 +103,8 @@ export const PROJECTION_TABLES: ReadonlyArray<{ table: string; key: readonly str
   { table: 'settings', key: ['name'] },
 ];
 
-/** Order columns fixed at creation (see Projector). */
-export const ORDER_IDENTITY = ['client_order_id', 'account', 'symbol', 'side', 'type', 'created_at'] as const;
+/** Order columns fixed at creation (see Projector); seq is the journal seq of the order's first entry. */
+export const ORDER_IDENTITY = ['client_order_id', 'account', 'symbol', 'side', 'type', 'created_at', 'seq'] as const;
 
 /** Rows per multi-row statement: one native call binds many rows. */
 const ROWS_PER_STATEMENT = 32;
@@ -139,13 +145,11 @@ class RowWriter {
 /** `fixed` columns are written when the row is created and never updated (their indexes are not rewritten). */
 function upsertWriter(db: Database.Database, table: string, columns: readonly string[], key: readonly string[], fixed: readonly string[] = []): RowWriter {
   const rest = columns.filter((c) => !key.includes(c) && !fixed.includes(c));
-  return new RowWriter(
-    db,
-    `INSERT INTO ${table} (${columns.join(', ')})`,
-    `(${columns.map(() => '?').join(', ')})`,
-    `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-    1,
-  );
+  return new RowWriter(db, `INSERT INTO ${table} (${columns.join(', ')})`, `(${columns.map(() => '?').join(', ')})`, upsertTail(key, rest), 1);
+}
+
+function upsertTail(key: readonly string[], updated: readonly string[]): string {
+  return `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updated.map((c) => `${c} = excluded.${c}`).join(', ')}`;
 }
 
 /** The projection statements against one schema: `main`, or an attached copy that verify() rebuilds into. */
@@ -166,7 +170,14 @@ export class Projector {
       upsertWriter(db, t(name), codec.columns, key, fixed);
     // An order's identity never changes after it is created: updating only the
     // rest leaves the orders_*_created indexes untouched on every state change.
-    this.orders = upsert('orders', orderCodec as RecordCodec<never>, ['id'], ORDER_IDENTITY);
+    const orderColumns = [...orderCodec.columns, 'seq'];
+    this.orders = new RowWriter(
+      db,
+      `INSERT INTO ${t('orders')} (${orderColumns.join(', ')})`,
+      `(${orderColumns.map(() => '?').join(', ')})`,
+      upsertTail(['id'], orderColumns.filter((c) => c !== 'id' && !(ORDER_IDENTITY as readonly string[]).includes(c))),
+      2,
+    );
     this.positions = upsert('positions', positionCodec as RecordCodec<never>, ['account', 'symbol']);
     this.balances = upsert('balances', balanceCodec as RecordCodec<never>, ['account', 'asset']);
     this.accounts = upsert('accounts', accountCodec as RecordCodec<never>, ['id']);
@@ -188,7 +199,7 @@ export class Projector {
         continue;
       }
       const s = step.segment;
-      if (s.orders.size) this.orders.write([...s.orders.values()].map(orderCodec.params));
+      if (s.orders.size) this.orders.write([...s.orders].flatMap(([id, order]) => [orderCodec.params(order), s.orderSeqs.get(id)]));
       if (s.fills.length) this.fills.write(s.fills);
       if (s.positions.size) this.positions.write([...s.positions.values()].map(positionCodec.params));
       if (s.balances.size) this.balances.write([...s.balances.values()].map(balanceCodec.params));

@@ -333,7 +333,7 @@ export class SqliteStore implements EngineStore {
     return row === undefined ? undefined : JSON.parse(row[0]);
   }
 
-  /** Orders newest first (created_at, then id). */
+  /** Orders newest first: the most recently placed first (journal order, whatever the clock said). */
   queryOrders(q: OrderQuery): OrderRecord[] {
     if (q.status !== 'open' && q.status !== 'closed' && q.status !== 'all') throw badRequest(`status must be open, closed or all`, { field: 'status' });
     const limit = checkLimit(q.limit);
@@ -347,7 +347,7 @@ export class SqliteStore implements EngineStore {
       if (q.symbol !== undefined) where.push('symbol = @symbol');
       const from = q.status === 'open' ? 'orders INDEXED BY orders_active' : 'orders';
       stmt = this.db
-        .prepare(`SELECT ${ORDER_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`)
+        .prepare(`SELECT ${ORDER_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`)
         .raw();
       this.orderQueries.set(key, stmt);
     }
@@ -426,7 +426,7 @@ function prepareReads(db: Database.Database) {
     maxSeq: db.prepare('SELECT max(seq) FROM journal').pluck(),
     projectedSeq: db.prepare(`SELECT value FROM meta WHERE key = 'projected_seq'`).pluck(),
     accounts: db.prepare(`SELECT ${accountCodec.columns.join(', ')} FROM accounts ORDER BY created_at, id`).raw(),
-    activeOrders: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders INDEXED BY orders_active WHERE ${ACTIVE_STATES_SQL} ORDER BY created_at, id`).raw(),
+    activeOrders: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders INDEXED BY orders_active WHERE ${ACTIVE_STATES_SQL} ORDER BY seq`).raw(),
     positions: db.prepare(`SELECT ${positionCodec.columns.join(', ')} FROM positions ORDER BY account, symbol`).raw(),
     balances: db.prepare(`SELECT ${balanceCodec.columns.join(', ')} FROM balances ORDER BY account, asset`).raw(),
     keys: db.prepare(`SELECT ${keyCodec.columns.join(', ')} FROM api_keys ORDER BY created_at, id`).raw(),

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiServer, type ApiServer } from '../../src-main/api/server.js';
 import { Engine } from '../../src-main/engine/engine.js';
-import { type Clock, SequentialIds } from '../../src-main/engine/ports/clock.js';
+import { type Clock, SequentialIds, systemClock } from '../../src-main/engine/ports/clock.js';
 import { openTempStore } from '../../src-main/store/temp-store.js';
 import { FileAccess } from '../../src-main/strategies/file-access.js';
 import { PaperVenue } from '../../src-main/venues/paper/paper-venue.js';
@@ -54,7 +54,7 @@ beforeAll(async () => {
   }
 
   temp = openTempStore();
-  const clock: Clock = { now: () => Date.now() };
+  const clock: Clock = systemClock;
   const ids = new SequentialIds('fa');
   const feed = new FakeFeed([instrumentSpec('BTC/USDT', { minNotional: '5' })], { clock });
   feed.pushBook('BTC/USDT', [['44999.99', '100']], [['45000.01', '100']]);

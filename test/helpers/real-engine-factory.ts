@@ -1,6 +1,6 @@
 /** The real engine (temp SQLite, paper venue over a static BTC/USDT and ETH/USDT book) as an API test engine. */
 import { Engine } from '../../src-main/engine/engine.js';
-import { type Clock, SequentialIds } from '../../src-main/engine/ports/clock.js';
+import { type Clock, SequentialIds, systemClock } from '../../src-main/engine/ports/clock.js';
 import { openTempStore } from '../../src-main/store/temp-store.js';
 import { PaperVenue } from '../../src-main/venues/paper/paper-venue.js';
 import type { EngineFactory } from './api-harness.js';
@@ -9,7 +9,7 @@ import { testFiles } from './test-files.js';
 
 export const realEngineFactory: EngineFactory = async () => {
   const temp = openTempStore();
-  const clock: Clock = { now: () => Date.now() };
+  const clock: Clock = systemClock;
   const ids = new SequentialIds('api');
   const feed = new FakeFeed([instrumentSpec('BTC/USDT', { minNotional: '5' }), instrumentSpec('ETH/USDT', { minNotional: '5', sizeIncrement: '0.001', minQuantity: '0.001' })], { clock });
   feed.pushBook('BTC/USDT', [['44999.99', '100']], [['45000.01', '100']]);

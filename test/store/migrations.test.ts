@@ -53,6 +53,31 @@ describe('migrations', () => {
     upgraded.close();
   });
 
+  it('upgrade a version-4 file: its orders are then listed in journal order, whatever their created_at', () => {
+    const { store, file } = temp();
+    // placed while the wall clock went a day forward and back
+    const day = 86_400_000;
+    for (const [id, createdAt] of [['O-a', 1_000], ['O-b', 1_000 + day], ['O-c', 2_000]] as const) {
+      store.record({ type: 'order', event: 'initialize', order: order({ id, clientOrderId: `T-${id}`, createdAt, updatedAt: createdAt }) });
+    }
+    store.close();
+    const db = new Database(file);
+    const rows = db.prepare('SELECT seq, ts, type, payload FROM journal ORDER BY seq').all();
+    db.close();
+    // the same journal in a file as version 4 left it, projections included
+    const v4 = new Database(`${file}.v4`);
+    migrate(v4, MIGRATIONS.slice(0, 4));
+    const insert = v4.prepare('INSERT INTO journal (seq, ts, type, payload) VALUES (@seq, @ts, @type, @payload)');
+    for (const r of rows) insert.run(r);
+    v4.close();
+
+    const upgraded = SqliteStore.open(`${file}.v4`);
+    expect(upgraded.queryOrders({ status: 'all', limit: 10 }).map((o) => o.id)).toEqual(['O-c', 'O-b', 'O-a']);
+    expect(upgraded.loadActiveOrders().map((o) => o.id)).toEqual(['O-a', 'O-b', 'O-c']);
+    expect(upgraded.verify()).toEqual({ ok: true, mismatches: [] });
+    upgraded.close();
+  });
+
   it('apply only the migrations a file lacks, in order', () => {
     const db = new Database(':memory:');
     const list = [
@@ -90,7 +115,7 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     migrate(db);
     const columns = (table: string) => (db.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name);
-    expect(columns('orders')).toEqual(orderCodec.columns);
+    expect(columns('orders')).toEqual([...orderCodec.columns, 'seq']);
     expect(columns('fills')).toEqual(['seq', ...fillCodec.columns]);
     expect(columns('positions')).toEqual(positionCodec.columns);
     expect(columns('balances')).toEqual(balanceCodec.columns);

@@ -112,19 +112,23 @@ describe('SqliteStore queries', () => {
     return store;
   }
 
-  it('loadActiveOrders returns only working orders, oldest first', () => {
-    expect(seeded().loadActiveOrders().map((o) => o.id)).toEqual(['O-3', 'O-1', 'O-5']);
+  it('loadActiveOrders returns only working orders, oldest first (journal order, whatever their created_at)', () => {
+    expect(seeded().loadActiveOrders().map((o) => o.id)).toEqual(['O-1', 'O-3', 'O-5']);
   });
 
-  it('queryOrders filters by status, account and symbol, newest first by created_at then id', () => {
+  it('queryOrders filters by status, account and symbol, newest first in journal order (not by created_at, which a clock set back breaks)', () => {
     const store = seeded();
     const ids = (q: Parameters<SqliteStore['queryOrders']>[0]) => store.queryOrders(q).map((o) => o.id);
-    expect(ids({ status: 'all', limit: 10 })).toEqual(['O-5', 'O-2', 'O-4', 'O-1', 'O-3', 'O-0']);
-    expect(ids({ status: 'open', limit: 10 })).toEqual(['O-5', 'O-1', 'O-3']);
-    expect(ids({ status: 'closed', limit: 10 })).toEqual(['O-2', 'O-4', 'O-0']);
+    expect(ids({ status: 'all', limit: 10 })).toEqual(['O-5', 'O-4', 'O-3', 'O-2', 'O-1', 'O-0']);
+    expect(ids({ status: 'open', limit: 10 })).toEqual(['O-5', 'O-3', 'O-1']);
+    expect(ids({ status: 'closed', limit: 10 })).toEqual(['O-4', 'O-2', 'O-0']);
     expect(ids({ status: 'closed', account: 'paper', limit: 10 })).toEqual(['O-2', 'O-0']);
-    expect(ids({ status: 'all', account: 'paper', symbol: 'ETH-USDT', limit: 10 })).toEqual(['O-1', 'O-3']);
-    expect(ids({ status: 'all', limit: 2 })).toEqual(['O-5', 'O-2']);
+    expect(ids({ status: 'all', account: 'paper', symbol: 'ETH-USDT', limit: 10 })).toEqual(['O-3', 'O-1']);
+    expect(ids({ status: 'all', limit: 2 })).toEqual(['O-5', 'O-4']);
+    // an order's later entries do not move it
+    store.record({ type: 'order', event: 'cancel', order: order({ id: 'O-1', clientOrderId: 'T-1', state: 'canceled', symbol: 'ETH-USDT', account: 'paper', createdAt: 101, updatedAt: 999 }) });
+    store.commit();
+    expect(ids({ status: 'all', limit: 10 })).toEqual(['O-5', 'O-4', 'O-3', 'O-2', 'O-1', 'O-0']);
   });
 
   it('queryOrders refuses a bad limit or status, naming it', () => {

@@ -135,7 +135,7 @@ export class Oms {
     validateOrderShape(order, instrument, mid);
     const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
     if (order.reduceOnly) checkReducesPosition(order, position);
-    const context: PreTradeContext = { instrument, position, mid, now, fromKillSwitch: opts.fromKillSwitch ?? false };
+    const context: PreTradeContext = { instrument, position, mid, now, monotonic: this.d.clock.monotonic(), fromKillSwitch: opts.fromKillSwitch ?? false };
     for (const check of this.d.checks) check.check(order, context);
 
     this.track(order);
@@ -209,6 +209,7 @@ export class Oms {
       position: this.d.portfolio.positionQuantity(order.account, order.symbol),
       mid: this.d.mid(order.account, order.symbol),
       now: this.d.clock.now(),
+      monotonic: this.d.clock.monotonic(),
       fromKillSwitch: false,
     };
     if (amended.reduceOnly) checkReducesPosition({ ...amended, quantity: remaining(amended) }, context.position);

@@ -7,7 +7,10 @@ export interface PreTradeContext {
   /** signed position before the order */
   position: Decimal;
   mid: Decimal | undefined;
+  /** epoch ms: when, for the audit trail */
   now: number;
+  /** the clock's monotonic reading: what rate windows measure (Clock.monotonic) */
+  monotonic: number;
   /** set for orders the kill switch sends to flatten */
   fromKillSwitch: boolean;
 }

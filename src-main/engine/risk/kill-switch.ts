@@ -57,7 +57,8 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
  */
 export async function runKillSwitch(flatten: boolean, deps: KillSwitchDeps, clock: Clock, log?: Logger): Promise<Report> {
   const sleep = deps.sleep ?? defaultSleep;
-  const start = clock.now();
+  // deadlines are durations: a wall clock set back mid-switch must not keep it retrying for hours
+  const start = clock.monotonic();
   const deadline = start + (deps.deadlineMs ?? 30_000);
   const cancelDeadline = Math.min(deadline, start + (deps.cancelDeadlineMs ?? 10_000));
   const first = deps.firstRetryMs ?? 100;
@@ -82,7 +83,7 @@ export async function runKillSwitch(flatten: boolean, deps: KillSwitchDeps, cloc
       }),
     );
     if (oms.activeOrders().length === 0) break;
-    if (clock.now() + delay > cancelDeadline) break;
+    if (clock.monotonic() + delay > cancelDeadline) break;
     await sleep(delay);
   }
   const report: Report = { canceled: [], failed: [], flattened: [] };
@@ -123,7 +124,7 @@ export async function runKillSwitch(flatten: boolean, deps: KillSwitchDeps, cloc
       }),
     );
     if (open().length === 0) break;
-    if (clock.now() + delay > deadline) break;
+    if (clock.monotonic() + delay > deadline) break;
     await sleep(delay);
   }
   for (const p of deps.positions()) {

@@ -143,7 +143,6 @@ export class RiskEngine implements PreTradeCheck {
 
   /** `GET /api/v1/risk` */
   snapshot(): Risk {
-    const now = this.clock.now();
     const { state, reason, since } = this.gate.status;
     return {
       state,
@@ -160,7 +159,7 @@ export class RiskEngine implements PreTradeCheck {
         orders_per_second: this.limits.settings('max_orders_per_second').map((l) => ({
           account: l.scope.account,
           symbol: l.scope.symbol,
-          value: str(this.rate.used(l, now)),
+          value: str(this.rate.used(l, this.clock.monotonic())),
           limit: str(l.limit),
         })),
         ...this.breakers.usage(this.limits),
@@ -244,7 +243,7 @@ export class RiskEngine implements PreTradeCheck {
       this.persist(RISK_SETTINGS.trips, this.trips);
       this.enter('HALTED', trips.map((t) => t.reason).join('; '), 'breaker');
       this.announce('trip', { trips: this.trips.slice(-trips.length).map((t) => ({ ...t, tripped_at: iso(t.tripped_at) })) });
-    } else if (now - this.lastUsageEvent >= USAGE_EVENT_INTERVAL_MS) {
+    } else if (this.clock.monotonic() - this.lastUsageEvent >= USAGE_EVENT_INTERVAL_MS) {
       this.announce('usage', {}, true);
     }
     return trips;
@@ -324,7 +323,7 @@ export class RiskEngine implements PreTradeCheck {
    * the event goes out for the frequent usage updates (none if nobody listens).
    */
   private announce(event: 'state' | 'limits' | 'trip' | 'usage' | 'kill_switch', extra: Record<string, unknown> = {}, lazy = false): void {
-    this.lastUsageEvent = this.clock.now();
+    this.lastUsageEvent = this.clock.monotonic();
     if (lazy) {
       this.journal.publish('risk', 'risk', () => ({ event, ...extra, ...this.snapshot() }));
       return;

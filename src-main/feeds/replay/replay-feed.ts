@@ -1,7 +1,7 @@
 import { badRequest, conflict } from '../../contract/errors.js';
 import type { Decimal } from '../../engine/model/decimal.js';
 import type { InstrumentSpec } from '../../engine/model/types.js';
-import type { Clock } from '../../engine/ports/clock.js';
+import { type Clock, systemClock } from '../../engine/ports/clock.js';
 import type { Bar, BookSnapshot, MarketEvent, MarketFeed } from '../../engine/ports/market-data.js';
 import { CandleSeries, readCandleSeries } from '../candles-csv.js';
 import { detectTimeframeMs } from '../timeframe.js';
@@ -15,7 +15,7 @@ export interface ReplayFeedOptions {
   bars: CandleSeries | readonly Bar[];
   /** bars per second while started; 0 = only step() moves it. Default 10. */
   speed?: number;
-  /** time source that paces start() (ms); default a monotonic clock. Event times come from the data, not from here. */
+  /** time source that paces start() (its monotonic reading); default the system clock. Event times come from the data, not from here. */
   clock?: Clock;
   /** start over at the end (shifted in time), default true; when false the feed ends after the last bar */
   loop?: boolean;
@@ -39,8 +39,6 @@ const DEFAULT_SPEED = 10;
 const DEFAULT_HISTORY = 10_000;
 /** the timer never ticks faster than this; higher speeds emit several bars a tick */
 const MIN_TICK_MS = 10;
-
-const monotonic: Clock = { now: () => performance.now() };
 
 /**
  * Replays a candle series as live market data for one symbol (see
@@ -83,7 +81,7 @@ export class ReplayFeed implements MarketFeed {
     this.speed = options.speed ?? DEFAULT_SPEED;
     if (!Number.isFinite(this.speed) || this.speed < 0) throw badRequest('speed must be a number of bars per second ≥ 0', { field: 'speed' });
     this.loop = options.loop ?? true;
-    this.clock = options.clock ?? monotonic;
+    this.clock = options.clock ?? systemClock;
     this.onError = options.onError ?? ((error) => console.error(`replay feed ${this.symbol}: a listener threw`, error));
     this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY;
     if (!Number.isInteger(this.historyLimit) || this.historyLimit < 1) {
@@ -163,7 +161,7 @@ export class ReplayFeed implements MarketFeed {
    */
   async start(): Promise<void> {
     if (this.timer !== undefined || this.speed === 0 || this.ended) return;
-    this.pacedSince = this.clock.now();
+    this.pacedSince = this.clock.monotonic();
     this.pacedBars = 0;
     this.timer = setInterval(() => this.tick(), Math.max(MIN_TICK_MS, 1000 / this.speed));
     // the feed alone should not keep a process alive
@@ -186,7 +184,7 @@ export class ReplayFeed implements MarketFeed {
   }
 
   private tick(): void {
-    const elapsed = this.clock.now() - this.pacedSince;
+    const elapsed = this.clock.monotonic() - this.pacedSince;
     let due = Math.floor((elapsed * this.speed) / 1000) + 1 - this.pacedBars;
     // after a stall (a busy event loop, a sleeping laptop), catch up at most one second of bars
     const burst = Math.max(1, Math.ceil(this.speed));

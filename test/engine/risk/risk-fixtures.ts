@@ -58,6 +58,8 @@ export function context(p: Partial<Omit<PreTradeContext, 'position' | 'mid'>> & 
     now: 0,
     fromKillSwitch: false,
     ...rest,
+    // the tests move time through `now`; the rate bucket reads the monotonic clock
+    monotonic: rest.monotonic ?? rest.now ?? 0,
     position: dec(position ?? '0'),
     mid: mid === null ? undefined : dec(mid ?? '100'),
   };

@@ -221,7 +221,7 @@ describe('ReplayFeed: stepping and running', () => {
 
     it('emits the first bar at start() and then speed bars a second until stop()', async () => {
       vi.useFakeTimers();
-      const feed = new ReplayFeed({ symbol: 'X/USDT', bars: BARS, speed: 10, clock: { now: () => Date.now() } });
+      const feed = new ReplayFeed({ symbol: 'X/USDT', bars: BARS, speed: 10, clock: { now: () => Date.now(), monotonic: () => Date.now() } });
       const events = record(feed);
       const bars = () => events.filter((e) => e.type === 'bar').length;
       await feed.start();
@@ -239,7 +239,7 @@ describe('ReplayFeed: stepping and running', () => {
       const manual = new ReplayFeed({ symbol: 'X/USDT', bars: BARS, speed: 0 });
       await manual.start();
       expect(manual.running).toBe(false);
-      const once = new ReplayFeed({ symbol: 'X/USDT', bars: BARS, speed: 100, loop: false, clock: { now: () => Date.now() } });
+      const once = new ReplayFeed({ symbol: 'X/USDT', bars: BARS, speed: 100, loop: false, clock: { now: () => Date.now(), monotonic: () => Date.now() } });
       await once.start();
       vi.advanceTimersByTime(1000);
       expect(once.finished).toBe(true);

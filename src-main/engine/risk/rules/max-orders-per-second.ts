@@ -19,7 +19,8 @@ const EPSILON = 1e-9;
 /**
  * max_orders_per_second: a token bucket per scope that sets the limit (global:
  * all accounts together). It holds max(1, rate) orders and refills at `rate`
- * per second of the engine's clock, so a burst of `rate` orders passes at once
+ * per second of the engine's monotonic clock (a wall clock set back must not
+ * empty it until the wall catches up), so a burst of `rate` orders passes at once
  * and then one more each 1/rate seconds. The value compared is the number of
  * orders this one would be in the current burst: refused when it exceeds the
  * bucket. Only new orders take a token (amendments do not), and only once the
@@ -31,7 +32,7 @@ export class MaxOrdersPerSecond implements PreTradeRule {
 
   check(order: OrderRecord, context: PreTradeContext, limit: ResolvedLimit): RuleReading | undefined {
     if (!isNewOrder(order)) return undefined;
-    const bucket = this.refill(limit, context.now);
+    const bucket = this.refill(limit, context.monotonic);
     const used = bucket.capacity - bucket.tokens + 1;
     if (bucket.tokens < 1 - EPSILON) {
       const waitMs = Math.ceil((1 - bucket.tokens) / bucket.perMs);
@@ -42,13 +43,13 @@ export class MaxOrdersPerSecond implements PreTradeRule {
 
   onAccepted(order: OrderRecord, context: PreTradeContext, limit: ResolvedLimit): void {
     if (!isNewOrder(order)) return;
-    const bucket = this.refill(limit, context.now);
+    const bucket = this.refill(limit, context.monotonic);
     bucket.tokens = Math.max(0, bucket.tokens - 1);
   }
 
-  /** orders drawn from a scope's bucket right now (usage) */
-  used(limit: ResolvedLimit, now: number): Decimal {
-    const bucket = this.refill(limit, now);
+  /** orders drawn from a scope's bucket right now (usage); `monotonic` as in PreTradeContext */
+  used(limit: ResolvedLimit, monotonic: number): Decimal {
+    const bucket = this.refill(limit, monotonic);
     return count(bucket.capacity - bucket.tokens);
   }
 
