@@ -178,6 +178,8 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
     symbol,
     instrument,
     now: () => clock.now(),
+    // the bars' time, which only moves forward: timers fire at bar closes (fireTimers(closeTime) below)
+    timerTime: () => clock.now(),
     call: (method, p) => engine.call(method, p, ctx),
     toOrder: (dto) => {
       const record = engine.oms.find(dto.id);

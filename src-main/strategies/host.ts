@@ -30,7 +30,10 @@ export interface HostPort {
   readonly account: string;
   readonly symbol: string;
   readonly instrument: InstrumentSpec;
+  /** epoch ms: what the strategy sees as the time */
   now(): number;
+  /** what timers measure: the clock's monotonic reading live (a wall clock set back must not hold them for hours), the bars' time in backtests */
+  timerTime(): number;
   call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<ResultOf<M>>;
   /** the strategy-facing order for an engine answer (the backtest reads its OMS instead of parsing strings) */
   toOrder(dto: Order): StrategyOrder;
@@ -38,7 +41,7 @@ export interface HostPort {
   exact(field: 'open' | 'high' | 'low' | 'close'): Decimal;
   /** the client order id of the strategy's n-th order */
   clientOrderId(n: number): string;
-  /** the timers changed: the next one is due at `due` (Infinity: none) */
+  /** the timers changed: the next one is due at `due` on timerTime() (Infinity: none) */
   timersChanged?(due: number): void;
   log(message: string, data?: Record<string, unknown>): void;
 }
@@ -211,7 +214,7 @@ export class StrategyHost {
     this.balances.set(asset, { total, free });
   }
 
-  /** fires the timers due at or before `now` (engine time), in due order */
+  /** fires the timers due at or before `now` (the port's timerTime()), in due order */
   fireTimers(now: number): Promise<void> {
     const due = [...this.timers.entries()].filter(([, t]) => t.due <= now).sort((a, b) => a[1].due - b[1].due || (a[0] < b[0] ? -1 : 1));
     for (const [name, t] of due) {
@@ -268,7 +271,7 @@ export class StrategyHost {
   setTimer(name: string, delayMs: number, repeat: boolean): void {
     if (!Number.isFinite(delayMs) || delayMs < 0) throw badRequest(`timer ${name}: the delay must be a number of ms ≥ 0`, { field: 'delayMs' });
     if (repeat && delayMs <= 0) throw badRequest(`timer ${name}: a repeating timer needs a delay > 0`, { field: 'delayMs' });
-    this.timers.set(name, { due: this.port.now() + delayMs, every: repeat ? delayMs : 0 });
+    this.timers.set(name, { due: this.port.timerTime() + delayMs, every: repeat ? delayMs : 0 });
     this.recomputeNextTimer();
   }
 

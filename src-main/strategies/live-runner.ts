@@ -102,6 +102,7 @@ export class StrategyManager {
       symbol: p.symbol,
       instrument: instrumentSpec(dto),
       now: () => this.clock.now(),
+      timerTime: () => this.clock.monotonic(),
       call: (method, params) => {
         if (method === 'orders.create') r.ordersPlaced++;
         return this.api.call(method, params, ctx);
@@ -256,8 +257,8 @@ export class StrategyManager {
     if (!Number.isFinite(due) || r.status !== 'running') return;
     r.timer = setTimeout(() => {
       r.timer = null;
-      if (r.status === 'running') void r.host.fireTimers(this.clock.now());
-    }, Math.max(0, due - this.clock.now()));
+      if (r.status === 'running') void r.host.fireTimers(this.clock.monotonic());
+    }, Math.max(0, due - this.clock.monotonic()));
     r.timer.unref?.();
   }
 
