@@ -5,6 +5,7 @@ import { WsClientMessage, type EngineEvent } from '../contract/events.js';
 import { METHODS, isMethodName, type MethodName } from '../contract/methods.js';
 import type { AccessControl } from './access.js';
 import { hasScope, scopeRefusal } from './access.js';
+import { duplicateKey } from './json-duplicates.js';
 import { shortError, type LogThrottle } from './log-throttle.js';
 import { validationError } from '../contract/validation.js';
 
@@ -227,6 +228,9 @@ export class WsHub {
       if ('error' in charged) return this.reply(client, raw, charged.error);
     }
     if (!json) return this.send(client, new TernError('BAD_REQUEST', 'message is not valid JSON').toBody());
+    // as for REST bodies: never "last one wins"
+    const dup = duplicateKey(text);
+    if (dup !== null) return this.reply(client, raw, new TernError('BAD_REQUEST', `duplicate key "${dup}" in the message`, { field: dup }));
     const parsed = WsClientMessage.safeParse(raw);
     if (!parsed.success) return this.reply(client, raw, validationError(parsed.error.issues, 'message'));
     const msg = parsed.data;

@@ -181,6 +181,16 @@ describe('duplicate keys in a JSON body', () => {
     expect(big.status).toBe(413);
   });
 
+  it('are refused in WebSocket messages too, answering the call by its id', async () => {
+    const { te, server } = await harness({ port: 0 });
+    const { port } = await server.listen();
+    const ws = await TestSocket.open(`ws://127.0.0.1:${port}/api/v1/ws`, { authorization: `Bearer ${te.keys.trade}` });
+    ws.send('{"op":"call","id":7,"method":"orders.create","params":{"account":"paper","symbol":"BTC/USDT","side":"buy","type":"market","quantity":"0.01","quantity":"100"}}');
+    expect(await ws.next((m) => m.id === 7)).toMatchObject({ id: 7, error: { code: 'BAD_REQUEST', details: { field: 'quantity' } } });
+    ws.ws.close();
+    expect(await te.engine.call('orders.list', { status: 'all' }, { actor: 't' })).toEqual([]);
+  });
+
   it('duplicateKey tracks objects and arrays', () => {
     expect(duplicateKey('{"a":1,"b":{"a":2},"c":[{"a":1},{"a":2}]}')).toBeNull();
     expect(duplicateKey('{"a":1,"b":[1,"a",{"x":1}],"a":2}')).toBe('a');
