@@ -70,6 +70,8 @@ interface Watched {
   last?: Decimal;
   bars: Bar[];
   lastUpdate: number | null;
+  /** lastUpdate on the monotonic clock: staleness is a duration, blind to the wall clock being set */
+  freshAt: number | null;
   stale: boolean;
   reconnecting: boolean;
   lastTradeTs: number;
@@ -184,7 +186,7 @@ export class CcxtFeed implements MarketFeed {
   watch(symbol: string): boolean {
     if (this.watched.has(symbol)) return true;
     if (!this.running || !this.specs.has(symbol) || this.watched.size >= this.maxSymbols) return false;
-    const w: Watched = { symbol, bars: [], lastUpdate: null, stale: false, reconnecting: false, lastTradeTs: 0 };
+    const w: Watched = { symbol, bars: [], lastUpdate: null, freshAt: null, stale: false, reconnecting: false, lastTradeTs: 0 };
     this.watched.set(symbol, w);
     this.loops.push(this.seed(w));
     const has = this.ex.has as Record<string, unknown>;
@@ -348,6 +350,7 @@ export class CcxtFeed implements MarketFeed {
 
   private fresh(w: Watched): void {
     w.lastUpdate = this.clock.now();
+    w.freshAt = this.clock.monotonic();
     if (w.stale || w.reconnecting) {
       w.stale = false;
       w.reconnecting = false;
@@ -363,9 +366,9 @@ export class CcxtFeed implements MarketFeed {
   }
 
   private checkStaleness(): void {
-    const now = this.clock.now();
+    const now = this.clock.monotonic();
     for (const w of this.watched.values()) {
-      const since = w.lastUpdate ?? null;
+      const since = w.freshAt;
       const stale = since !== null && now - since > this.staleAfterMs;
       if (stale && !w.stale) {
         w.stale = true;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../src-main/engine/ports/clock.js';
+import { type Clock, systemClock } from '../../../src-main/engine/ports/clock.js';
 import type { MarketEvent } from '../../../src-main/engine/ports/market-data.js';
 import { MarketCache } from '../../../src-main/store/market-cache.js';
 import { CcxtFeed, type SymbolStatus } from '../../../src-main/venues/ccxt/ccxt-feed.js';
@@ -12,9 +12,9 @@ let sim: ExchangeSim;
 let cache: MarketCache;
 const feeds: CcxtFeed[] = [];
 
-function feed(opts: { staleAfterMs?: number; baseUrl?: string; timeoutMs?: number } = {}): CcxtFeed {
+function feed(opts: { staleAfterMs?: number; baseUrl?: string; timeoutMs?: number; clock?: Clock } = {}): CcxtFeed {
   const exchange = createExchange({ exchange: 'binance', baseUrl: opts.baseUrl ?? sim.url, timeoutMs: opts.timeoutMs ?? 1000, rateLimitMs: 5 });
-  const f = new CcxtFeed({ exchange, source: 'binance@sim', clock: systemClock, cache, ownsExchange: true, staleAfterMs: opts.staleAfterMs ?? 10_000 });
+  const f = new CcxtFeed({ exchange, source: 'binance@sim', clock: opts.clock ?? systemClock, cache, ownsExchange: true, staleAfterMs: opts.staleAfterMs ?? 10_000 });
   feeds.push(f);
   return f;
 }
@@ -96,6 +96,21 @@ describe('CcxtFeed: public market data from an exchange through ccxt', () => {
     sim.control.tick('ETH/BTC');
     await until(() => changes.at(-1)!.stale === false, 'fresh again', 3000);
     expect(f.status()[0]!.stale).toBe(false);
+  });
+
+  it('turns stale after its silence even when the wall clock is set a day back meanwhile', async () => {
+    let offset = 0;
+    const f = feed({ staleAfterMs: 300, clock: { now: () => Date.now() + offset, monotonic: () => performance.now() } });
+    await f.loadMarkets();
+    await f.start();
+    const changes: SymbolStatus[] = [];
+    f.onStatus((s) => changes.push(s));
+    f.watch('ETH/BTC');
+    await until(() => sim.control.wsSubscriptions().includes('ethbtc@trade'), 'subscribed');
+    sim.control.tick('ETH/BTC');
+    await until(() => f.status()[0]!.lastUpdate !== null, 'an update');
+    offset = -86_400_000;
+    await until(() => changes.some((c) => c.stale), 'stale', 3000);
   });
 
   it('downloads candle history page by page into the cache, with progress, and resumes where it stopped', async () => {
