@@ -259,8 +259,14 @@ export class Engine implements EngineApi {
   private revokeExpiredKeys(): void {
     clearTimeout(this.keyExpiryTimer);
     for (const record of this.keys.expired()) {
-      this.saveKey({ ...record, revokedAt: record.expiresAt });
-      this.log.info({ key_id: record.id, name: record.name }, 'API key expired');
+      try {
+        this.saveKey({ ...record, revokedAt: record.expiresAt });
+        this.log.info({ key_id: record.id, name: record.name }, 'API key expired');
+      } catch (err) {
+        // an unwritable store (full disk, read-only file) must not stop a start or a timer; the key
+        // no longer authenticates either way (expiry is checked on every use), and is marked at the next start
+        this.log.warn({ key_id: record.id, err: String(err) }, 'expired API key not marked revoked: the store cannot be written');
+      }
     }
     const next = this.keys.nextExpiry();
     if (next === null) return;

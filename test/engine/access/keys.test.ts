@@ -9,6 +9,7 @@ import { ManualClock, SequentialIds } from '../../../src-main/engine/ports/clock
 import { keyCodec } from '../../../src-main/store/codec.js';
 import { MIGRATIONS } from '../../../src-main/store/migrations.js';
 import { SqliteStore } from '../../../src-main/store/sqlite-store.js';
+import { StoreUnwritable } from '../../../src-main/engine/ports/store.js';
 import { PaperVenue } from '../../../src-main/venues/paper/paper-venue.js';
 import { btcFeed, pushBookAround } from '../../helpers/engine-harness.js';
 
@@ -34,8 +35,10 @@ function tempFile(): string {
 }
 
 /** a real engine on `file`, with a log the test reads */
-async function engineOn(file: string, clock = new ManualClock(Date.UTC(2026, 0, 1)), tag = 'r1') {
+async function engineOn(file: string, clock = new ManualClock(Date.UTC(2026, 0, 1)), tag = 'r1', readOnly = false) {
   const store = SqliteStore.open(file);
+  // as a full disk or a read-only file looks to the engine
+  if (readOnly) (store as { writable?: (t: boolean) => StoreUnwritable | null }).writable = () => new StoreUnwritable('read-only', file);
   const ids = new SequentialIds(tag);
   const feed = btcFeed(clock);
   pushBookAround(feed);
@@ -133,6 +136,19 @@ describe('API keys in the engine', () => {
     expect(stored.revokedAt).toBe(stored.expiresAt);
     expect(again.engine.authenticate(session.key)).toBeNull();
     await expect(again.engine.call('keys.delete', { id: session.id }, ctx)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('start on an unwritable store with an expired key: the start goes on and the key stays refused', async () => {
+    const file = tempFile();
+    const h = await engineOn(file);
+    const session = await h.engine.call('keys.create', { name: 'web session', scopes: ['admin'], expires_in_s: 60 }, ctx);
+    await h.engine.stop();
+    h.store.close();
+    open = open.filter((o) => o.engine !== h.engine);
+    h.clock.advance(120_000);
+    const again = await engineOn(file, h.clock, 'r2', true);
+    expect(again.engine.authenticate(session.key)).toBeNull();
+    expect((await again.engine.call('keys.list', {}, ctx)).map((k) => k.id)).not.toContain(session.id);
   });
 
   it('refuse expiries shorter than a minute or longer than a year', async () => {
