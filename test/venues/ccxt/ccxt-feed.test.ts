@@ -100,7 +100,7 @@ describe('CcxtFeed: public market data from an exchange through ccxt', () => {
 
   it('turns stale after its silence even when the wall clock is set a day back meanwhile', async () => {
     let offset = 0;
-    const f = feed({ staleAfterMs: 300, clock: { now: () => Date.now() + offset, monotonic: () => performance.now() } });
+    const f = feed({ staleAfterMs: 600, clock: { now: () => Date.now() + offset, monotonic: () => performance.now() } });
     await f.loadMarkets();
     await f.start();
     const changes: SymbolStatus[] = [];
@@ -108,9 +108,18 @@ describe('CcxtFeed: public market data from an exchange through ccxt', () => {
     f.watch('ETH/BTC');
     await until(() => sim.control.wsSubscriptions().includes('ethbtc@trade'), 'subscribed');
     sim.control.tick('ETH/BTC');
-    await until(() => f.status()[0]!.lastUpdate !== null, 'an update');
+    // the tick's messages have all arrived (no update for a while, not yet stale)
+    let last: number | null = null;
+    let quietSince = Date.now();
+    await until(() => {
+      const now = f.status()[0]!.lastUpdate;
+      if (now !== last) [last, quietSince] = [now, Date.now()];
+      return last !== null && Date.now() - quietSince > 250;
+    }, 'the updates to settle');
+    const seen = changes.length;
+    // the last update is now a day in the future of the wall clock
     offset = -86_400_000;
-    await until(() => changes.some((c) => c.stale), 'stale', 3000);
+    await until(() => changes.slice(seen).some((c) => c.stale), 'stale', 3000);
   });
 
   it('downloads candle history page by page into the cache, with progress, and resumes where it stopped', async () => {
