@@ -235,18 +235,22 @@ export class Engine implements EngineApi {
    */
   ensureKey(key: string, name: string, scopes: ApiKeyRecord['scopes']): void {
     const existing = this.keys.find(key);
-    if (existing && this.keys.live(existing)) {
-      if (isSlowHash(existing.hash)) return;
-      this.saveKey({ ...existing, hash: slowHashKey(key, this.opts.slowKeyHash) });
-      this.keys.find(key);
-      this.log.info({ key_id: existing.id, name: existing.name }, 'API key re-hashed with scrypt');
-      return;
+    if (existing && this.keys.live(existing) && isSlowHash(existing.hash)) return;
+    const upgrade = existing && this.keys.live(existing) ? existing : undefined;
+    const record: ApiKeyRecord = upgrade
+      ? { ...upgrade, hash: slowHashKey(key, this.opts.slowKeyHash) }
+      : { id: this.opts.ids.next('K'), name, scopes, hash: slowHashKey(key, this.opts.slowKeyHash), createdAt: this.opts.clock.now(), revokedAt: null, expiresAt: null };
+    try {
+      this.saveKey(record);
+    } catch (err) {
+      // a full disk or read-only file must not stop the start: the key works from memory and the
+      // journal writes it once the store can be written again
+      this.log.warn({ key_id: record.id, err: String(err) }, 'API key not stored yet: the store cannot be written');
     }
-    const record: ApiKeyRecord = { id: this.opts.ids.next('K'), name, scopes, hash: slowHashKey(key, this.opts.slowKeyHash), createdAt: this.opts.clock.now(), revokedAt: null, expiresAt: null };
-    this.saveKey(record);
     // the key is known here: put it in the verified cache, so no request pays scrypt for it
     this.keys.find(key);
-    this.log.info({ key_id: record.id, name, scopes }, 'API key created');
+    if (upgrade) this.log.info({ key_id: record.id, name: record.name }, 'API key re-hashed with scrypt');
+    else this.log.info({ key_id: record.id, name, scopes }, 'API key created');
   }
 
   private saveKey(record: ApiKeyRecord): void {

@@ -149,6 +149,10 @@ describe('API keys in the engine', () => {
     const again = await engineOn(file, h.clock, 'r2', true);
     expect(again.engine.authenticate(session.key)).toBeNull();
     expect((await again.engine.call('keys.list', {}, ctx)).map((k) => k.id)).not.toContain(session.id);
+    // TERN_API_KEY on that store: it works for this run instead of failing the start
+    again.engine.ensureKey('chosen-on-a-full-disk', 'TERN_API_KEY', ['admin']);
+    expect(again.engine.authenticate('chosen-on-a-full-disk')).toMatchObject({ scopes: ['admin'] });
+    expect(again.lines.find((l) => l.msg === 'API key created')).toBeDefined();
   });
 
   it('refuse expiries shorter than a minute or longer than a year', async () => {
