@@ -89,6 +89,7 @@ export class Engine implements EngineApi {
   private readonly keys: KeyRing;
   private keyExpiryTimer: NodeJS.Timeout | undefined;
   private readonly log: Logger;
+  /** on the monotonic clock: uptime is a duration */
   private readonly startedAt: number;
   private readonly handlers: Handlers;
   private breakersScheduled = false;
@@ -97,7 +98,7 @@ export class Engine implements EngineApi {
 
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? silentLogger;
-    this.startedAt = opts.clock.now();
+    this.startedAt = opts.clock.monotonic();
     this.files = opts.files ?? new FileAccess();
     this.keys = new KeyRing({ now: () => opts.clock.now() });
     this.journal = new Journal(opts.store, (err) => this.log.error({ err: String(err) }, 'event listener failed'));
@@ -310,7 +311,7 @@ export class Engine implements EngineApi {
   }
 
   stats(): Record<string, number> {
-    return { ...this.oms.stats, journal_pending: this.opts.store.pending, accounts: this.accounts.size, uptime_ms: this.opts.clock.now() - this.startedAt };
+    return { ...this.oms.stats, journal_pending: this.opts.store.pending, accounts: this.accounts.size, uptime_ms: this.opts.clock.monotonic() - this.startedAt };
   }
 
   // ---- internals ----
@@ -356,7 +357,7 @@ export class Engine implements EngineApi {
         },
         describe: (record) => this.supervisor.dto(record),
       }),
-      health: () => ({ status: 'ok', version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, this.opts.clock.now() - this.startedAt) }),
+      health: () => ({ status: 'ok', version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, this.opts.clock.monotonic() - this.startedAt) }),
       'accounts.list': () => [...[...this.accounts.values()].map((a) => a.record), ...this.supervisor.failed()].map((r) => this.supervisor.dto(r)),
       'accounts.reset': async ({ id }) => this.resetAccount(id),
       'instruments.list': ({ account }) =>

@@ -37,6 +37,18 @@ describe('a wall clock set a day forward and back', () => {
     expect(usage).toEqual([{ account: null, symbol: null, value: '2', limit: '2' }]);
   });
 
+  it('uptime counts the time that passed, not the jumps', async () => {
+    h = await startHarness();
+    h.clock.advance(1_000);
+    h.clock.jump(DAY);
+    h.clock.advance(1_000);
+    expect((await h.engine.call('health', {}, ctx)).uptime_ms).toBe(2_000);
+    h.clock.jump(-2 * DAY);
+    h.clock.advance(1_000);
+    expect((await h.engine.call('health', {}, ctx)).uptime_ms).toBe(3_000);
+    expect(h.engine.stats().uptime_ms).toBe(3_000);
+  });
+
   it('orders are listed newest first in the order they were placed, not by their wall-clock time', async () => {
     h = await startHarness();
     await place('first');
