@@ -124,7 +124,7 @@ export class Reconciler {
   /** Starts reconciling an account: one run now (awaited; a failure is logged), then on requests and on the timer. */
   async attach(account: string, venue: ReconcilableVenue): Promise<ReconcileReport | null> {
     this.detach(account);
-    const state: AccountState = { venue, timer: null, debounce: null, tail: Promise.resolve(), queued: null, off: () => {}, last: null, lastFullScan: 0 };
+    const state: AccountState = { venue, timer: null, debounce: null, tail: Promise.resolve(), queued: null, off: () => {}, last: null, lastFullScan: Number.NEGATIVE_INFINITY };
     this.accounts.set(account, state);
     state.off = venue.onResync((reason) => this.request(account, reason));
     if (this.intervalMs > 0) {
@@ -217,10 +217,11 @@ export class Reconciler {
       report.fixed.push({ account, kind, order_id: order?.id ?? null, client_order_id: clientOrderId ?? order?.clientOrderId ?? null, detail });
     const apply = (r: ExecutionReport) => this.d.apply(account, r);
 
-    const full = reason === 'start' || reason === 'requested' || clock.now() - state.lastFullScan >= this.fullScanMs;
+    // monotonic: a wall clock set back must not put off the full scans for the length of the jump
+    const full = reason === 'start' || reason === 'requested' || clock.monotonic() - state.lastFullScan >= this.fullScanMs;
     const symbols = [...new Set(oms.activeOrders({ account }).map((o) => o.symbol))].sort();
     const open = full ? await venue.fetchOpenOrders() : symbols.length ? await venue.fetchOpenOrders(symbols) : [];
-    if (full) state.lastFullScan = clock.now();
+    if (full) state.lastFullScan = clock.monotonic();
     report.checked.venue_orders = open.length;
     const openByClient = new Map<string, VenueOrderStatus>();
     const openByVenueId = new Map<string, VenueOrderStatus>();

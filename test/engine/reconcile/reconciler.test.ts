@@ -72,8 +72,11 @@ class FakeExchange implements ReconcilableVenue {
   }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
-  async fetchOpenOrders(): Promise<VenueOrderStatus[]> {
+  /** the symbols each open-orders query asked for ('all': a full scan) */
+  openQueries: Array<string[] | 'all'> = [];
+  async fetchOpenOrders(symbols?: string[]): Promise<VenueOrderStatus[]> {
     this.queries += 1;
+    this.openQueries.push(symbols ?? 'all');
     await new Promise((r) => setTimeout(r, 5));
     return this.orders.filter((o) => o.status === 'open');
   }
@@ -142,6 +145,20 @@ describe('Reconciler', () => {
   it('takes the exchange balances at start', async () => {
     const { call } = await setup();
     expect(total(await call('balances.list', { account: 'ex' }), 'USDT').toFixed()).toBe('1000');
+  });
+
+  it('scans every open order on the exchange every fullScanMs of elapsed time, even after the wall clock was set back a day', async () => {
+    const { engine, ex, clock, place } = await setup();
+    await place('w-1');
+    await engine.reconciler.run('ex', 'timer');
+    ex.openQueries.length = 0;
+    clock.jump(-86_400_000);
+    clock.advance(300_000);
+    await engine.reconciler.run('ex', 'timer');
+    expect(ex.openQueries).toEqual(['all']);
+    // and within the interval only the symbols Tern has orders in
+    await engine.reconciler.run('ex', 'timer');
+    expect(ex.openQueries).toEqual(['all', ['BTC/USDT']]);
   });
 
   it('an order the exchange has never heard of stays pending within the grace period, and is rejected after it', async () => {
