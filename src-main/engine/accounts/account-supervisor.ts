@@ -70,6 +70,7 @@ interface Failing {
   reason: string;
   attempts: number;
   timer: NodeJS.Timeout | null;
+  /** on the monotonic clock (the retry is a timer, which the wall clock does not move) */
   nextAttemptAt: number;
 }
 
@@ -159,7 +160,7 @@ export class AccountSupervisor {
     const base = { id: record.id, exchange: record.exchange, mode: record.mode };
     const f = this.failing.get(record.id);
     if (f) {
-      const retry = Math.max(0, Math.round((f.nextAttemptAt - this.opts.clock.now()) / 1000));
+      const retry = Math.max(0, Math.round((f.nextAttemptAt - this.opts.clock.monotonic()) / 1000));
       return { ...base, status: 'error', reason: `${f.reason} (attempt ${f.attempts}; next try in ${retry} s)` };
     }
     if (!entry) return { ...base, status: record.status };
@@ -198,7 +199,7 @@ export class AccountSupervisor {
     const attempts = (prev?.attempts ?? 0) + 1;
     const reason = err instanceof Error ? err.message : String(err);
     const delay = Math.min((this.opts.retryMs ?? 1000) * 2 ** Math.min(attempts - 1, 20), this.opts.maxRetryMs ?? 60_000);
-    const f: Failing = { record, reason, attempts, timer: null, nextAttemptAt: this.opts.clock.now() + delay };
+    const f: Failing = { record, reason, attempts, timer: null, nextAttemptAt: this.opts.clock.monotonic() + delay };
     this.failing.set(record.id, f);
     if (!this.stopped) {
       f.timer = setTimeout(() => void this.retry(f), delay);

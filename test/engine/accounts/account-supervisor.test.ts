@@ -59,6 +59,16 @@ describe('AccountSupervisor: accounts that cannot open', () => {
     expect(published.map((a) => a.status)).toEqual(['error', 'active']);
   });
 
+  it('tells when it retries in time from now, whatever the wall clock was set to meanwhile', async () => {
+    const clock = new ManualClock(1_000_000);
+    const slow = new AccountSupervisor({ clock, publish: () => {}, open: async () => Promise.reject(new Error('the exchange is not available')), close: async () => {}, retryMs: 30_000, maxRetryMs: 30_000 });
+    expect(await slow.openOrRetry(record)).toBe(false);
+    clock.jump(-86_400_000);
+    clock.advance(10_000);
+    expect(slow.dto(record).reason).toMatch(/next try in 20 s\)$/);
+    slow.stop();
+  });
+
   it('stops retrying an account that is removed, and after stop', async () => {
     let attempts = 0;
     const { sup } = harness(async () => {
