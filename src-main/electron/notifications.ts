@@ -168,6 +168,7 @@ export interface NoticeThrottleOptions {
   maxPerWindow?: number;
   /** default 5000 ms */
   windowMs?: number;
+  /** ms on a clock that only moves forward (default performance.now: a wall clock set back must not stretch a window) */
   now?: () => number;
   /** runs `fn` after `ms`; returns a cancel */
   setTimer?: (fn: () => void, ms: number) => () => void;
@@ -203,7 +204,7 @@ export class NoticeThrottle {
   constructor(private readonly opts: NoticeThrottleOptions) {
     this.max = Math.max(1, opts.maxPerWindow ?? 3);
     this.windowMs = Math.max(1, opts.windowMs ?? 5000);
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => performance.now());
     this.setTimer = opts.setTimer ?? defaultTimer;
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '../../src-main/contract/events.js';
 import type { Account, Fill, Order } from '../../src-main/contract/schemas.js';
 import { isDownStatus, type Notice, NoticeThrottle, NotificationRules } from '../../src-main/electron/notifications.js';
@@ -171,6 +171,24 @@ describe('notification bursts', () => {
     clock.advance(5000);
     expect(shown).toHaveLength(4);
     expect(shown[3]).toEqual({ category: 'fill', title: '7 more fills', body: 'latest: Bought 10 BTC/USDT at 10', urgent: false });
+  });
+
+  it('measures its windows on a monotonic clock by default: a wall clock set back a day does not hold later notices', async () => {
+    let offset = 0;
+    const realNow = Date.now;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+    const shown: Notice[] = [];
+    const t = new NoticeThrottle({ show: (x) => shown.push(x), maxPerWindow: 1, windowMs: 20 });
+    try {
+      t.push(n(1));
+      offset = -86_400_000;
+      await new Promise((r) => setTimeout(r, 40));
+      t.push(n(2));
+      expect(shown.map((s) => s.title)).toEqual(['Bought 1 BTC/USDT', 'Bought 2 BTC/USDT']);
+    } finally {
+      vi.restoreAllMocks();
+      t.close();
+    }
   });
 
   it('shows a single held notice as itself, not as a summary', () => {
