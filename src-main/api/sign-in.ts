@@ -12,19 +12,21 @@ const digest = (token: string) => createHash('sha256').update(token).digest('hex
  * kept as hashes, expire, and are gone after their first use, right or wrong.
  */
 export class SignInTokens {
+  /** token digest → when it expires, on `now` */
   private readonly live = new Map<string, number>();
 
   constructor(
     private readonly ttlMs: number = SIGN_IN_TTL_MS,
-    private readonly now: () => number = Date.now,
+    /** a clock that only moves forward: a wall clock set back must not extend a link's life */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /** `expiresAt` is epoch ms, for telling the user */
   mint(): { token: string; expiresAt: number } {
     this.sweep();
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = this.now() + this.ttlMs;
-    this.live.set(digest(token), expiresAt);
-    return { token, expiresAt };
+    this.live.set(digest(token), this.now() + this.ttlMs);
+    return { token, expiresAt: Date.now() + this.ttlMs };
   }
 
   /** true once for a minted, unexpired token; false ever after */

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiServer, type ApiServer } from '../../src-main/api/server.js';
 import { SignInTokens } from '../../src-main/api/sign-in.js';
 import { WEB_CONTENT_SECURITY_POLICY, isWebRoot } from '../../src-main/api/web-ui.js';
@@ -138,6 +138,21 @@ describe('one-time sign-in links', () => {
     now += 1;
     expect(tokens.redeem(b)).toBe(false);
     expect(tokens.size).toBe(0);
+  });
+
+  it('a token expires after its time to live even when the wall clock is set back meanwhile', async () => {
+    let offset = 0;
+    const realNow = Date.now;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+    try {
+      const tokens = new SignInTokens(20);
+      const { token } = tokens.mint();
+      offset = -86_400_000;
+      await new Promise((r) => setTimeout(r, 40));
+      expect(tokens.redeem(token)).toBe(false);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('a server without the web UI has no page, no exchange route and no links', async () => {
