@@ -12,7 +12,7 @@ import { parseFeedSpec } from './feeds/feed-spec.js';
 import { ReplayFeed } from './feeds/replay/replay-feed.js';
 import { lockDataFolder } from './store/data-folder-lock.js';
 import type { SqliteStore } from './store/sqlite-store.js';
-import { type CheckedOpenOptions, openCheckedStore } from './store/open-store.js';
+import { type BackgroundCheck, type CheckedOpenOptions, checkInBackground, isDamage, needsBackgroundCheck, openCheckedStore, StoreDamaged } from './store/open-store.js';
 import { prepareDataFolder } from './store/data-folder.js';
 import { type RepairReport, repairStore } from './store/repair.js';
 import { FileAccess } from './strategies/file-access.js';
@@ -53,7 +53,7 @@ export interface RuntimeOptions {
   /** `serve --repair`: keep the damaged store aside and rebuild it from its journal before starting */
   repair?: boolean;
   /** how the store is checked and when it counts as full (tests) */
-  storeOptions?: Pick<CheckedOpenOptions, 'verify' | 'minFreeBytes' | 'freeBytes'>;
+  storeOptions?: Pick<CheckedOpenOptions, 'verify' | 'minFreeBytes' | 'freeBytes' | 'quickCheckMaxBytes'>;
   /** while the store cannot be written, how often it is tried again (default 5 s) */
   storeProbeMs?: number;
 }
@@ -93,10 +93,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const lock = lockDataFolder(opts.dataDir);
   let store: SqliteStore;
   let repaired: RepairReport | undefined;
+  let largeFile: boolean;
   try {
     // under the lock: nobody else writes the file while it is checked or repaired
     const file = join(opts.dataDir, 'tern.db');
     if (opts.repair) repaired = repairStore(file);
+    largeFile = needsBackgroundCheck(file, opts.storeOptions);
     store = openCheckedStore(file, opts.storeOptions);
   } catch (err) {
     lock.release();
@@ -145,9 +147,21 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     marketCache.close();
     store.close();
     lock.release();
-    throw err;
+    // a damaged page the checks did not reach (a large file) but the start did
+    throw isDamage(err) ? new StoreDamaged(store.file, [err instanceof Error ? `${err.message} (${String((err as { code?: unknown }).code)})` : String(err)]) : err;
   }
   let closed = false;
+  // a large file starts without waiting for its quick_check; damage found later halts trading with what to do
+  let check: BackgroundCheck | null = null;
+  if (largeFile) {
+    check = checkInBackground(store.file);
+    void check.done.then((problems) => {
+      if (problems.length === 0 || closed) return;
+      const damage = new StoreDamaged(store.file, problems);
+      log.error({ path: store.file, problems }, 'the store is damaged');
+      engine.risk.setState('HALTED', damage.message.replace('Tern did not start and wrote nothing to it. ', 'Stop Tern. '), 'store_check');
+    });
+  }
   return {
     engine,
     api: engine,
@@ -158,6 +172,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     async close() {
       if (closed) return;
       closed = true;
+      check?.stop();
       await engine.stop();
       await marketData.stop();
       marketCache.close();

@@ -1,5 +1,7 @@
 import { chmodSync, closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { StoreUnwritable } from '../engine/ports/store.js';
 import { type OpenOptions, SqliteStore } from './sqlite-store.js';
@@ -13,6 +15,12 @@ const MAX_PROBLEMS = 5;
  * quick_check, which finds damaged pages at any size (bench: store-restart).
  */
 export const VERIFY_AT_START_MAX_ENTRIES = 20_000;
+/**
+ * quick_check reads the whole file (about 1 s per 100 MB): before the start
+ * up to this size; a larger file starts at once and is checked in a worker
+ * thread (checkInBackground), which halts trading if it finds damage.
+ */
+export const QUICK_CHECK_AT_START_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * The store file is damaged: Tern does not start on it (it would trade on
@@ -44,6 +52,8 @@ export class StoreNotWritable extends Error {
 export interface CheckedOpenOptions extends OpenOptions {
   /** compare the projections with the journal (verify()) at open; default: when the journal has at most VERIFY_AT_START_MAX_ENTRIES */
   verify?: boolean;
+  /** files larger than this are quick_checked by checkInBackground instead of before the open (default QUICK_CHECK_AT_START_MAX_BYTES) */
+  quickCheckMaxBytes?: number;
 }
 
 /**
@@ -55,7 +65,7 @@ export interface CheckedOpenOptions extends OpenOptions {
 export function openCheckedStore(file: string, opts: CheckedOpenOptions = {}): SqliteStore {
   if (existsSync(file)) {
     checkHeader(file);
-    quickCheck(file);
+    if (!needsBackgroundCheck(file, opts)) quickCheck(file);
   }
   let store: SqliteStore;
   try {
@@ -93,6 +103,54 @@ function tightenStoreFiles(file: string): void {
       // not there (yet), or not ours
     }
   }
+}
+
+/** whether openCheckedStore left quick_check to checkInBackground (the file is large) */
+export function needsBackgroundCheck(file: string, opts: Pick<CheckedOpenOptions, 'quickCheckMaxBytes'> = {}): boolean {
+  try {
+    return statSync(file).size > (opts.quickCheckMaxBytes ?? QUICK_CHECK_AT_START_MAX_BYTES);
+  } catch {
+    return false;
+  }
+}
+
+const CHECK_WORKER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+let db;
+try {
+  db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+  const rows = db.pragma('quick_check(' + workerData.max + ')').map((r) => r.quick_check);
+  parentPort.postMessage({ rows });
+} catch (err) {
+  parentPort.postMessage({ error: String(err && err.message || err), code: err && err.code });
+} finally {
+  try { db && db.close(); } catch {}
+}
+`;
+
+export interface BackgroundCheck {
+  /** the problems found (empty: none), once the check is done */
+  readonly done: Promise<string[]>;
+  stop(): void;
+}
+
+/**
+ * quick_check of a large store in a worker thread (its own read-only
+ * connection, a snapshot of the file), so the start does not wait for it.
+ */
+export function checkInBackground(file: string): BackgroundCheck {
+  const worker = new Worker(CHECK_WORKER, { eval: true, workerData: { file, max: MAX_PROBLEMS, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+  const done = new Promise<string[]>((resolve) => {
+    worker.once('message', (m: { rows?: string[]; error?: string; code?: string }) => {
+      if (m.rows) resolve(m.rows.length === 1 && m.rows[0] === 'ok' ? [] : m.rows.filter((r) => !r.startsWith('***')).map((r) => `quick_check: ${r.trim()}`));
+      else resolve(isDamage({ code: m.code }) ? [`${m.error} (${m.code})`] : []);
+    });
+    worker.once('error', () => resolve([]));
+    worker.once('exit', () => resolve([]));
+  });
+  worker.unref();
+  return { done, stop: () => void worker.terminate() };
 }
 
 function checkHeader(file: string): void {

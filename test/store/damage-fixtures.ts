@@ -61,8 +61,25 @@ export function leafPages(file: string, name: string): number[] {
   }
 }
 
+/** a leaf page of one of the orders' or fills' indexes (whichever the schema has) */
+export function indexLeafPage(file: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    const page = db
+      .prepare(`SELECT d.pageno FROM dbstat d JOIN sqlite_schema s ON s.name = d.name WHERE s.type = 'index' AND s.tbl_name IN ('orders', 'fills') AND d.pagetype = 'leaf' ORDER BY d.pageno LIMIT 1`)
+      .pluck()
+      .get() as number | undefined;
+    if (page === undefined) throw new Error('no index leaf page');
+    return page;
+  } finally {
+    db.close();
+  }
+}
+
 /** garbage over one whole page, as a torn or bit-rotted write leaves it */
 export function trashPage(file: string, pageno: number): void {
+  // page 1 holds the header and the schema: damage there is another test
+  if (!Number.isInteger(pageno) || pageno < 2) throw new Error(`not a page to trash: ${pageno}`);
   const db = new Database(file, { readonly: true });
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   db.close();

@@ -11,12 +11,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRuntime } from '../../src-main/runtime.js';
 import { openCheckedStore, StoreDamaged } from '../../src-main/store/open-store.js';
 import { repairStore } from '../../src-main/store/repair.js';
 import { SqliteStore } from '../../src-main/store/sqlite-store.js';
-import { copyOf, leafPages, makeReadOnly, realStore, removeAll, runtimeOptions, trashPage } from './damage-fixtures.js';
+import { copyOf, indexLeafPage, leafPages, makeReadOnly, realStore, removeAll, runtimeOptions, trashPage } from './damage-fixtures.js';
 
 const ctx = { actor: 'test' };
 const ORDERS = 150;
@@ -92,7 +92,7 @@ describe('start-up checks of the store', () => {
 
   it('other damaged pages (an index) refuse to start with the path', async () => {
     const { dataDir, file } = damaged();
-    trashPage(file, leafPages(file, 'orders_created')[0]!);
+    trashPage(file, indexLeafPage(file));
     expectAdvice(await startRefusal(dataDir), file);
   });
 
@@ -109,6 +109,24 @@ describe('start-up checks of the store', () => {
     }
     expect(err).toBeInstanceOf(StoreDamaged);
     expect((err as Error).message).toMatch(/the projections differ from the journal \(balances\[paper\/USDT\]/);
+  });
+
+  it('a large file starts at once and is checked in the background: damage found there halts trading with the path and what to do', async () => {
+    const { dataDir, file } = damaged();
+    // the middle of the journal: a start does not read it
+    const pages = leafPages(file, 'journal');
+    trashPage(file, pages[Math.floor(pages.length / 2)]!);
+    // every file counts as large here
+    const rt = await createRuntime({ ...runtimeOptions(dataDir), storeOptions: { quickCheckMaxBytes: 0, verify: false } });
+    try {
+      await vi.waitFor(async () => expect((await rt.api.call('risk.get', {}, ctx)).state).toBe('HALTED'), { timeout: 20_000, interval: 50 });
+      const risk = await rt.api.call('risk.get', {}, ctx);
+      expect(risk.reason).toContain(`the store ${file} is damaged: `);
+      expect(risk.reason).toContain('--repair');
+      await expect(rt.api.call('orders.create', { symbol: 'BTC/USDT', side: 'buy', type: 'market', quantity: '0.01' }, ctx)).rejects.toMatchObject({ code: 'RISK_REJECTED' });
+    } finally {
+      await rt.close().catch(() => {});
+    }
   });
 
   it('an intact store passes and opens', () => {
