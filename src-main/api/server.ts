@@ -253,7 +253,9 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     };
   }
 
-  const health = () => ({ status: 'ok' as const, version: opts.version, mode: opts.mode, uptime_ms: Math.max(0, Math.round(Date.now() - opts.startedAt)) });
+  // uptime is a duration: counted on the monotonic clock from the start time given (a wall clock set back must not zero it)
+  const startedMono = performance.now() - Math.max(0, Date.now() - opts.startedAt);
+  const health = () => ({ status: 'ok' as const, version: opts.version, mode: opts.mode, uptime_ms: Math.round(performance.now() - startedMono) });
 
   /** one call of a method for a caller: what REST and WebSocket share */
   const invoke = (method: MethodName, params: unknown, principal: Principal | null): Promise<unknown> => {
