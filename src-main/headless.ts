@@ -16,6 +16,7 @@ import { createRuntime, DEFAULT_PAPER_BALANCE, DEFAULT_SYMBOL, VERSION } from '.
 import { DataFolderLocked } from './store/data-folder-lock.js';
 import { prepareDataFolder } from './store/data-folder.js';
 import { StoreDamaged, StoreNotWritable } from './store/open-store.js';
+import { StoreUnwritable } from './engine/ports/store.js';
 
 const USAGE = `usage: npm run serve -- [--data-dir DIR] [--host 127.0.0.1] [--port ${DEFAULT_PORT}]
                      [--feed replay:FILE.csv[@SPEED]] [--symbol ${DEFAULT_SYMBOL}] [--paper-balance ${DEFAULT_PAPER_BALANCE}]
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
       repair: args.repair,
     });
   } catch (err) {
-    if (err instanceof StoreDamaged || err instanceof StoreNotWritable) {
+    if (err instanceof StoreDamaged || err instanceof StoreNotWritable || err instanceof StoreUnwritable) {
       // the file, not the command line: no usage text
       process.stderr.write(`tern serve: ${err.message}\n`);
       process.exit(1);
