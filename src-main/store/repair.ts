@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, linkSync, rmSync, unlinkSync, renameSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { decodeEntry, wireFromRow } from './codec.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -62,6 +62,8 @@ export function repairStore(file: string, now: Date = new Date()): RepairReport 
   } finally {
     store.close();
   }
+  // the old WAL must not meet the new file (SQLite would replay it into it); the copy keeps its own link to it
+  for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
   renameSync(tmp, file);
   if (process.platform !== 'win32') chmodSync(file, 0o600);
   notes.push('orders, fills, positions, balances, accounts, keys and settings were rebuilt from the journal');
@@ -75,7 +77,13 @@ export function repairStore(file: string, now: Date = new Date()): RepairReport 
   };
 }
 
-/** moves the file and its WAL/SHM to a name that does not exist yet (link, then unlink: never overwrites) */
+/**
+ * A second name for the file and its WAL/SHM that did not exist yet (a hard
+ * link: no copying, and linking never overwrites). tern.db itself stays until
+ * the rebuilt store replaces it, so a repair that fails halfway leaves it as
+ * it was, never a missing file that the next start would take for a fresh
+ * install.
+ */
 function keepDamaged(file: string, now: Date): string {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   let name = `${file}.damaged-${stamp}`;
@@ -83,7 +91,6 @@ function keepDamaged(file: string, now: Date): string {
   for (const suffix of ['', '-wal', '-shm']) {
     if (!existsSync(file + suffix)) continue;
     linkSync(file + suffix, name + suffix);
-    unlinkSync(file + suffix);
   }
   return name;
 }

@@ -6,7 +6,7 @@
  * A read-only file starts HALTED with the reason; reads work; writes are
  * refused naming the file; it resumes once the file is writable.
  */
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +183,17 @@ describe('repair', () => {
     expect(readdirSync(dataDir).filter((n) => n.includes('.damaged-') && !/-(wal|shm)$/.test(n)).sort()).toEqual(
       [report.damagedCopy, again.damagedCopy].map((p) => p.slice(dataDir.length + 1)).sort(),
     );
+  });
+
+  it('a repair that fails halfway leaves tern.db where it was: the next start refuses again, never a fresh install', async () => {
+    const { dataDir, file } = damaged();
+    trashPage(file, leafPages(file, 'fills')[1]!);
+    const size = statSync(file).size;
+    // where the rebuilt store would be written, a folder: the repair cannot go on
+    mkdirSync(`${file}.repair-tmp`);
+    expect(() => repairStore(file)).toThrow();
+    expect(statSync(file).size).toBe(size);
+    await startRefusal(dataDir);
   });
 
   it('an empty file: kept aside, nothing to salvage, says so', () => {
