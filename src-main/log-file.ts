@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import pino from 'pino';
 
 /** The few fs calls the log file makes (tests inject failures). */
-export type LogFs = Pick<typeof nodeFs, 'openSync' | 'write' | 'writeSync' | 'closeSync' | 'mkdirSync' | 'chmodSync'>;
+export type LogFs = Pick<typeof nodeFs, 'openSync' | 'writeSync' | 'closeSync' | 'mkdirSync' | 'chmodSync'>;
 
 export interface LogFileOptions {
   fs?: LogFs;
@@ -19,10 +19,13 @@ export interface LogFileOptions {
  * exit handler retrying the write, holding the port; it also throws "sonic
  * boom is not ready yet" when the process exits before its async open.
  *
- * Here the file is opened synchronously (0600), writes are async and
- * buffered, and any write error (disk full, read-only, I/O) switches to
- * dropping lines, counting them, and retrying every `retryMs`; the first line
- * that gets through again says how many were dropped and why.
+ * Here the file is opened synchronously (0600); lines are buffered and
+ * written once per turn of the event loop (one write call however many
+ * lines; a local write of a few KB returns at once, and a full disk answers
+ * ENOSPC at once: nothing to wait for), and any write error (disk full,
+ * read-only, I/O) switches to dropping lines, counting them, and retrying
+ * every `retryMs`; the first line that gets through again says how many
+ * were dropped and why.
  */
 export class LogFile {
   private readonly fs: LogFs;
@@ -31,11 +34,10 @@ export class LogFile {
   private fd: number | null = null;
   private buffer: string[] = [];
   private bufferedBytes = 0;
-  private writing = false;
+  private scheduled = false;
   private downSince: string | null = null;
   private droppedNow = 0;
   private retryTimer: NodeJS.Timeout | null = null;
-  private drainWaiters: Array<() => void> = [];
   private ended = false;
   /** lines dropped since the file was opened */
   dropped = 0;
@@ -60,27 +62,30 @@ export class LogFile {
     }
     this.buffer.push(line);
     this.bufferedBytes += line.length;
-    if (!this.writing) this.writeNext();
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flushSync();
+      });
+    }
     return true;
   }
 
-  /** calls back once what was buffered is written (or dropped) */
+  /** writes what is buffered (or drops it), then calls back */
   flush(cb?: (err?: Error) => void): void {
-    if (!this.writing && this.buffer.length === 0) {
-      cb?.();
-      return;
-    }
-    this.drainWaiters.push(() => cb?.());
+    this.flushSync();
+    cb?.();
   }
 
   /** writes what is buffered now; errors drop the lines (a process on its way out must not hang on a full disk) */
   flushSync(): void {
-    if (this.fd === null || this.downSince !== null || this.buffer.length === 0 || this.writing) return;
-    const data = this.takeBuffer();
+    if (this.fd === null || this.downSince !== null || this.buffer.length === 0) return;
+    const { text, lines } = this.takeBuffer();
     try {
-      this.fs.writeSync(this.fd, data.text);
+      this.fs.writeSync(this.fd, text);
     } catch (err) {
-      this.fail(err, data.lines);
+      this.fail(err, lines);
     }
   }
 
@@ -89,7 +94,7 @@ export class LogFile {
     this.ended = true;
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.retryTimer = null;
-    if (this.fd !== null && !this.writing) {
+    if (this.fd !== null) {
       try {
         this.fs.closeSync(this.fd);
       } catch {
@@ -117,41 +122,6 @@ export class LogFile {
     this.buffer = [];
     this.bufferedBytes = 0;
     return { text, lines };
-  }
-
-  private writeNext(): void {
-    if (this.fd === null || this.buffer.length === 0) {
-      this.drained();
-      return;
-    }
-    const fd = this.fd;
-    const { text, lines } = this.takeBuffer();
-    this.writing = true;
-    const bytes = Buffer.from(text);
-    const writeFrom = (offset: number): void => {
-      this.fs.write(fd, bytes, offset, bytes.length - offset, null, (err, written) => {
-        if (err) {
-          this.writing = false;
-          this.fail(err, lines);
-          this.drained();
-          return;
-        }
-        if (offset + written < bytes.length) {
-          writeFrom(offset + written);
-          return;
-        }
-        this.writing = false;
-        if (this.ended) this.end();
-        else this.writeNext();
-      });
-    };
-    writeFrom(0);
-  }
-
-  private drained(): void {
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const w of waiters) w();
   }
 
   private drop(lines: number, code: string): void {

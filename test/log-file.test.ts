@@ -30,13 +30,6 @@ function fullableFs(): { fs: LogFs; state: { full: boolean } } {
       if (state.full) throw enospc();
       return fs.writeSync(...args);
     }) as typeof fs.writeSync,
-    write: ((fd: number, buffer: Buffer, offset: number, length: number, position: null, cb: (err: NodeJS.ErrnoException | null, n: number) => void) => {
-      if (state.full) {
-        setImmediate(() => cb(enospc(), 0));
-        return;
-      }
-      fs.write(fd, buffer, offset, length, position, (err, n) => cb(err, n));
-    }) as unknown as typeof fs.write,
   };
   return { fs: f, state };
 }
