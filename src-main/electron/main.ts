@@ -31,6 +31,7 @@ import { installProcessGuard } from '../process-guard.js';
 import { createRuntime, VERSION } from '../runtime.js';
 import { DataFolderLocked } from '../store/data-folder-lock.js';
 import { StoreDamaged, StoreNotWritable } from '../store/open-store.js';
+import type { RepairReport } from '../store/repair.js';
 import { APP_ID, userDataDir } from './app-identity.js';
 import { contentTypeFor, resolveAppFile } from './app-protocol.js';
 import { callEngine, callShell, CALL_CHANNEL, EVENT_CHANNEL, foreignSenderReply, SHELL_CHANNEL, UI_CONTEXT } from './ipc-bridge.js';
@@ -51,6 +52,8 @@ interface ShellRuntime {
   api: EngineApi;
   /** the folders files may come from: the shell adds the ones the trader picks */
   engine: { files: AllowList };
+  /** what a --repair start kept and lost */
+  repaired?: RepairReport;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,9 @@ const appOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
 const startUrl = devServerUrl ?? APP_INDEX_URL;
 const rendererDir = join(import.meta.dirname, '../renderer');
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+/** relaunch argument: repair the damaged store before starting (the desktop's `serve --repair`) */
+const REPAIR_FLAG = '--repair';
+
 const resources = resourcePaths({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() });
 
 // All before 'ready'. userData first: the single-instance lock lives there.
@@ -179,7 +185,19 @@ function start(): void {
       });
     }
 
-    const started: ShellRuntime = await createRuntime({ dataDir, log: logger, ...desktopRuntimeOptions(process.env, resources.sampleFeed) });
+    // --repair: the trader chose Repair in the damaged-store dialog (the app relaunched itself with it)
+    const repair = process.argv.includes(REPAIR_FLAG);
+    const started: ShellRuntime = await createRuntime({ dataDir, log: logger, repair, ...desktopRuntimeOptions(process.env, resources.sampleFeed) });
+    if (started.repaired) {
+      const r = started.repaired;
+      const lost = r.lost === 'none' ? 'nothing' : `journal entries ${r.lost}`;
+      void dialog.showMessageBox({
+        type: r.lost === 'none' ? 'info' : 'warning',
+        title: 'Tern repaired its data',
+        message: `Kept ${r.kept} journal entries; lost ${lost}.`,
+        detail: [`The damaged file is kept as ${r.damagedCopy}.`, ...r.notes].join('\n'),
+      });
+    }
     runtime = started;
     const api = started.api;
     const startedAt = Date.now();
@@ -392,7 +410,19 @@ function start(): void {
       // another Tern (e.g. `npm run serve`) holds this data folder; a second window of this app never gets here (single-instance lock)
       if (err instanceof DataFolderLocked) dialog.showErrorBox('Tern is already running', err.message);
       // a damaged tern.db: which file and what to do (serve --repair uses this same folder by default)
-      if (err instanceof StoreDamaged || err instanceof StoreNotWritable) dialog.showErrorBox('Tern cannot open its data', err.message);
+      if (err instanceof StoreNotWritable) dialog.showErrorBox('Tern cannot open its data', err.message);
+      if (err instanceof StoreDamaged) {
+        const choice = dialog.showMessageBoxSync({
+          type: 'error',
+          title: 'Tern cannot open its data',
+          message: `The store ${err.file} is damaged.`,
+          detail: `${err.problems.join('\n')}\n\nRepair keeps the damaged file as tern.db.damaged-<time> and rebuilds the store from what its journal still holds. Or quit and put a backup copy of tern.db in its folder.`,
+          buttons: ['Quit', 'Repair'],
+          defaultId: 0,
+          cancelId: 0,
+        });
+        if (choice === 1) app.relaunch({ args: [...process.argv.slice(1).filter((a) => a !== REPAIR_FLAG), REPAIR_FLAG] });
+      }
       closed = true; // nothing left worth waiting for
       void shutdown().finally(() => app.exit(1));
     });
