@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataFolderLocked, lockDataFolder } from '../../src-main/store/data-folder-lock.js';
+import Database from 'better-sqlite3';
+import { DataFolderLocked, LOCK_FILE, lockDataFolder } from '../../src-main/store/data-folder-lock.js';
 
 const HOLDER = join(import.meta.dirname, '..', 'fixtures', 'hold-data-folder-lock.ts');
 const dirs: string[] = [];
@@ -48,6 +49,22 @@ describe('data folder lock', () => {
     first.release();
     const next = lockDataFolder(dir);
     next.release();
+  });
+
+  it('still locks when its pid cannot be written (a full disk), and never names a pid that is not running', () => {
+    const dir = folder();
+    // a lock file whose pid write fails, holding the pid of a process that has ended
+    const ended = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const prepared = new Database(join(dir, LOCK_FILE));
+    prepared.exec('CREATE TABLE holder (pid INTEGER NOT NULL, host TEXT NOT NULL, since INTEGER NOT NULL)');
+    prepared.prepare('INSERT INTO holder VALUES (?, ?, ?)').run(ended, 'h', 0);
+    prepared.exec("CREATE TRIGGER full BEFORE INSERT ON holder BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    prepared.close();
+
+    const first = lockDataFolder(dir);
+    const refused = refusal(() => lockDataFolder(dir));
+    expect(refused.message).toBe(`Tern is already running on ${dir}`);
+    first.release();
   });
 
   it('refuses while another process holds it, and is free again once that process is killed with SIGKILL', async () => {
