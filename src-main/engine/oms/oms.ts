@@ -51,6 +51,8 @@ export class Oms {
   private readonly recentlyClosed = new Map<string, OrderRecord>();
   /** `account NUL venueTradeId` of the fills applied this session, oldest first (bounded) */
   private readonly appliedTrades = new Set<string>();
+  /** when each working order of this session went to its venue, on the monotonic clock */
+  private readonly sentAt = new Map<string, number>();
   private sessionOrders = 0;
   private sessionFills = 0;
 
@@ -70,6 +72,17 @@ export class Oms {
   adoptExternal(order: OrderRecord): void {
     this.track(order);
     this.save(order, 'initialize');
+  }
+
+  /**
+   * How long ago a working order was sent to its venue (ms): measured on the
+   * monotonic clock for orders sent in this session, else (after a restart)
+   * from its created_at, never below 0. For grace periods a wall clock set
+   * forward or back must not cut short or stretch.
+   */
+  sentAgo(order: OrderRecord): number {
+    const sent = this.sentAt.get(order.id);
+    return Math.max(0, sent === undefined ? this.d.clock.now() - order.createdAt : this.d.clock.monotonic() - sent);
   }
 
   /** whether this session already applied the venue trade `venueTradeId` of `account` */
@@ -152,6 +165,7 @@ export class Oms {
     }
 
     order = this.apply(order.id, 'submit') ?? order;
+    this.sentAt.set(order.id, this.d.clock.monotonic());
     try {
       const ack = await venue.createOrder({
         clientOrderId: order.clientOrderId,
@@ -381,6 +395,7 @@ export class Oms {
     for (const o of this.activeOrders({ account })) {
       this.active.delete(o.id);
       this.byClientId.delete(o.clientOrderId);
+      this.sentAt.delete(o.id);
     }
   }
 
@@ -452,6 +467,7 @@ export class Oms {
     if (isTerminal(order.state)) {
       this.active.delete(order.id);
       this.byClientId.delete(order.clientOrderId);
+      this.sentAt.delete(order.id);
       this.recentlyClosed.set(order.id, order);
       if (this.recentlyClosed.size > RECENTLY_CLOSED_KEPT) this.recentlyClosed.delete(this.recentlyClosed.keys().next().value!);
     } else this.active.set(order.id, order);

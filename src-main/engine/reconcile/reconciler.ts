@@ -243,7 +243,7 @@ export class Reconciler {
       const order = oms.find(snapshot.id);
       if (!order || isTerminal(order.state) || venue.inFlight(order.clientOrderId)) continue;
       if (!s) {
-        const age = clock.now() - order.createdAt;
+        const age = oms.sentAgo(order);
         if ((order.state === 'initialized' || order.state === 'submitted') && age > venue.unknownOrderGraceMs) {
           apply({ type: 'rejected', clientOrderId: order.clientOrderId, reason: `never reached the exchange: unknown to it ${Math.round(age / 1000)} s after it was sent`, ts: clock.now() });
           fix('order_lost', order, 'the exchange has no order with this client id: rejected');

@@ -174,6 +174,23 @@ describe('Reconciler', () => {
     expect(await call('orders.get', { id: 'lost-1' })).toMatchObject({ status: 'rejected', reject_reason: expect.stringMatching(/never reached the exchange/) });
   });
 
+  it('the grace for an order the exchange has never heard of is elapsed time: a wall clock set forward does not cut it short, nor one set back stretch it', async () => {
+    const { ex, clock, call, place } = await setup();
+    ex.onCreate = () => 'lose';
+    await place('lost-fwd');
+    ex.orders.splice(0);
+    clock.jump(86_400_000);
+    await call('reconcile.run', { account: 'ex' });
+    expect((await call('orders.get', { id: 'lost-fwd' })).status).toBe('pending');
+    await place('lost-back');
+    ex.orders.splice(0);
+    clock.jump(-2 * 86_400_000);
+    clock.advance(10_001);
+    await call('reconcile.run', { account: 'ex' });
+    expect((await call('orders.get', { id: 'lost-fwd' })).status).toBe('rejected');
+    expect((await call('orders.get', { id: 'lost-back' })).status).toBe('rejected');
+  });
+
   it('an order whose answer was lost but which the exchange has is open after reconciliation', async () => {
     const { ex, call, place } = await setup();
     ex.onCreate = () => 'lose';
