@@ -22,8 +22,9 @@ function fullableStore() {
     state.commits += 1;
     commit();
   };
-  (store as { writable?: (t: boolean) => StoreUnwritable | null }).writable = () => (state.full ? problem() : null);
-  return { store, state };
+  const fullable = store as MemoryStore & { writable(tryWrite: boolean): StoreUnwritable | null };
+  fullable.writable = () => (state.full ? problem() : null);
+  return { store: fullable, state };
 }
 
 const order = (id: string) => ({ id }) as never;
@@ -79,7 +80,7 @@ describe('Journal with a store that cannot be written', () => {
     const { store, state } = fullableStore();
     const journal = new Journal(store);
     state.full = true;
-    journal.markUnwritable(store.writable!(true)!);
+    journal.markUnwritable(store.writable(true)!);
     expect(() => journal.flushIfWritable()).not.toThrow();
     journal.record({ type: 'setting', name: 'x', value: 1, ts: 1 });
     expect(() => journal.flush()).toThrow(StoreUnwritable);
