@@ -43,6 +43,7 @@ import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from '../
 import { feeOf, feeRate, lockFor } from '../venues/paper/order-costs.js';
 import { orderFromRequest, remainingOf, type PaperOrder } from '../venues/paper/paper-order.js';
 import { ReportStream } from '../venues/paper/report-stream.js';
+import { parseStartingBalances } from '../venues/sim/starting-balances.js';
 import { WorkingOrders, type ClosedState } from '../venues/paper/working-orders.js';
 import type { BarFeed } from './bar-feed.js';
 import { type Compare, limitFill, stopLimitFill, stopTrigger } from './fill-model.js';
@@ -94,7 +95,7 @@ export class BacktestVenue implements InProcessVenue {
     this.ids = options.ids;
     this.slippage = options.slippage ?? ZERO;
     if (this.slippage.isNeg() || this.slippage.gte(1)) throw badRequest('slippage must be a fraction ≥ 0 and < 1', { field: 'slippage' });
-    this.ledger = new BalanceLedger(Object.entries(options.startingBalances).map(([asset, total]) => [asset, new Decimal(total)] as const));
+    this.ledger = new BalanceLedger(parseStartingBalances(options.startingBalances));
     this.reports = new ReportStream(
       options.onListenerError ??
         ((err) =>
@@ -149,7 +150,7 @@ export class BacktestVenue implements InProcessVenue {
   reset(startingBalances: Record<string, string>): void {
     this.orders.clear();
     this.working.clear();
-    this.ledger.replace(Object.entries(startingBalances).map(([asset, total]) => [asset, new Decimal(total)] as const));
+    this.ledger.replace(parseStartingBalances(startingBalances));
   }
 
   /** Bar `row` opens: the working orders meet it, oldest first. The caller has moved the clock to the bar's open. */

@@ -63,7 +63,6 @@
  * - Deterministic: the same requests, market events, clock and ids give the
  *   same reports.
  */
-import { badRequest } from '../../contract/errors.js';
 import { Decimal, ZERO } from '../../engine/model/decimal.js';
 import { isTerminal } from '../../engine/model/order-state.js';
 import type { InstrumentSpec, Liquidity, OrderRecord, Side } from '../../engine/model/types.js';
@@ -85,6 +84,7 @@ import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from './o
 import { feeOf, feeRate, lockFor, takerBuyCost } from './order-costs.js';
 import { isRestingLimit, orderFromRequest, remainingOf, type PaperOrder, type PaperOrderView } from './paper-order.js';
 import { ReportStream } from './report-stream.js';
+import { parseStartingBalances } from '../sim/starting-balances.js';
 import { immediateTriggerReason, stopReached } from './stop-triggers.js';
 import { WorkingOrders, type ClosedState } from './working-orders.js';
 
@@ -135,7 +135,7 @@ export class PaperVenue implements Venue {
     this.clock = options.clock;
     this.ids = options.ids;
     this.orders = options.workingOrders ?? new WorkingOrders();
-    this.ledger = new BalanceLedger(parseBalances(options.startingBalances));
+    this.ledger = new BalanceLedger(parseStartingBalances(options.startingBalances));
     this.reports = new ReportStream(
       options.onListenerError ??
         ((err) =>
@@ -219,7 +219,7 @@ export class PaperVenue implements Venue {
 
   /** Drops every order and sets the balances back to `startingBalances`. Emits no reports. */
   reset(startingBalances: Record<string, string>): void {
-    const balances = parseBalances(startingBalances);
+    const balances = parseStartingBalances(startingBalances);
     this.orders.clear();
     this.liquidity.clear();
     this.ledger.replace(balances);
@@ -540,21 +540,6 @@ function insufficient(asset: string, need: Decimal, free: Decimal): string {
 function postOnlyReason(order: PaperOrder, best: Decimal): string {
   const against = order.side === 'buy' ? 'best ask' : 'best bid';
   return `post_only order would take liquidity: ${order.side} at ${order.price!.toFixed()} crosses the ${against} ${best.toFixed()}`;
-}
-
-function parseBalances(balances: Record<string, string>): Array<[string, Decimal]> {
-  return Object.entries(balances).map(([asset, value]) => {
-    let amount: Decimal | undefined;
-    try {
-      amount = new Decimal(value);
-    } catch {
-      amount = undefined;
-    }
-    if (!amount || !amount.isFinite() || amount.isNeg()) {
-      throw badRequest(`startingBalances.${asset} must be a non-negative decimal string, got ${JSON.stringify(value)}`);
-    }
-    return [asset, amount];
-  });
 }
 
 /** The working order a stored open order stands for (seq is set by the caller). */
