@@ -25,26 +25,14 @@
  *   nothing and is checked at its fill.
  */
 import { badRequest } from '../contract/errors.js';
-import { Decimal, ONE, ZERO } from '../engine/model/decimal.js';
+import { type Decimal, ONE, ZERO } from '../engine/model/decimal.js';
 import { isTerminal } from '../engine/model/order-state.js';
 import type { InstrumentSpec, Liquidity, OrderRecord } from '../engine/model/types.js';
 import type { Clock, IdSource } from '../engine/ports/clock.js';
-import {
-  type ExecutionReport,
-  type InProcessVenue,
-  type VenueAck,
-  type VenueBalance,
-  type VenueOrderRef,
-  type VenueOrderRequest,
-  VenueRejection,
-} from '../engine/ports/venue.js';
-import { BalanceLedger } from '../venues/paper/balance-ledger.js';
-import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from '../venues/paper/order-checks.js';
+import { type ExecutionReport, type InProcessVenue, type VenueAck, type VenueBalance, type VenueOrderRef, type VenueOrderRequest, VenueRejection } from '../engine/ports/venue.js';
 import { feeOf, feeRate, lockFor } from '../venues/paper/order-costs.js';
-import { orderFromRequest, remainingOf, type PaperOrder } from '../venues/paper/paper-order.js';
-import { ReportStream } from '../venues/paper/report-stream.js';
-import { parseStartingBalances } from '../venues/sim/starting-balances.js';
-import { WorkingOrders, type ClosedState } from '../venues/paper/working-orders.js';
+import { remainingOf, type PaperOrder } from '../venues/paper/paper-order.js';
+import { insufficient, SimExchange, type Matcher } from '../venues/sim/core.js';
 import type { BarFeed } from './bar-feed.js';
 import { type Compare, limitFill, stopLimitFill, stopTrigger } from './fill-model.js';
 
@@ -57,6 +45,91 @@ export interface BacktestVenueOptions {
   /** fraction the market and stop_market fills move against the order; default 0 */
   slippage?: Decimal;
   onListenerError?: (err: unknown) => void;
+}
+
+export class BacktestVenue implements InProcessVenue {
+  readonly exchange = 'backtest';
+  readonly mode = 'paper' as const;
+  readonly account: string;
+  readonly marketData: BarFeed;
+
+  private readonly core: SimExchange<Working>;
+  private readonly matcher: BarMatcher;
+
+  constructor(options: BacktestVenueOptions) {
+    this.account = options.account;
+    this.marketData = options.feed;
+    const slippage = options.slippage ?? ZERO;
+    if (slippage.isNeg() || slippage.gte(1)) throw badRequest('slippage must be a fraction ≥ 0 and < 1', { field: 'slippage' });
+    let matcher: BarMatcher | undefined;
+    this.core = new SimExchange<Working>({
+      clock: options.clock,
+      ids: options.ids,
+      idPrefixes: { order: 'B', trade: 'BT' },
+      startingBalances: options.startingBalances,
+      // one 'balance' report per asset when the operation ends, for all its fills
+      balancesEachFill: false,
+      onListenerError: options.onListenerError,
+      matcher: (core) => (matcher = new BarMatcher(core, options.feed, slippage)),
+    });
+    this.matcher = matcher!;
+  }
+
+  /** working orders (the runner's fast path skips processBar when there are none) */
+  get openOrderCount(): number {
+    return this.matcher.workingCount;
+  }
+
+  async loadMarkets(): Promise<InstrumentSpec[]> {
+    return [this.marketData.instrument];
+  }
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  onReport(listener: (report: ExecutionReport) => void): () => void {
+    return this.core.onReport(listener);
+  }
+
+  async fetchBalance(): Promise<VenueBalance[]> {
+    return this.core.balances();
+  }
+
+  balance(asset: string): { total: Decimal; free: Decimal } {
+    return { total: this.core.ledger.total(asset), free: this.core.ledger.free(asset) };
+  }
+
+  async createOrder(request: VenueOrderRequest): Promise<VenueAck> {
+    return this.core.createOrder(request);
+  }
+
+  async editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void> {
+    this.core.editOrder(ref, changes);
+  }
+
+  async cancelOrder(ref: VenueOrderRef): Promise<void> {
+    this.core.cancelOrder(ref);
+  }
+
+  restore(state: { balances: Array<{ asset: string; total: Decimal }>; openOrders: OrderRecord[] }): { skipped: Array<{ clientOrderId: string; reason: string }> } {
+    // A backtest starts from nothing: its engine's store is new, so there is nothing to take back.
+    this.core.ledger.replace(state.balances.map((b) => [b.asset, b.total] as const));
+    return { skipped: state.openOrders.filter((o) => !isTerminal(o.state)).map((o) => ({ clientOrderId: o.clientOrderId, reason: 'a backtest starts without orders' })) };
+  }
+
+  reset(startingBalances: Record<string, string>): void {
+    this.core.reset(startingBalances);
+  }
+
+  /** Bar `row` opens: the working orders meet it, oldest first. The caller has moved the clock to the bar's open. */
+  processBar(row: number): void {
+    if (this.matcher.workingCount === 0) return;
+    const feed = this.marketData;
+    feed.index = row;
+    feed.phase = 'open';
+    this.core.operate(() => this.matcher.processBar(row));
+    feed.phase = 'close';
+  }
 }
 
 /** a working order with its prices as doubles, for the per-bar comparisons */
@@ -72,197 +145,97 @@ interface Working extends PaperOrder {
 /** relative distance under which two doubles are compared through their exact decimals */
 const CLOSE = 1e-9;
 
-export class BacktestVenue implements InProcessVenue {
-  readonly exchange = 'backtest';
-  readonly mode = 'paper' as const;
-  readonly account: string;
-  readonly marketData: BarFeed;
-
-  private readonly clock: Clock;
-  private readonly ids: IdSource;
-  private readonly slippage: Decimal;
-  private readonly ledger: BalanceLedger;
-  private readonly orders = new WorkingOrders();
-  private readonly reports: ReportStream;
+/** The backtest's matcher: working orders meet each bar through the fill model (fill-model.ts). */
+class BarMatcher implements Matcher<Working> {
   /** orders still to meet a bar, oldest first (seq order: an amend that loses priority moves to the end) */
   private readonly working = new Map<string, Working>();
-  private seq = 0;
 
-  constructor(options: BacktestVenueOptions) {
-    this.account = options.account;
-    this.marketData = options.feed;
-    this.clock = options.clock;
-    this.ids = options.ids;
-    this.slippage = options.slippage ?? ZERO;
-    if (this.slippage.isNeg() || this.slippage.gte(1)) throw badRequest('slippage must be a fraction ≥ 0 and < 1', { field: 'slippage' });
-    this.ledger = new BalanceLedger(parseStartingBalances(options.startingBalances));
-    this.reports = new ReportStream(
-      options.onListenerError ??
-        ((err) =>
-          queueMicrotask(() => {
-            throw err;
-          })),
-    );
-  }
+  constructor(
+    private readonly core: SimExchange<Working>,
+    private readonly feed: BarFeed,
+    private readonly slippage: Decimal,
+  ) {}
 
-  /** working orders (the runner's fast path skips processBar when there are none) */
-  get openOrderCount(): number {
+  get workingCount(): number {
     return this.working.size;
   }
 
-  async loadMarkets(): Promise<InstrumentSpec[]> {
-    return [this.marketData.instrument];
+  spec(symbol: string): InstrumentSpec {
+    const spec = this.feed.instrument;
+    if (symbol !== spec.symbol) throw new VenueRejection(`unknown symbol ${symbol}: this backtest trades ${spec.symbol}`);
+    return spec;
   }
 
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-
-  onReport(listener: (report: ExecutionReport) => void): () => void {
-    return this.reports.subscribe(listener);
-  }
-
-  async fetchBalance(): Promise<VenueBalance[]> {
-    return this.ledger.balances();
-  }
-
-  balance(asset: string): { total: Decimal; free: Decimal } {
-    return { total: this.ledger.total(asset), free: this.ledger.free(asset) };
-  }
-
-  async createOrder(request: VenueOrderRequest): Promise<VenueAck> {
-    return this.operate(() => this.place(request));
-  }
-
-  async editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void> {
-    this.operate(() => this.amend(ref, changes));
-  }
-
-  async cancelOrder(ref: VenueOrderRef): Promise<void> {
-    this.operate(() => this.cancel(ref));
-  }
-
-  restore(state: { balances: Array<{ asset: string; total: Decimal }>; openOrders: OrderRecord[] }): { skipped: Array<{ clientOrderId: string; reason: string }> } {
-    // A backtest starts from nothing: its engine's store is new, so there is nothing to take back.
-    this.ledger.replace(state.balances.map((b) => [b.asset, b.total] as const));
-    return { skipped: state.openOrders.filter((o) => !isTerminal(o.state)).map((o) => ({ clientOrderId: o.clientOrderId, reason: 'a backtest starts without orders' })) };
-  }
-
-  reset(startingBalances: Record<string, string>): void {
-    this.orders.clear();
+  clear(): void {
     this.working.clear();
-    this.ledger.replace(parseStartingBalances(startingBalances));
   }
 
-  /** Bar `row` opens: the working orders meet it, oldest first. The caller has moved the clock to the bar's open. */
-  processBar(row: number): void {
-    if (this.working.size === 0) return;
-    const feed = this.marketData;
-    feed.index = row;
-    feed.phase = 'open';
-    this.operate(() => {
-      for (const order of [...this.working.values()]) {
-        if (!this.orders.isOpen(order) || order.placedAt >= row) continue;
-        this.matchOne(order, row);
-      }
-    });
-    feed.phase = 'close';
+  finished(order: Working): void {
+    this.working.delete(order.venueOrderId);
   }
 
-  // ── requests ────────────────────────────────────────────────────────────
-
-  private place(request: VenueOrderRequest): VenueAck {
-    const spec = this.spec(request.symbol);
-    checkOrderRequest(request, spec);
-    if (this.orders.knowsClientOrderId(request.clientOrderId)) {
-      throw new VenueRejection(`duplicate client order id ${request.clientOrderId}: the venue already has an order with it`);
-    }
-    const base = orderFromRequest(request);
+  place(base: PaperOrder, spec: InstrumentSpec): Working {
     const order: Working = {
       ...base,
       limitNum: base.price ? base.price.toNumber() : NaN,
       stopNum: base.stopPrice ? base.stopPrice.toNumber() : NaN,
       onlyAt: -1,
-      placedAt: this.marketData.index,
+      placedAt: this.feed.index,
     };
     if (order.postOnly && order.type === 'limit') {
-      const last = this.marketData.lastPrice(order.symbol);
+      const last = this.feed.lastPrice(order.symbol);
       const crosses = last && (order.side === 'buy' ? order.price!.gte(last) : order.price!.lte(last));
       if (crosses) throw new VenueRejection(`post_only order would take liquidity: ${order.side} at ${order.price!.toFixed()} is through the last price ${last.toFixed()}`);
     }
-    if (order.type !== 'market') this.requireLockFunds(order, spec);
-    if (order.type === 'limit' && order.timeInForce !== 'GTC') order.onlyAt = this.marketData.index + 1;
-    order.venueOrderId = this.ids.next('B');
-    order.seq = ++this.seq;
+    if (order.type !== 'market') this.core.requireLockFunds(order, spec);
+    if (order.type === 'limit' && order.timeInForce !== 'GTC') order.onlyAt = this.feed.index + 1;
     // A market order is on its way to the next open, where it fills or is rejected: it never rests, so no 'accepted'.
-    if (order.type !== 'market') this.reports.push({ type: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, ts: this.clock.now() });
-    this.orders.add(order);
+    this.core.accept(order, order.type !== 'market');
+    this.core.orders.add(order);
     this.working.set(order.venueOrderId, order);
-    if (order.type !== 'market') this.ledger.lock(order.venueOrderId, lockFor(order, spec));
-    return { venueOrderId: order.venueOrderId };
+    if (order.type !== 'market') this.core.ledger.lock(order.venueOrderId, lockFor(order, spec));
+    return order;
   }
 
-  private amend(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): void {
-    const order = this.openOrder(ref, 'amend');
-    const spec = this.spec(order.symbol);
-    if (changes.price === undefined && changes.quantity === undefined) throw new VenueRejection('nothing to amend: give a new price and/or quantity');
-    if (order.type === 'market') throw new VenueRejection('a market order cannot be amended');
-    if (changes.price !== undefined && order.type === 'stop_market') throw new VenueRejection('a stop_market order has no limit price to amend');
-    const price = changes.price ?? order.price;
-    const quantity = changes.quantity ?? order.quantity;
-    if (changes.quantity !== undefined) checkQuantity(quantity, spec);
-    if (changes.price !== undefined) checkPrice('price', changes.price, spec);
-    if (!quantity.gt(order.filled)) throw new VenueRejection(`new quantity ${quantity.toFixed()} must exceed the filled quantity ${order.filled.toFixed()}`);
-    const reference = price ?? order.stopPrice;
-    if (reference) checkNotional(quantity, reference, spec);
-    const need = lockFor({ ...order, price, quantity }, spec);
-    const held = this.ledger.lockOf(order.venueOrderId);
-    const free = this.ledger.free(need.asset).plus(held?.asset === need.asset ? held.amount : ZERO);
-    if (need.amount.gt(free)) throw new VenueRejection(insufficient(need.asset, need.amount, free));
-    const repriced = changes.price !== undefined && order.price !== null && !changes.price.eq(order.price);
-    // a new price or a larger quantity goes to the back of the queue, as on a venue
-    const losesPriority = repriced || quantity.gt(order.quantity);
-    if (losesPriority) order.seq = ++this.seq;
-    order.price = price;
-    order.limitNum = price ? price.toNumber() : NaN;
-    order.quantity = quantity;
-    this.orders.reindex(order);
-    this.ledger.lock(order.venueOrderId, need);
-    if (losesPriority) {
-      // its new seq is the highest: to the back of the queue
-      this.working.delete(order.venueOrderId);
-      this.working.set(order.venueOrderId, order);
+  amend(order: Working): (losesPriority: boolean) => void {
+    return (losesPriority) => {
+      order.limitNum = order.price ? order.price.toNumber() : NaN;
+      if (losesPriority) {
+        // its new seq is the highest: to the back of the queue
+        this.working.delete(order.venueOrderId);
+        this.working.set(order.venueOrderId, order);
+      }
+    };
+  }
+
+  processBar(row: number): void {
+    for (const order of [...this.working.values()]) {
+      if (!this.core.orders.isOpen(order) || order.placedAt >= row) continue;
+      this.matchOne(order, row);
     }
-    this.reports.push({ type: 'updated', clientOrderId: order.clientOrderId, price: order.price, quantity: order.quantity, ts: this.clock.now() });
   }
-
-  private cancel(ref: VenueOrderRef): void {
-    const order = this.openOrder(ref, 'cancel');
-    this.finish(order, 'canceled');
-    this.reports.push({ type: 'canceled', clientOrderId: order.clientOrderId, reason: null, ts: this.clock.now() });
-  }
-
-  // ── matching ────────────────────────────────────────────────────────────
 
   private matchOne(order: Working, row: number): void {
-    const spec = this.marketData.instrument;
+    const core = this.core;
+    const spec = this.feed.instrument;
     const cmp = this.comparer(order, row);
-    if (order.type === 'market') return this.fillAt(order, spec, this.slipped(order, this.marketData.price(row, 'open')), 'taker');
+    if (order.type === 'market') return this.fillAt(order, spec, this.slipped(order, this.feed.price(row, 'open')), 'taker');
     if (order.type === 'limit' || order.triggered) {
       // it rested before this bar: a maker fill, at the open when the bar opened through it
       const at = limitFill(order.side, cmp);
-      if (order.onlyAt === row && at !== 'open') return this.expire(order, `${order.timeInForce}: the open of the next bar did not reach ${order.price!.toFixed()}`);
-      if (at) return this.fillAt(order, spec, at === 'open' ? this.marketData.price(row, 'open') : order.price!, 'maker');
+      if (order.onlyAt === row && at !== 'open') return core.expire(order, `${order.timeInForce}: the open of the next bar did not reach ${order.price!.toFixed()}`);
+      if (at) return this.fillAt(order, spec, at === 'open' ? this.feed.price(row, 'open') : order.price!, 'maker');
       return;
     }
     const triggeredAt = stopTrigger(order.side, cmp);
     if (!triggeredAt) return;
     order.triggered = true;
-    this.orders.reindex(order);
-    this.reports.push({ type: 'triggered', clientOrderId: order.clientOrderId, ts: this.clock.now() });
-    const trigger = triggeredAt === 'open' ? this.marketData.price(row, 'open') : order.stopPrice!;
+    core.orders.reindex(order);
+    core.reports.push({ type: 'triggered', clientOrderId: order.clientOrderId, ts: core.clock.now() });
+    const trigger = triggeredAt === 'open' ? this.feed.price(row, 'open') : order.stopPrice!;
     if (order.type === 'stop_market') {
       // works as a market order from here on: it pays what it costs now
-      this.ledger.unlock(order.venueOrderId);
+      core.ledger.unlock(order.venueOrderId);
       return this.fillAt(order, spec, this.slipped(order, trigger), 'taker');
     }
     const at = stopLimitFill(order.side, triggeredAt, cmp, order.stopPrice!.comparedTo(order.price!));
@@ -272,14 +245,14 @@ export class BacktestVenue implements InProcessVenue {
 
   /** Exact comparisons of bar prices with the order's: doubles decide unless they are too close to tell. */
   private comparer(order: Working, row: number): Compare {
-    const s = this.marketData.series;
+    const s = this.feed.series;
     return (field, which) => {
       const barNum = field === 'open' ? s.open[row]! : field === 'high' ? s.high[row]! : s.low[row]!;
       const orderNum = which === 'limit' ? order.limitNum : order.stopNum;
       const diff = barNum - orderNum;
       if (Math.abs(diff) > CLOSE * Math.max(Math.abs(barNum), Math.abs(orderNum))) return diff > 0 ? 1 : -1;
       const exact = which === 'limit' ? order.price! : order.stopPrice!;
-      return this.marketData.price(row, field).comparedTo(exact);
+      return this.feed.price(row, field).comparedTo(exact);
     };
   }
 
@@ -291,78 +264,12 @@ export class BacktestVenue implements InProcessVenue {
   /** Fills the whole remainder at `price`, or rejects it when the account cannot pay for it there. */
   private fillAt(order: Working, spec: InstrumentSpec, price: Decimal, liquidity: Liquidity): void {
     const quantity = remainingOf(order);
-    const notional = quantity.mul(price);
     const fee = feeOf(quantity, price, feeRate(spec, liquidity));
     // what this order holds locked is its own to spend
-    const held = this.ledger.lockOf(order.venueOrderId);
     const asset = order.side === 'buy' ? spec.quote : spec.base;
-    const need = order.side === 'buy' ? notional.plus(fee) : quantity;
-    const free = this.ledger.free(asset).plus(held?.asset === asset ? held.amount : ZERO);
-    if (need.gt(free)) return this.reject(order, `${insufficient(asset, need, free)} at the fill price ${price.toFixed()}`);
-    this.ledger.unlock(order.venueOrderId);
-    if (order.side === 'buy') {
-      this.ledger.debit(spec.quote, notional.plus(fee));
-      this.ledger.credit(spec.base, quantity);
-    } else {
-      this.ledger.debit(spec.base, quantity);
-      this.ledger.credit(spec.quote, notional.minus(fee));
-    }
-    order.filled = order.filled.plus(quantity);
-    this.finish(order, 'filled');
-    this.reports.push({
-      type: 'fill',
-      clientOrderId: order.clientOrderId,
-      venueTradeId: this.ids.next('BT'),
-      quantity,
-      price,
-      fee,
-      feeAsset: spec.quote,
-      liquidity,
-      ts: this.clock.now(),
-    });
-    // the 'balance' reports follow when the operation ends (operate), once for all its fills
+    const need = order.side === 'buy' ? quantity.mul(price).plus(fee) : quantity;
+    const free = this.core.spendable(order, asset);
+    if (need.gt(free)) return this.core.reject(order, `${insufficient(asset, need, free)} at the fill price ${price.toFixed()}`);
+    this.core.book(order, spec, quantity, price, liquidity);
   }
-
-  private expire(order: Working, reason: string): void {
-    this.finish(order, 'expired');
-    this.reports.push({ type: 'expired', clientOrderId: order.clientOrderId, reason, ts: this.clock.now() });
-  }
-
-  private reject(order: Working, reason: string): void {
-    this.finish(order, 'rejected');
-    this.reports.push({ type: 'rejected', clientOrderId: order.clientOrderId, reason, ts: this.clock.now() });
-  }
-
-  private finish(order: Working, state: ClosedState): void {
-    this.orders.close(order, state);
-    this.ledger.unlock(order.venueOrderId);
-    this.working.delete(order.venueOrderId);
-  }
-
-  private requireLockFunds(order: PaperOrder, spec: InstrumentSpec): void {
-    const need = lockFor(order, spec);
-    const free = this.ledger.free(need.asset);
-    if (need.amount.gt(free)) throw new VenueRejection(insufficient(need.asset, need.amount, free));
-  }
-
-  private operate<T>(work: () => T): T {
-    return this.reports.run(work, () => this.ledger.takeChanges(), () => this.clock.now());
-  }
-
-  private openOrder(ref: VenueOrderRef, action: 'amend' | 'cancel'): Working {
-    const found = this.orders.find(ref);
-    if (!found) throw new VenueRejection(`cannot ${action}: no order ${ref.clientOrderId} on ${ref.symbol}`);
-    if ('closed' in found) throw new VenueRejection(`cannot ${action} order ${ref.clientOrderId}: it is already ${found.closed}`);
-    return found.order as Working;
-  }
-
-  private spec(symbol: string): InstrumentSpec {
-    const spec = this.marketData.instrument;
-    if (symbol !== spec.symbol) throw new VenueRejection(`unknown symbol ${symbol}: this backtest trades ${spec.symbol}`);
-    return spec;
-  }
-}
-
-function insufficient(asset: string, need: Decimal, free: Decimal): string {
-  return `insufficient ${asset}: needs ${need.toFixed()}, free ${free.toFixed()}`;
 }

@@ -8,8 +8,7 @@ import { MINUTE, bars } from '../../backtest/helpers.js';
 
 describe('parseStartingBalances', () => {
   it('reads exact amounts', () => {
-    const [[asset, amount]] = parseStartingBalances({ USDT: '0.1' }) as [[string, { toFixed(): string }]];
-    expect([asset, amount.toFixed()]).toEqual(['USDT', '0.1']);
+    expect(parseStartingBalances({ USDT: '0.1' }).map(([asset, amount]) => [asset, amount.toFixed()])).toEqual([['USDT', '0.1']]);
   });
 
   it.each(['lots', '-1', 'Infinity', ''])('refuses %j naming the asset', (value) => {

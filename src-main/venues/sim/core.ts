@@ -1,0 +1,257 @@
+import { type Decimal, ZERO } from '../../engine/model/decimal.js';
+import type { InstrumentSpec, Liquidity } from '../../engine/model/types.js';
+import type { Clock, IdSource } from '../../engine/ports/clock.js';
+import { VenueRejection, type ExecutionReport, type VenueAck, type VenueBalance, type VenueOrderRef, type VenueOrderRequest } from '../../engine/ports/venue.js';
+import { BalanceLedger } from '../paper/balance-ledger.js';
+import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from '../paper/order-checks.js';
+import { feeOf, feeRate, lockFor } from '../paper/order-costs.js';
+import { orderFromRequest, remainingOf, type PaperOrder } from '../paper/paper-order.js';
+import { ReportStream } from '../paper/report-stream.js';
+import { WorkingOrders, type ClosedState } from '../paper/working-orders.js';
+import { parseStartingBalances } from './starting-balances.js';
+
+/**
+ * How one simulated venue matches orders: a book walk (paper) or a bar fill
+ * model (backtests). The core owns everything else — the ledger, the working
+ * orders, reports, the request checks, end states and fill booking — and the
+ * matcher calls back into it to accept, book fills and end orders.
+ */
+export interface Matcher<O extends PaperOrder> {
+  /** the instrument `symbol` names; a VenueRejection when this venue does not trade it */
+  spec(symbol: string): InstrumentSpec;
+  /** Works a new order that passed the instrument's filters and the duplicate check: accepts and fills, rests or refuses it. */
+  place(order: PaperOrder, spec: InstrumentSpec): O;
+  /**
+   * Refuses an amendment of `order` to `amended`'s price and quantity that
+   * this matcher forbids (the core has checked the filters; it checks funds
+   * next). Returns what follows once the amendment is booked and reported.
+   */
+  amend(order: O, amended: PaperOrder, spec: InstrumentSpec): ((losesPriority: boolean) => void) | undefined;
+  /** `order` has ended (filled, canceled, expired or rejected) */
+  finished?(order: O): void;
+  /** every order is dropped (reset, restore) */
+  clear?(): void;
+}
+
+export interface SimExchangeOptions<O extends PaperOrder> {
+  clock: Clock;
+  ids: IdSource;
+  /** prefixes of the venue's order and trade ids ('P'/'T' on paper) */
+  idPrefixes: { order: string; trade: string };
+  startingBalances: Record<string, string>;
+  /** balance reports after each fill (paper) rather than once when the operation ends (backtests) */
+  balancesEachFill: boolean;
+  /** A report listener threw. Default: rethrown on a microtask, so it is neither lost nor able to undo a fill. */
+  onListenerError?: (err: unknown) => void;
+  workingOrders?: WorkingOrders;
+  matcher: (core: SimExchange<O>) => Matcher<O>;
+}
+
+/** One simulated exchange: a ledger, working orders and their reports, with a matcher plugged in. */
+export class SimExchange<O extends PaperOrder> {
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly ledger: BalanceLedger;
+  readonly orders: WorkingOrders;
+  readonly reports: ReportStream;
+  private readonly matcher: Matcher<O>;
+  private readonly idPrefixes: { order: string; trade: string };
+  private readonly balancesEachFill: boolean;
+  private seq = 0;
+
+  constructor(options: SimExchangeOptions<O>) {
+    this.clock = options.clock;
+    this.ids = options.ids;
+    this.idPrefixes = options.idPrefixes;
+    this.balancesEachFill = options.balancesEachFill;
+    this.orders = options.workingOrders ?? new WorkingOrders();
+    this.ledger = new BalanceLedger(parseStartingBalances(options.startingBalances));
+    this.reports = new ReportStream(
+      options.onListenerError ??
+        ((err) =>
+          queueMicrotask(() => {
+            throw err;
+          })),
+    );
+    this.matcher = options.matcher(this);
+  }
+
+  onReport(listener: (report: ExecutionReport) => void): () => void {
+    return this.reports.subscribe(listener);
+  }
+
+  balances(): VenueBalance[] {
+    return this.ledger.balances();
+  }
+
+  createOrder(request: VenueOrderRequest): VenueAck {
+    return this.operate(() => this.place(request));
+  }
+
+  editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): void {
+    this.operate(() => this.amend(ref, changes));
+  }
+
+  cancelOrder(ref: VenueOrderRef): void {
+    this.operate(() => this.cancel(ref));
+  }
+
+  /** Drops every order and sets the balances back to `startingBalances`. Emits no reports. */
+  reset(startingBalances: Record<string, string>): void {
+    const balances = parseStartingBalances(startingBalances);
+    this.clear();
+    this.ledger.replace(balances);
+  }
+
+  /** Drops every order (before a restore). */
+  clear(): void {
+    this.orders.clear();
+    this.matcher.clear?.();
+  }
+
+  /** Runs one request or market event, then delivers the reports it produced. */
+  operate<T>(work: () => T): T {
+    return this.reports.run(work, () => this.ledger.takeChanges(), () => this.clock.now());
+  }
+
+  /** The next time priority: later than every order's so far. */
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  // ── requests ────────────────────────────────────────────────────────────
+
+  private place(request: VenueOrderRequest): VenueAck {
+    const spec = this.matcher.spec(request.symbol);
+    checkOrderRequest(request, spec);
+    if (this.orders.knowsClientOrderId(request.clientOrderId)) {
+      throw new VenueRejection(`duplicate client order id ${request.clientOrderId}: the venue already has an order with it`);
+    }
+    const order = this.matcher.place(orderFromRequest(request), spec);
+    return { venueOrderId: order.venueOrderId };
+  }
+
+  private amend(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): void {
+    const order = this.openOrder(ref, 'amend');
+    const spec = this.matcher.spec(order.symbol);
+    if (changes.price === undefined && changes.quantity === undefined) throw new VenueRejection('nothing to amend: give a new price and/or quantity');
+    if (order.type === 'market') throw new VenueRejection('a market order cannot be amended');
+    if (changes.price !== undefined && order.type === 'stop_market') throw new VenueRejection('a stop_market order has no limit price to amend');
+    const price = changes.price ?? order.price;
+    const quantity = changes.quantity ?? order.quantity;
+    if (changes.quantity !== undefined) checkQuantity(quantity, spec);
+    if (changes.price !== undefined) checkPrice('price', changes.price, spec);
+    if (!quantity.gt(order.filled)) {
+      throw new VenueRejection(`new quantity ${quantity.toFixed()} must exceed the filled quantity ${order.filled.toFixed()}`);
+    }
+    const reference = price ?? order.stopPrice;
+    if (reference) checkNotional(quantity, reference, spec);
+
+    const amended: PaperOrder = { ...order, price, quantity };
+    const then = this.matcher.amend(order, amended, spec);
+    const need = lockFor(amended, spec);
+    const free = this.spendable(order, need.asset);
+    if (need.amount.gt(free)) throw new VenueRejection(insufficient(need.asset, need.amount, free));
+
+    const repriced = changes.price !== undefined && order.price !== null && !changes.price.eq(order.price);
+    // a new price or a larger quantity goes to the back of the queue, as on a venue
+    const losesPriority = repriced || quantity.gt(order.quantity);
+    if (losesPriority) order.seq = this.nextSeq();
+    order.price = price;
+    order.quantity = quantity;
+    this.orders.reindex(order);
+    this.ledger.lock(order.venueOrderId, need);
+    this.reports.push({ type: 'updated', clientOrderId: order.clientOrderId, price: order.price, quantity: order.quantity, ts: this.clock.now() });
+    then?.(losesPriority);
+  }
+
+  private cancel(ref: VenueOrderRef): void {
+    const order = this.openOrder(ref, 'cancel');
+    this.finish(order, 'canceled');
+    this.reports.push({ type: 'canceled', clientOrderId: order.clientOrderId, reason: null, ts: this.clock.now() });
+  }
+
+  // ── for matchers ────────────────────────────────────────────────────────
+
+  /** Gives `order` its venue order id and time priority; reports 'accepted' unless it is not to rest (a backtest's market order in flight). */
+  accept(order: O, announce = true): void {
+    order.venueOrderId = this.ids.next(this.idPrefixes.order);
+    order.seq = this.nextSeq();
+    if (announce) this.reports.push({ type: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, ts: this.clock.now() });
+  }
+
+  /**
+   * Books a fill of `quantity` at `price`: moves the money (fee in quote),
+   * ends the order when nothing remains, else locks what its rest may spend,
+   * and reports the fill.
+   */
+  book(order: O, spec: InstrumentSpec, quantity: Decimal, price: Decimal, liquidity: Liquidity): void {
+    const notional = quantity.mul(price);
+    const fee = feeOf(quantity, price, feeRate(spec, liquidity));
+    if (order.side === 'buy') {
+      this.ledger.debit(spec.quote, notional.plus(fee));
+      this.ledger.credit(spec.base, quantity);
+    } else {
+      this.ledger.debit(spec.base, quantity);
+      this.ledger.credit(spec.quote, notional.minus(fee));
+    }
+    order.filled = order.filled.plus(quantity);
+    if (remainingOf(order).isZero()) this.finish(order, 'filled');
+    else if (this.orders.isOpen(order)) this.ledger.lock(order.venueOrderId, lockFor(order, spec));
+    this.reports.push({
+      type: 'fill',
+      clientOrderId: order.clientOrderId,
+      venueTradeId: this.ids.next(this.idPrefixes.trade),
+      quantity,
+      price,
+      fee,
+      feeAsset: spec.quote,
+      liquidity,
+      ts: this.clock.now(),
+    });
+    if (this.balancesEachFill) this.reports.pushBalances(this.ledger.takeChanges(), this.clock.now());
+  }
+
+  expire(order: O, reason: string): void {
+    this.finish(order, 'expired');
+    this.reports.push({ type: 'expired', clientOrderId: order.clientOrderId, reason, ts: this.clock.now() });
+  }
+
+  reject(order: O, reason: string): void {
+    this.finish(order, 'rejected');
+    this.reports.push({ type: 'rejected', clientOrderId: order.clientOrderId, reason, ts: this.clock.now() });
+  }
+
+  private finish(order: O, state: ClosedState): void {
+    this.orders.close(order, state);
+    this.ledger.unlock(order.venueOrderId);
+    this.matcher.finished?.(order);
+  }
+
+  /** Refuses an order whose lock (its most it can spend while open) exceeds the free balance. */
+  requireLockFunds(order: PaperOrder, spec: InstrumentSpec): void {
+    const need = lockFor(order, spec);
+    const free = this.ledger.free(need.asset);
+    if (need.amount.gt(free)) throw new VenueRejection(insufficient(need.asset, need.amount, free));
+  }
+
+  /** What `order` may spend of `asset`: the free balance, plus what it holds locked itself. */
+  spendable(order: PaperOrder, asset: string): Decimal {
+    const held = this.ledger.lockOf(order.venueOrderId);
+    return this.ledger.free(asset).plus(held?.asset === asset ? held.amount : ZERO);
+  }
+
+  private openOrder(ref: VenueOrderRef, action: 'amend' | 'cancel'): O {
+    const found = this.orders.find(ref);
+    if (!found) {
+      const venueId = ref.venueOrderId ? ` (venue order ${ref.venueOrderId})` : '';
+      throw new VenueRejection(`cannot ${action}: no order ${ref.clientOrderId}${venueId} on ${ref.symbol}`);
+    }
+    if ('closed' in found) throw new VenueRejection(`cannot ${action} order ${ref.clientOrderId}: it is already ${found.closed}`);
+    return found.order as O;
+  }
+}
+
+export function insufficient(asset: string, need: Decimal, free: Decimal): string {
+  return `insufficient ${asset}: needs ${need.toFixed()}, free ${free.toFixed()}`;
+}
