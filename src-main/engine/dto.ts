@@ -1,5 +1,5 @@
 import type * as S from '../contract/schemas.js';
-import { type Decimal, str } from './model/decimal.js';
+import { Decimal, str } from './model/decimal.js';
 import { publicStatus } from './model/order-state.js';
 import type { BalanceRecord, FillRecord, InstrumentSpec, OrderRecord, PositionRecord } from './model/types.js';
 import { unrealizedPnl } from './portfolio/position.js';
@@ -7,6 +7,27 @@ import { unrealizedPnl } from './portfolio/position.js';
 /** Internal records → the protocol's wire shapes (decimal strings, ISO times). */
 export const iso = (ms: number): string => new Date(ms).toISOString();
 const opt = (d: Decimal | null | undefined): string | null => (d ? str(d) : null);
+
+/**
+ * The output scale of decimals the engine computes (docs/api.md, Conventions).
+ * Prices, quantities and amounts a venue or an instrument gives (order and fill
+ * prices and quantities, increments, book levels) are already at their own
+ * increments and leave exact. What the engine derives by division or by
+ * multiplying such numbers would otherwise leave with up to 40 digits
+ * (`-4.144374400000000000000000000000000000147`), so it leaves rounded, half to
+ * even: averages and marks at PRICE_DECIMALS, amounts of an asset (PnL, fees,
+ * balances, equity) at MONEY_DECIMALS. Only the output is rounded; the engine's
+ * state, store and checks stay exact.
+ */
+export const PRICE_DECIMALS = 12;
+export const MONEY_DECIMALS = 8;
+
+const scaled = (d: Decimal, places: number): string => d.toDecimalPlaces(places, Decimal.ROUND_HALF_EVEN).toFixed();
+/** a computed price (an average, a mark) at PRICE_DECIMALS */
+export const priceOut = (d: Decimal): string => scaled(d, PRICE_DECIMALS);
+/** a computed amount of an asset (PnL, fee, balance, equity) at MONEY_DECIMALS */
+export const moneyOut = (d: Decimal): string => scaled(d, MONEY_DECIMALS);
+const optPrice = (d: Decimal | null | undefined): string | null => (d ? priceOut(d) : null);
 
 export function orderDto(o: OrderRecord): S.Order {
   return {
@@ -24,8 +45,8 @@ export function orderDto(o: OrderRecord): S.Order {
     reduce_only: o.reduceOnly,
     status: publicStatus(o.state, o.filledQuantity.gt(0)),
     filled_quantity: str(o.filledQuantity),
-    average_price: opt(o.averagePrice),
-    fees: str(o.fees),
+    average_price: optPrice(o.averagePrice),
+    fees: moneyOut(o.fees),
     reject_reason: o.rejectReason,
     created_at: iso(o.createdAt),
     updated_at: iso(o.updatedAt),
@@ -42,7 +63,7 @@ export function fillDto(f: FillRecord): S.Fill {
     side: f.side,
     quantity: str(f.quantity),
     price: str(f.price),
-    fee: str(f.fee),
+    fee: moneyOut(f.fee),
     fee_asset: f.feeAsset,
     liquidity: f.liquidity,
     ts: iso(f.ts),
@@ -54,15 +75,24 @@ export function positionDto(p: PositionRecord, mark: Decimal | undefined): S.Pos
     account: p.account,
     symbol: p.symbol,
     quantity: str(p.quantity),
-    average_price: opt(p.averagePrice),
-    realized_pnl: str(p.realizedPnl),
-    unrealized_pnl: str(unrealizedPnl(p, mark)),
-    mark_price: opt(mark),
+    average_price: optPrice(p.averagePrice),
+    realized_pnl: moneyOut(p.realizedPnl),
+    unrealized_pnl: moneyOut(unrealizedPnl(p, mark)),
+    mark_price: optPrice(mark),
   };
 }
 
 export function balanceDto(b: BalanceRecord): S.Balance {
-  return { account: b.account, asset: b.asset, total: str(b.total), free: str(b.total.sub(b.locked)), locked: str(b.locked) };
+  // each rounded on its own: free + locked may differ from total by one unit of the last place
+  return { account: b.account, asset: b.asset, total: moneyOut(b.total), free: moneyOut(b.total.sub(b.locked)), locked: moneyOut(b.locked) };
+}
+
+/** `GET /portfolio`: the valuation in the quote asset, amounts at MONEY_DECIMALS */
+export function portfolioDto(
+  quote: string,
+  v: { equity: Decimal; realized: Decimal; unrealized: Decimal; fees: Decimal },
+): S.Portfolio {
+  return { quote_asset: quote, equity: moneyOut(v.equity), realized_pnl: moneyOut(v.realized), unrealized_pnl: moneyOut(v.unrealized), fees_paid: moneyOut(v.fees) };
 }
 
 export function instrumentDto(account: string, i: InstrumentSpec): S.Instrument {

@@ -11,7 +11,7 @@ import { DownloadJobs, candlesOf } from './data/download-jobs.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
 import { candleDto } from './data/candles.js';
-import { balanceDto, fillDto, instrumentDto, iso, orderDto, positionDto } from './dto.js';
+import { balanceDto, fillDto, instrumentDto, iso, orderDto, portfolioDto, positionDto } from './dto.js';
 import { Journal } from './journal.js';
 import { type Decimal, ZERO, dec, str } from './model/decimal.js';
 import type { AccountRecord, ApiKeyRecord, InstrumentSpec } from './model/types.js';
@@ -565,7 +565,7 @@ export class Engine implements EngineApi {
       (acct, symbol) => this.mid(acct, symbol),
       account,
     );
-    return { quote_asset: quote, equity: str(v.equity), realized_pnl: str(v.realized), unrealized_pnl: str(v.unrealized), fees_paid: str(v.fees) };
+    return portfolioDto(quote, v);
   }
 
   private quoteAsset(account: string | undefined): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BREAKER_LIMIT_NAMES, DecimalString } from '../../contract/schemas.js';
 import { type Decimal, dec, str } from '../model/decimal.js';
+import { MONEY_DECIMALS, moneyOut } from '../dto.js';
 import type { LimitBook } from './limits.js';
 import { type PortfolioView, sumEquity, sumPnl } from './portfolio-view.js';
 import { RoundTrips } from './round-trips.js';
@@ -132,7 +133,9 @@ export class Breakers {
       const daily = limits.at(account, 'max_daily_loss');
       if (daily) {
         const loss = this.dayStart.get(id)!.sub(pnl);
-        if (loss.gt(daily.limit)) trip('max_daily_loss', id, daily.limit, loss, `${who(id)} lost ${str(loss)} since 00:00 UTC ${today} (limit ${str(daily.limit)})`);
+        if (loss.gt(daily.limit)) {
+          trip('max_daily_loss', id, daily.limit, loss.toDecimalPlaces(MONEY_DECIMALS), `${who(id)} lost ${moneyOut(loss)} since 00:00 UTC ${today} (limit ${str(daily.limit)})`);
+        }
       }
       const drawdown = limits.at(account, 'max_drawdown_pct');
       const peak = this.peak.get(id)!;
@@ -140,14 +143,14 @@ export class Breakers {
         const below = peak.sub(equity).mul(100);
         if (below.gt(drawdown.limit.mul(peak))) {
           const pct = below.div(peak).toDecimalPlaces(8);
-          trip('max_drawdown_pct', id, drawdown.limit, pct, `${who(id)}: equity ${str(equity)} is ${str(pct)}% below its peak ${str(peak)} (limit ${str(drawdown.limit)}%)`);
+          trip('max_drawdown_pct', id, drawdown.limit, pct, `${who(id)}: equity ${moneyOut(equity)} is ${str(pct)}% below its peak ${moneyOut(peak)} (limit ${str(drawdown.limit)}%)`);
         }
       }
       const losses = limits.at(account, 'max_consecutive_losses');
       const count = this.streak.get(id) ?? 0;
       if (losses && dec(count).gt(losses.limit)) {
         const last = this.lastLoss.get(id);
-        const lastText = last ? `, the last on ${last.symbol} (${str(last.result)})` : '';
+        const lastText = last ? `, the last on ${last.symbol} (${moneyOut(last.result)})` : '';
         trip('max_consecutive_losses', id, losses.limit, dec(count), `${who(id)}: ${count} losing round trips in a row${lastText} (limit ${str(losses.limit)})`);
       }
     }
@@ -172,7 +175,7 @@ export class Breakers {
     const rows = (name: BreakerName, value: (id: string) => Decimal | undefined): UsageRow[] =>
       ids.flatMap((id) => {
         const v = value(id);
-        return v === undefined ? [] : [{ account: accountOf(id), symbol: null, value: str(v), limit: limitOf(id, name) }];
+        return v === undefined ? [] : [{ account: accountOf(id), symbol: null, value: moneyOut(v), limit: limitOf(id, name) }];
       });
     return {
       daily_loss: rows('max_daily_loss', (id) => {

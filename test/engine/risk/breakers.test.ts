@@ -253,6 +253,14 @@ describe('breaker scopes and re-arming', () => {
     ]);
   });
 
+  it('a loss leaves in usage, trips and reasons at the money scale (8 places, half to even), however many digits the mark has', () => {
+    const { risk, at } = twoAccounts();
+    risk.setLimits({ limits: { max_daily_loss: '1000' } });
+    const trips = at('39399.123456789123'); // loss 2 × 600.876543210877
+    expect(trips.map((t) => [str(t.value), t.reason])).toEqual([['1201.75308642', expect.stringContaining('lost 1201.75308642 since')]]);
+    expect(risk.snapshot().usage.daily_loss.map((r) => r.value)).toEqual(['1201.75308642', '600.87654321', '600.87654321']);
+  });
+
   it('a tripped breaker does not trip again while HALTED; resuming the day still beyond its loss limit trips at once', () => {
     const { risk, at } = twoAccounts();
     risk.setLimits({ limits: { max_daily_loss: '1000' } });
