@@ -255,13 +255,15 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
 
   // uptime is a duration: counted on the monotonic clock from the start time given (a wall clock set back must not zero it)
   const startedMono = performance.now() - Math.max(0, Date.now() - opts.startedAt);
-  const health = () => ({ status: 'ok' as const, version: opts.version, mode: opts.mode, uptime_ms: Math.round(performance.now() - startedMono) });
+  const health = () => ({ status: 'ok' as 'ok' | 'degraded', version: opts.version, mode: opts.mode, uptime_ms: Math.round(performance.now() - startedMono) });
 
   /** one call of a method for a caller: what REST and WebSocket share */
-  const invoke = (method: MethodName, params: unknown, principal: Principal | null): Promise<unknown> => {
+  const invoke = (method: MethodName, params: unknown, principal: Principal | null, onNotDurable?: (why: string) => void): Promise<unknown> => {
     // the engine is asked too: a failed store (or any engine that refuses) must not read as "ok"
-    if (method === 'health') return engine.call('health', {}, { actor: principal?.id ?? 'anonymous' }).then(health);
-    return drain.bound(engine.call(method, params, { actor: principal?.id ?? 'anonymous' }));
+    if (method === 'health') {
+      return engine.call('health', {}, { actor: principal?.id ?? 'anonymous' }).then((h) => (h.status === 'ok' ? health() : { ...health(), status: h.status, ...(h.reason ? { reason: h.reason } : {}) }));
+    }
+    return drain.bound(engine.call(method, params, { actor: principal?.id ?? 'anonymous', ...(onNotDurable ? { onNotDurable } : {}) }));
   };
 
   /** POST /orders: 200 with the existing order when its client_order_id is known, 201 for a new one. */
@@ -293,7 +295,8 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const params = requestParams(method, req.query, req.body, req.params);
         if (name === 'orders.create') return placeOrder(params, req.principal, reply);
-        const result = await invoke(name, params, req.principal);
+        // a cancel or the kill switch done while the store cannot be written: said in a header (the body keeps API.md's shape)
+        const result = await invoke(name, params, req.principal, (why) => reply.header('x-tern-not-durable', why.replace(/[^\x20-\x7e]/g, '?')));
         reply.code(status);
         return result ?? null;
       },

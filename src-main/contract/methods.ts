@@ -356,6 +356,13 @@ export type Handlers = { [M in MethodName]: (params: ParsedParamsOf<M>, ctx: Cal
 export interface CallContext {
   /** who is calling: an API key id, 'ui' (the desktop app) or 'engine'. */
   actor: string;
+  /**
+   * Called by the engine when what the call changed is not yet durable: the
+   * store cannot be written, and a cancel or the kill switch went ahead with
+   * its journal entries held in memory until it can (REST answers it in the
+   * `X-Tern-Not-Durable` header).
+   */
+  onNotDurable?(why: string): void;
 }
 
 export function isMethodName(name: string): name is MethodName {

@@ -190,7 +190,8 @@ export type ApiKey = z.infer<typeof ApiKey>;
 export const CreatedApiKey = ApiKey.extend({ key: z.string().describe('shown once, in this response only') });
 
 export const Health = z.object({
-  status: z.literal('ok'),
+  status: z.enum(['ok', 'degraded']).describe('degraded: alive, but trading is halted for the reason given (e.g. the store cannot be written)'),
+  reason: z.string().optional().describe('why degraded'),
   version: z.string(),
   mode: z.string(),
   uptime_ms: z.number().int(),

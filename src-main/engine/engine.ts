@@ -287,11 +287,18 @@ export class Engine implements EngineApi {
     // a store that failed for good (not merely full): reads still answer, writes and /health do not
     if (this.journal.failed && (writes(method) || method === 'health')) throw new TernError('INTERNAL', `the store failed (${this.journal.failed.message}); Tern refuses to trade until restarted`);
     // nothing a write does can be kept: refuse before it changes anything; the trading state's "one click" asks the store first
-    if (this.journal.unwritable && writes(method) && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
+    // ... except what gets the trader out: cancels and the kill switch go through, held in memory (GETS_OUT)
+    const held = this.journal.unwritable !== null && GETS_OUT.has(method);
+    if (this.journal.unwritable && writes(method) && !held && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
     const parsed = METHODS[method].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw validationError(parsed.error.issues, 'parameters');
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<ResultOf<M>> | ResultOf<M>;
-    return handler(parsed.data, ctx);
+    const result = await handler(parsed.data, ctx);
+    const problem = this.journal.unwritable;
+    if (problem && GETS_OUT.has(method) && this.opts.store.pending > 0) {
+      ctx.onNotDurable?.(`the store cannot be written (${problem.reason}): this change is held in memory and committed once it can be (lost if Tern stops before)`);
+    }
+    return result;
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
@@ -357,7 +364,12 @@ export class Engine implements EngineApi {
         },
         describe: (record) => this.supervisor.dto(record),
       }),
-      health: () => ({ status: 'ok', version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, this.opts.clock.monotonic() - this.startedAt) }),
+      health: () => {
+        const base = { version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, this.opts.clock.monotonic() - this.startedAt) };
+        // alive (a supervisor must not kill it: reads and cancels work), but not "ok": trading is halted
+        const problem = this.journal.unwritable;
+        return problem ? { status: 'degraded' as const, reason: `trading halted: the store cannot be written: ${problem.reason} (${problem.path}); reads and cancels work`, ...base } : { status: 'ok' as const, ...base };
+      },
       'accounts.list': () => [...[...this.accounts.values()].map((a) => a.record), ...this.supervisor.failed()].map((r) => this.supervisor.dto(r)),
       'accounts.reset': async ({ id }) => this.resetAccount(id),
       'instruments.list': ({ account }) =>
@@ -631,6 +643,13 @@ function bindOms(oms: Oms) {
 function accountDto(a: AccountRecord) {
   return { id: a.id, exchange: a.exchange, mode: a.mode, status: a.status };
 }
+
+/**
+ * Writes that go through while the store cannot be written: the trader must
+ * always be able to get out. Their journal entries wait in memory (the
+ * journal's pending batch) and are committed once the store can be written.
+ */
+const GETS_OUT: ReadonlySet<MethodName> = new Set<MethodName>(['orders.cancel', 'orders.cancelAll', 'risk.killSwitch']);
 
 /** methods that change what the store holds (anything but a read) */
 function writes(method: MethodName): boolean {

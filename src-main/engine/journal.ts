@@ -81,6 +81,23 @@ export class Journal {
   }
 
   /**
+   * For what must go through even while the store cannot be written (cancels,
+   * the kill switch): like `durable()`, but then resolves false instead of
+   * rejecting; the entries stay in the pending batch, in memory, and are
+   * committed with it once the store can be written. A store that failed for
+   * good still rejects.
+   */
+  async durableOrHeld(): Promise<boolean> {
+    try {
+      await this.schedule();
+      return true;
+    } catch (err) {
+      if (err instanceof StoreUnwritable && !this.failure) return false;
+      throw err;
+    }
+  }
+
+  /**
    * Commit now, synchronously. While the store cannot be written (see
    * `unwritable`) nothing is tried here (the engine's probe retries) and it
    * throws the StoreUnwritable; the entries stay pending.

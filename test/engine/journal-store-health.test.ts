@@ -76,6 +76,25 @@ describe('Journal with a store that cannot be written', () => {
     await expect(journal.durable()).resolves.toBeUndefined();
   });
 
+  it('durableOrHeld (cancels, the kill switch): resolves false and keeps the entries pending until the store can be written', async () => {
+    const { store, state } = fullableStore();
+    const journal = new Journal(store);
+    await expect(journal.durableOrHeld()).resolves.toBe(true);
+    state.full = true;
+    journal.record({ type: 'setting', name: 'cancel', value: 1, ts: 1 });
+    await expect(journal.durableOrHeld()).resolves.toBe(false);
+    journal.record({ type: 'setting', name: 'cancel-2', value: 2, ts: 2 });
+    await expect(journal.durableOrHeld()).resolves.toBe(false);
+    expect(store.pending).toBe(2);
+    // what is not a way out is still refused
+    await expect(journal.durable()).rejects.toBeInstanceOf(StoreUnwritable);
+    state.full = false;
+    expect(journal.retryStore()).toBe(true);
+    expect(store.pending).toBe(0);
+    expect(state.commits).toBe(1);
+    await expect(journal.durableOrHeld()).resolves.toBe(true);
+  });
+
   it('a store marked unwritable at start: reads flush without throwing, a write is refused without trying the disk', async () => {
     const { store, state } = fullableStore();
     const journal = new Journal(store);

@@ -12,7 +12,7 @@ import type { EngineStore } from '../ports/store.js';
 import { type ExecutionReport, type Venue, VenueRejection } from '../ports/venue.js';
 import { ActiveOrders } from './active-orders.js';
 import { applyFillToOrder, remaining, transition } from './order-lifecycle.js';
-import { checkPrice, checkQuantity, validateOrderShape } from './order-validation.js';
+import { checkPrice, checkQuantity, reduction, validateOrderShape } from './order-validation.js';
 import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
 
 export interface OmsDeps {
@@ -156,8 +156,11 @@ export class Oms {
     for (const check of this.d.checks) check.onAccepted?.(order, context);
     this.save(order, 'initialize');
     // Journaled before it leaves the process: a crash from here on finds the order in the store.
+    // The kill switch's flatten orders go out even while the store cannot be written: getting out
+    // matters more; one lost in a crash meanwhile is adopted from the exchange by reconciliation.
+    const hold = opts.fromKillSwitch === true;
     try {
-      await this.d.journal.durable();
+      await this.committed(hold);
     } catch (err) {
       // never sent: settled as rejected (journaled with the rest once the store can be written), not left initialized
       this.apply(order.id, 'reject', { rejectReason: `not sent: ${err instanceof Error ? err.message : String(err)}` });
@@ -186,17 +189,17 @@ export class Oms {
         const retry = err.kind === 'rate_limited' ? '; to try again, place it with a new client_order_id' : '';
         this.apply(order.id, 'reject', { rejectReason: `${err.reason}${retry}` });
         if (err.kind === 'rate_limited') {
-          await this.d.journal.durable();
+          await this.committed(hold);
           throw rateLimitedOrder(this.latest(order.id) ?? order, err);
         }
       } else {
         // No answer is not a refusal: the order stays pending until reconciliation finds out.
         this.d.log.warn({ err: String(err), order: order.id }, 'venue did not answer createOrder');
-        await this.d.journal.durable();
+        await this.committed(hold);
         throw venueUnavailable(err);
       }
     }
-    await this.d.journal.durable();
+    await this.committed(hold);
     return { order: this.latest(order.id) ?? order, created: true };
   }
 
@@ -262,24 +265,34 @@ export class Oms {
     if (order.state === 'pending_cancel' && !opts.resend) return order;
     if (order.state === 'initialized') throw conflict(`order ${order.id} is still being submitted; retry`);
     if (order.state !== 'pending_cancel') this.apply(order.id, 'request_cancel');
-    await this.d.journal.durable();
+    await this.committed(true);
     try {
       await this.d.venue(order.account).cancelOrder({ clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol });
     } catch (err) {
       if (err instanceof VenueRejection) {
         const now = this.active.get(order.id);
         if (now?.state === 'pending_cancel') this.apply(order.id, 'cancel_rejected');
-        await this.d.journal.durable();
+        await this.committed(true);
         const after = this.find(order.id);
         if (after && isTerminal(after.state)) return after;
         if (err.kind === 'order') throw conflict(`cancel refused: ${err.reason}`, { id: order.id, ...err.details });
         throw refusedRequest(`the cancel of order ${order.id} was refused; the order is still working`, order, err);
       }
-      await this.d.journal.durable();
+      await this.committed(true);
       throw venueUnavailable(err);
     }
-    await this.d.journal.durable();
+    await this.committed(true);
     return this.latest(order.id) ?? order;
+  }
+
+  /**
+   * Waits for the journal. `hold`: what must get the trader out (cancels, the
+   * kill switch's flatten orders) goes on while the store cannot be written,
+   * its entries held in memory until it can (the engine tells the caller).
+   */
+  private async committed(hold: boolean): Promise<void> {
+    if (hold) await this.d.journal.durableOrHeld();
+    else await this.d.journal.durable();
   }
 
   /** Cancels every matching working order; each one that could not be canceled is listed with its error. */
@@ -487,9 +500,9 @@ export class Oms {
 
 /** reduce_only: the order must shrink the position and never flip it */
 function checkReducesPosition(order: Pick<OrderRecord, 'side' | 'quantity'>, position: Decimal): void {
-  const shrinks = order.side === 'buy' ? position.lt(0) : position.gt(0);
-  if (!shrinks) throw invalidOrder('reduce_only', `a reduce_only ${order.side} needs a ${order.side === 'buy' ? 'short' : 'long'} position; the position is ${str(position)}`);
-  if (order.quantity.gt(position.abs())) {
+  const effect = reduction(order.side, order.quantity, position);
+  if (effect === 'grows') throw invalidOrder('reduce_only', `a reduce_only ${order.side} needs a ${order.side === 'buy' ? 'short' : 'long'} position; the position is ${str(position)}`);
+  if (effect === 'flips') {
     throw invalidOrder('reduce_only', `reduce_only quantity ${str(order.quantity)} would flip the position ${str(position)}`);
   }
 }
