@@ -5,6 +5,7 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
+import { readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
@@ -26,6 +27,41 @@ const NO_TRANSPORT_OR_UI = [
     message: 'Engine layers must not import the transports (src-main/api, src-main/electron); those depend on the engine, not the reverse.',
   },
 ];
+
+/**
+ * The main process's own layers. A relative import is matched by the src-main
+ * entry it climbs to (`../../store/x.js` from any depth): the entries are read
+ * from the folder, and test/lint/ checks no folder inside the engine, venues,
+ * feeds or store shares a name with one, so a climb inside a layer never matches.
+ */
+const SRC_MAIN_ENTRIES = readdirSync(new URL('./src-main/', import.meta.url)).map((name) => name.replace(/\.(ts|js)$/, ''));
+const climbTo = (names) => `^(\\.\\./)+(${names.join('|')})(/|\\.js$|$)`;
+// api and electron are left to NO_TRANSPORT_OR_UI (one message per import)
+const others = (...own) => SRC_MAIN_ENTRIES.filter((n) => ![...own, 'contract', 'api', 'electron'].includes(n));
+
+/** The kernel imports only the contract and itself: features, adapters and the composition root are plugged in (runtime.ts). */
+const ENGINE_ONLY_CONTRACT = {
+  regex: climbTo(others('engine')),
+  message: 'src-main/engine/ imports only src-main/contract/ and its own files; give the engine a port (engine/ports/) or plug the feature in from runtime.ts.',
+};
+
+/** Adapters (venues, feeds, store) implement engine ports: they never import each other, the kernel or the features. */
+const adapter = (own) => [
+  {
+    regex: climbTo(others(own, 'engine')),
+    message: `src-main/${own}/ imports only engine ports and model, the contract and its own files; venues, feeds and store never import each other (wire them in runtime.ts).`,
+  },
+  {
+    regex: '^(\\.\\./)+engine/(?!ports/|model/|data/candles\\.js$|accounts/venue-config\\.js$)',
+    message: `src-main/${own}/ may import from the engine only its ports (engine/ports/), model (engine/model/) and candle arithmetic, never the kernel.`,
+  },
+];
+
+/** The composition root is imported by the entry points only (headless.ts, electron/, tests). */
+const NO_RUNTIME = {
+  regex: '^(\\./|(\\.\\./)+)runtime(\\.js)?$',
+  message: 'Only the entry points (src-main/headless.ts, src-main/electron/) and tests import src-main/runtime.ts: it is the composition root.',
+};
 
 /** The contract is the protocol itself: plain zod schemas and types, importing nothing else. */
 const CONTRACT_ONLY_ZOD = [
@@ -87,9 +123,12 @@ export default defineConfig(
   { files: ['src-preload/**'], languageOptions: { globals: { ...globals.browser, ...globals.node } } },
 
   // Layers. Order matters only where globs overlap; these do not.
-  layer(['src-main/engine', 'src-main/venues', 'src-main/feeds', 'src-main/store'], { patterns: NO_TRANSPORT_OR_UI }),
+  layer(['src-main/engine'], { patterns: [...NO_TRANSPORT_OR_UI, ENGINE_ONLY_CONTRACT, NO_RUNTIME] }),
+  ...['venues', 'feeds', 'store'].map((own) => layer([`src-main/${own}`], { patterns: [...NO_TRANSPORT_OR_UI, ...adapter(own), NO_RUNTIME] })),
   layer(['src-main/contract'], { patterns: CONTRACT_ONLY_ZOD }),
-  layer(['src-main/api'], { patterns: [NO_ELECTRON, { regex: '^(react|react-dom|zustand)(/.*)?$', message: 'The API server has no UI.' }] }),
+  layer(['src-main/api'], { patterns: [NO_ELECTRON, NO_RUNTIME, { regex: '^(react|react-dom|zustand)(/.*)?$', message: 'The API server has no UI.' }] }),
+  layer(['src-main/backtest', 'src-main/strategies', 'src-main/secrets'], { patterns: [NO_ELECTRON, NO_RUNTIME] }),
+  { files: ['src-main/*.{ts,mts,js,mjs}'], ignores: ['src-main/headless.ts'], rules: restrict({ patterns: [NO_ELECTRON, NO_RUNTIME] }) },
   layer(['src-main/electron'], { patterns: [{ regex: '^(react|react-dom|zustand)(/.*)?$', message: 'The main process has no UI; the page is in src-renderer/.' }] }),
   layer(['src-preload'], PRELOAD),
   layer(['src-renderer'], RENDERER),

@@ -16,6 +16,7 @@ import { type BackgroundCheck, type CheckedOpenOptions, checkInBackground, isDam
 import { prepareDataFolder } from './store/data-folder.js';
 import { type RepairReport, repairStore } from './store/repair.js';
 import { FileAccess } from './strategies/file-access.js';
+import { strategyHandlers } from './strategies/strategy-handlers.js';
 import { PaperVenue } from './venues/paper/paper-venue.js';
 import { readVenueConfig } from './engine/accounts/venue-config.js';
 import type { ReconcileOptions } from './engine/reconcile/reconciler.js';
@@ -62,6 +63,8 @@ export interface Runtime {
   engine: Engine;
   /** the protocol every transport uses */
   api: Engine;
+  /** the folders strategy modules and candle files may come from: the desktop shell adds the ones the trader picks (never through the protocol) */
+  files: FileAccess;
   store: SqliteStore;
   marketData: MarketFeed;
   dataDir: string;
@@ -123,6 +126,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     throw new TernError('VENUE_UNAVAILABLE', `account ${account.id}: exchange ${account.exchange} is not available in this build`);
   };
   const secrets = opts.secrets ?? new KeychainSecretStore();
+  // strategies/ and imports/: the only places API callers may name files in (plus cache: data from this store)
+  const files = FileAccess.open({ dataDir: opts.dataDir, candleDatabase: store.file, seed: [bundledSampleFeed()] });
   const engine = new Engine({
     store,
     secrets,
@@ -135,8 +140,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     venueFor,
     version: VERSION,
     paperBalances: { [quote]: opts.paperBalance ?? DEFAULT_PAPER_BALANCE },
-    // strategies/ and imports/: the only places API callers may name files in (plus cache: data from this store)
-    files: FileAccess.open({ dataDir: opts.dataDir, candleDatabase: store.file, seed: [bundledSampleFeed()] }),
+    // strategies and backtests are features the engine does not import: they run engines of their own
+    features: (host) => strategyHandlers(host.api, { clock: host.clock, log: host.log, files }),
   });
   try {
     await engine.start();
@@ -165,6 +170,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   return {
     engine,
     api: engine,
+    files,
     store,
     marketData,
     dataDir: opts.dataDir,

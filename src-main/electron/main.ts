@@ -51,7 +51,7 @@ import { captureWindowState, type DisplayInfo, parseWindowState, placeWindow, WI
 interface ShellRuntime {
   api: EngineApi;
   /** the folders files may come from: the shell adds the ones the trader picks */
-  engine: { files: AllowList };
+  files: AllowList;
   /** what a --repair start kept and lost */
   repaired?: RepairReport;
   close(): Promise<void>;
@@ -212,7 +212,7 @@ function start(): void {
     await controller.init();
 
     const fileFolders = {
-      files: started.engine.files,
+      files: started.files,
       load: async () => parseFileFolders(await readJsonFile(join(dataDir, FILE_FOLDERS_FILE), (json) => json)),
       save: (folders: ReturnType<typeof parseFileFolders>) => writeJsonFile(join(dataDir, FILE_FOLDERS_FILE), folders),
       choose: async (kind: 'strategies' | 'imports') => {

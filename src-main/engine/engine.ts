@@ -7,8 +7,9 @@ import type { RiskLimitsPatch } from '../contract/schemas.js';
 import { KeyRing, type SlowHashParams, hashKey, isSlowHash, newKeySecret, slowHashKey } from './access/api-keys.js';
 import { accountHandlers } from './accounts/account-handlers.js';
 import { AccountSupervisor } from './accounts/account-supervisor.js';
+import { type Features, featureHandlers } from './features.js';
 import { DownloadJobs, candlesOf } from './data/download-jobs.js';
-import type { SecretStore } from '../secrets/secret-store.js';
+import type { SecretStore } from './ports/secret-store.js';
 import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
 import { candleDto } from './data/candles.js';
 import { balanceDto, fillDto, instrumentDto, iso, orderDto, portfolioDto, positionDto } from './dto.js';
@@ -21,8 +22,6 @@ import { portfolioView } from './risk/portfolio-view.js';
 import { MemoryAudit, journalAudit, teeAudit } from './risk/audit.js';
 import { RiskEngine } from './risk/risk-engine.js';
 import { riskHandlers } from './risk/risk-handlers.js';
-import { strategyHandlers } from '../strategies/strategy-handlers.js';
-import { FileAccess } from '../strategies/file-access.js';
 import type { PreTradeCheck } from './oms/pre-trade.js';
 import { Portfolio } from './portfolio/portfolio.js';
 import type { Clock, IdSource } from './ports/clock.js';
@@ -50,8 +49,8 @@ export interface EngineOptions {
   accountRetry?: { retryMs?: number; maxRetryMs?: number };
   /** while the store cannot be written (disk full, read-only), how often it is tried again (default 5 s) */
   storeProbeMs?: number;
-  /** the folders strategy modules and candle files may come from (default: none; only built-ins and trusted actors' paths) */
-  files?: FileAccess;
+  /** handlers of the strategies.*, backtests.* and files.* methods, plugged in by the composition root (default: those methods answer NOT_FOUND) */
+  features?: Features;
   /** scrypt cost for keys a person chose (ensureKey); tests lower it */
   slowKeyHash?: SlowHashParams;
   /** risk limits each account is given once when first opened (default: max_open_orders 1000; {} for none, as in backtests) */
@@ -83,8 +82,6 @@ export class Engine implements EngineApi {
   /** account status, and the accounts that could not open (retried) */
   readonly supervisor: AccountSupervisor;
   readonly downloads: DownloadJobs;
-  /** the desktop shell adds the folders the trader picks here (never through the protocol) */
-  readonly files: FileAccess;
   private readonly accounts = new Map<string, AccountRuntime>();
   private readonly keys: KeyRing;
   private keyExpiryTimer: NodeJS.Timeout | undefined;
@@ -99,7 +96,6 @@ export class Engine implements EngineApi {
   constructor(private readonly opts: EngineOptions) {
     this.log = opts.log ?? silentLogger;
     this.startedAt = opts.clock.monotonic();
-    this.files = opts.files ?? new FileAccess();
     this.keys = new KeyRing({ now: () => opts.clock.now() });
     this.journal = new Journal(opts.store, (err) => this.log.error({ err: String(err) }, 'event listener failed'));
     this.risk = new RiskEngine({
@@ -325,7 +321,7 @@ export class Engine implements EngineApi {
 
   private makeHandlers(): Handlers {
     return {
-      ...strategyHandlers(this, { clock: this.opts.clock, log: this.log, files: this.files }),
+      ...featureHandlers(this.opts.features?.({ api: this, clock: this.opts.clock, log: this.log })),
       ...riskHandlers(this.risk, {
         journal: this.journal,
         killSwitch: () => ({

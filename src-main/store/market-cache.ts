@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { Decimal } from '../engine/model/decimal.js';
 import type { InstrumentSpec } from '../engine/model/types.js';
+import type { CandleCache } from '../engine/ports/candle-cache.js';
 import type { Bar } from '../engine/ports/market-data.js';
 import { migrate } from './migrations.js';
 
@@ -11,7 +12,7 @@ import { migrate } from './migrations.js';
  * file (migration 3), on its own connection: its writes are small
  * transactions that never hold the engine's commits for long.
  */
-export class MarketCache {
+export class MarketCache implements CandleCache {
   private readonly stmts: ReturnType<typeof prepare>;
 
   private constructor(private readonly db: Database.Database) {

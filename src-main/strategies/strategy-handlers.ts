@@ -2,22 +2,14 @@ import type { EngineApi } from '../contract/engine-api.js';
 import type { Handlers } from '../contract/methods.js';
 import { BacktestJobs } from '../backtest/jobs.js';
 import { type Clock, systemClock } from '../engine/ports/clock.js';
+import type { FeatureMethod } from '../engine/features.js';
 import type { Logger } from '../engine/ports/logger.js';
 import { BUILTIN_STRATEGIES } from './builtin/index.js';
 import { FileAccess } from './file-access.js';
 import { StrategyManager } from './live-runner.js';
 import { describeParams } from './params.js';
 
-export type StrategyMethod =
-  | 'strategies.list'
-  | 'strategies.start'
-  | 'strategies.stop'
-  | 'strategies.setParams'
-  | 'backtests.start'
-  | 'backtests.get'
-  | 'backtests.list'
-  | 'backtests.cancel'
-  | 'files.list';
+export type StrategyMethod = FeatureMethod;
 export type StrategyHandlers = Pick<Handlers, StrategyMethod>;
 
 export interface StrategyHandlerOptions {
@@ -30,8 +22,8 @@ export interface StrategyHandlerOptions {
 }
 
 /**
- * The strategies.* and backtests.* methods, for the engine's handler map:
- * `{ ...strategyHandlers(this), ... }`. Strategies run against `api` (the
+ * The strategies.*, backtests.* and files.* methods, plugged into an engine by
+ * the composition root: `new Engine({ features: (host) => strategyHandlers(host.api, …) })`. Strategies run against `api` (the
  * engine itself) through its protocol; backtests run on worker threads.
  * The manager and the job list are made on first use.
  */

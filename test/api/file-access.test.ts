@@ -10,6 +10,7 @@ import { Engine } from '../../src-main/engine/engine.js';
 import { type Clock, SequentialIds, systemClock } from '../../src-main/engine/ports/clock.js';
 import { openTempStore } from '../../src-main/store/temp-store.js';
 import { FileAccess } from '../../src-main/strategies/file-access.js';
+import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
 import { PaperVenue } from '../../src-main/venues/paper/paper-venue.js';
 import { RestClient } from '../helpers/api-harness.js';
 import { FakeFeed, instrumentSpec } from '../helpers/fake-feed.js';
@@ -65,7 +66,7 @@ beforeAll(async () => {
     version: 'test',
     paperBalances: { USDT: '100000' },
     venueFor: (a) => new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '100000' } }),
-    files,
+    features: (host) => strategyHandlers(host.api, { clock: host.clock, log: host.log, files }),
   });
   await engine.start();
   for (const scope of ['read', 'trade', 'admin'] as const) {

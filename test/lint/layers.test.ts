@@ -1,6 +1,8 @@
 import { ESLint } from 'eslint';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cycles, importGraph } from './import-graph.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const RULE = '@typescript-eslint/no-restricted-imports';
@@ -107,5 +109,83 @@ describe('the project itself', () => {
     const results = await eslint.lintFiles(['src-main', 'src-preload', 'src-renderer']);
     const violations = results.flatMap((r) => r.messages.filter((m) => m.ruleId === RULE).map((m) => `${r.filePath}:${m.line} ${m.message}`));
     expect(violations).toEqual([]);
+  });
+});
+
+describe('the main process layers: a kernel that imports no feature, adapters that import engine ports', () => {
+  it.each([
+    ['src-main/engine/probe.ts', "import { strategyHandlers } from '../strategies/strategy-handlers.js';"],
+    ['src-main/engine/accounts/probe.ts', "import { saveCredentials } from '../../secrets/secret-store.js';"],
+    ['src-main/engine/oms/probe.ts', "import { runBacktest } from '../../backtest/runner.js';"],
+    ['src-main/engine/probe.ts', "import { MarketCache } from '../store/market-cache.js';"],
+    ['src-main/engine/probe.ts', "import { PaperVenue } from '../venues/paper/paper-venue.js';"],
+    ['src-main/engine/risk/rules/probe.ts', "import { ReplayFeed } from '../../../feeds/replay/replay-feed.js';"],
+    ['src-main/venues/ccxt/probe.ts', "import type { MarketCache } from '../../store/market-cache.js';"],
+    ['src-main/venues/ccxt/probe.ts', "import type { SecretStore } from '../../secrets/secret-store.js';"],
+    ['src-main/venues/paper/probe.ts', "import { ReplayFeed } from '../../feeds/replay/replay-feed.js';"],
+    ['src-main/venues/probe.ts', "import { FillModel } from '../backtest/fill-model.js';"],
+    ['src-main/feeds/probe.ts', "import { PaperVenue } from '../venues/paper/paper-venue.js';"],
+    ['src-main/store/probe.ts', "import { ReplayFeed } from '../feeds/replay/replay-feed.js';"],
+    ['src-main/store/probe.ts', "import { Oms } from '../engine/oms/oms.js';"],
+    ['src-main/venues/paper/probe.ts', "import { Engine } from '../../engine/engine.js';"],
+    ['src-main/feeds/replay/probe.ts', "import { Journal } from '../../engine/journal.js';"],
+    ['src-main/api/probe.ts', "import { createRuntime } from '../runtime.js';"],
+    ['src-main/backtest/probe.ts', "import { createRuntime } from '../runtime.js';"],
+    ['src-main/strategies/probe.ts', "import type { Runtime } from '../runtime.js';"],
+    ['src-main/serve-keys.ts', "import { createRuntime } from './runtime.js';"],
+  ])('%s: %s is reported', async (path, code) => {
+    expect(await importProblems(path, `${code}\nexport const probe = 1;\n`)).toHaveLength(1);
+  });
+
+  it('allows the engine the contract and its own files, and adapters the engine ports, model and contract', async () => {
+    const engine = [
+      "import { TernError } from '../../contract/errors.js';",
+      "import type { SecretStore } from '../ports/secret-store.js';",
+      "import { Journal } from '../journal.js';",
+      "import { portfolioView } from '../risk/portfolio-view.js';",
+      'export const probe = [TernError, Journal, portfolioView];',
+      'export type P = SecretStore;',
+    ].join('\n');
+    expect(await importProblems('src-main/engine/oms/probe.ts', engine)).toEqual([]);
+    const adapter = [
+      "import type { CandleCache } from '../../engine/ports/candle-cache.js';",
+      "import { dec } from '../../engine/model/decimal.js';",
+      "import { TernError } from '../../contract/errors.js';",
+      "import { ReportStream } from '../paper/report-stream.js';",
+      'export const probe = [dec, TernError, ReportStream];',
+      'export type P = CandleCache;',
+    ].join('\n');
+    expect(await importProblems('src-main/venues/ccxt/probe.ts', adapter)).toEqual([]);
+  });
+
+  it('allows the entry points and the desktop shell to import the composition root', async () => {
+    const code = "import { createRuntime } from './runtime.js';\nexport const probe = createRuntime;";
+    expect(await importProblems('src-main/headless.ts', code)).toEqual([]);
+    expect(await importProblems('src-main/electron/probe.ts', code.replace('./runtime', '../runtime'))).toEqual([]);
+  });
+
+  it('names no folder inside a layer like an entry of src-main (the rules match a relative import by the entry it climbs to)', () => {
+    const entries = new Set(readdirSync(join(root, 'src-main')).map((n) => n.replace(/\.(ts|js)$/, '')));
+    const folders = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? [d.name, ...folders(join(dir, d.name))] : []));
+    const clashes = ['engine', 'venues', 'feeds', 'store'].flatMap((layer) => folders(join(root, 'src-main', layer)).filter((n) => entries.has(n)).map((n) => `${layer}: ${n}`));
+    expect(clashes).toEqual([]);
+  });
+});
+
+describe('the dependency map of src-main', () => {
+  it('has no circle (type-only imports count: they are dependencies a reader follows)', () => {
+    expect(cycles(importGraph(root, 'src-main'))).toEqual([]);
+  });
+
+  it('the walker finds a circle when there is one', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts', 'd.ts']],
+      ['d.ts', []],
+      ['e.ts', ['e.ts']],
+    ]);
+    expect(cycles(graph).map((c) => c.join(' → ')).sort()).toEqual(['a.ts → b.ts → c.ts → a.ts', 'e.ts → e.ts']);
   });
 });

@@ -9,6 +9,7 @@ import { ReplayFeed } from '../../src-main/feeds/replay/replay-feed.js';
 import { defineStrategy, type AnyStrategyDefinition, type StrategyContext } from '../../src-main/strategies/api.js';
 import smaCross from '../../src-main/strategies/builtin/sma-cross.js';
 import { StrategyManager } from '../../src-main/strategies/live-runner.js';
+import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
 import { PaperVenue } from '../../src-main/venues/paper/paper-venue.js';
 
 const FTX = parseCandleSeries(readFileSync('/work/shared/data/nautilus_FTX_BTC-PERP_1m.csv', 'utf8').split('\n').slice(0, 1201).join('\n'));
@@ -26,6 +27,7 @@ async function paperEngine(bars: CandleSeries) {
     version: 'test',
     paperBalances: { USD: '10000' },
     venueFor: (a) => new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: a.startingBalances }),
+    features: (host) => strategyHandlers(host.api, { clock: host.clock, log: host.log }),
   });
   await engine.start();
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,7 +1,7 @@
 import { TernError, conflict, notFound } from '../../contract/errors.js';
 import type { Handlers } from '../../contract/methods.js';
 import type { Account, ReconcileResult } from '../../contract/schemas.js';
-import { type SecretStore, deleteCredentials, saveCredentials } from '../../secrets/secret-store.js';
+import { type SecretStore, deleteCredentials, saveCredentials } from '../../engine/ports/secret-store.js';
 import type { Journal } from '../journal.js';
 import type { AccountRecord } from '../model/types.js';
 import type { Clock } from '../ports/clock.js';

@@ -4,8 +4,8 @@ import type { AccountRecord } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
 import { type Logger, silentLogger } from '../../engine/ports/logger.js';
 import type { Venue } from '../../engine/ports/venue.js';
-import { type Credentials, type SecretStore, loadCredentials } from '../../secrets/secret-store.js';
-import type { MarketCache } from '../../store/market-cache.js';
+import { type Credentials, type SecretStore, loadCredentials } from '../../engine/ports/secret-store.js';
+import type { CandleCache } from '../../engine/ports/candle-cache.js';
 import { CcxtFeed } from './ccxt-feed.js';
 import { CcxtVenue } from './ccxt-venue.js';
 import { createExchange, isCcxtExchange } from './exchange-factory.js';
@@ -31,7 +31,7 @@ export interface AccountVenueDeps {
   ids: IdSource;
   log?: Logger;
   secrets?: SecretStore;
-  cache?: MarketCache;
+  cache?: CandleCache;
   tuning?: CcxtTuning;
 }
 

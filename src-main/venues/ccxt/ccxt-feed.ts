@@ -22,7 +22,7 @@ import type { InstrumentSpec } from '../../engine/model/types.js';
 import type { Clock } from '../../engine/ports/clock.js';
 import { type Logger, silentLogger } from '../../engine/ports/logger.js';
 import type { Bar, BookLevel, BookSnapshot, MarketEvent, MarketFeed } from '../../engine/ports/market-data.js';
-import type { MarketCache } from '../../store/market-cache.js';
+import type { CandleCache } from '../../engine/ports/candle-cache.js';
 import { decOf, instrumentOf } from './convert.js';
 import { exchangeReady } from './exchange-factory.js';
 import { classifyCcxtError, redact } from './errors.js';
@@ -35,7 +35,7 @@ export interface CcxtFeedOptions {
   source: string;
   clock: Clock;
   log?: Logger;
-  cache?: MarketCache;
+  cache?: CandleCache;
   /** symbols watched from start */
   symbols?: string[];
   /** at most this many symbols watched at once (default 20) */

@@ -1,6 +1,6 @@
 import ccxt, { type Exchange } from 'ccxt';
 import { badRequest } from '../../contract/errors.js';
-import type { Credentials } from '../../secrets/secret-store.js';
+import type { Credentials } from '../../engine/ports/secret-store.js';
 
 export interface ExchangeConfig {
   /** a ccxt exchange id: binance, okx, bybit, coinbase… */

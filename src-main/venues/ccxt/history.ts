@@ -2,7 +2,7 @@ import type { Exchange, OHLCV } from 'ccxt';
 import { TernError, badRequest } from '../../contract/errors.js';
 import { timeframeMs } from '../../engine/data/candles.js';
 import type { Bar } from '../../engine/ports/market-data.js';
-import type { MarketCache } from '../../store/market-cache.js';
+import type { CandleCache } from '../../engine/ports/candle-cache.js';
 import { decOf } from './convert.js';
 import { classifyCcxtError } from './errors.js';
 
@@ -39,7 +39,7 @@ export interface HistoryProgress {
  * download (or a longer window later) fetches only what is missing. Candles
  * still open (the current minute) are not cached.
  */
-export async function downloadHistory(ex: Exchange, cache: MarketCache, source: string, req: HistoryRequest, now: () => number): Promise<Bar[]> {
+export async function downloadHistory(ex: Exchange, cache: CandleCache, source: string, req: HistoryRequest, now: () => number): Promise<Bar[]> {
   const done = await fetchHistory(ex, cache, source, req, now);
   return cache.candles(source, req.symbol, req.timeframe, done.since, done.until);
 }
@@ -47,7 +47,7 @@ export async function downloadHistory(ex: Exchange, cache: MarketCache, source: 
 /** The download of `downloadHistory` without reading the window back: its last progress, with the window it covered. */
 export async function fetchHistory(
   ex: Exchange,
-  cache: MarketCache,
+  cache: CandleCache,
   source: string,
   req: HistoryRequest,
   now: () => number,

@@ -1,0 +1,50 @@
+import type { EngineApi } from '../contract/engine-api.js';
+import { TernError } from '../contract/errors.js';
+import type { Handlers, MethodName } from '../contract/methods.js';
+import type { Clock } from './ports/clock.js';
+import type { Logger } from './ports/logger.js';
+
+/**
+ * Methods whose handlers the kernel does not own: strategies run against the
+ * engine through its protocol, and backtests run engines of their own, so
+ * importing them here would put every engine (even one inside a backtest) on
+ * a circle through the backtest runner. The composition root (runtime.ts)
+ * plugs them in.
+ */
+export const FEATURE_METHODS = [
+  'strategies.list',
+  'strategies.start',
+  'strategies.stop',
+  'strategies.setParams',
+  'backtests.start',
+  'backtests.get',
+  'backtests.list',
+  'backtests.cancel',
+  'files.list',
+] as const satisfies readonly MethodName[];
+export type FeatureMethod = (typeof FEATURE_METHODS)[number];
+export type FeatureHandlers = Pick<Handlers, FeatureMethod>;
+
+/** what a feature may use of the engine that plugs it in */
+export interface FeatureHost {
+  /** the engine itself, through the protocol every transport uses */
+  api: EngineApi;
+  clock: Clock;
+  log: Logger;
+}
+
+/** builds the feature handlers once the engine exists (they call back into it) */
+export type Features = (host: FeatureHost) => Partial<FeatureHandlers>;
+
+/** every feature method: the given handlers, and for those not plugged in a refusal that names the method */
+export function featureHandlers(given: Partial<FeatureHandlers> = {}): FeatureHandlers {
+  const absent = Object.fromEntries(
+    FEATURE_METHODS.map((m) => [
+      m,
+      () => {
+        throw new TernError('NOT_FOUND', `${m} is not available in this engine`);
+      },
+    ]),
+  ) as unknown as FeatureHandlers;
+  return { ...absent, ...given };
+}
