@@ -11,7 +11,7 @@ import { type HostPort, StrategyHost, orderFromDto, orderFromRecord } from '../s
 import { loadStrategy } from '../strategies/loader.js';
 import { resolveParams } from '../strategies/params.js';
 import { BarFeed } from './bar-feed.js';
-import { BacktestVenue } from './backtest-venue.js';
+import { BacktestVenue } from '../venues/bars/backtest-venue.js';
 import { type ChartCandleRow, rollUpCandles } from './chart-candles.js';
 import { loadCandles, rowRange, seriesTimeframe } from './data.js';
 import { type InstrumentOptions, backtestInstrument, normalizeSymbol } from './instrument.js';

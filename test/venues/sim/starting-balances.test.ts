@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BarFeed } from '../../../src-main/backtest/bar-feed.js';
-import { BacktestVenue } from '../../../src-main/backtest/backtest-venue.js';
+import { BacktestVenue } from '../../../src-main/venues/bars/backtest-venue.js';
 import { ManualClock, SequentialIds } from '../../../src-main/engine/ports/clock.js';
 import { parseStartingBalances } from '../../../src-main/venues/sim/starting-balances.js';
 import { instrumentSpec } from '../../helpers/fake-feed.js';

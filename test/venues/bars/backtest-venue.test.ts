@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BacktestVenue } from '../../src-main/backtest/backtest-venue.js';
-import { BarFeed } from '../../src-main/backtest/bar-feed.js';
-import { dec } from '../../src-main/engine/model/decimal.js';
-import { ManualClock, SequentialIds } from '../../src-main/engine/ports/clock.js';
-import type { ExecutionReport, VenueOrderRequest } from '../../src-main/engine/ports/venue.js';
-import { instrumentSpec } from '../helpers/fake-feed.js';
-import { MINUTE, bars } from './helpers.js';
+import { BacktestVenue } from '../../../src-main/venues/bars/backtest-venue.js';
+import { BarFeed } from '../../../src-main/backtest/bar-feed.js';
+import { dec } from '../../../src-main/engine/model/decimal.js';
+import { ManualClock, SequentialIds } from '../../../src-main/engine/ports/clock.js';
+import type { ExecutionReport, VenueOrderRequest } from '../../../src-main/engine/ports/venue.js';
+import { instrumentSpec } from '../../helpers/fake-feed.js';
+import { MINUTE, bars } from '../../backtest/helpers.js';
 
 const SYM = 'BTC/USDT';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { limitFill, stopLimitFill, stopTrigger, type Compare } from '../../src-main/backtest/fill-model.js';
-import { MINUTE, T0, backtest, bars, scripted } from './helpers.js';
+import { limitFill, stopLimitFill, stopTrigger, type Compare } from '../../../src-main/venues/bars/fill-model.js';
+import { MINUTE, T0, backtest, bars, scripted } from '../../backtest/helpers.js';
 
 /** a Compare over plain numbers for the pure rules */
 function cmp(bar: { open: number; high: number; low: number }, order: { limit?: number; stop?: number }): Compare {

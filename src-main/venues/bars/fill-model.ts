@@ -1,4 +1,4 @@
-import type { Side } from '../engine/model/types.js';
+import type { Side } from '../../engine/model/types.js';
 
 /**
  * The backtest's fill model, rule by rule, as pure functions of one bar

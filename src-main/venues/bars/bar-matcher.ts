@@ -1,139 +1,14 @@
-/**
- * The backtest venue: the paper venue's accounting (balance ledger, locks,
- * fees, the venue's own filters, report delivery) with a matching engine for
- * bars instead of books (fill-model.ts; the rules are in docs/strategies.md).
- *
- * - Orders arrive while a bar closes and meet the next bar: `processBar(i)`
- *   runs the working orders against bar i's open, high and low, oldest first,
- *   before the strategy sees bar i. An order made on the last bar never fills.
- * - Market orders fill at the next open (± slippage). Until then they are in
- *   flight (pending: no 'accepted'). A market buy that the account cannot pay
- *   (notional + fee at the fill price) is rejected then; a sell without the
- *   base it sells is rejected.
- * - Limit orders fill at the open when the bar opens at or through their price,
- *   else at their price when the bar's range reaches it. IOC and FOK limits
- *   get one chance, the next open, and expire otherwise.
- * - Stops trigger at the open when the bar opens at or through the stop, else
- *   at the stop when the range reaches it; a stop_market then fills there
- *   (± slippage); a stop_limit fills at the trigger price when that is within
- *   its limit, otherwise it works as a limit.
- * - Whole orders fill (bars carry no depth). Fee = fee rate × fill notional,
- *   in the quote asset (maker rate for limits resting before the bar, taker
- *   for market and triggered orders). Slippage moves market and stop_market
- *   fills against the order: buy × (1 + s), sell × (1 − s).
- * - Funds: limit and stop buys lock like the paper venue; a market order locks
- *   nothing and is checked at its fill.
- */
-import { badRequest } from '../contract/errors.js';
-import { type Decimal, ONE, ZERO } from '../engine/model/decimal.js';
-import { isTerminal } from '../engine/model/order-state.js';
-import type { InstrumentSpec, Liquidity, OrderRecord } from '../engine/model/types.js';
-import type { Clock, IdSource } from '../engine/ports/clock.js';
-import { type ExecutionReport, type InProcessVenue, type VenueAck, type VenueBalance, type VenueOrderRef, type VenueOrderRequest, VenueRejection } from '../engine/ports/venue.js';
-import { feeOf, feeRate, lockFor } from '../venues/paper/order-costs.js';
-import { remainingOf, type PaperOrder } from '../venues/paper/paper-order.js';
-import { insufficient, SimExchange, type Matcher } from '../venues/sim/core.js';
-import type { BarFeed } from './bar-feed.js';
+import { type Decimal, ONE } from '../../engine/model/decimal.js';
+import type { InstrumentSpec, Liquidity } from '../../engine/model/types.js';
+import { VenueRejection } from '../../engine/ports/venue.js';
+import { feeOf, feeRate, lockFor } from '../paper/order-costs.js';
+import { remainingOf, type PaperOrder } from '../paper/paper-order.js';
+import { insufficient, type Matcher, type SimExchange } from '../sim/core.js';
+import type { BarMarket } from './bar-market.js';
 import { type Compare, limitFill, stopLimitFill, stopTrigger } from './fill-model.js';
 
-export interface BacktestVenueOptions {
-  account: string;
-  feed: BarFeed;
-  clock: Clock;
-  ids: IdSource;
-  startingBalances: Record<string, string>;
-  /** fraction the market and stop_market fills move against the order; default 0 */
-  slippage?: Decimal;
-  onListenerError?: (err: unknown) => void;
-}
-
-export class BacktestVenue implements InProcessVenue {
-  readonly exchange = 'backtest';
-  readonly mode = 'paper' as const;
-  readonly account: string;
-  readonly marketData: BarFeed;
-
-  private readonly core: SimExchange<Working>;
-  private readonly matcher: BarMatcher;
-
-  constructor(options: BacktestVenueOptions) {
-    this.account = options.account;
-    this.marketData = options.feed;
-    const slippage = options.slippage ?? ZERO;
-    if (slippage.isNeg() || slippage.gte(1)) throw badRequest('slippage must be a fraction ≥ 0 and < 1', { field: 'slippage' });
-    let matcher: BarMatcher | undefined;
-    this.core = new SimExchange<Working>({
-      clock: options.clock,
-      ids: options.ids,
-      idPrefixes: { order: 'B', trade: 'BT' },
-      startingBalances: options.startingBalances,
-      // one 'balance' report per asset when the operation ends, for all its fills
-      balancesEachFill: false,
-      onListenerError: options.onListenerError,
-      matcher: (core) => (matcher = new BarMatcher(core, options.feed, slippage)),
-    });
-    this.matcher = matcher!;
-  }
-
-  /** working orders (the runner's fast path skips processBar when there are none) */
-  get openOrderCount(): number {
-    return this.matcher.workingCount;
-  }
-
-  async loadMarkets(): Promise<InstrumentSpec[]> {
-    return [this.marketData.instrument];
-  }
-
-  async start(): Promise<void> {}
-  async stop(): Promise<void> {}
-
-  onReport(listener: (report: ExecutionReport) => void): () => void {
-    return this.core.onReport(listener);
-  }
-
-  async fetchBalance(): Promise<VenueBalance[]> {
-    return this.core.balances();
-  }
-
-  balance(asset: string): { total: Decimal; free: Decimal } {
-    return { total: this.core.ledger.total(asset), free: this.core.ledger.free(asset) };
-  }
-
-  async createOrder(request: VenueOrderRequest): Promise<VenueAck> {
-    return this.core.createOrder(request);
-  }
-
-  async editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void> {
-    this.core.editOrder(ref, changes);
-  }
-
-  async cancelOrder(ref: VenueOrderRef): Promise<void> {
-    this.core.cancelOrder(ref);
-  }
-
-  restore(state: { balances: Array<{ asset: string; total: Decimal }>; openOrders: OrderRecord[] }): { skipped: Array<{ clientOrderId: string; reason: string }> } {
-    // A backtest starts from nothing: its engine's store is new, so there is nothing to take back.
-    this.core.ledger.replace(state.balances.map((b) => [b.asset, b.total] as const));
-    return { skipped: state.openOrders.filter((o) => !isTerminal(o.state)).map((o) => ({ clientOrderId: o.clientOrderId, reason: 'a backtest starts without orders' })) };
-  }
-
-  reset(startingBalances: Record<string, string>): void {
-    this.core.reset(startingBalances);
-  }
-
-  /** Bar `row` opens: the working orders meet it, oldest first. The caller has moved the clock to the bar's open. */
-  processBar(row: number): void {
-    if (this.matcher.workingCount === 0) return;
-    const feed = this.marketData;
-    feed.index = row;
-    feed.phase = 'open';
-    this.core.operate(() => this.matcher.processBar(row));
-    feed.phase = 'close';
-  }
-}
-
 /** a working order with its prices as doubles, for the per-bar comparisons */
-interface Working extends PaperOrder {
+export interface Working extends PaperOrder {
   limitNum: number;
   stopNum: number;
   /** IOC/FOK limits: the bar they get their one chance at */
@@ -146,13 +21,13 @@ interface Working extends PaperOrder {
 const CLOSE = 1e-9;
 
 /** The backtest's matcher: working orders meet each bar through the fill model (fill-model.ts). */
-class BarMatcher implements Matcher<Working> {
+export class BarMatcher implements Matcher<Working> {
   /** orders still to meet a bar, oldest first (seq order: an amend that loses priority moves to the end) */
   private readonly working = new Map<string, Working>();
 
   constructor(
     private readonly core: SimExchange<Working>,
-    private readonly feed: BarFeed,
+    private readonly feed: BarMarket,
     private readonly slippage: Decimal,
   ) {}
 
