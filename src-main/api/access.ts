@@ -1,18 +1,14 @@
 import { TernError } from '../contract/errors.js';
 import type { EngineApi, Principal } from '../contract/engine-api.js';
 import type { MethodSpec } from '../contract/methods.js';
+import { grants } from '../contract/scopes.js';
 import type { AuthFailures } from './auth-failures.js';
 import type { RateDecision, TokenBuckets } from './rate-limit.js';
 
 export type RequiredScope = MethodSpec['scope'];
 
-/** read ⊂ trade ⊂ admin: a key may do what its highest scope allows. */
-const RANK: Record<string, number> = { none: 0, read: 1, trade: 2, admin: 3 };
-
 export function hasScope(principal: Principal, needed: RequiredScope): boolean {
-  const need = RANK[needed] ?? Infinity;
-  for (const s of principal.scopes) if ((RANK[s] ?? 0) >= need) return true;
-  return need === 0;
+  return grants(principal.scopes, needed);
 }
 
 export function scopeRefusal(principal: Principal, scope: RequiredScope): TernError | null {

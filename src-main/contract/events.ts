@@ -3,7 +3,6 @@ import * as S from './schemas.js';
 
 /** Event channels a client subscribes to. Market channels are `ticker:ACCOUNT:SYMBOL`, `book:ACCOUNT:SYMBOL`, `trades:ACCOUNT:SYMBOL`, `candles:ACCOUNT:SYMBOL`. */
 export const PRIVATE_CHANNELS = ['orders', 'fills', 'positions', 'balances', 'risk', 'accounts', 'downloads'] as const;
-export const MARKET_CHANNEL_KINDS = ['ticker', 'book', 'trades', 'candles'] as const;
 
 export const ChannelName = z.union([
   z.enum(PRIVATE_CHANNELS),

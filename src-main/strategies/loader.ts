@@ -8,11 +8,6 @@ import { BUILTIN_STRATEGIES } from './builtin/index.js';
 const NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const PARAM_TYPES = new Set(['number', 'integer', 'boolean', 'string']);
 
-/** the built-in strategy called `name`, if there is one */
-export function builtinStrategy(name: string): AnyStrategyDefinition | undefined {
-  return BUILTIN_STRATEGIES.get(name);
-}
-
 /**
  * A strategy by built-in name, or by the path of a module file (.ts under
  * tsx, as the CLI and `npm run serve` run; .js/.mjs anywhere) whose default

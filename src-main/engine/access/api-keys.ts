@@ -2,16 +2,6 @@ import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypt
 import type { Principal } from '../../contract/engine-api.js';
 import type { ApiKeyRecord } from '../model/types.js';
 
-export type ScopeName = ApiKeyRecord['scopes'][number];
-
-/** read ⊂ trade ⊂ admin: a key holds the scopes it was given and every scope below them. */
-const SCOPE_RANK: Record<ScopeName, number> = { read: 1, trade: 2, admin: 3 };
-
-export function grants(scopes: ReadonlyArray<ScopeName>, needed: ScopeName | 'none'): boolean {
-  if (needed === 'none') return true;
-  return scopes.some((s) => SCOPE_RANK[s] >= SCOPE_RANK[needed]);
-}
-
 /**
  * The fast hash: sha256, hex. Right for generated keys (192 random bits, no
  * dictionary to try) and the format every key had before slow hashes.

@@ -12,7 +12,7 @@ import type { EngineStore } from '../ports/store.js';
 import { type ExecutionReport, type Venue, VenueRejection } from '../ports/venue.js';
 import { ActiveOrders } from './active-orders.js';
 import { applyFillToOrder, remaining, transition } from './order-lifecycle.js';
-import { checkPrice, checkQuantity, validateOrderShape } from './order-validation.js';
+import { checkPrice, checkQuantity, reduction, validateOrderShape } from './order-validation.js';
 import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
 
 export interface OmsDeps {
@@ -500,9 +500,9 @@ export class Oms {
 
 /** reduce_only: the order must shrink the position and never flip it */
 function checkReducesPosition(order: Pick<OrderRecord, 'side' | 'quantity'>, position: Decimal): void {
-  const shrinks = order.side === 'buy' ? position.lt(0) : position.gt(0);
-  if (!shrinks) throw invalidOrder('reduce_only', `a reduce_only ${order.side} needs a ${order.side === 'buy' ? 'short' : 'long'} position; the position is ${str(position)}`);
-  if (order.quantity.gt(position.abs())) {
+  const effect = reduction(order.side, order.quantity, position);
+  if (effect === 'grows') throw invalidOrder('reduce_only', `a reduce_only ${order.side} needs a ${order.side === 'buy' ? 'short' : 'long'} position; the position is ${str(position)}`);
+  if (effect === 'flips') {
     throw invalidOrder('reduce_only', `reduce_only quantity ${str(order.quantity)} would flip the position ${str(position)}`);
   }
 }

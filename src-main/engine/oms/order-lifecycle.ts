@@ -27,6 +27,7 @@ export function applyFillToOrder(order: OrderRecord, fill: FillRecord): OrderRec
   return transition(order, event, fill.ts, { filledQuantity: filled, averagePrice, fees: order.fees.add(fill.fee) });
 }
 
-export function remaining(order: OrderRecord): Decimal {
+/** what is left to fill: the quantity less what has filled (all of a new order) */
+export function remaining(order: Pick<OrderRecord, 'quantity' | 'filledQuantity'>): Decimal {
   return order.quantity.sub(order.filledQuantity);
 }

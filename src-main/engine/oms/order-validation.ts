@@ -1,6 +1,6 @@
 import { invalidOrder } from '../../contract/errors.js';
 import { type Decimal, isMultipleOf, str } from '../model/decimal.js';
-import type { InstrumentSpec, OrderType, TimeInForce } from '../model/types.js';
+import type { InstrumentSpec, OrderType, Side, TimeInForce } from '../model/types.js';
 
 export interface OrderShape {
   type: OrderType;
@@ -25,15 +25,13 @@ export function validateOrderShape(order: OrderShape, instrument: InstrumentSpec
   if (!needsStop && order.stopPrice) throw invalidOrder('stop_price', `a ${type} order takes no stop_price`);
   if (order.postOnly && type !== 'limit') throw invalidOrder('post_only', 'post_only applies to limit orders only');
   if (order.postOnly && order.timeInForce !== 'GTC') throw invalidOrder('post_only', 'post_only orders must be GTC');
-  if (type === 'market' && order.timeInForce === 'GTC') {
-    // A market order never rests: GTC is accepted and means IOC.
-  }
+  // a market order's GTC is accepted and means IOC: it never rests
 
   checkQuantity(order.quantity, instrument);
   if (order.price) checkPrice('price', order.price, instrument);
   if (order.stopPrice) checkPrice('stop_price', order.stopPrice, instrument);
 
-  const notionalPrice = order.price ?? order.stopPrice ?? referencePrice;
+  const notionalPrice = valuationPrice(order, referencePrice);
   if (notionalPrice) {
     const notional = notionalPrice.mul(order.quantity);
     if (notional.lt(instrument.minNotional)) {
@@ -71,4 +69,21 @@ export function checkPrice(field: 'price' | 'stop_price', price: Decimal, instru
       value: str(price),
     });
   }
+}
+
+/** the price an order is valued at: its limit price, else its stop price, else `reference` (the mid) */
+export function valuationPrice(order: Pick<OrderShape, 'price' | 'stopPrice'>, reference: Decimal | undefined): Decimal | undefined {
+  return order.price ?? order.stopPrice ?? reference;
+}
+
+/**
+ * How a `side` order for `quantity` meets `position` (signed): 'shrinks' it
+ * without ever flipping it (the other side, no more than the position), or
+ * 'grows' it (the same side, or no position), or 'flips' it (more than the
+ * position). reduce_only and the REDUCING state both pass only 'shrinks'.
+ */
+export function reduction(side: Side, quantity: Decimal, position: Decimal): 'shrinks' | 'grows' | 'flips' {
+  const against = side === 'buy' ? position.lt(0) : position.gt(0);
+  if (!against) return 'grows';
+  return quantity.gt(position.abs()) ? 'flips' : 'shrinks';
 }

@@ -21,8 +21,6 @@ export interface LimitScope {
   symbol: string | null;
 }
 
-export const GLOBAL_SCOPE: LimitScope = Object.freeze({ account: null, symbol: null });
-
 /**
  * What every account is given once, at account scope, unless it or the
  * global scope already sets the limit (RiskEngine.applyAccountDefaults):

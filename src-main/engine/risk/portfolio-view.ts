@@ -45,6 +45,5 @@ export function portfolioView(portfolio: Portfolio, accounts: readonly string[],
   };
 }
 
-export const EMPTY_VIEW: PortfolioView = { accounts: [], positions: [] };
 export const sumPnl = (accounts: readonly AccountValuation[]): Decimal => accounts.reduce((s, a) => s.add(a.pnl), ZERO);
 export const sumEquity = (accounts: readonly AccountValuation[]): Decimal => accounts.reduce((s, a) => s.add(a.equity), ZERO);

@@ -3,7 +3,8 @@ import type { RiskState } from '../../contract/schemas.js';
 import { type Decimal, ZERO, str } from '../model/decimal.js';
 import type { OrderRecord, Side } from '../model/types.js';
 import type { PreTradeContext } from '../oms/pre-trade.js';
-import { unfilled } from './rules/rule.js';
+import { remaining } from '../oms/order-lifecycle.js';
+import { reduction } from '../oms/order-validation.js';
 
 export type TradingState = RiskState;
 
@@ -64,16 +65,16 @@ export class TradingStateGate {
     if (state === 'HALTED') throw stateRefusal(`trading is HALTED (${reason}); no order passes but the kill switch's`, this.current);
 
     const position = context.position;
-    const size = unfilled(order);
-    const shrinks = order.side === 'buy' ? position.isNegative() : position.isPositive();
-    if (!shrinks) {
+    const size = remaining(order);
+    const effect = reduction(order.side, size, position);
+    if (effect === 'grows') {
       throw stateRefusal(
         `trading is REDUCING (${reason}): a ${order.side} would grow the position ${str(position)} in ${order.symbol}`,
         this.current,
         { position: str(position), value: str(size) },
       );
     }
-    if (size.gt(position.abs())) {
+    if (effect === 'flips') {
       throw stateRefusal(
         `trading is REDUCING (${reason}): a ${order.side} of ${str(size)} would flip the position ${str(position)} in ${order.symbol}`,
         this.current,

@@ -1,5 +1,6 @@
 import { str } from '../../model/decimal.js';
-import { type PreTradeRule, lazyReading, referencePrice, refusal, unfilled } from './rule.js';
+import { remaining } from '../../oms/order-lifecycle.js';
+import { type PreTradeRule, lazyReading, referencePrice, refusal } from './rule.js';
 
 /**
  * max_position_notional: |position after the order fills| × the order's price
@@ -10,7 +11,7 @@ import { type PreTradeRule, lazyReading, referencePrice, refusal, unfilled } fro
 export const maxPositionNotional: PreTradeRule = {
   name: 'max_position_notional',
   check(order, context, limit) {
-    const size = unfilled(order);
+    const size = remaining(order);
     const position = context.position;
     const after = order.side === 'buy' ? position.add(size) : position.sub(size);
     const price = referencePrice(order, context);

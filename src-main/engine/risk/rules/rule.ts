@@ -1,6 +1,7 @@
 import { TernError } from '../../../contract/errors.js';
 import { type Decimal, str } from '../../model/decimal.js';
 import type { OrderRecord } from '../../model/types.js';
+import { valuationPrice } from '../../oms/order-validation.js';
 import type { PreTradeContext } from '../../oms/pre-trade.js';
 import { type LimitScope, type ResolvedLimit, type RiskLimitName, scopeLabel } from '../limits.js';
 
@@ -73,17 +74,12 @@ export function refusal(limit: ResolvedLimit, value: Decimal | null, what: strin
   });
 }
 
-/** the price an order is valued at: its limit price, else its stop price, else the mid */
+/** the price an order is valued at (valuationPrice), the mid when it names none */
 export function referencePrice(order: OrderRecord, context: PreTradeContext): Decimal | undefined {
-  return order.price ?? order.stopPrice ?? context.mid;
+  return valuationPrice(order, context.mid);
 }
 
 /** a new order (not yet in the OMS), as opposed to an amendment of a working one */
 export function isNewOrder(order: OrderRecord): boolean {
   return order.state === 'initialized';
-}
-
-/** what is left to fill: the quantity of a new order, the unfilled part of an amended one */
-export function unfilled(order: OrderRecord): Decimal {
-  return order.filledQuantity.isZero() ? order.quantity : order.quantity.sub(order.filledQuantity);
 }
