@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { moneyOut } from '../engine/dto.js';
 import type { Decimal } from '../engine/model/decimal.js';
 import type { BacktestMetrics } from '../contract/strategy-schemas.js';
 import type { ChartCandleRow } from './chart-candles.js';
@@ -55,7 +56,8 @@ export function metricsDto(m: Metrics): MetricsDto {
   return {
     ...m,
     final_equity: dec(m.final_equity),
-    expectancy: m.expectancy === null ? null : dec(m.expectancy),
+    // an average (Σ pnl_net ÷ trades) repeats: it leaves at the money scale; the sums keep every digit
+    expectancy: m.expectancy === null ? null : moneyOut(m.expectancy),
     fees: dec(m.fees),
   };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { equityCurve, reportJson, type BacktestReportDto } from '../../src-main/backtest/report.js';
+import { equityCurve, metricsDto, reportJson, type BacktestReportDto } from '../../src-main/backtest/report.js';
+import type { Metrics } from '../../src-main/backtest/metrics.js';
+import { dec } from '../../src-main/engine/model/decimal.js';
 
 describe('the equity curve in a report', () => {
   it('keeps every point of a short curve, with the drawdown from the running peak (the starting cash included)', () => {
@@ -55,5 +57,13 @@ describe('report.json', () => {
     const parsed = JSON.parse(text);
     expect(Object.keys(parsed).slice(0, 14)).toEqual(['bars', 'trades', 'final_equity', 'total_return', 'CAGR', 'sharpe', 'sortino', 'calmar', 'max_drawdown', 'win_rate', 'profit_factor', 'expectancy', 'exposure', 'fees']);
     expect(parsed.symbol).toBe('BTC/USDT');
+  });
+});
+
+describe('the metrics on the protocol', () => {
+  it('expectancy, an average, leaves at 8 places (half to even); final_equity and fees, exact sums, keep every digit', () => {
+    const m = { bars: 3, trades: 3, final_equity: dec('10000.123456789012'), expectancy: dec(10).div(3), fees: dec('0.000000001') } as Metrics;
+    expect(metricsDto(m)).toMatchObject({ final_equity: '10000.123456789012', expectancy: '3.33333333', fees: '0.000000001' });
+    expect(metricsDto({ ...m, expectancy: dec(-2).div(3) }).expectancy).toBe('-0.66666667');
   });
 });
