@@ -30,8 +30,8 @@ import { type Decimal, ZERO } from '../../engine/model/decimal.js';
 import { isTerminal } from '../../engine/model/order-state.js';
 import type { InstrumentSpec, OrderRecord } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
-import type { ExecutionReport, InProcessVenue, VenueAck, VenueBalance, VenueOrderRef, VenueOrderRequest } from '../../engine/ports/venue.js';
-import { SimExchange } from '../sim/core.js';
+import type { InProcessVenue } from '../../engine/ports/venue.js';
+import { SimVenue } from '../sim/sim-venue.js';
 import type { BarMarket } from './bar-market.js';
 import { BarMatcher, type Working } from './bar-matcher.js';
 
@@ -46,22 +46,19 @@ export interface BacktestVenueOptions {
   onListenerError?: (err: unknown) => void;
 }
 
-export class BacktestVenue implements InProcessVenue {
+export class BacktestVenue extends SimVenue<Working> implements InProcessVenue {
   readonly exchange = 'backtest';
   readonly mode = 'paper' as const;
   readonly account: string;
   readonly marketData: BarMarket;
 
-  private readonly core: SimExchange<Working>;
   private readonly matcher: BarMatcher;
 
   constructor(options: BacktestVenueOptions) {
-    this.account = options.account;
-    this.marketData = options.feed;
     const slippage = options.slippage ?? ZERO;
     if (slippage.isNeg() || slippage.gte(1)) throw badRequest('slippage must be a fraction ≥ 0 and < 1', { field: 'slippage' });
     let matcher: BarMatcher | undefined;
-    this.core = new SimExchange<Working>({
+    super({
       clock: options.clock,
       ids: options.ids,
       idPrefixes: { order: 'B', trade: 'BT' },
@@ -71,6 +68,8 @@ export class BacktestVenue implements InProcessVenue {
       onListenerError: options.onListenerError,
       matcher: (core) => (matcher = new BarMatcher(core, options.feed, slippage)),
     });
+    this.account = options.account;
+    this.marketData = options.feed;
     this.matcher = matcher!;
   }
 
@@ -86,38 +85,14 @@ export class BacktestVenue implements InProcessVenue {
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 
-  onReport(listener: (report: ExecutionReport) => void): () => void {
-    return this.core.onReport(listener);
-  }
-
-  async fetchBalance(): Promise<VenueBalance[]> {
-    return this.core.balances();
-  }
-
   balance(asset: string): { total: Decimal; free: Decimal } {
     return { total: this.core.ledger.total(asset), free: this.core.ledger.free(asset) };
-  }
-
-  async createOrder(request: VenueOrderRequest): Promise<VenueAck> {
-    return this.core.createOrder(request);
-  }
-
-  async editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void> {
-    this.core.editOrder(ref, changes);
-  }
-
-  async cancelOrder(ref: VenueOrderRef): Promise<void> {
-    this.core.cancelOrder(ref);
   }
 
   restore(state: { balances: Array<{ asset: string; total: Decimal }>; openOrders: OrderRecord[] }): { skipped: Array<{ clientOrderId: string; reason: string }> } {
     // A backtest starts from nothing: its engine's store is new, so there is nothing to take back.
     this.core.ledger.replace(state.balances.map((b) => [b.asset, b.total] as const));
     return { skipped: state.openOrders.filter((o) => !isTerminal(o.state)).map((o) => ({ clientOrderId: o.clientOrderId, reason: 'a backtest starts without orders' })) };
-  }
-
-  reset(startingBalances: Record<string, string>): void {
-    this.core.reset(startingBalances);
   }
 
   /** Bar `row` opens: the working orders meet it, oldest first. The caller has moved the clock to the bar's open. */

@@ -68,8 +68,8 @@ import { isTerminal } from '../../engine/model/order-state.js';
 import type { InstrumentSpec, OrderRecord } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
 import type { MarketFeed } from '../../engine/ports/market-data.js';
-import type { ExecutionReport, Venue, VenueAck, VenueBalance, VenueOrderRef, VenueOrderRequest } from '../../engine/ports/venue.js';
-import { SimExchange } from '../sim/core.js';
+import type { Venue } from '../../engine/ports/venue.js';
+import { SimVenue } from '../sim/sim-venue.js';
 import { BookMatcher } from './book-matcher.js';
 import { lockFor } from './order-costs.js';
 import { isRestingLimit, remainingOf, type PaperOrder, type PaperOrderView } from './paper-order.js';
@@ -100,21 +100,18 @@ export interface PaperRestoreResult {
   skipped: Array<{ clientOrderId: string; reason: string }>;
 }
 
-export class PaperVenue implements Venue {
+export class PaperVenue extends SimVenue<PaperOrder> implements Venue {
   readonly exchange = 'paper';
   readonly mode = 'paper' as const;
   readonly account: string;
   readonly marketData: MarketFeed;
 
-  private readonly core: SimExchange<PaperOrder>;
   private readonly matcher: BookMatcher;
   private unsubscribe: (() => void) | null = null;
 
   constructor(options: PaperVenueOptions) {
-    this.account = options.account;
-    this.marketData = options.marketData;
     let matcher: BookMatcher | undefined;
-    this.core = new SimExchange<PaperOrder>({
+    super({
       clock: options.clock,
       ids: options.ids,
       idPrefixes: { order: 'P', trade: 'T' },
@@ -124,6 +121,8 @@ export class PaperVenue implements Venue {
       workingOrders: options.workingOrders,
       matcher: (core) => (matcher = new BookMatcher(core, options.marketData)),
     });
+    this.account = options.account;
+    this.marketData = options.marketData;
     this.matcher = matcher!;
   }
 
@@ -141,14 +140,6 @@ export class PaperVenue implements Venue {
     this.unsubscribe = null;
   }
 
-  onReport(listener: (report: ExecutionReport) => void): () => void {
-    return this.core.onReport(listener);
-  }
-
-  async fetchBalance(): Promise<VenueBalance[]> {
-    return this.core.balances();
-  }
-
   /** Open orders the matcher has looked at on market events so far: they are only those an event can fill, plus one per side. */
   get matchingVisits(): number {
     return this.core.orders.visits;
@@ -157,18 +148,6 @@ export class PaperVenue implements Venue {
   /** The open orders (resting limits and stops), oldest first; copies. */
   openOrders(): PaperOrderView[] {
     return this.core.orders.all().map((o) => ({ ...o, remaining: remainingOf(o) }));
-  }
-
-  async createOrder(request: VenueOrderRequest): Promise<VenueAck> {
-    return this.core.createOrder(request);
-  }
-
-  async editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void> {
-    this.core.editOrder(ref, changes);
-  }
-
-  async cancelOrder(ref: VenueOrderRef): Promise<void> {
-    this.core.cancelOrder(ref);
   }
 
   /**
@@ -196,11 +175,6 @@ export class PaperVenue implements Venue {
     }
     ledger.markReported();
     return result;
-  }
-
-  /** Drops every order and sets the balances back to `startingBalances`. Emits no reports. */
-  reset(startingBalances: Record<string, string>): void {
-    this.core.reset(startingBalances);
   }
 }
 

@@ -1,0 +1,38 @@
+import type { Decimal } from '../../engine/model/decimal.js';
+import type { ExecutionReport, VenueAck, VenueBalance, VenueOrderRef, VenueOrderRequest } from '../../engine/ports/venue.js';
+import type { PaperOrder } from '../paper/paper-order.js';
+import { SimExchange, type SimExchangeOptions } from './core.js';
+
+/** What every simulated venue answers alike: requests, reports and balances are the core's. */
+export abstract class SimVenue<O extends PaperOrder> {
+  protected readonly core: SimExchange<O>;
+
+  protected constructor(core: SimExchangeOptions<O>) {
+    this.core = new SimExchange(core);
+  }
+
+  onReport(listener: (report: ExecutionReport) => void): () => void {
+    return this.core.onReport(listener);
+  }
+
+  async fetchBalance(): Promise<VenueBalance[]> {
+    return this.core.balances();
+  }
+
+  async createOrder(request: VenueOrderRequest): Promise<VenueAck> {
+    return this.core.createOrder(request);
+  }
+
+  async editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void> {
+    this.core.editOrder(ref, changes);
+  }
+
+  async cancelOrder(ref: VenueOrderRef): Promise<void> {
+    this.core.cancelOrder(ref);
+  }
+
+  /** Drops every order and sets the balances back to `startingBalances`. Emits no reports. */
+  reset(startingBalances: Record<string, string>): void {
+    this.core.reset(startingBalances);
+  }
+}
