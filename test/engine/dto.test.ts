@@ -4,6 +4,7 @@ import { MONEY_DECIMALS, PRICE_DECIMALS, balanceDto, fillDto, orderDto, portfoli
 import { Decimal, dec } from '../../src-main/engine/model/decimal.js';
 import type { FillRecord, OrderRecord, PositionRecord } from '../../src-main/engine/model/types.js';
 import { applyFill, emptyPosition } from '../../src-main/engine/portfolio/position.js';
+import { SYMBOL, ctx, pushBookAround, startHarness } from '../helpers/engine-harness.js';
 
 const fill = (side: 'buy' | 'sell', quantity: string, price: string, fee = '0'): FillRecord => ({
   id: 'f',
@@ -126,5 +127,31 @@ describe('decimals leave the engine at a fixed scale', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('decimals through the engine (paper venue)', () => {
+  it('orders, positions, portfolio and balances never carry more than the documented places', async () => {
+    const h = await startHarness();
+    try {
+      const market = (side: 'buy' | 'sell', quantity: string) => h.engine.call('orders.create', { symbol: SYMBOL, side, type: 'market', quantity }, ctx);
+      await market('buy', '2'); // 100.1 + 100.2
+      pushBookAround(h.feed, 101);
+      await market('buy', '1'); // 101.1: the average is 301.4 / 3, a repeating decimal
+      pushBookAround(h.feed, 100.5);
+      const sell = await market('sell', '3'); // 100.4 + 2 × 100.3: realized exactly 301 − 301.4
+      expect(sell.average_price).toBe('100.333333333333');
+      const exact = h.engine.portfolio.listPositions('paper', SYMBOL)[0]!;
+      expect(exact.realizedPnl.toFixed().length).toBeGreaterThan(20); // the state keeps every digit it computed
+      const [position] = await h.engine.call('positions.list', {}, ctx);
+      expect(position).toMatchObject({ quantity: '0', realized_pnl: '-0.4', average_price: null });
+      const portfolio = await h.engine.call('portfolio.get', { account: 'paper' }, ctx);
+      const balances = await h.engine.call('balances.list', { account: 'paper' }, ctx);
+      const wire = [portfolio.equity, portfolio.realized_pnl, portfolio.unrealized_pnl, portfolio.fees_paid, ...balances.flatMap((b) => [b.total, b.free, b.locked])];
+      for (const s of wire) expect(places(s), s).toBeLessThanOrEqual(MONEY_DECIMALS);
+      expect(portfolio.realized_pnl).toBe('-0.4');
+    } finally {
+      await h.dispose();
+    }
   });
 });
