@@ -17,7 +17,7 @@ const { engine, dispose } = await benchEngine();
 const created = await engine.call('keys.create', { name: 'bench', scopes: ['read'] }, { actor: 'bench' });
 
 async function scenario(name: string, authFailureLimit?: { perSecond: number; burst: number }, report = true): Promise<void> {
-  const server = createApiServer({ engine, port: 0, version: 'bench', mode: 'paper', startedAt: Date.now(), logger: false, rateLimit: { perSecond: 100_000, burst: 100_000 }, ...(authFailureLimit ? { authFailureLimit } : {}) });
+  const server = createApiServer({ engine, port: 0, version: 'bench', logger: false, rateLimit: { perSecond: 100_000, burst: 100_000 }, ...(authFailureLimit ? { authFailureLimit } : {}) });
   const { port } = await server.listen();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 

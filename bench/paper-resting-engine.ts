@@ -15,7 +15,7 @@ import { benchEngine, SYMBOL } from './engine-fixture.js';
 const { engine, feed, dispose } = await benchEngine();
 const key = 'tern_bench_resting_key';
 engine.ensureKey(key, 'bench', ['admin']);
-const server = createApiServer({ engine, port: 0, version: 'bench', mode: 'paper', startedAt: Date.now(), logger: false, rateLimit: { perSecond: 100_000, burst: 100_000 } });
+const server = createApiServer({ engine, port: 0, version: 'bench', logger: false, rateLimit: { perSecond: 100_000, burst: 100_000 } });
 const { port } = await server.listen();
 
 let tick = 0;

@@ -14,7 +14,7 @@ const SECONDS = 5;
 const { engine, refreshBook, dispose } = await benchEngine();
 const key = 'tern_bench_admin_key';
 engine.ensureKey(key, 'bench', ['admin']);
-const server = createApiServer({ engine, port: 0, version: 'bench', mode: 'paper', startedAt: Date.now(), logger: false, rateLimit: { perSecond: 100_000, burst: 100_000 } });
+const server = createApiServer({ engine, port: 0, version: 'bench', logger: false, rateLimit: { perSecond: 100_000, burst: 100_000 } });
 const { port } = await server.listen();
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 

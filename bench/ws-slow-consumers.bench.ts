@@ -34,7 +34,7 @@ async function runServer(): Promise<void> {
   // generated keys, as bots get them (a chosen key's slow hash would only add start-up time)
   const keys: string[] = [];
   for (let i = 0; i < KEYS; i++) keys.push((await engine.call('keys.create', { name: `bench read ${i}`, scopes: ['read'] }, { actor: 'bench' })).key);
-  const server = createApiServer({ engine, port: 0, version: 'bench', mode: 'paper', startedAt: Date.now(), logger: false });
+  const server = createApiServer({ engine, port: 0, version: 'bench', logger: false });
   const { port } = await server.listen();
 
   // hot market data: a 20-level book and a trade every millisecond

@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   // the web UI: the renderer as `npm run build` leaves it (TERN_WEB_ROOT points elsewhere, e.g. a test's own build)
   const webRoot = process.env.TERN_WEB_ROOT || resolve(dirname(fileURLToPath(import.meta.url)), '..', 'out', 'renderer');
   const web = isWebRoot(webRoot) ? { root: webRoot } : undefined;
-  const server = createApiServer({ engine: runtime.api, host, port, version: VERSION, mode: 'paper', startedAt: Date.now(), logger, web });
+  const server = createApiServer({ engine: runtime.api, host, port, version: VERSION, logger, web });
   let address;
   try {
     address = await server.listen();

@@ -31,7 +31,7 @@ describe('runtime: one Tern per data folder', () => {
       const order = await first.api.call('orders.create', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', price: '1000', quantity: '0.01', client_order_id: 'still-mine' }, ctx);
       expect(order.client_order_id).toBe('still-mine');
       await first.engine.journal.durable();
-      const server = createApiServer({ engine: first.api, version: 't', mode: 'paper', startedAt: Date.now(), logger: false });
+      const server = createApiServer({ engine: first.api, version: 't', logger: false });
       expect((await new RestClient(server.app).get('/health')).json).toMatchObject({ status: 'ok' });
       await server.close();
     } finally {
@@ -47,7 +47,7 @@ describe('runtime: one Tern per data folder', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tern-health-'));
     dirs.push(dataDir);
     const rt = await open(dataDir);
-    const server = createApiServer({ engine: rt.api, version: 't', mode: 'paper', startedAt: Date.now(), logger: false });
+    const server = createApiServer({ engine: rt.api, version: 't', logger: false });
     const rest = new RestClient(server.app);
     try {
       expect((await rest.get('/health')).status).toBe(200);

@@ -1,5 +1,5 @@
 import type { EngineEvent } from './events.js';
-import type { CallContext, MethodName, ResultOf } from './methods.js';
+import type { AnswerOf, CallContext, MethodName, ResultOf } from './methods.js';
 import type { z } from 'zod';
 import type { Scope } from './schemas.js';
 
@@ -17,6 +17,8 @@ export interface Principal {
  */
 export interface EngineApi {
   call<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<ResultOf<M>>;
+  /** like call, but the engine's fuller answer (METHODS[method].outcome; the result where there is none) */
+  answer<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<AnswerOf<M>>;
   /** every engine event; returns an unsubscribe */
   subscribe(listener: (event: EngineEvent) => void): () => void;
   /**

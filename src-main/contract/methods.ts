@@ -159,16 +159,34 @@ const AccountIdParams = z.strictObject({ id: S.AccountId });
 const NoParams = z.strictObject({});
 
 type Http = { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; path: string; status?: number };
-export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+/**
+ * For a method whose transports need to know more than its result says (REST
+ * answers 200 rather than 201 when a client_order_id was already placed): the
+ * engine answers this, every transport sends `result(answer)`, and REST's
+ * status is `status(answer)`.
+ */
+export interface Outcome<A, R> {
+  result(answer: A): R;
+  status(answer: A): number;
+}
+
+export interface MethodSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType, A = z.output<R>> {
   params: P;
   result: R;
   scope: 'none' | z.infer<typeof S.Scope>;
   summary: string;
   http?: Http;
+  outcome?: Outcome<A, z.output<R>>;
 }
 
-function method<P extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<P, R>): MethodSpec<P, R> {
+function method<P extends z.ZodType, R extends z.ZodType, A = z.output<R>>(spec: MethodSpec<P, R, A>): MethodSpec<P, R, A> {
   return spec;
+}
+
+/** orders.create's answer: the order, and whether this call placed it (false: its client_order_id was placed before) */
+export interface PlacedOrder {
+  order: z.output<typeof S.Order>;
+  created: boolean;
 }
 
 export const METHODS = {
@@ -226,7 +244,14 @@ export const METHODS = {
     summary: 'start (or resume) a candle history download from an account’s exchange into the cache',
   }),
   'market.downloads': method({ params: NoParams, result: z.array(S.DownloadJob), scope: 'read', summary: 'history downloads of this session, newest first' }),
-  'orders.create': method({ params: PlaceOrderParams, result: S.Order, scope: 'trade', summary: 'place an order', http: { method: 'POST', path: '/api/v1/orders', status: 201 } }),
+  'orders.create': method({
+    params: PlaceOrderParams,
+    result: S.Order,
+    scope: 'trade',
+    summary: 'place an order',
+    http: { method: 'POST', path: '/api/v1/orders', status: 201 },
+    outcome: { result: (a: PlacedOrder) => a.order, status: (a: PlacedOrder) => (a.created ? 201 : 200) },
+  }),
   'orders.list': method({ params: ListOrdersParams, result: z.array(S.Order), scope: 'read', summary: 'orders, newest first', http: { method: 'GET', path: '/api/v1/orders' } }),
   'orders.get': method({ params: IdParams, result: S.Order, scope: 'read', summary: "an order by Tern's id or client_order_id", http: { method: 'GET', path: '/api/v1/orders/:id' } }),
   'orders.amend': method({ params: AmendOrderParams, result: S.Order, scope: 'trade', summary: 'amend price and/or quantity of an open order', http: { method: 'PATCH', path: '/api/v1/orders/:id' } }),
@@ -350,8 +375,17 @@ export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;
 export type ParsedParamsOf<M extends MethodName> = z.output<Methods[M]['params']>;
 export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
 
+/** What the engine answers for a method: its result, or the fuller answer of a method with an `outcome`. */
+export type AnswerOf<M extends MethodName> = Methods[M] extends MethodSpec<z.ZodType, z.ZodType, infer A> ? A : never;
+
 /** What a transport needs from the engine: one async function per method. */
-export type Handlers = { [M in MethodName]: (params: ParsedParamsOf<M>, ctx: CallContext) => Promise<ResultOf<M>> | ResultOf<M> };
+export type Handlers = { [M in MethodName]: (params: ParsedParamsOf<M>, ctx: CallContext) => Promise<AnswerOf<M>> | AnswerOf<M> };
+
+/** the result every transport sends, drawn from the engine's answer */
+export function resultOf<M extends MethodName>(method: M, answer: AnswerOf<M>): ResultOf<M> {
+  const outcome = (METHODS[method] as MethodSpec<z.ZodType, z.ZodType, AnswerOf<M>>).outcome;
+  return (outcome ? outcome.result(answer) : answer) as ResultOf<M>;
+}
 
 export interface CallContext {
   /** who is calling: an API key id, 'ui' (the desktop app) or 'engine'. */

@@ -142,7 +142,7 @@ export class LocalApiController {
 }
 
 /** The real server: the same createApiServer as `npm run serve`, on 127.0.0.1 only. */
-export function apiServerStarter(opts: { engine: EngineApi; version: string; mode: string; startedAt: number; logger?: ApiLogger | false }) {
+export function apiServerStarter(opts: { engine: EngineApi; version: string; logger?: ApiLogger | false }) {
   return async (port: number): Promise<RunningServer> => {
     const server = createApiServer({ ...opts, host: LOCAL_API_HOST, port });
     try {

@@ -200,10 +200,9 @@ function start(): void {
     }
     runtime = started;
     const api = started.api;
-    const startedAt = Date.now();
 
     const controller = new LocalApiController({
-      start: apiServerStarter({ engine: api, version: VERSION, mode: (await api.call('health', {}, UI_CONTEXT)).mode, startedAt, logger: logger.child({ component: 'api' }) }),
+      start: apiServerStarter({ engine: api, version: VERSION, logger: logger.child({ component: 'api' }) }),
       load: async () => parseLocalApiSettings(await readJsonFile(join(dataDir, LOCAL_API_FILE), (json) => json)),
       save: (settings) => writeJsonFile(join(dataDir, LOCAL_API_FILE), settings),
       log: logError,

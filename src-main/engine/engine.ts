@@ -2,7 +2,7 @@ import type { EngineApi, Principal } from '../contract/engine-api.js';
 import { TernError, conflict, notFound } from '../contract/errors.js';
 import { validationError } from '../contract/validation.js';
 import type { EngineEvent } from '../contract/events.js';
-import { type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName } from '../contract/methods.js';
+import { type AnswerOf, type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName, resultOf } from '../contract/methods.js';
 import type { RiskLimitsPatch } from '../contract/schemas.js';
 import { KeyRing, type SlowHashParams, hashKey, isSlowHash, newKeySecret, slowHashKey } from './access/api-keys.js';
 import { accountHandlers } from './accounts/account-handlers.js';
@@ -279,6 +279,10 @@ export class Engine implements EngineApi {
   // ---- EngineApi ----
 
   async call<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<ResultOf<M>> {
+    return resultOf(method, await this.answer(method, rawParams, ctx));
+  }
+
+  async answer<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<AnswerOf<M>> {
     if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
     // a store that failed for good (not merely full): reads still answer, writes and /health do not
     if (this.journal.failed && (writes(method) || method === 'health')) throw new TernError('INTERNAL', `the store failed (${this.journal.failed.message}); Tern refuses to trade until restarted`);
@@ -288,7 +292,7 @@ export class Engine implements EngineApi {
     if (this.journal.unwritable && writes(method) && !held && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
     const parsed = METHODS[method].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw validationError(parsed.error.issues, 'parameters');
-    const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<ResultOf<M>> | ResultOf<M>;
+    const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<AnswerOf<M>> | AnswerOf<M>;
     const result = await handler(parsed.data, ctx);
     const problem = this.journal.unwritable;
     if (problem && GETS_OUT.has(method) && this.opts.store.pending > 0) {
@@ -361,7 +365,7 @@ export class Engine implements EngineApi {
         describe: (record) => this.supervisor.dto(record),
       }),
       health: () => {
-        const base = { version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, this.opts.clock.monotonic() - this.startedAt) };
+        const base = { version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, Math.round(this.opts.clock.monotonic() - this.startedAt)) };
         // alive (a supervisor must not kill it: reads and cancels work), but not "ok": trading is halted
         const problem = this.journal.unwritable;
         return problem ? { status: 'degraded' as const, reason: `trading halted: the store cannot be written: ${problem.reason} (${problem.path}); reads and cancels work`, ...base } : { status: 'ok' as const, ...base };
@@ -383,7 +387,10 @@ export class Engine implements EngineApi {
       },
       'market.download': (p) => this.downloads.start(p),
       'market.downloads': () => this.downloads.list(),
-      'orders.create': async (p) => orderDto((await this.oms.placeOrder(p)).order),
+      'orders.create': async (p) => {
+        const { order, created } = await this.oms.placeOrder(p);
+        return { order: orderDto(order), created };
+      },
       'orders.list': ({ status, account, symbol, limit }) => {
         this.journal.flushIfWritable();
         return this.opts.store.queryOrders({ status, account, symbol, limit: limit ?? 500 }).map(orderDto);

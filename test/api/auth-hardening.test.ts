@@ -31,7 +31,7 @@ function aWebRoot(): string {
 
 async function harness(options: Partial<ApiServerOptions> = {}, wrap?: (e: EngineApi) => EngineApi) {
   const te = await fakeEngineFactory();
-  const server = createApiServer({ engine: wrap ? wrap(te.engine) : te.engine, version: '9.9.9', mode: 'paper', startedAt: Date.now(), logger: false, ...options });
+  const server = createApiServer({ engine: wrap ? wrap(te.engine) : te.engine, version: '9.9.9', logger: false, ...options });
   await server.app.ready();
   open.push({ server, te });
   return { te, server, api: new RestClient(server.app) };

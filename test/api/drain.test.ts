@@ -12,10 +12,11 @@ function slowEngine() {
   const waiting: Array<() => void> = [];
   const engine = new Proxy(fake, {
     get(target, prop, receiver) {
-      if (prop === 'call') {
+      if (prop === 'call' || prop === 'answer') {
+        const inner = prop === 'call' ? target.call.bind(target) : target.answer.bind(target);
         return (method: string, params: unknown, ctx: unknown) => {
-          if (method !== 'orders.create') return target.call(method as never, params, ctx as never);
-          return new Promise((resolve) => waiting.push(() => resolve(undefined))).then(() => target.call(method as never, params, ctx as never));
+          if (method !== 'orders.create') return inner(method as never, params, ctx as never);
+          return new Promise((resolve) => waiting.push(() => resolve(undefined))).then(() => inner(method as never, params, ctx as never));
         };
       }
       const value = Reflect.get(target, prop, receiver);
@@ -49,7 +50,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 describe('API server close: drain', () => {
   it('answers the calls in flight, refuses new ones with 503 "Tern is stopping", answers calls still waiting after the drain with 503, and closes WebSockets with 1001', async () => {
     const { engine, admin, waiting } = slowEngine();
-    const server = createApiServer({ engine, host: '127.0.0.1', port: 0, version: 't', mode: 'paper', startedAt: Date.now(), logger: false, drainMs: 300 });
+    const server = createApiServer({ engine, host: '127.0.0.1', port: 0, version: 't', logger: false, drainMs: 300 });
     const { url } = await server.listen();
     const ws = await TestSocket.open(`${url.replace('http', 'ws')}/api/v1/ws`, { authorization: `Bearer ${admin}` });
 
@@ -79,7 +80,7 @@ describe('API server close: drain', () => {
 
   it('closes at once when nothing is in flight', async () => {
     const { engine, admin } = slowEngine();
-    const server = createApiServer({ engine, host: '127.0.0.1', port: 0, version: 't', mode: 'paper', startedAt: Date.now(), logger: false, drainMs: 60_000 });
+    const server = createApiServer({ engine, host: '127.0.0.1', port: 0, version: 't', logger: false, drainMs: 60_000 });
     const { url } = await server.listen();
     expect(await send(url, 'GET', '/health', admin)).toMatchObject({ status: 200 });
     // resolves without waiting for the drain's 60 s (the test's own timeout would fail it)

@@ -73,7 +73,7 @@ beforeAll(async () => {
     keys[scope] = `tern-test-${scope}-${Math.random().toString(36).slice(2)}`;
     engine.ensureKey(keys[scope], `test-${scope}`, [scope]);
   }
-  server = createApiServer({ engine, host: '127.0.0.1', port: 0, version: '1', mode: 'paper', startedAt: Date.now(), logger: false });
+  server = createApiServer({ engine, host: '127.0.0.1', port: 0, version: '1', logger: false });
   const { port } = await server.listen();
   api = new RestClient(server.app, `127.0.0.1:${port}`);
   url = `ws://127.0.0.1:${port}/api/v1/ws`;

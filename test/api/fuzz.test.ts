@@ -93,7 +93,7 @@ let api: RestClient;
 
 beforeAll(async () => {
   te = await makeEngine();
-  server = createApiServer({ engine: te.engine, version: 'fuzz', mode: 'paper', startedAt: Date.now(), logger: false, rateLimit: { perSecond: 1e9, burst: 1e9 } });
+  server = createApiServer({ engine: te.engine, version: 'fuzz', logger: false, rateLimit: { perSecond: 1e9, burst: 1e9 } });
   await server.app.ready();
   api = new RestClient(server.app);
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
   writeFileSync(join(root, 'favicon.svg'), '<svg/>');
   writeFileSync(join(root, '.secret'), 'no');
   te = await fakeEngineFactory();
-  server = createApiServer({ engine: te.engine, port: 0, version: '9.9.9', mode: 'paper', startedAt: Date.now(), logger: false, web: { root } });
+  server = createApiServer({ engine: te.engine, port: 0, version: '9.9.9', logger: false, web: { root } });
   ({ port } = await server.listen());
   api = new RestClient(server.app, `127.0.0.1:${port}`);
 });
@@ -156,7 +156,7 @@ describe('one-time sign-in links', () => {
   });
 
   it('a server without the web UI has no page, no exchange route and no links', async () => {
-    const other = createApiServer({ engine: te.engine, version: '9.9.9', mode: 'paper', startedAt: Date.now(), logger: false });
+    const other = createApiServer({ engine: te.engine, version: '9.9.9', logger: false });
     await other.app.ready();
     const client = new RestClient(other.app);
     expect((await client.get('/')).status).toBe(404);

@@ -28,6 +28,7 @@ function withPush(engine: EngineApi): { engine: EngineApi; push(event: EngineEve
   return {
     engine: {
       call: (m, p, c) => engine.call(m, p, c),
+      answer: (m, p, c) => engine.answer(m, p, c),
       authenticate: (k) => engine.authenticate(k),
       keyPrincipal: (id) => engine.keyPrincipal(id),
       onKeyRevoked: (l) => engine.onKeyRevoked(l),
@@ -50,7 +51,7 @@ function withPush(engine: EngineApi): { engine: EngineApi; push(event: EngineEve
 async function start(options: Partial<ApiServerOptions> = {}): Promise<Running> {
   const te = await fakeEngineFactory();
   const { engine, push } = withPush(te.engine);
-  const server = createApiServer({ engine, host: '127.0.0.1', port: 0, version: '1', mode: 'paper', startedAt: Date.now(), logger: false, ...options });
+  const server = createApiServer({ engine, host: '127.0.0.1', port: 0, version: '1', logger: false, ...options });
   const { port } = await server.listen();
   const r = { te, server, push, port, url: `ws://127.0.0.1:${port}/api/v1/ws` };
   running.push(r);

@@ -26,7 +26,7 @@ describe('WebSocket log noise', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const te = await fakeEngineFactory();
-    server = createApiServer({ engine: te.engine, host: '127.0.0.1', port: 0, version: '1', mode: 'paper', startedAt: Date.now(), logger, bodyLimit: 1024 });
+    server = createApiServer({ engine: te.engine, host: '127.0.0.1', port: 0, version: '1', logger, bodyLimit: 1024 });
     const { port } = await server.listen();
     const url = `ws://127.0.0.1:${port}/api/v1/ws`;
     for (let i = 0; i < 15; i++) await oversizedFrame(url, 4096);

@@ -23,7 +23,7 @@ const running: Running[] = [];
 
 async function start(options: Partial<ApiServerOptions> = {}, wrap: (e: EngineApi) => EngineApi = (e) => e): Promise<Running> {
   const te = await realEngineFactory();
-  const server = createApiServer({ engine: wrap(te.engine), host: '127.0.0.1', port: 0, version: '1', mode: 'paper', startedAt: Date.now(), logger: false, ...options });
+  const server = createApiServer({ engine: wrap(te.engine), host: '127.0.0.1', port: 0, version: '1', logger: false, ...options });
   const { port } = await server.listen();
   const r = { te, server, url: `ws://127.0.0.1:${port}/api/v1/ws` };
   running.push(r);
@@ -41,6 +41,7 @@ afterEach(async () => {
 function silentRevocations(engine: EngineApi): EngineApi {
   return {
     call: (m, p, c) => engine.call(m, p, c),
+    answer: (m, p, c) => engine.answer(m, p, c),
     subscribe: (l) => engine.subscribe(l),
     authenticate: (k) => engine.authenticate(k),
     keyPrincipal: (id) => engine.keyPrincipal(id),

@@ -23,7 +23,7 @@ const running: Running[] = [];
 
 async function start(options: Partial<ApiServerOptions> = {}): Promise<Running> {
   const te = await makeEngine();
-  const server = createApiServer({ engine: te.engine, host: '127.0.0.1', port: 0, version: '1', mode: 'paper', startedAt: Date.now(), logger: false, ...options });
+  const server = createApiServer({ engine: te.engine, host: '127.0.0.1', port: 0, version: '1', logger: false, ...options });
   const { port } = await server.listen();
   const r = { te, server, port, url: `ws://127.0.0.1:${port}/api/v1/ws` };
   running.push(r);
@@ -164,7 +164,7 @@ describe('WebSocket calls share the REST rate limit', () => {
 describe('closing the server', () => {
   it('closes its WebSocket connections with 1001, even when a peer stopped reading', async () => {
     const te = await makeEngine();
-    const server = createApiServer({ engine: te.engine, host: '127.0.0.1', port: 0, version: '1', mode: 'paper', startedAt: Date.now(), logger: false });
+    const server = createApiServer({ engine: te.engine, host: '127.0.0.1', port: 0, version: '1', logger: false });
     const { port } = await server.listen();
     const url = `ws://127.0.0.1:${port}/api/v1/ws`;
     const polite = await TestSocket.open(url, { authorization: `Bearer ${te.keys.read}` });

@@ -150,6 +150,10 @@ describe('local API switch with the real server and file', () => {
       if (method === 'health') return { status: 'ok', version: 'test', mode: 'paper', uptime_ms: 0 };
       throw new TernError('NOT_FOUND', method);
     }) as EngineApi['call'],
+    answer: (async (method: string) => {
+      if (method === 'health') return { status: 'ok', version: 'test', mode: 'paper', uptime_ms: 0 };
+      throw new TernError('NOT_FOUND', method);
+    }) as EngineApi['answer'],
     subscribe: () => () => {},
     authenticate: () => null,
     keyPrincipal: () => null,
@@ -168,7 +172,7 @@ describe('local API switch with the real server and file', () => {
     dir = await mkdtemp(join(tmpdir(), 'tern-local-api-'));
     const file = join(dir, LOCAL_API_FILE);
     const controller = new LocalApiController({
-      start: apiServerStarter({ engine, version: 'test', mode: 'paper', startedAt: Date.now(), logger: false }),
+      start: apiServerStarter({ engine, version: 'test', logger: false }),
       load: async () => parseLocalApiSettings(await readJsonFile(file, (j) => j)),
       save: (s) => writeJsonFile(file, s),
     });

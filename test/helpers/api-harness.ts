@@ -27,6 +27,7 @@ export const fakeEngineFactory: EngineFactory = async () => {
 export function failingOn(engine: EngineApi, method: MethodName, error: unknown): EngineApi {
   return {
     call: (m, params, ctx) => (m === method ? Promise.reject(error) : engine.call(m, params, ctx)),
+    answer: (m, params, ctx) => (m === method ? Promise.reject(error) : engine.answer(m, params, ctx)),
     subscribe: (listener) => engine.subscribe(listener),
     authenticate: (key) => engine.authenticate(key),
     keyPrincipal: (id) => engine.keyPrincipal(id),

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { EngineApi, Principal } from '../../src-main/contract/engine-api.js';
 import { TernError, conflict, invalidOrder, notFound } from '../../src-main/contract/errors.js';
 import type { EngineEvent, EventKind, EventData } from '../../src-main/contract/events.js';
-import { METHODS, isMethodName, type CallContext, type Handlers, type MethodName, type ParsedParamsOf, type ResultOf } from '../../src-main/contract/methods.js';
+import { METHODS, isMethodName, resultOf, type AnswerOf, type CallContext, type Handlers, type MethodName, type ParsedParamsOf, type ResultOf } from '../../src-main/contract/methods.js';
 import type { Account, ApiKey, Balance, DownloadJob, Fill, Instrument, Order, Position, Risk } from '../../src-main/contract/schemas.js';
 import { validationError } from '../../src-main/contract/validation.js';
 import { Decimal, ZERO, dec, isMultipleOf, str } from '../../src-main/engine/model/decimal.js';
@@ -74,10 +74,14 @@ export class FakeEngine implements EngineApi {
   // ---- EngineApi ----
 
   async call<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<ResultOf<M>> {
+    return resultOf(method, await this.answer(method, rawParams, ctx));
+  }
+
+  async answer<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<AnswerOf<M>> {
     if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
     const parsed = METHODS[method].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw validationError(parsed.error.issues);
-    const handler = this.handlers[method] as (p: ParsedParamsOf<M>, c: CallContext) => ResultOf<M>;
+    const handler = this.handlers[method] as (p: ParsedParamsOf<M>, c: CallContext) => AnswerOf<M>;
     return handler(parsed.data as ParsedParamsOf<M>, ctx);
   }
 
@@ -170,7 +174,10 @@ export class FakeEngine implements EngineApi {
         return job;
       },
       'market.downloads': () => this.downloads.slice(),
-      'orders.create': (p) => this.placeOrder(p),
+      'orders.create': (p) => {
+        const known = p.client_order_id !== undefined && this.orders.some((o) => o.client_order_id === p.client_order_id);
+        return { order: this.placeOrder(p), created: !known };
+      },
       'orders.list': ({ status, account, symbol, limit }) =>
         this.orders
           .filter((o) => status === 'all' || (status === 'open') === OPEN_STATUSES.has(o.status))
