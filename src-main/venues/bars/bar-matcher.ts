@@ -1,8 +1,8 @@
 import { type Decimal, ONE } from '../../engine/model/decimal.js';
 import type { InstrumentSpec, Liquidity } from '../../engine/model/types.js';
 import { VenueRejection } from '../../engine/ports/venue.js';
-import { feeOf, feeRate, lockFor } from '../paper/order-costs.js';
-import { remainingOf, type PaperOrder } from '../paper/paper-order.js';
+import { feeOf, feeRate, lockFor } from '../sim/order-costs.js';
+import { remainingOf, type PaperOrder } from '../sim/sim-order.js';
 import { insufficient, type Matcher, type SimExchange } from '../sim/core.js';
 import type { BarMarket } from './bar-market.js';
 import { type Compare, limitFill, stopLimitFill, stopTrigger } from './fill-model.js';

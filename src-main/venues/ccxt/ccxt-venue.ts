@@ -39,7 +39,7 @@ import {
   VenueRejection,
 } from '../../engine/ports/venue.js';
 import { TernError } from '../../contract/errors.js';
-import { ReportStream } from '../paper/report-stream.js';
+import { ReportStream } from '../sim/report-stream.js';
 import type { CcxtFeed } from './ccxt-feed.js';
 import { balancesOf, fillOf, orderStatusOf } from './convert.js';
 import { classifyCcxtError, redact, venueError, venueQueryError } from './errors.js';

@@ -5,8 +5,8 @@ import { VenueRejection } from '../../engine/ports/venue.js';
 import { insufficient, type Matcher, type SimExchange } from '../sim/core.js';
 import { plannedQuantity, walkLevels, withinLimit, type PlannedFill } from './book-walk.js';
 import { ConsumedLiquidity, oppositeSide } from './liquidity.js';
-import { lockFor, takerBuyCost } from './order-costs.js';
-import { isRestingLimit, remainingOf, type PaperOrder } from './paper-order.js';
+import { lockFor, takerBuyCost } from '../sim/order-costs.js';
+import { isRestingLimit, remainingOf, type PaperOrder } from '../sim/sim-order.js';
 import { immediateTriggerReason, stopReached } from './stop-triggers.js';
 
 /**

@@ -71,9 +71,9 @@ import type { MarketFeed } from '../../engine/ports/market-data.js';
 import type { Venue } from '../../engine/ports/venue.js';
 import { SimVenue } from '../sim/sim-venue.js';
 import { BookMatcher } from './book-matcher.js';
-import { lockFor } from './order-costs.js';
-import { isRestingLimit, remainingOf, type PaperOrder, type PaperOrderView } from './paper-order.js';
-import type { WorkingOrders } from './working-orders.js';
+import { lockFor } from '../sim/order-costs.js';
+import { isRestingLimit, remainingOf, type PaperOrder, type PaperOrderView } from '../sim/sim-order.js';
+import type { WorkingOrders } from '../sim/working-orders.js';
 
 export interface PaperVenueOptions {
   account: string;

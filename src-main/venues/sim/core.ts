@@ -2,12 +2,12 @@ import { type Decimal, ZERO } from '../../engine/model/decimal.js';
 import type { InstrumentSpec, Liquidity } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
 import { VenueRejection, type ExecutionReport, type VenueAck, type VenueBalance, type VenueOrderRef, type VenueOrderRequest } from '../../engine/ports/venue.js';
-import { BalanceLedger } from '../paper/balance-ledger.js';
-import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from '../paper/order-checks.js';
-import { feeOf, feeRate, lockFor } from '../paper/order-costs.js';
-import { orderFromRequest, remainingOf, type PaperOrder } from '../paper/paper-order.js';
-import { ReportStream } from '../paper/report-stream.js';
-import { WorkingOrders, type ClosedState } from '../paper/working-orders.js';
+import { BalanceLedger } from './balance-ledger.js';
+import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from './order-checks.js';
+import { feeOf, feeRate, lockFor } from './order-costs.js';
+import { orderFromRequest, remainingOf, type PaperOrder } from './sim-order.js';
+import { ReportStream } from './report-stream.js';
+import { WorkingOrders, type ClosedState } from './working-orders.js';
 import { parseStartingBalances } from './starting-balances.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Decimal } from '../../engine/model/decimal.js';
 import type { ExecutionReport, VenueAck, VenueBalance, VenueOrderRef, VenueOrderRequest } from '../../engine/ports/venue.js';
-import type { PaperOrder } from '../paper/paper-order.js';
+import type { PaperOrder } from './sim-order.js';
 import { SimExchange, type SimExchangeOptions } from './core.js';
 
 /** What every simulated venue answers alike: requests, reports and balances are the core's. */

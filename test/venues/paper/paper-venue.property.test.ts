@@ -4,7 +4,7 @@ import { Decimal, dec } from '../../../src-main/engine/model/decimal.js';
 import type { OrderType, Side, TimeInForce } from '../../../src-main/engine/model/types.js';
 import { ManualClock, SequentialIds } from '../../../src-main/engine/ports/clock.js';
 import { VenueRejection, type ExecutionReport, type VenueOrderRef } from '../../../src-main/engine/ports/venue.js';
-import { lockFor } from '../../../src-main/venues/paper/order-costs.js';
+import { lockFor } from '../../../src-main/venues/sim/order-costs.js';
 import { PaperVenue } from '../../../src-main/venues/paper/paper-venue.js';
 import { FakeFeed, instrumentSpec, type LevelInput } from '../../helpers/fake-feed.js';
 

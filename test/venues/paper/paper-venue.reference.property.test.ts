@@ -13,9 +13,9 @@ import { Decimal } from '../../../src-main/engine/model/decimal.js';
 import type { OrderType, Side, TimeInForce } from '../../../src-main/engine/model/types.js';
 import { ManualClock, SequentialIds } from '../../../src-main/engine/ports/clock.js';
 import { VenueRejection, type ExecutionReport, type VenueOrderRef, type VenueOrderRequest } from '../../../src-main/engine/ports/venue.js';
-import { isPendingStop, isRestingLimit, type PaperOrder } from '../../../src-main/venues/paper/paper-order.js';
+import { isPendingStop, isRestingLimit, type PaperOrder } from '../../../src-main/venues/sim/sim-order.js';
 import { PaperVenue } from '../../../src-main/venues/paper/paper-venue.js';
-import { WorkingOrders } from '../../../src-main/venues/paper/working-orders.js';
+import { WorkingOrders } from '../../../src-main/venues/sim/working-orders.js';
 import { FakeFeed, instrumentSpec, type LevelInput } from '../../helpers/fake-feed.js';
 
 const SYM = 'BTC/USDT';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dec, ZERO } from '../../../src-main/engine/model/decimal.js';
-import type { PaperOrder } from '../../../src-main/venues/paper/paper-order.js';
-import { WorkingOrders } from '../../../src-main/venues/paper/working-orders.js';
+import type { PaperOrder } from '../../../src-main/venues/sim/sim-order.js';
+import { WorkingOrders } from '../../../src-main/venues/sim/working-orders.js';
 
 let n = 0;
 function order(o: Partial<PaperOrder>): PaperOrder {

@@ -2,7 +2,7 @@ import { type Decimal, ZERO } from '../../engine/model/decimal.js';
 import type { OrderType, Side, TimeInForce } from '../../engine/model/types.js';
 import type { VenueOrderRequest } from '../../engine/ports/venue.js';
 
-/** An order as the paper venue works it. Mutable: fills and amendments change it in place. */
+/** An order as a simulated venue (paper, backtest) works it. Mutable: fills and amendments change it in place. */
 export interface PaperOrder {
   clientOrderId: string;
   venueOrderId: string;

@@ -1,8 +1,7 @@
 import { Decimal, ONE, maxDec } from '../../engine/model/decimal.js';
 import type { InstrumentSpec, Liquidity } from '../../engine/model/types.js';
 import type { Lock } from './balance-ledger.js';
-import type { PlannedFill } from './book-walk.js';
-import { remainingOf, type PaperOrder } from './paper-order.js';
+import { remainingOf, type PaperOrder } from './sim-order.js';
 
 /** Fee of one fill, in the quote asset: quantity × price × rate, exact. */
 export function feeOf(quantity: Decimal, price: Decimal, rate: Decimal): Decimal {
@@ -19,7 +18,7 @@ export function worstFeeRate(spec: InstrumentSpec): Decimal {
 }
 
 /** Quote paid by a buy that takes `fills`: their notional plus the taker fee. */
-export function takerBuyCost(fills: readonly PlannedFill[], spec: InstrumentSpec): Decimal {
+export function takerBuyCost(fills: ReadonlyArray<{ quantity: Decimal; price: Decimal }>, spec: InstrumentSpec): Decimal {
   let cost = new Decimal(0);
   for (const f of fills) cost = cost.plus(f.quantity.mul(f.price)).plus(feeOf(f.quantity, f.price, spec.takerFee));
   return cost;

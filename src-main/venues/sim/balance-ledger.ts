@@ -8,7 +8,7 @@ export interface Lock {
 }
 
 /**
- * The paper account's money: a total per asset, and locks held for open
+ * A simulated account's money: a total per asset, and locks held for open
  * orders (keyed by the venue order id). Free = total − locked. The ledger
  * does arithmetic only; whether an order can pay is the venue's decision,
  * made before it moves anything here.

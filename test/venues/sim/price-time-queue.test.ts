@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../../src-main/engine/model/decimal.js';
-import { PriceTimeQueue } from '../../../src-main/venues/paper/price-time-queue.js';
+import { PriceTimeQueue } from '../../../src-main/venues/sim/price-time-queue.js';
 
 interface Item {
   id: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dec, ZERO } from '../../../src-main/engine/model/decimal.js';
-import { lockFor, takerBuyCost } from '../../../src-main/venues/paper/order-costs.js';
-import type { PaperOrder } from '../../../src-main/venues/paper/paper-order.js';
+import { lockFor, takerBuyCost } from '../../../src-main/venues/sim/order-costs.js';
+import type { PaperOrder } from '../../../src-main/venues/sim/sim-order.js';
 import { instrumentSpec } from '../../helpers/fake-feed.js';
 
 const spec = instrumentSpec('BTC/USDT', { makerFee: '0.001', takerFee: '0.002' });

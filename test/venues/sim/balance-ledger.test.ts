@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dec } from '../../../src-main/engine/model/decimal.js';
-import { BalanceLedger } from '../../../src-main/venues/paper/balance-ledger.js';
+import { BalanceLedger } from '../../../src-main/venues/sim/balance-ledger.js';
 
 const view = (l: BalanceLedger, asset: string) => [l.total(asset).toFixed(), l.locked(asset).toFixed(), l.free(asset).toFixed()];
 

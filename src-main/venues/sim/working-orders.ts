@@ -1,7 +1,7 @@
 import type { Decimal } from '../../engine/model/decimal.js';
 import type { Side } from '../../engine/model/types.js';
 import type { VenueOrderRef } from '../../engine/ports/venue.js';
-import { isPendingStop, isRestingLimit, type PaperOrder } from './paper-order.js';
+import { isPendingStop, isRestingLimit, type PaperOrder } from './sim-order.js';
 import { PriceTimeQueue } from './price-time-queue.js';
 
 export type ClosedState = 'filled' | 'canceled' | 'expired' | 'rejected';
@@ -18,7 +18,7 @@ interface SymbolQueues {
 }
 
 /**
- * The paper venue's open orders (resting limits and waiting stops), by
+ * A simulated venue's open orders (resting limits and waiting stops), by
  * venue order id, and a bounded memory of closed ones.
  *
  * Resting limits and waiting stops are also held in price-time order per
