@@ -1,21 +1,24 @@
 import type { EngineApi, Principal } from '../contract/engine-api.js';
-import { TernError, conflict, notFound } from '../contract/errors.js';
+import { TernError, notFound } from '../contract/errors.js';
 import { validationError } from '../contract/validation.js';
 import type { EngineEvent } from '../contract/events.js';
 import { type AnswerOf, type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName, resultOf } from '../contract/methods.js';
 import type { RiskLimitsPatch } from '../contract/schemas.js';
-import { KeyRing, type SlowHashParams, hashKey, isSlowHash, newKeySecret, slowHashKey } from './access/api-keys.js';
+import { KeyRing, type SlowHashParams } from './access/api-keys.js';
+import { ApiKeys, keyHandlers } from './access/key-handlers.js';
+import { AccountRegistry } from './accounts/account-registry.js';
 import { accountHandlers } from './accounts/account-handlers.js';
 import { AccountSupervisor } from './accounts/account-supervisor.js';
 import { type Features, featureHandlers } from './features.js';
-import { DownloadJobs, candlesOf } from './data/download-jobs.js';
+import { DownloadJobs } from './data/download-jobs.js';
 import type { SecretStore } from './ports/secret-store.js';
 import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
 import { candleDto } from './data/candles.js';
 import { balanceDto, fillDto, instrumentDto, iso, orderDto, portfolioDto, positionDto } from './dto.js';
 import { Journal } from './journal.js';
-import { type Decimal, ZERO, dec, str } from './model/decimal.js';
-import type { AccountRecord, ApiKeyRecord, InstrumentSpec } from './model/types.js';
+import { ZERO, dec, str } from './model/decimal.js';
+import type { AccountRecord, ApiKeyRecord } from './model/types.js';
+import { MarketView, bookDto } from './market-view.js';
 import { Oms } from './oms/oms.js';
 import { remaining } from './oms/order-lifecycle.js';
 import { portfolioView } from './risk/portfolio-view.js';
@@ -26,9 +29,9 @@ import type { PreTradeCheck } from './oms/pre-trade.js';
 import { Portfolio } from './portfolio/portfolio.js';
 import type { Clock, IdSource } from './ports/clock.js';
 import { type Logger, silentLogger } from './ports/logger.js';
-import type { BookSnapshot, MarketEvent } from './ports/market-data.js';
+import type { MarketEvent } from './ports/market-data.js';
 import type { EngineStore } from './ports/store.js';
-import { type ExecutionReport, type Venue, isInProcessVenue, isReconcilableVenue } from './ports/venue.js';
+import type { ExecutionReport, Venue } from './ports/venue.js';
 
 export interface EngineOptions {
   store: EngineStore;
@@ -57,12 +60,6 @@ export interface EngineOptions {
   accountLimits?: RiskLimitsPatch;
 }
 
-interface AccountRuntime {
-  record: AccountRecord;
-  venue: Venue;
-  instruments: Map<string, InstrumentSpec>;
-  unsubscribe: Array<() => void>;
-}
 
 const BOOK_EVENT_DEPTH = 20;
 const UNARMED_BREAKERS_INTERVAL_MS = 1000;
@@ -82,9 +79,12 @@ export class Engine implements EngineApi {
   /** account status, and the accounts that could not open (retried) */
   readonly supervisor: AccountSupervisor;
   readonly downloads: DownloadJobs;
-  private readonly accounts = new Map<string, AccountRuntime>();
+  /** the open accounts, their venues and instruments */
+  private readonly accounts: AccountRegistry;
+  /** tickers, books, marks and the portfolio's valuation */
+  private readonly market: MarketView;
   private readonly keys: KeyRing;
-  private keyExpiryTimer: NodeJS.Timeout | undefined;
+  private readonly apiKeys: ApiKeys;
   private readonly log: Logger;
   /** on the monotonic clock: uptime is a duration */
   private readonly startedAt: number;
@@ -98,6 +98,7 @@ export class Engine implements EngineApi {
     this.startedAt = opts.clock.monotonic();
     this.keys = new KeyRing({ now: () => opts.clock.now() });
     this.journal = new Journal(opts.store, (err) => this.log.error({ err: String(err) }, 'event listener failed'));
+    this.apiKeys = new ApiKeys({ ring: this.keys, journal: this.journal, clock: opts.clock, ids: opts.ids, log: this.log, ...(opts.slowKeyHash ? { slowKeyHash: opts.slowKeyHash } : {}) });
     this.risk = new RiskEngine({
       clock: opts.clock,
       journal: this.journal,
@@ -140,9 +141,9 @@ export class Engine implements EngineApi {
       clock: opts.clock,
       ids: opts.ids,
       log: this.log,
-      venue: (account) => this.account(account).venue,
-      instrument: (account, symbol) => this.instrument(account, symbol),
-      mid: (account, symbol) => this.mid(account, symbol),
+      venue: (account) => this.accounts.get(account).venue,
+      instrument: (account, symbol) => this.accounts.instrument(account, symbol),
+      mid: (account, symbol) => this.market.mid(account, symbol),
       checks: [this.risk, ...(opts.checks ?? [])],
     });
     this.reconciler = new Reconciler(
@@ -163,19 +164,29 @@ export class Engine implements EngineApi {
       clock: opts.clock,
       log: this.log,
       publish: (account) => this.journal.publish('accounts', 'accounts', () => account),
-      open: (record) => this.openAccount(record),
-      close: (id) => this.closeAccount(id),
+      open: (record) => this.accounts.open(record),
+      close: (id) => this.accounts.close(id),
       ...opts.accountRetry,
     });
+    this.accounts = new AccountRegistry({
+      clock: opts.clock,
+      journal: this.journal,
+      oms: this.oms,
+      portfolio: this.portfolio,
+      risk: this.risk,
+      reconciler: this.reconciler,
+      supervisor: this.supervisor,
+      venueFor: (record) => opts.venueFor(record),
+      onReport: (account, report) => this.onVenueReport(account, report),
+      onMarket: (account, event) => this.onMarket(account, event),
+    });
+    this.market = new MarketView(this.accounts, this.portfolio);
     this.downloads = new DownloadJobs({
       clock: opts.clock,
       ids: opts.ids,
       log: this.log,
       publish: (job) => this.journal.publish('downloads', 'downloads', () => job),
-      feed: (account, symbol) => {
-        this.quoted(account, symbol);
-        return this.account(account).venue.marketData;
-      },
+      feed: (account, symbol) => this.market.feed(account, symbol),
     });
     this.handlers = this.makeHandlers();
   }
@@ -186,8 +197,7 @@ export class Engine implements EngineApi {
     // a full disk or a read-only file at start: start HALTED with the reason, reads work, the probe resumes
     const problem = store.writable?.(true);
     if (problem) this.journal.markUnwritable(problem);
-    this.keys.load(store.loadKeys());
-    this.revokeExpiredKeys();
+    this.apiKeys.load(store.loadKeys());
     let records = store.loadAccounts();
     if (records.length === 0) {
       const paper: AccountRecord = {
@@ -213,67 +223,18 @@ export class Engine implements EngineApi {
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.keyExpiryTimer);
+    this.apiKeys.stop();
     clearInterval(this.storeProbe);
     this.supervisor.stop();
     this.downloads.stop();
     this.reconciler.stop();
-    for (const rt of this.accounts.values()) {
-      for (const off of rt.unsubscribe) off();
-      await rt.venue.stop();
-    }
+    await this.accounts.stop();
     this.journal.flushIfWritable();
   }
 
-  /**
-   * A key a person chose (TERN_API_KEY): stored as a salted scrypt hash, since
-   * it may be guessable from a copy of the file. One stored before slow hashes
-   * existed (sha256) is re-hashed in place, keeping its id.
-   */
+  /** a key a person chose (TERN_API_KEY), stored as a salted scrypt hash (see ApiKeys.ensureKey) */
   ensureKey(key: string, name: string, scopes: ApiKeyRecord['scopes']): void {
-    const existing = this.keys.find(key);
-    if (existing && this.keys.live(existing) && isSlowHash(existing.hash)) return;
-    const upgrade = existing && this.keys.live(existing) ? existing : undefined;
-    const record: ApiKeyRecord = upgrade
-      ? { ...upgrade, hash: slowHashKey(key, this.opts.slowKeyHash) }
-      : { id: this.opts.ids.next('K'), name, scopes, hash: slowHashKey(key, this.opts.slowKeyHash), createdAt: this.opts.clock.now(), revokedAt: null, expiresAt: null };
-    try {
-      this.saveKey(record);
-    } catch (err) {
-      // a full disk or read-only file must not stop the start: the key works from memory and the
-      // journal writes it once the store can be written again
-      this.log.warn({ key_id: record.id, err: String(err) }, 'API key not stored yet: the store cannot be written');
-    }
-    // the key is known here: put it in the verified cache, so no request pays scrypt for it
-    this.keys.find(key);
-    if (upgrade) this.log.info({ key_id: record.id, name: record.name }, 'API key re-hashed with scrypt');
-    else this.log.info({ key_id: record.id, name, scopes }, 'API key created');
-  }
-
-  private saveKey(record: ApiKeyRecord): void {
-    this.keys.put(record);
-    this.journal.record({ type: 'key', key: record });
-    this.journal.flush();
-  }
-
-  /** Marks expired keys revoked (their sockets close), then waits for the next expiry. */
-  private revokeExpiredKeys(): void {
-    clearTimeout(this.keyExpiryTimer);
-    for (const record of this.keys.expired()) {
-      try {
-        this.saveKey({ ...record, revokedAt: record.expiresAt });
-        this.log.info({ key_id: record.id, name: record.name }, 'API key expired');
-      } catch (err) {
-        // an unwritable store (full disk, read-only file) must not stop a start or a timer; the key
-        // no longer authenticates either way (expiry is checked on every use), and is marked at the next start
-        this.log.warn({ key_id: record.id, err: String(err) }, 'expired API key not marked revoked: the store cannot be written');
-      }
-    }
-    const next = this.keys.nextExpiry();
-    if (next === null) return;
-    // setTimeout holds at most 2^31-1 ms; a later expiry is looked at again then
-    this.keyExpiryTimer = setTimeout(() => this.revokeExpiredKeys(), Math.min(2 ** 31 - 1, Math.max(0, next - this.opts.clock.now()) + 1));
-    this.keyExpiryTimer.unref();
+    this.apiKeys.ensureKey(key, name, scopes);
   }
 
   // ---- EngineApi ----
@@ -341,7 +302,7 @@ export class Engine implements EngineApi {
         secrets: this.opts.secrets,
         paperBalances: this.opts.paperBalances,
         reconciler: this.reconciler,
-        find: (id) => this.accounts.get(id)?.record ?? this.supervisor.failedRecord(id),
+        find: (id) => this.accounts.find(id)?.record ?? this.supervisor.failedRecord(id),
         workingOrders: (id) => this.oms.countActive(id),
         seedBalances: (account, balances) => {
           for (const [asset, total] of Object.entries(balances)) {
@@ -352,38 +313,33 @@ export class Engine implements EngineApi {
         },
         open: async (record) => {
           try {
-            await this.openAccount(record);
+            await this.accounts.open(record);
           } catch (err) {
-            await this.closeAccount(record.id).catch(() => {});
+            await this.accounts.close(record.id).catch(() => {});
             throw err;
           }
         },
         close: (id) => {
           this.supervisor.forget(id);
-          return this.closeAccount(id);
+          return this.accounts.close(id);
         },
         describe: (record) => this.supervisor.dto(record),
       }),
       health: () => {
-        const base = { version: this.opts.version, mode: this.mode(), uptime_ms: Math.max(0, Math.round(this.opts.clock.monotonic() - this.startedAt)) };
+        const base = { version: this.opts.version, mode: this.accounts.mode(), uptime_ms: Math.max(0, Math.round(this.opts.clock.monotonic() - this.startedAt)) };
         // alive (a supervisor must not kill it: reads and cancels work), but not "ok": trading is halted
         const problem = this.journal.unwritable;
         return problem ? { status: 'degraded' as const, reason: `trading halted: the store cannot be written: ${problem.reason} (${problem.path}); reads and cancels work`, ...base } : { status: 'ok' as const, ...base };
       },
-      'accounts.list': () => [...[...this.accounts.values()].map((a) => a.record), ...this.supervisor.failed()].map((r) => this.supervisor.dto(r)),
-      'accounts.reset': async ({ id }) => this.resetAccount(id),
+      'accounts.list': () => [...this.accounts.list().map((a) => a.record), ...this.supervisor.failed()].map((r) => this.supervisor.dto(r)),
+      'accounts.reset': async ({ id }) => this.accounts.reset(id),
       'instruments.list': ({ account }) =>
-        this.runtimes(account).flatMap((rt) => [...rt.instruments.values()].map((i) => instrumentDto(rt.record.id, i))),
-      'market.ticker': ({ account, symbol }) => this.ticker(account, symbol),
-      'market.book': ({ account, symbol, depth }) => {
-        this.quoted(account, symbol);
-        const book = this.account(account).venue.marketData.book(symbol);
-        return bookDto(account, symbol, book, depth);
-      },
+        this.accounts.list(account).flatMap((rt) => [...rt.instruments.values()].map((i) => instrumentDto(rt.record.id, i))),
+      'market.ticker': ({ account, symbol }) => this.market.ticker(account, symbol),
+      'market.book': ({ account, symbol, depth }) => this.market.book(account, symbol, depth),
       'market.candles': ({ account, symbol, timeframe, limit, since, until }) => {
-        this.quoted(account, symbol);
         const q = { symbol, timeframe, limit, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
-        return candlesOf(this.account(account).venue.marketData, q).map(candleDto);
+        return this.market.candles(account, q);
       },
       'market.download': (p) => this.downloads.start(p),
       'market.downloads': () => this.downloads.list(),
@@ -411,59 +367,12 @@ export class Engine implements EngineApi {
         this.portfolio
           .listPositions(account, symbol)
           .filter((p) => !p.quantity.isZero() || !p.realizedPnl.isZero())
-          .map((p) => positionDto(p, this.mid(p.account, p.symbol))),
+          .map((p) => positionDto(p, this.market.mid(p.account, p.symbol))),
       'positions.close': async ({ account, symbol, quantity }) => orderDto(await this.oms.closePosition(account, symbol, quantity)),
       'balances.list': ({ account }) => this.portfolio.listBalances(account).map(balanceDto),
       'portfolio.get': ({ account }) => this.portfolioDto(account),
-      'keys.list': () => this.keys.active().map(keyDto),
-      'keys.create': ({ name, scopes, expires_in_s }, ctx) => {
-        const key = newKeySecret();
-        const now = this.opts.clock.now();
-        const expiresAt = expires_in_s === undefined ? null : now + expires_in_s * 1000;
-        const record: ApiKeyRecord = { id: this.opts.ids.next('K'), name, scopes, hash: hashKey(key), createdAt: now, revokedAt: null, expiresAt };
-        this.saveKey(record);
-        if (expiresAt !== null) this.revokeExpiredKeys();
-        this.log.info({ key_id: record.id, name, scopes, expires_at: expiresAt === null ? null : iso(expiresAt), by: ctx.actor }, 'API key created');
-        return { ...keyDto(record), key };
-      },
-      'keys.delete': ({ id }, ctx) => {
-        const record = this.keys.get(id);
-        if (!record || !this.keys.live(record)) throw notFound('API key', id);
-        const revoked = { ...record, revokedAt: this.opts.clock.now() };
-        this.saveKey(revoked);
-        this.log.info({ key_id: id, name: record.name, scopes: record.scopes, by: ctx.actor }, 'API key revoked');
-        return keyDto(revoked);
-      },
+      ...keyHandlers(this.apiKeys, { ring: this.keys, clock: this.opts.clock, ids: this.opts.ids, log: this.log }),
     };
-  }
-
-  private async openAccount(record: AccountRecord): Promise<void> {
-    this.risk.applyAccountDefaults(record.id);
-    const venue = this.opts.venueFor(record);
-    const instruments = new Map((await venue.loadMarkets()).map((i) => [i.symbol, i]));
-    const rt: AccountRuntime = { record, venue, instruments, unsubscribe: [] };
-    this.accounts.set(record.id, rt);
-    if (isInProcessVenue(venue)) {
-      // The venue's state lived in this process: rebuild it from the store. Orders
-      // that never reached it before the restart did not happen there.
-      this.oms.rejectUnsent(record.id, 'interrupted by a restart before the venue acknowledged it');
-      const { skipped } = venue.restore({
-        balances: this.portfolio.listBalances(record.id).map((b) => ({ asset: b.asset, total: b.total })),
-        openOrders: this.oms.activeOrders({ account: record.id }),
-      });
-      for (const { clientOrderId, reason } of skipped) this.oms.expireLost(clientOrderId, `ended by a restart: ${reason}`);
-    }
-    rt.unsubscribe.push(
-      venue.onReport((report) => {
-        this.oms.onReport(record.id, report);
-        if (report.type === 'fill') this.scheduleBreakers();
-      }),
-    );
-    rt.unsubscribe.push(venue.marketData.subscribe((event) => this.onMarket(record.id, event)));
-    rt.unsubscribe.push(this.supervisor.watch(record, venue.marketData, venue));
-    await venue.start();
-    // An exchange's state lives outside Tern: compare before trading on it.
-    if (isReconcilableVenue(venue)) await this.reconciler.attach(record.id, venue);
   }
 
   /** what reconciliation finds goes the way of the venue's own reports */
@@ -472,41 +381,12 @@ export class Engine implements EngineApi {
     if (report.type === 'fill') this.scheduleBreakers();
   }
 
-  private async closeAccount(id: string): Promise<void> {
-    const rt = this.accounts.get(id);
-    if (!rt) return;
-    this.reconciler.detach(id);
-    this.accounts.delete(id);
-    for (const off of rt.unsubscribe) off();
-    await rt.venue.stop();
-  }
-
-  private async resetAccount(id: string) {
-    const rt = this.account(id);
-    if (!isInProcessVenue(rt.venue) || rt.record.mode !== 'paper') throw conflict(`account ${id} is not a paper account`);
-    const now = this.opts.clock.now();
-    this.oms.dropAccount(id);
-    const held = this.portfolio.listBalances(id);
-    this.portfolio.clearAccount(id);
-    rt.venue.reset(rt.record.startingBalances);
-    this.journal.record({ type: 'account_reset', account: id, ts: now });
-    const assets = new Set([...held.map((b) => b.asset), ...Object.keys(rt.record.startingBalances)]);
-    for (const asset of assets) {
-      const balance = { account: id, asset, total: dec(rt.record.startingBalances[asset] ?? '0'), locked: ZERO, updatedAt: now };
-      this.portfolio.setBalance(balance);
-      this.journal.record({ type: 'balance', balance });
-      this.journal.publish('balances', 'balances', () => balanceDto(balance));
-    }
-    await this.journal.durable();
-    return accountDto(rt.record);
-  }
-
   private onMarket(account: string, event: MarketEvent): void {
     switch (event.type) {
       case 'book': {
         const { symbol } = event.book;
         this.journal.publish('book', `book:${account}:${symbol}`, () => bookDto(account, symbol, event.book, BOOK_EVENT_DEPTH));
-        this.journal.publish('ticker', `ticker:${account}:${symbol}`, () => this.ticker(account, symbol));
+        this.journal.publish('ticker', `ticker:${account}:${symbol}`, () => this.market.ticker(account, symbol));
         return;
       }
       case 'trade': {
@@ -525,7 +405,7 @@ export class Engine implements EngineApi {
         this.evaluateBreakers();
         this.journal.publish('candles', `candles:${account}:${event.symbol}`, () => ({ account, symbol: event.symbol, candle: candleDto(event.bar) }));
         for (const p of this.portfolio.listPositions(account, event.symbol)) {
-          if (!p.quantity.isZero()) this.journal.publish('positions', 'positions', () => positionDto(p, this.mid(account, p.symbol)));
+          if (!p.quantity.isZero()) this.journal.publish('positions', 'positions', () => positionDto(p, this.market.mid(account, p.symbol)));
         }
         return;
       }
@@ -553,83 +433,17 @@ export class Engine implements EngineApi {
   private evaluateBreakers(): void {
     this.breakersEvaluatedAt = performance.now();
     this.risk.evaluate(
-      portfolioView(this.portfolio, [...this.accounts.keys()], {
-        quoteOf: (a) => this.quoteAsset(a),
-        asset: (a, asset, quote) => this.assetMark(a, asset, quote),
-        symbol: (a, symbol) => this.mid(a, symbol),
+      portfolioView(this.portfolio, this.accounts.ids(), {
+        quoteOf: (a) => this.market.quoteAsset(a),
+        asset: (a, asset, quote) => this.market.assetMark(a, asset, quote),
+        symbol: (a, symbol) => this.market.mid(a, symbol),
       }),
     );
   }
 
-  private ticker(account: string, symbol: string) {
-    this.quoted(account, symbol);
-    const feed = this.account(account).venue.marketData;
-    const book = feed.book(symbol);
-    const last = feed.lastPrice(symbol);
-    const bid = book?.bids[0]?.[0];
-    const ask = book?.asks[0]?.[0];
-    return { account, symbol, bid: bid ? str(bid) : null, ask: ask ? str(ask) : null, last: last ? str(last) : null, ts: book ? iso(book.ts) : null };
-  }
-
   private portfolioDto(account: string | undefined) {
-    if (account) this.account(account);
-    const quote = this.quoteAsset(account);
-    const v = this.portfolio.valuation(
-      quote,
-      (acct, asset) => this.assetMark(acct, asset, quote),
-      (acct, symbol) => this.mid(acct, symbol),
-      account,
-    );
+    const { quote, v } = this.market.valuation(account);
     return portfolioDto(quote, v);
-  }
-
-  private quoteAsset(account: string | undefined): string {
-    const rt = account ? this.account(account) : this.accounts.values().next().value;
-    const first = rt ? Object.keys(rt.record.startingBalances)[0] : undefined;
-    return first ?? 'USDT';
-  }
-
-  private assetMark(account: string, asset: string, quote: string): Decimal | undefined {
-    const rt = this.accounts.get(account);
-    if (!rt) return undefined;
-    for (const i of rt.instruments.values()) if (i.base === asset && i.quote === quote) return this.mid(account, i.symbol);
-    return undefined;
-  }
-
-  /** mid of the book, else the last trade: the mark for PnL and the reference for notional checks */
-  private mid(account: string, symbol: string): Decimal | undefined {
-    const feed = this.accounts.get(account)?.venue.marketData;
-    if (!feed) return undefined;
-    const book = feed.book(symbol);
-    const bid = book?.bids[0]?.[0];
-    const ask = book?.asks[0]?.[0];
-    if (bid && ask) return bid.add(ask).div(2);
-    return feed.lastPrice(symbol);
-  }
-
-  private account(id: string): AccountRuntime {
-    const rt = this.accounts.get(id);
-    if (!rt) throw this.supervisor.unavailable(id) ?? notFound('account', id);
-    return rt;
-  }
-
-  private runtimes(account: string | undefined): AccountRuntime[] {
-    return account ? [this.account(account)] : [...this.accounts.values()];
-  }
-
-  private instrument(account: string, symbol: string): InstrumentSpec {
-    const instrument = this.account(account).instruments.get(symbol);
-    if (!instrument) throw new TernError('INVALID_ORDER', `${symbol} is not an instrument of account ${account}`, { field: 'symbol', value: symbol });
-    return instrument;
-  }
-
-  /** market queries: an unknown symbol is a missing resource, not a bad order */
-  private quoted(account: string, symbol: string): void {
-    if (!this.account(account).instruments.has(symbol)) throw notFound(`instrument on account ${account}`, symbol);
-  }
-
-  private mode(): string {
-    return [...this.accounts.values()].some((a) => a.record.mode === 'live') ? 'live' : 'paper';
   }
 }
 
@@ -641,10 +455,6 @@ function bindOms(oms: Oms) {
     cancelOrder: oms.cancelOrder.bind(oms),
     closePosition: oms.closePosition.bind(oms),
   };
-}
-
-function accountDto(a: AccountRecord) {
-  return { id: a.id, exchange: a.exchange, mode: a.mode, status: a.status };
 }
 
 /**
@@ -660,17 +470,3 @@ function writes(method: MethodName): boolean {
   return m.http ? m.http.method !== 'GET' : m.scope !== 'read' && m.scope !== 'none';
 }
 
-function keyDto(k: ApiKeyRecord) {
-  return { id: k.id, name: k.name, scopes: [...k.scopes], created_at: iso(k.createdAt), expires_at: k.expiresAt === null ? null : iso(k.expiresAt) };
-}
-
-function bookDto(account: string, symbol: string, book: BookSnapshot | undefined, depth: number) {
-  const level = ([p, q]: readonly [Decimal, Decimal]): [string, string] => [str(p), str(q)];
-  return {
-    account,
-    symbol,
-    bids: (book?.bids ?? []).slice(0, depth).map(level),
-    asks: (book?.asks ?? []).slice(0, depth).map(level),
-    ts: book ? iso(book.ts) : null,
-  };
-}

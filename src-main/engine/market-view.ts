@@ -1,0 +1,91 @@
+import type { AccountRegistry } from './accounts/account-registry.js';
+import { candleDto } from './data/candles.js';
+import { type CandleQuery, candlesOf } from './data/download-jobs.js';
+import { iso } from './dto.js';
+import { type Decimal, str } from './model/decimal.js';
+import type { Portfolio } from './portfolio/portfolio.js';
+import type { BookSnapshot, MarketFeed } from './ports/market-data.js';
+
+/**
+ * What the open accounts' feeds say: tickers, books, candles, the mid that
+ * marks positions, and the portfolio valued at those marks.
+ */
+export class MarketView {
+  constructor(
+    private readonly accounts: AccountRegistry,
+    private readonly portfolio: Portfolio,
+  ) {}
+
+  /** the feed of an account for a symbol it trades (NOT_FOUND otherwise) */
+  feed(account: string, symbol: string): MarketFeed {
+    this.accounts.quoted(account, symbol);
+    return this.accounts.get(account).venue.marketData;
+  }
+
+  ticker(account: string, symbol: string) {
+    const feed = this.feed(account, symbol);
+    const book = feed.book(symbol);
+    const last = feed.lastPrice(symbol);
+    const bid = book?.bids[0]?.[0];
+    const ask = book?.asks[0]?.[0];
+    return { account, symbol, bid: bid ? str(bid) : null, ask: ask ? str(ask) : null, last: last ? str(last) : null, ts: book ? iso(book.ts) : null };
+  }
+
+  book(account: string, symbol: string, depth: number) {
+    return bookDto(account, symbol, this.feed(account, symbol).book(symbol), depth);
+  }
+
+  candles(account: string, q: CandleQuery) {
+    return candlesOf(this.feed(account, q.symbol), q).map(candleDto);
+  }
+
+  /** mid of the book, else the last trade: the mark for PnL and the reference for notional checks */
+  mid(account: string, symbol: string): Decimal | undefined {
+    const feed = this.accounts.find(account)?.venue.marketData;
+    if (!feed) return undefined;
+    const book = feed.book(symbol);
+    const bid = book?.bids[0]?.[0];
+    const ask = book?.asks[0]?.[0];
+    if (bid && ask) return bid.add(ask).div(2);
+    return feed.lastPrice(symbol);
+  }
+
+  /** the asset an account is valued in: its first starting balance's (the first account's for all of them) */
+  quoteAsset(account: string | undefined): string {
+    const rt = account ? this.accounts.get(account) : this.accounts.list()[0];
+    const first = rt ? Object.keys(rt.record.startingBalances)[0] : undefined;
+    return first ?? 'USDT';
+  }
+
+  /** an asset's price in `quote`: the mid of the account's instrument that trades one for the other */
+  assetMark(account: string, asset: string, quote: string): Decimal | undefined {
+    const rt = this.accounts.find(account);
+    if (!rt) return undefined;
+    for (const i of rt.instruments.values()) if (i.base === asset && i.quote === quote) return this.mid(account, i.symbol);
+    return undefined;
+  }
+
+  /** the portfolio (one account's, or all) valued in its quote asset at the marks */
+  valuation(account: string | undefined) {
+    if (account) this.accounts.get(account);
+    const quote = this.quoteAsset(account);
+    const v = this.portfolio.valuation(
+      quote,
+      (acct, asset) => this.assetMark(acct, asset, quote),
+      (acct, symbol) => this.mid(acct, symbol),
+      account,
+    );
+    return { quote, v };
+  }
+}
+
+export function bookDto(account: string, symbol: string, book: BookSnapshot | undefined, depth: number) {
+  const level = ([p, q]: readonly [Decimal, Decimal]): [string, string] => [str(p), str(q)];
+  return {
+    account,
+    symbol,
+    bids: (book?.bids ?? []).slice(0, depth).map(level),
+    asks: (book?.asks ?? []).slice(0, depth).map(level),
+    ts: book ? iso(book.ts) : null,
+  };
+}
