@@ -246,11 +246,13 @@ export class Engine implements EngineApi {
   async answer<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<AnswerOf<M>> {
     if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
     // a store that failed for good (not merely full): reads still answer, writes and /health do not
-    if (this.journal.failed && (writes(method) || method === 'health')) throw new TernError('INTERNAL', `the store failed (${this.journal.failed.message}); Tern refuses to trade until restarted`);
+    // a placement retried with its client_order_id writes nothing: it answers the order placed before, like any read
+    const retry = method === 'orders.create' && this.placedBefore(rawParams);
+    if (this.journal.failed && ((writes(method) && !retry) || method === 'health')) throw new TernError('INTERNAL', `the store failed (${this.journal.failed.message}); Tern refuses to trade until restarted`);
     // nothing a write does can be kept: refuse before it changes anything; the trading state's "one click" asks the store first
     // ... except what gets the trader out: cancels and the kill switch go through, held in memory (GETS_OUT)
     const held = this.journal.unwritable !== null && GETS_OUT.has(method);
-    if (this.journal.unwritable && writes(method) && !held && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
+    if (this.journal.unwritable && writes(method) && !held && !retry && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
     const parsed = METHODS[method].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw validationError(parsed.error.issues, 'parameters');
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<AnswerOf<M>> | AnswerOf<M>;
@@ -260,6 +262,12 @@ export class Engine implements EngineApi {
       ctx.onNotDurable?.(`the store cannot be written (${problem.reason}): this change is held in memory and committed once it can be (lost if Tern stops before)`);
     }
     return result;
+  }
+
+  /** true when these orders.create params name a client_order_id already placed */
+  private placedBefore(rawParams: unknown): boolean {
+    const coid = (rawParams as { client_order_id?: unknown } | null | undefined)?.client_order_id;
+    return typeof coid === 'string' && this.oms.find(coid)?.clientOrderId === coid;
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
