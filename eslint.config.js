@@ -127,7 +127,7 @@ export default defineConfig(
   ...['venues', 'feeds', 'store'].map((own) => layer([`src-main/${own}`], { patterns: [...NO_TRANSPORT_OR_UI, ...adapter(own), NO_RUNTIME] })),
   layer(['src-main/contract'], { patterns: CONTRACT_ONLY_ZOD }),
   layer(['src-main/api'], { patterns: [NO_ELECTRON, NO_RUNTIME, { regex: '^(react|react-dom|zustand)(/.*)?$', message: 'The API server has no UI.' }] }),
-  layer(['src-main/backtest', 'src-main/strategies', 'src-main/secrets'], { patterns: [NO_ELECTRON, NO_RUNTIME] }),
+  layer(['src-main/backtest', 'src-main/strategies', 'src-main/downloads', 'src-main/secrets'], { patterns: [NO_ELECTRON, NO_RUNTIME] }),
   { files: ['src-main/*.{ts,mts,js,mjs}'], ignores: ['src-main/headless.ts'], rules: restrict({ patterns: [NO_ELECTRON, NO_RUNTIME] }) },
   layer(['src-main/electron'], { patterns: [{ regex: '^(react|react-dom|zustand)(/.*)?$', message: 'The main process has no UI; the page is in src-renderer/.' }] }),
   layer(['src-preload'], PRELOAD),

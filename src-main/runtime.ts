@@ -17,6 +17,7 @@ import { prepareDataFolder } from './store/data-folder.js';
 import { type RepairReport, repairStore } from './store/repair.js';
 import { FileAccess } from './strategies/file-access.js';
 import { strategyHandlers } from './strategies/strategy-handlers.js';
+import { downloadHandlers } from './downloads/download-jobs.js';
 import { PaperVenue } from './venues/paper/paper-venue.js';
 import { readVenueConfig } from './engine/accounts/venue-config.js';
 import type { ReconcileOptions } from './engine/reconcile/reconciler.js';
@@ -140,8 +141,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     venueFor,
     version: VERSION,
     paperBalances: { [quote]: opts.paperBalance ?? DEFAULT_PAPER_BALANCE },
-    // strategies and backtests are features the engine does not import: they run engines of their own
-    features: (host) => strategyHandlers(host.api, { clock: host.clock, log: host.log, files }),
+    // features the engine does not import: strategies and backtests run engines of their own; downloads fill the market cache
+    features: (host) => ({ ...strategyHandlers(host.api, { clock: host.clock, log: host.log, files }), ...downloadHandlers(host) }),
   });
   try {
     await engine.start();

@@ -10,7 +10,6 @@ import { AccountRegistry } from './accounts/account-registry.js';
 import { accountHandlers } from './accounts/account-handlers.js';
 import { AccountSupervisor } from './accounts/account-supervisor.js';
 import { type Features, featureHandlers } from './features.js';
-import { DownloadJobs } from './data/download-jobs.js';
 import type { SecretStore } from './ports/secret-store.js';
 import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
 import { candleDto } from './data/candles.js';
@@ -52,7 +51,7 @@ export interface EngineOptions {
   accountRetry?: { retryMs?: number; maxRetryMs?: number };
   /** while the store cannot be written (disk full, read-only), how often it is tried again (default 5 s) */
   storeProbeMs?: number;
-  /** handlers of the strategies.*, backtests.* and files.* methods, plugged in by the composition root (default: those methods answer NOT_FOUND) */
+  /** handlers of the strategies.*, backtests.*, files.* and market.download(s) methods, plugged in by the composition root (default: those methods answer NOT_FOUND) */
   features?: Features;
   /** scrypt cost for keys a person chose (ensureKey); tests lower it */
   slowKeyHash?: SlowHashParams;
@@ -78,7 +77,8 @@ export class Engine implements EngineApi {
   readonly recentDecisions = new MemoryAudit();
   /** account status, and the accounts that could not open (retried) */
   readonly supervisor: AccountSupervisor;
-  readonly downloads: DownloadJobs;
+  /** what the plugged-in features run when the engine stops */
+  private readonly featureStops: Array<() => void> = [];
   /** the open accounts, their venues and instruments */
   private readonly accounts: AccountRegistry;
   /** tickers, books, marks and the portfolio's valuation */
@@ -181,13 +181,6 @@ export class Engine implements EngineApi {
       onMarket: (account, event) => this.onMarket(account, event),
     });
     this.market = new MarketView(this.accounts, this.portfolio);
-    this.downloads = new DownloadJobs({
-      clock: opts.clock,
-      ids: opts.ids,
-      log: this.log,
-      publish: (job) => this.journal.publish('downloads', 'downloads', () => job),
-      feed: (account, symbol) => this.market.feed(account, symbol),
-    });
     this.handlers = this.makeHandlers();
   }
 
@@ -226,7 +219,7 @@ export class Engine implements EngineApi {
     this.apiKeys.stop();
     clearInterval(this.storeProbe);
     this.supervisor.stop();
-    this.downloads.stop();
+    for (const stop of this.featureStops) stop();
     this.reconciler.stop();
     await this.accounts.stop();
     this.journal.flushIfWritable();
@@ -294,7 +287,17 @@ export class Engine implements EngineApi {
 
   private makeHandlers(): Handlers {
     return {
-      ...featureHandlers(this.opts.features?.({ api: this, clock: this.opts.clock, log: this.log })),
+      ...featureHandlers(
+        this.opts.features?.({
+          api: this,
+          clock: this.opts.clock,
+          ids: this.opts.ids,
+          log: this.log,
+          publish: (kind, channel, data) => this.journal.publish(kind, channel, data),
+          feed: (account, symbol) => this.market.feed(account, symbol),
+          onStop: (stop) => this.featureStops.push(stop),
+        }),
+      ),
       ...riskHandlers(this.risk, {
         journal: this.journal,
         killSwitch: () => ({
@@ -349,8 +352,6 @@ export class Engine implements EngineApi {
         const q = { symbol, timeframe, limit, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
         return this.market.candles(account, q);
       },
-      'market.download': (p) => this.downloads.start(p),
-      'market.downloads': () => this.downloads.list(),
       'orders.create': async (p) => {
         const { order, created } = await this.oms.placeOrder(p);
         return { order: orderDto(order), created };

@@ -1,12 +1,15 @@
 import type { EngineApi } from '../contract/engine-api.js';
 import { TernError } from '../contract/errors.js';
 import type { Handlers, MethodName } from '../contract/methods.js';
-import type { Clock } from './ports/clock.js';
+import type { Journal } from './journal.js';
+import type { Clock, IdSource } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';
+import type { MarketFeed } from './ports/market-data.js';
 
 /**
  * Methods whose handlers the kernel does not own: strategies run against the
- * engine through its protocol, and backtests run engines of their own, so
+ * engine through its protocol, backtests run engines of their own, and history
+ * downloads are jobs over the feeds' history port (downloads/), so
  * importing them here would put every engine (even one inside a backtest) on
  * a circle through the backtest runner. The composition root (runtime.ts)
  * plugs them in.
@@ -21,6 +24,8 @@ export const FEATURE_METHODS = [
   'backtests.list',
   'backtests.cancel',
   'files.list',
+  'market.download',
+  'market.downloads',
 ] as const satisfies readonly MethodName[];
 export type FeatureMethod = (typeof FEATURE_METHODS)[number];
 export type FeatureHandlers = Pick<Handlers, FeatureMethod>;
@@ -30,7 +35,14 @@ export interface FeatureHost {
   /** the engine itself, through the protocol every transport uses */
   api: EngineApi;
   clock: Clock;
+  ids: IdSource;
   log: Logger;
+  /** tells subscribers about a feature's own events, in the journal's order */
+  publish: Journal['publish'];
+  /** the feed of an account that quotes `symbol`; NOT_FOUND when either is unknown */
+  feed(account: string, symbol: string): MarketFeed;
+  /** runs when the engine stops (a feature's timers and jobs end there) */
+  onStop(stop: () => void): void;
 }
 
 /** builds the feature handlers once the engine exists (they call back into it) */

@@ -1,6 +1,6 @@
 import type { AccountRegistry } from './accounts/account-registry.js';
 import { candleDto } from './data/candles.js';
-import { type CandleQuery, candlesOf } from './data/download-jobs.js';
+import { type CandleQuery, candlesOf } from './data/candle-query.js';
 import { iso } from './dto.js';
 import { type Decimal, str } from './model/decimal.js';
 import type { Portfolio } from './portfolio/portfolio.js';

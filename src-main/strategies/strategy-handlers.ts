@@ -9,7 +9,7 @@ import { FileAccess } from './file-access.js';
 import { StrategyManager } from './live-runner.js';
 import { describeParams } from './params.js';
 
-export type StrategyMethod = FeatureMethod;
+export type StrategyMethod = Exclude<FeatureMethod, 'market.download' | 'market.downloads'>;
 export type StrategyHandlers = Pick<Handlers, StrategyMethod>;
 
 export interface StrategyHandlerOptions {

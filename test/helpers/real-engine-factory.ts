@@ -2,6 +2,7 @@
 import { Engine } from '../../src-main/engine/engine.js';
 import { type Clock, SequentialIds, systemClock } from '../../src-main/engine/ports/clock.js';
 import { openTempStore } from '../../src-main/store/temp-store.js';
+import { downloadHandlers } from '../../src-main/downloads/download-jobs.js';
 import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
 import { PaperVenue } from '../../src-main/venues/paper/paper-venue.js';
 import type { EngineFactory } from './api-harness.js';
@@ -24,7 +25,7 @@ export const realEngineFactory: EngineFactory = async () => {
     // test keys are made with ensureKey (scrypt): a low cost keeps the suite fast
     slowKeyHash: { N: 1024, r: 8, p: 1 },
     venueFor: (a) => new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '100000' } }),
-    features: (host) => strategyHandlers(host.api, { clock: host.clock, log: host.log, files: testFiles() }),
+    features: (host) => ({ ...strategyHandlers(host.api, { clock: host.clock, log: host.log, files: testFiles() }), ...downloadHandlers(host) }),
   });
   await engine.start();
   const key = (scope: 'read' | 'trade' | 'admin') => {

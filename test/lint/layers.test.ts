@@ -117,6 +117,8 @@ describe('the main process layers: a kernel that imports no feature, adapters th
     ['src-main/engine/probe.ts', "import { strategyHandlers } from '../strategies/strategy-handlers.js';"],
     ['src-main/engine/accounts/probe.ts', "import { saveCredentials } from '../../secrets/secret-store.js';"],
     ['src-main/engine/oms/probe.ts', "import { runBacktest } from '../../backtest/runner.js';"],
+    ['src-main/engine/probe.ts', "import { DownloadJobs } from '../downloads/download-jobs.js';"],
+    ['src-main/downloads/probe.ts', "import { createRuntime } from '../runtime.js';"],
     ['src-main/engine/probe.ts', "import { MarketCache } from '../store/market-cache.js';"],
     ['src-main/engine/probe.ts', "import { PaperVenue } from '../venues/paper/paper-venue.js';"],
     ['src-main/engine/risk/rules/probe.ts', "import { ReplayFeed } from '../../../feeds/replay/replay-feed.js';"],

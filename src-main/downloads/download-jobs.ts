@@ -1,6 +1,7 @@
 /**
  * History downloads as jobs of the protocol (market.download, market.downloads,
- * the `downloads` channel), and market.candles answering from what they cached.
+ * the `downloads` channel), a feature the composition root plugs into the engine
+ * (market.candles answers from what they cached: engine/data/candle-query.ts).
  *
  * The download itself belongs to the account's feed (a CcxtFeed: paginated
  * fetchOHLCV into the SQLite market cache, resumable); here it becomes a job
@@ -9,33 +10,16 @@
  * job, and the feed fetches only what the cache lacks. Jobs live for the
  * session; the candles stay in the cache.
  */
-import { TernError, badRequest } from '../../contract/errors.js';
-import type { DownloadParams } from '../../contract/methods.js';
-import type { DownloadJob } from '../../contract/schemas.js';
-import { iso } from '../dto.js';
-import type { Clock, IdSource } from '../ports/clock.js';
-import { type Logger, silentLogger } from '../ports/logger.js';
-import type { Bar, MarketFeed } from '../ports/market-data.js';
-import { aggregateBars, timeframeMs } from './candles.js';
-
-/** A feed that can download candle history into a cache and read it back (CcxtFeed). */
-export interface HistorySource {
-  fetchHistory(req: {
-    symbol: string;
-    timeframe: string;
-    since: number;
-    until?: number;
-    onProgress?: (p: { cached: number; expected: number; done: boolean }) => void;
-    signal?: AbortSignal;
-  }): Promise<{ cached: number; expected: number; done: boolean }>;
-  /** cached candles with from ≤ ts < to, oldest first */
-  cachedCandles(symbol: string, timeframe: string, from: number, to: number): Bar[];
-}
-
-export function isHistorySource(feed: object): feed is HistorySource {
-  const f = feed as Partial<HistorySource>;
-  return typeof f.fetchHistory === 'function' && typeof f.cachedCandles === 'function';
-}
+import { TernError, badRequest } from '../contract/errors.js';
+import type { DownloadParams, Handlers } from '../contract/methods.js';
+import type { DownloadJob } from '../contract/schemas.js';
+import { timeframeMs } from '../engine/data/candles.js';
+import { type HistorySource, isHistorySource } from '../engine/data/candle-query.js';
+import { iso } from '../engine/dto.js';
+import type { FeatureHost } from '../engine/features.js';
+import type { Clock, IdSource } from '../engine/ports/clock.js';
+import { type Logger, silentLogger } from '../engine/ports/logger.js';
+import type { MarketFeed } from '../engine/ports/market-data.js';
 
 export interface DownloadJobsOptions {
   clock: Clock;
@@ -169,33 +153,15 @@ function withoutError(dto: DownloadJob): DownloadJob {
   return rest;
 }
 
-export interface CandleQuery {
-  symbol: string;
-  timeframe: string;
-  limit: number;
-  /** epoch ms: candles from this open time on */
-  since?: number;
-  /** epoch ms: candles opening before this */
-  until?: number;
-}
-
-/**
- * market.candles: without `since`, the newest `limit` candles of the feed.
- * With `since`, the first `limit` candles from then on: the feed's, and
- * before the feed's first one the downloaded history (when the feed has any).
- */
-export function candlesOf(feed: MarketFeed, q: CandleQuery): Bar[] {
-  const target = timeframeMs(q.timeframe);
-  const base = feed.timeframeMs;
-  if (q.since === undefined) {
-    const bars = feed.bars(q.symbol, Math.min(100_000, Math.ceil((q.limit * target) / base) + 1));
-    return aggregateBars(bars, base, target).slice(-q.limit);
-  }
-  const since = q.since;
-  // the first `limit` candles from `since` open before this
-  const end = Math.min(q.until ?? Number.MAX_SAFE_INTEGER, since + q.limit * target);
-  const live = aggregateBars(feed.bars(q.symbol, 100_000), base, target).filter((b) => b.ts >= since && b.ts < end);
-  const firstLive = live[0]?.ts ?? end;
-  const older = isHistorySource(feed) && firstLive > since ? feed.cachedCandles(q.symbol, q.timeframe, since, firstLive) : [];
-  return [...older, ...live].slice(0, q.limit);
+/** market.download and market.downloads, plugged into an engine by the composition root; the running jobs end when it stops */
+export function downloadHandlers(host: FeatureHost): Pick<Handlers, 'market.download' | 'market.downloads'> {
+  const jobs = new DownloadJobs({
+    clock: host.clock,
+    ids: host.ids,
+    log: host.log,
+    publish: (job) => host.publish('downloads', 'downloads', () => job),
+    feed: (account, symbol) => host.feed(account, symbol),
+  });
+  host.onStop(() => jobs.stop());
+  return { 'market.download': (p) => jobs.start(p), 'market.downloads': () => jobs.list() };
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { TernError } from '../../../src-main/contract/errors.js';
-import type { DownloadJob } from '../../../src-main/contract/schemas.js';
-import { DownloadJobs, type HistorySource, candlesOf } from '../../../src-main/engine/data/download-jobs.js';
-import { dec } from '../../../src-main/engine/model/decimal.js';
-import { ManualClock, SequentialIds } from '../../../src-main/engine/ports/clock.js';
-import type { Bar } from '../../../src-main/engine/ports/market-data.js';
-import { FakeFeed } from '../../helpers/fake-feed.js';
+import { TernError } from '../../src-main/contract/errors.js';
+import type { DownloadJob } from '../../src-main/contract/schemas.js';
+import { DownloadJobs } from '../../src-main/downloads/download-jobs.js';
+import { type HistorySource, candlesOf } from '../../src-main/engine/data/candle-query.js';
+import { dec } from '../../src-main/engine/model/decimal.js';
+import { ManualClock, SequentialIds } from '../../src-main/engine/ports/clock.js';
+import type { Bar } from '../../src-main/engine/ports/market-data.js';
+import { FakeFeed } from '../helpers/fake-feed.js';
 
 const MIN = 60_000;
 const bar = (ts: number, close = '100'): Bar => ({ ts, open: dec(close), high: dec(close), low: dec(close), close: dec(close), volume: dec(1) });
