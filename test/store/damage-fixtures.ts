@@ -99,9 +99,14 @@ export function trashPage(file: string, pageno: number): void {
  * The folder stays writable, as when a trader's file alone is read-only.
  * Returns the undo.
  */
-export function makeReadOnly(file: string): () => void {
+export function makeReadOnly(file: string): (() => void) | Error {
   if (process.getuid?.() === 0) {
-    execFileSync('mount', ['--bind', file, file]);
+    try {
+      execFileSync('mount', ['--bind', file, file], { stdio: 'pipe' });
+    } catch (err) {
+      // root without CAP_SYS_ADMIN (some containers): file modes do not stop root, so it cannot be done here
+      return new Error(`mount --bind failed: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}`);
+    }
     execFileSync('mount', ['-o', 'remount,ro,bind', file]);
     return () => execFileSync('umount', [file]);
   }

@@ -209,9 +209,14 @@ describe('repair', () => {
 });
 
 describe('a read-only tern.db', () => {
-  it('starts HALTED with the reason and the path, answers reads, refuses writes naming the file; made writable, the next start trades', async () => {
+  it('starts HALTED with the reason and the path, answers reads, refuses writes naming the file; made writable, the next start trades', async (ctx) => {
     const { dataDir, file } = damaged();
     const undo = makeReadOnly(file);
+    if (undo instanceof Error) {
+      console.warn(`read-only tern.db test SKIPPED: ${undo.message}`);
+      ctx.skip();
+      return;
+    }
     let undone = false;
     try {
       const rt = await createRuntime(runtimeOptions(dataDir));
