@@ -19,19 +19,33 @@ export interface InstrumentSpec {
   takerFee: Decimal;
 }
 
-export interface OrderRecord {
-  id: string;
+/**
+ * What an order asks for, declared once: the OMS's record, the request a venue
+ * receives, the shape the filters check, a venue's status report and a
+ * simulated venue's working order all take their terms from here (Pick<>).
+ */
+export interface OrderTerms {
   clientOrderId: string;
-  account: string;
   symbol: string;
   side: Side;
   type: OrderType;
   quantity: Decimal;
+  /** limit price (limit, stop_limit) */
   price: Decimal | null;
   stopPrice: Decimal | null;
   timeInForce: TimeInForce;
   postOnly: boolean;
   reduceOnly: boolean;
+}
+
+/** what is left to fill: the quantity less what has filled (all of a new order); here so venues share it with the OMS */
+export function remaining(order: { quantity: Decimal; filledQuantity: Decimal }): Decimal {
+  return order.quantity.sub(order.filledQuantity);
+}
+
+export interface OrderRecord extends OrderTerms {
+  id: string;
+  account: string;
   state: OrderState;
   /** the state before pending_update / pending_cancel, where a refused request returns */
   previousState: OrderState | null;

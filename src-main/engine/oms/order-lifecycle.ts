@@ -1,4 +1,4 @@
-import { type Decimal, ZERO } from '../model/decimal.js';
+import { ZERO } from '../model/decimal.js';
 import { type OrderEvent, nextOrderState } from '../model/order-state.js';
 import type { FillRecord, OrderRecord } from '../model/types.js';
 
@@ -27,7 +27,4 @@ export function applyFillToOrder(order: OrderRecord, fill: FillRecord): OrderRec
   return transition(order, event, fill.ts, { filledQuantity: filled, averagePrice, fees: order.fees.add(fill.fee) });
 }
 
-/** what is left to fill: the quantity less what has filled (all of a new order) */
-export function remaining(order: Pick<OrderRecord, 'quantity' | 'filledQuantity'>): Decimal {
-  return order.quantity.sub(order.filledQuantity);
-}
+export { remaining } from '../model/types.js';

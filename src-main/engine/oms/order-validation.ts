@@ -1,15 +1,8 @@
 import { invalidOrder } from '../../contract/errors.js';
 import { type Decimal, isMultipleOf, str } from '../model/decimal.js';
-import type { InstrumentSpec, OrderType, Side, TimeInForce } from '../model/types.js';
+import type { InstrumentSpec, OrderTerms, Side } from '../model/types.js';
 
-export interface OrderShape {
-  type: OrderType;
-  quantity: Decimal;
-  price: Decimal | null;
-  stopPrice: Decimal | null;
-  timeInForce: TimeInForce;
-  postOnly: boolean;
-}
+export type OrderShape = Pick<OrderTerms, 'type' | 'quantity' | 'price' | 'stopPrice' | 'timeInForce' | 'postOnly'>;
 
 /**
  * The instrument's own filters and the order's internal consistency, checked

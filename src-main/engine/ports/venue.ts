@@ -1,20 +1,9 @@
 import type { Decimal } from '../model/decimal.js';
-import type { InstrumentSpec, Liquidity, OrderType, Side, TimeInForce } from '../model/types.js';
+import type { InstrumentSpec, Liquidity, OrderTerms, Side } from '../model/types.js';
 import type { MarketFeed } from './market-data.js';
 
 /** What the OMS sends: the client order id is Tern's and travels in the venue's own field. */
-export interface VenueOrderRequest {
-  clientOrderId: string;
-  symbol: string;
-  side: Side;
-  type: OrderType;
-  quantity: Decimal;
-  price: Decimal | null;
-  stopPrice: Decimal | null;
-  timeInForce: TimeInForce;
-  postOnly: boolean;
-  reduceOnly: boolean;
-}
+export type VenueOrderRequest = OrderTerms;
 
 export interface VenueOrderRef {
   clientOrderId: string;
@@ -143,19 +132,12 @@ export function isInProcessVenue(venue: Venue): venue is InProcessVenue {
 }
 
 /** An order as a venue reports it when asked (reconciliation). Quantities are the venue's for this order id. */
-export interface VenueOrderStatus {
+export interface VenueOrderStatus extends Pick<OrderTerms, 'symbol' | 'side' | 'type' | 'quantity' | 'price' | 'stopPrice' | 'timeInForce' | 'postOnly'> {
+  /** null for an order placed outside Tern */
   clientOrderId: string | null;
   venueOrderId: string;
-  symbol: string;
-  side: Side;
-  type: OrderType;
   status: 'open' | 'filled' | 'canceled' | 'expired' | 'rejected';
-  quantity: Decimal;
   filled: Decimal;
-  price: Decimal | null;
-  stopPrice: Decimal | null;
-  timeInForce: TimeInForce;
-  postOnly: boolean;
   ts: number;
 }
 

@@ -1,8 +1,8 @@
 import { type Decimal, ONE } from '../../engine/model/decimal.js';
-import type { InstrumentSpec, Liquidity } from '../../engine/model/types.js';
+import { type InstrumentSpec, type Liquidity, remaining } from '../../engine/model/types.js';
 import { VenueRejection } from '../../engine/ports/venue.js';
 import { feeOf, feeRate, lockFor } from '../sim/order-costs.js';
-import { remainingOf, type PaperOrder } from '../sim/sim-order.js';
+import type { PaperOrder } from '../sim/sim-order.js';
 import { insufficient, type Matcher, type SimExchange } from '../sim/core.js';
 import type { BarMarket } from './bar-market.js';
 import { type Compare, limitFill, stopLimitFill, stopTrigger } from './fill-model.js';
@@ -138,7 +138,7 @@ export class BarMatcher implements Matcher<Working> {
 
   /** Fills the whole remainder at `price`, or rejects it when the account cannot pay for it there. */
   private fillAt(order: Working, spec: InstrumentSpec, price: Decimal, liquidity: Liquidity): void {
-    const quantity = remainingOf(order);
+    const quantity = remaining(order);
     const fee = feeOf(quantity, price, feeRate(spec, liquidity));
     // what this order holds locked is its own to spend
     const asset = order.side === 'buy' ? spec.quote : spec.base;

@@ -1,12 +1,12 @@
 import type { Decimal } from '../../engine/model/decimal.js';
-import type { InstrumentSpec, Side } from '../../engine/model/types.js';
+import { type InstrumentSpec, remaining, type Side } from '../../engine/model/types.js';
 import type { BookSnapshot, MarketEvent, MarketFeed, TradePrint } from '../../engine/ports/market-data.js';
 import { VenueRejection } from '../../engine/ports/venue.js';
 import { insufficient, type Matcher, type SimExchange } from '../sim/core.js';
 import { plannedQuantity, walkLevels, withinLimit, type PlannedFill } from './book-walk.js';
 import { ConsumedLiquidity, oppositeSide } from './liquidity.js';
 import { lockFor, takerBuyCost } from '../sim/order-costs.js';
-import { isRestingLimit, remainingOf, type PaperOrder } from '../sim/sim-order.js';
+import { isRestingLimit, type PaperOrder } from '../sim/sim-order.js';
 import { immediateTriggerReason, stopReached } from './stop-triggers.js';
 
 /**
@@ -131,7 +131,7 @@ export class BookMatcher implements Matcher<PaperOrder> {
     for (const side of SIDES) {
       const through = (limit: Decimal) => (side === 'buy' ? trade.price.lt(limit) : trade.price.gt(limit));
       for (const order of orders.crossingLimits(trade.symbol, side, through)) {
-        if (orders.isOpen(order) && through(order.price!)) this.core.book(order, spec, remainingOf(order), order.price!, 'maker');
+        if (orders.isOpen(order) && through(order.price!)) this.core.book(order, spec, remaining(order), order.price!, 'maker');
       }
     }
   }
@@ -173,7 +173,7 @@ export class BookMatcher implements Matcher<PaperOrder> {
   /** What `order`'s remainder could take from the book now, within `limit`. */
   private plan(order: PaperOrder, book: BookSnapshot, limit: Decimal | null): PlannedFill[] {
     const levels = this.liquidity.residual(book, oppositeSide(order.side));
-    return walkLevels(levels, order.side, remainingOf(order), limit);
+    return walkLevels(levels, order.side, remaining(order), limit);
   }
 
   /**
@@ -184,15 +184,15 @@ export class BookMatcher implements Matcher<PaperOrder> {
   private take(order: PaperOrder, spec: InstrumentSpec, book: BookSnapshot | undefined, plan: PlannedFill[]): void {
     const isMarket = order.type === 'market' || order.type === 'stop_market';
     const available = plannedQuantity(plan);
-    if (order.timeInForce === 'FOK' && available.lt(remainingOf(order))) {
+    if (order.timeInForce === 'FOK' && available.lt(remaining(order))) {
       const where = isMarket ? 'in the book' : `at or better than ${order.price!.toFixed()}`;
-      return this.core.expire(order, `FOK: only ${available.toFixed()} of ${remainingOf(order).toFixed()} available ${where}`);
+      return this.core.expire(order, `FOK: only ${available.toFixed()} of ${remaining(order).toFixed()} available ${where}`);
     }
     for (const f of plan) {
       if (book) this.liquidity.consume(book, oppositeSide(order.side), f.price, f.quantity);
       this.core.book(order, spec, f.quantity, f.price, 'taker');
     }
-    if (remainingOf(order).isZero()) return;
+    if (remaining(order).isZero()) return;
     if (isMarket) return this.core.expire(order, 'no more liquidity');
     if (order.timeInForce !== 'GTC') {
       return this.core.expire(order, `${order.timeInForce}: no more liquidity at or better than ${order.price!.toFixed()}`);
@@ -208,7 +208,7 @@ export class BookMatcher implements Matcher<PaperOrder> {
   /** Why a taker order cannot pay for `plan` now, or null: a buy pays the walk plus taker fee, a sell needs its base. */
   private takerShortfall(order: PaperOrder, spec: InstrumentSpec, plan: PlannedFill[]): string | null {
     const asset = order.side === 'buy' ? spec.quote : spec.base;
-    const need = order.side === 'buy' ? takerBuyCost(plan, spec) : remainingOf(order);
+    const need = order.side === 'buy' ? takerBuyCost(plan, spec) : remaining(order);
     const free = this.core.ledger.free(asset);
     return need.gt(free) ? insufficient(asset, need, free) : null;
   }

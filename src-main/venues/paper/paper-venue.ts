@@ -65,14 +65,14 @@
  */
 import type { Decimal } from '../../engine/model/decimal.js';
 import { isTerminal } from '../../engine/model/order-state.js';
-import type { InstrumentSpec, OrderRecord } from '../../engine/model/types.js';
+import { type InstrumentSpec, type OrderRecord, remaining } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
 import type { MarketFeed } from '../../engine/ports/market-data.js';
 import type { Venue } from '../../engine/ports/venue.js';
 import { SimVenue } from '../sim/sim-venue.js';
 import { BookMatcher } from './book-matcher.js';
 import { lockFor } from '../sim/order-costs.js';
-import { isRestingLimit, remainingOf, type PaperOrder, type PaperOrderView } from '../sim/sim-order.js';
+import { isRestingLimit, type PaperOrder, type PaperOrderView } from '../sim/sim-order.js';
 import type { WorkingOrders } from '../sim/working-orders.js';
 
 export interface PaperVenueOptions {
@@ -147,7 +147,7 @@ export class PaperVenue extends SimVenue<PaperOrder> implements Venue {
 
   /** The open orders (resting limits and stops), oldest first; copies. */
   openOrders(): PaperOrderView[] {
-    return this.core.orders.all().map((o) => ({ ...o, remaining: remainingOf(o) }));
+    return this.core.orders.all().map((o) => ({ ...o, remaining: remaining(o) }));
   }
 
   /**
@@ -191,7 +191,7 @@ function restoredOrder(record: OrderRecord): PaperOrder {
     side: record.side,
     type: record.type,
     quantity: record.quantity,
-    filled: record.filledQuantity,
+    filledQuantity: record.filledQuantity,
     price: record.price,
     stopPrice: record.stopPrice,
     timeInForce: record.timeInForce,
@@ -204,7 +204,7 @@ function restoredOrder(record: OrderRecord): PaperOrder {
 function unrestorableReason(record: OrderRecord, order: PaperOrder): string | null {
   if (isTerminal(record.state)) return `the order is ${record.state}`;
   if (record.venueOrderId === null) return 'the venue never acknowledged the order';
-  if (!remainingOf(order).gt(0)) return 'nothing remains to fill';
+  if (!remaining(order).gt(0)) return 'nothing remains to fill';
   if (order.type === 'market') return 'a market order never rests';
   if (order.type === 'stop_market' && order.triggered) return 'a triggered stop_market works as a market order and never rests';
   if (isRestingLimit(order) && order.timeInForce !== 'GTC') return `a ${order.timeInForce} order never rests`;

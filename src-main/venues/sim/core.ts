@@ -1,11 +1,11 @@
 import { type Decimal, ZERO } from '../../engine/model/decimal.js';
-import type { InstrumentSpec, Liquidity } from '../../engine/model/types.js';
+import { type InstrumentSpec, type Liquidity, remaining } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
 import { VenueRejection, type ExecutionReport, type VenueAck, type VenueBalance, type VenueOrderRef, type VenueOrderRequest } from '../../engine/ports/venue.js';
 import { BalanceLedger } from './balance-ledger.js';
 import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from './order-checks.js';
 import { feeOf, feeRate, lockFor } from './order-costs.js';
-import { orderFromRequest, remainingOf, type PaperOrder } from './sim-order.js';
+import { orderFromRequest, type PaperOrder } from './sim-order.js';
 import { ReportStream } from './report-stream.js';
 import { WorkingOrders, type ClosedState } from './working-orders.js';
 import { parseStartingBalances } from './starting-balances.js';
@@ -141,8 +141,8 @@ export class SimExchange<O extends PaperOrder> {
     const quantity = changes.quantity ?? order.quantity;
     if (changes.quantity !== undefined) checkQuantity(quantity, spec);
     if (changes.price !== undefined) checkPrice('price', changes.price, spec);
-    if (!quantity.gt(order.filled)) {
-      throw new VenueRejection(`new quantity ${quantity.toFixed()} must exceed the filled quantity ${order.filled.toFixed()}`);
+    if (!quantity.gt(order.filledQuantity)) {
+      throw new VenueRejection(`new quantity ${quantity.toFixed()} must exceed the filled quantity ${order.filledQuantity.toFixed()}`);
     }
     const reference = price ?? order.stopPrice;
     if (reference) checkNotional(quantity, reference, spec);
@@ -195,8 +195,8 @@ export class SimExchange<O extends PaperOrder> {
       this.ledger.debit(spec.base, quantity);
       this.ledger.credit(spec.quote, notional.minus(fee));
     }
-    order.filled = order.filled.plus(quantity);
-    if (remainingOf(order).isZero()) this.finish(order, 'filled');
+    order.filledQuantity = order.filledQuantity.plus(quantity);
+    if (remaining(order).isZero()) this.finish(order, 'filled');
     else if (this.orders.isOpen(order)) this.ledger.lock(order.venueOrderId, lockFor(order, spec));
     this.reports.push({
       type: 'fill',

@@ -1,7 +1,7 @@
 import { Decimal, ONE, maxDec } from '../../engine/model/decimal.js';
-import type { InstrumentSpec, Liquidity } from '../../engine/model/types.js';
+import { type InstrumentSpec, type Liquidity, remaining } from '../../engine/model/types.js';
 import type { Lock } from './balance-ledger.js';
-import { remainingOf, type PaperOrder } from './sim-order.js';
+import type { PaperOrder } from './sim-order.js';
 
 /** Fee of one fill, in the quote asset: quantity × price × rate, exact. */
 export function feeOf(quantity: Decimal, price: Decimal, rate: Decimal): Decimal {
@@ -31,12 +31,12 @@ export function takerBuyCost(fills: ReadonlyArray<{ quantity: Decimal; price: De
  * (1 + taker fee) for a stop_market (checked again when it triggers).
  */
 export function lockFor(order: PaperOrder, spec: InstrumentSpec): Lock {
-  const remaining = remainingOf(order);
-  if (order.side === 'sell') return { asset: spec.base, amount: remaining };
+  const left = remaining(order);
+  if (order.side === 'sell') return { asset: spec.base, amount: left };
   if (order.type === 'stop_market') {
     const stop = order.stopPrice ?? new Decimal(0);
-    return { asset: spec.quote, amount: remaining.mul(stop).mul(ONE.plus(spec.takerFee)) };
+    return { asset: spec.quote, amount: left.mul(stop).mul(ONE.plus(spec.takerFee)) };
   }
   const price = order.price ?? new Decimal(0);
-  return { asset: spec.quote, amount: remaining.mul(price).mul(ONE.plus(worstFeeRate(spec))) };
+  return { asset: spec.quote, amount: left.mul(price).mul(ONE.plus(worstFeeRate(spec))) };
 }

@@ -1,21 +1,11 @@
 import { type Decimal, ZERO } from '../../engine/model/decimal.js';
-import type { OrderType, Side, TimeInForce } from '../../engine/model/types.js';
+import type { OrderTerms } from '../../engine/model/types.js';
 import type { VenueOrderRequest } from '../../engine/ports/venue.js';
 
 /** An order as a simulated venue (paper, backtest) works it. Mutable: fills and amendments change it in place. */
-export interface PaperOrder {
-  clientOrderId: string;
+export interface PaperOrder extends Pick<OrderTerms, 'clientOrderId' | 'symbol' | 'side' | 'type' | 'quantity' | 'price' | 'stopPrice' | 'timeInForce' | 'postOnly'> {
   venueOrderId: string;
-  symbol: string;
-  side: Side;
-  type: OrderType;
-  quantity: Decimal;
-  filled: Decimal;
-  /** limit price (limit, stop_limit) */
-  price: Decimal | null;
-  stopPrice: Decimal | null;
-  timeInForce: TimeInForce;
-  postOnly: boolean;
+  filledQuantity: Decimal;
   /** a stop whose stop price was reached; it now works as a market or limit order */
   triggered: boolean;
   /** time priority: lower is earlier */
@@ -33,7 +23,7 @@ export function orderFromRequest(request: VenueOrderRequest): PaperOrder {
     side: request.side,
     type: request.type,
     quantity: request.quantity,
-    filled: ZERO,
+    filledQuantity: ZERO,
     price: hasPrice ? request.price : null,
     stopPrice: hasStop ? request.stopPrice : null,
     timeInForce: request.timeInForce,
@@ -45,10 +35,6 @@ export function orderFromRequest(request: VenueOrderRequest): PaperOrder {
 
 /** A read-only copy of an open paper order, for inspection and reconciliation. */
 export type PaperOrderView = Readonly<PaperOrder> & { remaining: Decimal };
-
-export function remainingOf(order: Pick<PaperOrder, 'quantity' | 'filled'>): Decimal {
-  return order.quantity.minus(order.filled);
-}
 
 /** A limit order working in the book: a limit, or a stop_limit whose stop was reached. */
 export function isRestingLimit(order: Pick<PaperOrder, 'type' | 'triggered'>): boolean {

@@ -13,7 +13,7 @@ function order(o: Partial<PaperOrder>): PaperOrder {
     side: 'buy',
     type: 'limit',
     quantity: dec('2'),
-    filled: ZERO,
+    filledQuantity: ZERO,
     price: dec('100'),
     stopPrice: null,
     timeInForce: 'GTC',
@@ -27,7 +27,7 @@ const show = (l: { asset: string; amount: { toFixed(): string } }) => `${l.amoun
 
 describe('lockFor', () => {
   it('a buy limit locks remaining × price × (1 + the worse of maker and taker fee)', () => {
-    expect(show(lockFor(order({ filled: dec('0.5') }), spec))).toBe('150.3 USDT');
+    expect(show(lockFor(order({ filledQuantity: dec('0.5') }), spec))).toBe('150.3 USDT');
   });
   it('a stop_limit locks like a limit at its limit price', () => {
     expect(show(lockFor(order({ type: 'stop_limit', stopPrice: dec('90'), price: dec('95') }), spec))).toBe('190.38 USDT');
@@ -36,7 +36,7 @@ describe('lockFor', () => {
     expect(show(lockFor(order({ type: 'stop_market', price: null, stopPrice: dec('105') }), spec))).toBe('210.42 USDT');
   });
   it('a sell locks its remaining base', () => {
-    expect(show(lockFor(order({ side: 'sell', filled: dec('0.25') }), spec))).toBe('1.75 BTC');
+    expect(show(lockFor(order({ side: 'sell', filledQuantity: dec('0.25') }), spec))).toBe('1.75 BTC');
   });
 });
 

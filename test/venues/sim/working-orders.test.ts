@@ -13,7 +13,7 @@ function order(o: Partial<PaperOrder>): PaperOrder {
     side: 'buy',
     type: 'limit',
     quantity: dec('1'),
-    filled: ZERO,
+    filledQuantity: ZERO,
     price: dec('100'),
     stopPrice: null,
     timeInForce: 'GTC',
