@@ -1,7 +1,7 @@
 import { TernError } from '../contract/errors.js';
 import type { EngineApi, Principal } from '../contract/engine-api.js';
 import type { MethodSpec } from '../contract/methods.js';
-import { grants } from '../contract/scopes.js';
+import { grants, scopeRefusal as keyScopeRefusal } from '../contract/scopes.js';
 import type { AuthFailures } from './auth-failures.js';
 import type { RateDecision, TokenBuckets } from './rate-limit.js';
 
@@ -12,7 +12,7 @@ export function hasScope(principal: Principal, needed: RequiredScope): boolean {
 }
 
 export function scopeRefusal(principal: Principal, scope: RequiredScope): TernError | null {
-  return hasScope(principal, scope) ? null : new TernError('FORBIDDEN', `this needs an API key with the "${scope}" scope`, { required_scope: scope });
+  return keyScopeRefusal(principal.scopes, scope);
 }
 
 /** The key of an `Authorization: Bearer <key>` header, or null. */

@@ -140,7 +140,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
 
   /** one call of a method for a caller; calls in flight hold close() until they are answered */
   const answer: Answer = (method, params, principal, onNotDurable) =>
-    drain.bound(engine.answer(method, params, { actor: principal?.id ?? 'anonymous', ...(onNotDurable ? { onNotDurable } : {}) }));
+    drain.bound(engine.answer(method, params, { actor: principal?.id ?? 'anonymous', keyId: principal?.id ?? null, ...(onNotDurable ? { onNotDurable } : {}) }));
 
   const routes: HttpRoute[] = [...EXTRA_ROUTES];
   if (opts.web) routes.push({ method: 'POST', path: SIGN_IN_EXCHANGE_PATH });

@@ -2,9 +2,9 @@ import type { WebSocket } from 'ws';
 import type { EngineApi, Principal } from '../contract/engine-api.js';
 import { TernError, asTernError, type ErrorBody } from '../contract/errors.js';
 import { WsClientMessage, type EngineEvent } from '../contract/events.js';
-import { METHODS, isMethodName, type MethodName } from '../contract/methods.js';
+import { isMethodName, type MethodName } from '../contract/methods.js';
 import type { AccessControl } from './access.js';
-import { hasScope, scopeRefusal } from './access.js';
+import { hasScope } from './access.js';
 import { duplicateKey } from './json-duplicates.js';
 import { shortError, type LogThrottle } from './log-throttle.js';
 import { validationError } from '../contract/validation.js';
@@ -299,12 +299,7 @@ export class WsHub {
       this.send(client, { id, ...new TernError('NOT_FOUND', `unknown method ${JSON.stringify(method)}`, { field: 'method' }).toBody() });
       return;
     }
-    // `principal` was looked up for this message: a revoked key never gets here, a narrowed one has its new scopes
-    const refused = scopeRefusal(principal, METHODS[method].scope);
-    if (refused) {
-      this.send(client, { id, ...refused.toBody() });
-      return;
-    }
+    // the engine checks the scope, looking the key up again for this call (METHODS[method].scope)
     try {
       const result = await this.invoke(method, params ?? {}, principal);
       this.send(client, { id, result });

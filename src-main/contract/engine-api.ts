@@ -12,8 +12,9 @@ export interface Principal {
 /**
  * What every transport (REST, WebSocket, desktop IPC) needs from the engine.
  * `call` validates raw params against METHODS[method].params and throws a
- * TernError (BAD_REQUEST naming the field) when they don't fit. Scope checks
- * are the transport's job (METHODS[method].scope), since only it knows the caller.
+ * TernError (BAD_REQUEST naming the field) when they don't fit. It also makes
+ * the scope check (METHODS[method].scope) from the caller's key in the context
+ * (CallContext.keyId), so no transport repeats it.
  */
 export interface EngineApi {
   call<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<ResultOf<M>>;

@@ -391,6 +391,13 @@ export interface CallContext {
   /** who is calling: an API key id, 'ui' (the desktop app) or 'engine'. */
   actor: string;
   /**
+   * The API key the caller presented (REST, WebSocket): the engine looks it up
+   * on every call (revoked or expired → UNAUTHORIZED) and checks
+   * METHODS[method].scope (→ FORBIDDEN). null: no key (public methods only).
+   * Absent: an in-process caller (desktop app, CLI, strategies), the owner.
+   */
+  keyId?: string | null;
+  /**
    * Called by the engine when what the call changed is not yet durable: the
    * store cannot be written, and a cancel or the kill switch went ahead with
    * its journal entries held in memory until it can (REST answers it in the

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { TernError } from './errors.js';
 import type { Scope } from './schemas.js';
 
 /** read ⊂ trade ⊂ admin: a key holds the scopes it was given and every scope below them; 'none' is open to anyone. */
@@ -8,4 +9,23 @@ const RANK: Record<z.infer<typeof Scope> | 'none', number> = { none: 0, read: 1,
 export function grants(scopes: ReadonlyArray<string>, needed: z.infer<typeof Scope> | 'none'): boolean {
   const need = RANK[needed];
   return need === 0 || scopes.some((s) => (RANK[s as keyof typeof RANK] ?? 0) >= need);
+}
+
+export function scopeRefusal(scopes: ReadonlyArray<string>, needed: z.infer<typeof Scope> | 'none'): TernError | null {
+  return grants(scopes, needed) ? null : new TernError('FORBIDDEN', `this needs an API key with the "${needed}" scope`, { required_scope: needed });
+}
+
+/**
+ * Whether the caller of a call may make it (the one check, for every transport):
+ * `keyId` as CallContext.keyId; `principalOf` looks the key up as of now.
+ */
+export function callerRefusal(
+  keyId: string | null | undefined,
+  needed: z.infer<typeof Scope> | 'none',
+  principalOf: (keyId: string) => { scopes: ReadonlyArray<string> } | null,
+): TernError | null {
+  if (keyId === undefined || needed === 'none') return null;
+  if (keyId === null) return new TernError('UNAUTHORIZED', 'missing API key: send "Authorization: Bearer <key>"');
+  const who = principalOf(keyId);
+  return who ? scopeRefusal(who.scopes, needed) : new TernError('UNAUTHORIZED', 'unknown or revoked API key');
 }

@@ -4,6 +4,7 @@ import { validationError } from '../contract/validation.js';
 import type { EngineEvent } from '../contract/events.js';
 import { type AnswerOf, type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName, resultOf } from '../contract/methods.js';
 import type { RiskLimitsPatch } from '../contract/schemas.js';
+import { callerRefusal } from '../contract/scopes.js';
 import { KeyRing, type SlowHashParams } from './access/api-keys.js';
 import { ApiKeys, keyHandlers } from './access/key-handlers.js';
 import { AccountRegistry } from './accounts/account-registry.js';
@@ -238,6 +239,9 @@ export class Engine implements EngineApi {
 
   async answer<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<AnswerOf<M>> {
     if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
+    // the one scope check for every transport; the key is looked up now, so a revoked key stops working mid-session
+    const refused = callerRefusal(ctx.keyId, METHODS[method].scope, (id) => this.keyPrincipal(id));
+    if (refused) throw refused;
     // a store that failed for good (not merely full): reads still answer, writes and /health do not
     // a placement retried with its client_order_id writes nothing: it answers the order placed before, like any read
     const retry = method === 'orders.create' && this.placedBefore(rawParams);

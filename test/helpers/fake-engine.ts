@@ -16,6 +16,7 @@ import type { EngineEvent, EventKind, EventData } from '../../src-main/contract/
 import { METHODS, isMethodName, resultOf, type AnswerOf, type CallContext, type Handlers, type MethodName, type ParsedParamsOf, type ResultOf } from '../../src-main/contract/methods.js';
 import type { Account, ApiKey, Balance, DownloadJob, Fill, Instrument, Order, Position, Risk } from '../../src-main/contract/schemas.js';
 import { validationError } from '../../src-main/contract/validation.js';
+import { callerRefusal } from '../../src-main/contract/scopes.js';
 import { Decimal, ZERO, dec, isMultipleOf, str } from '../../src-main/engine/model/decimal.js';
 import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
 import type { FileAccess } from '../../src-main/strategies/file-access.js';
@@ -79,6 +80,8 @@ export class FakeEngine implements EngineApi {
 
   async answer<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<AnswerOf<M>> {
     if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
+    const refused = callerRefusal(ctx.keyId, METHODS[method].scope, (id) => this.keyPrincipal(id));
+    if (refused) throw refused;
     const parsed = METHODS[method].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw validationError(parsed.error.issues);
     const handler = this.handlers[method] as (p: ParsedParamsOf<M>, c: CallContext) => AnswerOf<M>;

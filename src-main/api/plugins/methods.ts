@@ -23,7 +23,8 @@ export async function methodRoutesPlugin(app: FastifyInstance, opts: { answer: A
     app.route({
       method,
       url: path,
-      ...(spec.scope === 'none' ? {} : { onRequest: app.requireScope(spec.scope) }),
+      // the key is authenticated (401) and charged (429) here; whether it has the scope is the engine's decision (403)
+      ...(spec.scope === 'none' ? {} : { onRequest: app.requireScope('none') }),
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const params = requestParams(method, req.query, req.body, req.params);
         // a cancel or the kill switch done while the store cannot be written: said in a header (the body keeps API.md's shape)
