@@ -209,12 +209,12 @@ describe('repair', () => {
 });
 
 describe('a read-only tern.db', () => {
-  it('starts HALTED with the reason and the path, answers reads, refuses writes naming the file; made writable, the next start trades', async (ctx) => {
+  it('starts HALTED with the reason and the path, answers reads, refuses writes naming the file; made writable, the next start trades', async (test) => {
     const { dataDir, file } = damaged();
     const undo = makeReadOnly(file);
     if (undo instanceof Error) {
       console.warn(`read-only tern.db test SKIPPED: ${undo.message}`);
-      ctx.skip();
+      test.skip();
       return;
     }
     let undone = false;
