@@ -1,8 +1,9 @@
 import type * as S from '../contract/schemas.js';
 import { Decimal, str } from './model/decimal.js';
 import { publicStatus } from './model/order-state.js';
-import type { BalanceRecord, FillRecord, InstrumentSpec, OrderRecord, PositionRecord } from './model/types.js';
+import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, InstrumentSpec, OrderRecord, PositionRecord } from './model/types.js';
 import { unrealizedPnl } from './portfolio/position.js';
+import type { Bar, BookSnapshot } from './ports/market-data.js';
 
 /** Internal records → the protocol's wire shapes (decimal strings, ISO times). */
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -108,4 +109,51 @@ export function instrumentDto(account: string, i: InstrumentSpec): S.Instrument 
     maker_fee: str(i.makerFee),
     taker_fee: str(i.takerFee),
   };
+}
+
+/** `GET /ticker`: best bid and ask of the book, the last trade price */
+export function tickerDto(account: string, symbol: string, book: BookSnapshot | undefined, last: Decimal | undefined): S.Ticker {
+  const bid = book?.bids[0]?.[0];
+  const ask = book?.asks[0]?.[0];
+  return { account, symbol, bid: opt(bid), ask: opt(ask), last: opt(last), ts: book ? iso(book.ts) : null };
+}
+
+/** `GET /book` and the book channel: the top `depth` levels a side */
+export function bookDto(account: string, symbol: string, book: BookSnapshot | undefined, depth: number): S.Book {
+  const level = ([p, q]: readonly [Decimal, Decimal]): [string, string] => [str(p), str(q)];
+  return {
+    account,
+    symbol,
+    bids: (book?.bids ?? []).slice(0, depth).map(level),
+    asks: (book?.asks ?? []).slice(0, depth).map(level),
+    ts: book ? iso(book.ts) : null,
+  };
+}
+
+export function candleDto(bar: Bar): S.Candle {
+  return [bar.ts, str(bar.open), str(bar.high), str(bar.low), str(bar.close), str(bar.volume)];
+}
+
+/** an account as stored; its live status is the account supervisor's (AccountSupervisor.dto) */
+export function accountDto(a: AccountRecord): S.Account {
+  return { id: a.id, exchange: a.exchange, mode: a.mode, status: a.status };
+}
+
+/** an API key without its secret or hash */
+export function keyDto(k: ApiKeyRecord): S.ApiKey {
+  return { id: k.id, name: k.name, scopes: [...k.scopes], created_at: iso(k.createdAt), expires_at: k.expiresAt === null ? null : iso(k.expiresAt) };
+}
+
+/** what reconcileResultDto reads of a ReconcileReport (named here, not imported: the reconciler's imports lead back to this file) */
+interface ReconcileCounts {
+  checked: { orders: number; venue_orders: number; fills: number; balances: number };
+  fixed: S.ReconcileResult['fixed'];
+  unresolved: string[];
+}
+
+/** `POST /reconcile`: the reports of the accounts it ran on, summed */
+export function reconcileResultDto(account: string | null, reports: readonly ReconcileCounts[]): S.ReconcileResult {
+  let checked = 0;
+  for (const r of reports) checked += r.checked.orders + r.checked.venue_orders + r.checked.fills + r.checked.balances;
+  return { account, checked, fixed: reports.flatMap((r) => r.fixed), unresolved: reports.flatMap((r) => r.unresolved) };
 }

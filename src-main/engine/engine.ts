@@ -13,12 +13,11 @@ import { AccountSupervisor } from './accounts/account-supervisor.js';
 import { type Features, featureHandlers } from './features.js';
 import type { SecretStore } from './ports/secret-store.js';
 import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
-import { candleDto } from './data/candles.js';
-import { balanceDto, fillDto, instrumentDto, iso, orderDto, portfolioDto, positionDto } from './dto.js';
+import { balanceDto, bookDto, candleDto, fillDto, instrumentDto, iso, orderDto, portfolioDto, positionDto } from './dto.js';
 import { Journal } from './journal.js';
 import { ZERO, dec, str } from './model/decimal.js';
 import type { AccountRecord, ApiKeyRecord } from './model/types.js';
-import { MarketView, bookDto } from './market-view.js';
+import { MarketView } from './market-view.js';
 import { Oms } from './oms/oms.js';
 import { remaining } from './oms/order-lifecycle.js';
 import { portfolioView } from './risk/portfolio-view.js';
@@ -383,7 +382,10 @@ export class Engine implements EngineApi {
           .map((p) => positionDto(p, this.market.mid(p.account, p.symbol))),
       'positions.close': async ({ account, symbol, quantity }) => orderDto(await this.oms.closePosition(account, symbol, quantity)),
       'balances.list': ({ account }) => this.portfolio.listBalances(account).map(balanceDto),
-      'portfolio.get': ({ account }) => this.portfolioDto(account),
+      'portfolio.get': ({ account }) => {
+        const { quote, v } = this.market.valuation(account);
+        return portfolioDto(quote, v);
+      },
       ...keyHandlers(this.apiKeys, { ring: this.keys, clock: this.opts.clock, ids: this.opts.ids, log: this.log }),
     };
   }
@@ -452,11 +454,6 @@ export class Engine implements EngineApi {
         symbol: (a, symbol) => this.market.mid(a, symbol),
       }),
     );
-  }
-
-  private portfolioDto(account: string | undefined) {
-    const { quote, v } = this.market.valuation(account);
-    return portfolioDto(quote, v);
   }
 }
 

@@ -1,10 +1,9 @@
 import type { AccountRegistry } from './accounts/account-registry.js';
-import { candleDto } from './data/candles.js';
 import { type CandleQuery, candlesOf } from './data/candle-query.js';
-import { iso } from './dto.js';
-import { type Decimal, str } from './model/decimal.js';
+import { bookDto, candleDto, tickerDto } from './dto.js';
+import type { Decimal } from './model/decimal.js';
 import type { Portfolio } from './portfolio/portfolio.js';
-import type { BookSnapshot, MarketFeed } from './ports/market-data.js';
+import type { MarketFeed } from './ports/market-data.js';
 
 /**
  * What the open accounts' feeds say: tickers, books, candles, the mid that
@@ -24,11 +23,7 @@ export class MarketView {
 
   ticker(account: string, symbol: string) {
     const feed = this.feed(account, symbol);
-    const book = feed.book(symbol);
-    const last = feed.lastPrice(symbol);
-    const bid = book?.bids[0]?.[0];
-    const ask = book?.asks[0]?.[0];
-    return { account, symbol, bid: bid ? str(bid) : null, ask: ask ? str(ask) : null, last: last ? str(last) : null, ts: book ? iso(book.ts) : null };
+    return tickerDto(account, symbol, feed.book(symbol), feed.lastPrice(symbol));
   }
 
   book(account: string, symbol: string, depth: number) {
@@ -77,15 +72,4 @@ export class MarketView {
     );
     return { quote, v };
   }
-}
-
-export function bookDto(account: string, symbol: string, book: BookSnapshot | undefined, depth: number) {
-  const level = ([p, q]: readonly [Decimal, Decimal]): [string, string] => [str(p), str(q)];
-  return {
-    account,
-    symbol,
-    bids: (book?.bids ?? []).slice(0, depth).map(level),
-    asks: (book?.asks ?? []).slice(0, depth).map(level),
-    ts: book ? iso(book.ts) : null,
-  };
 }

@@ -1,6 +1,6 @@
 import { notFound } from '../../contract/errors.js';
 import type { Handlers } from '../../contract/methods.js';
-import { iso } from '../dto.js';
+import { iso, keyDto } from '../dto.js';
 import type { Journal } from '../journal.js';
 import type { ApiKeyRecord } from '../model/types.js';
 import type { Clock, IdSource } from '../ports/clock.js';
@@ -111,8 +111,4 @@ export function keyHandlers(keys: ApiKeys, deps: Pick<ApiKeysDeps, 'ring' | 'clo
       return keyDto(revoked);
     },
   };
-}
-
-function keyDto(k: ApiKeyRecord) {
-  return { id: k.id, name: k.name, scopes: [...k.scopes], created_at: iso(k.createdAt), expires_at: k.expiresAt === null ? null : iso(k.expiresAt) };
 }

@@ -1,12 +1,13 @@
 import { TernError, conflict, notFound } from '../../contract/errors.js';
 import type { Handlers } from '../../contract/methods.js';
-import type { Account, ReconcileResult } from '../../contract/schemas.js';
+import type { Account } from '../../contract/schemas.js';
 import { type SecretStore, deleteCredentials, saveCredentials } from '../../engine/ports/secret-store.js';
+import { accountDto, reconcileResultDto } from '../dto.js';
 import type { Journal } from '../journal.js';
 import type { AccountRecord } from '../model/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { Reconciler, ReconcileReport } from '../reconcile/reconciler.js';
+import type { Reconciler } from '../reconcile/reconciler.js';
 import { venueConfigSetting, venueConfigValue } from './venue-config.js';
 
 export type AccountMethod = 'accounts.create' | 'accounts.delete' | 'reconcile.run';
@@ -95,20 +96,10 @@ export function accountHandlers(deps: AccountHandlerDeps): AccountHandlers {
     'reconcile.run': async ({ account }) => {
       if (account !== undefined) {
         if (!deps.find(account)) throw notFound('account', account);
-        return resultOf(account, [await deps.reconciler.run(account, 'requested')]);
+        return reconcileResultDto(account, [await deps.reconciler.run(account, 'requested')]);
       }
       const reports = await Promise.all(deps.reconciler.accountsAttached().map((a) => deps.reconciler.run(a, 'requested')));
-      return resultOf(null, reports);
+      return reconcileResultDto(null, reports);
     },
   };
-}
-
-function resultOf(account: string | null, reports: ReconcileReport[]): ReconcileResult {
-  let checked = 0;
-  for (const r of reports) checked += r.checked.orders + r.checked.venue_orders + r.checked.fills + r.checked.balances;
-  return { account, checked, fixed: reports.flatMap((r) => r.fixed), unresolved: reports.flatMap((r) => r.unresolved) };
-}
-
-function accountDto(a: AccountRecord) {
-  return { id: a.id, exchange: a.exchange, mode: a.mode, status: a.status };
 }

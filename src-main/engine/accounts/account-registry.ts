@@ -1,5 +1,5 @@
 import { TernError, conflict, notFound } from '../../contract/errors.js';
-import { balanceDto } from '../dto.js';
+import { accountDto, balanceDto } from '../dto.js';
 import type { Journal } from '../journal.js';
 import { ZERO, dec } from '../model/decimal.js';
 import type { AccountRecord, InstrumentSpec } from '../model/types.js';
@@ -149,8 +149,4 @@ export class AccountRegistry {
   mode(): 'live' | 'paper' {
     return [...this.accounts.values()].some((a) => a.record.mode === 'live') ? 'live' : 'paper';
   }
-}
-
-function accountDto(a: AccountRecord) {
-  return { id: a.id, exchange: a.exchange, mode: a.mode, status: a.status };
 }

@@ -1,7 +1,5 @@
 import { badRequest } from '../../contract/errors.js';
-import { str } from '../model/decimal.js';
 import type { Bar } from '../ports/market-data.js';
-import type { Candle } from '../../contract/schemas.js';
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -35,8 +33,4 @@ export function aggregateBars(bars: readonly Bar[], baseMs: number, targetMs: nu
     }
   }
   return out;
-}
-
-export function candleDto(bar: Bar): Candle {
-  return [bar.ts, str(bar.open), str(bar.high), str(bar.low), str(bar.close), str(bar.volume)];
 }
