@@ -26,3 +26,9 @@ export function validationError(issues: readonly Issue[], what = 'request'): Ter
   return new TernError('BAD_REQUEST', message, { field, issues: listed });
 }
 
+/** A method's parameters parsed with its contract schema; a failure is refused as the engine refuses it, whoever the caller. */
+export function parseParams<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw validationError(parsed.error.issues, 'parameters');
+  return parsed.data;
+}

@@ -1,6 +1,6 @@
 import type { EngineApi, Principal } from '../contract/engine-api.js';
 import { TernError, notFound } from '../contract/errors.js';
-import { validationError } from '../contract/validation.js';
+import { parseParams } from '../contract/validation.js';
 import type { EngineEvent } from '../contract/events.js';
 import { type AnswerOf, type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName, resultOf } from '../contract/methods.js';
 import type { RiskLimitsPatch } from '../contract/schemas.js';
@@ -249,10 +249,9 @@ export class Engine implements EngineApi {
     // ... except what gets the trader out: cancels and the kill switch go through, held in memory (GETS_OUT)
     const held = this.journal.unwritable !== null && GETS_OUT.has(method);
     if (this.journal.unwritable && writes(method) && !held && !retry && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
-    const parsed = METHODS[method].params.safeParse(rawParams ?? {});
-    if (!parsed.success) throw validationError(parsed.error.issues, 'parameters');
+    const params = parseParams(METHODS[method].params, rawParams ?? {});
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<AnswerOf<M>> | AnswerOf<M>;
-    const result = await handler(parsed.data, ctx);
+    const result = await handler(params, ctx);
     const problem = this.journal.unwritable;
     if (problem && GETS_OUT.has(method) && this.opts.store.pending > 0) {
       ctx.onNotDurable?.(`the store cannot be written (${problem.reason}): this change is held in memory and committed once it can be (lost if Tern stops before)`);

@@ -1,9 +1,10 @@
 import { BREAKER_LIMIT_NAMES } from '../../contract/schemas.js';
 import type { z } from 'zod';
-import { TernError, badRequest } from '../../contract/errors.js';
+import { TernError } from '../../contract/errors.js';
 import type { EventData } from '../../contract/events.js';
 import { SetRiskLimitsParams } from '../../contract/methods.js';
 import type { KillSwitchReport, Risk, RiskLimitsPatch, RiskState } from '../../contract/schemas.js';
+import { parseParams } from '../../contract/validation.js';
 import { iso } from '../dto.js';
 import { str } from '../model/decimal.js';
 import type { OrderRecord } from '../model/types.js';
@@ -168,15 +169,13 @@ export class RiskEngine implements PreTradeCheck {
     };
   }
 
-  /** `PUT /api/v1/risk/limits`: a value sets a limit of one scope, null removes it */
+  /** `PUT /api/v1/risk/limits` for a caller that does not go through Engine.call: parsed and refused as the call would */
   setLimits(params: z.input<typeof SetRiskLimitsParams>): Risk {
-    const parsed = SetRiskLimitsParams.safeParse(params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.map(String).join('.') ?? '';
-      throw badRequest(`${field ? `${field}: ` : ''}${issue?.message ?? 'invalid limits'}`, field ? { field } : undefined);
-    }
-    const { account, symbol, limits } = parsed.data;
+    return this.applyLimits(parseParams(SetRiskLimitsParams, params));
+  }
+
+  /** `PUT /api/v1/risk/limits` with parameters already parsed (Engine.call): a value sets a limit of one scope, null removes it */
+  applyLimits({ account, symbol, limits }: SetRiskLimitsParams): Risk {
     this.limits.set(account, symbol, limits);
     this.persist(RISK_SETTINGS.limits, this.limits.list());
     this.log.info({ account, symbol, limits }, 'risk limits set');

@@ -17,7 +17,7 @@ export function riskHandlers(risk: RiskEngine, deps: RiskHandlerDeps): RiskHandl
   return {
     'risk.get': () => risk.snapshot(),
     'risk.setLimits': async (params) => {
-      const result = risk.setLimits(params);
+      const result = risk.applyLimits(params);
       await deps.journal.durable();
       return result;
     },

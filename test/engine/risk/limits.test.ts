@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { METHODS } from '../../../src-main/contract/methods.js';
+import type { TernError } from '../../../src-main/contract/errors.js';
 import { LimitBook } from '../../../src-main/engine/risk/limits.js';
+import { ctx, startHarness } from '../../helpers/engine-harness.js';
 import { context, harness, order, outcome } from './risk-fixtures.js';
 
 describe('limit scopes', () => {
@@ -94,6 +96,32 @@ describe('limit values', () => {
 
   it('RiskEngine.setLimits refuses bad values itself, as BAD_REQUEST naming the field', () => {
     const { risk } = harness();
-    expect(() => risk.setLimits({ limits: { max_open_orders: '1.5' } })).toThrow(expect.objectContaining({ code: 'BAD_REQUEST', details: { field: 'limits.max_open_orders' } }));
+    expect(() => risk.setLimits({ limits: { max_open_orders: '1.5' } })).toThrow(
+      expect.objectContaining({ code: 'BAD_REQUEST', details: expect.objectContaining({ field: 'limits.max_open_orders' }) }),
+    );
+  });
+
+  // issue 10 part 4: the risk engine parsed the limits again and worded its own refusal
+  it('RiskEngine.setLimits and the engine call refuse a bad value with the same error', async () => {
+    const h = await startHarness();
+    try {
+      const refusal = async (f: () => unknown) => {
+        try {
+          await f();
+        } catch (err) {
+          const { code, message, details } = err as TernError;
+          return { code, message, details };
+        }
+        throw new Error('not refused');
+      };
+      const bad = [{ limits: { max_open_orders: '1.5' } }, { limits: { max_leverage: '2' } }, { symbol: 'BTC/USDT', limits: {} }];
+      for (const params of bad) {
+        const direct = await refusal(() => harness().risk.setLimits(params as never));
+        expect(direct).toEqual(await refusal(() => h.engine.call('risk.setLimits', params as never, ctx)));
+        expect(direct).toMatchObject({ code: 'BAD_REQUEST', details: { field: expect.stringMatching(/^(limits\.|symbol)/) } });
+      }
+    } finally {
+      await h.dispose();
+    }
   });
 });
