@@ -1,5 +1,6 @@
 import { invalidOrder } from '../../contract/errors.js';
-import { type Decimal, isMultipleOf, str } from '../model/decimal.js';
+import { type Decimal, str } from '../model/decimal.js';
+import { type InstrumentFault, notionalFault, priceFault, quantityFault } from '../model/instrument-rules.js';
 import type { InstrumentSpec, OrderTerms, Side } from '../model/types.js';
 
 export type OrderShape = Pick<OrderTerms, 'type' | 'quantity' | 'price' | 'stopPrice' | 'timeInForce' | 'postOnly'>;
@@ -25,43 +26,29 @@ export function validateOrderShape(order: OrderShape, instrument: InstrumentSpec
   if (order.stopPrice) checkPrice('stop_price', order.stopPrice, instrument);
 
   const notionalPrice = valuationPrice(order, referencePrice);
-  if (notionalPrice) {
-    const notional = notionalPrice.mul(order.quantity);
-    if (notional.lt(instrument.minNotional)) {
-      throw invalidOrder('quantity', `notional ${str(notional)} is below the minimum notional ${str(instrument.minNotional)} ${instrument.quote}`, {
-        rule: 'min_notional',
-        limit: str(instrument.minNotional),
-        value: str(notional),
-      });
-    }
+  const fault = notionalPrice && notionalFault(order.quantity, notionalPrice, instrument);
+  if (fault) {
+    throw invalidOrder('quantity', `notional ${str(fault.value)} is below the minimum notional ${str(fault.limit)} ${instrument.quote}`, details(fault));
   }
 }
 
 export function checkQuantity(quantity: Decimal, instrument: InstrumentSpec): void {
-  if (quantity.lt(instrument.minQuantity)) {
-    throw invalidOrder('quantity', `quantity ${str(quantity)} is below the minimum ${str(instrument.minQuantity)} for ${instrument.symbol}`, {
-      rule: 'min_quantity',
-      limit: str(instrument.minQuantity),
-      value: str(quantity),
-    });
-  }
-  if (!isMultipleOf(quantity, instrument.sizeIncrement)) {
-    throw invalidOrder('quantity', `quantity ${str(quantity)} is not a multiple of the size increment ${str(instrument.sizeIncrement)}`, {
-      rule: 'size_increment',
-      limit: str(instrument.sizeIncrement),
-      value: str(quantity),
-    });
-  }
+  const fault = quantityFault(quantity, instrument);
+  if (!fault) return;
+  const message =
+    fault.rule === 'min_quantity'
+      ? `quantity ${str(quantity)} is below the minimum ${str(fault.limit)} for ${instrument.symbol}`
+      : `quantity ${str(quantity)} is not a multiple of the size increment ${str(fault.limit)}`;
+  throw invalidOrder('quantity', message, details(fault));
 }
 
 export function checkPrice(field: 'price' | 'stop_price', price: Decimal, instrument: InstrumentSpec): void {
-  if (!isMultipleOf(price, instrument.priceIncrement)) {
-    throw invalidOrder(field, `${field} ${str(price)} is not a multiple of the price increment ${str(instrument.priceIncrement)}`, {
-      rule: 'price_increment',
-      limit: str(instrument.priceIncrement),
-      value: str(price),
-    });
-  }
+  const fault = priceFault(price, instrument);
+  if (fault) throw invalidOrder(field, `${field} ${str(price)} is not a multiple of the price increment ${str(fault.limit)}`, details(fault));
+}
+
+function details(fault: InstrumentFault): { rule: string; limit: string; value: string } {
+  return { rule: fault.rule, limit: str(fault.limit), value: str(fault.value) };
 }
 
 /** the price an order is valued at: its limit price, else its stop price, else `reference` (the mid) */

@@ -1,4 +1,5 @@
-import { isMultipleOf, type Decimal } from '../../engine/model/decimal.js';
+import type { Decimal } from '../../engine/model/decimal.js';
+import { notionalFault, priceFault, quantityFault } from '../../engine/model/instrument-rules.js';
 import type { InstrumentSpec } from '../../engine/model/types.js';
 import { VenueRejection, type VenueOrderRequest } from '../../engine/ports/venue.js';
 
@@ -7,7 +8,8 @@ import { VenueRejection, type VenueOrderRequest } from '../../engine/ports/venue
  * and prices on the instrument's increments, minimum quantity, and minimum
  * notional where a price is known (limit price, else stop price; a market
  * order's notional is not known in advance). The OMS checks the same rules
- * before sending; these are the venue's last word.
+ * (engine/model/instrument-rules.ts) before sending; these are the venue's
+ * last word, worded as the venue's.
  */
 export function checkOrderRequest(request: VenueOrderRequest, spec: InstrumentSpec): void {
   checkQuantity(request.quantity, spec);
@@ -27,26 +29,24 @@ export function checkOrderRequest(request: VenueOrderRequest, spec: InstrumentSp
 
 export function checkQuantity(quantity: Decimal, spec: InstrumentSpec): void {
   if (!quantity.isFinite() || quantity.lte(0)) throw new VenueRejection(`quantity must be positive, got ${quantity.toFixed()}`);
-  if (!isMultipleOf(quantity, spec.sizeIncrement)) {
-    throw new VenueRejection(`quantity ${quantity.toFixed()} is not a multiple of the size increment ${spec.sizeIncrement.toFixed()} of ${spec.symbol}`);
+  const fault = quantityFault(quantity, spec);
+  if (fault?.rule === 'size_increment') {
+    throw new VenueRejection(`quantity ${quantity.toFixed()} is not a multiple of the size increment ${fault.limit.toFixed()} of ${spec.symbol}`);
   }
-  if (quantity.lt(spec.minQuantity)) {
-    throw new VenueRejection(`quantity ${quantity.toFixed()} is below the minimum quantity ${spec.minQuantity.toFixed()} of ${spec.symbol}`);
-  }
+  if (fault) throw new VenueRejection(`quantity ${quantity.toFixed()} is below the minimum quantity ${fault.limit.toFixed()} of ${spec.symbol}`);
 }
 
 export function checkPrice(what: 'price' | 'stop price', price: Decimal, spec: InstrumentSpec): void {
   if (!price.isFinite() || price.lte(0)) throw new VenueRejection(`${what} must be positive, got ${price.toFixed()}`);
-  if (!isMultipleOf(price, spec.priceIncrement)) {
-    throw new VenueRejection(`${what} ${price.toFixed()} is not a multiple of the price increment ${spec.priceIncrement.toFixed()} of ${spec.symbol}`);
-  }
+  const fault = priceFault(price, spec);
+  if (fault) throw new VenueRejection(`${what} ${price.toFixed()} is not a multiple of the price increment ${fault.limit.toFixed()} of ${spec.symbol}`);
 }
 
 export function checkNotional(quantity: Decimal, price: Decimal, spec: InstrumentSpec): void {
-  const notional = quantity.mul(price);
-  if (notional.lt(spec.minNotional)) {
+  const fault = notionalFault(quantity, price, spec);
+  if (fault) {
     throw new VenueRejection(
-      `notional ${notional.toFixed()} (quantity ${quantity.toFixed()} × price ${price.toFixed()}) is below the minimum notional ${spec.minNotional.toFixed()} of ${spec.symbol}`,
+      `notional ${fault.value.toFixed()} (quantity ${quantity.toFixed()} × price ${price.toFixed()}) is below the minimum notional ${fault.limit.toFixed()} of ${spec.symbol}`,
     );
   }
 }
