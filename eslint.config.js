@@ -42,7 +42,7 @@ const others = (...own) => SRC_MAIN_ENTRIES.filter((n) => ![...own, 'contract', 
 /** The kernel imports only the contract and itself: features, adapters and the composition root are plugged in (runtime.ts). */
 const ENGINE_ONLY_CONTRACT = {
   regex: climbTo(others('engine')),
-  message: 'src-main/engine/ imports only src-main/contract/ and its own files; give the engine a port (engine/ports/) or plug the feature in from runtime.ts.',
+  message: 'src-main/engine/ imports only the contract (src-common/) and its own files; give the engine a port (engine/ports/) or plug the feature in from runtime.ts.',
 };
 
 /** Adapters (venues, feeds, store) implement engine ports: they never import each other, the kernel or the features. */
@@ -63,20 +63,20 @@ const NO_RUNTIME = {
   message: 'Only the entry points (src-main/headless.ts, src-main/electron/) and tests import src-main/runtime.ts: it is the composition root.',
 };
 
-/** The contract is the protocol itself: plain zod schemas and types, importing nothing else. */
+/** The contract is the protocol itself: plain constants, zod schemas built from them and types, importing nothing else. */
 const CONTRACT_ONLY_ZOD = [
-  { regex: '^(?!zod$|\\./)', message: 'src-main/contract/ may import only zod and its own files.' },
+  { regex: '^(?!zod$|\\./)', message: 'src-common/contract/ may import only zod and its own files.' },
 ];
 
 /** The page and the preload see the engine only through contract types. */
 const CONTRACT_TYPES_ONLY = {
-  regex: 'src-main/contract/',
+  regex: 'src-common/contract/(?!constants(/|\\.js$))',
   allowTypeImports: true,
-  message: 'Import only types from src-main/contract/ here (`import type`): runtime engine code must not be bundled into the page or preload.',
+  message: 'Import only types from the zod contract here (`import type`); values come from src-common/contract/constants/ (plain constants, no zod): the schemas must not be bundled into the page or preload.',
 };
 const ONLY_CONTRACT_FROM_MAIN = {
-  regex: '(^|/)src-main/(?!contract/)',
-  message: 'The renderer and preload may import only from src-main/contract/ (types) — not engine, venues, feeds, store, api or electron.',
+  regex: '(^|/)src-main/',
+  message: 'The renderer and preload may import only the contract (src-common/) — not engine, venues, feeds, store, api or electron.',
 };
 
 const NODE_BUILTINS = [...new Set([...builtinModules, ...builtinModules.map((m) => (m.startsWith('node:') ? m : `node:${m}`))])];
@@ -94,7 +94,7 @@ const RENDERER = {
 const PRELOAD = {
   patterns: [
     {
-      regex: '^(?!electron$|\\./|(\\.\\./)+src-main/contract/)',
+      regex: '^(?!electron$|\\./|(\\.\\./)+src-common/contract/)',
       message: "The sandboxed preload may import only 'electron', its own files and contract types (it is bundled into one file with no module loader).",
     },
     CONTRACT_TYPES_ONLY,
@@ -125,7 +125,7 @@ export default defineConfig(
   // Layers. Order matters only where globs overlap; these do not.
   layer(['src-main/engine'], { patterns: [...NO_TRANSPORT_OR_UI, ENGINE_ONLY_CONTRACT, NO_RUNTIME] }),
   ...['venues', 'feeds', 'store'].map((own) => layer([`src-main/${own}`], { patterns: [...NO_TRANSPORT_OR_UI, ...adapter(own), NO_RUNTIME] })),
-  layer(['src-main/contract'], { patterns: CONTRACT_ONLY_ZOD }),
+  layer(['src-common/contract'], { patterns: CONTRACT_ONLY_ZOD }),
   layer(['src-main/api'], { patterns: [NO_ELECTRON, NO_RUNTIME, { regex: '^(react|react-dom|zustand)(/.*)?$', message: 'The API server has no UI.' }] }),
   layer(['src-main/backtest', 'src-main/strategies', 'src-main/downloads', 'src-main/secrets'], { patterns: [NO_ELECTRON, NO_RUNTIME] }),
   { files: ['src-main/*.{ts,mts,js,mjs}'], ignores: ['src-main/headless.ts'], rules: restrict({ patterns: [NO_ELECTRON, NO_RUNTIME] }) },

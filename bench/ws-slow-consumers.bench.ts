@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createApiServer } from '../src-main/api/server.js';
-import { PRIVATE_CHANNELS } from '../src-main/contract/events.js';
+import { PRIVATE_CHANNELS } from '../src-common/contract/events.js';
 import { benchEngine, SYMBOL } from './engine-fixture.js';
 import { emit, percentiles } from './stats.js';
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { assertLoopbackHost, createApiServer, DEFAULT_PORT } from './api/server.js';
 import { isWebRoot } from './api/web-ui.js';
-import { TernError } from './contract/errors.js';
+import { TernError } from '../src-common/contract/errors.js';
 import { fileLogger } from './log-file.js';
 import { defaultDataDir } from './paths.js';
 import { installProcessGuard } from './process-guard.js';

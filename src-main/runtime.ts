@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TernError } from './contract/errors.js';
+import { TernError } from '../src-common/contract/errors.js';
 import { Engine } from './engine/engine.js';
 import type { AccountRecord } from './engine/model/types.js';
 import { type Clock, type IdSource, SequentialIds, systemClock } from './engine/ports/clock.js';

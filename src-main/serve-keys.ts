@@ -1,4 +1,4 @@
-import type { EngineApi } from './contract/engine-api.js';
+import type { EngineApi } from '../src-common/contract/engine-api.js';
 
 /**
  * What `serve` says about API keys at start. A new admin key is made only on

@@ -13,9 +13,9 @@ import type {
   ShellMethodName,
   ShellMethods,
   ShellReply,
-} from '../src-main/contract/bridge.js';
-import type { EngineEvent } from '../src-main/contract/events.js';
-import type { MethodName, ParamsOf, ResultOf } from '../src-main/contract/methods.js';
+} from '../src-common/contract/bridge.js';
+import type { EngineEvent } from '../src-common/contract/events.js';
+import type { MethodName, ParamsOf, ResultOf } from '../src-common/contract/methods.js';
 
 const CALL: BridgeCallChannel = 'tern:call';
 const EVENT: BridgeEventChannel = 'tern:event';

@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { DesktopBridge, TernBridge } from '../src-main/contract/bridge.js';
+import type { DesktopBridge, TernBridge } from '../src-common/contract/bridge.js';
 
 declare global {
   interface Window {

@@ -1,7 +1,7 @@
-import { TernError } from '../contract/errors.js';
-import type { EngineApi, Principal } from '../contract/engine-api.js';
-import type { MethodSpec } from '../contract/methods.js';
-import { grants, scopeRefusal as keyScopeRefusal } from '../contract/scopes.js';
+import { TernError } from '../../src-common/contract/errors.js';
+import type { EngineApi, Principal } from '../../src-common/contract/engine-api.js';
+import type { MethodSpec } from '../../src-common/contract/methods.js';
+import { grants, scopeRefusal as keyScopeRefusal } from '../../src-common/contract/scopes.js';
 import type { AuthFailures } from './auth-failures.js';
 import type { RateDecision, TokenBuckets } from './rate-limit.js';
 

@@ -1,4 +1,4 @@
-import { TernError } from '../contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 
 /** what close() gives calls in flight before it answers them itself */
 export const DEFAULT_DRAIN_MS = 5_000;

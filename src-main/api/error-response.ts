@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { validationError } from '../contract/validation.js';
+import { validationError } from '../../src-common/contract/validation.js';
 
 type Issue = z.core.$ZodIssue;
-import { ERROR_STATUS, TernError, type ErrorBody } from '../contract/errors.js';
+import { ERROR_STATUS, TernError, type ErrorBody } from '../../src-common/contract/errors.js';
 
 function isZodError(err: unknown): err is { issues: Issue[] } {
   return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'ZodError' && Array.isArray((err as { issues?: unknown }).issues);

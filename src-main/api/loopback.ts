@@ -1,4 +1,4 @@
-import { TernError } from '../contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 
 /** The only addresses the API may bind to: it serves one trader on this machine. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EngineApi } from '../contract/engine-api.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
 import { type UnhandledKind, unhandledErrorCounts } from '../process-guard.js';
 
 interface RouteSeries {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ErrorObjectSchema } from '../contract/errors.js';
-import { METHODS, type MethodName, type MethodSpec } from '../contract/methods.js';
+import { ErrorObjectSchema } from '../../src-common/contract/errors.js';
+import { METHODS, type MethodName, type MethodSpec } from '../../src-common/contract/methods.js';
 
 /** The error body of every refusal, as a schema (documentation only: the server builds it from TernError). */
 export const ErrorBodySchema = z.object({ error: ErrorObjectSchema });

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { TernError } from '../contract/errors.js';
+import type { TernError } from '../../src-common/contract/errors.js';
 import { errorHeaders } from './error-response.js';
 import type { RateDecision } from './rate-limit.js';
 

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import type { EngineApi, Principal } from '../contract/engine-api.js';
-import { TernError, type ErrorBody } from '../contract/errors.js';
-import { METHODS, resultOf, type MethodName, type MethodSpec } from '../contract/methods.js';
+import type { EngineApi, Principal } from '../../src-common/contract/engine-api.js';
+import { TernError, type ErrorBody } from '../../src-common/contract/errors.js';
+import { METHODS, resultOf, type MethodName, type MethodSpec } from '../../src-common/contract/methods.js';
 import { AccessControl } from './access.js';
 import { AuthFailures, DEFAULT_AUTH_FAILURE_LIMIT } from './auth-failures.js';
 import { DEFAULT_DRAIN_MS, Drain } from './drain.js';

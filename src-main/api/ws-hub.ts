@@ -1,13 +1,13 @@
 import type { WebSocket } from 'ws';
-import type { EngineApi, Principal } from '../contract/engine-api.js';
-import { TernError, asTernError, type ErrorBody } from '../contract/errors.js';
-import { WsClientMessage, type EngineEvent } from '../contract/events.js';
-import { isMethodName, type MethodName } from '../contract/methods.js';
+import type { EngineApi, Principal } from '../../src-common/contract/engine-api.js';
+import { TernError, asTernError, type ErrorBody } from '../../src-common/contract/errors.js';
+import { WsClientMessage, type EngineEvent } from '../../src-common/contract/events.js';
+import { isMethodName, type MethodName } from '../../src-common/contract/methods.js';
 import type { AccessControl } from './access.js';
 import { hasScope } from './access.js';
 import { duplicateKey } from './json-duplicates.js';
 import { shortError, type LogThrottle } from './log-throttle.js';
-import { validationError } from '../contract/validation.js';
+import { validationError } from '../../src-common/contract/validation.js';
 
 /**
  * Close codes: 4401 no or bad key, no auth in time, or the key was revoked or

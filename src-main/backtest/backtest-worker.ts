@@ -4,7 +4,7 @@
  * worker (data.ts), so a sweep's runs on one file parse it once per worker.
  */
 import { parentPort } from 'node:worker_threads';
-import { TernError } from '../contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 import { metricsDto, reportDto } from './report.js';
 import { runBacktest } from './runner.js';
 import { tradesCsv } from './trades.js';

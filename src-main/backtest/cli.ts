@@ -13,7 +13,7 @@
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TernError } from '../contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 import { Decimal } from '../engine/model/decimal.js';
 import { parseParamPairs } from '../strategies/params.js';
 import { type GridAxis, parseGridFlag } from './grid.js';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { badRequest } from '../contract/errors.js';
+import { badRequest } from '../../src-common/contract/errors.js';
 import { type CandleSeries, parseCandleSeries, readCandleSeries } from '../feeds/candles-csv.js';
 import { detectTimeframeMs } from '../feeds/timeframe.js';
 

@@ -1,4 +1,4 @@
-import { badRequest } from '../contract/errors.js';
+import { badRequest } from '../../src-common/contract/errors.js';
 import type { ParamValue } from '../strategies/api.js';
 
 /** One parameter's values in a sweep: a list, or a numeric range from..to (inclusive) by step. */

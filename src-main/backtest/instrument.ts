@@ -1,4 +1,4 @@
-import { badRequest } from '../contract/errors.js';
+import { badRequest } from '../../src-common/contract/errors.js';
 import { Decimal } from '../engine/model/decimal.js';
 import type { InstrumentSpec } from '../engine/model/types.js';
 import type { CandleSeries } from '../feeds/candles-csv.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { conflict, notFound } from '../contract/errors.js';
-import type { BacktestJob, BacktestJobDetail, StartBacktestParams } from '../contract/strategy-schemas.js';
+import { conflict, notFound } from '../../src-common/contract/errors.js';
+import type { BacktestJob, BacktestJobDetail, StartBacktestParams } from '../../src-common/contract/strategy-schemas.js';
 import type { Clock } from '../engine/ports/clock.js';
 import type { BacktestReportDto } from './report.js';
 import { type SweepResult, runSweep } from './sweep.js';

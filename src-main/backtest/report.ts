@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moneyOut } from '../engine/dto.js';
 import type { Decimal } from '../engine/model/decimal.js';
-import type { BacktestMetrics } from '../contract/strategy-schemas.js';
+import type { BacktestMetrics } from '../../src-common/contract/strategy-schemas.js';
 import type { ChartCandleRow } from './chart-candles.js';
 import { METRIC_NAMES, type Metrics } from './metrics.js';
 import type { BacktestResult } from './runner.js';

@@ -1,4 +1,4 @@
-import { TernError, badRequest } from '../contract/errors.js';
+import { TernError, badRequest } from '../../src-common/contract/errors.js';
 import { Engine } from '../engine/engine.js';
 import { Decimal } from '../engine/model/decimal.js';
 import { isTerminal } from '../engine/model/order-state.js';

@@ -1,4 +1,4 @@
-import { TernError, badRequest } from '../contract/errors.js';
+import { TernError, badRequest } from '../../src-common/contract/errors.js';
 import type { ParamValue } from '../strategies/api.js';
 import { loadStrategy } from '../strategies/loader.js';
 import { resolveParams } from '../strategies/params.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { TernError, type ErrorCode } from '../contract/errors.js';
+import { TernError, type ErrorCode } from '../../src-common/contract/errors.js';
 import type { BacktestReportDto, MetricsDto } from './report.js';
 import type { BacktestConfig, BacktestResult } from './runner.js';
 

@@ -10,9 +10,9 @@
  * job, and the feed fetches only what the cache lacks. Jobs live for the
  * session; the candles stay in the cache.
  */
-import { TernError, badRequest } from '../contract/errors.js';
-import type { DownloadParams, Handlers } from '../contract/methods.js';
-import type { DownloadJob } from '../contract/schemas.js';
+import { TernError, badRequest } from '../../src-common/contract/errors.js';
+import type { DownloadParams, Handlers } from '../../src-common/contract/methods.js';
+import type { DownloadJob } from '../../src-common/contract/schemas.js';
 import { timeframeMs } from '../engine/data/candles.js';
 import { type HistorySource, isHistorySource } from '../engine/data/candle-query.js';
 import { iso } from '../engine/dto.js';

@@ -9,8 +9,8 @@
  */
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { z } from 'zod';
-import type { ChosenFile, FileKindName } from '../contract/bridge.js';
-import { TernError } from '../contract/errors.js';
+import type { ChosenFile, FileKindName } from '../../src-common/contract/bridge.js';
+import { TernError } from '../../src-common/contract/errors.js';
 
 export const FILE_FOLDERS_FILE = 'file-folders.json';
 

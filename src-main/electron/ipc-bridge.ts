@@ -3,10 +3,10 @@
  * tested with a fake EngineApi. Every outcome is a value (BridgeReply): thrown
  * errors would reach the renderer with only their message.
  */
-import type { BridgeCallChannel, BridgeError, BridgeEventChannel, BridgeReply, BridgeShellChannel, ShellMethodName, ShellMethods, ShellReply } from '../contract/bridge.js';
-import type { EngineApi } from '../contract/engine-api.js';
-import { TernError, asTernError } from '../contract/errors.js';
-import { isMethodName } from '../contract/methods.js';
+import type { BridgeCallChannel, BridgeError, BridgeEventChannel, BridgeReply, BridgeShellChannel, ShellMethodName, ShellMethods, ShellReply } from '../../src-common/contract/bridge.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
+import { TernError, asTernError } from '../../src-common/contract/errors.js';
+import { isMethodName } from '../../src-common/contract/methods.js';
 
 export const CALL_CHANNEL: BridgeCallChannel = 'tern:call';
 export const EVENT_CHANNEL: BridgeEventChannel = 'tern:event';

@@ -3,10 +3,10 @@
  * Always asks first. Pure (types-only 'electron'): main supplies the dialog.
  */
 import type { MessageBoxOptions } from 'electron';
-import type { EngineApi } from '../contract/engine-api.js';
-import { asTernError, TernError } from '../contract/errors.js';
-import { isMethodName } from '../contract/methods.js';
-import type { KillSwitchReport } from '../contract/schemas.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
+import { asTernError, TernError } from '../../src-common/contract/errors.js';
+import { isMethodName } from '../../src-common/contract/methods.js';
+import type { KillSwitchReport } from '../../src-common/contract/schemas.js';
 import { UI_CONTEXT } from './ipc-bridge.js';
 
 /** Works while any app has focus (globalShortcut). */

@@ -5,9 +5,9 @@
  * the server and the file are injected, so the rules are testable.
  */
 import { z } from 'zod';
-import type { LocalApiSettings, LocalApiStatus } from '../contract/bridge.js';
-import { TernError } from '../contract/errors.js';
-import type { EngineApi } from '../contract/engine-api.js';
+import type { LocalApiSettings, LocalApiStatus } from '../../src-common/contract/bridge.js';
+import { TernError } from '../../src-common/contract/errors.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
 import { type ApiLogger, createApiServer, DEFAULT_PORT } from '../api/server.js';
 
 export const LOCAL_API_FILE = 'local-api.json';

@@ -8,8 +8,8 @@
  * back. Market data and routine updates (usage, limits, balances) are not.
  */
 import { z } from 'zod';
-import type { EngineEvent } from '../contract/events.js';
-import type { Account } from '../contract/schemas.js';
+import type { EngineEvent } from '../../src-common/contract/events.js';
+import type { Account } from '../../src-common/contract/schemas.js';
 
 export type NoticeCategory = 'fill' | 'reject' | 'risk' | 'connection';
 

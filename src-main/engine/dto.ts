@@ -1,4 +1,4 @@
-import type * as S from '../contract/schemas.js';
+import type * as S from '../../src-common/contract/schemas.js';
 import { Decimal, str } from './model/decimal.js';
 import { publicStatus } from './model/order-state.js';
 import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, InstrumentSpec, OrderRecord, PositionRecord } from './model/types.js';

@@ -1,10 +1,10 @@
-import type { EngineApi, Principal } from '../contract/engine-api.js';
-import { TernError, notFound } from '../contract/errors.js';
-import { parseParams } from '../contract/validation.js';
-import type { EngineEvent } from '../contract/events.js';
-import { type AnswerOf, type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName, resultOf } from '../contract/methods.js';
-import type { RiskLimitsPatch } from '../contract/schemas.js';
-import { callerRefusal } from '../contract/scopes.js';
+import type { EngineApi, Principal } from '../../src-common/contract/engine-api.js';
+import { TernError, notFound } from '../../src-common/contract/errors.js';
+import { parseParams } from '../../src-common/contract/validation.js';
+import type { EngineEvent } from '../../src-common/contract/events.js';
+import { type AnswerOf, type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName, resultOf } from '../../src-common/contract/methods.js';
+import type { RiskLimitsPatch } from '../../src-common/contract/schemas.js';
+import { callerRefusal } from '../../src-common/contract/scopes.js';
 import { KeyRing, type SlowHashParams } from './access/api-keys.js';
 import { ApiKeys, keyHandlers } from './access/key-handlers.js';
 import { AccountRegistry } from './accounts/account-registry.js';

@@ -1,6 +1,6 @@
-import type { EngineApi } from '../contract/engine-api.js';
-import { TernError } from '../contract/errors.js';
-import type { Handlers, MethodName } from '../contract/methods.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
+import { TernError } from '../../src-common/contract/errors.js';
+import type { Handlers, MethodName } from '../../src-common/contract/methods.js';
 import type { Journal } from './journal.js';
 import type { Clock, IdSource } from './ports/clock.js';
 import type { Logger } from './ports/logger.js';

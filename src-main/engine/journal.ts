@@ -1,4 +1,4 @@
-import type { EngineEvent, EventData, EventKind } from '../contract/events.js';
+import type { EngineEvent, EventData, EventKind } from '../../src-common/contract/events.js';
 import { type EngineStore, type JournalEntry, StoreUnwritable } from './ports/store.js';
 
 /**

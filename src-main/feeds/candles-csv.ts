@@ -1,5 +1,5 @@
 import { createReadStream, readFileSync } from 'node:fs';
-import { badRequest, TernError } from '../contract/errors.js';
+import { badRequest, TernError } from '../../src-common/contract/errors.js';
 import { Decimal } from '../engine/model/decimal.js';
 import type { Bar } from '../engine/ports/market-data.js';
 

@@ -1,4 +1,4 @@
-import { badRequest } from '../contract/errors.js';
+import { badRequest } from '../../src-common/contract/errors.js';
 
 /** A market data source named on the command line (`--feed`). */
 export interface ReplayFeedSpec {

@@ -1,4 +1,4 @@
-import { badRequest } from '../contract/errors.js';
+import { badRequest } from '../../src-common/contract/errors.js';
 
 /**
  * The bar length of a series: the most common difference between

@@ -1,7 +1,7 @@
 import { Decimal } from '../engine/model/decimal.js';
 import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../engine/model/types.js';
 import type { JournalEntry } from '../engine/ports/store.js';
-import { TernError } from '../contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 
 /**
  * The one codec of the store. Every record type is described once, as a field

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { TernError } from '../contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 
 /**
  * Numbered schema migrations. `PRAGMA user_version` holds the number of the

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../engine/model/types.js';
 import { dirname } from 'node:path';
 import type { EngineStore, FillQuery, JournalEntry, OrderQuery, StoreUnwritable } from '../engine/ports/store.js';
-import { badRequest, TernError } from '../contract/errors.js';
+import { badRequest, TernError } from '../../src-common/contract/errors.js';
 import { accountCodec, balanceCodec, decodeEntry, encodeEntry, fillCodec, keyCodec, orderCodec, positionCodec, wireFromRow } from './codec.js';
 import { ACTIVE_STATES_SQL, migrate, type Migration, MIGRATIONS } from './migrations.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';

@@ -14,7 +14,7 @@
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { TernError, badRequest } from '../contract/errors.js';
+import { TernError, badRequest } from '../../src-common/contract/errors.js';
 import { BUILTIN_STRATEGIES } from './builtin/index.js';
 
 export type FileKind = 'strategies' | 'imports';

@@ -1,6 +1,6 @@
-import { TernError, badRequest } from '../contract/errors.js';
-import type { MethodName, ParamsOf as MethodParams, ResultOf } from '../contract/methods.js';
-import type { Order } from '../contract/schemas.js';
+import { TernError, badRequest } from '../../src-common/contract/errors.js';
+import type { MethodName, ParamsOf as MethodParams, ResultOf } from '../../src-common/contract/methods.js';
+import type { Order } from '../../src-common/contract/schemas.js';
 import { Decimal, ZERO, floorToStep, roundToStep } from '../engine/model/decimal.js';
 import type { InstrumentSpec, OrderRecord } from '../engine/model/types.js';
 import { publicStatus } from '../engine/model/order-state.js';

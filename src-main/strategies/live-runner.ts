@@ -1,8 +1,8 @@
-import { badRequest, conflict, notFound } from '../contract/errors.js';
-import type { EngineApi } from '../contract/engine-api.js';
-import type { EngineEvent } from '../contract/events.js';
-import type { Instrument } from '../contract/schemas.js';
-import type { StrategyInstance } from '../contract/strategy-schemas.js';
+import { badRequest, conflict, notFound } from '../../src-common/contract/errors.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
+import type { EngineEvent } from '../../src-common/contract/events.js';
+import type { Instrument } from '../../src-common/contract/schemas.js';
+import type { StrategyInstance } from '../../src-common/contract/strategy-schemas.js';
 import { Decimal } from '../engine/model/decimal.js';
 import type { InstrumentSpec } from '../engine/model/types.js';
 import { type Clock, systemClock } from '../engine/ports/clock.js';

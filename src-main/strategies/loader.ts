@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { badRequest } from '../contract/errors.js';
+import { badRequest } from '../../src-common/contract/errors.js';
 import type { AnyStrategyDefinition, ParamSpec } from './api.js';
 import { BUILTIN_STRATEGIES } from './builtin/index.js';
 

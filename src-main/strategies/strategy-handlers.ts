@@ -1,5 +1,5 @@
-import type { EngineApi } from '../contract/engine-api.js';
-import type { Handlers } from '../contract/methods.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
+import type { Handlers } from '../../src-common/contract/methods.js';
 import { BacktestJobs } from '../backtest/jobs.js';
 import { type Clock, systemClock } from '../engine/ports/clock.js';
 import type { FeatureMethod } from '../engine/features.js';

@@ -1,5 +1,5 @@
-import type { TernBridge } from '../../src-main/contract/bridge.js';
-import type { MethodName, ParamsOf, ResultOf } from '../../src-main/contract/methods.js';
+import type { TernBridge } from '../../src-common/contract/bridge.js';
+import type { MethodName, ParamsOf, ResultOf } from '../../src-common/contract/methods.js';
 import { asCallError } from './call-error.js';
 import type { ClientEvent, ConnectionStatus, TernClient } from './types.js';
 

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext } from 'react';
-import type { MethodName, ParamsOf, ResultOf } from '../../src-main/contract/methods.js';
+import type { MethodName, ParamsOf, ResultOf } from '../../src-common/contract/methods.js';
 import { notify } from '../state/notifications.js';
 import { describeError } from './call-error.js';
 import type { TernClient } from './types.js';

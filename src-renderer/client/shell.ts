@@ -1,4 +1,4 @@
-import type { DesktopBridge } from '../../src-main/contract/bridge.js';
+import type { DesktopBridge } from '../../src-common/contract/bridge.js';
 import { asCallError } from './call-error.js';
 
 /** The desktop app's own settings (the local API server): only the preload has them, never a browser. */

@@ -1,5 +1,5 @@
-import type { EngineEvent } from '../../src-main/contract/events.js';
-import type { MethodName, ParamsOf, ResultOf } from '../../src-main/contract/methods.js';
+import type { EngineEvent } from '../../src-common/contract/events.js';
+import type { MethodName, ParamsOf, ResultOf } from '../../src-common/contract/methods.js';
 
 /** Where the connection to the engine stands, as the header shows it. */
 export type ConnectionPhase =

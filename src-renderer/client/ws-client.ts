@@ -1,5 +1,5 @@
-import type { EngineEvent, EventKind } from '../../src-main/contract/events.js';
-import type { MethodName, ParamsOf, ResultOf } from '../../src-main/contract/methods.js';
+import type { EngineEvent, EventKind } from '../../src-common/contract/events.js';
+import type { MethodName, ParamsOf, ResultOf } from '../../src-common/contract/methods.js';
 import { backoffDelay } from './backoff.js';
 import { CallError, asCallError } from './call-error.js';
 import type { ClientEvent, ConnectionStatus, TernClient } from './types.js';

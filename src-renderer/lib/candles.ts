@@ -1,4 +1,4 @@
-import type { Candle } from '../../src-main/contract/schemas.js';
+import type { Candle } from '../../src-common/contract/schemas.js';
 import { dec, wire } from './decimal.js';
 
 export const TIMEFRAME_MS = {

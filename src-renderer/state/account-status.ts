@@ -1,4 +1,4 @@
-import type { Account } from '../../src-main/contract/schemas.js';
+import type { Account } from '../../src-common/contract/schemas.js';
 import { formatAge } from '../lib/format.js';
 
 export type AccountTone = 'ok' | 'warn' | 'bad' | 'muted';

@@ -1,4 +1,4 @@
-import type { Account } from '../../src-main/contract/schemas.js';
+import type { Account } from '../../src-common/contract/schemas.js';
 import type { TernClient } from '../client/types.js';
 import { useMarket } from './market.js';
 import { useReference } from './reference.js';

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { DownloadJob } from '../../src-main/contract/schemas.js';
+import type { DownloadJob } from '../../src-common/contract/schemas.js';
 
 /** History downloads of this session (market.downloads), kept current by the `downloads` channel. */
 export interface DownloadsState {

@@ -1,4 +1,4 @@
-import type { Account, Balance, Book, Candle, DownloadJob, Fill, Order, Position, Ticker, Trade } from '../../src-main/contract/schemas.js';
+import type { Account, Balance, Book, Candle, DownloadJob, Fill, Order, Position, Ticker, Trade } from '../../src-common/contract/schemas.js';
 import { describeError } from '../client/call-error.js';
 import type { ClientEvent, ConnectionStatus, TernClient } from '../client/types.js';
 import { type Dec, dec, formatFixed, formatPlain, formatUpTo, wire } from '../lib/decimal.js';

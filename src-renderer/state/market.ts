@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Book, Ticker, Trade } from '../../src-main/contract/schemas.js';
+import type { Book, Ticker, Trade } from '../../src-common/contract/schemas.js';
 import { CandleSeries, TIMEFRAME_MS, type Timeframe } from '../lib/candles.js';
 
 export type Stamped<T> = T & { receivedAt: number };

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Portfolio } from '../../src-main/contract/schemas.js';
+import type { Portfolio } from '../../src-common/contract/schemas.js';
 
 export interface PortfolioSample {
   /** epoch ms (wall clock) */

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Account, Instrument } from '../../src-main/contract/schemas.js';
+import type { Account, Instrument } from '../../src-common/contract/schemas.js';
 import { stampReceived } from './account-status.js';
 
 /** Slow-changing facts: accounts, instruments, the engine's version. */

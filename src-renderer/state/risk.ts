@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Risk } from '../../src-main/contract/schemas.js';
+import type { Risk } from '../../src-common/contract/schemas.js';
 
 export interface RiskStoreState {
   /** null until known; false when this engine has no risk controls to offer */

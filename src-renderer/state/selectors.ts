@@ -1,4 +1,4 @@
-import type { Instrument } from '../../src-main/contract/schemas.js';
+import type { Instrument } from '../../src-common/contract/schemas.js';
 import { placesOf } from '../lib/decimal.js';
 import { useMarket, tickerKey } from './market.js';
 import { findInstrument, useReference } from './reference.js';

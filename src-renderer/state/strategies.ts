@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ResultOf } from '../../src-main/contract/methods.js';
+import type { ResultOf } from '../../src-common/contract/methods.js';
 import { describeError } from '../client/call-error.js';
 import type { TernClient } from '../client/types.js';
 

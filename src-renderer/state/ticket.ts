@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { PlaceOrderParams } from '../../src-main/contract/methods.js';
+import type { PlaceOrderParams } from '../../src-common/contract/methods.js';
 
 export type Side = PlaceOrderParams['side'];
 export type OrderType = PlaceOrderParams['type'];

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Balance, Fill, Order, Position } from '../../src-main/contract/schemas.js';
+import type { Balance, Fill, Order, Position } from '../../src-common/contract/schemas.js';
 import { type Table, emptyTable, failTable, replaceRows, trimRows, upsertRows } from './table.js';
 
 export const orderKey = (o: Order) => o.id;

@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AuthFailures } from '../../src-main/api/auth-failures.js';
 import { duplicateKey } from '../../src-main/api/json-duplicates.js';
 import { createApiServer, WEB_SESSION_TTL_S, type ApiServer, type ApiServerOptions } from '../../src-main/api/server.js';
-import type { EngineApi } from '../../src-main/contract/engine-api.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
 import { RestClient, fakeEngineFactory, type TestEngine } from '../helpers/api-harness.js';
 import { TestSocket } from '../helpers/ws-client.js';
 

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src-main/api/server.js';
-import type { EngineApi } from '../../src-main/contract/engine-api.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
 import { FakeEngine } from '../helpers/fake-engine.js';
 import { TestSocket } from '../helpers/ws-client.js';
 

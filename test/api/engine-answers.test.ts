@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../../src-main/api/server.js';
-import type { EngineApi } from '../../src-main/contract/engine-api.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
 import { RestClient } from '../helpers/api-harness.js';
 import { FakeEngine } from '../helpers/fake-engine.js';
 

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApiServer, type ApiServer } from '../../src-main/api/server.js';
-import { ERROR_STATUS } from '../../src-main/contract/errors.js';
-import { METHODS, type MethodSpec } from '../../src-main/contract/methods.js';
+import { ERROR_STATUS } from '../../src-common/contract/errors.js';
+import { METHODS, type MethodSpec } from '../../src-common/contract/methods.js';
 import { RestClient, fakeEngineFactory, isErrorBody, type ApiResponse, type EngineFactory, type TestEngine } from '../helpers/api-harness.js';
 import { realEngineFactory } from '../helpers/real-engine-factory.js';
 

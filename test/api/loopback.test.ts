@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoopbackGuard, assertLoopbackHost } from '../../src-main/api/loopback.js';
-import { TernError } from '../../src-main/contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 
 describe('assertLoopbackHost', () => {
   it('accepts 127.0.0.1, localhost and ::1 (bracketed or not)', () => {

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../../src-main/api/server.js';
 import { engineStatName } from '../../src-main/api/metrics.js';
 import { openApiPath } from '../../src-main/api/openapi.js';
-import { TernError } from '../../src-main/contract/errors.js';
-import { METHODS, type MethodName, type MethodSpec } from '../../src-main/contract/methods.js';
+import { TernError } from '../../src-common/contract/errors.js';
+import { METHODS, type MethodName, type MethodSpec } from '../../src-common/contract/methods.js';
 import { RestClient, failingOn, fakeEngineFactory, isErrorBody, type EngineFactory, type TestEngine } from '../helpers/api-harness.js';
 import { realEngineFactory } from '../helpers/real-engine-factory.js';
 

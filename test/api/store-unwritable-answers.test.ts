@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createApiServer } from '../../src-main/api/server.js';
-import type { CallContext } from '../../src-main/contract/methods.js';
+import type { CallContext } from '../../src-common/contract/methods.js';
 import { RestClient } from '../helpers/api-harness.js';
 import { FakeEngine } from '../helpers/fake-engine.js';
 

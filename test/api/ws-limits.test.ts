@@ -7,8 +7,8 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../../src-main/api/server.js';
 import { WS_CLOSE } from '../../src-main/api/ws-hub.js';
-import type { EngineApi } from '../../src-main/contract/engine-api.js';
-import type { EngineEvent } from '../../src-main/contract/events.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
+import type { EngineEvent } from '../../src-common/contract/events.js';
 import { fakeEngineFactory, type TestEngine } from '../helpers/api-harness.js';
 import { TestSocket, upgradeRefusal } from '../helpers/ws-client.js';
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../../src-main/api/server.js';
 import { WS_CLOSE } from '../../src-main/api/ws-hub.js';
-import type { EngineApi } from '../../src-main/contract/engine-api.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
 import type { TestEngine } from '../helpers/api-harness.js';
 import { realEngineFactory } from '../helpers/real-engine-factory.js';
 import { TestSocket } from '../helpers/ws-client.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../../src-main/api/server.js';
 import { WS_CLOSE } from '../../src-main/api/ws-hub.js';
-import { METHODS } from '../../src-main/contract/methods.js';
+import { METHODS } from '../../src-common/contract/methods.js';
 import { fakeEngineFactory, isErrorBody, type EngineFactory, type TestEngine } from '../helpers/api-harness.js';
 import { realEngineFactory } from '../helpers/real-engine-factory.js';
 import { TestSocket, upgradeStatus } from '../helpers/ws-client.js';

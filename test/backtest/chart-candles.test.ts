@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketBars, rollUpCandles } from '../../src-main/backtest/chart-candles.js';
 import { main } from '../../src-main/backtest/cli.js';
 import { reportDto, reportJson } from '../../src-main/backtest/report.js';
-import { BacktestReport } from '../../src-main/contract/strategy-schemas.js';
-import { METHODS } from '../../src-main/contract/methods.js';
+import { BacktestReport } from '../../src-common/contract/strategy-schemas.js';
+import { METHODS } from '../../src-common/contract/methods.js';
 import { parseCandleSeries } from '../../src-main/feeds/candles-csv.js';
 import { MINUTE, T0, backtest, bars } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grants } from '../../src-main/contract/scopes.js';
+import { grants } from '../../src-common/contract/scopes.js';
 
 describe('the scope rule (read ⊂ trade ⊂ admin), one for every transport', () => {
   it('a key may do what its highest scope allows, and nothing above it', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TernError } from '../../src-main/contract/errors.js';
-import type { DownloadJob } from '../../src-main/contract/schemas.js';
+import { TernError } from '../../src-common/contract/errors.js';
+import type { DownloadJob } from '../../src-common/contract/schemas.js';
 import { DownloadJobs } from '../../src-main/downloads/download-jobs.js';
 import { type HistorySource, candlesOf } from '../../src-main/engine/data/candle-query.js';
 import { dec } from '../../src-main/engine/model/decimal.js';

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import type { EngineApi } from '../../src-main/contract/engine-api.js';
-import { TernError } from '../../src-main/contract/errors.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
+import { TernError } from '../../src-common/contract/errors.js';
 import { callEngine, callShell, foreignSenderReply, isShellMethodName, type ShellHandlers, UI_CONTEXT } from '../../src-main/electron/ipc-bridge.js';
 import { createRuntime } from '../../src-main/runtime.js';
 

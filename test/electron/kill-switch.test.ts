@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineApi } from '../../src-main/contract/engine-api.js';
-import { TernError } from '../../src-main/contract/errors.js';
-import { METHODS } from '../../src-main/contract/methods.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
+import { TernError } from '../../src-common/contract/errors.js';
+import { METHODS } from '../../src-common/contract/methods.js';
 import { UI_CONTEXT } from '../../src-main/electron/ipc-bridge.js';
 import {
   choiceFromResponse,

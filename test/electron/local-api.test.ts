@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalApiSettings } from '../../src-main/contract/bridge.js';
-import type { EngineApi } from '../../src-main/contract/engine-api.js';
-import { TernError } from '../../src-main/contract/errors.js';
+import type { LocalApiSettings } from '../../src-common/contract/bridge.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
+import { TernError } from '../../src-common/contract/errors.js';
 import { readJsonFile, writeJsonFile } from '../../src-main/electron/json-file.js';
 import {
   apiServerStarter,

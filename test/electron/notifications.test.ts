@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { EngineEvent } from '../../src-main/contract/events.js';
-import type { Account, Fill, Order } from '../../src-main/contract/schemas.js';
+import type { EngineEvent } from '../../src-common/contract/events.js';
+import type { Account, Fill, Order } from '../../src-common/contract/schemas.js';
 import { isDownStatus, type Notice, NoticeThrottle, NotificationRules } from '../../src-main/electron/notifications.js';
 
 const fill = (over: Partial<Fill> = {}): EngineEvent => ({

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TernError } from '../../src-main/contract/errors.js';
-import type { EngineEvent } from '../../src-main/contract/events.js';
+import { TernError } from '../../src-common/contract/errors.js';
+import type { EngineEvent } from '../../src-common/contract/events.js';
 import { dec, str } from '../../src-main/engine/model/decimal.js';
 import { positionsFromFills } from '../../src-main/engine/portfolio/position.js';
 import { type Harness, SYMBOL, ctx, pushBookAround, startHarness } from '../helpers/engine-harness.js';

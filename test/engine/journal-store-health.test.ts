@@ -7,7 +7,7 @@
  * everything and sends what was held, in order.
  */
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../src-main/contract/events.js';
+import type { EngineEvent } from '../../src-common/contract/events.js';
 import { Journal } from '../../src-main/engine/journal.js';
 import { StoreUnwritable } from '../../src-main/engine/ports/store.js';
 import { MemoryStore } from '../../src-main/backtest/memory-store.js';

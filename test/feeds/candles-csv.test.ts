@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TernError } from '../../src-main/contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 import { parseCandleCsv, parseCandleSeries, readCandleCsv, readCandleSeries, streamCandleCsv } from '../../src-main/feeds/candles-csv.js';
 
 const DATA = '/work/shared/data';

@@ -5,8 +5,8 @@
  * makes one method fail.
  */
 import type { FastifyInstance } from 'fastify';
-import type { EngineApi } from '../../src-main/contract/engine-api.js';
-import type { MethodName } from '../../src-main/contract/methods.js';
+import type { EngineApi } from '../../src-common/contract/engine-api.js';
+import type { MethodName } from '../../src-common/contract/methods.js';
 import { FakeEngine } from './fake-engine.js';
 
 export interface TestEngine {

@@ -10,13 +10,13 @@
  *   await fake.call('orders.create', { symbol: 'BTC/USDT', side: 'buy', type: 'market', quantity: '0.01' }, { actor: 'test' });
  */
 import { randomBytes } from 'node:crypto';
-import type { EngineApi, Principal } from '../../src-main/contract/engine-api.js';
-import { TernError, conflict, invalidOrder, notFound } from '../../src-main/contract/errors.js';
-import type { EngineEvent, EventKind, EventData } from '../../src-main/contract/events.js';
-import { METHODS, isMethodName, resultOf, type AnswerOf, type CallContext, type Handlers, type MethodName, type ParsedParamsOf, type ResultOf } from '../../src-main/contract/methods.js';
-import type { Account, ApiKey, Balance, DownloadJob, Fill, Instrument, Order, Position, Risk } from '../../src-main/contract/schemas.js';
-import { validationError } from '../../src-main/contract/validation.js';
-import { callerRefusal } from '../../src-main/contract/scopes.js';
+import type { EngineApi, Principal } from '../../src-common/contract/engine-api.js';
+import { TernError, conflict, invalidOrder, notFound } from '../../src-common/contract/errors.js';
+import type { EngineEvent, EventKind, EventData } from '../../src-common/contract/events.js';
+import { METHODS, isMethodName, resultOf, type AnswerOf, type CallContext, type Handlers, type MethodName, type ParsedParamsOf, type ResultOf } from '../../src-common/contract/methods.js';
+import type { Account, ApiKey, Balance, DownloadJob, Fill, Instrument, Order, Position, Risk } from '../../src-common/contract/schemas.js';
+import { validationError } from '../../src-common/contract/validation.js';
+import { callerRefusal } from '../../src-common/contract/scopes.js';
 import { Decimal, ZERO, dec, isMultipleOf, str } from '../../src-main/engine/model/decimal.js';
 import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
 import type { FileAccess } from '../../src-main/strategies/file-access.js';

@@ -6,7 +6,7 @@
  * an exchange down when Tern starts is used again once it is back.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Account } from '../../src-main/contract/schemas.js';
+import type { Account } from '../../src-common/contract/schemas.js';
 import { restClient } from '../tools/exchange-sim/helpers.js';
 import { FAST, expectConsistent, startSimTern, until, type SimTern } from '../venues/ccxt/sim-harness.js';
 

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Account } from '../../src-main/contract/schemas.js';
+import type { Account } from '../../src-common/contract/schemas.js';
 import { FAST, expectConsistent, startSimTern, until, type SimTern } from '../venues/ccxt/sim-harness.js';
 
 function followAccounts(h: SimTern): Account[] {

@@ -5,7 +5,7 @@
  * market.candles answers from the cache.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DownloadJob } from '../../src-main/contract/schemas.js';
+import type { DownloadJob } from '../../src-common/contract/schemas.js';
 import { str, dec } from '../../src-main/engine/model/decimal.js';
 import { MarketCache } from '../../src-main/store/market-cache.js';
 import { startSimTern, until, type SimTern } from '../venues/ccxt/sim-harness.js';

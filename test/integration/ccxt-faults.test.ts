@@ -5,7 +5,7 @@
  * positions equal fills.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ResultOf } from '../../src-main/contract/methods.js';
+import type { ResultOf } from '../../src-common/contract/methods.js';
 import { expectConsistent, startSimTern, until, type SimTern } from '../venues/ccxt/sim-harness.js';
 
 let h: SimTern;

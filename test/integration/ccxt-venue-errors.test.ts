@@ -6,8 +6,8 @@
  * with the venue's words, never a bare INTERNAL.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ResultOf } from '../../src-main/contract/methods.js';
-import { TernError } from '../../src-main/contract/errors.js';
+import type { ResultOf } from '../../src-common/contract/methods.js';
+import { TernError } from '../../src-common/contract/errors.js';
 import { expectConsistent, FAST, startSimTern, type SimTern } from '../venues/ccxt/sim-harness.js';
 
 let h: SimTern;

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { CallContext } from '../../src-main/contract/methods.js';
+import type { CallContext } from '../../src-common/contract/methods.js';
 import { ManualClock } from '../../src-main/engine/ports/clock.js';
 import { createRuntime, type Runtime } from '../../src-main/runtime.js';
 import { MemorySecretStore } from '../../src-main/secrets/secret-store.js';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { TernError } from '../../src-main/contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 import { ManualClock } from '../../src-main/engine/ports/clock.js';
 import { LogFile } from '../../src-main/log-file.js';
 import { createRuntime, type Runtime } from '../../src-main/runtime.js';

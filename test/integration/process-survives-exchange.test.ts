@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Account } from '../../src-main/contract/schemas.js';
+import type { Account } from '../../src-common/contract/schemas.js';
 import { startExchangeSim, type ExchangeSim } from '../../tools/exchange-sim/index.js';
 import { until } from '../venues/ccxt/sim-harness.js';
 

@@ -43,7 +43,7 @@ describe('engine layers import no transport, server or UI library', () => {
       "import { z } from 'zod';",
       "import Decimal from 'decimal.js';",
       "import { randomUUID } from 'node:crypto';",
-      "import { TernError } from '../contract/errors.js';",
+      "import { TernError } from '../../src-common/contract/errors.js';",
       'export const probe = [z, Decimal, randomUUID, TernError];',
     ].join('\n');
     expect(await importProblems('src-main/engine/probe.ts', code)).toEqual([]);
@@ -52,13 +52,13 @@ describe('engine layers import no transport, server or UI library', () => {
 
 describe('the contract imports nothing but zod', () => {
   it('reports an import of the engine from the contract', async () => {
-    expect(await importProblems('src-main/contract/probe.ts', "import { Decimal } from '../engine/model/decimal.js';\nexport { Decimal };")).toHaveLength(1);
+    expect(await importProblems('src-common/contract/probe.ts', "import { Decimal } from '../../src-main/engine/model/decimal.js';\nexport { Decimal };")).toHaveLength(1);
   });
   it('reports a Node builtin in the contract', async () => {
-    expect(await importProblems('src-main/contract/probe.ts', "import { readFileSync } from 'node:fs';\nexport { readFileSync };")).toHaveLength(1);
+    expect(await importProblems('src-common/contract/probe.ts', "import { readFileSync } from 'node:fs';\nexport { readFileSync };")).toHaveLength(1);
   });
   it('allows zod and sibling contract files', async () => {
-    expect(await importProblems('src-main/contract/probe.ts', "import { z } from 'zod';\nimport { METHODS } from './methods.js';\nexport { z, METHODS };")).toEqual([]);
+    expect(await importProblems('src-common/contract/probe.ts', "import { z } from 'zod';\nimport { METHODS } from './methods.js';\nexport { z, METHODS };")).toEqual([]);
   });
 });
 
@@ -77,11 +77,11 @@ describe('the renderer and preload see the engine only through contract types', 
     ['src-renderer/panels/probe.tsx', "import { x } from '../../src-main/venues/paper/index.js';"],
     ['src-renderer/probe.tsx', "import { x } from '../src-main/store/index.js';"],
     ['src-renderer/probe.tsx', "import { x } from '../src-main/api/server.js';"],
-    ['src-renderer/probe.tsx', "import { METHODS } from '../src-main/contract/methods.js';"],
+    ['src-renderer/probe.tsx', "import { METHODS } from '../src-common/contract/methods.js';"],
     ['src-renderer/probe.tsx', "import { readFile } from 'node:fs';"],
     ['src-renderer/probe.tsx', "import path from 'path';"],
     ['src-preload/probe.ts', "import { Decimal } from '../src-main/engine/model/decimal.js';"],
-    ['src-preload/probe.ts', "import { METHODS } from '../src-main/contract/methods.js';"],
+    ['src-preload/probe.ts', "import { METHODS } from '../src-common/contract/methods.js';"],
     ['src-preload/probe.ts', "import { readFileSync } from 'node:fs';"],
     ['src-preload/probe.ts', "import { z } from 'zod';"],
   ])('%s: %s is reported', async (path, code) => {
@@ -92,13 +92,13 @@ describe('the renderer and preload see the engine only through contract types', 
     expect(
       await importProblems(
         'src-renderer/probe.tsx',
-        "import { useState } from 'react';\nimport type { ResultOf } from '../src-main/contract/methods.js';\nexport type H = ResultOf<'health'>;\nexport { useState };",
+        "import { useState } from 'react';\nimport type { ResultOf } from '../src-common/contract/methods.js';\nexport type H = ResultOf<'health'>;\nexport { useState };",
       ),
     ).toEqual([]);
     expect(
       await importProblems(
         'src-preload/probe.ts',
-        "import { contextBridge } from 'electron';\nimport type { TernBridge } from '../src-main/contract/bridge.js';\nexport type B = TernBridge;\nexport { contextBridge };",
+        "import { contextBridge } from 'electron';\nimport type { TernBridge } from '../src-common/contract/bridge.js';\nexport type B = TernBridge;\nexport { contextBridge };",
       ),
     ).toEqual([]);
   });
@@ -106,7 +106,7 @@ describe('the renderer and preload see the engine only through contract types', 
 
 describe('the project itself', () => {
   it('has no layering violations', async () => {
-    const results = await eslint.lintFiles(['src-main', 'src-preload', 'src-renderer']);
+    const results = await eslint.lintFiles(['src-common', 'src-main', 'src-preload', 'src-renderer']);
     const violations = results.flatMap((r) => r.messages.filter((m) => m.ruleId === RULE).map((m) => `${r.filePath}:${m.line} ${m.message}`));
     expect(violations).toEqual([]);
   });
@@ -141,7 +141,7 @@ describe('the main process layers: a kernel that imports no feature, adapters th
 
   it('allows the engine the contract and its own files, and adapters the engine ports, model and contract', async () => {
     const engine = [
-      "import { TernError } from '../../contract/errors.js';",
+      "import { TernError } from '../../../src-common/contract/errors.js';",
       "import type { SecretStore } from '../ports/secret-store.js';",
       "import { Journal } from '../journal.js';",
       "import { portfolioView } from '../risk/portfolio-view.js';",
@@ -152,7 +152,7 @@ describe('the main process layers: a kernel that imports no feature, adapters th
     const adapter = [
       "import type { CandleCache } from '../../engine/ports/candle-cache.js';",
       "import { dec } from '../../engine/model/decimal.js';",
-      "import { TernError } from '../../contract/errors.js';",
+      "import { TernError } from '../../../src-common/contract/errors.js';",
       "import { ReportStream } from '../paper/report-stream.js';",
       'export const probe = [dec, TernError, ReportStream];',
       'export type P = CandleCache;',

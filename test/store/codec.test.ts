@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal as DecimalJs } from 'decimal.js';
-import { TernError } from '../../src-main/contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 import type { JournalEntry } from '../../src-main/engine/ports/store.js';
 import { decodeEntry, encodeEntry, orderCodec, wireFromRow } from '../../src-main/store/codec.js';
 import { account, apiKey, balance, d, fill, order, position } from './records.js';

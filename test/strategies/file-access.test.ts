@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TernError } from '../../src-main/contract/errors.js';
+import { TernError } from '../../src-common/contract/errors.js';
 import { FileAccess } from '../../src-main/strategies/file-access.js';
 
 let data: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METHODS } from '../../src-main/contract/methods.js';
+import { METHODS } from '../../src-common/contract/methods.js';
 import { FakeEngine } from '../helpers/fake-engine.js';
 import { testFiles } from '../helpers/test-files.js';
 

@@ -5,7 +5,7 @@
  * `window.blotterBench`.
  */
 import { createRoot } from 'react-dom/client';
-import type { Order } from '../../../src-main/contract/schemas.js';
+import type { Order } from '../../../src-common/contract/schemas.js';
 import { ClientContext } from '../../../src-renderer/client/context.js';
 import type { ClientEvent, ConnectionStatus, TernClient } from '../../../src-renderer/client/types.js';
 import Blotters from '../../../src-renderer/features/blotters/Blotters.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Principal } from '../../contract/engine-api.js';
+import type { Principal } from '../../../src-common/contract/engine-api.js';
 import type { AccessControl, Admission, RequiredScope } from '../access.js';
 import { errorResponse } from '../error-response.js';
 import { sendError, setRateHeaders } from '../replies.js';

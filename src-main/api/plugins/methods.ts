@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../../contract/engine-api.js';
-import { METHODS, resultOf, type AnswerOf, type MethodName, type MethodSpec } from '../../contract/methods.js';
+import type { Principal } from '../../../src-common/contract/engine-api.js';
+import { METHODS, resultOf, type AnswerOf, type MethodName, type MethodSpec } from '../../../src-common/contract/methods.js';
 import { buildOpenApiDocument } from '../openapi.js';
 import { requestParams } from '../request-params.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { TernError } from '../../contract/errors.js';
-import type { MethodSpec } from '../../contract/methods.js';
+import { TernError } from '../../../src-common/contract/errors.js';
+import type { MethodSpec } from '../../../src-common/contract/methods.js';
 import { sendError } from '../replies.js';
 
 export type HttpRoute = Pick<NonNullable<MethodSpec['http']>, 'method' | 'path'>;

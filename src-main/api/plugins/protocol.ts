@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { TernError } from '../../contract/errors.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 import { duplicateKey } from '../json-duplicates.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
-import type { EngineApi } from '../../contract/engine-api.js';
-import { TernError } from '../../contract/errors.js';
+import type { EngineApi } from '../../../src-common/contract/engine-api.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 import type { AccessControl } from '../access.js';
 import { sendError } from '../replies.js';
 import type { SignInTokens } from '../sign-in.js';

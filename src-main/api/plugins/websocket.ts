@@ -1,9 +1,9 @@
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { EngineApi, Principal } from '../../contract/engine-api.js';
-import { TernError } from '../../contract/errors.js';
-import type { MethodName } from '../../contract/methods.js';
+import type { EngineApi, Principal } from '../../../src-common/contract/engine-api.js';
+import { TernError } from '../../../src-common/contract/errors.js';
+import type { MethodName } from '../../../src-common/contract/methods.js';
 import type { AccessControl } from '../access.js';
 import { LogThrottle } from '../log-throttle.js';
 import type { ApiMetrics } from '../metrics.js';

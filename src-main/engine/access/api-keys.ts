@@ -1,5 +1,5 @@
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import type { Principal } from '../../contract/engine-api.js';
+import type { Principal } from '../../../src-common/contract/engine-api.js';
 import type { ApiKeyRecord } from '../model/types.js';
 
 /**

@@ -1,5 +1,5 @@
-import { notFound } from '../../contract/errors.js';
-import type { Handlers } from '../../contract/methods.js';
+import { notFound } from '../../../src-common/contract/errors.js';
+import type { Handlers } from '../../../src-common/contract/methods.js';
 import { iso, keyDto } from '../dto.js';
 import type { Journal } from '../journal.js';
 import type { ApiKeyRecord } from '../model/types.js';

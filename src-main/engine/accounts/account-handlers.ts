@@ -1,6 +1,6 @@
-import { TernError, conflict, notFound } from '../../contract/errors.js';
-import type { Handlers } from '../../contract/methods.js';
-import type { Account } from '../../contract/schemas.js';
+import { TernError, conflict, notFound } from '../../../src-common/contract/errors.js';
+import type { Handlers } from '../../../src-common/contract/methods.js';
+import type { Account } from '../../../src-common/contract/schemas.js';
 import { type SecretStore, deleteCredentials, saveCredentials } from '../../engine/ports/secret-store.js';
 import { accountDto, reconcileResultDto } from '../dto.js';
 import type { Journal } from '../journal.js';

@@ -1,4 +1,4 @@
-import { TernError, conflict, notFound } from '../../contract/errors.js';
+import { TernError, conflict, notFound } from '../../../src-common/contract/errors.js';
 import { accountDto, balanceDto } from '../dto.js';
 import type { Journal } from '../journal.js';
 import { ZERO, dec } from '../model/decimal.js';

@@ -20,8 +20,8 @@
  * `market_data` tells, per watched symbol, its state and the seconds since
  * its last update (computed when asked; events come only on changes).
  */
-import { TernError } from '../../contract/errors.js';
-import type { Account, MarketDataStatus } from '../../contract/schemas.js';
+import { TernError } from '../../../src-common/contract/errors.js';
+import type { Account, MarketDataStatus } from '../../../src-common/contract/schemas.js';
 import { iso } from '../dto.js';
 import type { AccountRecord } from '../model/types.js';
 import type { Clock } from '../ports/clock.js';

@@ -1,4 +1,4 @@
-import { badRequest } from '../../contract/errors.js';
+import { badRequest } from '../../../src-common/contract/errors.js';
 import type { Bar } from '../ports/market-data.js';
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -1,5 +1,5 @@
-import { type ErrorBody, TernError, asTernError, conflict, invalidOrder, notFound } from '../../contract/errors.js';
-import type { AccountSymbolFilter, AmendOrderParams, PlaceOrderParams } from '../../contract/methods.js';
+import { type ErrorBody, TernError, asTernError, conflict, invalidOrder, notFound } from '../../../src-common/contract/errors.js';
+import type { AccountSymbolFilter, AmendOrderParams, PlaceOrderParams } from '../../../src-common/contract/methods.js';
 import { orderDto, fillDto, positionDto, balanceDto } from '../dto.js';
 import type { Journal } from '../journal.js';
 import { type Decimal, dec, floorToStep, str } from '../model/decimal.js';

@@ -1,4 +1,4 @@
-import { invalidOrder } from '../../contract/errors.js';
+import { invalidOrder } from '../../../src-common/contract/errors.js';
 import { type Decimal, str } from '../model/decimal.js';
 import { type InstrumentFault, notionalFault, priceFault, quantityFault } from '../model/instrument-rules.js';
 import type { InstrumentSpec, OrderTerms, Side } from '../model/types.js';

@@ -1,4 +1,4 @@
-import { TernError } from '../../contract/errors.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 
 /** The credential fields an exchange account may have; each is one keychain entry. */
 export const SECRET_FIELDS = ['apiKey', 'secret', 'password'] as const;

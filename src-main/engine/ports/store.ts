@@ -1,6 +1,6 @@
 import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../model/types.js';
 import type { OrderEvent } from '../model/order-state.js';
-import { TernError } from '../../contract/errors.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 
 /**
  * One entry of the append-only journal. Each carries the full record it

@@ -22,7 +22,7 @@
  * Every change goes through the same path as the venue's own reports (the
  * OMS's state table), and the report lists each one.
  */
-import { TernError } from '../../contract/errors.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 import type { Journal } from '../journal.js';
 import { type Decimal, ZERO, str } from '../model/decimal.js';
 import { isTerminal } from '../model/order-state.js';

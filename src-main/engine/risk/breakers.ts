@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BREAKER_LIMIT_NAMES, DecimalString } from '../../contract/schemas.js';
+import { BREAKER_LIMIT_NAMES, DecimalString } from '../../../src-common/contract/schemas.js';
 import { type Decimal, dec, str } from '../model/decimal.js';
 import { MONEY_DECIMALS, moneyOut } from '../dto.js';
 import type { LimitBook } from './limits.js';

@@ -1,5 +1,5 @@
-import { TernError } from '../../contract/errors.js';
-import type { KillSwitchReport } from '../../contract/schemas.js';
+import { TernError } from '../../../src-common/contract/errors.js';
+import type { KillSwitchReport } from '../../../src-common/contract/schemas.js';
 import { type Decimal, str } from '../model/decimal.js';
 import { type OrderState, isTerminal } from '../model/order-state.js';
 import type { OrderRecord } from '../model/types.js';

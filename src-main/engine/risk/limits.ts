@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RISK_LIMIT_NAMES, type RiskLimitName, RiskLimitValues, type RiskLimitsPatch } from '../../contract/schemas.js';
+import { RISK_LIMIT_NAMES, type RiskLimitName, RiskLimitValues, type RiskLimitsPatch } from '../../../src-common/contract/schemas.js';
 import { type Decimal, dec, str } from '../model/decimal.js';
 
 /**

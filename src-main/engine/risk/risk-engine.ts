@@ -1,10 +1,10 @@
-import { BREAKER_LIMIT_NAMES } from '../../contract/schemas.js';
+import { BREAKER_LIMIT_NAMES } from '../../../src-common/contract/schemas.js';
 import type { z } from 'zod';
-import { TernError } from '../../contract/errors.js';
-import type { EventData } from '../../contract/events.js';
-import { SetRiskLimitsParams } from '../../contract/methods.js';
-import type { KillSwitchReport, Risk, RiskLimitsPatch, RiskState } from '../../contract/schemas.js';
-import { parseParams } from '../../contract/validation.js';
+import { TernError } from '../../../src-common/contract/errors.js';
+import type { EventData } from '../../../src-common/contract/events.js';
+import { SetRiskLimitsParams } from '../../../src-common/contract/methods.js';
+import type { KillSwitchReport, Risk, RiskLimitsPatch, RiskState } from '../../../src-common/contract/schemas.js';
+import { parseParams } from '../../../src-common/contract/validation.js';
 import { iso } from '../dto.js';
 import { str } from '../model/decimal.js';
 import type { OrderRecord } from '../model/types.js';

@@ -1,4 +1,4 @@
-import type { Handlers } from '../../contract/methods.js';
+import type { Handlers } from '../../../src-common/contract/methods.js';
 import type { KillSwitchDeps } from './kill-switch.js';
 import type { RiskEngine } from './risk-engine.js';
 

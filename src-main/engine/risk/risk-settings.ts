@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecimalString, RiskState } from '../../contract/schemas.js';
+import { DecimalString, RiskState } from '../../../src-common/contract/schemas.js';
 
 /**
  * How the risk engine persists itself: `setting` journal entries, projected

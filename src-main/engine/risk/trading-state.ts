@@ -1,5 +1,5 @@
-import { TernError } from '../../contract/errors.js';
-import type { RiskState } from '../../contract/schemas.js';
+import { TernError } from '../../../src-common/contract/errors.js';
+import type { RiskState } from '../../../src-common/contract/schemas.js';
 import { type Decimal, ZERO, str } from '../model/decimal.js';
 import type { OrderRecord, Side } from '../model/types.js';
 import type { PreTradeContext } from '../oms/pre-trade.js';

@@ -1,4 +1,4 @@
-import { badRequest } from '../../contract/errors.js';
+import { badRequest } from '../../../src-common/contract/errors.js';
 import { Decimal } from '../../engine/model/decimal.js';
 import type { Bar } from '../../engine/ports/market-data.js';
 import { CandleSeries } from '../candles-csv.js';

@@ -1,4 +1,4 @@
-import { badRequest, conflict } from '../../contract/errors.js';
+import { badRequest, conflict } from '../../../src-common/contract/errors.js';
 import type { Decimal } from '../../engine/model/decimal.js';
 import type { InstrumentSpec } from '../../engine/model/types.js';
 import { type Clock, systemClock } from '../../engine/ports/clock.js';

@@ -1,4 +1,4 @@
-import { badRequest } from '../../contract/errors.js';
+import { badRequest } from '../../../src-common/contract/errors.js';
 
 /**
  * Simple moving average over the last `period` values, streaming: O(1) per

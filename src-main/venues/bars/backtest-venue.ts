@@ -25,7 +25,7 @@
  * - Funds: limit and stop buys lock like the paper venue; a market order locks
  *   nothing and is checked at its fill.
  */
-import { badRequest } from '../../contract/errors.js';
+import { badRequest } from '../../../src-common/contract/errors.js';
 import { type Decimal, ZERO } from '../../engine/model/decimal.js';
 import { isTerminal } from '../../engine/model/order-state.js';
 import type { InstrumentSpec, OrderRecord } from '../../engine/model/types.js';

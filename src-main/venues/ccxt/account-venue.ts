@@ -1,4 +1,4 @@
-import { badRequest } from '../../contract/errors.js';
+import { badRequest } from '../../../src-common/contract/errors.js';
 import type { AccountVenueConfig } from '../../engine/accounts/venue-config.js';
 import type { AccountRecord } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';

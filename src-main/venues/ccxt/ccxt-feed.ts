@@ -15,7 +15,7 @@
  *   `status()` says so per symbol and `onStatus` tells when it changes.
  */
 import type { Exchange, OHLCV, OrderBook, Trade } from 'ccxt';
-import { TernError } from '../../contract/errors.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 import { aggregateBars, timeframeMs } from '../../engine/data/candles.js';
 import { type Decimal, ZERO } from '../../engine/model/decimal.js';
 import type { InstrumentSpec } from '../../engine/model/types.js';

@@ -38,7 +38,7 @@ import {
   type VenueOrderStatus,
   VenueRejection,
 } from '../../engine/ports/venue.js';
-import { TernError } from '../../contract/errors.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 import { ReportStream } from '../sim/report-stream.js';
 import type { CcxtFeed } from './ccxt-feed.js';
 import { balancesOf, fillOf, orderStatusOf } from './convert.js';

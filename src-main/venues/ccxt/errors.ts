@@ -1,5 +1,5 @@
 import ccxt from 'ccxt';
-import { TernError } from '../../contract/errors.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 import { type RejectionKind, VenueRejection } from '../../engine/ports/venue.js';
 import { redact } from './redact.js';
 

@@ -1,5 +1,5 @@
 import ccxt, { type Exchange } from 'ccxt';
-import { badRequest } from '../../contract/errors.js';
+import { badRequest } from '../../../src-common/contract/errors.js';
 import type { Credentials } from '../../engine/ports/secret-store.js';
 
 export interface ExchangeConfig {

@@ -1,5 +1,5 @@
 import type { Exchange, OHLCV } from 'ccxt';
-import { TernError, badRequest } from '../../contract/errors.js';
+import { TernError, badRequest } from '../../../src-common/contract/errors.js';
 import { timeframeMs } from '../../engine/data/candles.js';
 import type { Bar } from '../../engine/ports/market-data.js';
 import type { CandleCache } from '../../engine/ports/candle-cache.js';

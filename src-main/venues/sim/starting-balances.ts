@@ -1,4 +1,4 @@
-import { badRequest } from '../../contract/errors.js';
+import { badRequest } from '../../../src-common/contract/errors.js';
 import { Decimal } from '../../engine/model/decimal.js';
 
 /** A simulated account's starting balances (e.g. { USDT: '100000' }) as exact amounts; refuses what is not a non-negative decimal, naming the asset. */

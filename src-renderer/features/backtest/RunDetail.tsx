@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ParamsOf } from '../../../src-main/contract/methods.js';
+import type { ParamsOf } from '../../../src-common/contract/methods.js';
 import { useClient } from '../../client/context.js';
 import { formatFixed, formatPlain, sign } from '../../lib/decimal.js';
 import { type BacktestDetail, type BacktestReport, useBacktests } from '../../state/backtests.js';

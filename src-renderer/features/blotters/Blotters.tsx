@@ -1,6 +1,6 @@
 import type { CellEditRequestEvent, ICellRendererParams } from 'ag-grid-community';
 import { useMemo, useState } from 'react';
-import type { Balance, Fill, Order, Position } from '../../../src-main/contract/schemas.js';
+import type { Balance, Fill, Order, Position } from '../../../src-common/contract/schemas.js';
 import { useAction } from '../../client/context.js';
 import { formatPlain, isMultipleOf, parseDecimal, wire } from '../../lib/decimal.js';
 import { useMarket } from '../../state/market.js';

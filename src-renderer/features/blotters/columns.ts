@@ -1,5 +1,5 @@
 import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
-import type { Balance, Fill, Order, Position } from '../../../src-main/contract/schemas.js';
+import type { Balance, Fill, Order, Position } from '../../../src-common/contract/schemas.js';
 import { formatFixed, formatPlain, formatUpTo, sign } from '../../lib/decimal.js';
 import { formatDateTime, formatTime, titleCase } from '../../lib/format.js';
 

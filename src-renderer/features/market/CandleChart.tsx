@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Candle } from '../../../src-main/contract/schemas.js';
+import type { Candle } from '../../../src-common/contract/schemas.js';
 import { CHART_TIMEFRAMES, type Timeframe } from '../../lib/candles.js';
 import { DecimalCtor, formatFixed, roundToIncrement, wire } from '../../lib/decimal.js';
 import { AXIS_LABEL, CHART_COLORS, type ECharts } from '../../lib/echarts.js';

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Book } from '../../../src-main/contract/schemas.js';
+import type { Book } from '../../../src-common/contract/schemas.js';
 import { AXIS_LABEL, CHART_COLORS } from '../../lib/echarts.js';
 import { useMarket } from '../../state/market.js';
 import { useChart } from './useChart.js';

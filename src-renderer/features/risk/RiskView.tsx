@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import type { Risk, RiskLimitName } from '../../../src-main/contract/schemas.js';
+import type { Risk, RiskLimitName } from '../../../src-common/contract/schemas.js';
 import { asCallError, describeError } from '../../client/call-error.js';
 import { useAction, useClient } from '../../client/context.js';
 import { formatPlain } from '../../lib/decimal.js';

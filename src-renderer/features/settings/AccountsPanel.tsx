@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Account, ReconcileResult } from '../../../src-main/contract/schemas.js';
+import type { Account, ReconcileResult } from '../../../src-common/contract/schemas.js';
 import { asCallError, describeError } from '../../client/call-error.js';
 import { useClient } from '../../client/context.js';
 import { titleCase } from '../../lib/format.js';

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useRef, useState } from 'react';
-import type { Account } from '../../../src-main/contract/schemas.js';
+import type { Account } from '../../../src-common/contract/schemas.js';
 import { asCallError } from '../../client/call-error.js';
 import { useClient } from '../../client/context.js';
 import { type AccountDraft, type AccountErrors, type AccountField, COMMON_EXCHANGES, EMPTY_DRAFT, accountFieldOf, accountParams, checkAccount } from './account-form.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect } from 'react';
-import type { DownloadJob } from '../../../src-main/contract/schemas.js';
+import type { DownloadJob } from '../../../src-common/contract/schemas.js';
 import { describeError } from '../../client/call-error.js';
 import { useClient } from '../../client/context.js';
 import { formatDateTime } from '../../lib/format.js';

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { LocalApiStatus } from '../../../src-main/contract/bridge.js';
+import type { LocalApiStatus } from '../../../src-common/contract/bridge.js';
 import { describeError } from '../../client/call-error.js';
 import { type DesktopShell, desktopShell } from '../../client/shell.js';
 import { notify } from '../../state/notifications.js';

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { ApiKey } from '../../../src-main/contract/schemas.js';
+import type { ApiKey } from '../../../src-common/contract/schemas.js';
 import { describeError } from '../../client/call-error.js';
 import { useAction, useClient } from '../../client/context.js';
 import { formatDateTime } from '../../lib/format.js';

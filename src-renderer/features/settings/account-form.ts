@@ -1,4 +1,4 @@
-import type { ParamsOf } from '../../../src-main/contract/methods.js';
+import type { ParamsOf } from '../../../src-common/contract/methods.js';
 import { parseDecimal, wire } from '../../lib/decimal.js';
 
 /**

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { FileKindName } from '../../../src-main/contract/bridge.js';
+import type { FileKindName } from '../../../src-common/contract/bridge.js';
 import { describeError } from '../../client/call-error.js';
 import { useClient } from '../../client/context.js';
 import { desktopShell } from '../../client/shell.js';

@@ -1,5 +1,5 @@
-import type { PlaceOrderParams } from '../../../src-main/contract/methods.js';
-import type { Instrument } from '../../../src-main/contract/schemas.js';
+import type { PlaceOrderParams } from '../../../src-common/contract/methods.js';
+import type { Instrument } from '../../../src-common/contract/schemas.js';
 import { type Dec, formatPlain, isMultipleOf, parseDecimal, wire } from '../../lib/decimal.js';
 import type { TicketFields } from '../../state/ticket.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Account } from '../../../src-main/contract/schemas.js';
+import type { Account } from '../../../src-common/contract/schemas.js';
 import { AccountSupervisor } from '../../../src-main/engine/accounts/account-supervisor.js';
 import type { AccountRecord } from '../../../src-main/engine/model/types.js';
 import { ManualClock } from '../../../src-main/engine/ports/clock.js';

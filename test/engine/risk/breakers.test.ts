@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Risk } from '../../../src-main/contract/schemas.js';
+import { Risk } from '../../../src-common/contract/schemas.js';
 import { type Decimal, ZERO, dec, str } from '../../../src-main/engine/model/decimal.js';
 import type { FillRecord } from '../../../src-main/engine/model/types.js';
 import { Portfolio } from '../../../src-main/engine/portfolio/portfolio.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TernError } from '../../../src-main/contract/errors.js';
-import { KillSwitchReport } from '../../../src-main/contract/schemas.js';
+import { TernError } from '../../../src-common/contract/errors.js';
+import { KillSwitchReport } from '../../../src-common/contract/schemas.js';
 import { type Decimal, ZERO, dec } from '../../../src-main/engine/model/decimal.js';
 import type { OrderState } from '../../../src-main/engine/model/order-state.js';
 import type { KillSwitchDeps, KillSwitchOms } from '../../../src-main/engine/risk/kill-switch.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { METHODS } from '../../../src-main/contract/methods.js';
-import type { TernError } from '../../../src-main/contract/errors.js';
+import { METHODS } from '../../../src-common/contract/methods.js';
+import type { TernError } from '../../../src-common/contract/errors.js';
 import { LimitBook } from '../../../src-main/engine/risk/limits.js';
 import { ctx, startHarness } from '../../helpers/engine-harness.js';
 import { context, harness, order, outcome } from './risk-fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { METHODS } from '../../../src-main/contract/methods.js';
-import { Risk } from '../../../src-main/contract/schemas.js';
+import { METHODS } from '../../../src-common/contract/methods.js';
+import { Risk } from '../../../src-common/contract/schemas.js';
 import { dec } from '../../../src-main/engine/model/decimal.js';
 import { ManualClock } from '../../../src-main/engine/ports/clock.js';
 import { decisionRecord, journalAudit, riskDecisionEntry } from '../../../src-main/engine/risk/audit.js';

@@ -1,4 +1,4 @@
-import type { EngineEvent, EventData } from '../../../src-main/contract/events.js';
+import type { EngineEvent, EventData } from '../../../src-common/contract/events.js';
 import { type Decimal, dec } from '../../../src-main/engine/model/decimal.js';
 import type { InstrumentSpec, OrderRecord } from '../../../src-main/engine/model/types.js';
 import type { PreTradeContext } from '../../../src-main/engine/oms/pre-trade.js';

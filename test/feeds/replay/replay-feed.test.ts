@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TernError } from '../../../src-main/contract/errors.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 import { dec } from '../../../src-main/engine/model/decimal.js';
 import type { Bar, MarketEvent } from '../../../src-main/engine/ports/market-data.js';
 import { parseCandleSeries, readCandleSeries } from '../../../src-main/feeds/candles-csv.js';

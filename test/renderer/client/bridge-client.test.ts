@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TernBridge } from '../../../src-main/contract/bridge.js';
-import type { EngineEvent } from '../../../src-main/contract/events.js';
+import type { TernBridge } from '../../../src-common/contract/bridge.js';
+import type { EngineEvent } from '../../../src-common/contract/events.js';
 import { BridgeClient } from '../../../src-renderer/client/bridge-client.js';
 import { CallError } from '../../../src-renderer/client/call-error.js';
 

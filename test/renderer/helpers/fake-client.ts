@@ -1,4 +1,4 @@
-import type { MethodName, ParamsOf, ResultOf } from '../../../src-main/contract/methods.js';
+import type { MethodName, ParamsOf, ResultOf } from '../../../src-common/contract/methods.js';
 import { CallError } from '../../../src-renderer/client/call-error.js';
 import type { ClientEvent, ConnectionStatus, TernClient } from '../../../src-renderer/client/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Candle } from '../../../src-main/contract/schemas.js';
+import type { Candle } from '../../../src-common/contract/schemas.js';
 import { CandleSeries } from '../../../src-renderer/lib/candles.js';
 
 const M = 60_000;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Account, DownloadJob } from '../../../src-main/contract/schemas.js';
+import type { Account, DownloadJob } from '../../../src-common/contract/schemas.js';
 import { accountBadge, dataAgeMs, stampReceived } from '../../../src-renderer/state/account-status.js';
 import { mergeJobs, useDownloads } from '../../../src-renderer/state/downloads.js';
 import { type Feed, startFeed } from '../../../src-renderer/state/feed.js';

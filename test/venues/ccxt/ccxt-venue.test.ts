@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TernError } from '../../../src-main/contract/errors.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 import { expectConsistent, startSimTern, until, type SimTern } from './sim-harness.js';
 
 let h: SimTern;

@@ -1,6 +1,6 @@
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
-import { TernError } from '../../../src-main/contract/errors.js';
+import { TernError } from '../../../src-common/contract/errors.js';
 import { VenueRejection } from '../../../src-main/engine/ports/venue.js';
 import { decOf, incrementOf, instrumentOf, orderStatusOf } from '../../../src-main/venues/ccxt/convert.js';
 import { classifyCcxtError, redact, venueError, venueQueryError } from '../../../src-main/venues/ccxt/errors.js';

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ParamsOf, ResultOf, MethodName } from '../../../src-main/contract/methods.js';
+import type { ParamsOf, ResultOf, MethodName } from '../../../src-common/contract/methods.js';
 import type { Logger } from '../../../src-main/engine/ports/logger.js';
 import type { ReconcileOptions } from '../../../src-main/engine/reconcile/reconciler.js';
 import { createRuntime, type Runtime } from '../../../src-main/runtime.js';

@@ -1,4 +1,4 @@
-import { TernError } from '../../../contract/errors.js';
+import { TernError } from '../../../../src-common/contract/errors.js';
 import { type Decimal, str } from '../../model/decimal.js';
 import type { OrderRecord } from '../../model/types.js';
 import { valuationPrice } from '../../oms/order-validation.js';

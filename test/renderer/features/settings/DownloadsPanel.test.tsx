@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DownloadJob } from '../../../../src-main/contract/schemas.js';
+import type { DownloadJob } from '../../../../src-common/contract/schemas.js';
 import { DownloadsPanel } from '../../../../src-renderer/features/settings/DownloadsPanel.js';
 import { useDownloads } from '../../../../src-renderer/state/downloads.js';
 import { FakeClient } from '../../helpers/fake-client.js';

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LocalApiSettings, LocalApiStatus } from '../../../../src-main/contract/bridge.js';
+import type { LocalApiSettings, LocalApiStatus } from '../../../../src-common/contract/bridge.js';
 import type { DesktopShell } from '../../../../src-renderer/client/shell.js';
 import { LocalApiPanel, checkPort } from '../../../../src-renderer/features/settings/LocalApiPanel.js';
 import { $, cleanup, click, flush, render, type } from '../../helpers/render.js';
