@@ -304,7 +304,7 @@ export class Engine implements EngineApi {
         journal: this.journal,
         killSwitch: () => ({
           // a retried cancel is sent again: the venue may never have seen the first
-          oms: { ...bindOms(this.oms), cancelOrder: (id: string) => this.oms.cancelOrder(id, { resend: true }) },
+          oms: { ...bindOms(this.oms), cancelOrder: (id: string, reason?: string) => this.oms.cancelOrder(id, { resend: true, reason }) },
           positions: () => this.portfolio.listPositions(),
         }),
       }),

@@ -53,6 +53,8 @@ export class Oms {
   private readonly appliedTrades = new Set<string>();
   /** when each working order of this session went to its venue, on the monotonic clock */
   private readonly sentAt = new Map<string, number>();
+  /** why a cancel was asked for (the kill switch names itself), given to the order when the venue confirms it */
+  private readonly cancelReasons = new Map<string, string>();
   private sessionOrders = 0;
   private sessionFills = 0;
 
@@ -260,10 +262,11 @@ export class Oms {
    * cancel returns it as it is, unless `resend` asks to send the request to
    * the venue again (the kill switch retrying a venue that did not answer).
    */
-  async cancelOrder(idOrClientId: string, opts: { resend?: boolean } = {}): Promise<OrderRecord> {
+  async cancelOrder(idOrClientId: string, opts: { resend?: boolean; reason?: string } = {}): Promise<OrderRecord> {
     const order = this.workingOrder(idOrClientId);
     if (order.state === 'pending_cancel' && !opts.resend) return order;
     if (order.state === 'initialized') throw conflict(`order ${order.id} is still being submitted; retry`);
+    if (opts.reason) this.cancelReasons.set(order.id, opts.reason);
     if (order.state !== 'pending_cancel') this.apply(order.id, 'request_cancel');
     await this.committed(true);
     try {
@@ -271,6 +274,7 @@ export class Oms {
     } catch (err) {
       if (err instanceof VenueRejection) {
         const now = this.active.get(order.id);
+        this.cancelReasons.delete(order.id);
         if (now?.state === 'pending_cancel') this.apply(order.id, 'cancel_rejected');
         await this.committed(true);
         const after = this.find(order.id);
@@ -373,10 +377,13 @@ export class Oms {
       case 'update_rejected':
         this.apply(order.id, 'update_rejected', {}, report.ts);
         return;
-      case 'canceled':
-        this.apply(order.id, 'cancel', report.reason ? { rejectReason: report.reason } : {}, report.ts);
+      case 'canceled': {
+        const reason = report.reason ?? this.cancelReasons.get(order.id);
+        this.apply(order.id, 'cancel', reason ? { rejectReason: reason } : {}, report.ts);
         return;
+      }
       case 'cancel_rejected':
+        this.cancelReasons.delete(order.id);
         this.apply(order.id, 'cancel_rejected', {}, report.ts);
         return;
       case 'expired':
@@ -481,6 +488,7 @@ export class Oms {
       this.active.delete(order.id);
       this.byClientId.delete(order.clientOrderId);
       this.sentAt.delete(order.id);
+      this.cancelReasons.delete(order.id);
       this.recentlyClosed.set(order.id, order);
       if (this.recentlyClosed.size > RECENTLY_CLOSED_KEPT) this.recentlyClosed.delete(this.recentlyClosed.keys().next().value!);
     } else this.active.set(order.id, order);

@@ -10,8 +10,8 @@ import type { Logger } from '../ports/logger.js';
 export interface KillSwitchOms {
   activeOrders(filter?: { account?: string; symbol?: string }): ReadonlyArray<Pick<OrderRecord, 'id' | 'account' | 'symbol' | 'state' | 'reduceOnly'>>;
   find(id: string): Pick<OrderRecord, 'id' | 'state'> | undefined;
-  /** cancels one order; throws when the venue refuses or does not answer */
-  cancelOrder(id: string): Promise<Pick<OrderRecord, 'id' | 'state'>>;
+  /** cancels one order, the order keeping `reason`; throws when the venue refuses or does not answer */
+  cancelOrder(id: string, reason?: string): Promise<Pick<OrderRecord, 'id' | 'state'>>;
   /** a reduce-only market order for the whole position */
   closePosition(account: string, symbol: string, quantity: undefined, opts: { fromKillSwitch: boolean }): Promise<Pick<OrderRecord, 'id' | 'state' | 'quantity'>>;
 }
@@ -20,6 +20,8 @@ export interface KillSwitchDeps {
   oms: KillSwitchOms;
   /** every position, flat ones allowed */
   positions(): ReadonlyArray<{ account: string; symbol: string; quantity: Decimal }>;
+  /** what each canceled order says it was canceled for ("kill switch: <reason>") */
+  cancelReason?: string;
   /** waits between retries (tests pass one that advances a manual clock) */
   sleep?(ms: number): Promise<void>;
   /** how long cancels are retried before flattening goes ahead anyway; default 10 s */
@@ -75,7 +77,7 @@ export async function runKillSwitch(flatten: boolean, deps: KillSwitchDeps, cloc
       working.map(async (o) => {
         targeted.add(o.id);
         try {
-          await oms.cancelOrder(o.id);
+          await oms.cancelOrder(o.id, deps.cancelReason);
           cancelErrors.delete(o.id);
         } catch (err) {
           cancelErrors.set(o.id, message(err));

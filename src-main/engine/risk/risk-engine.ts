@@ -265,7 +265,7 @@ export class RiskEngine implements PreTradeCheck {
       // the store failing must not stop the cancels: the venues are what matters now
       this.log.error({ err: String(err) }, 'kill switch: the HALTED state could not be made durable; canceling anyway');
     }
-    const outcome = await runKillSwitch(flatten, deps, this.clock, this.log);
+    const outcome = await runKillSwitch(flatten, { ...deps, cancelReason: `kill switch: ${params.reason}` }, this.clock, this.log);
     const report: KillSwitchReport = { state: this.gate.status.state, ...outcome };
     this.persist(RISK_SETTINGS.killSwitch, { reason: params.reason, flatten, started_at: started, finished_at: this.clock.now(), report });
     this.announce('kill_switch', { report });
