@@ -68,6 +68,11 @@ const CONTRACT_ONLY_ZOD = [
   { regex: '^(?!zod$|\\./)', message: 'src-common/contract/ may import only zod and its own files.' },
 ];
 
+/** The constants are what the page and preload may import as values: plain data, importing nothing (not even zod or a sibling schema). */
+const IMPORTS_NOTHING = [
+  { regex: '.*', message: 'src-common/contract/constants/ holds plain values both sides import: it imports nothing (no zod, no schemas, no sibling modules); build schemas from it in the contract instead.' },
+];
+
 /** The page and the preload see the engine only through contract types. */
 const CONTRACT_TYPES_ONLY = {
   regex: 'src-common/contract/(?!constants(/|\\.js$))',
@@ -126,6 +131,8 @@ export default defineConfig(
   layer(['src-main/engine'], { patterns: [...NO_TRANSPORT_OR_UI, ENGINE_ONLY_CONTRACT, NO_RUNTIME] }),
   ...['venues', 'feeds', 'store'].map((own) => layer([`src-main/${own}`], { patterns: [...NO_TRANSPORT_OR_UI, ...adapter(own), NO_RUNTIME] })),
   layer(['src-common/contract'], { patterns: CONTRACT_ONLY_ZOD }),
+  // after the contract's rule: a later setting replaces it for the folder inside
+  layer(['src-common/contract/constants'], { patterns: IMPORTS_NOTHING }),
   layer(['src-main/api'], { patterns: [NO_ELECTRON, NO_RUNTIME, { regex: '^(react|react-dom|zustand)(/.*)?$', message: 'The API server has no UI.' }] }),
   layer(['src-main/backtest', 'src-main/strategies', 'src-main/downloads', 'src-main/secrets'], { patterns: [NO_ELECTRON, NO_RUNTIME] }),
   { files: ['src-main/*.{ts,mts,js,mjs}'], ignores: ['src-main/headless.ts'], rules: restrict({ patterns: [NO_ELECTRON, NO_RUNTIME] }) },

@@ -13,14 +13,14 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createApiServer } from '../src-main/api/server.js';
-import { PRIVATE_CHANNELS } from '../src-common/contract/events.js';
+import { MARKET_CHANNELS, PRIVATE_CHANNELS } from '../src-common/contract/constants/channels.js';
 import { benchEngine, SYMBOL } from './engine-fixture.js';
 import { emit, percentiles } from './stats.js';
 
 const CLIENTS = Number(process.env['WS_BENCH_CLIENTS'] ?? 1000);
 const KEYS = 16;
 const SECONDS = Number(process.env['WS_BENCH_SECONDS'] ?? 20);
-const CHANNELS = [...PRIVATE_CHANNELS, ...['book', 'ticker', 'trades', 'candles'].map((k) => `${k}:paper:${SYMBOL}`)];
+const CHANNELS = [...PRIVATE_CHANNELS, ...MARKET_CHANNELS.map((k) => `${k}:paper:${SYMBOL}`)];
 
 interface ClientReport {
   opened: number;

@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { MARKET_CHANNELS, type MarketChannel, PRIVATE_CHANNELS, type PrivateChannel } from './constants/channels.js';
 import * as S from './schemas.js';
 
 /** Event channels a client subscribes to. Market channels are `ticker:ACCOUNT:SYMBOL`, `book:ACCOUNT:SYMBOL`, `trades:ACCOUNT:SYMBOL`, `candles:ACCOUNT:SYMBOL`. */
-export const PRIVATE_CHANNELS = ['orders', 'fills', 'positions', 'balances', 'risk', 'accounts', 'downloads'] as const;
-
 export const ChannelName = z.union([
   z.enum(PRIVATE_CHANNELS),
-  z.string().regex(/^(ticker|book|trades|candles):[a-z0-9][a-z0-9_-]{0,31}:[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}(:[A-Z0-9]{1,20})?$/),
+  z.string().regex(new RegExp(`^(${MARKET_CHANNELS.join('|')}):[a-z0-9][a-z0-9_-]{0,31}:[A-Z0-9]{1,20}/[A-Z0-9]{1,20}(:[A-Z0-9]{1,20})?$`)),
 ]);
 
 export const EVENT_DATA = {
@@ -21,7 +20,7 @@ export const EVENT_DATA = {
   risk: z.record(z.string(), z.unknown()),
   accounts: S.Account,
   downloads: S.DownloadJob,
-} as const;
+} as const satisfies Record<PrivateChannel | MarketChannel, z.ZodType>;
 
 export type EventKind = keyof typeof EVENT_DATA;
 export type EventData<K extends EventKind> = z.infer<(typeof EVENT_DATA)[K]>;

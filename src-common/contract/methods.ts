@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { BREAKER_LIMIT_NAMES } from './constants/risk.js';
+import { TIMEFRAMES } from './constants/timeframes.js';
 import { ErrorObjectSchema } from './errors.js';
 import * as S from './schemas.js';
 import * as ST from './strategy-schemas.js';
@@ -57,7 +59,7 @@ export type ClosePositionParams = z.infer<typeof ClosePositionParams>;
 
 export const MarketParams = z.strictObject({ account: S.AccountId.default('paper'), symbol: S.Symbol });
 export const BookParams = MarketParams.extend({ depth: z.coerce.number().int().min(1).max(500).default(20) });
-export const Timeframe = z.enum(['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d']);
+export const Timeframe = z.enum(TIMEFRAMES);
 /** A point in time: epoch ms (a number or a string of digits) or an ISO 8601 date; parsed to epoch ms. */
 export const TimeParam = z.union([z.number(), z.string().max(40)]).transform((v, ctx) => {
   const ms = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : Date.parse(v);
@@ -110,7 +112,7 @@ export const SetRiskLimitsParams = z
   .superRefine((p, ctx) => {
     if (p.symbol && !p.account) ctx.addIssue({ code: 'custom', path: ['symbol'], message: 'limits for a symbol are set per account: give the account too' });
     if (!p.symbol) return;
-    for (const name of S.BREAKER_LIMIT_NAMES) {
+    for (const name of BREAKER_LIMIT_NAMES) {
       if (p.limits[name] !== undefined) ctx.addIssue({ code: 'custom', path: ['limits', name], message: `${name} is set globally or per account, not per symbol` });
     }
   })

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { LIQUIDITIES, ORDER_STATUSES, ORDER_TYPES, SIDES, TIME_IN_FORCE } from './constants/orders.js';
+import { RISK_LIMIT_NAMES, RISK_STATES } from './constants/risk.js';
+import { SCOPES } from './constants/scopes.js';
 
 /** Decimal numbers travel as strings: "0.001", "-12.5". No exponents, no NaN. */
 export const DecimalString = z
@@ -14,11 +17,11 @@ export const AccountId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'lowerca
 export const Symbol = z.string().regex(/^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}(:[A-Z0-9]{1,20})?$/, 'a symbol such as "BTC/USDT"');
 export const ClientOrderId = z.string().regex(/^[A-Za-z0-9._:-]{1,36}$/, '1 to 36 of A-Z a-z 0-9 . _ : -');
 
-export const Side = z.enum(['buy', 'sell']);
-export const OrderType = z.enum(['market', 'limit', 'stop_market', 'stop_limit']);
-export const TimeInForce = z.enum(['GTC', 'IOC', 'FOK']);
-export const OrderStatus = z.enum(['pending', 'open', 'partially_filled', 'filled', 'canceled', 'rejected', 'expired']);
-export const Scope = z.enum(['read', 'trade', 'admin']);
+export const Side = z.enum(SIDES);
+export const OrderType = z.enum(ORDER_TYPES);
+export const TimeInForce = z.enum(TIME_IN_FORCE);
+export const OrderStatus = z.enum(ORDER_STATUSES);
+export const Scope = z.enum(SCOPES);
 export const Mode = z.enum(['paper', 'live']);
 
 export const Order = z.object({
@@ -55,7 +58,7 @@ export const Fill = z.object({
   price: DecimalString,
   fee: DecimalString,
   fee_asset: z.string(),
-  liquidity: z.enum(['maker', 'taker']),
+  liquidity: z.enum(LIQUIDITIES),
   ts: IsoTime,
 });
 export type Fill = z.infer<typeof Fill>;
@@ -199,20 +202,9 @@ export const Health = z.object({
 
 // ---- Risk (API.md, Risk) ----
 
-export const RiskState = z.enum(['ACTIVE', 'REDUCING', 'HALTED']);
+export const RiskState = z.enum(RISK_STATES);
 export type RiskState = z.infer<typeof RiskState>;
 
-export const PRE_TRADE_LIMIT_NAMES = [
-  'max_order_quantity',
-  'max_order_notional',
-  'max_position_notional',
-  'max_open_orders',
-  'max_orders_per_second',
-  'price_band_pct',
-] as const;
-/** Breakers trip on the portfolio, not on an order: set globally (all accounts together) or per account, never per symbol. */
-export const BREAKER_LIMIT_NAMES = ['max_daily_loss', 'max_drawdown_pct', 'max_consecutive_losses'] as const;
-export const RISK_LIMIT_NAMES = [...PRE_TRADE_LIMIT_NAMES, ...BREAKER_LIMIT_NAMES] as const;
 export const RiskLimitName = z.enum(RISK_LIMIT_NAMES);
 export type RiskLimitName = z.infer<typeof RiskLimitName>;
 
@@ -230,7 +222,7 @@ const riskLimitShape = {
   max_daily_loss: NonNegativeDecimal.describe('quote currency, realized + unrealized since 00:00 UTC'),
   max_drawdown_pct: Percent.describe('percent below the equity peak'),
   max_consecutive_losses: WholeNumber.describe('losing round trips in a row'),
-};
+} satisfies Record<RiskLimitName, z.ZodType>; // a limit name without a value schema does not compile
 
 /** Limits as they are set: every name optional. */
 export const RiskLimitValues = z.strictObject(riskLimitShape).partial();

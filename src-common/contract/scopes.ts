@@ -1,17 +1,13 @@
-import type { z } from 'zod';
+import { type Scope, SCOPE_RANK as RANK } from './constants/scopes.js';
 import { TernError } from './errors.js';
-import type { Scope } from './schemas.js';
-
-/** read ⊂ trade ⊂ admin: a key holds the scopes it was given and every scope below them; 'none' is open to anyone. */
-const RANK: Record<z.infer<typeof Scope> | 'none', number> = { none: 0, read: 1, trade: 2, admin: 3 };
 
 /** whether a key with `scopes` may call what needs `needed` (the one scope rule, for every transport) */
-export function grants(scopes: ReadonlyArray<string>, needed: z.infer<typeof Scope> | 'none'): boolean {
+export function grants(scopes: ReadonlyArray<string>, needed: Scope | 'none'): boolean {
   const need = RANK[needed];
   return need === 0 || scopes.some((s) => (RANK[s as keyof typeof RANK] ?? 0) >= need);
 }
 
-export function scopeRefusal(scopes: ReadonlyArray<string>, needed: z.infer<typeof Scope> | 'none'): TernError | null {
+export function scopeRefusal(scopes: ReadonlyArray<string>, needed: Scope | 'none'): TernError | null {
   return grants(scopes, needed) ? null : new TernError('FORBIDDEN', `this needs an API key with the "${needed}" scope`, { required_scope: needed });
 }
 
@@ -21,7 +17,7 @@ export function scopeRefusal(scopes: ReadonlyArray<string>, needed: z.infer<type
  */
 export function callerRefusal(
   keyId: string | null | undefined,
-  needed: z.infer<typeof Scope> | 'none',
+  needed: Scope | 'none',
   principalOf: (keyId: string) => { scopes: ReadonlyArray<string> } | null,
 ): TernError | null {
   if (keyId === undefined || needed === 'none') return null;

@@ -62,6 +62,22 @@ describe('the contract imports nothing but zod', () => {
   });
 });
 
+describe('the contract constants import nothing (the page and preload import them as values)', () => {
+  it.each([
+    "import { z } from 'zod';",
+    "import { Order } from '../schemas.js';",
+    "import type { Order } from '../schemas.js';",
+    "import { SIDES } from './orders.js';",
+    "import { readFileSync } from 'node:fs';",
+    "import { dec } from '../../../src-main/engine/model/decimal.js';",
+  ])('src-common/contract/constants/probe.ts: %s is reported', async (code) => {
+    expect(await importProblems('src-common/contract/constants/probe.ts', `${code}\nexport const probe = 1;\n`)).toHaveLength(1);
+  });
+  it('allows a module of plain values', async () => {
+    expect(await importProblems('src-common/contract/constants/probe.ts', "export const THINGS = ['a', 'b'] as const;\nexport type Thing = (typeof THINGS)[number];\n")).toEqual([]);
+  });
+});
+
 describe("only the Electron shell and the preload import 'electron'", () => {
   it('allows electron in src-main/electron', async () => {
     expect(await importProblems('src-main/electron/probe.ts', "import { app } from 'electron';\nexport { app };")).toEqual([]);
@@ -78,14 +94,27 @@ describe('the renderer and preload see the engine only through contract types', 
     ['src-renderer/probe.tsx', "import { x } from '../src-main/store/index.js';"],
     ['src-renderer/probe.tsx', "import { x } from '../src-main/api/server.js';"],
     ['src-renderer/probe.tsx', "import { METHODS } from '../src-common/contract/methods.js';"],
+    ['src-renderer/features/ticket/probe.tsx', "import { OrderType } from '../../../src-common/contract/schemas.js';"],
+    ['src-renderer/probe.tsx', "import { ChannelName } from '../src-common/contract/events.js';"],
     ['src-renderer/probe.tsx', "import { readFile } from 'node:fs';"],
     ['src-renderer/probe.tsx', "import path from 'path';"],
     ['src-preload/probe.ts', "import { Decimal } from '../src-main/engine/model/decimal.js';"],
     ['src-preload/probe.ts', "import { METHODS } from '../src-common/contract/methods.js';"],
+    ['src-preload/probe.ts', "import { Scope } from '../src-common/contract/schemas.js';"],
     ['src-preload/probe.ts', "import { readFileSync } from 'node:fs';"],
     ['src-preload/probe.ts', "import { z } from 'zod';"],
   ])('%s: %s is reported', async (path, code) => {
     expect(await importProblems(path, `${code}\nexport const probe = 1;\n`)).toHaveLength(1);
+  });
+
+  it('allows values from the contract constants in the renderer and the preload', async () => {
+    expect(
+      await importProblems(
+        'src-renderer/features/ticket/probe.tsx',
+        "import { ORDER_TYPES, type OrderType } from '../../../src-common/contract/constants/orders.js';\nimport { TIMEFRAME_MS } from '../../../src-common/contract/constants/timeframes.js';\nexport const probe: readonly OrderType[] = ORDER_TYPES;\nexport { TIMEFRAME_MS };",
+      ),
+    ).toEqual([]);
+    expect(await importProblems('src-preload/probe.ts', "import { PRIVATE_CHANNELS } from '../src-common/contract/constants/channels.js';\nexport { PRIVATE_CHANNELS };")).toEqual([]);
   });
 
   it('allows type imports from the contract, react in the renderer and electron in the preload', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BREAKER_LIMIT_NAMES, DecimalString } from '../../../src-common/contract/schemas.js';
+import type { BreakerLimitName } from '../../../src-common/contract/constants/risk.js';
+import { DecimalString } from '../../../src-common/contract/schemas.js';
 import { type Decimal, dec, str } from '../model/decimal.js';
 import { MONEY_DECIMALS, moneyOut } from '../dto.js';
 import type { LimitBook } from './limits.js';
@@ -30,7 +31,7 @@ import { RoundTrips } from './round-trips.js';
  * resumed day that is still beyond its loss limit trips again at once.
  */
 
-export type BreakerName = (typeof BREAKER_LIMIT_NAMES)[number];
+export type BreakerName = BreakerLimitName;
 
 export interface Trip {
   rule: BreakerName;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { RISK_LIMIT_NAMES, type RiskLimitName, RiskLimitValues, type RiskLimitsPatch } from '../../../src-common/contract/schemas.js';
+import { RISK_LIMIT_NAMES, type RiskLimitName } from '../../../src-common/contract/constants/risk.js';
+import { RiskLimitValues, type RiskLimitsPatch } from '../../../src-common/contract/schemas.js';
 import { type Decimal, dec, str } from '../model/decimal.js';
 
 /**
  * Risk limits by scope: global, one account, or one account and symbol.
  * The names and their wire schema are part of the contract
- * (contract/schemas.ts: RISK_LIMIT_NAMES, RiskLimitsPatch); this module keeps
+ * (contract/constants/risk.ts RISK_LIMIT_NAMES, schemas.ts RiskLimitsPatch); this module keeps
  * the values and resolves them. For an order on (account, symbol) each limit
  * comes from the narrowest scope that sets it: account+symbol, else account,
  * else global.

@@ -1,4 +1,4 @@
-import { BREAKER_LIMIT_NAMES } from '../../../src-common/contract/schemas.js';
+import { BREAKER_LIMIT_NAMES } from '../../../src-common/contract/constants/risk.js';
 import type { z } from 'zod';
 import { TernError } from '../../../src-common/contract/errors.js';
 import type { EventData } from '../../../src-common/contract/events.js';
