@@ -5,7 +5,10 @@ import { ceilTo, d, D, f8, floorTo, isMultiple, maxD, minD, roundTo, ZERO } from
 import { errors } from './errors.js';
 import type { Market } from './markets.js';
 import type { Rng } from './rng.js';
-import type { Fill, OrderRef, OrderRequest, OrderStatus, PublicTrade, Side, SimOrder } from './types.js';
+import {
+  MARKET_TYPES, TRIGGER_TYPES, type Fill, type OcoLegRequest, type OcoRequest, type OrderRef, type OrderRequest, type OrderStatus, type OrderType,
+  type PublicTrade, type Side, type SimOrder, type SimOrderList,
+} from './types.js';
 
 type Level = [price: D, qty: D];
 
@@ -15,6 +18,10 @@ export interface Book {
   /** Resting user orders: bids by price desc then time, asks by price asc then time. */
   bids: SimOrder[];
   asks: SimOrder[];
+  /** Trigger orders waiting for their price, in time order (not in the public book). */
+  stops: SimOrder[];
+  /** Prices traded since the trigger orders were last checked against them. */
+  unchecked: D[];
   /** Synthetic liquidity taken since the last price move, by `b:price` / `a:price`. */
   consumed: Map<string, D>;
   updateId: number;
@@ -55,6 +62,27 @@ function priceKey(p: D): string {
   return f8(p);
 }
 
+const isTrigger = (t: OrderType): boolean => TRIGGER_TYPES.includes(t);
+const isMarketLike = (t: OrderType): boolean => MARKET_TYPES.includes(t);
+const isOpen = (o: SimOrder): boolean => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED';
+
+/** Binance's trigger rule on the last trade price: stop-losses fire against the position, take-profits with it. */
+export function triggers(side: Side, type: OrderType, stopPrice: D, last: D): boolean {
+  const stopLoss = type === 'STOP_LOSS' || type === 'STOP_LOSS_LIMIT';
+  const rising = (side === 'BUY') === stopLoss; // a buy stop and a sell take-profit fire on the way up
+  return rising ? last.gte(stopPrice) : last.lte(stopPrice);
+}
+
+/** Where an OCO leg sits relative to the last price: its limit (LIMIT_MAKER) or its trigger. */
+function legLevel(leg: OcoLegRequest): D | undefined {
+  return leg.type === 'LIMIT_MAKER' ? leg.price : leg.stopPrice;
+}
+
+const OCO_LEGS: Record<Side, { above: OrderType[]; below: OrderType[] }> = {
+  SELL: { above: ['LIMIT_MAKER', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'], below: ['STOP_LOSS', 'STOP_LOSS_LIMIT'] },
+  BUY: { above: ['STOP_LOSS', 'STOP_LOSS_LIMIT'], below: ['LIMIT_MAKER', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'] },
+};
+
 function randomClientId(): string {
   return randomBytes(16).toString('base64url').slice(0, 22);
 }
@@ -67,6 +95,9 @@ function randomClientId(): string {
 export class Engine {
   readonly books = new Map<string, Book>();
   private readonly orders = new Map<number, SimOrder>();
+  private readonly lists = new Map<number, SimOrderList>();
+  private readonly listsByKey = new Map<string, SimOrderList[]>();
+  private nextOrderListId = 1;
   private readonly ordersByKey = new Map<string, SimOrder[]>();
   private readonly fillsByKey = new Map<string, Fill[]>();
   private nextOrderId = 1;
@@ -99,7 +130,7 @@ export class Engine {
       candles.ensureUpTo(now(), mid);
       const book: Book = {
         m, mid: roundTo(mid, m.tick), bids: [], asks: [], consumed: new Map(), updateId: 1, published: { bids: new Map(), asks: new Map() },
-        trades: [], tradeId: 0, candles,
+        trades: [], tradeId: 0, candles, stops: [], unchecked: [],
       };
       const agg = this.aggregate(book);
       book.published = { bids: new Map(agg.bids.map(([p, q]) => [priceKey(p), q])), asks: new Map(agg.asks.map(([p, q]) => [priceKey(p), q])) };
@@ -149,6 +180,28 @@ export class Engine {
 
   orderById(orderId: number): SimOrder | undefined {
     return this.orders.get(orderId);
+  }
+
+  listsOf(apiKey: string): SimOrderList[] {
+    return this.listsByKey.get(apiKey) ?? [];
+  }
+
+  listOf(order: SimOrder): SimOrderList | undefined {
+    return order.orderListId >= 0 ? this.lists.get(order.orderListId) : undefined;
+  }
+
+  /** An order list by id, or the newest with this list client id. */
+  findList(apiKey: string, ref: { orderListId?: number; listClientOrderId?: string }, symbol?: string): SimOrderList | undefined {
+    const ok = (l: SimOrderList | undefined) => l && l.apiKey === apiKey && (symbol === undefined || l.symbol === symbol) ? l : undefined;
+    if (ref.orderListId !== undefined) return ok(this.lists.get(ref.orderListId));
+    const all = this.listsOf(apiKey);
+    for (let i = all.length - 1; i >= 0; i--) if (all[i]!.listClientOrderId === ref.listClientOrderId && ok(all[i])) return all[i];
+    return undefined;
+  }
+
+  /** The last trade price (the mid before any trade): what trigger orders are checked against. */
+  lastPrice(book: Book): D {
+    return book.last?.price ?? book.mid;
   }
 
   // ---- synthetic liquidity and the aggregated book ----------------------------------------
@@ -245,39 +298,50 @@ export class Engine {
 
   /** Checks an order against the symbol's filters and the account's balance (Binance's order/test). */
   validate(account: Account, req: OrderRequest): void {
+    this.checkTerms(account, req);
+    const need = this.required(this.book(req.symbol), req);
+    if (account.balance(need.asset).free.lt(need.amount)) throw errors.insufficientBalance();
+  }
+
+  /** An order's filters, trigger and client id, without the balance (an order list checks that once). */
+  private checkTerms(account: Account, req: OrderRequest): void {
     const book = this.book(req.symbol);
     const m = book.m;
-    if (req.type !== 'MARKET') {
-      const price = req.price!;
-      if (price.lt(m.tick) || !isMultiple(price, m.tick)) throw errors.filter('PRICE_FILTER');
-    }
+    const tickOk = (p: D) => p.gte(m.tick) && isMultiple(p, m.tick);
+    if (!isMarketLike(req.type) && !tickOk(req.price!)) throw errors.filter('PRICE_FILTER');
+    if (isTrigger(req.type) && !tickOk(req.stopPrice!)) throw errors.filter('PRICE_FILTER');
     if (req.quantity !== undefined) {
       if (req.quantity.lt(m.minQty) || req.quantity.gt(m.maxQty) || !isMultiple(req.quantity, m.step)) throw errors.filter('LOT_SIZE');
     }
     const notional = req.type === 'MARKET'
       ? (req.quoteOrderQty ?? req.quantity!.mul(book.mid))
-      : req.price!.mul(req.quantity!);
+      : isMarketLike(req.type) ? req.stopPrice!.mul(req.quantity!) : req.price!.mul(req.quantity!);
     if (notional.lt(m.minNotional)) throw errors.filter('NOTIONAL');
     if (req.type === 'LIMIT_MAKER') {
       const best = this.liquidity(book, req.side)[0];
       if (best && this.crosses(req.side, best.price, req.price)) throw errors.wouldTake();
     }
+    if (isTrigger(req.type) && triggers(req.side, req.type, req.stopPrice!, this.lastPrice(book))) throw errors.wouldTrigger();
     if (req.newClientOrderId !== undefined) {
-      const dup = this.ordersOf(account.apiKey).some(
-        (o) => o.symbol === req.symbol && o.clientOrderId === req.newClientOrderId && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED'),
-      );
+      const dup = this.ordersOf(account.apiKey).some((o) => o.symbol === req.symbol && o.clientOrderId === req.newClientOrderId && isOpen(o));
       if (dup) throw errors.duplicateOrder();
     }
-    const need = this.required(account, book, req);
-    if (account.balance(need.asset).free.lt(need.amount)) throw errors.insufficientBalance();
   }
 
-  private required(account: Account, book: Book, req: OrderRequest): { asset: string; amount: D } {
+  private required(book: Book, req: OrderRequest): { asset: string; amount: D } {
     const m = book.m;
     if (req.side === 'SELL') return { asset: m.base, amount: req.quantity ?? this.walk(book, 'SELL', undefined, req.quoteOrderQty, undefined).qty };
-    if (req.type !== 'MARKET') return { asset: m.quote, amount: req.price!.mul(req.quantity!) };
+    if (!isMarketLike(req.type)) return { asset: m.quote, amount: req.price!.mul(req.quantity!) };
     if (req.quoteOrderQty !== undefined) return { asset: m.quote, amount: req.quoteOrderQty };
+    // a buy stop-market locks nothing; it needs the funds at its trigger price
+    if (isTrigger(req.type)) return { asset: m.quote, amount: req.stopPrice!.mul(req.quantity!) };
     return { asset: m.quote, amount: this.walk(book, 'BUY', req.quantity, undefined, undefined).cost };
+  }
+
+  /** What a working order locks: the base it sells, or the quote its limit may pay (market buys lock nothing). */
+  private lockOf(book: Book, side: Side, type: OrderType, qty: D, price: D | undefined): { asset: string; amount: D } {
+    if (side === 'SELL') return { asset: book.m.base, amount: qty };
+    return { asset: book.m.quote, amount: isMarketLike(type) ? ZERO : price!.mul(qty) };
   }
 
   placeOrder(account: Account, req: OrderRequest): SimOrder {
@@ -298,6 +362,24 @@ export class Engine {
       origQty = this.walk(book, req.side, undefined, req.quoteOrderQty, undefined).qty;
       if (origQty.lt(m.minQty)) throw errors.filter('LOT_SIZE');
     }
+    const order = this.newOrder(account, req, origQty, time, -1);
+    const lock = this.lockOf(book, order.side, order.type, order.origQty, order.price);
+    if (lock.amount.gt(0)) {
+      account.lock(lock.asset, lock.amount);
+      order.locked = lock.amount;
+    }
+    this.touched.add(account);
+    this.report(order, 'NEW', time);
+    if (isTrigger(order.type)) {
+      book.stops.push(order);
+      return order;
+    }
+    this.work(book, account, order, time);
+    return order;
+  }
+
+  private newOrder(account: Account, req: OrderRequest, origQty: D, time: number, orderListId: number): SimOrder {
+    const trigger = isTrigger(req.type);
     const order: SimOrder = {
       orderId: this.nextOrderId++,
       symbol: req.symbol,
@@ -305,8 +387,12 @@ export class Engine {
       clientOrderId: req.newClientOrderId ?? randomClientId(),
       side: req.side,
       type: req.type,
-      timeInForce: req.type === 'LIMIT' ? (req.timeInForce ?? 'GTC') : 'GTC',
-      price: req.type === 'MARKET' ? ZERO : req.price!,
+      timeInForce: req.type === 'LIMIT' || req.type === 'STOP_LOSS_LIMIT' || req.type === 'TAKE_PROFIT_LIMIT' ? (req.timeInForce ?? 'GTC') : 'GTC',
+      price: isMarketLike(req.type) ? ZERO : req.price!,
+      stopPrice: trigger ? req.stopPrice! : ZERO,
+      working: !trigger,
+      workingTime: trigger ? -1 : time,
+      orderListId,
       origQty,
       origQuoteOrderQty: req.quoteOrderQty ?? ZERO,
       executedQty: ZERO,
@@ -320,20 +406,17 @@ export class Engine {
     };
     this.orders.set(order.orderId, order);
     this.listFor(this.ordersByKey, account.apiKey).push(order);
-    if (order.type !== 'MARKET') {
-      const lock = order.side === 'BUY' ? order.price.mul(order.origQty) : order.origQty;
-      account.lock(order.side === 'BUY' ? m.quote : m.base, lock);
-      order.locked = lock;
-    }
-    this.touched.add(account);
-    this.report(order, 'NEW', time);
+    return order;
+  }
 
-    const limit = order.type === 'MARKET' ? undefined : order.price;
+  /** A working order meets the book: it takes what crosses, then rests (GTC limits) or expires. */
+  private work(book: Book, account: Account, order: SimOrder, time: number): void {
+    const limit = isMarketLike(order.type) ? undefined : order.price;
     if (order.timeInForce === 'FOK') {
       const can = this.walk(book, order.side, order.origQty, undefined, limit).qty;
       if (can.lt(order.origQty)) {
         this.finish(account, order, 'EXPIRED', time);
-        return order;
+        return;
       }
     }
     if (order.type !== 'LIMIT_MAKER') {
@@ -343,16 +426,19 @@ export class Engine {
         this.execute(book, account, order, l.maker, l.price, minD(remaining, l.qty), time);
       }
     }
-    if (order.status === 'FILLED') return order;
-    if (order.type === 'MARKET' || order.timeInForce !== 'GTC') {
+    if (order.status === 'FILLED') return;
+    if (isMarketLike(order.type) || order.timeInForce !== 'GTC') {
       this.finish(account, order, 'EXPIRED', time);
-      return order;
+      return;
     }
+    this.rest(book, order);
+  }
+
+  private rest(book: Book, order: SimOrder): void {
     const list = order.side === 'BUY' ? book.bids : book.asks;
     list.push(order);
     list.sort((a, b) => (order.side === 'BUY' ? b.price.cmp(a.price) : a.price.cmp(b.price)) || a.seq - b.seq);
     this.dirty.add(book);
-    return order;
   }
 
   cancelOrder(account: Account, symbol: string, ref: OrderRef, newClientOrderId?: string): SimOrder {
@@ -366,18 +452,23 @@ export class Engine {
   private cancel(account: Account, symbol: string, ref: OrderRef, newClientOrderId?: string): SimOrder {
     this.book(symbol);
     const order = this.findOrder(account.apiKey, symbol, ref);
-    if (!order || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED')) throw errors.unknownOrder();
+    if (!order || !isOpen(order)) throw errors.unknownOrder();
     order.cancelClientOrderId = newClientOrderId ?? randomClientId();
-    this.finish(account, order, 'CANCELED', this.now());
+    const list = this.listOf(order);
+    // Binance: canceling one order of a list cancels the whole list.
+    if (list && list.listOrderStatus === 'EXECUTING') this.endList(account, list, 'CANCELED', this.now());
+    else this.finish(account, order, 'CANCELED', this.now());
     return order;
   }
 
   cancelAll(account: Account, symbol: string): SimOrder[] {
     try {
       this.book(symbol);
-      const open = this.ordersOf(account.apiKey).filter((o) => o.symbol === symbol && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED'));
+      const open = this.ordersOf(account.apiKey).filter((o) => o.symbol === symbol && isOpen(o));
       if (open.length === 0) throw errors.unknownOrder();
-      return open.map((o) => this.cancel(account, symbol, { orderId: o.orderId }));
+      // the other leg of a list ends with the first
+      for (const o of open) if (isOpen(o)) this.cancel(account, symbol, { orderId: o.orderId });
+      return open;
     } finally {
       this.flush();
     }
@@ -433,6 +524,153 @@ export class Engine {
       list.splice(i, 1);
       this.dirty.add(book);
     }
+    const j = book.stops.indexOf(order);
+    if (j >= 0) book.stops.splice(j, 1);
+  }
+
+  // ---- order lists (OCO) ----------------------------------------------------------------------
+
+  /** Binance's OCO: both legs checked before either is placed; one lock for the pair. */
+  placeOrderList(account: Account, req: OcoRequest): SimOrderList {
+    try {
+      const book = this.book(req.symbol);
+      const allowed = OCO_LEGS[req.side];
+      if (!allowed.above.includes(req.above.type) || !allowed.below.includes(req.below.type)) throw errors.unsupportedCombination();
+      const legReq = (leg: OcoLegRequest): OrderRequest => ({
+        symbol: req.symbol, side: req.side, type: leg.type, quantity: req.quantity, price: leg.price, stopPrice: leg.stopPrice,
+        timeInForce: leg.timeInForce, newClientOrderId: leg.clientOrderId,
+      });
+      const below = legReq(req.below);
+      const above = legReq(req.above);
+      for (const leg of [req.below, req.above]) {
+        if (leg.type !== 'LIMIT_MAKER' && leg.stopPrice === undefined) throw errors.mandatory(leg === req.above ? 'aboveStopPrice' : 'belowStopPrice');
+        if (!isMarketLike(leg.type) && leg.price === undefined) throw errors.mandatory(leg === req.above ? 'abovePrice' : 'belowPrice');
+      }
+      const last = this.lastPrice(book);
+      if (!(legLevel(req.above)!.gt(last) && legLevel(req.below)!.lt(last))) throw errors.listPrices();
+      this.checkTerms(account, below);
+      this.checkTerms(account, above);
+      if (below.newClientOrderId !== undefined && below.newClientOrderId === above.newClientOrderId) throw errors.duplicateOrder();
+      const locks = [below, above].map((r) => this.lockOf(book, r.side, r.type, req.quantity, r.price));
+      const lock = locks[0]!.amount.gte(locks[1]!.amount) ? locks[0]! : locks[1]!;
+      const need = req.side === 'BUY' ? { asset: book.m.quote, amount: [below, above].map((r) => this.required(book, r).amount).reduce(maxD, lock.amount) } : lock;
+      if (account.balance(need.asset).free.lt(need.amount)) throw errors.insufficientBalance();
+
+      const time = this.now();
+      const list: SimOrderList = {
+        orderListId: this.nextOrderListId++, listClientOrderId: req.listClientOrderId ?? randomClientId(), symbol: req.symbol, apiKey: account.apiKey,
+        contingencyType: 'OCO', listStatusType: 'EXEC_STARTED', listOrderStatus: 'EXECUTING', transactionTime: time, orders: [], locked: lock.amount,
+      };
+      if (lock.amount.gt(0)) account.lock(lock.asset, lock.amount);
+      this.lists.set(list.orderListId, list);
+      this.listFor(this.listsByKey, account.apiKey).push(list);
+      for (const r of [below, above]) {
+        const o = this.newOrder(account, r, req.quantity, time, list.orderListId);
+        list.orders.push(o);
+        this.report(o, 'NEW', time);
+        if (isTrigger(o.type)) book.stops.push(o);
+        else this.rest(book, o);
+      }
+      this.touched.add(account);
+      this.reportList(list, time);
+      return list;
+    } finally {
+      this.flush();
+    }
+  }
+
+  cancelOrderList(account: Account, symbol: string, ref: { orderListId?: number; listClientOrderId?: string }, newClientOrderId?: string): SimOrderList {
+    try {
+      this.book(symbol);
+      const list = this.findList(account.apiKey, ref, symbol);
+      if (!list || list.listOrderStatus !== 'EXECUTING') throw errors.unknownOrderList();
+      list.cancelClientOrderId = newClientOrderId ?? randomClientId();
+      for (const o of list.orders) o.cancelClientOrderId = randomClientId();
+      this.endList(account, list, 'CANCELED', this.now());
+      return list;
+    } finally {
+      this.flush();
+    }
+  }
+
+  /** Ends a list before any leg executed: its open legs end with `status`, its lock is released. */
+  private endList(account: Account, list: SimOrderList, status: 'CANCELED' | 'EXPIRED', time: number): void {
+    this.closeList(account, list, time);
+    for (const o of list.orders) {
+      if (!isOpen(o)) continue;
+      if (status === 'CANCELED') o.cancelClientOrderId ??= randomClientId();
+      this.finish(account, o, status, time);
+    }
+  }
+
+  private closeList(account: Account, list: SimOrderList, time: number): void {
+    if (list.locked.gt(0)) {
+      const book = this.book(list.symbol);
+      account.unlock(list.orders[0]!.side === 'BUY' ? book.m.quote : book.m.base, list.locked);
+      list.locked = ZERO;
+      this.touched.add(account);
+    }
+    list.listStatusType = 'ALL_DONE';
+    list.listOrderStatus = 'ALL_DONE';
+    list.transactionTime = time;
+    this.reportList(list, time);
+  }
+
+  /**
+   * One leg starts executing (it triggered, or its limit is hit): Binance expires the other leg, and the
+   * leg takes over what it needs of the list's lock.
+   */
+  private legStarts(account: Account, order: SimOrder, time: number): void {
+    const list = this.listOf(order);
+    if (!list || list.listOrderStatus !== 'EXECUTING') return;
+    const book = this.book(list.symbol);
+    const need = this.lockOf(book, order.side, order.type, order.origQty.minus(order.executedQty), order.price).amount;
+    const keep = minD(need, list.locked);
+    list.locked = list.locked.minus(keep);
+    order.locked = order.locked.plus(keep);
+    for (const o of list.orders) if (o !== order && isOpen(o)) this.finish(account, o, 'EXPIRED', time);
+    this.closeList(account, list, time);
+  }
+
+  // ---- triggers -----------------------------------------------------------------------------
+
+  /** Checks waiting trigger orders against every price traded since, until no trigger fires. */
+  private runTriggers(): void {
+    let fired = true;
+    while (fired) {
+      fired = false;
+      for (const book of this.books.values()) {
+        const prices = book.unchecked;
+        if (prices.length === 0) continue;
+        book.unchecked = [];
+        for (const price of prices) {
+          for (const o of [...book.stops]) {
+            if (!isOpen(o) || o.working || !triggers(o.side, o.type, o.stopPrice, price)) continue;
+            this.trigger(book, o, this.now());
+            fired = true;
+          }
+        }
+      }
+    }
+  }
+
+  /** A trigger order's price traded: it works now, as a market order or at its limit. */
+  private trigger(book: Book, order: SimOrder, time: number): void {
+    const account = this.accounts.get(order.apiKey)!;
+    this.unrest(book, order);
+    order.working = true;
+    order.workingTime = time;
+    order.updateTime = time;
+    this.legStarts(account, order, time);
+    if (order.side === 'BUY' && isMarketLike(order.type)) {
+      // a buy stop-market locked nothing: without the funds now it expires, as Binance's would
+      const cost = this.walk(book, 'BUY', order.origQty.minus(order.executedQty), undefined, undefined).cost;
+      if (account.balance(book.m.quote).free.lt(cost)) {
+        this.finish(account, order, 'EXPIRED', time);
+        return;
+      }
+    }
+    this.work(book, account, order, time);
   }
 
   private listFor<T>(map: Map<string, T[]>, key: string): T[] {
@@ -463,6 +701,7 @@ export class Engine {
     book.trades.push(trade);
     if (book.trades.length > TRADES_KEPT) book.trades.splice(0, book.trades.length - TRADES_KEPT);
     book.last = trade;
+    book.unchecked.push(trade.price);
     book.candles.record(trade.price, trade.qty, trade.time);
     this.pendingTrades.push([book, trade]);
   }
@@ -470,12 +709,13 @@ export class Engine {
   /** Moves the money of one execution for one side, charges the fee, and reports it. */
   private settle(book: Book, account: Account, order: SimOrder, price: D, qty: D, isMaker: boolean, tradeId: number, time: number): void {
     const m = book.m;
+    this.legStarts(account, order, time);
     const rate = isMaker ? account.makerRate : account.takerRate;
     const quoteQty = price.mul(qty);
     let commission: D;
     let commissionAsset: string;
     if (order.side === 'BUY') {
-      if (order.type !== 'MARKET') {
+      if (order.locked.gt(0)) {
         const release = minD(order.locked, qty.mul(order.price));
         account.unlock(m.quote, release);
         order.locked = order.locked.minus(release);
@@ -485,7 +725,7 @@ export class Engine {
       commissionAsset = m.base;
       account.credit(m.base, qty.minus(commission));
     } else {
-      if (order.type !== 'MARKET') {
+      if (order.locked.gt(0)) {
         const release = minD(order.locked, qty);
         account.unlock(m.base, release);
         order.locked = order.locked.minus(release);
@@ -597,8 +837,13 @@ export class Engine {
     this.pendingUser.push([order.apiKey, executionReport(order, execType, time, fill)]);
   }
 
+  private reportList(list: SimOrderList, time: number): void {
+    this.pendingUser.push([list.apiKey, listStatusEvent(list, time)]);
+  }
+
   /** Sends the queued events of one operation: user reports, balances, then market data. */
   private flush(): void {
+    this.runTriggers();
     const user = this.pendingUser;
     const touched = this.touched;
     const trades = this.pendingTrades;
@@ -698,9 +943,9 @@ export function executionReport(order: SimOrder, execType: 'NEW' | 'TRADE' | 'CA
     f: order.timeInForce,
     q: f8(order.origQty),
     p: f8(order.price),
-    P: f8(ZERO),
+    P: f8(order.stopPrice),
     F: f8(ZERO),
-    g: -1,
+    g: order.orderListId,
     C: canceled ? order.clientOrderId : '',
     x: execType,
     X: order.status as OrderStatus,
@@ -715,14 +960,31 @@ export function executionReport(order: SimOrder, execType: 'NEW' | 'TRADE' | 'CA
     t: fill?.tradeId ?? -1,
     v: 0,
     I: order.seq * 2 + (fill ? 1 : 0),
-    w: working && order.type !== 'MARKET',
+    w: working && order.working && !isMarketLike(order.type),
     m: fill?.isMaker ?? false,
     M: false,
     O: order.time,
     Z: f8(order.cumQuote),
     Y: f8(fill?.quoteQty ?? ZERO),
     Q: f8(order.origQuoteOrderQty),
-    W: order.time,
+    W: order.workingTime,
     V: 'NONE',
+  };
+}
+
+/** Binance's user-data `listStatus` for an order list. */
+export function listStatusEvent(list: SimOrderList, time: number): Record<string, unknown> {
+  return {
+    e: 'listStatus',
+    E: time,
+    s: list.symbol,
+    g: list.orderListId,
+    c: list.contingencyType,
+    l: list.listStatusType,
+    L: list.listOrderStatus,
+    r: 'NONE',
+    C: list.listClientOrderId,
+    T: list.transactionTime,
+    O: list.orders.map((o) => ({ s: o.symbol, i: o.orderId, c: o.clientOrderId })),
   };
 }

@@ -1,11 +1,11 @@
 import type { Candle } from './candles.js';
 import { f8 } from './decimal.js';
-import type { Fill, PublicTrade, SimOrder } from './types.js';
+import type { Fill, PublicTrade, SimOrder, SimOrderList } from './types.js';
 
 /** Binance's REST JSON shapes for the simulator's records. */
 
 export function orderAck(o: SimOrder): Record<string, unknown> {
-  return { symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, transactTime: o.time };
+  return { symbol: o.symbol, orderId: o.orderId, orderListId: o.orderListId, clientOrderId: o.clientOrderId, transactTime: o.time };
 }
 
 export function orderResult(o: SimOrder): Record<string, unknown> {
@@ -20,9 +20,15 @@ export function orderResult(o: SimOrder): Record<string, unknown> {
     timeInForce: o.timeInForce,
     type: o.type,
     side: o.side,
-    workingTime: o.time,
+    ...stopFields(o),
+    workingTime: o.workingTime,
     selfTradePreventionMode: 'NONE',
   };
+}
+
+/** Binance prints `stopPrice` only on orders that have one. */
+function stopFields(o: SimOrder): Record<string, unknown> {
+  return o.stopPrice.isZero() ? {} : { stopPrice: f8(o.stopPrice) };
 }
 
 export function orderFull(o: SimOrder): Record<string, unknown> {
@@ -49,7 +55,7 @@ export function orderQuery(o: SimOrder): Record<string, unknown> {
   return {
     symbol: o.symbol,
     orderId: o.orderId,
-    orderListId: -1,
+    orderListId: o.orderListId,
     clientOrderId: o.clientOrderId,
     price: f8(o.price),
     origQty: f8(o.origQty),
@@ -59,12 +65,12 @@ export function orderQuery(o: SimOrder): Record<string, unknown> {
     timeInForce: o.timeInForce,
     type: o.type,
     side: o.side,
-    stopPrice: '0.00000000',
+    stopPrice: f8(o.stopPrice),
     icebergQty: '0.00000000',
     time: o.time,
     updateTime: o.updateTime,
-    isWorking: o.type !== 'MARKET',
-    workingTime: o.time,
+    isWorking: o.working && o.type !== 'MARKET',
+    workingTime: o.workingTime,
     origQuoteOrderQty: f8(o.origQuoteOrderQty),
     selfTradePreventionMode: 'NONE',
   };
@@ -76,7 +82,7 @@ export function cancelResponse(o: SimOrder): Record<string, unknown> {
     symbol: o.symbol,
     origClientOrderId: o.clientOrderId,
     orderId: o.orderId,
-    orderListId: -1,
+    orderListId: o.orderListId,
     clientOrderId: o.cancelClientOrderId,
     transactTime: o.updateTime,
     price: f8(o.price),
@@ -88,16 +94,41 @@ export function cancelResponse(o: SimOrder): Record<string, unknown> {
     timeInForce: o.timeInForce,
     type: o.type,
     side: o.side,
+    ...stopFields(o),
     selfTradePreventionMode: 'NONE',
   };
 }
 
-export function myTrade(f: Fill): Record<string, unknown> {
+/** GET orderList / openOrderList / allOrderList: the list and its orders' ids. */
+export function orderList(l: SimOrderList): Record<string, unknown> {
+  return {
+    orderListId: l.orderListId,
+    contingencyType: l.contingencyType,
+    listStatusType: l.listStatusType,
+    listOrderStatus: l.listOrderStatus,
+    listClientOrderId: l.listClientOrderId,
+    transactionTime: l.transactionTime,
+    symbol: l.symbol,
+    orders: l.orders.map((o) => ({ symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId })),
+  };
+}
+
+/** POST orderList/oco and order/oco: the list plus each order as placed. */
+export function orderListResponse(l: SimOrderList, respType: string | undefined): Record<string, unknown> {
+  return { ...orderList(l), orderReports: l.orders.map((o) => (respType === 'ACK' ? orderAck(o) : orderResult(o))) };
+}
+
+/** DELETE orderList: the list plus each order's cancel. */
+export function orderListCancel(l: SimOrderList): Record<string, unknown> {
+  return { ...orderList(l), orderReports: l.orders.map(cancelResponse) };
+}
+
+export function myTrade(f: Fill, orderListId = -1): Record<string, unknown> {
   return {
     symbol: f.symbol,
     id: f.tradeId,
     orderId: f.orderId,
-    orderListId: -1,
+    orderListId,
     price: f8(f.price),
     qty: f8(f.qty),
     quoteQty: f8(f.quoteQty),

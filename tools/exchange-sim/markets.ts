@@ -38,8 +38,8 @@ export const DEFAULT_SYMBOLS: SymbolSpec[] = [
   },
 ];
 
-/** The order types the matching engine implements; ccxt refuses others locally (it reads `orderTypes`). */
-export const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET'] as const;
+/** The order types the matching engine implements (Binance spot's); ccxt refuses others locally (it reads `orderTypes`). */
+export const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'] as const;
 
 export interface Market {
   spec: SymbolSpec;
@@ -97,7 +97,7 @@ export function symbolInfo(m: Market): Record<string, unknown> {
     quoteCommissionPrecision: 8,
     orderTypes: [...ORDER_TYPES],
     icebergAllowed: false,
-    ocoAllowed: false,
+    ocoAllowed: true,
     otoAllowed: false,
     quoteOrderQtyMarketAllowed: true,
     allowTrailingStop: false,

@@ -7,7 +7,7 @@ import { f8, parseDec, ZERO, type D } from './decimal.js';
 import { errors, SimError } from './errors.js';
 import * as fmt from './format.js';
 import { exchangeInfo, symbolInfo } from './markets.js';
-import type { OrderRef, OrderRequest, OrderType, Side, TimeInForce } from './types.js';
+import { TRIGGER_TYPES, type OcoLegRequest, type OcoRequest, type OrderRef, type OrderRequest, type OrderType, type Side, type TimeInForce } from './types.js';
 
 export interface RestRequest {
   method: string;
@@ -107,17 +107,21 @@ function orderRequest(ctx: SimContext, p: Record<string, string>): OrderRequest 
   if (sideRaw !== 'BUY' && sideRaw !== 'SELL') throw errors.invalidSide();
   const typeRaw = str(p, 'type');
   if (!KNOWN_TYPES.includes(typeRaw)) throw errors.invalidType();
-  if (typeRaw !== 'LIMIT' && typeRaw !== 'LIMIT_MAKER' && typeRaw !== 'MARKET') throw new SimError(400, -1014, 'Unsupported order combination.');
   const type = typeRaw as OrderType;
   const side = sideRaw as Side;
   const quantity = dec(p, 'quantity');
   const quoteOrderQty = dec(p, 'quoteOrderQty');
   const price = dec(p, 'price');
+  const stopPrice = dec(p, 'stopPrice');
+  if (p['trailingDelta']) throw errors.notFound('trailingDelta (trailing stops)');
+  if (TRIGGER_TYPES.includes(type)) {
+    if (stopPrice === undefined || stopPrice.lte(0)) throw errors.mandatory('stopPrice');
+  } else if (stopPrice !== undefined) {
+    throw errors.notRequired('stopPrice');
+  }
   let timeInForce: TimeInForce | undefined;
-  if (type === 'LIMIT') {
-    const tif = str(p, 'timeInForce');
-    if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') throw errors.invalidTif();
-    timeInForce = tif;
+  if (type === 'LIMIT' || type === 'STOP_LOSS_LIMIT' || type === 'TAKE_PROFIT_LIMIT') {
+    timeInForce = tifOf(p, 'timeInForce');
     if (price === undefined) throw errors.mandatory('price');
     if (quantity === undefined) throw errors.mandatory('quantity');
     if (quoteOrderQty !== undefined) throw errors.notRequired('quoteOrderQty');
@@ -125,6 +129,11 @@ function orderRequest(ctx: SimContext, p: Record<string, string>): OrderRequest 
     if (price === undefined) throw errors.mandatory('price');
     if (quantity === undefined) throw errors.mandatory('quantity');
     if (quoteOrderQty !== undefined) throw errors.notRequired('quoteOrderQty');
+  } else if (type === 'STOP_LOSS' || type === 'TAKE_PROFIT') {
+    if (quantity === undefined) throw errors.mandatory('quantity');
+    if (quoteOrderQty !== undefined) throw errors.notRequired('quoteOrderQty');
+    if (price !== undefined) throw errors.notRequired('price');
+    if (p['timeInForce']) throw errors.notRequired('timeInForce');
   } else {
     if (quantity === undefined && quoteOrderQty === undefined) throw errors.eitherParam('quantity', 'quoteOrderQty');
     if (quantity !== undefined && quoteOrderQty !== undefined) throw errors.notRequired('quoteOrderQty');
@@ -133,13 +142,94 @@ function orderRequest(ctx: SimContext, p: Record<string, string>): OrderRequest 
   }
   if (quantity !== undefined && quantity.lte(0)) throw errors.invalidParam('quantity');
   if (quoteOrderQty !== undefined && quoteOrderQty.lte(0)) throw errors.invalidParam('quoteOrderQty');
-  const respType = p['newOrderRespType'];
-  if (respType !== undefined && respType !== 'ACK' && respType !== 'RESULT' && respType !== 'FULL') throw errors.invalidParam('newOrderRespType');
+  const respType = respTypeOf(p);
   return {
-    symbol, side, type, timeInForce, quantity, quoteOrderQty, price,
+    symbol, side, type, timeInForce, quantity, quoteOrderQty, price, stopPrice,
     newClientOrderId: clientId(p, 'newClientOrderId'),
     respType,
   };
+}
+
+function tifOf(p: Record<string, string>, name: string): TimeInForce {
+  const tif = str(p, name);
+  if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') throw errors.invalidTif();
+  return tif;
+}
+
+function respTypeOf(p: Record<string, string>): string | undefined {
+  const respType = p['newOrderRespType'];
+  if (respType !== undefined && respType !== 'ACK' && respType !== 'RESULT' && respType !== 'FULL') throw errors.invalidParam('newOrderRespType');
+  return respType;
+}
+
+function sideOf(p: Record<string, string>): Side {
+  const side = str(p, 'side');
+  if (side !== 'BUY' && side !== 'SELL') throw errors.invalidSide();
+  return side;
+}
+
+function positive(p: Record<string, string>, name: string): D {
+  const v = dec(p, name);
+  if (v === undefined) throw errors.mandatory(name);
+  if (v.lte(0)) throw errors.invalidParam(name);
+  return v;
+}
+
+/** One leg of POST orderList/oco: the `above…` or `below…` parameters. */
+function ocoLeg(p: Record<string, string>, prefix: 'above' | 'below'): OcoLegRequest {
+  const typeRaw = str(p, `${prefix}Type`);
+  if (!KNOWN_TYPES.includes(typeRaw)) throw errors.invalidType();
+  if (p[`${prefix}TrailingDelta`]) throw errors.notFound(`${prefix}TrailingDelta (trailing stops)`);
+  const type = typeRaw as OrderType;
+  const limitLike = type === 'STOP_LOSS_LIMIT' || type === 'TAKE_PROFIT_LIMIT';
+  return {
+    type,
+    price: dec(p, `${prefix}Price`),
+    stopPrice: dec(p, `${prefix}StopPrice`),
+    timeInForce: limitLike ? tifOf(p, `${prefix}TimeInForce`) : undefined,
+    clientOrderId: clientId(p, `${prefix}ClientOrderId`),
+  };
+}
+
+/** POST orderList/oco (Binance's current OCO). */
+function ocoRequest(ctx: SimContext, p: Record<string, string>): OcoRequest {
+  return {
+    symbol: symbolOf(ctx, p),
+    side: sideOf(p),
+    quantity: positive(p, 'quantity'),
+    listClientOrderId: clientId(p, 'listClientOrderId'),
+    above: ocoLeg(p, 'above'),
+    below: ocoLeg(p, 'below'),
+  };
+}
+
+/** POST order/oco (deprecated by Binance, still served): a LIMIT_MAKER leg and a STOP_LOSS(_LIMIT) leg. */
+function legacyOcoRequest(ctx: SimContext, p: Record<string, string>): OcoRequest {
+  const side = sideOf(p);
+  const stopLimitPrice = dec(p, 'stopLimitPrice');
+  const limit: OcoLegRequest = { type: 'LIMIT_MAKER', price: positive(p, 'price'), clientOrderId: clientId(p, 'limitClientOrderId') };
+  const stop: OcoLegRequest = {
+    type: stopLimitPrice === undefined ? 'STOP_LOSS' : 'STOP_LOSS_LIMIT',
+    price: stopLimitPrice,
+    stopPrice: positive(p, 'stopPrice'),
+    timeInForce: stopLimitPrice === undefined ? undefined : tifOf(p, 'stopLimitTimeInForce'),
+    clientOrderId: clientId(p, 'stopClientOrderId'),
+  };
+  return {
+    symbol: symbolOf(ctx, p),
+    side,
+    quantity: positive(p, 'quantity'),
+    listClientOrderId: clientId(p, 'listClientOrderId'),
+    above: side === 'SELL' ? limit : stop,
+    below: side === 'SELL' ? stop : limit,
+  };
+}
+
+function listRef(p: Record<string, string>, cidName: string): { orderListId?: number; listClientOrderId?: string } {
+  const orderListId = int(p, 'orderListId');
+  const listClientOrderId = p[cidName] || undefined;
+  if (orderListId === undefined && listClientOrderId === undefined) throw errors.eitherParam('orderListId', cidName);
+  return orderListId !== undefined ? { orderListId } : { listClientOrderId };
 }
 
 function errorBody(e: unknown): Record<string, unknown> {
@@ -400,6 +490,41 @@ const routes: Record<string, Route> = {
       throw new SimError(400, -2022, 'Order cancel-replace failed.', { data });
     },
   },
+  'POST /api/v3/orderList/oco': {
+    security: 'SIGNED',
+    handle: (ctx, call) => fmt.orderListResponse(ctx.engine.placeOrderList(needAccount(call), ocoRequest(ctx, call.params)), respTypeOf(call.params)),
+  },
+  'POST /api/v3/order/oco': {
+    security: 'SIGNED',
+    handle: (ctx, call) => fmt.orderListResponse(ctx.engine.placeOrderList(needAccount(call), legacyOcoRequest(ctx, call.params)), respTypeOf(call.params)),
+  },
+  'DELETE /api/v3/orderList': {
+    security: 'SIGNED',
+    handle: (ctx, call) => {
+      const p = call.params;
+      const list = ctx.engine.cancelOrderList(needAccount(call), symbolOf(ctx, p), listRef(p, 'listClientOrderId'), clientId(p, 'newClientOrderId'));
+      return fmt.orderListCancel(list);
+    },
+  },
+  'GET /api/v3/orderList': {
+    security: 'SIGNED',
+    handle: (ctx, call) => {
+      const list = ctx.engine.findList(needAccount(call).apiKey, listRef(call.params, 'origClientOrderId'));
+      if (!list) throw errors.orderListDoesNotExist();
+      return fmt.orderList(list);
+    },
+  },
+  'GET /api/v3/openOrderList': {
+    security: 'SIGNED',
+    handle: (ctx, call) => ctx.engine.listsOf(needAccount(call).apiKey).filter((l) => l.listOrderStatus === 'EXECUTING').map(fmt.orderList),
+  },
+  'GET /api/v3/allOrderList': {
+    security: 'SIGNED',
+    handle: (ctx, call) => {
+      const n = limit(call.params, 500, 1000);
+      return ctx.engine.listsOf(needAccount(call).apiKey).filter((l) => inTime(l.transactionTime, call.params)).slice(-n).map(fmt.orderList);
+    },
+  },
   'GET /api/v3/openOrders': {
     security: 'SIGNED',
     handle: (ctx, call) => {
@@ -435,7 +560,7 @@ const routes: Record<string, Route> = {
         .filter(
           (f) => f.symbol === symbol && (orderId === undefined || f.orderId === orderId) && (fromId === undefined || f.tradeId >= fromId) && inTime(f.time, call.params),
         );
-      return (fromId === undefined && !call.params['startTime'] ? list.slice(-n) : list.slice(0, n)).map(fmt.myTrade);
+      return (fromId === undefined && !call.params['startTime'] ? list.slice(-n) : list.slice(0, n)).map((f) => fmt.myTrade(f, ctx.engine.orderById(f.orderId)?.orderListId));
     },
   },
 };

@@ -1,7 +1,11 @@
 import type { D } from './decimal.js';
 
 export type Side = 'BUY' | 'SELL';
-export type OrderType = 'LIMIT' | 'LIMIT_MAKER' | 'MARKET';
+export type OrderType = 'LIMIT' | 'LIMIT_MAKER' | 'MARKET' | 'STOP_LOSS' | 'STOP_LOSS_LIMIT' | 'TAKE_PROFIT' | 'TAKE_PROFIT_LIMIT';
+/** Orders that wait for the last trade price to reach `stopPrice` before they work. */
+export const TRIGGER_TYPES: readonly OrderType[] = ['STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'];
+/** Orders that execute at any price once working (no limit). */
+export const MARKET_TYPES: readonly OrderType[] = ['MARKET', 'STOP_LOSS', 'TAKE_PROFIT'];
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
 export type OrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED';
 
@@ -16,6 +20,13 @@ export interface SimOrder {
   timeInForce: TimeInForce;
   /** Limit price; zero for market orders. */
   price: D;
+  /** Trigger price of stop-loss / take-profit orders; zero for the others. */
+  stopPrice: D;
+  /** false while a trigger order waits for its price (Binance's isWorking). */
+  working: boolean;
+  workingTime: number;
+  /** The order list (OCO) it belongs to, or -1. */
+  orderListId: number;
   origQty: D;
   origQuoteOrderQty: D;
   executedQty: D;
@@ -64,7 +75,46 @@ export interface OrderRequest {
   quantity?: D;
   quoteOrderQty?: D;
   price?: D;
+  stopPrice?: D;
   newClientOrderId?: string;
+}
+
+export type ListStatusType = 'EXEC_STARTED' | 'ALL_DONE';
+export type ListOrderStatus = 'EXECUTING' | 'ALL_DONE';
+
+/** An OCO order list: two orders of which the first to trigger or fill ends the other. */
+export interface SimOrderList {
+  orderListId: number;
+  listClientOrderId: string;
+  symbol: string;
+  apiKey: string;
+  contingencyType: 'OCO';
+  listStatusType: ListStatusType;
+  listOrderStatus: ListOrderStatus;
+  transactionTime: number;
+  orders: SimOrder[];
+  /** What the list locks (its legs share one lock), until a leg starts executing. */
+  locked: D;
+  /** The cancel request's own list client id, once canceled. */
+  cancelClientOrderId?: string;
+}
+
+/** One leg of an OCO request (Binance's above… / below… parameters). */
+export interface OcoLegRequest {
+  type: OrderType;
+  price?: D;
+  stopPrice?: D;
+  timeInForce?: TimeInForce;
+  clientOrderId?: string;
+}
+
+export interface OcoRequest {
+  symbol: string;
+  side: Side;
+  quantity: D;
+  listClientOrderId?: string;
+  above: OcoLegRequest;
+  below: OcoLegRequest;
 }
 
 export interface OrderRef {
