@@ -1,4 +1,4 @@
-import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../engine/model/types.js';
+import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord, StrategyPositionRecord } from '../engine/model/types.js';
 import { isTerminal } from '../engine/model/order-state.js';
 import type { EngineStore, FillQuery, JournalEntry, OrderQuery } from '../engine/ports/store.js';
 
@@ -23,6 +23,7 @@ export class MemoryStore implements EngineStore {
   private readonly orderIndex = new Map<string, number>();
   private fills: FillRecord[] = [];
   private readonly positions = new Map<string, PositionRecord>();
+  private readonly strategyPositions = new Map<string, StrategyPositionRecord>();
   private readonly balances = new Map<string, BalanceRecord>();
   private readonly accounts = new Map<string, AccountRecord>();
   private readonly keys = new Map<string, ApiKeyRecord>();
@@ -65,6 +66,10 @@ export class MemoryStore implements EngineStore {
     return [...this.positions.values()].sort((a, b) => a.account.localeCompare(b.account) || a.symbol.localeCompare(b.symbol));
   }
 
+  loadStrategyPositions(): StrategyPositionRecord[] {
+    return [...this.strategyPositions.values()];
+  }
+
   loadBalances(): BalanceRecord[] {
     return [...this.balances.values()].sort((a, b) => a.account.localeCompare(b.account) || a.asset.localeCompare(b.asset));
   }
@@ -84,6 +89,7 @@ export class MemoryStore implements EngineStore {
       const o = this.orders.get(ids[i]!)!;
       if (q.account && o.account !== q.account) continue;
       if (q.symbol && o.symbol !== q.symbol) continue;
+      if (q.strategy && o.strategyId !== q.strategy) continue;
       if (q.status === 'open' && isTerminal(o.state)) continue;
       if (q.status === 'closed' && !isTerminal(o.state)) continue;
       out.push(o);
@@ -99,7 +105,7 @@ export class MemoryStore implements EngineStore {
     const out: FillRecord[] = [];
     for (let i = this.fills.length - 1; i >= 0 && out.length < q.limit; i--) {
       const f = this.fills[i]!;
-      if ((q.account && f.account !== q.account) || (q.symbol && f.symbol !== q.symbol)) continue;
+      if ((q.account && f.account !== q.account) || (q.symbol && f.symbol !== q.symbol) || (q.strategy && f.strategyId !== q.strategy)) continue;
       out.push(f);
     }
     return out;
@@ -126,6 +132,9 @@ export class MemoryStore implements EngineStore {
       case 'position':
         this.positions.set(key(e.position.account, e.position.symbol), e.position);
         return;
+      case 'strategy_position':
+        this.strategyPositions.set(`${e.position.strategyId}\u0000${key(e.position.account, e.position.symbol)}`, e.position);
+        return;
       case 'balance':
         this.balances.set(key(e.balance.account, e.balance.asset), e.balance);
         return;
@@ -140,6 +149,7 @@ export class MemoryStore implements EngineStore {
         }
         this.fills = this.fills.filter((f) => f.account !== e.account);
         for (const [k, p] of this.positions) if (p.account === e.account) this.positions.delete(k);
+        for (const [k, p] of this.strategyPositions) if (p.account === e.account) this.strategyPositions.delete(k);
         return;
       case 'key':
         this.keys.set(e.key.id, e.key);

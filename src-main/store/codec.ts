@@ -1,5 +1,5 @@
 import { Decimal } from '../engine/model/decimal.js';
-import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../engine/model/types.js';
+import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord, StrategyPositionRecord } from '../engine/model/types.js';
 import type { JournalEntry } from '../engine/ports/store.js';
 import { TernError } from '../../src-common/contract/errors.js';
 
@@ -23,7 +23,8 @@ import { TernError } from '../../src-common/contract/errors.js';
  * more.
  */
 
-type Kind = 'str' | 'str?' | 'int' | 'int?' | 'bool' | 'dec' | 'dec?' | 'json';
+/** `owner?`: an optional string, NULL in SQL and absent (undefined) in the record (a field records made before it existed leave out) */
+type Kind = 'str' | 'str?' | 'owner?' | 'int' | 'int?' | 'bool' | 'dec' | 'dec?' | 'json';
 type Schema<T> = { readonly [K in keyof T]-?: Kind };
 
 /** A record as stored: field values in schema order (see above). */
@@ -50,6 +51,7 @@ function badField(record: string, key: string, kind: Kind, value: unknown): neve
   const want: Record<Kind, string> = {
     str: 'a string',
     'str?': 'a string or null',
+    'owner?': 'a string or absent',
     int: 'a finite integer',
     'int?': 'a finite integer or null',
     bool: 'a boolean',
@@ -92,6 +94,7 @@ function compile<T>(name: string, schema: Schema<T>): RecordCodec<T> {
       case 'str':
         return `(typeof ${v} === 'string' ? ${v} : ${bad})`;
       case 'str?':
+      case 'owner?':
         return `(${v} == null ? null : typeof ${v} === 'string' ? ${v} : ${bad})`;
       case 'int':
         return `(isInt(${v}) ? ${v} : ${bad})`;
@@ -128,6 +131,8 @@ function compile<T>(name: string, schema: Schema<T>): RecordCodec<T> {
       case 'str?':
       case 'int?':
         return `(${v} ?? null)`;
+      case 'owner?':
+        return `(${v} ?? undefined)`;
       default:
         return v;
     }
@@ -177,6 +182,8 @@ export const orderCodec = compile<OrderRecord>('order', {
   venueOrderId: 'str?',
   createdAt: 'int',
   updatedAt: 'int',
+  // migration 6: the strategy that placed it; older tuples end before it (absent: manual or API)
+  strategyId: 'owner?',
 });
 
 export const fillCodec = compile<FillRecord>('fill', {
@@ -193,9 +200,23 @@ export const fillCodec = compile<FillRecord>('fill', {
   liquidity: 'str',
   venueTradeId: 'str',
   ts: 'int',
+  // migration 6, as orders
+  strategyId: 'owner?',
 });
 
 export const positionCodec = compile<PositionRecord>('position', {
+  account: 'str',
+  symbol: 'str',
+  quantity: 'dec',
+  averagePrice: 'dec?',
+  realizedPnl: 'dec',
+  feesPaid: 'dec',
+  updatedAt: 'int',
+});
+
+/** a strategy's own position (the per-strategy ledger, migration 6): the position arithmetic, keyed by strategy too */
+export const strategyPositionCodec = compile<StrategyPositionRecord>('strategy_position', {
+  strategyId: 'str',
   account: 'str',
   symbol: 'str',
   quantity: 'dec',
@@ -237,13 +258,14 @@ export const keyCodec = compile<ApiKeyRecord>('key', {
 // Journal entries
 
 export type JournalType = JournalEntry['type'];
-export const JOURNAL_TYPES: readonly JournalType[] = ['order', 'fill', 'position', 'balance', 'account', 'account_reset', 'key', 'setting', 'risk_decision'];
+export const JOURNAL_TYPES: readonly JournalType[] = ['order', 'fill', 'position', 'strategy_position', 'balance', 'account', 'account_reset', 'key', 'setting', 'risk_decision'];
 
 /** A journal entry as stored: records as tuples. What the payload column holds (as JSON, without the type). */
 export type WireEntry =
   | { type: 'order'; event: string; order: Tuple }
   | { type: 'fill'; fill: Tuple }
   | { type: 'position'; position: Tuple }
+  | { type: 'strategy_position'; position: Tuple }
   | { type: 'balance'; balance: Tuple }
   | { type: 'account'; account: Tuple }
   | { type: 'account_reset'; account: string; ts: number }
@@ -267,6 +289,7 @@ function badEntry(message: string, field: string): TernError {
 const ORDER_UPDATED_AT = orderCodec.keys.indexOf('updatedAt');
 const FILL_TS = fillCodec.keys.indexOf('ts');
 const POSITION_UPDATED_AT = positionCodec.keys.indexOf('updatedAt');
+const STRATEGY_POSITION_UPDATED_AT = strategyPositionCodec.keys.indexOf('updatedAt');
 const BALANCE_UPDATED_AT = balanceCodec.keys.indexOf('updatedAt');
 const ACCOUNT_CREATED_AT = accountCodec.keys.indexOf('createdAt');
 const KEY_CREATED_AT = keyCodec.keys.indexOf('createdAt');
@@ -287,6 +310,10 @@ export function encodeEntry(entry: JournalEntry): EncodedEntry {
     case 'position': {
       const position = positionCodec.encode(entry.position);
       return { wire: { type: 'position', position }, ts: position[POSITION_UPDATED_AT] as number, payload: JSON.stringify({ position }) };
+    }
+    case 'strategy_position': {
+      const position = strategyPositionCodec.encode(entry.position);
+      return { wire: { type: 'strategy_position', position }, ts: position[STRATEGY_POSITION_UPDATED_AT] as number, payload: JSON.stringify({ position }) };
     }
     case 'balance': {
       const balance = balanceCodec.encode(entry.balance);
@@ -347,6 +374,8 @@ export function decodeEntry(wire: WireEntry): JournalEntry {
       return { type: 'fill', fill: fillCodec.fromTuple(wire.fill) };
     case 'position':
       return { type: 'position', position: positionCodec.fromTuple(wire.position) };
+    case 'strategy_position':
+      return { type: 'strategy_position', position: strategyPositionCodec.fromTuple(wire.position) };
     case 'balance':
       return { type: 'balance', balance: balanceCodec.fromTuple(wire.balance) };
     case 'account':

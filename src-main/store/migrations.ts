@@ -215,6 +215,31 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE meta SET value = 0 WHERE key = 'projected_seq';
     `,
   },
+  {
+    version: 6,
+    name: 'strategy_ownership',
+    // Every order and fill names the strategy that placed it (NULL: manual or
+    // an API caller), and each strategy's own position per symbol is projected
+    // like the account's (the per-strategy ledger). Older entries have no
+    // strategy: NULL, and no strategy positions, so nothing to rebuild.
+    sql: `
+      ALTER TABLE orders ADD COLUMN strategy_id TEXT;
+      ALTER TABLE fills ADD COLUMN strategy_id TEXT;
+      CREATE INDEX orders_strategy_seq ON orders (strategy_id, seq) WHERE strategy_id IS NOT NULL;
+      CREATE INDEX fills_strategy ON fills (strategy_id) WHERE strategy_id IS NOT NULL;
+      CREATE TABLE strategy_positions (
+        strategy_id TEXT NOT NULL,
+        account TEXT NOT NULL,
+        symbol TEXT NOT NULL,
+        quantity TEXT NOT NULL,
+        average_price TEXT,
+        realized_pnl TEXT NOT NULL,
+        fees_paid TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (strategy_id, account, symbol)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { accountCodec, balanceCodec, fillCodec, keyCodec, orderCodec, positionCodec, type RecordCodec, type Tuple, type WireEntry } from './codec.js';
+import { accountCodec, balanceCodec, fillCodec, keyCodec, orderCodec, positionCodec, type RecordCodec, strategyPositionCodec, type Tuple, type WireEntry } from './codec.js';
 
 /**
  * How journal entries change the projection tables, in one place, used by
@@ -18,6 +18,7 @@ interface Segment {
   /** params, seq, params, seq…: a fill row is keyed by the seq of its journal entry */
   fills: unknown[];
   positions: Map<string, Tuple>;
+  strategyPositions: Map<string, Tuple>;
   balances: Map<string, Tuple>;
   accounts: Map<string, Tuple>;
   keys: Map<string, Tuple>;
@@ -31,6 +32,7 @@ const newSegment = (): Segment => ({
   orderSeqs: new Map(),
   fills: [],
   positions: new Map(),
+  strategyPositions: new Map(),
   balances: new Map(),
   accounts: new Map(),
   keys: new Map(),
@@ -67,6 +69,9 @@ export class ProjectionBatch {
       case 'position':
         s.positions.set(`${e.position[0] as string}\u0000${e.position[1] as string}`, e.position);
         break;
+      case 'strategy_position':
+        s.strategyPositions.set(`${e.position[0] as string}\u0000${e.position[1] as string}\u0000${e.position[2] as string}`, e.position);
+        break;
       case 'balance':
         s.balances.set(`${e.balance[0] as string}\u0000${e.balance[1] as string}`, e.balance);
         break;
@@ -97,6 +102,7 @@ export const PROJECTION_TABLES: ReadonlyArray<{ table: string; key: readonly str
   { table: 'orders', key: ['id'] },
   { table: 'fills', key: ['seq'] },
   { table: 'positions', key: ['account', 'symbol'] },
+  { table: 'strategy_positions', key: ['strategy_id', 'account', 'symbol'] },
   { table: 'balances', key: ['account', 'asset'] },
   { table: 'accounts', key: ['id'] },
   { table: 'api_keys', key: ['id'] },
@@ -104,7 +110,7 @@ export const PROJECTION_TABLES: ReadonlyArray<{ table: string; key: readonly str
 ];
 
 /** Order columns fixed at creation (see Projector); seq is the journal seq of the order's first entry. */
-export const ORDER_IDENTITY = ['client_order_id', 'account', 'symbol', 'side', 'type', 'created_at', 'seq'] as const;
+export const ORDER_IDENTITY = ['client_order_id', 'account', 'symbol', 'side', 'type', 'created_at', 'seq', 'strategy_id'] as const;
 
 /** Rows per multi-row statement: one native call binds many rows. */
 const ROWS_PER_STATEMENT = 32;
@@ -157,6 +163,7 @@ export class Projector {
   private readonly orders: RowWriter;
   private readonly fills: RowWriter;
   private readonly positions: RowWriter;
+  private readonly strategyPositions: RowWriter;
   private readonly balances: RowWriter;
   private readonly accounts: RowWriter;
   private readonly keys: RowWriter;
@@ -179,6 +186,7 @@ export class Projector {
       2,
     );
     this.positions = upsert('positions', positionCodec as RecordCodec<never>, ['account', 'symbol']);
+    this.strategyPositions = upsert('strategy_positions', strategyPositionCodec as RecordCodec<never>, ['strategy_id', 'account', 'symbol']);
     this.balances = upsert('balances', balanceCodec as RecordCodec<never>, ['account', 'asset']);
     this.accounts = upsert('accounts', accountCodec as RecordCodec<never>, ['id']);
     this.keys = upsert('api_keys', keyCodec as RecordCodec<never>, ['id']);
@@ -187,7 +195,7 @@ export class Projector {
     // the journal still holds both reports.
     const fillColumns = [...fillCodec.columns, 'seq'];
     this.fills = new RowWriter(db, `INSERT INTO ${t('fills')} (${fillColumns.join(', ')})`, `(${fillColumns.map(() => '?').join(', ')})`, 'ON CONFLICT DO NOTHING', 2);
-    this.resetStatements = ['orders', 'fills', 'positions'].map((name) => db.prepare(`DELETE FROM ${t(name)} WHERE account = ?`));
+    this.resetStatements = ['orders', 'fills', 'positions', 'strategy_positions'].map((name) => db.prepare(`DELETE FROM ${t(name)} WHERE account = ?`));
     this.clearStatements = PROJECTION_TABLES.map(({ table }) => db.prepare(`DELETE FROM ${t(table)}`));
   }
 
@@ -202,6 +210,7 @@ export class Projector {
       if (s.orders.size) this.orders.write([...s.orders].flatMap(([id, order]) => [orderCodec.params(order), s.orderSeqs.get(id)]));
       if (s.fills.length) this.fills.write(s.fills);
       if (s.positions.size) this.positions.write([...s.positions.values()].map(positionCodec.params));
+      if (s.strategyPositions.size) this.strategyPositions.write([...s.strategyPositions.values()].map(strategyPositionCodec.params));
       if (s.balances.size) this.balances.write([...s.balances.values()].map(balanceCodec.params));
       if (s.accounts.size) this.accounts.write([...s.accounts.values()].map(accountCodec.params));
       if (s.keys.size) this.keys.write([...s.keys.values()].map(keyCodec.params));

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../engine/model/types.js';
+import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord, StrategyPositionRecord } from '../engine/model/types.js';
 import { dirname } from 'node:path';
 import type { EngineStore, FillQuery, JournalEntry, OrderQuery, StoreUnwritable } from '../engine/ports/store.js';
 import { badRequest, TernError } from '../../src-common/contract/errors.js';
-import { accountCodec, balanceCodec, decodeEntry, encodeEntry, fillCodec, keyCodec, orderCodec, positionCodec, wireFromRow } from './codec.js';
+import { accountCodec, balanceCodec, decodeEntry, encodeEntry, fillCodec, keyCodec, orderCodec, positionCodec, strategyPositionCodec, wireFromRow } from './codec.js';
 import { ACTIVE_STATES_SQL, migrate, type Migration, MIGRATIONS } from './migrations.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { PROJECTION_TABLES, ProjectionBatch, Projector } from './projection.js';
@@ -319,6 +319,10 @@ export class SqliteStore implements EngineStore {
     return this.reads.positions.all().map((r) => positionCodec.fromRow(r as unknown[]));
   }
 
+  loadStrategyPositions(): StrategyPositionRecord[] {
+    return this.reads.strategyPositions.all().map((r) => strategyPositionCodec.fromRow(r as unknown[]));
+  }
+
   loadBalances(): BalanceRecord[] {
     return this.reads.balances.all().map((r) => balanceCodec.fromRow(r as unknown[]));
   }
@@ -337,7 +341,7 @@ export class SqliteStore implements EngineStore {
   queryOrders(q: OrderQuery): OrderRecord[] {
     if (q.status !== 'open' && q.status !== 'closed' && q.status !== 'all') throw badRequest(`status must be open, closed or all`, { field: 'status' });
     const limit = checkLimit(q.limit);
-    const key = `${q.status}|${q.account !== undefined}|${q.symbol !== undefined}`;
+    const key = `${q.status}|${q.account !== undefined}|${q.symbol !== undefined}|${q.strategy !== undefined}`;
     let stmt = this.orderQueries.get(key);
     if (stmt === undefined) {
       const where: string[] = [];
@@ -345,6 +349,7 @@ export class SqliteStore implements EngineStore {
       if (q.status === 'closed') where.push(`NOT ${ACTIVE_STATES_SQL}`);
       if (q.account !== undefined) where.push('account = @account');
       if (q.symbol !== undefined) where.push('symbol = @symbol');
+      if (q.strategy !== undefined) where.push('strategy_id = @strategy');
       const from = q.status === 'open' ? 'orders INDEXED BY orders_active' : 'orders';
       stmt = this.db
         .prepare(`SELECT ${ORDER_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`)
@@ -354,6 +359,7 @@ export class SqliteStore implements EngineStore {
     const params: Record<string, unknown> = { limit };
     if (q.account !== undefined) params.account = q.account;
     if (q.symbol !== undefined) params.symbol = q.symbol;
+    if (q.strategy !== undefined) params.strategy = q.strategy;
     return stmt.all(params).map((r) => orderCodec.fromRow(r as unknown[]));
   }
 
@@ -365,12 +371,13 @@ export class SqliteStore implements EngineStore {
   /** Fills newest first: the most recently journaled first. */
   queryFills(q: FillQuery): FillRecord[] {
     const limit = checkLimit(q.limit);
-    const key = `${q.account !== undefined}|${q.symbol !== undefined}`;
+    const key = `${q.account !== undefined}|${q.symbol !== undefined}|${q.strategy !== undefined}`;
     let stmt = this.fillQueries.get(key);
     if (stmt === undefined) {
       const where: string[] = [];
       if (q.account !== undefined) where.push('account = @account');
       if (q.symbol !== undefined) where.push('symbol = @symbol');
+      if (q.strategy !== undefined) where.push('strategy_id = @strategy');
       stmt = this.db
         .prepare(`SELECT ${FILL_COLUMNS} FROM fills ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`)
         .raw();
@@ -379,6 +386,7 @@ export class SqliteStore implements EngineStore {
     const params: Record<string, unknown> = { limit };
     if (q.account !== undefined) params.account = q.account;
     if (q.symbol !== undefined) params.symbol = q.symbol;
+    if (q.strategy !== undefined) params.strategy = q.strategy;
     return stmt.all(params).map((r) => fillCodec.fromRow(r as unknown[]));
   }
 
@@ -429,6 +437,7 @@ function prepareReads(db: Database.Database) {
     activeOrders: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders INDEXED BY orders_active WHERE ${ACTIVE_STATES_SQL} ORDER BY seq`).raw(),
     positions: db.prepare(`SELECT ${positionCodec.columns.join(', ')} FROM positions ORDER BY account, symbol`).raw(),
     balances: db.prepare(`SELECT ${balanceCodec.columns.join(', ')} FROM balances ORDER BY account, asset`).raw(),
+    strategyPositions: db.prepare(`SELECT ${strategyPositionCodec.columns.join(', ')} FROM strategy_positions ORDER BY strategy_id, account, symbol`).raw(),
     keys: db.prepare(`SELECT ${keyCodec.columns.join(', ')} FROM api_keys ORDER BY created_at, id`).raw(),
     setting: db.prepare('SELECT value FROM settings WHERE name = ?').raw(),
     orderById: db.prepare(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`).raw(),

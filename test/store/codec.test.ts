@@ -66,6 +66,22 @@ describe('journal codec', () => {
 
   it('describes each record by one field list that names the table columns', () => {
     expect(orderCodec.columns).toContain('client_order_id');
-    expect(orderCodec.columns.length).toBe(Object.keys(order()).length);
+    expect(orderCodec.columns.length).toBe(Object.keys(order({ strategyId: 's1' })).length);
+  });
+
+  it('keeps an order\'s and a fill\'s strategy, and reads tuples written before it existed as no strategy', () => {
+    const entries: JournalEntry[] = [
+      { type: 'order', event: 'initialize', order: order({ strategyId: 'sma-1' }) },
+      { type: 'fill', fill: fill({ strategyId: 'sma-1' }) },
+      { type: 'strategy_position', position: { ...position(), strategyId: 'sma-1' } },
+    ];
+    for (const e of entries) expect(roundTrip(e)).toEqual(e);
+    const manual = encodeEntry({ type: 'order', event: 'initialize', order: order() });
+    const at = orderCodec.keys.indexOf('strategyId');
+    expect((manual.wire as { order: unknown[] }).order[at]).toBeNull();
+    // a tuple from before migration 6 ends before it
+    const old = { type: 'order' as const, event: 'initialize', order: (manual.wire as { order: unknown[] }).order.slice(0, at) };
+    const back = decodeEntry(old) as Extract<JournalEntry, { type: 'order' }>;
+    expect(back.order.strategyId).toBeUndefined();
   });
 });

@@ -56,6 +56,8 @@ export interface OrderRecord extends OrderTerms {
   venueOrderId: string | null;
   createdAt: number;
   updatedAt: number;
+  /** the strategy that placed it (its instance id); absent for manual and API orders */
+  strategyId?: string;
 }
 
 export interface FillRecord {
@@ -73,6 +75,8 @@ export interface FillRecord {
   /** the venue's trade id: a fill reported twice is applied once */
   venueTradeId: string;
   ts: number;
+  /** its order's strategy; absent for manual and API orders */
+  strategyId?: string;
 }
 
 export interface PositionRecord {
@@ -84,6 +88,11 @@ export interface PositionRecord {
   realizedPnl: Decimal;
   feesPaid: Decimal;
   updatedAt: number;
+}
+
+/** a strategy's own position in a symbol of an account: its share of the account's position (the per-strategy ledger) */
+export interface StrategyPositionRecord extends PositionRecord {
+  strategyId: string;
 }
 
 export interface BalanceRecord {

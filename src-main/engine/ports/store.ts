@@ -1,4 +1,4 @@
-import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord } from '../model/types.js';
+import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecord, PositionRecord, StrategyPositionRecord } from '../model/types.js';
 import type { OrderEvent } from '../model/order-state.js';
 import { TernError } from '../../../src-common/contract/errors.js';
 
@@ -11,6 +11,8 @@ export type JournalEntry =
   | { type: 'order'; event: OrderEvent | 'initialize' | 'amend'; order: OrderRecord }
   | { type: 'fill'; fill: FillRecord }
   | { type: 'position'; position: PositionRecord }
+  /** a strategy's own position after a fill changed it (the per-strategy ledger) */
+  | { type: 'strategy_position'; position: StrategyPositionRecord }
   | { type: 'balance'; balance: BalanceRecord }
   | { type: 'account'; account: AccountRecord }
   | { type: 'account_reset'; account: string; ts: number }
@@ -23,12 +25,16 @@ export interface OrderQuery {
   status: 'open' | 'closed' | 'all';
   account?: string;
   symbol?: string;
+  /** only the orders of this strategy */
+  strategy?: string;
   limit: number;
 }
 
 export interface FillQuery {
   account?: string;
   symbol?: string;
+  /** only the fills of this strategy's orders */
+  strategy?: string;
   limit: number;
 }
 
@@ -49,6 +55,8 @@ export interface EngineStore {
   loadAccounts(): AccountRecord[];
   loadActiveOrders(): OrderRecord[];
   loadPositions(): PositionRecord[];
+  /** every strategy's own positions (the per-strategy ledger) */
+  loadStrategyPositions(): StrategyPositionRecord[];
   loadBalances(): BalanceRecord[];
   loadKeys(): ApiKeyRecord[];
   loadSetting(name: string): unknown;
