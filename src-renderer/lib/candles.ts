@@ -1,21 +1,9 @@
+import type { Timeframe } from '../../src-common/contract/constants/timeframes.js';
 import type { Candle } from '../../src-common/contract/schemas.js';
 import { dec, wire } from './decimal.js';
 
-export const TIMEFRAME_MS = {
-  '1m': 60_000,
-  '3m': 180_000,
-  '5m': 300_000,
-  '15m': 900_000,
-  '30m': 1_800_000,
-  '1h': 3_600_000,
-  '2h': 7_200_000,
-  '4h': 14_400_000,
-  '6h': 21_600_000,
-  '12h': 43_200_000,
-  '1d': 86_400_000,
-} as const;
-export type Timeframe = keyof typeof TIMEFRAME_MS;
-export const CHART_TIMEFRAMES: Timeframe[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
+/** the chart's buttons: a few of the engine's timeframes (contract/constants/timeframes.ts) */
+export const CHART_TIMEFRAMES: readonly Timeframe[] = ['1m', '5m', '15m', '1h', '4h', '1d'];
 
 const maxStr = (a: string, b: string) => (dec(a).gte(dec(b)) ? a : b);
 const minStr = (a: string, b: string) => (dec(a).lte(dec(b)) ? a : b);

@@ -1,3 +1,5 @@
+import { MARKET_CHANNELS, marketChannel, PRIVATE_CHANNELS } from '../../src-common/contract/constants/channels.js';
+import type { Side } from '../../src-common/contract/constants/orders.js';
 import type { Account, Balance, Book, Candle, DownloadJob, Fill, Order, Position, Ticker, Trade } from '../../src-common/contract/schemas.js';
 import { describeError } from '../client/call-error.js';
 import type { ClientEvent, ConnectionStatus, TernClient } from '../client/types.js';
@@ -11,8 +13,6 @@ import { useReference } from './reference.js';
 import { riskFromEvent, useRisk } from './risk.js';
 import { useTrading } from './trading.js';
 
-/** Channels every session listens to (contract/events.ts PRIVATE_CHANNELS; restated: the page imports only types from the contract). */
-export const PRIVATE_CHANNELS = ['orders', 'fills', 'positions', 'balances', 'risk', 'accounts', 'downloads'] as const;
 const WATCHLIST_MAX = 12;
 
 export interface FeedOptions {
@@ -46,16 +46,16 @@ function frameScheduler(flush: () => void): void {
 }
 
 export function marketChannels(account: string, symbol: string, watchlist: readonly string[]): string[] {
-  const channels = new Set<string>([`ticker:${account}:${symbol}`, `book:${account}:${symbol}`, `trades:${account}:${symbol}`, `candles:${account}:${symbol}`]);
-  for (const s of watchlist) channels.add(`ticker:${account}:${s}`);
+  const channels = new Set<string>(MARKET_CHANNELS.map((kind) => marketChannel(kind, account, symbol)));
+  for (const s of watchlist) channels.add(marketChannel('ticker', account, s));
   return [...channels];
 }
 
-const sideWord = (side: 'buy' | 'sell') => (side === 'buy' ? 'Buy' : 'Sell');
+const sideWord = (side: Side) => (side === 'buy' ? 'Buy' : 'Sell');
 
 export interface FillGroup {
   orderId: string;
-  side: 'buy' | 'sell';
+  side: Side;
   symbol: string;
   count: number;
   /** formatted: total quantity, volume-weighted price, total fee */

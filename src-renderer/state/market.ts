@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { Book, Ticker, Trade } from '../../src-common/contract/schemas.js';
-import { CandleSeries, TIMEFRAME_MS, type Timeframe } from '../lib/candles.js';
+import { TIMEFRAME_MS, type Timeframe } from '../../src-common/contract/constants/timeframes.js';
+import { CandleSeries } from '../lib/candles.js';
 
 export type Stamped<T> = T & { receivedAt: number };
 /** a trade with a key of its own, so the list keeps its rows as new trades push in */

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { OPEN_ORDER_STATUSES } from '../../src-common/contract/constants/orders.js';
 import type { Balance, Fill, Order, Position } from '../../src-common/contract/schemas.js';
 import { type Table, emptyTable, failTable, replaceRows, trimRows, upsertRows } from './table.js';
 
@@ -7,7 +8,7 @@ export const fillKey = (f: Fill) => f.id;
 export const positionKey = (p: Position) => `${p.account}|${p.symbol}`;
 export const balanceKey = (b: Balance) => `${b.account}|${b.asset}`;
 
-export const OPEN_STATUSES: ReadonlySet<Order['status']> = new Set(['pending', 'open', 'partially_filled']);
+export const OPEN_STATUSES: ReadonlySet<Order['status']> = new Set(OPEN_ORDER_STATUSES);
 export const isOpenOrder = (o: Order) => OPEN_STATUSES.has(o.status);
 
 /** the most orders and fills kept in memory: the blotters show the newest */

@@ -1,5 +1,6 @@
 // Plain values, no imports (see orders.ts). A new timeframe is added here, once, with its length.
 
+/** shortest first: the page picks the first that fits */
 export const TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '12h', '1d'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
 

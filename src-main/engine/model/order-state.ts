@@ -1,3 +1,5 @@
+import type { OrderStatus } from '../../../src-common/contract/constants/orders.js';
+
 /**
  * The order life cycle, as data. An order changes only by applying an event;
  * a (state, event) pair that is not in this table is refused.
@@ -121,8 +123,8 @@ export function canApply(state: OrderState, event: OrderEvent): boolean {
   return ORDER_STATE_TABLE[state]?.[event] !== undefined;
 }
 
-/** The status a trader and a bot see (API.md), from the internal state. */
-export type OrderStatus = 'pending' | 'open' | 'partially_filled' | 'filled' | 'canceled' | 'rejected' | 'expired';
+/** The status a trader and a bot see (API.md; contract/constants/orders.ts), from the internal state. */
+export type { OrderStatus };
 
 export function publicStatus(state: OrderState, filledIsPositive: boolean): OrderStatus {
   switch (state) {

@@ -1,10 +1,11 @@
 import type { Decimal } from './decimal.js';
 import type { OrderState } from './order-state.js';
+import type { Liquidity, Side, TimeInForce } from '../../../src-common/contract/constants/orders.js';
+import type { Scope } from '../../../src-common/contract/constants/scopes.js';
 
-export type Side = 'buy' | 'sell';
+export type { Liquidity, Side, TimeInForce };
+
 export type OrderType = 'market' | 'limit' | 'stop_market' | 'stop_limit';
-export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
-export type Liquidity = 'maker' | 'taker';
 
 /** A tradable market on one account, with the venue's filters. */
 export interface InstrumentSpec {
@@ -116,7 +117,7 @@ export interface AccountRecord {
 export interface ApiKeyRecord {
   id: string;
   name: string;
-  scopes: Array<'read' | 'trade' | 'admin'>;
+  scopes: Scope[];
   /**
    * The key itself is never stored: generated keys as their sha256 (hex),
    * keys a person chose (TERN_API_KEY) as a salted scrypt hash with its cost

@@ -1,3 +1,4 @@
+import { TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from '../../../src-common/contract/constants/timeframes.js';
 import { formatFixed } from '../../lib/decimal.js';
 import type { BacktestDetail, BacktestReport } from '../../state/backtests.js';
 
@@ -178,20 +179,6 @@ export function timeframeLabel(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
-/** contract/methods.ts Timeframe, restated, with each bar length */
-const TIMEFRAMES: ReadonlyArray<[string, number]> = [
-  ['1m', 60_000],
-  ['3m', 180_000],
-  ['5m', 300_000],
-  ['15m', 900_000],
-  ['30m', 1_800_000],
-  ['1h', 3_600_000],
-  ['2h', 7_200_000],
-  ['4h', 14_400_000],
-  ['6h', 21_600_000],
-  ['12h', 43_200_000],
-  ['1d', 86_400_000],
-];
 const MAX_CANDLES = 5_000;
 
 /**
@@ -205,14 +192,14 @@ export function candlesRequest(
   report: Pick<BacktestReport, 'symbol' | 'timeframe_ms' | 'start_ts' | 'end_ts'>,
   instruments: ReadonlyArray<{ account: string; symbol: string }>,
   preferredAccount: string,
-): { account: string; symbol: string; timeframe: string; since: number; until: number; limit: number } | null {
+): { account: string; symbol: string; timeframe: Timeframe; since: number; until: number; limit: number } | null {
   const holders = instruments.filter((i) => i.symbol === report.symbol).map((i) => i.account);
   const account = holders.includes(preferredAccount) ? preferredAccount : holders[0];
   if (!account) return null;
   const span = Math.max(0, report.end_ts - report.start_ts);
-  const tf = TIMEFRAMES.find(([, ms]) => ms >= report.timeframe_ms && span / ms < MAX_CANDLES);
+  const tf = TIMEFRAMES.find((t) => TIMEFRAME_MS[t] >= report.timeframe_ms && span / TIMEFRAME_MS[t] < MAX_CANDLES);
   if (!tf) return null;
-  return { account, symbol: report.symbol, timeframe: tf[0], since: report.start_ts, until: report.end_ts + tf[1], limit: MAX_CANDLES };
+  return { account, symbol: report.symbol, timeframe: tf, since: report.start_ts, until: report.end_ts + TIMEFRAME_MS[tf], limit: MAX_CANDLES };
 }
 
 /** candles [ts, o, h, l, c, v] (decimal strings) inside the run's period, for the chart; null when none is */

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { Candle } from '../../../src-common/contract/schemas.js';
-import { CHART_TIMEFRAMES, type Timeframe } from '../../lib/candles.js';
+import type { Timeframe } from '../../../src-common/contract/constants/timeframes.js';
+import { CHART_TIMEFRAMES } from '../../lib/candles.js';
 import { DecimalCtor, formatFixed, roundToIncrement, wire } from '../../lib/decimal.js';
 import { AXIS_LABEL, CHART_COLORS, type ECharts } from '../../lib/echarts.js';
 import { noteTick } from '../../lib/latency.js';

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import type { Risk, RiskLimitName } from '../../../src-common/contract/schemas.js';
+import { BREAKER_LIMIT_NAMES, RISK_LIMIT_NAMES, RISK_STATES, type RiskLimitName } from '../../../src-common/contract/constants/risk.js';
+import type { Risk } from '../../../src-common/contract/schemas.js';
 import { asCallError, describeError } from '../../client/call-error.js';
 import { useAction, useClient } from '../../client/context.js';
 import { formatPlain } from '../../lib/decimal.js';
@@ -10,18 +11,21 @@ import { useRisk } from '../../state/risk.js';
 import { Panel } from '../../ui/Panel.js';
 import { Empty, Loading } from '../../ui/states.js';
 
-/** contract/schemas.ts RISK_LIMIT_NAMES, restated (the page imports only types from the contract) */
-export const LIMITS: Array<{ name: RiskLimitName; label: string; unit: string; breaker: boolean }> = [
-  { name: 'max_order_quantity', label: 'Max order quantity', unit: 'base', breaker: false },
-  { name: 'max_order_notional', label: 'Max order value', unit: 'quote', breaker: false },
-  { name: 'max_position_notional', label: 'Max position value', unit: 'quote', breaker: false },
-  { name: 'max_open_orders', label: 'Max open orders', unit: 'orders', breaker: false },
-  { name: 'max_orders_per_second', label: 'Max orders per second', unit: '/s', breaker: false },
-  { name: 'price_band_pct', label: 'Price band', unit: '% from mid', breaker: false },
-  { name: 'max_daily_loss', label: 'Max daily loss', unit: 'quote', breaker: true },
-  { name: 'max_drawdown_pct', label: 'Max drawdown', unit: '% from peak', breaker: true },
-  { name: 'max_consecutive_losses', label: 'Max losing trades in a row', unit: 'trades', breaker: true },
-];
+/** each limit's words on screen: a limit added to the contract without them does not compile */
+const LIMIT_TEXT: Record<RiskLimitName, { label: string; unit: string }> = {
+  max_order_quantity: { label: 'Max order quantity', unit: 'base' },
+  max_order_notional: { label: 'Max order value', unit: 'quote' },
+  max_position_notional: { label: 'Max position value', unit: 'quote' },
+  max_open_orders: { label: 'Max open orders', unit: 'orders' },
+  max_orders_per_second: { label: 'Max orders per second', unit: '/s' },
+  price_band_pct: { label: 'Price band', unit: '% from mid' },
+  max_daily_loss: { label: 'Max daily loss', unit: 'quote' },
+  max_drawdown_pct: { label: 'Max drawdown', unit: '% from peak' },
+  max_consecutive_losses: { label: 'Max losing trades in a row', unit: 'trades' },
+};
+const BREAKERS: ReadonlySet<RiskLimitName> = new Set(BREAKER_LIMIT_NAMES);
+/** the limits in the contract's order; a breaker is set globally or per account, never per symbol */
+export const LIMITS = RISK_LIMIT_NAMES.map((name) => ({ name, ...LIMIT_TEXT[name], breaker: BREAKERS.has(name) }));
 
 const USAGE: Array<{ key: keyof Risk['usage']; label: string }> = [
   { key: 'open_orders', label: 'Open orders' },
@@ -59,7 +63,7 @@ function StatePanel({ risk }: { risk: Risk }) {
       <p className="muted small">ACTIVE trades normally · REDUCING lets only orders that shrink a position through · HALTED refuses every order.</p>
       <div className="risk-state-actions">
         <input type="text" className="input" placeholder="Reason (kept in the audit log)" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} aria-label="Reason" />
-        {(['ACTIVE', 'REDUCING', 'HALTED'] as const).map((s) => (
+        {RISK_STATES.map((s) => (
           <button key={s} type="button" className={`btn btn-small state-btn-${s.toLowerCase()}`} disabled={risk.state === s} onClick={() => void set(s)} data-testid={`set-${s.toLowerCase()}`}>
             {s}
           </button>

@@ -1,4 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type Scope, SCOPES } from '../../../src-common/contract/constants/scopes.js';
 import type { ApiKey } from '../../../src-common/contract/schemas.js';
 import { describeError } from '../../client/call-error.js';
 import { useAction, useClient } from '../../client/context.js';
@@ -13,12 +14,12 @@ import { AccountsPanel } from './AccountsPanel.js';
 import { DownloadsPanel } from './DownloadsPanel.js';
 import { LocalApiPanel } from './LocalApiPanel.js';
 
-type Scope = ApiKey['scopes'][number];
-const SCOPES: Array<{ id: Scope; text: string }> = [
-  { id: 'read', text: 'read: market data, orders, balances' },
-  { id: 'trade', text: 'trade: place, amend and cancel orders' },
-  { id: 'admin', text: 'admin: keys, limits, accounts' },
-];
+/** what each scope lets a key do, in words: a scope added to the contract without them does not compile */
+const SCOPE_TEXT: Record<Scope, string> = {
+  read: 'read: market data, orders, balances',
+  trade: 'trade: place, amend and cancel orders',
+  admin: 'admin: keys, limits, accounts',
+};
 
 function ApiKeys() {
   const client = useClient();
@@ -73,8 +74,8 @@ function ApiKeys() {
         <fieldset className="scopes">
           <legend>Scopes</legend>
           {SCOPES.map((s) => (
-            <label key={s.id} className="check">
-              <input type="checkbox" checked={scopes.includes(s.id)} onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s.id] : cur.filter((x) => x !== s.id)))} /> {s.text}
+            <label key={s} className="check">
+              <input type="checkbox" checked={scopes.includes(s)} onChange={(e) => setScopes((cur) => (e.target.checked ? [...cur, s] : cur.filter((x) => x !== s)))} /> {SCOPE_TEXT[s]}
             </label>
           ))}
         </fieldset>

@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { needsLimitPrice, needsStopPrice, TIME_IN_FORCE } from '../../../src-common/contract/constants/orders.js';
 import { asCallError, describeError } from '../../client/call-error.js';
 import { useClient } from '../../client/context.js';
 import { formatFixed, formatPlain, parseDecimal, roundToIncrement, wire } from '../../lib/decimal.js';
@@ -11,12 +12,15 @@ import { useConnection } from '../../state/connection.js';
 import { Panel } from '../../ui/Panel.js';
 import { type TicketField, checkTicket, ticketFieldOf } from './validate.js';
 
-const TYPES: Array<[OrderType, string]> = [
-  ['limit', 'Limit'],
-  ['market', 'Market'],
-  ['stop_limit', 'Stop limit'],
-  ['stop_market', 'Stop market'],
-];
+/** each order type's name on screen: a type added to the contract without one does not compile */
+const TYPE_LABEL: Record<OrderType, string> = {
+  market: 'Market',
+  limit: 'Limit',
+  stop_market: 'Stop market',
+  stop_limit: 'Stop limit',
+};
+/** the types this ticket has fields for, in the order a trader reaches for them */
+const TICKET_TYPES: readonly OrderType[] = ['limit', 'market', 'stop_limit', 'stop_market'];
 
 let seq = 0;
 /** a client order id made before sending, so a retry after a lost answer cannot double the order */
@@ -56,8 +60,8 @@ export function OrderTicket() {
 
   const check = useMemo(() => checkTicket(t, instrument, ticker ?? undefined, account, symbol), [t, instrument, ticker, account, symbol]);
   const places = placesFor(instrument);
-  const needsPrice = t.type === 'limit' || t.type === 'stop_limit';
-  const needsStop = t.type === 'stop_limit' || t.type === 'stop_market';
+  const needsPrice = needsLimitPrice(t.type);
+  const needsStop = needsStopPrice(t.type);
 
   // a price set from the book or the chart flashes the field it landed in
   useEffect(() => {
@@ -83,7 +87,7 @@ export function OrderTicket() {
         setServerError({ message: order.reject_reason ?? 'rejected by the venue' });
       } else if (order.status !== 'filled') {
         // a filled order is announced by its fill
-        notify({ kind: 'info', title: `Sent: ${order.side === 'buy' ? 'Buy' : 'Sell'} ${formatPlain(order.quantity)} ${order.symbol}`, body: `${order.type.replace('_', ' ')}${order.price ? ` @ ${formatPlain(order.price)}` : ''} · ${order.status.replace('_', ' ')}` });
+        notify({ kind: 'info', title: `Sent: ${order.side === 'buy' ? 'Buy' : 'Sell'} ${formatPlain(order.quantity)} ${order.symbol}`, body: `${TYPE_LABEL[order.type].toLowerCase()}${order.price ? ` @ ${formatPlain(order.price)}` : ''} · ${order.status.replace('_', ' ')}` });
       }
     } catch (err) {
       const ce = asCallError(err);
@@ -131,9 +135,9 @@ export function OrderTicket() {
         </div>
 
         <div className="seg seg-wide" role="radiogroup" aria-label="Order type">
-          {TYPES.map(([type, label]) => (
+          {TICKET_TYPES.map((type) => (
             <button key={type} type="button" role="radio" aria-checked={t.type === type} className={`seg-btn ${t.type === type ? 'seg-active' : ''}`} onClick={() => t.set({ type })}>
-              {label}
+              {TYPE_LABEL[type]}
             </button>
           ))}
         </div>
@@ -230,9 +234,11 @@ export function OrderTicket() {
           <label className="field field-inline">
             <span>TIF</span>
             <select className="select" value={t.timeInForce} onChange={(e) => t.set({ timeInForce: e.target.value as TimeInForce })} name="time_in_force">
-              <option value="GTC">GTC</option>
-              <option value="IOC">IOC</option>
-              <option value="FOK">FOK</option>
+              {TIME_IN_FORCE.map((tif) => (
+                <option key={tif} value={tif}>
+                  {tif}
+                </option>
+              ))}
             </select>
           </label>
           <label className={`check ${t.type !== 'limit' ? 'disabled' : ''}`} title="Rest on the book as a maker, or be refused">
@@ -266,7 +272,7 @@ export function OrderTicket() {
         )}
 
         <button type="submit" className={`btn btn-submit btn-${t.side}`} disabled={sending || blocked !== null} data-testid="ticket-submit" title={blocked ?? 'Enter'}>
-          {blocked ?? (sending ? 'Sending…' : `${sideLabel} ${t.type === 'market' ? 'at market' : t.type.replace('_', ' ')}`)}
+          {blocked ?? (sending ? 'Sending…' : `${sideLabel} ${t.type === 'market' ? 'at market' : TYPE_LABEL[t.type].toLowerCase()}`)}
         </button>
       </form>
     </Panel>

@@ -1,3 +1,4 @@
+import { type Liquidity, needsLimitPrice as needsPrice, needsStopPrice as needsStop } from '../../../src-common/contract/constants/orders.js';
 import type { PlaceOrderParams } from '../../../src-common/contract/methods.js';
 import type { Instrument } from '../../../src-common/contract/schemas.js';
 import { type Dec, formatPlain, isMultipleOf, parseDecimal, wire } from '../../lib/decimal.js';
@@ -14,7 +15,7 @@ export interface TicketCheck {
   /** notional × the fee rate that likely applies */
   fee: Dec | null;
   feeRate: string | null;
-  liquidity: 'maker' | 'taker' | null;
+  liquidity: Liquidity | null;
   /** what would be sent */
   params: PlaceOrderParams | null;
 }
@@ -25,8 +26,6 @@ export interface Quote {
   last: string | null;
 }
 
-const needsPrice = (t: TicketFields['type']) => t === 'limit' || t === 'stop_limit';
-const needsStop = (t: TicketFields['type']) => t === 'stop_market' || t === 'stop_limit';
 
 /**
  * Checks a ticket against the instrument's increments and minimums before it
@@ -81,7 +80,7 @@ export function checkTicket(t: TicketFields, instrument: Instrument | undefined,
   }
 
   // a limit that does not cross the touch rests and pays the maker fee
-  let liquidity: 'maker' | 'taker' = 'taker';
+  let liquidity: Liquidity = 'taker';
   if (t.type === 'limit' && price) {
     const opposite = parseDecimal(t.side === 'buy' ? quote?.ask : quote?.bid);
     const crosses = opposite ? (t.side === 'buy' ? price.gte(opposite) : price.lte(opposite)) : false;
