@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { assertLoopbackHost, createApiServer, DEFAULT_PORT } from './api/server.js';
 import { isWebRoot } from './api/web-ui.js';
 import { TernError } from '../src-common/contract/errors.js';
+import type { EngineApi } from '../src-common/contract/engine-api.js';
 import { fileLogger } from './log-file.js';
 import { defaultDataDir } from './paths.js';
 import { installProcessGuard } from './process-guard.js';
@@ -20,10 +21,12 @@ import { StoreUnwritable } from './engine/ports/store.js';
 
 const USAGE = `usage: npm run serve -- [--data-dir DIR] [--host 127.0.0.1] [--port ${DEFAULT_PORT}]
                      [--feed replay:FILE.csv[@SPEED]] [--symbol ${DEFAULT_SYMBOL}] [--paper-balance ${DEFAULT_PAPER_BALANCE}]
-                     [--repair] [--new-key]
+                     [--repair] [--new-key] [--no-resume]
 
   --new-key   make a new admin API key and print it once (without it, serve prints
-              no key: use TERN_API_KEY, the one-time web sign-in link, or Settings)`;
+              no key: use TERN_API_KEY, the one-time web sign-in link, or Settings)
+  --no-resume start the strategies that were running when Tern stopped as stopped
+              (default: the setting "resume strategies on start", itself on)`;
 
 /** the API's drain (5 s) plus the engine's own stop, with room to spare */
 const STOP_TIMEOUT_MS = 30_000;
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
         'paper-balance': { type: 'string', default: DEFAULT_PAPER_BALANCE },
         repair: { type: 'boolean', default: false },
         'new-key': { type: 'boolean', default: false },
+        'no-resume': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
       apiKey: process.env.TERN_API_KEY || undefined,
       log: logger,
       repair: args.repair,
+      ...(args['no-resume'] ? { resumeStrategies: false } : {}),
     });
   } catch (err) {
     if (err instanceof StoreDamaged || err instanceof StoreNotWritable || err instanceof StoreUnwritable) {
@@ -128,6 +133,7 @@ async function main(): Promise<void> {
   const unwritable = runtime.engine.journal.unwritable;
   if (unwritable) process.stdout.write(`  trading: HALTED: ${unwritable.message} (${unwritable.path})\n`);
   process.stdout.write(`  market data: ${args.feed ?? 'bundled sample (BTC/USDT replay at 10 bars/s)'}\n`);
+  for (const line of await restartLines(runtime.api)) process.stdout.write(`${line}\n`);
   for (const line of await serveKeyLines(runtime.api, { newKey: args['new-key'] === true, envKey: Boolean(process.env.TERN_API_KEY) })) process.stdout.write(`${line}\n`);
   if (web) {
     const link = server.createSignInLink();
@@ -165,6 +171,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** what the restart did to the strategies that were running when Tern last stopped */
+async function restartLines(api: EngineApi): Promise<string[]> {
+  const { running } = await api.call('strategies.list', {}, { actor: 'cli' });
+  const words = { resumed: 'resumed after the restart', stopped: 'stopped by the restart (resuming is off)', failed: 'not resumed' };
+  return running.flatMap((r) => (r.restart ? [`  strategy ${r.id} (${r.strategy}): ${words[r.restart.action]}${r.error ? `: ${r.error}` : ''}`] : []));
 }
 
 void main();

@@ -58,6 +58,8 @@ export interface RuntimeOptions {
   storeOptions?: Pick<CheckedOpenOptions, 'verify' | 'minFreeBytes' | 'freeBytes' | 'quickCheckMaxBytes'>;
   /** while the store cannot be written, how often it is tried again (default 5 s) */
   storeProbeMs?: number;
+  /** resume the strategies that were running when Tern stopped (default: the stored setting, itself default true); `serve --no-resume`: false */
+  resumeStrategies?: boolean;
 }
 
 export interface Runtime {
@@ -142,7 +144,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     version: VERSION,
     paperBalances: { [quote]: opts.paperBalance ?? DEFAULT_PAPER_BALANCE },
     // features the engine does not import: strategies and backtests run engines of their own; downloads fill the market cache
-    features: (host) => ({ ...strategyHandlers(host.api, { clock: host.clock, log: host.log, files }), ...downloadHandlers(host) }),
+    features: (host) => ({ ...strategyHandlers(host.api, { clock: host.clock, log: host.log, files, onStop: host.onStop, settings: host.settings, onStarted: host.onStarted, ...(opts.resumeStrategies !== undefined ? { resume: opts.resumeStrategies } : {}) }), ...downloadHandlers(host) }),
   });
   try {
     await engine.start();

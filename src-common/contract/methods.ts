@@ -330,8 +330,22 @@ export const METHODS = {
     params: ST.SetStrategyParams,
     result: ST.StrategyInstance,
     scope: 'trade',
-    summary: "change a running strategy's parameters",
+    summary: "change a running strategy's parameters: its onParams hook takes them, or 409 when it has none (stop it and start it again)",
     http: { method: 'PATCH', path: '/api/v1/strategies/:id' },
+  }),
+  'strategies.getSettings': method({
+    params: NoParams,
+    result: ST.StrategySettings,
+    scope: 'read',
+    summary: 'whether strategies running when Tern stopped are resumed when it starts',
+    http: { method: 'GET', path: '/api/v1/strategy-settings' },
+  }),
+  'strategies.setSettings': method({
+    params: ST.StrategySettings,
+    result: ST.StrategySettings,
+    scope: 'admin',
+    summary: 'resume strategies on start (true) or start them stopped (false); kept in the data folder',
+    http: { method: 'PUT', path: '/api/v1/strategy-settings' },
   }),
   'backtests.start': method({
     params: ST.StartBacktestParams,

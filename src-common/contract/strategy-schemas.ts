@@ -38,7 +38,15 @@ export const StrategyInstance = z.object({
   mode: z.enum(['paper', 'live']),
   params: ParamValues,
   status: z.enum(['running', 'stopped', 'failed']),
-  error: z.string().nullable(),
+  error: z.string().nullable().describe('why it failed: the error its code threw, or why it could not be resumed'),
+  error_stack: z.string().nullable().describe("the stack of the error its code threw (its module's lines), for its author"),
+  restart: z
+    .object({
+      action: z.enum(['resumed', 'stopped', 'failed']),
+      at: z.number().int(),
+    })
+    .nullable()
+    .describe('it was running when Tern last stopped or crashed: resumed on start, left stopped (resuming is off: the setting or serve --no-resume), or failed to resume (error says why); null: started in this session'),
   started_at: z.number().int(),
   stopped_at: z.number().int().nullable(),
   orders_placed: z.number().int(),
@@ -62,6 +70,11 @@ export const StopStrategyParams = z.strictObject({
   cancel_orders: z.boolean().default(true).describe("cancel the strategy's working orders (its positions stay)"),
 });
 export const SetStrategyParams = z.strictObject({ id: StrategyId, params: ParamValues });
+
+export const StrategySettings = z.strictObject({
+  resume_on_start: z.boolean().describe('strategies running when Tern stopped or crashed are resumed when it starts (serve --no-resume overrides it for one start)'),
+});
+export type StrategySettings = z.infer<typeof StrategySettings>;
 
 // ---- backtests ----
 
@@ -177,7 +190,7 @@ export const SweepResult = z.object({
 export const BacktestJob = z.object({
   id: z.string(),
   kind: z.enum(['backtest', 'sweep']),
-  status: z.enum(['running', 'done', 'failed', 'canceled']),
+  status: z.enum(['running', 'done', 'failed', 'canceled', 'interrupted']).describe('interrupted: Tern stopped (or crashed) while it ran'),
   strategy: z.string(),
   symbol: z.string(),
   data: z.string(),

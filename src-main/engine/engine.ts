@@ -79,6 +79,8 @@ export class Engine implements EngineApi {
   readonly supervisor: AccountSupervisor;
   /** what the plugged-in features run when the engine stops */
   private readonly featureStops: Array<() => void> = [];
+  /** what the plugged-in features run once the engine has started */
+  private readonly featureStarts: Array<() => void | Promise<void>> = [];
   /** the open accounts, their venues and instruments */
   private readonly accounts: AccountRegistry;
   /** tickers, books, marks and the portfolio's valuation */
@@ -212,6 +214,8 @@ export class Engine implements EngineApi {
     for (const order of store.loadActiveOrders()) this.oms.adopt(order);
     // An account that cannot open (its exchange unreachable) shows 'error' and is retried; the rest start.
     for (const record of records) if (record.status !== 'deleted') await this.supervisor.openOrRetry(record);
+    // a feature that cannot resume its work (a strategy whose module is gone) says so itself; the engine starts all the same
+    for (const start of this.featureStarts) await (async () => start())().catch((err) => this.log.error({ err: String(err) }, 'a feature failed to resume'));
     this.journal.flushIfWritable();
   }
 
@@ -298,6 +302,11 @@ export class Engine implements EngineApi {
           publish: (kind, channel, data) => this.journal.publish(kind, channel, data),
           feed: (account, symbol) => this.market.feed(account, symbol),
           onStop: (stop) => this.featureStops.push(stop),
+          onStarted: (start) => this.featureStarts.push(start),
+          settings: {
+            load: (name) => this.opts.store.loadSetting(name),
+            save: (name, value) => this.journal.record({ type: 'setting', name, value, ts: this.opts.clock.now() }),
+          },
         }),
       ),
       ...riskHandlers(this.risk, {

@@ -19,10 +19,13 @@ export const FEATURE_METHODS = [
   'strategies.start',
   'strategies.stop',
   'strategies.setParams',
+  'strategies.getSettings',
+  'strategies.setSettings',
   'backtests.start',
   'backtests.get',
   'backtests.list',
   'backtests.cancel',
+  'backtests.delete',
   'files.list',
   'market.download',
   'market.downloads',
@@ -43,6 +46,17 @@ export interface FeatureHost {
   feed(account: string, symbol: string): MarketFeed;
   /** runs when the engine stops (a feature's timers and jobs end there) */
   onStop(stop: () => void): void;
+  /** runs at the end of Engine.start, once the accounts are open (a feature resumes its work there) */
+  onStarted(start: () => void | Promise<void>): void;
+  /** a feature's own state, kept as journal `setting` entries (like the risk engine's) and read back at start */
+  settings: FeatureSettings;
+}
+
+export interface FeatureSettings {
+  /** the value last saved under `name` and committed, or undefined */
+  load(name: string): unknown;
+  /** journals the whole new value; it is committed with the current batch */
+  save(name: string, value: unknown): void;
 }
 
 /** builds the feature handlers once the engine exists (they call back into it) */

@@ -110,7 +110,13 @@ export class StrategyHost {
     const position = positions.find((p) => p.symbol === symbol);
     if (position) this.positionQty = new Decimal(position.quantity);
     for (const o of orders) if (this.owns(o.client_order_id)) this.working.set(o.id, this.port.toOrder(o));
-    this.strategy = this.definition.create(this.params, this.ctx);
+    try {
+      this.strategy = this.definition.create(this.params, this.ctx);
+    } catch (err) {
+      // the strategy's own code threw: it fails like a throwing handler, with its stack, not as a refused start
+      this.fail(err);
+      return;
+    }
     this.enqueue(() => this.strategy?.onStart?.(this.ctx));
     await this.drain();
   }
@@ -132,6 +138,11 @@ export class StrategyHost {
 
   get isStopped(): boolean {
     return this.stopped;
+  }
+
+  /** whether new parameters can reach the running strategy (it has an onParams hook) */
+  get acceptsParams(): boolean {
+    return typeof this.strategy?.onParams === 'function';
   }
 
   async setParams(given: ParamValues): Promise<void> {

@@ -2,7 +2,8 @@ import type { EngineApi } from '../../src-common/contract/engine-api.js';
 import type { Handlers } from '../../src-common/contract/methods.js';
 import { BacktestJobs } from '../backtest/jobs.js';
 import { type Clock, systemClock } from '../engine/ports/clock.js';
-import type { FeatureMethod } from '../engine/features.js';
+import type { FeatureMethod, FeatureSettings } from '../engine/features.js';
+import type { StrategyInstance } from '../../src-common/contract/strategy-schemas.js';
 import type { Logger } from '../engine/ports/logger.js';
 import { BUILTIN_STRATEGIES } from './builtin/index.js';
 import { FileAccess } from './file-access.js';
@@ -19,6 +20,16 @@ export interface StrategyHandlerOptions {
   cwd?: string;
   /** which files callers may name (default: none but built-ins and cache: data, except for trusted actors) */
   files?: FileAccess;
+  /** FeatureHost.onStop: the strategies stop hearing events when the engine stops */
+  onStop?: (stop: () => void) => void;
+  /** FeatureHost.settings: strategies are kept there across restarts (default: not kept) */
+  settings?: FeatureSettings;
+  /** FeatureHost.onStarted: strategies running when Tern last stopped are resumed (or listed as stopped) there */
+  onStarted?: (start: () => Promise<void>) => void;
+  /** resume them on start: overrides the stored setting for this start (serve --no-resume: false) */
+  resume?: boolean;
+  /** a strategy changed (started, stopped, failed, resumed, new parameters) */
+  publish?: (instance: StrategyInstance) => void;
 }
 
 /**
@@ -33,7 +44,20 @@ export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = 
   const cwd = files.cwd;
   let manager: StrategyManager | null = null;
   let jobs: BacktestJobs | null = null;
-  const strategies = () => (manager ??= new StrategyManager(api, { clock, ...(opts.log ? { log: opts.log } : {}), cwd }));
+  const strategies = () =>
+    (manager ??= new StrategyManager(api, {
+      clock,
+      cwd,
+      ...(opts.log ? { log: opts.log } : {}),
+      ...(opts.settings ? { settings: opts.settings } : {}),
+      ...(opts.publish ? { publish: opts.publish } : {}),
+    }));
+  opts.onStarted?.(async () => {
+    const m = strategies();
+    await m.resume(opts.resume ?? m.settings.resumeOnStart());
+  });
+  // the strategies stay stored as they are: those running now resume on the next start
+  opts.onStop?.(() => manager?.shutdown());
   const backtests = () => (jobs ??= new BacktestJobs({ clock, cwd }));
   return {
     'strategies.list': () => ({
@@ -54,6 +78,12 @@ export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = 
       return stopped;
     },
     'strategies.setParams': (p) => strategies().setParams(p.id, p.params),
+    'strategies.getSettings': () => ({ resume_on_start: strategies().settings.resumeOnStart() }),
+    'strategies.setSettings': (p, ctx) => {
+      strategies().settings.setResumeOnStart(p.resume_on_start);
+      opts.log?.info({ resume_on_start: p.resume_on_start, by: ctx.actor }, 'strategy setting changed');
+      return { resume_on_start: p.resume_on_start };
+    },
     'backtests.start': (p, ctx) => backtests().start(p, { data: files.data(p.data, ctx.actor), strategy: files.strategy(p.strategy, ctx.actor) }),
     'backtests.get': ({ id }) => backtests().get(id),
     'backtests.list': () => (jobs ? jobs.list() : []),

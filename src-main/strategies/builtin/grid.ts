@@ -20,17 +20,26 @@ export default defineStrategy({
   validate: (p) => (p.levels * p.spacing < 1 ? null : `levels × spacing (${p.levels * p.spacing}) must stay below 1`),
   create(params) {
     let started = false;
+    /** the cash the grid started with: budget and levels share it */
+    let startCash = new Decimal(0);
     let perLevel = new Decimal(0);
-    const up = new Decimal(1).plus(params.spacing);
+    let up = new Decimal(1).plus(params.spacing);
 
     return {
+      // resting orders keep their prices and sizes; orders placed from now on follow the new spacing, and budget ÷ levels of the starting cash
+      onParams(_previous, ctx) {
+        up = new Decimal(1).plus(ctx.params.spacing);
+        perLevel = startCash.mul(ctx.params.budget).div(ctx.params.levels);
+      },
       onBar(_bar, ctx) {
         if (started) return;
         started = true;
         const centre = ctx.exact('close');
-        perLevel = ctx.cash().mul(params.budget).div(params.levels);
-        for (let k = 1; k <= params.levels; k++) {
-          const price = ctx.roundPrice(centre.mul(1 - k * params.spacing));
+        const { budget, levels, spacing } = ctx.params;
+        startCash = ctx.cash();
+        perLevel = startCash.mul(budget).div(levels);
+        for (let k = 1; k <= levels; k++) {
+          const price = ctx.roundPrice(centre.mul(1 - k * spacing));
           if (!price.gt(0)) break;
           const quantity = ctx.floorQuantity(perLevel.div(price).div(ctx.instrument.makerFee.plus(1)));
           if (quantity.lt(ctx.instrument.minQuantity) || quantity.mul(price).lt(ctx.instrument.minNotional)) continue;

@@ -22,32 +22,37 @@ export default defineStrategy({
   },
   validate: (p) => (p.oversold < p.overbought ? null : `oversold (${p.oversold}) must be below overbought (${p.overbought})`),
   create(params, ctx) {
-    const rsi = new Rsi(params.period);
-    const fraction = new Decimal(params.fraction);
+    let rsi = new Rsi(params.period);
+    let fraction = new Decimal(params.fraction);
     const feeFactor = ctx.instrument.takerFee.plus(1);
     let stopOrderId: string | null = null;
 
     return {
+      // thresholds and stop are read where they are used (ctx.params); a new period restarts the RSI's warm-up; a resting stop keeps its price
+      onParams(previous, ctx) {
+        fraction = new Decimal(ctx.params.fraction);
+        if (ctx.params.period !== previous.period) rsi = new Rsi(ctx.params.period);
+      },
       onBar(bar, ctx) {
         const value = rsi.update(bar.close);
         if (Number.isNaN(value)) return;
         const position = ctx.position();
-        if (position.isZero() && value < params.oversold && ctx.openOrders().length === 0) {
+        if (position.isZero() && value < ctx.params.oversold && ctx.openOrders().length === 0) {
           const close = ctx.exact('close');
           const cash = ctx.cash();
           const quantity = ctx.floorQuantity(fraction.mul(cash).div(close));
           if (quantity.lt(ctx.instrument.minQuantity) || quantity.mul(close).mul(feeFactor).gt(cash)) return;
           if (quantity.mul(close).lt(ctx.instrument.minNotional)) return;
           void ctx.buy(quantity);
-        } else if (position.isPositive() && value > params.overbought) {
+        } else if (position.isPositive() && value > ctx.params.overbought) {
           if (stopOrderId) void ctx.cancel(stopOrderId);
           stopOrderId = null;
           void ctx.sell(ctx.floorQuantity(position));
         }
       },
       async onFill(fill, ctx) {
-        if (fill.side !== 'buy' || params.stop <= 0) return;
-        const stopPrice = ctx.roundPrice(fill.price.mul(1 - params.stop));
+        if (fill.side !== 'buy' || ctx.params.stop <= 0) return;
+        const stopPrice = ctx.roundPrice(fill.price.mul(1 - ctx.params.stop));
         if (!stopPrice.gt(0)) return;
         const order = await ctx.sell(ctx.floorQuantity(ctx.position()), { type: 'stop_market', stopPrice, reduceOnly: true }).catch(() => null);
         stopOrderId = order?.id ?? null;

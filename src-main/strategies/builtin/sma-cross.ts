@@ -25,14 +25,24 @@ export default defineStrategy({
   validate: (p) => (p.fast < p.slow ? null : `fast (${p.fast}) must be shorter than slow (${p.slow})`),
   create(params, ctx) {
     const decimals = decimalsOf(ctx.instrument.priceIncrement);
-    const fast = new Sma(params.fast, { decimals });
-    const slow = new Sma(params.slow, { decimals });
-    const fraction = new Decimal(params.fraction);
+    let fast = new Sma(params.fast, { decimals });
+    let slow = new Sma(params.slow, { decimals });
+    let fraction = new Decimal(params.fraction);
     const feeFactor = ctx.instrument.takerFee.plus(1);
     /** sign of the last non-zero fast − slow seen (0: none yet) */
     let lastSign = 0;
 
     return {
+      // new periods start their averages afresh (no signal until slow is ready again); a new fraction sizes the next buy
+      onParams(previous, ctx) {
+        const next = ctx.params;
+        fraction = new Decimal(next.fraction);
+        if (next.fast !== previous.fast || next.slow !== previous.slow) {
+          fast = new Sma(next.fast, { decimals });
+          slow = new Sma(next.slow, { decimals });
+          lastSign = 0;
+        }
+      },
       onBar(bar, ctx) {
         fast.update(bar.close);
         slow.update(bar.close);
