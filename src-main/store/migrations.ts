@@ -240,6 +240,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: 'backtest_runs',
+    // Backtest runs and sweeps kept between sessions (store/backtest-runs.ts):
+    // not trading state, so not in the journal; a run is deleted by DELETE.
+    // `n` numbers the runs (ids bt-<n>), never reused; `job` is the job as
+    // listed, `request` what started it, `report` (metrics, equity curve, trade
+    // list, chart candles) and `sweep` (the table) what it produced, as JSON.
+    sql: `
+      CREATE TABLE backtest_runs (
+        n INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        job TEXT NOT NULL,
+        request TEXT NOT NULL,
+        report TEXT,
+        sweep TEXT
+      );
+      CREATE INDEX backtest_runs_status ON backtest_runs (status);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
