@@ -25,7 +25,6 @@ export const FEATURE_METHODS = [
   'backtests.get',
   'backtests.list',
   'backtests.cancel',
-  'backtests.delete',
   'files.list',
   'market.download',
   'market.downloads',
