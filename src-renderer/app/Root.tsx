@@ -25,13 +25,25 @@ function initialWebState(): WebState {
 
 function WebRoot() {
   const [state, setState] = useState<WebState>(initialWebState);
-  const [token] = useState(() => signInTokenFrom(window.location.hash));
-  const exchanged = useRef(false);
+  const [token, setToken] = useState(() => signInTokenFrom(window.location.hash));
+  const exchanged = useRef(new Set<string>());
+
+  // A link pasted into a tab already open on this page changes only the fragment: the page is not loaded again
+  useEffect(() => {
+    const onHash = () => {
+      const next = signInTokenFrom(window.location.hash);
+      if (!next) return;
+      setState({ kind: 'exchanging' });
+      setToken(next);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
 
   // A one-time sign-in link: take the token out of the address bar at once, then trade it for a key (once, StrictMode or not).
   useEffect(() => {
-    if (!token || exchanged.current) return;
-    exchanged.current = true;
+    if (!token || exchanged.current.has(token)) return;
+    exchanged.current.add(token);
     window.history.replaceState(null, '', window.location.pathname + window.location.search);
     exchangeSignInToken(token).then(
       (key) => {

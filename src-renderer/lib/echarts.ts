@@ -29,7 +29,15 @@ export const CHART_COLORS = {
 /** distinct colours for several runs on one chart (the comparison of backtests) */
 export const SERIES_COLORS = ['#f0b90b', '#58a6ff', '#bc8cff', '#3fb950', '#ff7b72', '#39c5cf'];
 
-/** the dark tooltip every chart uses */
-export const TOOLTIP_STYLE = { backgroundColor: '#161b22', borderColor: CHART_COLORS.axis, textStyle: { color: '#d7dce2', fontSize: 11 } };
+/**
+ * The dark tooltip every chart uses, drawn on the chart's canvas ('richText'): ECharts' HTML tooltip writes
+ * inline style attributes, which the page's policy (style-src 'self') refuses by the hundred while hovering.
+ */
+export const TOOLTIP_STYLE = { renderMode: 'richText', backgroundColor: '#161b22', borderColor: CHART_COLORS.axis, textStyle: { color: '#d7dce2', fontSize: 11 } } as const;
+
+/** a chart number with thousands separators and fixed places: the same look as the ladder and blotters */
+export function chartNumber(v: number, places: number): string {
+  return Number.isFinite(v) ? v.toLocaleString('en-US', { minimumFractionDigits: places, maximumFractionDigits: places }) : '—';
+}
 
 export const AXIS_LABEL = { color: CHART_COLORS.text, fontSize: 10, fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };

@@ -82,8 +82,9 @@ export function tradesOption(report: BacktestReport, engineCandles: ChartCandle[
   const tooltipOf = (p: { seriesName?: string; data?: { value?: [number, number]; quantity?: string; pnl?: number } }) => {
     const d = p.data;
     if (!d?.value) return '';
-    const pnl = d.pnl === undefined ? '' : `<br/>trade PnL ${d.pnl >= 0 ? '+' : ''}${d.pnl.toFixed(2)} ${report.quote}`;
-    return `${p.seriesName ?? ''} ${formatUtc(d.value[0])} UTC<br/>${d.quantity ?? ''} @ ${d.value[1]}${pnl}`;
+    // plain lines: the tooltip is drawn on the canvas (lib/echarts.ts TOOLTIP_STYLE), where HTML would show as text
+    const pnl = d.pnl === undefined ? '' : `\ntrade PnL ${d.pnl >= 0 ? '+' : ''}${d.pnl.toFixed(2)} ${report.quote}`;
+    return `${p.seriesName ?? ''} ${formatUtc(d.value[0])} UTC\n${d.quantity ?? ''} @ ${d.value[1]}${pnl}`;
   };
   return {
     animation: false,

@@ -109,7 +109,7 @@ export function Header({ view, onView, onKill, onHelp, onSignOut }: { view: View
           </span>
         )}
         {status.phase === 'open' && (
-          <span className={`muted tone-${data.tone}`} data-testid="staleness">
+          <span className={`muted staleness tone-${data.tone}`} data-testid="staleness">
             · {data.text}
           </span>
         )}

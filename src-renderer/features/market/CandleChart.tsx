@@ -3,7 +3,7 @@ import type { Candle } from '../../../src-common/contract/schemas.js';
 import type { Timeframe } from '../../../src-common/contract/constants/timeframes.js';
 import { CHART_TIMEFRAMES } from '../../lib/candles.js';
 import { DecimalCtor, formatFixed, roundToIncrement, wire } from '../../lib/decimal.js';
-import { AXIS_LABEL, CHART_COLORS, type ECharts } from '../../lib/echarts.js';
+import { AXIS_LABEL, CHART_COLORS, type ECharts, TOOLTIP_STYLE, chartNumber } from '../../lib/echarts.js';
 import { noteTick } from '../../lib/latency.js';
 import { useMarket } from '../../state/market.js';
 import { placesFor, useSelectedInstrument } from '../../state/selectors.js';
@@ -20,6 +20,26 @@ function axisTime(ts: number, tf: Timeframe): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+interface TooltipParam {
+  seriesName?: string;
+  axisValueLabel?: string;
+  data?: unknown;
+}
+
+/** O/H/L/C at the instrument's places and the volume, as plain lines (the tooltip is drawn on the canvas) */
+function candleTooltip(ps: TooltipParam[], places: number): string {
+  const lines = [ps[0]?.axisValueLabel ?? ''];
+  const price = ps.find((p) => p.seriesName === 'Price')?.data;
+  if (Array.isArray(price)) {
+    // [category index, open, close, low, high]: the last four are the candle
+    const [o, c, l, h] = (price as number[]).slice(-4);
+    lines.push(`O ${chartNumber(o!, places)}   H ${chartNumber(h!, places)}`, `L ${chartNumber(l!, places)}   C ${chartNumber(c!, places)}`);
+  }
+  const volume = ps.find((p) => p.seriesName === 'Volume')?.data as { value?: number } | undefined;
+  if (typeof volume?.value === 'number') lines.push(`V ${chartNumber(volume.value, 2)}`);
+  return lines.join('\n');
+}
+
 function baseOption(places: number) {
   return {
     animation: false,
@@ -30,10 +50,9 @@ function baseOption(places: number) {
     ],
     tooltip: {
       trigger: 'axis',
+      ...TOOLTIP_STYLE,
       axisPointer: { type: 'cross', label: { precision: places } },
-      backgroundColor: '#161b22',
-      borderColor: CHART_COLORS.axis,
-      textStyle: { color: '#d7dce2', fontSize: 11 },
+      formatter: (ps: TooltipParam[]) => candleTooltip(ps, places),
     },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     xAxis: [

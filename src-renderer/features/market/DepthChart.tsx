@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { Book } from '../../../src-common/contract/schemas.js';
-import { AXIS_LABEL, CHART_COLORS } from '../../lib/echarts.js';
+import { AXIS_LABEL, CHART_COLORS, TOOLTIP_STYLE, chartNumber } from '../../lib/echarts.js';
 import { useMarket } from '../../state/market.js';
 import { useChart } from './useChart.js';
 
@@ -35,7 +35,7 @@ export default function DepthChart() {
         grid: { left: 4, right: 48, top: 6, bottom: 18 },
         xAxis: { type: 'value', scale: true, splitNumber: 2, axisLabel: { ...AXIS_LABEL, hideOverlap: true, showMinLabel: false, showMaxLabel: false, formatter: (v: number) => v.toFixed(0) }, splitLine: { show: false }, axisLine: { lineStyle: { color: CHART_COLORS.axis } } },
         yAxis: { type: 'value', position: 'right', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: CHART_COLORS.grid } } },
-        tooltip: { trigger: 'axis', backgroundColor: '#161b22', borderColor: CHART_COLORS.axis, textStyle: { color: '#d7dce2', fontSize: 11 } },
+        tooltip: { trigger: 'axis', ...TOOLTIP_STYLE, valueFormatter: (v: unknown) => (typeof v === 'number' ? chartNumber(v, 4) : String(v)) },
         series: [
           { name: 'Bids', type: 'line', step: 'end', symbol: 'none', data: [], lineStyle: { color: CHART_COLORS.up, width: 1 }, areaStyle: { color: 'rgba(38,166,154,0.25)' } },
           { name: 'Asks', type: 'line', step: 'start', symbol: 'none', data: [], lineStyle: { color: CHART_COLORS.down, width: 1 }, areaStyle: { color: 'rgba(239,83,80,0.25)' } },

@@ -1,12 +1,15 @@
-import { memo } from 'react';
-import { DecimalCtor, formatFixed } from '../../lib/decimal.js';
+import { memo, useState } from 'react';
+import { DEPTH_CHOICES, GROUP_MULTIPLES, type Level as BookLevel, groupLevels, groupStep } from '../../lib/book.js';
+import { DecimalCtor, formatFixed, placesOf } from '../../lib/decimal.js';
+import { readPref, writePref } from '../../lib/storage.js';
 import { useMarket } from '../../state/market.js';
 import { placesFor, useSelectedInstrument } from '../../state/selectors.js';
 import { useTicket } from '../../state/ticket.js';
 import { Panel } from '../../ui/Panel.js';
 import { Empty, Loading } from '../../ui/states.js';
 
-export const LADDER_DEPTH = 12;
+export const LADDER_DEPTH = 20;
+const PREF = 'tern.book';
 
 interface Row {
   price: string;
@@ -15,9 +18,9 @@ interface Row {
 }
 
 /** cumulative size from the touch outward (floats: only bar widths use it) */
-function withTotals(levels: ReadonlyArray<readonly [string, string]>): Row[] {
+function withTotals(levels: readonly BookLevel[], depth: number): Row[] {
   let total = 0;
-  return levels.slice(0, LADDER_DEPTH).map(([price, size]) => {
+  return levels.slice(0, depth).map(([price, size]) => {
     total += Number(size);
     return { price, size, total };
   });
@@ -26,7 +29,8 @@ function withTotals(levels: ReadonlyArray<readonly [string, string]>): Row[] {
 const Level = memo(function Level({ row, side, max, places, onPick }: { row: Row; side: 'bid' | 'ask'; max: number; places: { price: number; size: number }; onPick: (p: string) => void }) {
   return (
     // mousedown, not click: the book moves many times a second, and the price pressed is the one meant
-    <tr
+    <div
+      role="row"
       className={`level level-${side}`}
       onMouseDown={(e) => {
         if (e.button === 0) onPick(row.price);
@@ -35,43 +39,78 @@ const Level = memo(function Level({ row, side, max, places, onPick }: { row: Row
       data-testid={`level-${side}`}
       data-price={row.price}
     >
-      <td className="num price">{formatFixed(row.price, places.price)}</td>
-      <td className="num">{formatFixed(row.size, places.size)}</td>
-      <td className="num muted depth-cell">
+      <span role="cell" className="num price">
+        {formatFixed(row.price, places.price)}
+      </span>
+      <span role="cell" className="num">
+        {formatFixed(row.size, places.size)}
+      </span>
+      <span role="cell" className="num muted depth-cell">
         <span className={`depth-bar depth-${side}`} style={{ width: `${max > 0 ? Math.min(100, (row.total / max) * 100) : 0}%` }} />
         <span className="depth-text">{row.total.toFixed(Math.min(places.size, 4))}</span>
-      </td>
-    </tr>
+      </span>
+    </div>
   );
 });
 
-/** The order book ladder: asks above, bids below, the spread between; a click sets the ticket price. */
+interface BookPrefs {
+  multiple: number;
+  depth: number;
+}
+
+function loadPrefs(): BookPrefs {
+  const p = readPref<Partial<BookPrefs>>(PREF);
+  return {
+    multiple: GROUP_MULTIPLES.includes(p?.multiple as never) ? p!.multiple! : 1,
+    depth: DEPTH_CHOICES.includes(p?.depth as never) ? p!.depth! : LADDER_DEPTH,
+  };
+}
+
+/**
+ * The order book ladder: asks above, bids below, the spread between; a click sets the ticket price.
+ * Each side takes half the height and drops its farthest levels first, so both stay in view at any size.
+ */
 export function OrderBook() {
   const book = useMarket((s) => s.book);
   const instrument = useSelectedInstrument();
   const setPrice = useTicket((s) => s.setPrice);
-  const places = placesFor(instrument);
+  const [prefs, setPrefs] = useState(loadPrefs);
+  const change = (patch: Partial<BookPrefs>) => {
+    const next = { ...prefs, ...patch };
+    setPrefs(next);
+    writePref(PREF, next);
+  };
+  const increment = instrument?.price_increment ?? '0.01';
+  const step = groupStep(increment, prefs.multiple);
+  const base = placesFor(instrument);
+  // a coarser grouping shows fewer decimals: "47,120" at a step of 10, not "47,120.00"
+  const places = prefs.multiple === 1 ? base : { ...base, price: Math.min(base.price, placesOf(step)) };
 
   let body;
   if (!book) body = <Loading what="order book" />;
   else if (book.bids.length === 0 && book.asks.length === 0) body = <Empty>The book is empty.</Empty>;
   else {
-    const asks = withTotals(book.asks);
-    const bids = withTotals(book.bids);
+    const raw = prefs.multiple === 1;
+    const asks = withTotals(raw ? book.asks : groupLevels(book.asks, step, 'ask'), prefs.depth);
+    const bids = withTotals(raw ? book.bids : groupLevels(book.bids, step, 'bid'), prefs.depth);
     const max = Math.max(asks.at(-1)?.total ?? 0, bids.at(-1)?.total ?? 0);
     const bestBid = book.bids[0]?.[0];
     const bestAsk = book.asks[0]?.[0];
     const spread = bestBid && bestAsk ? new DecimalCtor(bestAsk).sub(bestBid) : null;
     body = (
-      <table className="ladder" aria-label="Order book">
-        <thead>
-          <tr>
-            <th className="num">Price</th>
-            <th className="num">Size</th>
-            <th className="num">Total</th>
-          </tr>
-        </thead>
-        <tbody className="asks">
+      <div className="ladder" role="table" aria-label="Order book" data-testid="order-book" data-step={step} data-depth={prefs.depth}>
+        <div className="ladder-head" role="row">
+          <span role="columnheader" className="num">
+            Price
+          </span>
+          <span role="columnheader" className="num">
+            Size
+          </span>
+          <span role="columnheader" className="num">
+            Total
+          </span>
+        </div>
+        <div className="ladder-side ladder-asks" role="rowgroup">
           {asks
             .slice()
             .reverse()
@@ -79,24 +118,41 @@ export function OrderBook() {
               // keyed by position, not price: rows stay put while their prices change
               <Level key={`a${asks.length - 1 - i}`} row={r} side="ask" max={max} places={places} onPick={setPrice} />
             ))}
-        </tbody>
-        <tbody>
-          <tr className="spread-row">
-            <td colSpan={3}>
-              spread <span className="num">{spread ? formatFixed(spread, places.price) : '—'}</span>
-            </td>
-          </tr>
-        </tbody>
-        <tbody className="bids">
+        </div>
+        <div className="spread-row" role="row">
+          spread <span className="num">{spread ? formatFixed(spread, base.price) : '—'}</span>
+        </div>
+        <div className="ladder-side ladder-bids" role="rowgroup">
           {bids.map((r, i) => (
             <Level key={`b${i}`} row={r} side="bid" max={max} places={places} onPick={setPrice} />
           ))}
-        </tbody>
-      </table>
+        </div>
+      </div>
     );
   }
   return (
-    <Panel title="Order book" className="book-panel">
+    <Panel
+      title="Order book"
+      className="book-panel"
+      actions={
+        <>
+          <select className="select select-small" aria-label="Price grouping" title="Group price levels" data-testid="book-group" value={prefs.multiple} onChange={(e) => change({ multiple: Number(e.target.value) })}>
+            {GROUP_MULTIPLES.map((m) => (
+              <option key={m} value={m}>
+                {groupStep(increment, m)}
+              </option>
+            ))}
+          </select>
+          <select className="select select-small" aria-label="Depth" title="Levels a side" data-testid="book-depth" value={prefs.depth} onChange={(e) => change({ depth: Number(e.target.value) })}>
+            {DEPTH_CHOICES.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
+          </select>
+        </>
+      }
+    >
       {body}
     </Panel>
   );

@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { formatFixed, sign } from '../../lib/decimal.js';
-import { AXIS_LABEL, CHART_COLORS } from '../../lib/echarts.js';
+import { AXIS_LABEL, CHART_COLORS, TOOLTIP_STYLE, chartNumber } from '../../lib/echarts.js';
 import { usePortfolio } from '../../state/portfolio.js';
 import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
@@ -22,7 +22,7 @@ function EquityChart({ hidden }: { hidden: boolean }) {
       {
         animation: false,
         legend: { top: 0, right: 8, textStyle: { color: CHART_COLORS.text, fontSize: 11 }, itemHeight: 8 },
-        tooltip: { trigger: 'axis', backgroundColor: '#161b22', borderColor: CHART_COLORS.axis, textStyle: { color: '#d7dce2', fontSize: 11 }, valueFormatter: (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : String(v)) },
+        tooltip: { trigger: 'axis', ...TOOLTIP_STYLE, valueFormatter: (v: unknown) => (typeof v === 'number' ? chartNumber(v, 2) : String(v)) },
         axisPointer: { link: [{ xAxisIndex: 'all' }] },
         grid: [
           { left: 8, right: 70, top: 26, height: '50%' },

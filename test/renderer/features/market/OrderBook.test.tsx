@@ -50,3 +50,30 @@ describe('OrderBook', () => {
     expect(container.textContent).toContain('The book is empty.');
   });
 });
+
+describe('OrderBook grouping and depth', () => {
+  beforeEach(() => localStorage.clear());
+
+  it('groups levels by a multiple of the price increment and shows as many levels a side as chosen, remembered', async () => {
+    const wide = { ...BOOK, bids: [['100.5', '1'], ['100.2', '2'], ['99.9', '1'], ['99.1', '1'], ['98', '1'], ['97', '1']], asks: [['101', '3'], ['101.5', '4'], ['102', '1'], ['103', '1'], ['104', '1'], ['105', '1']] };
+    useMarket.setState({ book: wide as never });
+    const { container } = await render(<OrderBook />);
+    const prices = (side: string) => [...container.querySelectorAll(`[data-testid="level-${side}"] .price`)].map((e) => e.textContent);
+    const choose = async (testid: string, value: string) => {
+      const select = container.querySelector(`[data-testid="${testid}"]`) as HTMLSelectElement;
+      await act(async () => {
+        select.value = value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+    };
+    await choose('book-group', '100');
+    expect(container.querySelector('[data-testid="order-book"]')?.getAttribute('data-step')).toBe('1');
+    expect(prices('bid')).toEqual(['100', '99', '98', '97']);
+    expect([...container.querySelectorAll('[data-testid="level-bid"] [role="cell"]:nth-child(2)')].map((e) => e.textContent)).toEqual(['3.00000', '2.00000', '1.00000', '1.00000']);
+    expect(prices('ask')).toEqual(['105', '104', '103', '102', '101']);
+    await choose('book-depth', '5');
+    await choose('book-group', '1');
+    expect(prices('bid')).toEqual(['100.50', '100.20', '99.90', '99.10', '98.00']);
+    expect(JSON.parse(localStorage.getItem('tern.book')!)).toEqual({ multiple: 1, depth: 5 });
+  });
+});

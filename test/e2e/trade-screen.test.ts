@@ -1,0 +1,145 @@
+/**
+ * The trade screen as a trader sees it at common window sizes, in Debian's
+ * Chromium against the real engine served headless (issue 13): the kill switch
+ * whole and clickable, both sides of the book, a chart that can be hovered and
+ * dragged without one console error, numbers at the instrument's precision, and
+ * a sign-in link pasted into a tab that already shows the sign-in page.
+ * Screenshots land in test-artifacts/screenshots/trade-screen-*.png.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, buildRenderer } from './helpers/build.js';
+import { type Browser, assertChromium, launchChromium } from './helpers/chromium.js';
+import { type Served, startServe } from './helpers/serve.js';
+
+const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+const SIZES = [
+  { width: 1024, height: 768 },
+  { width: 1280, height: 720 },
+  { width: 1600, height: 1000 },
+];
+
+let webRoot: string;
+let served: Served;
+let browser: Browser;
+let page: Page;
+/** console errors and uncaught page errors since the page opened */
+const errors: string[] = [];
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `trade-screen-${name}.png`) });
+
+/** the rows of one side of the book a trader can see: inside the window and inside the book's scroll box */
+async function visibleLevels(side: 'bid' | 'ask'): Promise<number> {
+  return page.$$eval(`[data-testid="level-${side}"]`, (rows) => {
+    const box = rows[0]?.closest('.panel-body')?.getBoundingClientRect();
+    return rows.filter((r) => {
+      const b = r.getBoundingClientRect();
+      return box !== undefined && b.height > 0 && b.top >= box.top - 1 && b.bottom <= box.bottom + 1 && b.bottom <= window.innerHeight;
+    }).length;
+  });
+}
+
+describe('the trade screen in Chromium', () => {
+  beforeAll(async () => {
+    assertChromium();
+    mkdirSync(SHOTS, { recursive: true });
+    webRoot = await buildRenderer();
+    served = await startServe({ webRoot, speed: 20 });
+    browser = await launchChromium({ width: 1280, height: 720 });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript(() => {
+      (window as unknown as { cspViolations: string[] }).cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { cspViolations: string[] }).cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    if (webRoot) rmSync(dirname(webRoot), { recursive: true, force: true });
+  });
+
+  it('a sign-in link pasted into the tab showing the sign-in page signs in, without a reload', async () => {
+    await page.goto(`${served.url}/`);
+    await page.locator('input[name="api-key"]').waitFor();
+    await page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
+    // the same page with only a new fragment: the browser does not reload it, as when the link is pasted
+    await page.goto(served.signInLink);
+    await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    expect(page.url()).not.toContain('signin=');
+  });
+
+  for (const size of SIZES) {
+    it(`at ${size.width}×${size.height} the kill switch is whole, on screen and clickable, and the book shows both sides`, async () => {
+      await page.setViewportSize(size);
+      await page.locator('[data-testid="level-bid"]').first().waitFor();
+      await page.waitForTimeout(300);
+      const kill = page.locator('[data-testid="kill-switch"]');
+      const box = (await kill.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+      // its words are not cut: the button is as wide as its text, and nothing covers its middle
+      expect(await kill.evaluate((el) => el.scrollWidth <= el.clientWidth && el.textContent === 'KILL SWITCH')).toBe(true);
+      expect(await kill.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+      })).toBe(true);
+      // nothing in the header is pushed off the right edge
+      expect(await page.$$eval('.topbar *', (els) => els.filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5).map((e) => e.className))).toEqual([]);
+      expect(await visibleLevels('ask')).toBeGreaterThanOrEqual(5);
+      expect(await visibleLevels('bid')).toBeGreaterThanOrEqual(5);
+      await shot(`${size.width}x${size.height}`);
+      await kill.click();
+      await page.locator('[data-testid="kill-confirm"]').waitFor();
+      await page.keyboard.press('Escape');
+      await page.locator('[data-testid="kill-confirm"]').waitFor({ state: 'detached' });
+    });
+  }
+
+  it('hovering and dragging on the candle chart logs no error and no policy violation', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="candle-chart"]')?.dataset.candles ?? 0) > 10);
+    const box = (await page.locator('[data-testid="candle-chart"]').boundingBox())!;
+    errors.length = 0;
+    for (let i = 1; i < 20; i++) await page.mouse.move(box.x + (box.width * i) / 20, box.y + box.height * 0.4);
+    await shot('chart-hover');
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4);
+    await page.mouse.down();
+    for (let i = 0; i < 10; i++) await page.mouse.move(box.x + box.width * (0.6 - i * 0.03), box.y + box.height * 0.4);
+    await page.mouse.up();
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+    await page.waitForTimeout(200);
+    expect(errors).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+  });
+
+  it('shows prices, quantities, balances and PnL at a sensible precision, never long raw decimals', async () => {
+    // a market buy walks the book: its average price and the position's have long tails of digits
+    await page.click('[role="radio"]:has-text("Market")');
+    await page.fill('[data-ticket-field="quantity"]', '0.0123');
+    await page.click('[data-testid="ticket-submit"]');
+    await page.locator('.toast', { hasText: /Filled: Buy/ }).first().waitFor();
+    const longDecimals = () => page.evaluate(() => document.body.innerText.match(/\d\.\d{9,}/g) ?? []);
+    for (const tab of ['open', 'history', 'fills', 'positions', 'balances']) {
+      await page.click(`[data-testid="tab-${tab}"]`);
+      await page.waitForSelector('[data-grid]');
+      await page.waitForTimeout(200);
+      expect({ tab, found: await longDecimals() }).toEqual({ tab, found: [] });
+    }
+    for (const view of ['Portfolio', 'Risk']) {
+      await page.click(`nav[aria-label="Views"] >> text=${view}`);
+      await page.waitForTimeout(500);
+      expect({ view, found: await longDecimals() }).toEqual({ view, found: [] });
+    }
+    await page.click('nav[aria-label="Views"] >> text=Trade');
+  });
+});
