@@ -3,7 +3,7 @@ import type { Side } from '../../src-common/contract/constants/orders.js';
 import type { Account, Balance, Book, Candle, DownloadJob, Fill, Order, Position, Ticker, Trade } from '../../src-common/contract/schemas.js';
 import { describeError } from '../client/call-error.js';
 import type { ClientEvent, ConnectionStatus, TernClient } from '../client/types.js';
-import { type Dec, dec, formatFixed, formatPlain, formatUpTo, wire } from '../lib/decimal.js';
+import { type Dec, dec, formatFixed, formatPlain, formatUpTo, sign, wire } from '../lib/decimal.js';
 import { marketHeartbeat, useConnection } from './connection.js';
 import { useDownloads } from './downloads.js';
 import { useMarket, tickerKey, MAX_TRADES, type KeyedTrade, type Stamped } from './market.js';
@@ -265,6 +265,35 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
     }
   }
 
+  let equityInFlight = false;
+  let equityAgain = false;
+  /** revalues the portfolio now: one request at a time, and one more if the marks moved meanwhile */
+  async function refreshEquity(): Promise<void> {
+    if (equityInFlight) {
+      equityAgain = true;
+      return;
+    }
+    equityInFlight = true;
+    try {
+      do {
+        equityAgain = false;
+        const p = await client.call('portfolio.get', {});
+        if (disposed) return;
+        usePortfolio.getState().setCurrent(p);
+      } while (equityAgain);
+    } catch {
+      // the periodic sample reports a failing valuation
+    } finally {
+      equityInFlight = false;
+    }
+  }
+
+  /** a new mark for a symbol with a position open moves the equity: revalue at once, not at the next sample */
+  function marksMoved(tickers: readonly Ticker[]): void {
+    const positions = useTrading.getState().positions.rows;
+    if (tickers.some((t) => sign(positions.get(`${t.account}|${t.symbol}`)?.quantity) !== 0)) void refreshEquity();
+  }
+
   function startPortfolioClock(): void {
     if (portfolioTimer !== undefined || disposed) return;
     portfolioTimer = setInterval(() => {
@@ -354,6 +383,7 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
     let tickers: Record<string, Stamped<Ticker>> | null = null;
     let book: Stamped<Book> | null = null;
     let trades: KeyedTrade[] | null = null;
+    const moved: Ticker[] = [];
     const version = m.candles.version;
     let candleAt = 0;
     for (const e of events) {
@@ -363,6 +393,7 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
           const t = e.data as Ticker;
           tickers ??= { ...m.tickers };
           tickers[tickerKey(t.account, t.symbol)] = { ...t, receivedAt: e.receivedAt };
+          moved.push(t);
           break;
         }
         case 'book':
@@ -395,6 +426,7 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
       patch.candleReceivedAt = candleAt;
     }
     if (Object.keys(patch).length > 0) useMarket.setState(patch);
+    if (moved.length > 0) marksMoved(moved);
   }
 
   function onRisk(data: Record<string, unknown>, quietStateChange: boolean): void {

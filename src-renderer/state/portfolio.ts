@@ -18,6 +18,8 @@ export interface PortfolioState {
   status: 'loading' | 'ready' | 'error';
   error?: string;
   record(p: Portfolio, t: number): void;
+  /** the newest valuation, between samples (the header follows the marks; the chart keeps its sampling) */
+  setCurrent(p: Portfolio): void;
   fail(error: string): void;
   reset(): void;
 }
@@ -33,6 +35,7 @@ export const usePortfolio = create<PortfolioState>()((set) => ({
       const samples = s.samples.length >= MAX_SAMPLES ? [...s.samples.slice(1 - MAX_SAMPLES), sample] : [...s.samples, sample];
       return { current: p, samples, status: 'ready', error: undefined };
     }),
+  setCurrent: (p) => set({ current: p }),
   fail: (error) => set({ status: 'error', error }),
   reset: () => set({ current: null, samples: [], status: 'loading', error: undefined }),
 }));
