@@ -25,7 +25,8 @@ export async function benchEngine(checks: PreTradeCheck[] = []) {
     clock,
     ids,
     version: 'bench',
-    paperBalances: { USDT: '1000000000' },
+    // the paper account's balances are these (the venue is reset to them): base too, or every resting sell is refused
+    paperBalances: { USDT: '1000000000', BTC: '1000000' },
     checks,
     venueFor: (a) => new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '1000000000', BTC: '1000000' } }),
   });

@@ -83,7 +83,8 @@ async function placeResting(): Promise<number> {
   const side = i % 2 ? 'sell' : 'buy';
   const cents = (side === 'buy' ? 5_000 : 12_000) + ((i >> 1) % 3_000);
   const res = await call('POST', '/api/v1/orders', { symbol: SYMBOL, side, type: 'limit', quantity: '0.1', price: (cents / 100).toFixed(2) });
-  if (res.status !== 201) throw new Error(`order refused: ${res.status} ${res.text}`);
+  // a venue refusal is also a 201 (the order exists, rejected): only a resting order counts
+  if (res.status !== 201 || (JSON.parse(res.text) as { status: string }).status !== 'open') throw new Error(`order refused: ${res.status} ${res.text}`);
   return res.ns;
 }
 

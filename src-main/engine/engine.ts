@@ -19,7 +19,6 @@ import { ZERO, dec, str } from './model/decimal.js';
 import type { AccountRecord, ApiKeyRecord } from './model/types.js';
 import { MarketView } from './market-view.js';
 import { Oms } from './oms/oms.js';
-import { remaining } from './oms/order-lifecycle.js';
 import { portfolioView } from './risk/portfolio-view.js';
 import { MemoryAudit, journalAudit, teeAudit } from './risk/audit.js';
 import { RiskEngine } from './risk/risk-engine.js';
@@ -110,16 +109,7 @@ export class Engine implements EngineApi {
       audit: teeAudit(journalAudit(this.journal), this.recentDecisions),
       openOrders: (account, symbol) => this.oms.countActive(account, symbol),
       ...(opts.accountLimits ? { accountDefaults: opts.accountLimits } : {}),
-      workingOrders: (account, symbol, side, except) => {
-        let reduceOnly = ZERO;
-        let other = ZERO;
-        for (const o of this.oms.activeOrders({ account, symbol })) {
-          if (o.side !== side || o.id === except) continue;
-          if (o.reduceOnly) reduceOnly = reduceOnly.add(remaining(o));
-          else other = other.add(remaining(o));
-        }
-        return { reduceOnly, other };
-      },
+      workingOrders: (account, symbol, side, except) => this.oms.workingQuantity(account, symbol, side, except),
     });
     this.journal.onStoreHealth({
       unwritable: (problem) => {

@@ -1,4 +1,13 @@
-import type { OrderRecord } from '../model/types.js';
+import { type Decimal, ZERO } from '../model/decimal.js';
+import { type OrderRecord, remaining, type Side } from '../model/types.js';
+
+/** Remaining quantity of the working orders on one side of one account and symbol, reduce-only apart. */
+export interface WorkingQuantity {
+  reduceOnly: Decimal;
+  other: Decimal;
+}
+
+type SideSums = Record<Side, WorkingQuantity>;
 
 /**
  * The OMS's working orders by id, also grouped by account and symbol, so
@@ -6,11 +15,19 @@ import type { OrderRecord } from '../model/types.js';
  * one account's or symbol's costs what is in that scope, not a pass over
  * every working order. An order's account and symbol never change; its record
  * is replaced on every transition.
+ *
+ * It also keeps, per account, symbol and side, the sum of what the working
+ * orders have left to fill (reduce-only apart), adjusted as records come and
+ * go, so the REDUCING gate weighs the orders already working without a pass
+ * over them. Decimal sums of quantities are exact (far below the 40 digits),
+ * so the running sum equals a recount.
  */
 export class ActiveOrders {
   private readonly byId = new Map<string, OrderRecord>();
   /** account → symbol → id → record */
   private readonly byScope = new Map<string, Map<string, Map<string, OrderRecord>>>();
+  /** account \0 symbol → side → remaining quantities; dropped with the scope's last order */
+  private readonly sums = new Map<string, SideSums>();
 
   get size(): number {
     return this.byId.size;
@@ -21,7 +38,10 @@ export class ActiveOrders {
   }
 
   set(id: string, order: OrderRecord): this {
+    const previous = this.byId.get(id);
+    if (previous) this.addWorking(previous, -1);
     this.byId.set(id, order);
+    this.addWorking(order, 1);
     let symbols = this.byScope.get(order.account);
     if (!symbols) {
       symbols = new Map();
@@ -40,10 +60,14 @@ export class ActiveOrders {
     const order = this.byId.get(id);
     if (!order) return false;
     this.byId.delete(id);
+    this.addWorking(order, -1);
     const symbols = this.byScope.get(order.account);
     const orders = symbols?.get(order.symbol);
     orders?.delete(id);
-    if (orders?.size === 0) symbols!.delete(order.symbol);
+    if (orders?.size === 0) {
+      symbols!.delete(order.symbol);
+      this.sums.delete(sumKey(order.account, order.symbol));
+    }
     if (symbols?.size === 0) this.byScope.delete(order.account);
     return true;
   }
@@ -68,6 +92,29 @@ export class ActiveOrders {
     return [...this.byId.values()].filter((o) => (!account || o.account === account) && (!symbol || o.symbol === symbol));
   }
 
+  /** what the working orders on (account, symbol, side) have left to fill, the order `exceptId` left out */
+  working(account: string, symbol: string, side: Side, exceptId?: string): WorkingQuantity {
+    const sums = this.sums.get(sumKey(account, symbol))?.[side];
+    if (!sums) return { reduceOnly: ZERO, other: ZERO };
+    const except = exceptId === undefined ? undefined : this.byId.get(exceptId);
+    if (!except || except.account !== account || except.symbol !== symbol || except.side !== side) return { ...sums };
+    const left = remaining(except);
+    return except.reduceOnly ? { reduceOnly: sums.reduceOnly.sub(left), other: sums.other } : { reduceOnly: sums.reduceOnly, other: sums.other.sub(left) };
+  }
+
+  private addWorking(order: OrderRecord, sign: 1 | -1): void {
+    const key = sumKey(order.account, order.symbol);
+    let sums = this.sums.get(key);
+    if (!sums) {
+      sums = { buy: { reduceOnly: ZERO, other: ZERO }, sell: { reduceOnly: ZERO, other: ZERO } };
+      this.sums.set(key, sums);
+    }
+    const side = sums[order.side];
+    const left = remaining(order);
+    if (order.reduceOnly) side.reduceOnly = sign > 0 ? side.reduceOnly.add(left) : side.reduceOnly.sub(left);
+    else side.other = sign > 0 ? side.other.add(left) : side.other.sub(left);
+  }
+
   private *scope(account?: string, symbol?: string): Generator<Map<string, OrderRecord>> {
     const accounts = account ? [this.byScope.get(account)] : [...this.byScope.values()];
     for (const symbols of accounts) {
@@ -79,3 +126,5 @@ export class ActiveOrders {
     }
   }
 }
+
+const sumKey = (account: string, symbol: string) => `${account}\u0000${symbol}`;

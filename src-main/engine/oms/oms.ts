@@ -4,13 +4,13 @@ import { orderDto, fillDto, positionDto, balanceDto } from '../dto.js';
 import type { Journal } from '../journal.js';
 import { type Decimal, dec, floorToStep, str } from '../model/decimal.js';
 import { type OrderEvent, canApply, isTerminal } from '../model/order-state.js';
-import type { FillRecord, InstrumentSpec, OrderRecord } from '../model/types.js';
+import type { FillRecord, InstrumentSpec, OrderRecord, Side } from '../model/types.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { Clock, IdSource } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EngineStore } from '../ports/store.js';
 import { type ExecutionReport, type Venue, VenueRejection } from '../ports/venue.js';
-import { ActiveOrders } from './active-orders.js';
+import { ActiveOrders, type WorkingQuantity } from './active-orders.js';
 import { applyFillToOrder, remaining, transition } from './order-lifecycle.js';
 import { checkPrice, checkQuantity, reduction, validateOrderShape } from './order-validation.js';
 import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
@@ -95,6 +95,11 @@ export class Oms {
   /** working orders in a scope (max_open_orders) */
   countActive(account?: string, symbol?: string): number {
     return this.active.count(account, symbol);
+  }
+
+  /** what the working orders on one side of (account, symbol) have left to fill, `exceptId` left out (the REDUCING gate): kept as they change */
+  workingQuantity(account: string, symbol: string, side: Side, exceptId?: string): WorkingQuantity {
+    return this.active.working(account, symbol, side, exceptId);
   }
 
   activeOrders(filter: AccountSymbolFilter = {}): OrderRecord[] {

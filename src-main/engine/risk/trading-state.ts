@@ -1,9 +1,10 @@
 import { TernError } from '../../../src-common/contract/errors.js';
 import type { RiskState } from '../../../src-common/contract/schemas.js';
-import { type Decimal, ZERO, str } from '../model/decimal.js';
+import { ZERO, str } from '../model/decimal.js';
 import type { OrderRecord, Side } from '../model/types.js';
 import type { PreTradeContext } from '../oms/pre-trade.js';
 import { remaining } from '../oms/order-lifecycle.js';
+import type { WorkingQuantity } from '../oms/active-orders.js';
 import { reduction } from '../oms/order-validation.js';
 
 export type TradingState = RiskState;
@@ -15,11 +16,7 @@ export interface TradingStatus {
   since: number;
 }
 
-/** Remaining quantities of the working orders on one side of one account+symbol. */
-export interface WorkingQuantity {
-  reduceOnly: Decimal;
-  other: Decimal;
-}
+export type { WorkingQuantity };
 
 /** working orders on (account, symbol, side), the order being amended (exceptOrderId) left out */
 export type WorkingOrders = (account: string, symbol: string, side: Side, exceptOrderId: string) => WorkingQuantity;

@@ -68,4 +68,67 @@ describe('ActiveOrders', () => {
       { numRuns: 100 },
     );
   });
+
+  it('keeps what the working orders on each side have left to fill equal to a recount, through placements, fills, amendments and cancels', () => {
+    const quantity = fc.integer({ min: 1, max: 5000 }).map((n) => dec(n).div(1000));
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('set' as const),
+        id: fc.integer({ min: 1, max: 25 }),
+        account: fc.constantFrom(...ACCOUNTS),
+        symbol: fc.constantFrom(...SYMBOLS),
+        side: fc.constantFrom('buy' as const, 'sell' as const),
+        reduceOnly: fc.boolean(),
+        quantity,
+        filledShare: fc.integer({ min: 0, max: 99 }),
+      }),
+      fc.record({ kind: fc.constant('delete' as const), id: fc.integer({ min: 1, max: 25 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 150 }), fc.integer({ min: 0, max: 26 }), (ops, exceptN) => {
+        const active = new ActiveOrders();
+        const naive = new Map<string, OrderRecord>();
+        for (const o of ops) {
+          const id = `O${o.id}`;
+          if (o.kind === 'set') {
+            // a transition replaces the record: account, symbol, side and reduce_only stay; quantity and filled move
+            const existing = naive.get(id);
+            const q = o.quantity;
+            const r: OrderRecord = {
+              ...record(id, existing?.account ?? o.account, existing?.symbol ?? o.symbol),
+              side: existing?.side ?? o.side,
+              reduceOnly: existing?.reduceOnly ?? o.reduceOnly,
+              quantity: q,
+              filledQuantity: q.mul(o.filledShare).div(100).toDecimalPlaces(3, 1),
+            };
+            active.set(id, r);
+            naive.set(id, r);
+          } else {
+            active.delete(id);
+            naive.delete(id);
+          }
+          const except = `O${exceptN}`;
+          for (const account of ACCOUNTS) {
+            for (const symbol of SYMBOLS) {
+              for (const side of ['buy', 'sell'] as const) {
+                // the pass the engine made before: every working order of the scope on that side but the one amended
+                let reduceOnly = dec(0);
+                let other = dec(0);
+                for (const r of naive.values()) {
+                  if (r.account !== account || r.symbol !== symbol || r.side !== side || r.id === except) continue;
+                  const left = r.quantity.sub(r.filledQuantity);
+                  if (r.reduceOnly) reduceOnly = reduceOnly.add(left);
+                  else other = other.add(left);
+                }
+                const got = active.working(account, symbol, side, except);
+                expect(got.reduceOnly.toFixed()).toBe(reduceOnly.toFixed());
+                expect(got.other.toFixed()).toBe(other.toFixed());
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
