@@ -84,11 +84,11 @@ export function TradeList({ report }: { report: BacktestReport }) {
       <table className="table trade-list" data-testid="trade-list">
         <thead>
           <tr>
-            <th>#</th>
+            <th className="num">#</th>
             <th>Side</th>
-            <th>Entry (UTC)</th>
+            <th className="num">Entry (UTC)</th>
             <th className="num">Entry price</th>
-            <th>Exit (UTC)</th>
+            <th className="num">Exit (UTC)</th>
             <th className="num">Exit price</th>
             <th className="num">Quantity</th>
             <th className="num">PnL net</th>
