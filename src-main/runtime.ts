@@ -24,6 +24,7 @@ import type { ReconcileOptions } from './engine/reconcile/reconciler.js';
 import { KeychainSecretStore } from './secrets/keychain.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { MarketCache } from './store/market-cache.js';
+import { BacktestRunStore } from './store/backtest-runs.js';
 import { type CcxtTuning, ccxtVenueFor } from './venues/ccxt/account-venue.js';
 
 export const VERSION = '0.1.0';
@@ -111,6 +112,8 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     throw err;
   }
   const marketCache = MarketCache.open(store.file);
+  // backtest runs and sweeps outlive the session: listed after a restart until deleted
+  const backtestRuns = BacktestRunStore.open(store.file);
   const venueFor = (account: AccountRecord): Venue => {
     if (account.exchange !== 'paper') {
       // A live account on an exchange, or a paper account mirroring one.
@@ -144,7 +147,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     version: VERSION,
     paperBalances: { [quote]: opts.paperBalance ?? DEFAULT_PAPER_BALANCE },
     // features the engine does not import: strategies and backtests run engines of their own; downloads fill the market cache
-    features: (host) => ({ ...strategyHandlers(host.api, { clock: host.clock, log: host.log, files, onStop: host.onStop, settings: host.settings, onStarted: host.onStarted, ...(opts.resumeStrategies !== undefined ? { resume: opts.resumeStrategies } : {}) }), ...downloadHandlers(host) }),
+    features: (host) => ({ ...strategyHandlers(host.api, { clock: host.clock, log: host.log, files, runs: backtestRuns, onStop: host.onStop, settings: host.settings, onStarted: host.onStarted, ...(opts.resumeStrategies !== undefined ? { resume: opts.resumeStrategies } : {}) }), ...downloadHandlers(host) }),
   });
   try {
     await engine.start();
@@ -153,6 +156,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   } catch (err) {
     await engine.stop().catch(() => {});
     marketCache.close();
+    backtestRuns.close();
     store.close();
     lock.release();
     // a damaged page the checks did not reach (a large file) but the start did
@@ -185,6 +189,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await engine.stop();
       await marketData.stop();
       marketCache.close();
+      backtestRuns.close();
       try {
         // throws when what is still pending cannot be written (disk full): the folder is released all the same
         store.close();

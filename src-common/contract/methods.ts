@@ -366,14 +366,21 @@ export const METHODS = {
     params: NoParams,
     result: z.array(ST.BacktestJob),
     scope: 'admin',
-    summary: 'backtests of this session, newest first',
+    summary: 'backtest runs and sweeps kept in the data folder (this session and earlier ones), newest first',
     http: { method: 'GET', path: '/api/v1/backtests' },
   }),
   'backtests.cancel': method({
     params: IdParams,
     result: ST.BacktestJob,
     scope: 'admin',
-    summary: 'cancel a running backtest or sweep',
+    summary: 'cancel a running backtest or sweep (it stays listed, canceled)',
+    http: { method: 'POST', path: '/api/v1/backtests/:id/cancel' },
+  }),
+  'backtests.delete': method({
+    params: IdParams,
+    result: ST.BacktestJob,
+    scope: 'admin',
+    summary: 'delete a backtest run or sweep and its results (one in progress is canceled first); answers the run as it was last',
     http: { method: 'DELETE', path: '/api/v1/backtests/:id' },
   }),
   'files.list': method({

@@ -190,7 +190,7 @@ export const SweepResult = z.object({
 export const BacktestJob = z.object({
   id: z.string(),
   kind: z.enum(['backtest', 'sweep']),
-  status: z.enum(['running', 'done', 'failed', 'canceled']),
+  status: z.enum(['running', 'done', 'failed', 'canceled', 'interrupted']).describe('interrupted: Tern stopped (or crashed) while it ran'),
   strategy: z.string(),
   symbol: z.string(),
   data: z.string(),

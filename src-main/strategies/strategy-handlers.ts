@@ -1,6 +1,7 @@
 import type { EngineApi } from '../../src-common/contract/engine-api.js';
 import type { Handlers } from '../../src-common/contract/methods.js';
-import { BacktestJobs } from '../backtest/jobs.js';
+import { type BacktestRunArchive, BacktestJobs } from '../backtest/jobs.js';
+import { BacktestRunStore } from '../store/backtest-runs.js';
 import { type Clock, systemClock } from '../engine/ports/clock.js';
 import type { FeatureMethod, FeatureSettings } from '../engine/features.js';
 import type { StrategyInstance } from '../../src-common/contract/strategy-schemas.js';
@@ -20,7 +21,9 @@ export interface StrategyHandlerOptions {
   cwd?: string;
   /** which files callers may name (default: none but built-ins and cache: data, except for trusted actors) */
   files?: FileAccess;
-  /** FeatureHost.onStop: the strategies stop hearing events when the engine stops */
+  /** where backtest runs are kept (the data folder's store); default a private in-memory one, gone with the process */
+  runs?: BacktestRunArchive;
+  /** FeatureHost.onStop: the strategies stop hearing events; backtests in progress are kept as interrupted and their workers end */
   onStop?: (stop: () => void) => void;
   /** FeatureHost.settings: strategies are kept there across restarts (default: not kept) */
   settings?: FeatureSettings;
@@ -58,7 +61,8 @@ export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = 
   });
   // the strategies stay stored as they are: those running now resume on the next start
   opts.onStop?.(() => manager?.shutdown());
-  const backtests = () => (jobs ??= new BacktestJobs({ clock, cwd }));
+  const backtests = () => (jobs ??= new BacktestJobs({ clock, cwd, runs: opts.runs ?? BacktestRunStore.open(''), ...(opts.log ? { log: opts.log } : {}) }));
+  opts.onStop?.(() => void jobs?.close());
   return {
     'strategies.list': () => ({
       available: [...BUILTIN_STRATEGIES.values()].map((d) => ({ name: d.name, description: d.description ?? '', builtin: true, params: describeParams(d) })),
@@ -86,8 +90,10 @@ export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = 
     },
     'backtests.start': (p, ctx) => backtests().start(p, { data: files.data(p.data, ctx.actor), strategy: files.strategy(p.strategy, ctx.actor) }),
     'backtests.get': ({ id }) => backtests().get(id),
-    'backtests.list': () => (jobs ? jobs.list() : []),
+    // kept runs are listed from the first call on, those of earlier sessions included
+    'backtests.list': () => backtests().list(),
     'backtests.cancel': ({ id }) => backtests().cancel(id),
+    'backtests.delete': ({ id }) => backtests().delete(id),
     'files.list': () => files.list(),
   };
 }

@@ -13,7 +13,7 @@ export const isFinished = (job: Pick<BacktestJob, 'status'>) => job.status !== '
 export const MAX_COMPARE = 6;
 
 export interface BacktestsState {
-  /** backtests of this engine session, newest first (backtests.list) */
+  /** the backtests the engine keeps (this session's and earlier ones'), newest first (backtests.list) */
   jobs: BacktestJob[];
   status: 'idle' | 'loading' | 'ready' | 'error';
   error?: string;
@@ -27,6 +27,8 @@ export interface BacktestsState {
   setDetail(detail: BacktestDetail): void;
   select(id: string | null): void;
   toggleCompare(id: string): void;
+  /** a run was deleted: gone from the list, the selection, the comparison and the details at once */
+  forget(id: string): void;
   fail(error: string): void;
   reset(): void;
 }
@@ -60,6 +62,11 @@ export const useBacktests = create<BacktestsState>()((set) => ({
     set((s) => {
       if (s.compare.includes(id)) return { compare: s.compare.filter((x) => x !== id) };
       return s.compare.length >= MAX_COMPARE ? {} : { compare: [...s.compare, id] };
+    }),
+  forget: (id) =>
+    set((s) => {
+      const { [id]: _gone, ...details } = s.details;
+      return { jobs: s.jobs.filter((j) => j.id !== id), details, compare: s.compare.filter((x) => x !== id), selected: s.selected === id ? null : s.selected };
     }),
   fail: (error) => set({ status: 'error', error }),
   reset: () => set(initial()),

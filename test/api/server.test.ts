@@ -177,7 +177,7 @@ describe('REST routes (happy paths)', () => {
     expect(stopped.status).toBe('stopped');
   });
 
-  it('backtests: start on a candle file, follow it to its report, list and cancel', async () => {
+  it('backtests: start on a candle file, follow it to its report, list, cancel and delete', async () => {
     // the test data folder's imports/ holds the bundled sample (test/helpers/test-files.ts)
     const data = 'BTC-USDT_1m_sample.csv';
     const job = expectResult(
@@ -197,12 +197,11 @@ describe('REST routes (happy paths)', () => {
     expect(listed.map((j) => j.id)).toContain(job.id);
     const files = expectResult('files.list', await h.api.get('/api/v1/files', { key: h.te.keys.admin }));
     expect(files.imports.files).toContain(data);
-    const res = await h.api.delete(`/api/v1/backtests/${job.id}`, { key: h.te.keys.admin });
-    if (res.status === 200) expectResult('backtests.cancel', res);
-    else {
-      expectError(res, 409, 'CONFLICT');
-      covered.add('backtests.cancel');
-    }
+    // a finished run cannot be canceled; it can be deleted, and is gone
+    expectError(await h.api.post(`/api/v1/backtests/${job.id}/cancel`, {}, { key: h.te.keys.admin }), 409, 'CONFLICT');
+    covered.add('backtests.cancel');
+    expect(expectResult('backtests.delete', await h.api.delete(`/api/v1/backtests/${job.id}`, { key: h.te.keys.admin })).id).toBe(job.id);
+    expectError(await h.api.get(`/api/v1/backtests/${job.id}`, { key: h.te.keys.admin }), 404, 'NOT_FOUND');
   });
 
   it('GET /api/v1/risk, PUT /risk/limits and POST /risk/state read and set risk', async () => {

@@ -11,6 +11,7 @@ import { RunsList } from './RunsList.js';
  * Backtest: a new run (data, strategy, parameters, costs), the runs of this
  * session with their progress, the selected run's report (metrics, equity and
  * drawdown, trades on the price, the trade list), and a comparison of several.
+ * Runs are kept by the engine across restarts until deleted here.
  */
 export default function BacktestView() {
   const client = useClient();
@@ -46,12 +47,17 @@ export default function BacktestView() {
     await act('backtests.cancel', { id }, 'Backtest not canceled');
     poller.current?.kick();
   };
+  const remove = async (id: string) => {
+    const deleted = await act('backtests.delete', { id }, 'Backtest not deleted');
+    if (deleted) useBacktests.getState().forget(id);
+    poller.current?.kick();
+  };
 
   return (
     <div className="backtest-view">
       <div className="backtest-side">
         <BacktestForm onStarted={select} />
-        <RunsList onSelect={select} onCancel={(id) => void cancel(id)} />
+        <RunsList onSelect={select} onCancel={(id) => void cancel(id)} onDelete={(id) => void remove(id)} />
       </div>
       <div className="backtest-main">
         <div className="seg backtest-tabs" role="tablist" aria-label="Backtest results">

@@ -231,6 +231,7 @@ export function RunDetail({ id, onCancel }: { id: string; onCancel: (id: string)
         {job.status === 'running' && <Progress job={job} />}
         {job.status === 'failed' && <Failed message={`The backtest failed: ${job.error ?? 'no reason given'}`} />}
         {job.status === 'canceled' && <Empty>Canceled before it finished.</Empty>}
+        {job.status === 'interrupted' && <Failed message={job.error ?? 'Tern stopped while this run was in progress.'} />}
         {job.status === 'done' && job.kind === 'sweep' && <SweepTable detail={detail ?? { ...job, report: null, sweep: null }} />}
         {job.status === 'done' && job.kind === 'backtest' && !report && <Loading what="the report" />}
         {report && (

@@ -15,10 +15,10 @@ export function Progress({ job }: { job: Pick<BacktestJob, 'progress' | 'status'
   );
 }
 
-const STATUS_CLASS: Record<BacktestJob['status'], string> = { running: 'tone-warn', done: 'tone-ok', failed: 'tone-bad', canceled: 'muted' };
+const STATUS_CLASS: Record<BacktestJob['status'], string> = { running: 'tone-warn', done: 'tone-ok', failed: 'tone-bad', canceled: 'muted', interrupted: 'tone-warn' };
 
-/** The runs of this engine session: pick one to see it, tick finished ones to compare them. */
-export function RunsList({ onSelect, onCancel }: { onSelect: (id: string) => void; onCancel: (id: string) => void }) {
+/** The kept runs (this session's and earlier ones'): pick one to see it, tick finished ones to compare them, delete what is not wanted. */
+export function RunsList({ onSelect, onCancel, onDelete }: { onSelect: (id: string) => void; onCancel: (id: string) => void; onDelete: (id: string) => void }) {
   const jobs = useBacktests((s) => s.jobs);
   const status = useBacktests((s) => s.status);
   const error = useBacktests((s) => s.error);
@@ -32,7 +32,7 @@ export function RunsList({ onSelect, onCancel }: { onSelect: (id: string) => voi
       ) : status === 'loading' || status === 'idle' ? (
         <Loading what="backtests" />
       ) : jobs.length === 0 ? (
-        <Empty>No backtests in this session yet.</Empty>
+        <Empty>No backtests yet.</Empty>
       ) : (
         <table className="table runs-table" data-testid="runs-table">
           <thead>
@@ -64,9 +64,31 @@ export function RunsList({ onSelect, onCancel }: { onSelect: (id: string) => voi
                     {j.kind === 'sweep' && <span className="pill">sweep</span>}
                   </td>
                   <td>{j.symbol}</td>
-                  <td>{j.status === 'running' ? <Progress job={j} /> : <span className={STATUS_CLASS[j.status]}>{j.status}</span>}</td>
                   <td>
-                    {!isFinished(j) && (
+                    {j.status === 'running' ? (
+                      <Progress job={j} />
+                    ) : (
+                      <span className={STATUS_CLASS[j.status]} title={j.error ?? undefined}>
+                        {j.status}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    {isFinished(j) ? (
+                      <button
+                        type="button"
+                        className="btn btn-tiny"
+                        aria-label={`Delete ${j.id}`}
+                        title="Delete this run and its results"
+                        data-testid="delete-run"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onDelete(j.id);
+                        }}
+                      >
+                        Delete
+                      </button>
+                    ) : (
                       <button
                         type="button"
                         className="btn btn-tiny"

@@ -167,6 +167,33 @@ describe('Backtest screen', () => {
     expect($(container, '[data-testid="run-detail"]').textContent).toContain('The backtest failed: cannot read data.csv: no such file');
   });
 
+  it('lists kept runs of earlier sessions, an interrupted one with why; Delete removes a run from the engine and the screen', async () => {
+    const kept = [job({ id: 'bt-2', status: 'interrupted', error: 'Tern stopped while this run was in progress; start it again to get its results', finished_at: null }), job({ id: 'bt-1' })];
+    const client = new FakeClient({
+      'strategies.list': () => ({ available: [SMA_CROSS], running: [] }),
+      'backtests.list': () => kept,
+      'backtests.get': (p: any) => detail(kept.find((j) => j.id === p.id)),
+      'backtests.delete': (p: any) => kept.splice(kept.findIndex((j) => j.id === p.id), 1)[0],
+    });
+    const { container } = await render(<BacktestView />, client);
+    await tick();
+    expect([...container.querySelectorAll('tr[data-run]')].map((r) => r.getAttribute('data-run'))).toEqual(['bt-2', 'bt-1']);
+    await click($(container, '[data-run="bt-2"]'));
+    await tick();
+    expect($(container, '[data-testid="run-detail"]').dataset.status).toBe('interrupted');
+    expect($(container, '[data-testid="run-detail"]').textContent).toContain('Tern stopped while this run was in progress');
+    await click($(container, '[data-testid="compare-run"]:not([disabled])'));
+    await click($(container, '[aria-label="Delete bt-1"]'));
+    await tick();
+    expect(client.callsOf('backtests.delete')).toEqual([{ id: 'bt-1' }]);
+    expect([...container.querySelectorAll('tr[data-run]')].map((r) => r.getAttribute('data-run'))).toEqual(['bt-2']);
+    expect(useBacktests.getState().compare).toEqual([]);
+    await click($(container, '[aria-label="Delete bt-2"]'));
+    await tick();
+    expect(container.querySelector('[data-testid="run-detail"]')).toBeNull();
+    expect(container.textContent).toContain('No backtests yet.');
+  });
+
   it('compares finished runs: metrics side by side and the equity curves together', async () => {
     const a = detail({ id: 'bt-1' });
     const b = detail({ id: 'bt-2', params: { fast: 5, slow: 20 } }, { metrics: { ...report().metrics, total_return: 0.3 } });
