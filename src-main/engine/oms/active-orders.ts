@@ -19,15 +19,17 @@ type SideSums = Record<Side, WorkingQuantity>;
  * It also keeps, per account, symbol and side, the sum of what the working
  * orders have left to fill (reduce-only apart), adjusted as records come and
  * go, so the REDUCING gate weighs the orders already working without a pass
- * over them. Decimal sums of quantities are exact (far below the 40 digits),
- * so the running sum equals a recount.
+ * over them. A scope's sums are made the first time they are asked for (one
+ * pass), so orders nobody weighs (a backtest's, most of the time) pay
+ * nothing. Decimal sums of quantities are exact (far below the 40 digits), so
+ * the running sum equals a recount.
  */
 export class ActiveOrders {
   private readonly byId = new Map<string, OrderRecord>();
   /** account → symbol → id → record */
   private readonly byScope = new Map<string, Map<string, Map<string, OrderRecord>>>();
-  /** account \0 symbol → side → remaining quantities; dropped with the scope's last order */
-  private readonly sums = new Map<string, SideSums>();
+  /** a scope's orders (a map of byScope) → what they have left per side; goes with the scope's last order */
+  private readonly sums = new WeakMap<Map<string, OrderRecord>, SideSums>();
 
   get size(): number {
     return this.byId.size;
@@ -39,9 +41,7 @@ export class ActiveOrders {
 
   set(id: string, order: OrderRecord): this {
     const previous = this.byId.get(id);
-    if (previous) this.addWorking(previous, -1);
     this.byId.set(id, order);
-    this.addWorking(order, 1);
     let symbols = this.byScope.get(order.account);
     if (!symbols) {
       symbols = new Map();
@@ -53,6 +53,11 @@ export class ActiveOrders {
       symbols.set(order.symbol, orders);
     }
     orders.set(id, order);
+    const sums = this.sums.get(orders);
+    if (sums) {
+      if (previous) addWorking(sums, previous, -1);
+      addWorking(sums, order, 1);
+    }
     return this;
   }
 
@@ -60,14 +65,12 @@ export class ActiveOrders {
     const order = this.byId.get(id);
     if (!order) return false;
     this.byId.delete(id);
-    this.addWorking(order, -1);
     const symbols = this.byScope.get(order.account);
     const orders = symbols?.get(order.symbol);
     orders?.delete(id);
-    if (orders?.size === 0) {
-      symbols!.delete(order.symbol);
-      this.sums.delete(sumKey(order.account, order.symbol));
-    }
+    const sums = orders && this.sums.get(orders);
+    if (sums) addWorking(sums, order, -1);
+    if (orders?.size === 0) symbols!.delete(order.symbol);
     if (symbols?.size === 0) this.byScope.delete(order.account);
     return true;
   }
@@ -94,25 +97,19 @@ export class ActiveOrders {
 
   /** what the working orders on (account, symbol, side) have left to fill, the order `exceptId` left out */
   working(account: string, symbol: string, side: Side, exceptId?: string): WorkingQuantity {
-    const sums = this.sums.get(sumKey(account, symbol))?.[side];
-    if (!sums) return { reduceOnly: ZERO, other: ZERO };
+    const orders = this.byScope.get(account)?.get(symbol);
+    if (!orders) return { reduceOnly: ZERO, other: ZERO };
+    let all = this.sums.get(orders);
+    if (!all) {
+      all = { buy: { reduceOnly: ZERO, other: ZERO }, sell: { reduceOnly: ZERO, other: ZERO } };
+      for (const o of orders.values()) addWorking(all, o, 1);
+      this.sums.set(orders, all);
+    }
+    const sums = all[side];
     const except = exceptId === undefined ? undefined : this.byId.get(exceptId);
     if (!except || except.account !== account || except.symbol !== symbol || except.side !== side) return { ...sums };
     const left = remaining(except);
     return except.reduceOnly ? { reduceOnly: sums.reduceOnly.sub(left), other: sums.other } : { reduceOnly: sums.reduceOnly, other: sums.other.sub(left) };
-  }
-
-  private addWorking(order: OrderRecord, sign: 1 | -1): void {
-    const key = sumKey(order.account, order.symbol);
-    let sums = this.sums.get(key);
-    if (!sums) {
-      sums = { buy: { reduceOnly: ZERO, other: ZERO }, sell: { reduceOnly: ZERO, other: ZERO } };
-      this.sums.set(key, sums);
-    }
-    const side = sums[order.side];
-    const left = remaining(order);
-    if (order.reduceOnly) side.reduceOnly = sign > 0 ? side.reduceOnly.add(left) : side.reduceOnly.sub(left);
-    else side.other = sign > 0 ? side.other.add(left) : side.other.sub(left);
   }
 
   private *scope(account?: string, symbol?: string): Generator<Map<string, OrderRecord>> {
@@ -127,4 +124,9 @@ export class ActiveOrders {
   }
 }
 
-const sumKey = (account: string, symbol: string) => `${account}\u0000${symbol}`;
+function addWorking(sums: SideSums, order: OrderRecord, sign: 1 | -1): void {
+  const side = sums[order.side];
+  const left = remaining(order);
+  if (order.reduceOnly) side.reduceOnly = sign > 0 ? side.reduceOnly.add(left) : side.reduceOnly.sub(left);
+  else side.other = sign > 0 ? side.other.add(left) : side.other.sub(left);
+}
