@@ -7,7 +7,7 @@ import { type Dec, dec, formatFixed, formatPlain, formatUpTo, sign, wire } from 
 import { marketHeartbeat, useConnection } from './connection.js';
 import { useDownloads } from './downloads.js';
 import { useMarket, tickerKey, MAX_TRADES, type KeyedTrade, type Stamped } from './market.js';
-import { notify } from './notifications.js';
+import { notify, useNotifications } from './notifications.js';
 import { usePortfolio } from './portfolio.js';
 import { useReference } from './reference.js';
 import { riskFromEvent, useRisk } from './risk.js';
@@ -90,6 +90,35 @@ export function groupFills(fills: readonly Fill[]): FillGroup[] {
   }));
 }
 
+/** a burst ends when a strategy has not filled for this long */
+export const BURST_GAP_MS = 3_000;
+
+const strategyOf = (f: Fill): string | null => (f as Fill & { strategy_id?: string | null }).strategy_id ?? null;
+
+/** One toast per strategy per burst of fills: the first fill opens it, the next ones rewrite it. */
+export class StrategyBursts {
+  private readonly open = new Map<string, { toast: number; lastAt: number; count: number; buys: number; sells: number }>();
+
+  add(fills: readonly Fill[], at: number): void {
+    const per = new Map<string, Fill[]>();
+    for (const f of fills) per.set(strategyOf(f)!, [...(per.get(strategyOf(f)!) ?? []), f]);
+    for (const [strategy, list] of per) {
+      let burst = this.open.get(strategy);
+      if (burst && at - burst.lastAt > BURST_GAP_MS) burst = undefined;
+      const next = { toast: burst?.toast ?? 0, lastAt: at, count: (burst?.count ?? 0) + list.length, buys: burst?.buys ?? 0, sells: burst?.sells ?? 0 };
+      for (const f of list) next[f.side === 'buy' ? 'buys' : 'sells']++;
+      const last = groupFills(list.slice(-1))[0]!;
+      const toast = {
+        kind: 'success' as const,
+        title: `Strategy ${strategy}: ${next.count} fill${next.count === 1 ? '' : 's'}`,
+        body: `${next.buys} buy · ${next.sells} sell · last ${sideWord(last.side)} ${last.quantity} ${last.symbol} @ ${last.price}`,
+      };
+      if (!burst || !useNotifications.getState().update(burst.toast, toast)) next.toast = notify(toast);
+      this.open.set(strategy, next);
+    }
+  }
+}
+
 /**
  * Feeds the stores from one client: snapshots on connect (and after every
  * reconnect), then events, applied in batches once per frame so a burst of
@@ -113,6 +142,7 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
   let tradeKey = 0;
   let portfolioTimer: ReturnType<typeof setInterval> | undefined;
   let fillRefresh: ReturnType<typeof setTimeout> | undefined;
+  const strategyBursts = new StrategyBursts();
 
   const offEvent = client.onEvent((event) => {
     if (event.kind === 'ticker' || event.kind === 'book' || event.kind === 'trades' || event.kind === 'candles') {
@@ -360,7 +390,10 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
         notify({ kind: 'error', title: `Rejected: ${sideWord(o.side)} ${formatPlain(o.quantity)} ${o.symbol}`, body: o.reject_reason ?? 'refused by the venue' });
       }
     }
-    for (const g of groupFills(fills)) {
+    // a strategy trades in bursts: one toast per strategy and burst, rewritten as its fills come in
+    const byHand = fills.filter((f) => !strategyOf(f));
+    if (byHand.length < fills.length) strategyBursts.add(fills.filter((f) => strategyOf(f)), now());
+    for (const g of groupFills(byHand)) {
       notify({
         kind: 'success',
         title: `Filled: ${sideWord(g.side)} ${g.quantity} ${g.symbol}`,
