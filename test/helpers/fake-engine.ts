@@ -17,7 +17,10 @@ import { METHODS, isMethodName, resultOf, type AnswerOf, type CallContext, type 
 import type { Account, ApiKey, Balance, DownloadJob, Fill, Instrument, Order, Position, Risk } from '../../src-common/contract/schemas.js';
 import { validationError } from '../../src-common/contract/validation.js';
 import { callerRefusal } from '../../src-common/contract/scopes.js';
-import { Decimal, ZERO, dec, isMultipleOf, str } from '../../src-main/engine/model/decimal.js';
+import { OPEN_ORDER_STATUSES } from '../../src-common/contract/constants/orders.js';
+import { Decimal, ZERO, dec, str } from '../../src-main/engine/model/decimal.js';
+import type { InstrumentSpec } from '../../src-main/engine/model/types.js';
+import { checkPrice, checkQuantity, validateOrderShape } from '../../src-main/engine/oms/order-validation.js';
 import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
 import type { FileAccess } from '../../src-main/strategies/file-access.js';
 import { testFiles } from './test-files.js';
@@ -32,7 +35,22 @@ const INSTRUMENTS: Array<Omit<Instrument, 'account'> & { bid: string; ask: strin
   { symbol: 'ETH/USDT', base: 'ETH', quote: QUOTE, price_increment: '0.01', size_increment: '0.001', min_quantity: '0.001', min_notional: '5', maker_fee: '0.001', taker_fee: '0.001', bid: '2999.99', ask: '3000.01' },
 ];
 
-const OPEN_STATUSES = new Set<Order['status']>(['pending', 'open', 'partially_filled']);
+const OPEN_STATUSES = new Set<Order['status']>(OPEN_ORDER_STATUSES);
+
+/** the engine's view of a fake instrument, so the fake refuses an order with the engine's own checks (engine/oms/order-validation.ts) */
+function specOf(i: (typeof INSTRUMENTS)[number]): InstrumentSpec {
+  return {
+    symbol: i.symbol,
+    base: i.base,
+    quote: i.quote,
+    priceIncrement: dec(i.price_increment),
+    sizeIncrement: dec(i.size_increment),
+    minQuantity: dec(i.min_quantity),
+    minNotional: dec(i.min_notional),
+    makerFee: dec(i.maker_fee),
+    takerFee: dec(i.taker_fee),
+  };
+}
 
 interface KeyRecord extends ApiKey {
   key: string;
@@ -194,10 +212,10 @@ export class FakeEngine implements EngineApi {
         if (!OPEN_STATUSES.has(order.status)) throw conflict(`order ${order.id} is ${order.status}, not open`, { status: order.status });
         if (price === undefined && quantity === undefined) throw new TernError('BAD_REQUEST', 'give price and/or quantity to amend', { field: 'price' });
         const spec = this.instrument(order.account, order.symbol);
-        if (quantity !== undefined) this.checkQuantity(spec, quantity);
+        if (quantity !== undefined) checkQuantity(dec(quantity), specOf(spec));
         if (price !== undefined) {
           if (order.price === null) throw invalidOrder('price', `a ${order.type} order has no price to amend`);
-          this.checkPrice(spec, price, 'price');
+          checkPrice('price', dec(price), specOf(spec));
         }
         return this.update(order, { ...(price !== undefined ? { price } : {}), ...(quantity !== undefined ? { quantity } : {}) });
       },
@@ -302,18 +320,17 @@ export class FakeEngine implements EngineApi {
     }
     if (this.risk.state === 'HALTED' && !fromKillSwitch) throw new TernError('RISK_REJECTED', `trading is halted: ${this.risk.reason}`, { rule: 'trading_state' });
     const spec = this.instrument(p.account, p.symbol);
-    const hasLimit = p.type === 'limit' || p.type === 'stop_limit';
-    const hasStop = p.type === 'stop_market' || p.type === 'stop_limit';
-    if (hasLimit && p.price === undefined) throw invalidOrder('price', `a ${p.type} order needs a price`);
-    if (!hasLimit && p.price !== undefined) throw invalidOrder('price', `a ${p.type} order takes no price`);
-    if (hasStop && p.stop_price === undefined) throw invalidOrder('stop_price', `a ${p.type} order needs a stop_price`);
-    if (!hasStop && p.stop_price !== undefined) throw invalidOrder('stop_price', `a ${p.type} order takes no stop_price`);
-    this.checkQuantity(spec, p.quantity);
-    if (p.price !== undefined) this.checkPrice(spec, p.price, 'price');
-    if (p.stop_price !== undefined) this.checkPrice(spec, p.stop_price, 'stop_price');
     const touch = dec(p.side === 'buy' ? spec.ask : spec.bid);
-    const reference = p.price !== undefined ? dec(p.price) : touch;
-    if (dec(p.quantity).mul(reference).lt(spec.min_notional)) throw invalidOrder('quantity', `notional is below the minimum of ${spec.min_notional}`);
+    const terms = {
+      type: p.type,
+      quantity: dec(p.quantity),
+      price: p.price === undefined ? null : dec(p.price),
+      stopPrice: p.stop_price === undefined ? null : dec(p.stop_price),
+      timeInForce: p.time_in_force,
+      postOnly: p.post_only,
+    };
+    // valued at the touch it fills at (the engine takes the mid)
+    validateOrderShape(terms, specOf(spec), touch);
 
     const now = this.now();
     const id = `O${++this.seq}`;
@@ -437,15 +454,6 @@ export class FakeEngine implements EngineApi {
     this.orders[this.orders.indexOf(order)] = next;
     this.emit('orders', 'orders', next);
     return next;
-  }
-
-  private checkQuantity(spec: (typeof INSTRUMENTS)[number], quantity: string): void {
-    if (dec(quantity).lt(spec.min_quantity)) throw invalidOrder('quantity', `quantity is below the minimum of ${spec.min_quantity}`, { min: spec.min_quantity });
-    if (!isMultipleOf(dec(quantity), dec(spec.size_increment))) throw invalidOrder('quantity', `quantity must be a multiple of ${spec.size_increment}`);
-  }
-
-  private checkPrice(spec: (typeof INSTRUMENTS)[number], price: string, field: string): void {
-    if (!isMultipleOf(dec(price), dec(spec.price_increment))) throw invalidOrder(field, `${field} must be a multiple of ${spec.price_increment}`);
   }
 
   private newKey(name: string, scopes: Scope[], expiresInS?: number): KeyRecord {
