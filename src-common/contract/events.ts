@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MARKET_CHANNELS, type MarketChannel, PRIVATE_CHANNELS, type PrivateChannel } from './constants/channels.js';
 import * as S from './schemas.js';
+import { StrategyInstance } from './strategy-schemas.js';
 
 /** Event channels a client subscribes to. Market channels are `ticker:ACCOUNT:SYMBOL`, `book:ACCOUNT:SYMBOL`, `trades:ACCOUNT:SYMBOL`, `candles:ACCOUNT:SYMBOL`. */
 export const ChannelName = z.union([
@@ -20,6 +21,8 @@ export const EVENT_DATA = {
   risk: z.record(z.string(), z.unknown()),
   accounts: S.Account,
   downloads: S.DownloadJob,
+  /** a paper or live strategy changed: started, stopped, failed, resumed or left stopped by a restart, new parameters */
+  strategies: StrategyInstance,
 } as const satisfies Record<PrivateChannel | MarketChannel, z.ZodType>;
 
 export type EventKind = keyof typeof EVENT_DATA;

@@ -10,6 +10,7 @@ import { useMarket, tickerKey, MAX_TRADES, type KeyedTrade, type Stamped } from 
 import { notify, useNotifications } from './notifications.js';
 import { usePortfolio } from './portfolio.js';
 import { useReference } from './reference.js';
+import { type StrategyInstance, useStrategies } from './strategies.js';
 import { riskFromEvent, useRisk } from './risk.js';
 import { useTrading } from './trading.js';
 
@@ -365,6 +366,9 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
           break;
         case 'downloads':
           downloads.push(e.data as DownloadJob);
+          break;
+        case 'strategies':
+          useStrategies.getState().upsert(e.data as StrategyInstance);
           break;
         default:
           market.push(e);

@@ -34,6 +34,13 @@ export default defineStrategy({
       onBar(_bar, ctx) {
         if (started) return;
         started = true;
+        const resting = ctx.openOrders().find((o) => o.side === 'buy' && o.price !== null);
+        if (resting) {
+          // resumed after a restart with its ladder still working: it carries on with it instead of laying a second one
+          perLevel = resting.quantity.mul(resting.price!).mul(ctx.instrument.makerFee.plus(1));
+          startCash = perLevel.mul(ctx.params.levels).div(ctx.params.budget || 1);
+          return;
+        }
         const centre = ctx.exact('close');
         const { budget, levels, spacing } = ctx.params;
         startCash = ctx.cash();
