@@ -25,6 +25,7 @@ export const FEATURE_METHODS = [
   'backtests.get',
   'backtests.list',
   'backtests.cancel',
+  'backtests.delete',
   'files.list',
   'market.download',
   'market.downloads',
