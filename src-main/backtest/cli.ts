@@ -313,12 +313,14 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) {
-  const code = await main(process.argv.slice(2), {
+/** The CLI as a process runs it (`npm run backtest` through scripts/backtest.mjs, or this file run directly): sets the exit code. */
+export async function runCli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  process.exitCode = await main(argv, {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stderr.isTTY),
     cwd: process.env.INIT_CWD ?? process.cwd(),
   });
-  process.exitCode = code;
 }
+
+if (isMain()) await runCli();

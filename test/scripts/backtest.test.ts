@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src-main/backtest/cli.js';
+
+const root = join(import.meta.dirname, '..', '..');
+let dir: string;
+let cache: string;
+let data: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tern-backtest-script-'));
+  cache = join(dir, 'cache');
+  data = join(dir, 'ftx.csv');
+  const lines = readFileSync('/work/shared/data/nautilus_FTX_BTC-PERP_1m.csv', 'utf8').split('\n');
+  writeFileSync(data, `${lines.slice(0, 3001).join('\n')}\n`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const flags = (out: string, strategy = 'sma-cross') => ['--data', data, '--symbol', 'BTC/USD', '--strategy', strategy, '--cash', '10000', '--fee', '0.001', '--out', out, '--quiet'];
+
+/** `npm run backtest -- …` as npm runs it: node scripts/backtest.mjs from the repository, with the cache in the test's folder */
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'backtest.mjs'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, TERN_BACKTEST_CACHE: cache, INIT_CWD: dir },
+  });
+  return { status: r.status, stderr: r.stderr };
+}
+
+interface Stamp {
+  dir: string;
+  inputs: Array<[string, number, number]>;
+}
+const stamp = () => JSON.parse(readFileSync(join(cache, 'current.json'), 'utf8')) as Stamp;
+/** a file the build was made from is no longer as it was (others may edit the checkout while the test runs) */
+const stale = (s: Stamp) =>
+  s.inputs.some(([file, mtimeMs, size]) => {
+    const now = existsSync(join(root, file)) ? statSync(join(root, file)) : null;
+    return !now || now.mtimeMs !== mtimeMs || now.size !== size;
+  });
+
+describe('npm run backtest (scripts/backtest.mjs)', () => {
+  it('builds the CLI once into its cache and writes the same trades as the CLI from source', async () => {
+    const first = run(flags(join(dir, 'a')));
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const built = stamp();
+    expect(existsSync(join(cache, built.dir, 'cli.js'))).toBe(true);
+    expect(built.inputs.map(([file]) => file)).toContain('src-main/backtest/cli.ts');
+
+    // a second run imports the same build, unless a source file changed meanwhile
+    expect(run(flags(join(dir, 'b'))).status).toBe(0);
+    expect(stamp().dir === built.dir || stale(built)).toBe(true);
+
+    expect(await main(flags(join(dir, 'src')), { out: () => {}, err: () => {}, isTTY: false, cwd: dir })).toBe(0);
+    for (const out of ['a', 'b']) {
+      expect(readFileSync(join(dir, out, 'trades.csv'))).toEqual(readFileSync(join(dir, 'src', 'trades.csv')));
+      expect(readFileSync(join(dir, out, 'report.json'))).toEqual(readFileSync(join(dir, 'src', 'report.json')));
+    }
+  });
+
+  it('builds again once a file the build was made from changed', () => {
+    const before = stamp();
+    // as if cli.ts had been edited since: its recorded size no longer matches
+    writeFileSync(join(cache, 'current.json'), JSON.stringify({ ...before, inputs: before.inputs.map(([f, m, s]) => [f, m, f.endsWith('cli.ts') ? s + 1 : s]) }));
+    expect(run(flags(join(dir, 'c'))).status).toBe(0);
+    expect(stamp().dir).not.toBe(before.dir);
+  });
+
+  it('runs a sweep on worker threads from the build', () => {
+    const r = run([...flags(join(dir, 'sweep')), '--grid', 'fast=5,10', '--workers', '2']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'sweep', 'sweep.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
+    // the workers' boot file and entry sit beside the build (without them the pool would run in this thread)
+    expect(existsSync(join(cache, stamp().dir, 'worker-boot.mjs')) && existsSync(join(cache, stamp().dir, 'backtest-worker.js'))).toBe(true);
+  });
+
+  it('runs a strategy written in TypeScript (from source under tsx)', () => {
+    const file = join(dir, 'hold.ts');
+    writeFileSync(
+      file,
+      `const strategy: { name: string; params: Record<string, never>; create: () => { onBar: (bar: { index: number }, ctx: { buy: (q: string) => unknown }) => void } } = {
+        name: 'hold',
+        params: {},
+        create: () => ({ onBar: (bar, ctx) => { if (bar.index === 1) void ctx.buy('0.01'); } }),
+      };
+      export default strategy;\n`,
+    );
+    const r = run(flags(join(dir, 'ts'), file));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(existsSync(join(dir, 'ts', 'report.json'))).toBe(true);
+  });
+});
