@@ -40,6 +40,7 @@ export const ListOrdersParams = z.strictObject({
   status: z.enum(['open', 'closed', 'all']).default('all'),
   account: S.AccountId.optional(),
   symbol: S.Symbol.optional(),
+  strategy_id: ST.StrategyId.optional().describe("only this strategy's orders"),
   limit,
 });
 export type ListOrdersParams = z.infer<typeof ListOrdersParams>;
@@ -47,7 +48,10 @@ export type ListOrdersParams = z.infer<typeof ListOrdersParams>;
 export const AccountSymbolFilter = z.strictObject({ account: S.AccountId.optional(), symbol: S.Symbol.optional() });
 export type AccountSymbolFilter = z.infer<typeof AccountSymbolFilter>;
 
-export const ListFillsParams = AccountSymbolFilter.extend({ limit });
+export const ListFillsParams = AccountSymbolFilter.extend({ limit, strategy_id: ST.StrategyId.optional().describe("only the fills of this strategy's orders") });
+
+export const OwnedPositionsParams = AccountSymbolFilter.extend({ strategy_id: ST.StrategyId.optional().describe('one strategy (default: every strategy)') });
+export type OwnedPositionsParams = z.infer<typeof OwnedPositionsParams>;
 export type ListFillsParams = z.infer<typeof ListFillsParams>;
 
 export const ClosePositionParams = z.strictObject({
@@ -272,10 +276,17 @@ export const METHODS = {
   'positions.list': method({ params: AccountSymbolFilter, result: z.array(S.Position), scope: 'read', summary: 'positions', http: { method: 'GET', path: '/api/v1/positions' } }),
   'positions.close': method({
     params: ClosePositionParams,
-    result: S.Order,
+    result: S.ClosedPosition,
     scope: 'trade',
-    summary: 'close a position (all or quantity) with a reduce-only market order',
+    summary: "close a position (all or quantity) with a reduce-only market order; `closes` says whose shares it takes (the trader's first, then strategies'). From a strategy: its own position",
     http: { method: 'POST', path: '/api/v1/positions/close', status: 201 },
+  }),
+  'positions.owned': method({
+    params: OwnedPositionsParams,
+    result: z.array(S.StrategyPosition),
+    scope: 'read',
+    summary: "strategies' own positions (the per-strategy ledger): quantity, average price, realized and unrealized PnL, fees",
+    http: { method: 'GET', path: '/api/v1/positions/owned' },
   }),
   'balances.list': method({ params: z.strictObject({ account: S.AccountId.optional() }), result: z.array(S.Balance), scope: 'read', summary: 'balances', http: { method: 'GET', path: '/api/v1/balances' } }),
   'portfolio.get': method({ params: z.strictObject({ account: S.AccountId.optional() }), result: S.Portfolio, scope: 'read', summary: 'equity and PnL', http: { method: 'GET', path: '/api/v1/portfolio' } }),
@@ -420,6 +431,14 @@ export interface CallContext {
    * Absent: an in-process caller (desktop app, CLI, strategies), the owner.
    */
   keyId?: string | null;
+  /**
+   * The strategy making the call, set only by the in-process strategy runners
+   * (never from a transport: REST, WebSocket and IPC build their contexts
+   * themselves, and orders.create's parameters have no strategy_id). Its
+   * orders carry the id and may only take from its own position; it cancels
+   * and amends only its own orders.
+   */
+  strategyId?: string;
   /**
    * Called by the engine when what the call changed is not yet durable: the
    * store cannot be written, and a cancel or the kill switch went ahead with

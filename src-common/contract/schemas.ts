@@ -44,6 +44,7 @@ export const Order = z.object({
   reject_reason: z.string().nullable(),
   created_at: IsoTime,
   updated_at: IsoTime,
+  strategy_id: z.string().nullable().describe('the strategy that placed it; null: placed by hand or by an API caller'),
 });
 export type Order = z.infer<typeof Order>;
 
@@ -60,8 +61,13 @@ export const Fill = z.object({
   fee_asset: z.string(),
   liquidity: z.enum(LIQUIDITIES),
   ts: IsoTime,
+  strategy_id: z.string().nullable().describe("its order's strategy; null: a manual or API order"),
 });
 export type Fill = z.infer<typeof Fill>;
+
+/** a share of an account's position: a strategy's, or the trader's (strategy_id null) */
+export const OwnerShare = z.object({ strategy_id: z.string().nullable(), quantity: DecimalString.describe('signed: negative is short') });
+export type OwnerShare = z.infer<typeof OwnerShare>;
 
 export const Position = z.object({
   account: z.string(),
@@ -71,8 +77,29 @@ export const Position = z.object({
   realized_pnl: DecimalString,
   unrealized_pnl: DecimalString,
   mark_price: DecimalString.nullable(),
+  owners: z.array(OwnerShare).optional().describe('who holds the position: the trader (strategy_id null) and each strategy with a share'),
 });
 export type Position = z.infer<typeof Position>;
+
+/** a strategy's own position: the per-strategy ledger */
+export const StrategyPosition = z.object({
+  strategy_id: z.string(),
+  account: z.string(),
+  symbol: z.string(),
+  quantity: DecimalString.describe('signed: negative is short'),
+  average_price: DecimalString.nullable(),
+  realized_pnl: DecimalString,
+  unrealized_pnl: DecimalString,
+  fees: DecimalString,
+  mark_price: DecimalString.nullable(),
+});
+export type StrategyPosition = z.infer<typeof StrategyPosition>;
+
+/** positions.close: the order, and whose shares of the position it closes */
+export const ClosedPosition = Order.extend({
+  closes: z.array(OwnerShare).describe('the owners whose quantities the close takes: the trader first, then strategies in id order'),
+});
+export type ClosedPosition = z.infer<typeof ClosedPosition>;
 
 export const Balance = z.object({
   account: z.string(),

@@ -1,8 +1,9 @@
 import type * as S from '../../src-common/contract/schemas.js';
 import { Decimal, str } from './model/decimal.js';
 import { publicStatus } from './model/order-state.js';
-import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, InstrumentSpec, OrderRecord, PositionRecord } from './model/types.js';
+import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, InstrumentSpec, OrderRecord, PositionRecord, StrategyPositionRecord } from './model/types.js';
 import { unrealizedPnl } from './portfolio/position.js';
+import type { OwnerShare } from './portfolio/strategy-ledger.js';
 import type { Bar, BookSnapshot } from './ports/market-data.js';
 
 /** Internal records → the protocol's wire shapes (decimal strings, ISO times). */
@@ -51,6 +52,7 @@ export function orderDto(o: OrderRecord): S.Order {
     reject_reason: o.rejectReason,
     created_at: iso(o.createdAt),
     updated_at: iso(o.updatedAt),
+    strategy_id: o.strategyId ?? null,
   };
 }
 
@@ -68,10 +70,12 @@ export function fillDto(f: FillRecord): S.Fill {
     fee_asset: f.feeAsset,
     liquidity: f.liquidity,
     ts: iso(f.ts),
+    strategy_id: f.strategyId ?? null,
   };
 }
 
-export function positionDto(p: PositionRecord, mark: Decimal | undefined): S.Position {
+/** `owners`: the position's shares (the trader's, each strategy's), when known */
+export function positionDto(p: PositionRecord, mark: Decimal | undefined, owners?: readonly OwnerShare[]): S.Position {
   return {
     account: p.account,
     symbol: p.symbol,
@@ -79,6 +83,26 @@ export function positionDto(p: PositionRecord, mark: Decimal | undefined): S.Pos
     average_price: optPrice(p.averagePrice),
     realized_pnl: moneyOut(p.realizedPnl),
     unrealized_pnl: moneyOut(unrealizedPnl(p, mark)),
+    mark_price: optPrice(mark),
+    ...(owners ? { owners: owners.map(ownerShareDto) } : {}),
+  };
+}
+
+export function ownerShareDto(o: OwnerShare): S.OwnerShare {
+  return { strategy_id: o.strategyId, quantity: str(o.quantity) };
+}
+
+/** a strategy's own position (the per-strategy ledger) */
+export function strategyPositionDto(p: StrategyPositionRecord, mark: Decimal | undefined): S.StrategyPosition {
+  return {
+    strategy_id: p.strategyId,
+    account: p.account,
+    symbol: p.symbol,
+    quantity: str(p.quantity),
+    average_price: optPrice(p.averagePrice),
+    realized_pnl: moneyOut(p.realizedPnl),
+    unrealized_pnl: moneyOut(unrealizedPnl(p, mark)),
+    fees: moneyOut(p.feesPaid),
     mark_price: optPrice(mark),
   };
 }

@@ -1,5 +1,6 @@
 import type { EngineApi, Principal } from '../../src-common/contract/engine-api.js';
 import { TernError, notFound } from '../../src-common/contract/errors.js';
+import { ownerShareDto, strategyPositionDto } from './dto.js';
 import { parseParams } from '../../src-common/contract/validation.js';
 import type { EngineEvent } from '../../src-common/contract/events.js';
 import { type AnswerOf, type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName, resultOf } from '../../src-common/contract/methods.js';
@@ -201,6 +202,7 @@ export class Engine implements EngineApi {
       records = store.loadAccounts();
     }
     this.portfolio.load(store.loadPositions(), store.loadBalances());
+    this.portfolio.strategies.load(store.loadStrategyPositions());
     for (const order of store.loadActiveOrders()) this.oms.adopt(order);
     // An account that cannot open (its exchange unreachable) shows 'error' and is retried; the rest start.
     for (const record of records) if (record.status !== 'deleted') await this.supervisor.openOrRetry(record);
@@ -353,32 +355,45 @@ export class Engine implements EngineApi {
         const q = { symbol, timeframe, limit, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
         return this.market.candles(account, q);
       },
-      'orders.create': async (p) => {
-        const { order, created } = await this.oms.placeOrder(p);
+      'orders.create': async (p, ctx) => {
+        const { order, created } = await this.oms.placeOrder(p, ctx.strategyId !== undefined ? { strategyId: ctx.strategyId } : {});
         return { order: orderDto(order), created };
       },
-      'orders.list': ({ status, account, symbol, limit }) => {
+      'orders.list': ({ status, account, symbol, limit, strategy_id }) => {
         this.journal.flushIfWritable();
-        return this.opts.store.queryOrders({ status, account, symbol, limit: limit ?? 500 }).map(orderDto);
+        return this.opts.store.queryOrders({ status, account, symbol, limit: limit ?? 500, ...(strategy_id !== undefined ? { strategy: strategy_id } : {}) }).map(orderDto);
       },
       'orders.get': ({ id }) => {
         const order = this.oms.find(id);
         if (!order) throw notFound('order', id);
         return orderDto(order);
       },
-      'orders.amend': async (p) => orderDto(await this.oms.amendOrder(p)),
-      'orders.cancel': async ({ id }) => orderDto(await this.oms.cancelOrder(id)),
+      'orders.amend': async (p, ctx) => {
+        this.checkOwnOrder(p.id, ctx);
+        return orderDto(await this.oms.amendOrder(p));
+      },
+      'orders.cancel': async ({ id }, ctx) => {
+        this.checkOwnOrder(id, ctx);
+        return orderDto(await this.oms.cancelOrder(id));
+      },
       'orders.cancelAll': (filter) => this.oms.cancelAll(filter),
-      'fills.list': ({ account, symbol, limit }) => {
+      'fills.list': ({ account, symbol, limit, strategy_id }) => {
         this.journal.flushIfWritable();
-        return this.opts.store.queryFills({ account, symbol, limit: limit ?? 500 }).map(fillDto);
+        return this.opts.store.queryFills({ account, symbol, limit: limit ?? 500, ...(strategy_id !== undefined ? { strategy: strategy_id } : {}) }).map(fillDto);
       },
       'positions.list': ({ account, symbol }) =>
         this.portfolio
           .listPositions(account, symbol)
           .filter((p) => !p.quantity.isZero() || !p.realizedPnl.isZero())
-          .map((p) => positionDto(p, this.market.mid(p.account, p.symbol))),
-      'positions.close': async ({ account, symbol, quantity }) => orderDto(await this.oms.closePosition(account, symbol, quantity)),
+          .map((p) => positionDto(p, this.market.mid(p.account, p.symbol), this.portfolio.owners(p.account, p.symbol))),
+      'positions.close': async ({ account, symbol, quantity }, ctx) => {
+        const { order, closes } = await this.oms.closeForOwners(account, symbol, quantity, ctx.strategyId);
+        return { ...orderDto(order), closes: closes.map(ownerShareDto) };
+      },
+      'positions.owned': ({ strategy_id, account, symbol }) =>
+        this.portfolio.strategies
+          .list({ ...(strategy_id !== undefined ? { strategyId: strategy_id } : {}), ...(account !== undefined ? { account } : {}), ...(symbol !== undefined ? { symbol } : {}) })
+          .map((p) => strategyPositionDto(p, this.market.mid(p.account, p.symbol))),
       'balances.list': ({ account }) => this.portfolio.listBalances(account).map(balanceDto),
       'portfolio.get': ({ account }) => {
         const { quote, v } = this.market.valuation(account);
@@ -386,6 +401,19 @@ export class Engine implements EngineApi {
       },
       ...keyHandlers(this.apiKeys, { ring: this.keys, clock: this.opts.clock, ids: this.opts.ids, log: this.log }),
     };
+  }
+
+  /** a strategy amends and cancels only its own orders (rule strategy_owner); the trader and API callers any */
+  private checkOwnOrder(id: string, ctx: CallContext): void {
+    if (ctx.strategyId === undefined) return;
+    const order = this.oms.find(id);
+    if (order && order.strategyId !== ctx.strategyId) {
+      throw new TernError('FORBIDDEN', `order ${order.id} is not strategy ${ctx.strategyId}'s: a strategy amends and cancels only its own orders`, {
+        rule: 'strategy_owner',
+        id: order.id,
+        strategy_id: order.strategyId ?? null,
+      });
+    }
   }
 
   /** what reconciliation finds goes the way of the venue's own reports */
@@ -418,7 +446,7 @@ export class Engine implements EngineApi {
         this.evaluateBreakers();
         this.journal.publish('candles', `candles:${account}:${event.symbol}`, () => ({ account, symbol: event.symbol, candle: candleDto(event.bar) }));
         for (const p of this.portfolio.listPositions(account, event.symbol)) {
-          if (!p.quantity.isZero()) this.journal.publish('positions', 'positions', () => positionDto(p, this.market.mid(account, p.symbol)));
+          if (!p.quantity.isZero()) this.journal.publish('positions', 'positions', () => positionDto(p, this.market.mid(account, p.symbol), this.portfolio.owners(account, p.symbol)));
         }
         return;
       }

@@ -137,7 +137,11 @@ describe('REST routes (happy paths)', () => {
     expect(expectResult('balances.list', await h.api.get('/api/v1/balances?account=paper', { key: h.te.keys.read })).length).toBeGreaterThan(0);
     expectResult('portfolio.get', await h.api.get('/api/v1/portfolio?account=paper', { key: h.te.keys.read }));
     const closing = expectResult('positions.close', await h.api.post('/api/v1/positions/close', { account: 'paper', symbol: 'BTC/USDT' }, { key: h.te.keys.trade }), 201);
-    expect(closing).toMatchObject({ side: 'sell', type: 'market', reduce_only: true });
+    expect(closing).toMatchObject({ side: 'sell', type: 'market', reduce_only: true, strategy_id: null });
+    // no strategy holds a share: the close is all the trader's
+    expect(closing.closes).toEqual([{ strategy_id: null, quantity: closing.quantity }]);
+    expect(order.strategy_id).toBeNull();
+    expect(expectResult('positions.owned', await h.api.get('/api/v1/positions/owned?account=paper', { key: h.te.keys.read }))).toEqual([]);
   });
 
   it('POST /api/v1/keys creates a key shown once, GET lists it, DELETE revokes it', async () => {
@@ -245,6 +249,11 @@ describe('REST refusals', () => {
     expect(e2.details?.field).toBe('quantity');
     const e3 = expectError(await h.api.get('/api/v1/orders?limit=abc', { key: h.te.keys.read }), 400, 'BAD_REQUEST');
     expect(e3.details?.field).toBe('limit');
+  });
+
+  it('a bot cannot place an order as a strategy: strategy_id is not a field of POST /orders (400 naming it)', async () => {
+    const e = expectError(await h.api.post('/api/v1/orders', { ...BUY_MARKET, strategy_id: 'sma-cross' }, { key: h.te.keys.trade }), 400, 'BAD_REQUEST');
+    expect(JSON.stringify(e)).toContain('strategy_id');
   });
 
   it('an unknown field is refused, not ignored', async () => {

@@ -238,12 +238,14 @@ export class FakeEngine implements EngineApi {
         [...this.positions.entries()]
           .map(([key, state]) => this.positionDto(key, state))
           .filter((p) => (account === undefined || p.account === account) && (symbol === undefined || p.symbol === symbol)),
+      // the fake runs no strategies: nobody owns a share
+      'positions.owned': () => [],
       'positions.close': ({ account, symbol, quantity }) => {
         const state = this.positions.get(`${account} ${symbol}`);
         if (!state || state.quantity.isZero()) throw notFound('position', `${account} ${symbol}`);
         const size = state.quantity.abs();
         if (quantity !== undefined && dec(quantity).gt(size)) throw invalidOrder('quantity', `quantity is more than the position of ${str(size)}`);
-        return this.placeOrder({
+        const order = this.placeOrder({
           account,
           symbol,
           side: state.quantity.isPositive() ? 'sell' : 'buy',
@@ -253,6 +255,8 @@ export class FakeEngine implements EngineApi {
           post_only: false,
           reduce_only: true,
         });
+        // the fake has no strategies: every close is the trader's share
+        return { ...order, closes: [{ strategy_id: null, quantity: order.quantity }] };
       },
       'balances.list': ({ account }) => [...this.balances.entries()].map(([key, total]) => this.balanceDto(key, total)).filter((b) => account === undefined || b.account === account),
       'portfolio.get': ({ account }) => {
@@ -354,6 +358,7 @@ export class FakeEngine implements EngineApi {
       reject_reason: null,
       created_at: now,
       updated_at: now,
+      strategy_id: null,
     };
     this.orders.push(order);
     this.emit('orders', 'orders', order);
@@ -381,6 +386,7 @@ export class FakeEngine implements EngineApi {
       fee_asset: QUOTE,
       liquidity: 'taker',
       ts: this.now(),
+      strategy_id: null,
     };
     this.fills.push(fill);
     this.emit('fills', 'fills', fill);

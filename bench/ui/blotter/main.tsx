@@ -38,6 +38,7 @@ function makeOrder(i: number): Order {
     reject_reason: null,
     created_at: ts,
     updated_at: ts,
+    strategy_id: i % 4 === 0 ? 'sma-cross' : null,
   };
 }
 

@@ -10,6 +10,7 @@ import type { Clock, IdSource } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EngineStore } from '../ports/store.js';
 import { type ExecutionReport, type Venue, VenueRejection } from '../ports/venue.js';
+import type { OwnerShare } from '../portfolio/strategy-ledger.js';
 import { ActiveOrders, type WorkingQuantity } from './active-orders.js';
 import { applyFillToOrder, remaining, transition } from './order-lifecycle.js';
 import { checkPrice, checkQuantity, reduction, validateOrderShape } from './order-validation.js';
@@ -36,6 +37,8 @@ export interface CancelFailure {
 export interface PlaceOptions {
   /** orders the kill switch sends to flatten pass a HALTED state */
   fromKillSwitch?: boolean;
+  /** the strategy placing it (from the call context, never from the caller's parameters): the order is its, and may only take from its own position */
+  strategyId?: string;
 }
 
 const RECENTLY_CLOSED_KEPT = 10_000;
@@ -131,6 +134,7 @@ export class Oms {
     let order: OrderRecord = {
       id: this.d.ids.next('O'),
       clientOrderId: p.client_order_id ?? this.d.ids.next('tern'),
+      ...(opts.strategyId !== undefined ? { strategyId: opts.strategyId } : {}),
       account: p.account,
       symbol: p.symbol,
       side: p.side,
@@ -155,6 +159,7 @@ export class Oms {
     validateOrderShape(order, instrument, mid);
     const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
     if (order.reduceOnly) checkReducesPosition(order, position);
+    if (order.strategyId !== undefined) this.checkStrategyShare(order, position);
     const context: PreTradeContext = { instrument, position, mid, now, monotonic: this.d.clock.monotonic(), fromKillSwitch: opts.fromKillSwitch ?? false };
     for (const check of this.d.checks) check.check(order, context);
 
@@ -237,6 +242,7 @@ export class Oms {
       fromKillSwitch: false,
     };
     if (amended.reduceOnly) checkReducesPosition({ ...amended, quantity: remaining(amended) }, context.position);
+    if (amended.strategyId !== undefined) this.checkStrategyShare({ ...amended, quantity: remaining(amended) }, context.position);
     for (const check of this.d.checks) check.check(amended, context);
 
     this.apply(order.id, 'request_update');
@@ -322,9 +328,30 @@ export class Oms {
     return { canceled, failed };
   }
 
+  /**
+   * positions.close as the trader asks it: the close, and whose shares it
+   * takes (the trader's first, then the strategies' in id order: the rule
+   * the ledger applies to its fill). From a strategy, its own position only.
+   */
+  async closeForOwners(account: string, symbol: string, quantity: string | undefined, strategyId?: string): Promise<{ order: OrderRecord; closes: OwnerShare[] }> {
+    const opts = strategyId !== undefined ? { strategyId } : {};
+    const close = this.closeOrder(account, symbol, quantity, opts);
+    const size = dec(close.quantity);
+    // planned before it is placed: a paper fill lands before placeOrder returns
+    const closes = strategyId !== undefined ? [{ strategyId, quantity: size }] : this.d.portfolio.strategies.allocate(account, symbol, this.d.portfolio.positionQuantity(account, symbol), close.side, size);
+    const { order } = await this.placeOrder(close, opts);
+    return { order, closes };
+  }
+
   async closePosition(account: string, symbol: string, quantity: string | undefined, opts: PlaceOptions = {}): Promise<OrderRecord> {
-    const position = this.d.portfolio.positionQuantity(account, symbol);
-    if (position.isZero()) throw conflict(`no open position in ${symbol} on ${account}`);
+    const { order } = await this.placeOrder(this.closeOrder(account, symbol, quantity, opts), opts);
+    return order;
+  }
+
+  /** the reduce-only market order that closes a position (a strategy's: its own share), all of it or `quantity` */
+  private closeOrder(account: string, symbol: string, quantity: string | undefined, opts: PlaceOptions): PlaceOrderParams {
+    const position = opts.strategyId !== undefined ? this.d.portfolio.strategies.quantity(opts.strategyId, account, symbol) : this.d.portfolio.positionQuantity(account, symbol);
+    if (position.isZero()) throw conflict(`no open position in ${symbol} on ${account}${opts.strategyId !== undefined ? ` held by strategy ${opts.strategyId}` : ''}`);
     const instrument = this.d.instrument(account, symbol);
     let size = position.abs();
     if (quantity) {
@@ -334,20 +361,7 @@ export class Oms {
     }
     size = floorToStep(size, instrument.sizeIncrement);
     if (size.isZero()) throw invalidOrder('quantity', `the position is smaller than one size increment ${str(instrument.sizeIncrement)}`);
-    const { order } = await this.placeOrder(
-      {
-        account,
-        symbol,
-        side: position.isPositive() ? 'sell' : 'buy',
-        type: 'market',
-        quantity: str(size),
-        time_in_force: 'IOC',
-        post_only: false,
-        reduce_only: true,
-      },
-      opts,
-    );
-    return order;
+    return { account, symbol, side: position.isPositive() ? 'sell' : 'buy', type: 'market', quantity: str(size), time_in_force: 'IOC', post_only: false, reduce_only: true };
   }
 
   /** reports from a venue, applied in order; impossible ones are logged and dropped */
@@ -445,6 +459,7 @@ export class Oms {
       liquidity: report.liquidity,
       venueTradeId: report.venueTradeId,
       ts: report.ts,
+      ...(order.strategyId !== undefined ? { strategyId: order.strategyId } : {}),
     };
     let next: OrderRecord;
     try {
@@ -459,9 +474,37 @@ export class Oms {
     this.d.journal.record({ type: 'fill', fill });
     this.d.journal.publish('fills', 'fills', () => fillDto(fill));
     this.commitOrder(next, next.state === 'filled' ? 'fill' : 'partial_fill');
+    const before = this.d.portfolio.positionQuantity(fill.account, fill.symbol);
     const position = this.d.portfolio.applyFill(fill);
     this.d.journal.record({ type: 'position', position });
-    this.d.journal.publish('positions', 'positions', () => positionDto(position, this.d.mid(order.account, order.symbol)));
+    for (const owned of this.d.portfolio.strategies.applyFill(fill, before)) this.d.journal.record({ type: 'strategy_position', position: owned });
+    this.d.journal.publish('positions', 'positions', () => positionDto(position, this.d.mid(order.account, order.symbol), this.d.portfolio.owners(order.account, order.symbol)));
+  }
+
+  /**
+   * Rule strategy_position: a strategy's order that would reduce the
+   * account's position takes only from the strategy's own share, less what
+   * its working orders on that side already take; the rest of the position
+   * belongs to other owners (the trader, other strategies).
+   */
+  private checkStrategyShare(order: Pick<OrderRecord, 'id' | 'strategyId' | 'account' | 'symbol' | 'side' | 'quantity'>, accountPosition: Decimal): void {
+    const strategyId = order.strategyId!;
+    const reduces = order.side === 'sell' ? accountPosition.gt(0) : accountPosition.lt(0);
+    if (!reduces) return;
+    const own = this.d.portfolio.strategies.quantity(strategyId, order.account, order.symbol);
+    const ownSide = order.side === 'sell' ? own : own.neg();
+    let working = dec(0);
+    for (const o of this.active.list(order.account, order.symbol)) {
+      if (o.id !== order.id && o.strategyId === strategyId && o.side === order.side && o.state !== 'pending_cancel') working = working.add(remaining(o));
+    }
+    const available = ownSide.sub(working);
+    if (order.quantity.lte(available)) return;
+    const room = available.gt(0) ? str(available) : '0';
+    throw invalidOrder(
+      'quantity',
+      `strategy ${strategyId} may ${order.side} at most ${room} ${order.symbol}: its own position is ${str(own)}${working.isZero() ? '' : ` with ${str(working)} in working ${order.side}s`}; the rest of the account's ${str(accountPosition)} belongs to other owners`,
+      { rule: 'strategy_position', strategy_id: strategyId, own_position: str(own), working: str(working), account_position: str(accountPosition), available: room },
+    );
   }
 
   private workingOrder(idOrClientId: string): OrderRecord {

@@ -1,6 +1,7 @@
 import { type Decimal, ZERO } from '../model/decimal.js';
 import type { BalanceRecord, FillRecord, PositionRecord } from '../model/types.js';
 import { applyFill, emptyPosition, unrealizedPnl } from './position.js';
+import { type OwnerShare, StrategyLedger } from './strategy-ledger.js';
 
 const key = (a: string, b: string) => `${a}\u0000${b}`;
 
@@ -8,6 +9,8 @@ const key = (a: string, b: string) => `${a}\u0000${b}`;
 export class Portfolio {
   private readonly positions = new Map<string, PositionRecord>();
   private readonly balances = new Map<string, BalanceRecord>();
+  /** each strategy's own share of the positions (fills reach it through the OMS) */
+  readonly strategies = new StrategyLedger();
 
   load(positions: Iterable<PositionRecord>, balances: Iterable<BalanceRecord>): void {
     for (const p of positions) this.positions.set(key(p.account, p.symbol), p);
@@ -20,6 +23,11 @@ export class Portfolio {
 
   positionQuantity(account: string, symbol: string): Decimal {
     return this.position(account, symbol)?.quantity ?? ZERO;
+  }
+
+  /** the shares of an account's position: the trader's, then each strategy's */
+  owners(account: string, symbol: string): OwnerShare[] {
+    return this.strategies.owners(account, symbol, this.positionQuantity(account, symbol));
   }
 
   applyFill(fill: FillRecord): PositionRecord {
@@ -52,6 +60,7 @@ export class Portfolio {
   clearAccount(account: string): void {
     for (const [k, p] of this.positions) if (p.account === account) this.positions.delete(k);
     for (const [k, b] of this.balances) if (b.account === account) this.balances.delete(k);
+    this.strategies.clearAccount(account);
   }
 
   /**

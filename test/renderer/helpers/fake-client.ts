@@ -94,6 +94,7 @@ export function order(patch: Record<string, unknown> = {}) {
     reject_reason: null,
     created_at: new Date(1_700_000_000_000 + n * 1000).toISOString(),
     updated_at: new Date(1_700_000_000_000 + n * 1000).toISOString(),
+    strategy_id: null,
     ...patch,
   } as const;
 }
@@ -113,6 +114,7 @@ export function fill(patch: Record<string, unknown> = {}) {
     fee_asset: 'USDT',
     liquidity: 'taker',
     ts: new Date(1_700_000_000_000 + n * 1000).toISOString(),
+    strategy_id: null,
     ...patch,
   } as const;
 }
