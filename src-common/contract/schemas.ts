@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODES } from './constants/accounts.js';
 import { LIQUIDITIES, ORDER_STATUSES, ORDER_TYPES, SIDES, TIME_IN_FORCE } from './constants/orders.js';
 import { RISK_LIMIT_NAMES, RISK_STATES } from './constants/risk.js';
 import { SCOPES } from './constants/scopes.js';
@@ -22,7 +23,7 @@ export const OrderType = z.enum(ORDER_TYPES);
 export const TimeInForce = z.enum(TIME_IN_FORCE);
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export const Scope = z.enum(SCOPES);
-export const Mode = z.enum(['paper', 'live']);
+export const Mode = z.enum(MODES);
 
 export const Order = z.object({
   id: z.string(),

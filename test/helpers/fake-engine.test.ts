@@ -4,7 +4,7 @@ import { FakeEngine } from './fake-engine.js';
 
 /** the fake's refusal of a call, as the wire carries it */
 async function refusal(fake: FakeEngine, method: 'orders.create' | 'orders.amend', params: Record<string, unknown>) {
-  const err = await fake.call(method, params, {}).then(
+  const err = await fake.call(method, params, ctx).then(
     () => null,
     (e: unknown) => e,
   );
@@ -13,6 +13,8 @@ async function refusal(fake: FakeEngine, method: 'orders.create' | 'orders.amend
   return { code, message, details };
 }
 
+/** an in-process caller, the owner: no key to check */
+const ctx = { actor: 'test' };
 const order = { account: 'paper', symbol: 'BTC/USDT', side: 'buy', type: 'limit', quantity: '0.01', price: '45000' };
 
 // The fake stands in for the engine in API and page tests: it refuses an order
@@ -37,7 +39,7 @@ describe('FakeEngine refuses orders with the engine instrument rules', () => {
 
   it('checks an amendment with the same rules', async () => {
     const fake = new FakeEngine();
-    const placed = await fake.call('orders.create', { ...order, price: '40000' }, {});
+    const placed = await fake.call('orders.create', { ...order, price: '40000' }, ctx);
     expect((await refusal(fake, 'orders.amend', { id: placed.id, quantity: '0.00015' })).details).toMatchObject({ field: 'quantity', rule: 'size_increment' });
     expect((await refusal(fake, 'orders.amend', { id: placed.id, price: '40000.001' })).details).toMatchObject({ field: 'price', rule: 'price_increment' });
   });

@@ -1,5 +1,6 @@
 import type { Decimal } from './decimal.js';
 import type { OrderState } from './order-state.js';
+import type { Mode } from '../../../src-common/contract/constants/accounts.js';
 import type { Liquidity, Side, TimeInForce } from '../../../src-common/contract/constants/orders.js';
 import type { Scope } from '../../../src-common/contract/constants/scopes.js';
 
@@ -107,7 +108,7 @@ export interface BalanceRecord {
 export interface AccountRecord {
   id: string;
   exchange: string;
-  mode: 'paper' | 'live';
+  mode: Mode;
   status: string;
   /** paper only: balances a reset restores */
   startingBalances: Record<string, string>;
