@@ -13,7 +13,8 @@ import { fileLogger } from './log-file.js';
 import { defaultDataDir } from './paths.js';
 import { installProcessGuard } from './process-guard.js';
 import { serveKeyLines } from './serve-keys.js';
-import { createRuntime, DEFAULT_PAPER_BALANCE, DEFAULT_SYMBOL, VERSION } from './runtime.js';
+import { bundledMarkets, createRuntime, DEFAULT_PAPER_BALANCE, DEFAULT_SYMBOL, VERSION } from './runtime.js';
+import { type Market, marketsFrom } from './serve-markets.js';
 import { DataFolderLocked } from './store/data-folder-lock.js';
 import { prepareDataFolder } from './store/data-folder.js';
 import { StoreDamaged, StoreNotWritable } from './store/open-store.js';
@@ -22,6 +23,10 @@ import { StoreUnwritable } from './engine/ports/store.js';
 const USAGE = `usage: npm run serve -- [--data-dir DIR] [--host 127.0.0.1] [--port ${DEFAULT_PORT}]
                      [--feed replay:FILE.csv[@SPEED]] [--symbol ${DEFAULT_SYMBOL}] [--paper-balance ${DEFAULT_PAPER_BALANCE}]
                      [--repair] [--new-key] [--no-resume]
+
+  --feed/--symbol  may be given more than once, in pairs: the n-th --symbol names the
+              n-th --feed's market. Without --feed: the bundled samples, BTC/USDT and
+              ETH/BTC (with one --symbol: the BTC/USDT sample replayed as that symbol)
 
   --new-key   make a new admin API key and print it once (without it, serve prints
               no key: use TERN_API_KEY, the one-time web sign-in link, or Settings)
@@ -44,8 +49,8 @@ async function main(): Promise<void> {
         'data-dir': { type: 'string' },
         host: { type: 'string', default: '127.0.0.1' },
         port: { type: 'string', default: String(DEFAULT_PORT) },
-        feed: { type: 'string' },
-        symbol: { type: 'string', default: DEFAULT_SYMBOL },
+        feed: { type: 'string', multiple: true },
+        symbol: { type: 'string', multiple: true },
         'paper-balance': { type: 'string', default: DEFAULT_PAPER_BALANCE },
         repair: { type: 'boolean', default: false },
         'new-key': { type: 'boolean', default: false },
@@ -70,7 +75,13 @@ async function main(): Promise<void> {
   const port = Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${args.port} is not a port number (0-65535)`);
   if (!/^(0|[1-9]\d*)(\.\d+)?$/.test(args['paper-balance']!)) fail(`--paper-balance ${args['paper-balance']} is not a decimal number`);
-  if (!/^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/.test(args.symbol!)) fail(`--symbol ${args.symbol} is not a symbol such as BTC/USDT`);
+  for (const s of args.symbol ?? []) if (!/^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/.test(s)) fail(`--symbol ${s} is not a symbol such as BTC/USDT`);
+  let markets: Market[];
+  try {
+    markets = marketsFrom(args.feed ?? [], args.symbol ?? [], { bundled: bundledMarkets(), symbol: DEFAULT_SYMBOL });
+  } catch (err) {
+    fail((err as Error).message);
+  }
 
   const dataDir = args['data-dir'] ?? defaultDataDir();
   try {
@@ -88,8 +99,7 @@ async function main(): Promise<void> {
   try {
     runtime = await createRuntime({
       dataDir,
-      feed: args.feed,
-      symbol: args.symbol,
+      markets,
       paperBalance: args['paper-balance'],
       apiKey: process.env.TERN_API_KEY || undefined,
       log: logger,
@@ -132,7 +142,9 @@ async function main(): Promise<void> {
   process.stdout.write(`  data folder: ${dataDir}\n`);
   const unwritable = runtime.engine.journal.unwritable;
   if (unwritable) process.stdout.write(`  trading: HALTED: ${unwritable.message} (${unwritable.path})\n`);
-  process.stdout.write(`  market data: ${args.feed ?? 'bundled sample (BTC/USDT replay at 10 bars/s)'}\n`);
+  process.stdout.write(
+    `  market data: ${args.feed?.length ? markets.map((m) => `${m.symbol} ← ${m.feed}`).join(', ') : `bundled samples (${markets.map((m) => m.symbol).join(', ')} replays at 10 bars/s)`}\n`,
+  );
   for (const line of await restartLines(runtime.api)) process.stdout.write(`${line}\n`);
   for (const line of await serveKeyLines(runtime.api, { newKey: args['new-key'] === true, envKey: Boolean(process.env.TERN_API_KEY) })) process.stdout.write(`${line}\n`);
   if (web) {

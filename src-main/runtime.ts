@@ -9,6 +9,7 @@ import { type Logger, silentLogger } from './engine/ports/logger.js';
 import type { MarketFeed } from './engine/ports/market-data.js';
 import type { Venue } from './engine/ports/venue.js';
 import { parseFeedSpec } from './feeds/feed-spec.js';
+import { MultiFeed } from './feeds/multi-feed.js';
 import { ReplayFeed } from './feeds/replay/replay-feed.js';
 import { lockDataFolder } from './store/data-folder-lock.js';
 import type { SqliteStore } from './store/sqlite-store.js';
@@ -36,6 +37,12 @@ export interface RuntimeOptions {
   /** `replay:FILE.csv[@SPEED]`; default: the bundled sample replayed at 10 bars/s */
   feed?: string;
   symbol?: string;
+  /**
+   * Several markets for the paper account, each a replay spec and the symbol it is replayed as
+   * (`serve --feed A --symbol X --feed B --symbol Y`); when set, `feed` and `symbol` are not used.
+   * The first symbol's quote asset is the paper balance's.
+   */
+  markets?: ReadonlyArray<{ feed: string; symbol: string }>;
   /** starting balance of a fresh paper account, in the symbol's quote asset */
   paperBalance?: string;
   /** an admin key to accept (TERN_API_KEY), stored hashed */
@@ -78,9 +85,17 @@ export interface Runtime {
 }
 
 /** The bundled replay file: resources/ beside src-main in a checkout, or next to the built app. */
-export function bundledSampleFeed(): string {
+export function bundledSampleFeed(file = 'BTC-USDT_1m_sample.csv'): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  return resolve(here, '..', 'resources', 'replay', 'BTC-USDT_1m_sample.csv');
+  return resolve(here, '..', 'resources', 'replay', file);
+}
+
+/** The bundled samples as markets: a fresh `serve` shows two real markets, BTC/USDT and ETH/BTC, with no network. */
+export function bundledMarkets(speed = 10): Array<{ feed: string; symbol: string }> {
+  return [
+    { feed: `replay:${bundledSampleFeed()}@${speed}`, symbol: 'BTC/USDT' },
+    { feed: `replay:${bundledSampleFeed('ETH-BTC_1m_sample.csv')}@${speed}`, symbol: 'ETH/BTC' },
+  ];
 }
 
 /**
@@ -88,11 +103,11 @@ export function bundledSampleFeed(): string {
  * engine. The desktop shell, the headless server and the tests each call this.
  */
 export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
-  const symbol = opts.symbol ?? DEFAULT_SYMBOL;
+  const symbol = opts.markets?.[0]?.symbol ?? opts.symbol ?? DEFAULT_SYMBOL;
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? new SequentialIds(`${clock.now().toString(36)}${randomBytes(2).toString('hex')}`);
   const log = opts.log ?? silentLogger;
-  const marketData = opts.marketData ?? openFeed(opts.feed, symbol);
+  const marketData = opts.marketData ?? (opts.markets?.length ? openMarkets(opts.markets) : openFeed(opts.feed, symbol));
   const quote = marketData.instruments().find((i) => i.symbol === symbol)?.quote ?? symbol.split('/')[1] ?? 'USDT';
 
   prepareDataFolder(opts.dataDir);
@@ -198,6 +213,11 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
     },
   };
+}
+
+function openMarkets(markets: ReadonlyArray<{ feed: string; symbol: string }>): MarketFeed {
+  const feeds = markets.map((m) => openFeed(m.feed, m.symbol));
+  return feeds.length === 1 ? feeds[0]! : new MultiFeed(feeds);
 }
 
 function openFeed(spec: string | undefined, symbol: string): MarketFeed {

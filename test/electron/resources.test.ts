@@ -31,7 +31,14 @@ describe('run-time resource paths', () => {
 
 describe('desktop engine options', () => {
   it('replays the bundled sample unless TERN_FEED names another feed', () => {
-    expect(desktopRuntimeOptions({}, '/r/replay/s.csv')).toEqual({ feed: 'replay:/r/replay/s.csv' });
+    expect(desktopRuntimeOptions({}, '/r/replay/s.csv')).toEqual({
+      feed: 'replay:/r/replay/s.csv',
+      // a fresh install: both bundled markets
+      markets: [
+        { feed: 'replay:/r/replay/s.csv', symbol: 'BTC/USDT' },
+        { feed: 'replay:/r/replay/ETH-BTC_1m_sample.csv', symbol: 'ETH/BTC' },
+      ],
+    });
     expect(desktopRuntimeOptions({ TERN_FEED: 'replay:/data/eth.csv@100' }, '/r/s.csv')).toEqual({ feed: 'replay:/data/eth.csv@100' });
   });
 
@@ -41,7 +48,7 @@ describe('desktop engine options', () => {
       symbol: 'ETH/USDT',
       paperBalance: '5000',
     });
-    expect(desktopRuntimeOptions({ TERN_SYMBOL: '', TERN_PAPER_BALANCE: '' }, '/s.csv')).toEqual({ feed: 'replay:/s.csv' });
+    expect(desktopRuntimeOptions({ TERN_SYMBOL: '', TERN_PAPER_BALANCE: '' }, '/s.csv')).toEqual(desktopRuntimeOptions({}, '/s.csv'));
   });
 });
 
