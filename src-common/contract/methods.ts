@@ -140,6 +140,13 @@ export const CreateAccountParams = z
     sandbox: z.boolean().default(false).describe("the exchange's testnet"),
     base_url: z.string().min(1).max(200).optional().describe("point the exchange's REST and websocket hosts elsewhere (a testnet, a local simulator)"),
     starting_balances: z.record(z.string().regex(/^[A-Z0-9]{1,20}$/, 'an asset such as "USDT"'), S.DecimalString).optional().describe('paper accounts: balances a reset restores'),
+    dead_man_switch_s: z
+      .number()
+      .int()
+      .min(10)
+      .max(600)
+      .optional()
+      .describe("live accounts: the exchange cancels resting orders this many seconds after Tern's last heartbeat (exchanges with cancel-all-after in ccxt)"),
   })
   .superRefine((p, ctx) => {
     if (p.mode === 'live') {
@@ -148,6 +155,7 @@ export const CreateAccountParams = z
       if (!p.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'a live account needs secret' });
       if (p.starting_balances) ctx.addIssue({ code: 'custom', path: ['starting_balances'], message: "a live account's balances come from the exchange" });
     } else {
+      if (p.dead_man_switch_s !== undefined) ctx.addIssue({ code: 'custom', path: ['dead_man_switch_s'], message: 'only a live account has orders on an exchange to cancel' });
       for (const field of ['api_key', 'secret', 'password'] as const) {
         if (p[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'a paper account takes no exchange keys (they are never stored for it)' });
       }

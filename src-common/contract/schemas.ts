@@ -189,6 +189,15 @@ export const Account = z.object({
     .describe("'active', 'stale' (market data silent), 'degraded' (exchange requests failing, a private stream down, orders unresolved), 'disconnected' (reconnecting), 'error' (cannot open, key or clock refused), 'deleted'"),
   reason: z.string().nullable().optional().describe('why the status is not active'),
   market_data: MarketDataStatus.optional(),
+  dead_man_switch: z
+    .object({
+      available: z.boolean().describe('the exchange offers cancel-all-after through ccxt'),
+      timeout_s: z.number().int().nullable().describe('seconds after the last heartbeat at which the exchange cancels resting orders; null: off'),
+      armed: z.boolean().describe('the exchange took the last heartbeat'),
+      reason: z.string().nullable().describe('why it is unavailable, or why the last heartbeat failed'),
+    })
+    .optional()
+    .describe("live accounts: the dead-man switch (if Tern stops, the exchange cancels the account's resting orders)"),
 });
 export type Account = z.infer<typeof Account>;
 

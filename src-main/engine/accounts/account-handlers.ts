@@ -67,7 +67,7 @@ export function accountHandlers(deps: AccountHandlerDeps): AccountHandlers {
       }
       try {
         if (!live) deps.seedBalances(p.id, record.startingBalances);
-        deps.journal.record({ type: 'setting', name: venueConfigSetting(p.id), value: venueConfigValue({ sandbox: p.sandbox, baseUrl: p.base_url ?? null }), ts: now });
+        deps.journal.record({ type: 'setting', name: venueConfigSetting(p.id), value: venueConfigValue({ sandbox: p.sandbox, baseUrl: p.base_url ?? null, deadManSwitchS: p.dead_man_switch_s ?? null }), ts: now });
         deps.journal.flush();
         await deps.open(record);
       } catch (err) {

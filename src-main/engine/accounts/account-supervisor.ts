@@ -43,6 +43,8 @@ export function hasFeedStatus(feed: object): feed is FeedStatusSource {
 export interface VenueHealthSource {
   health(): { status: 'active' | 'degraded' | 'error'; reason: string | null };
   onHealth(listener: () => void): () => void;
+  /** a live venue's dead-man switch (its failing heartbeat is part of health()) */
+  deadManSwitch?(): { available: boolean; timeoutS: number | null; armed: boolean; reason: string | null };
 }
 
 export function hasVenueHealth(venue: object): venue is VenueHealthSource {
@@ -177,7 +179,11 @@ export class AccountSupervisor {
         problems.push({ status: 'stale', reason: `no market data for ${lagging.join(', ')} for ${worst} s` });
       }
     }
-    const md = market ? { market_data: market } : {};
+    const dms = entry.venue?.deadManSwitch?.();
+    const md = {
+      ...(market ? { market_data: market } : {}),
+      ...(dms ? { dead_man_switch: { available: dms.available, timeout_s: dms.timeoutS, armed: dms.armed, reason: dms.reason } } : {}),
+    };
     if (problems.length === 0) return { ...base, status: record.status, reason: null, ...md };
     problems.sort((a, b) => SEVERITY.indexOf(a.status) - SEVERITY.indexOf(b.status));
     return { ...base, status: problems[0]!.status, reason: problems.map((p) => p.reason).join('; '), ...md };

@@ -8,19 +8,22 @@ import type { EngineStore } from '../ports/store.js';
 export interface AccountVenueConfig {
   sandbox: boolean;
   baseUrl: string | null;
+  /** live accounts: the exchange cancels resting orders this many seconds after Tern's last heartbeat; null: off */
+  deadManSwitchS?: number | null;
 }
 
 export const venueConfigSetting = (account: string): string => `account.${account}.venue`;
 
 export function readVenueConfig(store: Pick<EngineStore, 'loadSetting'>, account: string): AccountVenueConfig {
-  const raw = store.loadSetting(venueConfigSetting(account)) as { sandbox?: unknown; base_url?: unknown } | null | undefined;
+  const raw = store.loadSetting(venueConfigSetting(account)) as { sandbox?: unknown; base_url?: unknown; dead_man_switch_s?: unknown } | null | undefined;
   return {
     sandbox: raw?.sandbox === true,
     baseUrl: typeof raw?.base_url === 'string' ? raw.base_url : null,
+    deadManSwitchS: typeof raw?.dead_man_switch_s === 'number' ? raw.dead_man_switch_s : null,
   };
 }
 
 /** the setting's value as journaled */
-export function venueConfigValue(config: AccountVenueConfig): { sandbox: boolean; base_url: string | null } {
-  return { sandbox: config.sandbox, base_url: config.baseUrl };
+export function venueConfigValue(config: AccountVenueConfig): { sandbox: boolean; base_url: string | null; dead_man_switch_s?: number } {
+  return { sandbox: config.sandbox, base_url: config.baseUrl, ...(config.deadManSwitchS ? { dead_man_switch_s: config.deadManSwitchS } : {}) };
 }

@@ -92,5 +92,6 @@ export function ccxtVenueFor(account: AccountRecord, config: AccountVenueConfig,
     ...(tuning.tradeGraceMs ? { tradeGraceMs: tuning.tradeGraceMs } : {}),
     ...(tuning.unknownOrderGraceMs ? { unknownOrderGraceMs: tuning.unknownOrderGraceMs } : {}),
     ...(unusable ? { unusable } : {}),
+    deadManSwitchS: config.deadManSwitchS ?? null,
   });
 }

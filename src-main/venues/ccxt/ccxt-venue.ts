@@ -42,6 +42,7 @@ import { TernError } from '../../../src-common/contract/errors.js';
 import { ReportStream } from '../sim/report-stream.js';
 import type { CcxtFeed } from './ccxt-feed.js';
 import { balancesOf, fillOf, orderStatusOf } from './convert.js';
+import { DeadManSwitch, type DeadManState } from './dead-man.js';
 import { classifyCcxtError, redact, venueError, venueQueryError } from './errors.js';
 import { OrderBookKeeping, type TrackedOrder } from './order-book-keeping.js';
 import { type AccountHealth, VenueHealth, clockReason, healthVerdict } from './venue-health.js';
@@ -65,6 +66,10 @@ export interface CcxtVenueOptions {
   onListenerError?: (err: unknown) => void;
   /** why this account cannot trade (its keys are missing from the keychain…): requests are refused with it */
   unusable?: string;
+  /** the dead-man switch: seconds after Tern's last heartbeat at which the exchange cancels resting orders (null/absent: off) */
+  deadManSwitchS?: number | null;
+  /** ms between dead-man heartbeats (default: a third of the timeout) */
+  deadManBeatMs?: number;
 }
 
 type StreamName = 'orders' | 'trades' | 'balance';
@@ -99,6 +104,7 @@ export class CcxtVenue implements ReconcilableVenue {
   private probeTimer: NodeJS.Timeout | null = null;
   private probeDelay: number;
   private measuringClock = false;
+  private readonly deadMan: DeadManSwitch;
 
   constructor(opts: CcxtVenueOptions) {
     this.account = opts.account;
@@ -117,7 +123,22 @@ export class CcxtVenue implements ReconcilableVenue {
     this.condition = new VenueHealth((err) => this.log.error({ err: String(err), account: this.account }, 'an account status listener failed'));
     if (this.unusable) this.condition.set('keys', 'error', this.unusable);
     this.probeDelay = this.pollMs;
+    this.deadMan = new DeadManSwitch({
+      exchange: this.ex,
+      exchangeId: this.exchange,
+      account: this.account,
+      timeoutS: opts.deadManSwitchS ?? null,
+      ...(opts.deadManBeatMs ? { beatMs: opts.deadManBeatMs } : {}),
+      now: () => this.clock.now(),
+      log: this.log,
+      onChange: (s) => (s.available && s.timeoutS !== null && s.reason ? this.condition.set('deadman', 'degraded', `dead-man switch: ${s.reason}`) : this.condition.clear('deadman')),
+    });
     this.observeRequests();
+  }
+
+  /** the dead-man switch as the account shows it */
+  deadManSwitch(): DeadManState {
+    return this.deadMan.state();
   }
 
   /** what is wrong between the account and its exchange now (the account's status) */
@@ -153,6 +174,7 @@ export class CcxtVenue implements ReconcilableVenue {
     } else {
       this.startPolling('this exchange has no private websocket streams in ccxt');
     }
+    if (!this.unusable) await this.deadMan.start();
   }
 
   async stop(): Promise<void> {
@@ -162,6 +184,8 @@ export class CcxtVenue implements ReconcilableVenue {
     if (this.probeTimer) clearTimeout(this.probeTimer);
     this.probeTimer = null;
     for (const wake of [...this.fillWaiters]) wake();
+    // Tern stops on purpose: the exchange forgets the timer (a crash never gets here, and the timer runs out)
+    await this.deadMan.stop();
     // The feed's loops stop first (it shares this instance), so nothing watches again while the sockets close.
     await this.marketData.stop();
     try {

@@ -49,6 +49,8 @@ export interface DeadManOptions {
   beatMs?: number;
   now?: () => number;
   log?: Logger;
+  /** after each heartbeat and stop: the account's status shows a failing switch */
+  onChange?: (state: DeadManState) => void;
 }
 
 export class DeadManSwitch {
@@ -65,6 +67,7 @@ export class DeadManSwitch {
   private reason: string | null = null;
   private lastBeatAt: number | null = null;
   private beating: Promise<void> = Promise.resolve();
+  private readonly onChange: (state: DeadManState) => void;
 
   constructor(opts: DeadManOptions) {
     this.ex = opts.exchange;
@@ -74,6 +77,7 @@ export class DeadManSwitch {
     this.now = opts.now ?? Date.now;
     this.beatMsOption = opts.beatMs;
     this.timeoutS = opts.timeoutS;
+    this.onChange = opts.onChange ?? (() => undefined);
   }
 
   get available(): boolean {
@@ -105,6 +109,7 @@ export class DeadManSwitch {
     await this.beating;
     if (disarm && this.armed) await this.send(0).catch(() => undefined);
     this.armed = false;
+    this.onChange(this.state());
   }
 
   private beatMs(): number {
@@ -133,6 +138,7 @@ export class DeadManSwitch {
       this.reason = `the last heartbeat failed (${redact(err instanceof Error ? err.message : String(err))}); the exchange cancels resting orders ${this.timeoutS} s after the last one it took`;
       this.log.warn({ account: this.account, err: this.reason }, 'dead-man switch heartbeat failed');
     }
+    this.onChange(this.state());
   }
 
   private send(timeoutMs: number): Promise<unknown> {

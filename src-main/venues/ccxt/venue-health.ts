@@ -9,7 +9,7 @@ import ccxt from 'ccxt';
 import { classifyCcxtError, redact } from './errors.js';
 
 export type HealthLevel = 'degraded' | 'error';
-export type HealthSource = 'keys' | 'clock' | 'rest' | 'stream';
+export type HealthSource = 'keys' | 'clock' | 'rest' | 'stream' | 'deadman';
 
 export interface AccountHealth {
   status: 'active' | HealthLevel;
@@ -21,7 +21,7 @@ interface Problem {
   reason: string;
 }
 
-const ORDER: HealthSource[] = ['keys', 'clock', 'rest', 'stream'];
+const ORDER: HealthSource[] = ['keys', 'clock', 'rest', 'stream', 'deadman'];
 
 export class VenueHealth {
   private readonly problems = new Map<HealthSource, Problem>();

@@ -3,10 +3,10 @@ import { MODES } from '../../../src-common/contract/constants/accounts.js';
 import type { Account } from '../../../src-common/contract/schemas.js';
 import { asCallError } from '../../client/call-error.js';
 import { useClient } from '../../client/context.js';
-import { type AccountDraft, type AccountErrors, type AccountField, COMMON_EXCHANGES, EMPTY_DRAFT, accountFieldOf, accountParams, checkAccount } from './account-form.js';
+import { type AccountDraft, type AccountErrors, type AccountField, COMMON_EXCHANGES, DEAD_MAN_MAX_S, DEAD_MAN_MIN_S, EMPTY_DRAFT, accountFieldOf, accountParams, checkAccount } from './account-form.js';
 
 /** the field whose error an edit clears */
-const FIELD_OF: Record<keyof AccountDraft, AccountField> = { id: 'id', exchange: 'exchange', mode: 'mode', liveConfirmed: 'confirm', sandbox: 'sandbox', baseUrl: 'base_url', startingBalances: 'starting_balances' };
+const FIELD_OF: Record<keyof AccountDraft, AccountField> = { id: 'id', exchange: 'exchange', mode: 'mode', liveConfirmed: 'confirm', sandbox: 'sandbox', baseUrl: 'base_url', startingBalances: 'starting_balances', deadManS: 'dead_man_switch_s' };
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
   if (!message) return null;
@@ -140,6 +140,11 @@ export function AddAccountForm({ onAdded, onCancel }: { onAdded: (account: Accou
             <span>Passphrase (OKX, Coinbase…; optional)</span>
             <input ref={passwordRef} className="input mono" type="password" name="api-passphrase" autoComplete="new-password" spellCheck={false} maxLength={512} {...invalid('password')} />
             <FieldError id={errId('password')} message={errors.password} />
+          </label>
+          <label className="field" title="Tern re-arms the exchange's cancel-all-after timer on a heartbeat; if Tern stops (crash, sleep, network), the exchange cancels the resting orders after this many seconds. Only exchanges with cancel-all-after in ccxt (e.g. bybit, okx, kraken; not binance spot): the account shows whether it is available.">
+            <span>Dead-man switch, seconds (optional; {DEAD_MAN_MIN_S}–{DEAD_MAN_MAX_S})</span>
+            <input className="input mono" name="dead-man-switch" inputMode="numeric" value={draft.deadManS} placeholder="off" onChange={(e) => set({ deadManS: e.target.value })} {...invalid('dead_man_switch_s')} data-testid="dead-man-switch" />
+            <FieldError id={errId('dead_man_switch_s')} message={errors.dead_man_switch_s} />
           </label>
         </div>
       )}

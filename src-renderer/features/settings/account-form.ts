@@ -26,6 +26,8 @@ export interface AccountDraft {
   baseUrl: string;
   /** paper only: "USDT=100000, BTC=1" (empty: the engine's defaults) */
   startingBalances: string;
+  /** live only: the dead-man switch's seconds (empty: off) */
+  deadManS: string;
 }
 
 /**
@@ -38,10 +40,14 @@ export interface AccountSecrets {
   password: string;
 }
 
-export const EMPTY_DRAFT: AccountDraft = { id: '', exchange: 'paper', mode: 'paper', liveConfirmed: false, sandbox: false, baseUrl: '', startingBalances: '' };
+export const EMPTY_DRAFT: AccountDraft = { id: '', exchange: 'paper', mode: 'paper', liveConfirmed: false, sandbox: false, baseUrl: '', startingBalances: '', deadManS: '' };
+
+/** contract/methods.ts CreateAccountParams.dead_man_switch_s */
+export const DEAD_MAN_MIN_S = 10;
+export const DEAD_MAN_MAX_S = 600;
 
 /** The form's fields, named as the protocol names them (details.field), plus the live confirmation. */
-export type AccountField = 'id' | 'exchange' | 'mode' | 'api_key' | 'secret' | 'password' | 'sandbox' | 'base_url' | 'starting_balances' | 'confirm';
+export type AccountField = 'id' | 'exchange' | 'mode' | 'api_key' | 'secret' | 'password' | 'sandbox' | 'base_url' | 'starting_balances' | 'dead_man_switch_s' | 'confirm';
 export type AccountErrors = Partial<Record<AccountField, string>>;
 
 const ACCOUNT_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
@@ -85,6 +91,10 @@ export function checkAccount(d: AccountDraft, secrets: AccountSecrets): AccountE
     else if (secrets.secret.length > 4096) errors.secret = 'At most 4096 characters';
     if (secrets.password.length > 512) errors.password = 'At most 512 characters';
     if (!d.liveConfirmed) errors.confirm = 'Confirm that this account trades real money';
+    const dms = d.deadManS.trim();
+    if (dms !== '' && !(/^\d+$/.test(dms) && Number(dms) >= DEAD_MAN_MIN_S && Number(dms) <= DEAD_MAN_MAX_S)) {
+      errors.dead_man_switch_s = `Whole seconds from ${DEAD_MAN_MIN_S} to ${DEAD_MAN_MAX_S}, or empty for off`;
+    }
   } else {
     const balances = parseBalances(d.startingBalances);
     if (!balances.ok) errors.starting_balances = balances.error;
@@ -108,6 +118,7 @@ export function accountParams(d: AccountDraft, secrets: AccountSecrets): ParamsO
     params.api_key = secrets.apiKey.trim();
     params.secret = secrets.secret.trim();
     if (secrets.password.trim() !== '') params.password = secrets.password.trim();
+    if (d.deadManS.trim() !== '') params.dead_man_switch_s = Number(d.deadManS.trim());
   } else if (d.startingBalances.trim() !== '') {
     const balances = parseBalances(d.startingBalances);
     if (balances.ok && Object.keys(balances.balances).length > 0) params.starting_balances = balances.balances;
@@ -119,7 +130,7 @@ export function accountParams(d: AccountDraft, secrets: AccountSecrets): ParamsO
   return params;
 }
 
-const FIELDS: ReadonlySet<string> = new Set<AccountField>(['id', 'exchange', 'mode', 'api_key', 'secret', 'password', 'sandbox', 'base_url', 'starting_balances']);
+const FIELDS: ReadonlySet<string> = new Set<AccountField>(['id', 'exchange', 'mode', 'api_key', 'secret', 'password', 'sandbox', 'base_url', 'starting_balances', 'dead_man_switch_s']);
 
 /** the form field an engine refusal names (`details.field`: "api_key", "starting_balances.USDT"…), if it is one */
 export function accountFieldOf(field: string | undefined): AccountField | undefined {
