@@ -2,11 +2,29 @@ import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
 import type { Balance, Fill, Order, Position } from '../../../src-common/contract/schemas.js';
 import { formatFixed, formatPlain, formatUpTo, sign } from '../../lib/decimal.js';
 import { formatDateTime, formatTime, titleCase } from '../../lib/format.js';
+import { DEFAULT_QUOTE_PLACES, assetPlaces, pricePlaces } from '../../lib/precision.js';
+import { useReference } from '../../state/reference.js';
 
 const plain = (p: ValueFormatterParams) => formatPlain(p.value as string | null);
-const money = (p: ValueFormatterParams) => formatFixed(p.value as string | null, 2, { sign: true });
-/** averages and fees carry long tails of digits: four places are plenty on screen (the tooltip has them all) */
-const upTo4 = (p: ValueFormatterParams) => formatUpTo(p.value as string | null, 4);
+/** the row's account and symbol, and the instruments known now */
+const rowOf = (p: ValueFormatterParams) => ({ row: (p.data ?? {}) as { account?: string; symbol?: string; fee_asset?: string; asset?: string }, instruments: useReference.getState().instruments });
+/** a computed price (an average, a mid) at the instrument's places; the tooltip keeps every digit */
+const priceAt = (p: ValueFormatterParams) => {
+  const { row, instruments } = rowOf(p);
+  const places = pricePlaces(instruments, row.account ?? '', row.symbol ?? '');
+  return places === null ? formatUpTo(p.value as string | null, 8) : formatFixed(p.value as string | null, places);
+};
+/** PnL in the symbol's quote asset, at its price places (2 for USDT, 8 for BTC) */
+const money = (p: ValueFormatterParams) => {
+  const { row, instruments } = rowOf(p);
+  return formatFixed(p.value as string | null, pricePlaces(instruments, row.account ?? '', row.symbol ?? '') ?? DEFAULT_QUOTE_PLACES, { sign: true });
+};
+/** an amount of an asset (a balance, a fee) at most at that asset's places on the account */
+const assetAmount = (assetField: 'asset' | 'fee_asset' | 'quote') => (p: ValueFormatterParams) => {
+  const { row, instruments } = rowOf(p);
+  const asset = assetField === 'quote' ? (row.symbol ?? '').split('/')[1] ?? '' : (row[assetField] ?? '');
+  return formatUpTo(p.value as string | null, assetPlaces(instruments, row.account ?? '', asset) ?? 8);
+};
 const time = (p: ValueFormatterParams) => formatTime(p.value as string);
 const numeric = (a: string | null, b: string | null) => (a === null ? -Infinity : Number(a)) - (b === null ? -Infinity : Number(b));
 const signClass = { pos: (p: { value: unknown }) => sign(p.value as string) > 0, neg: (p: { value: unknown }) => sign(p.value as string) < 0 };
@@ -88,8 +106,8 @@ export const ORDER_HISTORY_COLUMNS: ColDef<Order>[] = [
   decimalCol<Order>('price', 'Price'),
   decimalCol<Order>('quantity', 'Qty'),
   decimalCol<Order>('filled_quantity', 'Filled'),
-  decimalCol<Order>('average_price', 'Avg price', { valueFormatter: upTo4, tooltipField: 'average_price' }),
-  decimalCol<Order>('fees', 'Fees', { width: 90, valueFormatter: upTo4, tooltipField: 'fees' }),
+  decimalCol<Order>('average_price', 'Avg price', { valueFormatter: priceAt, tooltipField: 'average_price' }),
+  decimalCol<Order>('fees', 'Fees', { width: 90, valueFormatter: assetAmount('quote'), tooltipField: 'fees' }),
   statusCol,
   { field: 'reject_reason', headerName: 'Reason', width: 200, tooltipField: 'reject_reason' },
   { field: 'time_in_force', headerName: 'TIF', width: 60, hide: true },
@@ -105,7 +123,7 @@ export const FILL_COLUMNS: ColDef<Fill>[] = [
   sideCol<Fill>(),
   decimalCol<Fill>('quantity', 'Qty'),
   decimalCol<Fill>('price', 'Price'),
-  decimalCol<Fill>('fee', 'Fee', { width: 100, valueFormatter: upTo4, tooltipField: 'fee' }),
+  decimalCol<Fill>('fee', 'Fee', { width: 100, valueFormatter: assetAmount('fee_asset'), tooltipField: 'fee' }),
   { field: 'fee_asset', headerName: 'Fee asset', width: 80 },
   { field: 'liquidity', headerName: 'Liq.', width: 70, valueFormatter: (p) => titleCase(String(p.value)) },
   { field: 'order_id', headerName: 'Order ID', width: 150, hide: true },
@@ -117,9 +135,9 @@ export const POSITION_COLUMNS: ColDef<Position>[] = [
   { field: 'account', headerName: 'Account', width: 90 },
   { field: 'symbol', headerName: 'Symbol', width: 100 },
   decimalCol<Position>('quantity', 'Qty', { cellClassRules: signClass, enableCellChangeFlash: true }),
-  decimalCol<Position>('average_price', 'Avg price', { valueFormatter: upTo4, tooltipField: 'average_price' }),
+  decimalCol<Position>('average_price', 'Avg price', { valueFormatter: priceAt, tooltipField: 'average_price' }),
   // mark and unrealized PnL move with every tick: no flash, it would never stop
-  decimalCol<Position>('mark_price', 'Mark'),
+  decimalCol<Position>('mark_price', 'Mark', { valueFormatter: priceAt }),
   decimalCol<Position>('unrealized_pnl', 'Unrealized PnL', { valueFormatter: money, cellClassRules: signClass, width: 130 }),
   decimalCol<Position>('realized_pnl', 'Realized PnL', { valueFormatter: money, cellClassRules: signClass, width: 120 }),
   { colId: 'actions', headerName: '', width: 80, sortable: false, filter: false, resizable: false, cellRenderer: 'closeCell', suppressMovable: true, pinned: 'right' },
@@ -128,7 +146,7 @@ export const POSITION_COLUMNS: ColDef<Position>[] = [
 export const BALANCE_COLUMNS: ColDef<Balance>[] = [
   { field: 'account', headerName: 'Account', width: 90 },
   { field: 'asset', headerName: 'Asset', width: 80 },
-  decimalCol<Balance>('total', 'Total', { width: 140, enableCellChangeFlash: true }),
-  decimalCol<Balance>('free', 'Free', { width: 140, enableCellChangeFlash: true }),
-  decimalCol<Balance>('locked', 'Locked', { width: 140, enableCellChangeFlash: true }),
+  decimalCol<Balance>('total', 'Total', { width: 140, enableCellChangeFlash: true, valueFormatter: assetAmount('asset'), tooltipField: 'total' }),
+  decimalCol<Balance>('free', 'Free', { width: 140, enableCellChangeFlash: true, valueFormatter: assetAmount('asset'), tooltipField: 'free' }),
+  decimalCol<Balance>('locked', 'Locked', { width: 140, enableCellChangeFlash: true, valueFormatter: assetAmount('asset'), tooltipField: 'locked' }),
 ];
