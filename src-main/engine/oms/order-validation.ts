@@ -1,3 +1,4 @@
+import { needsLimitPrice, needsStopPrice } from '../../../src-common/contract/constants/orders.js';
 import { invalidOrder } from '../../../src-common/contract/errors.js';
 import { type Decimal, str } from '../model/decimal.js';
 import { type InstrumentFault, notionalFault, priceFault, quantityFault } from '../model/instrument-rules.js';
@@ -11,8 +12,8 @@ export type OrderShape = Pick<OrderTerms, 'type' | 'quantity' | 'price' | 'stopP
  */
 export function validateOrderShape(order: OrderShape, instrument: InstrumentSpec, referencePrice: Decimal | undefined): void {
   const { type } = order;
-  const needsPrice = type === 'limit' || type === 'stop_limit';
-  const needsStop = type === 'stop_market' || type === 'stop_limit';
+  const needsPrice = needsLimitPrice(type);
+  const needsStop = needsStopPrice(type);
   if (needsPrice && !order.price) throw invalidOrder('price', `a ${type} order needs a price`);
   if (!needsPrice && order.price) throw invalidOrder('price', `a ${type} order takes no price`);
   if (needsStop && !order.stopPrice) throw invalidOrder('stop_price', `a ${type} order needs a stop_price`);
