@@ -17,10 +17,9 @@ const key = (a: string, b: string) => `${a}\u0000${b}`;
 export class MemoryStore implements EngineStore {
   private pendingCount = 0;
   private seq = 0;
+  /** by id, in the order they were first recorded (a Map keeps a key where it was first set) */
   private readonly orders = new Map<string, OrderRecord>();
   private readonly byClientId = new Map<string, string>();
-  /** creation order of the orders, for the newest-first queries */
-  private readonly orderIndex = new Map<string, number>();
   private fills: FillRecord[] = [];
   private readonly positions = new Map<string, PositionRecord>();
   private readonly strategyPositions = new Map<string, StrategyPositionRecord>();
@@ -59,7 +58,7 @@ export class MemoryStore implements EngineStore {
   }
 
   loadActiveOrders(): OrderRecord[] {
-    return [...this.orders.values()].filter((o) => !isTerminal(o.state)).sort((a, b) => this.orderIndex.get(a.id)! - this.orderIndex.get(b.id)!);
+    return [...this.orders.values()].filter((o) => !isTerminal(o.state));
   }
 
   loadPositions(): PositionRecord[] {
@@ -122,7 +121,6 @@ export class MemoryStore implements EngineStore {
   private apply(e: JournalEntry): void {
     switch (e.type) {
       case 'order':
-        if (!this.orderIndex.has(e.order.id)) this.orderIndex.set(e.order.id, this.orderIndex.size);
         this.orders.set(e.order.id, e.order);
         this.byClientId.set(e.order.clientOrderId, e.order.id);
         return;

@@ -57,6 +57,8 @@ export interface EngineOptions {
   slowKeyHash?: SlowHashParams;
   /** risk limits each account is given once when first opened (default: max_open_orders 1000; {} for none, as in backtests) */
   accountLimits?: RiskLimitsPatch;
+  /** false: risk decisions stay in memory only, not encoded into the journal (a backtest, whose store would drop them) */
+  journalRiskDecisions?: boolean;
 }
 
 
@@ -107,7 +109,7 @@ export class Engine implements EngineApi {
       settings: opts.store,
       log: this.log,
       // every decision in the journal, with the order it decided; the newest in memory for the UI
-      audit: teeAudit(journalAudit(this.journal), this.recentDecisions),
+      audit: opts.journalRiskDecisions === false ? this.recentDecisions : teeAudit(journalAudit(this.journal), this.recentDecisions),
       openOrders: (account, symbol) => this.oms.countActive(account, symbol),
       ...(opts.accountLimits ? { accountDefaults: opts.accountLimits } : {}),
       workingOrders: (account, symbol, side, except) => this.oms.workingQuantity(account, symbol, side, except),
