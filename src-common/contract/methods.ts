@@ -345,6 +345,13 @@ export const METHODS = {
     summary: 'stop a running strategy (and cancel its working orders)',
     http: { method: 'POST', path: '/api/v1/strategies/:id/stop' },
   }),
+  'strategies.get': method({
+    params: ST.GetStrategyParams,
+    result: ST.StrategyDetail,
+    scope: 'read',
+    summary: "a strategy and its results: its trades, PnL, fees, position and equity curve since it started, with a backtest report's metrics",
+    http: { method: 'GET', path: '/api/v1/strategies/:id' },
+  }),
   'strategies.setParams': method({
     params: ST.SetStrategyParams,
     result: ST.StrategyInstance,

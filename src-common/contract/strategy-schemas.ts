@@ -216,3 +216,33 @@ export const BacktestJobDetail = BacktestJob.extend({
   report: BacktestReport.nullable().describe('a finished backtest'),
   sweep: SweepResult.nullable().describe('a finished sweep'),
 });
+
+// ---- a running strategy's results (strategies.get): a backtest report's measures, on its own fills ----
+
+export const GetStrategyParams = z.strictObject({
+  id: StrategyId,
+  cash: DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be greater than zero')
+    .optional()
+    .describe("the capital returns are measured against, as a backtest's cash (to compare with one); default: the account's quote balance less what the strategy's fills moved"),
+});
+
+export const StrategyResults = z
+  .object({
+    quote: z.string(),
+    cash: DecimalString.describe('the capital returns are measured against'),
+    timeframe_ms: z.number().describe('the bars the equity curve is sampled at (1m)'),
+    start_ts: z.number().describe('the first bar of the curve: the strategy started, or its first fill if earlier (a ledger kept across restarts)'),
+    end_ts: z.number(),
+    position: DecimalString.describe("its own position (signed base quantity), from its fills"),
+    realized_pnl: DecimalString.describe('Σ pnl_gross of its closed round trips'),
+    unrealized_pnl: DecimalString.describe('its open position at the mark'),
+    mark_price: DecimalString.nullable(),
+    metrics: BacktestMetrics.describe("the backtest report's metrics, by the same definitions (docs/strategies.md, Metrics)"),
+    open_position: BacktestReport.shape.open_position,
+    equity_curve: z.array(z.tuple([z.number(), z.number(), z.number()])).describe('[bar open time, equity at its close, drawdown], at most 4000 points'),
+    trade_list: z.array(BacktestTrade),
+  })
+  .describe("a strategy's own trading since it started: cash + what its fills moved + its position at each bar's close");
+export type StrategyResults = z.infer<typeof StrategyResults>;
+
+export const StrategyDetail = StrategyInstance.extend({ results: StrategyResults });

@@ -7,7 +7,7 @@ import type { BacktestMetrics } from '../../src-common/contract/strategy-schemas
 import type { ChartCandleRow } from './chart-candles.js';
 import { METRIC_NAMES, type Metrics } from './metrics.js';
 import type { BacktestResult } from './runner.js';
-import { tradesCsv } from './trades.js';
+import { type OpenTrade, type RoundTrip, tradesCsv } from './trades.js';
 
 /** points of the equity curve a report carries (min and max of each bucket, so drawdowns keep their depth) */
 export const EQUITY_POINTS = 4000;
@@ -78,31 +78,39 @@ export function reportDto(r: BacktestResult, maxPoints = EQUITY_POINTS): Backtes
     end_ts: n ? r.equity.ts[n - 1]! : 0,
     metrics: metricsDto(r.metrics),
     orders: r.orders,
-    open_position: open
-      ? {
-          side: open.side,
-          entry_time: open.entryTime,
-          entry_price: dec(open.entryPrice),
-          quantity: dec(open.quantity),
-          fees: dec(open.fees),
-          mark_price: dec(lastClose),
-          unrealized_pnl: dec(lastClose.minus(open.entryPrice).mul(open.quantity).mul(open.side === 'long' ? 1 : -1)),
-        }
-      : null,
+    open_position: open ? openPositionDto(open, lastClose) : null,
     equity_curve: equityCurve(r.equity.ts, r.equity.equity, r.cash, maxPoints),
-    trade_list: r.trades.map((t) => ({
-      side: t.side,
-      entry_time: t.entryTime,
-      entry_price: dec(t.entryPrice),
-      exit_time: t.exitTime,
-      exit_price: dec(t.exitPrice),
-      quantity: dec(t.quantity),
-      pnl_gross: dec(t.pnlGross),
-      pnl_net: dec(t.pnlNet),
-      fees: dec(t.fees),
-    })),
+    trade_list: r.trades.map(tradeDto),
     refusals: r.refusals,
     candles: r.candles,
+  };
+}
+
+/** a round trip as the report lists it (a live strategy's results list theirs the same way) */
+export function tradeDto(t: RoundTrip): TradeDto {
+  return {
+    side: t.side,
+    entry_time: t.entryTime,
+    entry_price: dec(t.entryPrice),
+    exit_time: t.exitTime,
+    exit_price: dec(t.exitPrice),
+    quantity: dec(t.quantity),
+    pnl_gross: dec(t.pnlGross),
+    pnl_net: dec(t.pnlNet),
+    fees: dec(t.fees),
+  };
+}
+
+/** a position still open, valued at `mark` */
+export function openPositionDto(open: OpenTrade, mark: Decimal): NonNullable<BacktestReportDto['open_position']> {
+  return {
+    side: open.side,
+    entry_time: open.entryTime,
+    entry_price: dec(open.entryPrice),
+    quantity: dec(open.quantity),
+    fees: dec(open.fees),
+    mark_price: dec(mark),
+    unrealized_pnl: dec(mark.minus(open.entryPrice).mul(open.quantity).mul(open.side === 'long' ? 1 : -1)),
   };
 }
 

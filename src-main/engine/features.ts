@@ -19,6 +19,7 @@ export const FEATURE_METHODS = [
   'strategies.start',
   'strategies.stop',
   'strategies.setParams',
+  'strategies.get',
   'strategies.getSettings',
   'strategies.setSettings',
   'backtests.start',

@@ -10,6 +10,8 @@ import { BUILTIN_STRATEGIES } from './builtin/index.js';
 import { FileAccess } from './file-access.js';
 import { StrategyManager } from './live-runner.js';
 import { describeParams } from './params.js';
+import { loadStrategyResults } from './strategy-results.js';
+import { TernError } from '../../src-common/contract/errors.js';
 
 export type StrategyMethod = Exclude<FeatureMethod, 'market.download' | 'market.downloads'>;
 export type StrategyHandlers = Pick<Handlers, StrategyMethod>;
@@ -82,6 +84,14 @@ export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = 
       return stopped;
     },
     'strategies.setParams': (p) => strategies().setParams(p.id, p.params),
+    // its results are read through the protocol like everything it does: its fills, its symbol's bars, the account's balance
+    'strategies.get': async ({ id, cash }) => {
+      const instance = strategies()
+        .list()
+        .find((s) => s.id === id);
+      if (!instance) throw new TernError('NOT_FOUND', `strategy not found: ${id}`, { id, field: 'id' });
+      return { ...instance, results: await loadStrategyResults(api, instance, { now: clock.now(), ...(cash !== undefined ? { cash } : {}) }) };
+    },
     'strategies.getSettings': () => ({ resume_on_start: strategies().settings.resumeOnStart() }),
     'strategies.setSettings': (p, ctx) => {
       strategies().settings.setResumeOnStart(p.resume_on_start);

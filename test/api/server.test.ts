@@ -175,6 +175,8 @@ describe('REST routes (happy paths)', () => {
     expect(list.available.map((s) => s.name)).toContain('sma-cross');
     const started = expectResult('strategies.start', await h.api.post('/api/v1/strategies', { strategy: 'sma-cross', id: 'smaapi', symbol: 'BTC/USDT' }, { key: h.te.keys.admin }), 201);
     expect(started).toMatchObject({ id: 'smaapi', status: 'running' });
+    const shown = expectResult('strategies.get', await h.api.get('/api/v1/strategies/smaapi?cash=5000', { key: h.te.keys.read }));
+    expect(shown.results).toMatchObject({ cash: '5000', metrics: { trades: 0 } });
     const changed = expectResult('strategies.setParams', await h.api.request('PATCH', '/api/v1/strategies/smaapi', { key: h.te.keys.trade, body: { params: { fast: 5 } } }));
     expect(changed.id).toBe('smaapi');
     const stopped = expectResult('strategies.stop', await h.api.post('/api/v1/strategies/smaapi/stop', {}, { key: h.te.keys.trade }));

@@ -20,7 +20,8 @@ function OptionChart({ option, testId, data }: { option: Record<string, unknown>
   return <div ref={ref} className="chart backtest-chart" data-testid={testId} />;
 }
 
-export function EquityDrawdownChart({ report }: { report: BacktestReport }) {
+/** a backtest's equity and drawdown, or a live strategy's (the same fields) */
+export function EquityDrawdownChart({ report }: { report: Pick<BacktestReport, 'equity_curve' | 'quote'> }) {
   const option = useMemo(() => equityDrawdownOption(report), [report]);
   const data = useMemo(() => ({ points: String(report.equity_curve.length), lastEquity: String(report.equity_curve.at(-1)?.[1] ?? '') }), [report]);
   return <OptionChart option={option} testId="backtest-equity-chart" data={data} />;

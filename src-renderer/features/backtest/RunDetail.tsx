@@ -15,7 +15,8 @@ import { type ChartCandle, METRICS, candlesInPeriod, candlesRequest, compareRows
 /** trade rows drawn at once; a longer list says how many more there are */
 export const TRADES_SHOWN = 2_000;
 
-export function MetricsTable({ report }: { report: BacktestReport }) {
+/** a backtest's metrics, or a live strategy's (the same names and definitions) */
+export function MetricsTable({ report }: { report: Pick<BacktestReport, 'metrics' | 'quote'> }) {
   return (
     <table className="table metrics-table" data-testid="metrics-table">
       <tbody>
@@ -70,7 +71,7 @@ function RunFacts({ report }: { report: BacktestReport }) {
   );
 }
 
-export function TradeList({ report }: { report: BacktestReport }) {
+export function TradeList({ report }: { report: Pick<BacktestReport, 'trade_list'> }) {
   const trades = report.trade_list;
   if (trades.length === 0) return <Empty>No trades: the strategy never completed a round trip.</Empty>;
   const shown = trades.length > TRADES_SHOWN ? trades.slice(-TRADES_SHOWN) : trades;

@@ -24,7 +24,7 @@ const valueAxis = (gridIndex: number, formatter?: (v: number) => string) => ({
 const money = (v: number) => (Math.abs(v) >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : Math.abs(v) >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(2));
 
 /** equity on top, drawdown from the peak (as a negative %) below, one time axis */
-export function equityDrawdownOption(report: BacktestReport) {
+export function equityDrawdownOption(report: Pick<BacktestReport, 'equity_curve' | 'quote'>) {
   const equity = report.equity_curve.map(([t, e]) => [t, e]);
   const drawdown = report.equity_curve.map(([t, , dd]) => [t, -dd * 100]);
   return {

@@ -11,6 +11,7 @@ import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
 import { FileNameField } from './FileNameField.js';
 import { ParamsFields } from './ParamsFields.js';
+import { StrategyResultsPanel } from './StrategyResults.js';
 import { type ParamForm, paramForm, paramOfField, paramValues, paramsText } from './params.js';
 
 /** how often the list is refreshed while the view is open (orders placed, a strategy that failed) */
@@ -219,6 +220,7 @@ function RunningStrategies() {
   const error = useStrategies((s) => s.error);
   const [stopping, setStopping] = useState<StrategyInstance | null>(null);
   const [editing, setEditing] = useState<StrategyInstance | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
 
   const stop = async (instance: StrategyInstance) => {
     setStopping(null);
@@ -279,6 +281,9 @@ function RunningStrategies() {
                 <td className="num">{r.orders_placed}</td>
                 <td>{formatDateTime(new Date(r.started_at).toISOString())}</td>
                 <td className="row-actions">
+                  <button type="button" className={`btn btn-tiny ${shown === r.id ? 'btn-primary' : ''}`} aria-pressed={shown === r.id} onClick={() => setShown(shown === r.id ? null : r.id)} data-testid="strategy-results-toggle">
+                    Results
+                  </button>
                   {r.status === 'running' && (
                     <>
                       <button type="button" className="btn btn-tiny" onClick={() => setEditing(r)} data-testid="edit-strategy">
@@ -295,6 +300,7 @@ function RunningStrategies() {
           </tbody>
         </table>
       )}
+      {shown && sorted.some((r) => r.id === shown) && <StrategyResultsPanel id={shown} refreshMs={STRATEGIES_REFRESH_MS} />}
       <Dialog open={stopping !== null} title="Stop this strategy?" onClose={() => setStopping(null)}>
         <p>
           Stop <strong>{stopping?.id}</strong> ({stopping?.strategy} on {stopping?.account} · {stopping?.symbol})? Its working orders are canceled; its positions stay open.
