@@ -30,6 +30,13 @@ interface SymbolQueues {
 export class WorkingOrders {
   private readonly open = new Map<string, PaperOrder>();
   private readonly closed = new Map<string, { clientOrderId: string; state: ClosedState }>();
+  /**
+   * One iterator over `closed` kept for forgetting the oldest: a Map iterator
+   * is live (it sees later entries and skips deleted ones), and each fresh
+   * `keys().next()` would step over every entry deleted before it until V8
+   * compacts the table, thousands per close once the memory is full.
+   */
+  private readonly closedOldest = this.closed.keys();
   /** client order id → venue order id, for open and remembered closed orders */
   private readonly byClientId = new Map<string, string>();
   private readonly queues = new Map<string, SymbolQueues>();
@@ -72,7 +79,7 @@ export class WorkingOrders {
     this.closed.set(order.venueOrderId, { clientOrderId: order.clientOrderId, state });
     this.byClientId.set(order.clientOrderId, order.venueOrderId);
     if (this.closed.size > CLOSED_MEMORY) {
-      const [oldest] = this.closed.keys();
+      const oldest = this.closedOldest.next().value;
       if (oldest !== undefined) {
         const entry = this.closed.get(oldest);
         this.closed.delete(oldest);

@@ -69,4 +69,25 @@ describe('WorkingOrders', () => {
     expect(w.crossingLimits('BTC/USDT', 'buy', (p) => p.gte(100))).toEqual([stop]);
     expect(w.crossingLimits('BTC/USDT', 'sell', () => true)).toEqual([]);
   });
+
+  it('remembers the last 10,000 closed orders, forgetting the oldest first, and again after a clear', () => {
+    const w = new WorkingOrders();
+    const closeMany = (count: number) =>
+      Array.from({ length: count }, () => {
+        const o = order({});
+        w.add(o);
+        w.close(o, 'canceled');
+        return o;
+      });
+    const ref = (o: PaperOrder) => ({ clientOrderId: o.clientOrderId, venueOrderId: o.venueOrderId, symbol: o.symbol });
+    for (const round of [0, 1]) {
+      if (round) w.clear();
+      const closed = closeMany(10_000 + 2_500);
+      for (const o of closed.slice(0, 2_500)) {
+        expect(w.find(ref(o))).toBeUndefined();
+        expect(w.knowsClientOrderId(o.clientOrderId)).toBe(false);
+      }
+      for (const o of closed.slice(2_500)) expect(w.find(ref(o))).toEqual({ closed: 'canceled' });
+    }
+  });
 });
