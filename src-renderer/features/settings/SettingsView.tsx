@@ -13,6 +13,7 @@ import { Empty, Failed, Loading } from '../../ui/states.js';
 import { AccountsPanel } from './AccountsPanel.js';
 import { DownloadsPanel } from './DownloadsPanel.js';
 import { LocalApiPanel } from './LocalApiPanel.js';
+import { StrategySettingsPanel } from './StrategySettingsPanel.js';
 
 /** what each scope lets a key do, in words: a scope added to the contract without them does not compile */
 const SCOPE_TEXT: Record<Scope, string> = {
@@ -190,6 +191,7 @@ export default function SettingsView({ onSignOut }: { onSignOut: (() => void) | 
       </div>
       <div className="settings-side">
         <LocalApiPanel />
+        <StrategySettingsPanel />
         <DownloadsPanel />
         <About onSignOut={onSignOut} />
       </div>

@@ -11,6 +11,7 @@ import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
 import { FileNameField } from './FileNameField.js';
 import { ParamsFields } from './ParamsFields.js';
+import { RestartMark, StoppedByRestart } from './RestartMark.js';
 import { StrategyResultsPanel } from './StrategyResults.js';
 import { type ParamForm, paramForm, paramOfField, paramValues, paramsText } from './params.js';
 
@@ -235,13 +236,14 @@ function RunningStrategies() {
 
   const sorted = [...running].sort((a, b) => Number(b.status === 'running') - Number(a.status === 'running') || b.started_at - a.started_at);
   return (
-    <Panel title="Strategies in this session" className="strategies-running">
+    <Panel title="Strategies" className="strategies-running">
+      <StoppedByRestart rows={running} />
       {status === 'error' && running.length === 0 ? (
         <Failed message={`Strategies unavailable: ${error ?? ''}`} onRetry={() => void loadStrategies(client)} />
       ) : status === 'loading' || status === 'idle' ? (
         <Loading what="strategies" />
       ) : sorted.length === 0 ? (
-        <Empty>No strategy has been started in this session.</Empty>
+        <Empty>No strategy has been started yet.</Empty>
       ) : (
         <table className="table" data-testid="strategies-table">
           <thead>
@@ -268,10 +270,17 @@ function RunningStrategies() {
                 <td>{r.symbol}</td>
                 <td className="mono small">{paramsText(r.params)}</td>
                 <td>
-                  <span className={STATUS_CLASS[r.status]} title={r.error ?? undefined}>
+                  <span className={STATUS_CLASS[r.status]} title={r.error_stack ?? r.error ?? undefined}>
                     {r.status}
                   </span>
+                  <RestartMark restart={r.restart} />
                   {r.error && <div className="field-error">{r.error}</div>}
+                  {r.error_stack && (
+                    <details className="small" data-testid="error-stack">
+                      <summary>stack</summary>
+                      <pre className="mono">{r.error_stack}</pre>
+                    </details>
+                  )}
                   {r.refusals.length > 0 && (
                     <div className="tone-warn small" title={r.refusals.map((x) => `${new Date(x.ts).toLocaleTimeString(undefined, { hour12: false })} ${x.code}: ${x.message}`).join('\n')}>
                       {r.refusals.length} refused · last: {r.refusals.at(-1)!.message}

@@ -37,6 +37,8 @@ const instance = (patch: Record<string, unknown> = {}) => ({
   params: { fast: 10, slow: 30, fraction: 0.95 },
   status: 'running',
   error: null,
+  error_stack: null,
+  restart: null,
   started_at: 1_700_000_000_000,
   stopped_at: null,
   orders_placed: 3,
@@ -134,4 +136,35 @@ describe('Strategies', () => {
     expect(row).toContain('onBar threw: boom');
     expect(row).toContain('1 refused · last: max_order_notional');
   });
+
+  it('marks the strategies the restart resumed, left stopped or could not resume, and names the stopped ones', async () => {
+    const at = 1_700_000_500_000;
+    const client = engine([
+      instance({ id: 'trend', restart: { action: 'resumed', at } }),
+      instance({ id: 'revert', strategy: 'rsi-reversion', status: 'stopped', stopped_at: at, restart: { action: 'stopped', at } }),
+      instance({ id: 'ladder', strategy: 'grid', status: 'stopped', stopped_at: at, restart: { action: 'stopped', at } }),
+      instance({ id: 'mine', strategy: 'mine', status: 'failed', stopped_at: at, error: 'could not be resumed after the restart: strategy module not found: mine.mjs', restart: { action: 'failed', at } }),
+      instance({ id: 'fresh' }),
+    ]);
+    const { container } = await render(<StrategiesView />, client);
+    await flush();
+    const mark = (id: string) => $(container, `[data-strategy="${id}"]`).querySelector('[data-testid="restart-mark"]')?.textContent ?? null;
+    expect(mark('trend')).toBe('resumed after restart');
+    expect(mark('revert')).toBe('stopped by the restart');
+    expect(mark('ladder')).toBe('stopped by the restart');
+    expect(mark('mine')).toBe('not resumed after restart');
+    expect(mark('fresh')).toBeNull();
+    expect($(container, '[data-strategy="mine"]').textContent).toContain('strategy module not found: mine.mjs');
+    expect($(container, '[data-testid="stopped-by-restart"]').textContent).toContain('Stopped by the restart (resuming strategies on start is off): revert, ladder.');
+    // a resumed strategy can be retuned and stopped like any running one
+    expect($(container, '[data-strategy="trend"]').querySelector('[data-testid="stop-strategy"]')).not.toBeNull();
+  });
+
+  it('shows the stack of a strategy that threw', async () => {
+    const client = engine([instance({ status: 'failed', error: 'bad bar 2', error_stack: 'Error: bad bar 2\n    at decideSomething (thrower.mjs:1:50)' })]);
+    const { container } = await render(<StrategiesView />, client);
+    await flush();
+    expect($(container, '[data-testid="error-stack"]').textContent).toContain('at decideSomething (thrower.mjs:1:50)');
+  });
+
 });
