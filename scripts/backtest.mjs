@@ -12,7 +12,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src-main', 'backtest');
-// TERN_BACKTEST_CACHE: another folder (tests)
+// TERN_BACKTEST_CACHE: another folder (tests); it must lie inside the repository, where the bundle's
+// imports of packages (zod, decimal.js, …) resolve to its node_modules
 const cache = process.env.TERN_BACKTEST_CACHE || join(root, 'node_modules', '.cache', 'tern-backtest');
 const current = join(cache, 'current.json');
 /** builds older than this that are no longer current are removed (a run may still be using the one before) */
@@ -89,8 +90,9 @@ if (!typescriptStrategy) {
     mkdirSync(cache, { recursive: true });
     const dir = freshBuild() ?? (await build());
     cli = await import(pathToFileURL(join(dir, 'cli.js')).href);
-  } catch {
+  } catch (err) {
     // no esbuild, an unwritable cache or a source that does not build: the source under tsx says what is wrong
+    process.stderr.write(`backtest: running from source (the build failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)})\n`);
     cli = undefined;
   }
 }
