@@ -2,7 +2,7 @@ import { TernError, badRequest } from '../../src-common/contract/errors.js';
 import { Engine } from '../engine/engine.js';
 import { Decimal } from '../engine/model/decimal.js';
 import { isTerminal } from '../engine/model/order-state.js';
-import type { AccountRecord, FillRecord, OrderRecord } from '../engine/model/types.js';
+import type { AccountRecord, FillRecord, OrderRecord, StrategyPositionRecord } from '../engine/model/types.js';
 import { ManualClock, SequentialIds } from '../engine/ports/clock.js';
 import type { ExecutionReport } from '../engine/ports/venue.js';
 import type { CandleSeries } from '../feeds/candles-csv.js';
@@ -91,6 +91,8 @@ export interface BacktestResult {
   orders: OrderCounts;
   /** orders the engine refused before they reached the venue (risk, filters) */
   refusals: Array<{ ts: number; code: string; message: string }>;
+  /** the strategy's own position at the end (its ledger, as on paper and live); null when it never traded */
+  ledger: StrategyPositionRecord | null;
   logs: Array<{ ts: number; message: string; data?: Record<string, unknown> }>;
   timing: { load_ms: number; loop_ms: number; loop_bars_per_s: number };
 }
@@ -166,7 +168,8 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
   // the memory store keeps no risk decisions: the engine need not encode one per order
   const engine = new Engine({ store, clock, ids, venueFor: () => venue, version: 'backtest', paperBalances: startingBalances, accountLimits: {}, journalRiskDecisions: false });
   await engine.start();
-  const ctx = { actor: `strategy:${strategyId}` };
+  // the strategy's orders are its own, as on paper and live
+  const ctx = { actor: `strategy:${strategyId}`, strategyId };
   if (config.riskLimits && Object.keys(config.riskLimits).length > 0) {
     await engine.call('risk.setLimits', { limits: config.riskLimits }, ctx);
   }
@@ -213,7 +216,7 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
     const record = engine.oms.find(r.clientOrderId);
     if (!record) return;
     if (r.type === 'fill') {
-      host.setPosition(engine.portfolio.positionQuantity(ACCOUNT, symbol));
+      host.setPosition(engine.portfolio.strategies.quantity(strategyId, ACCOUNT, symbol));
       host.fill({ orderId: record.id, clientOrderId: r.clientOrderId, side: record.side, quantity: r.quantity, price: r.price, fee: r.fee, ts: r.ts });
     }
     host.orderUpdate(orderFromRecord(record));
@@ -311,6 +314,7 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
     orderRecords,
     orders,
     refusals: host.refusals,
+    ledger: engine.portfolio.strategies.position(strategyId, ACCOUNT, symbol) ?? null,
     logs,
     timing: { load_ms: round(loadMs), loop_ms: round(loopMs), loop_bars_per_s: loopMs > 0 ? Math.round((n / loopMs) * 1000) : 0 },
   };

@@ -162,9 +162,18 @@ export interface StrategyContext<P = ParamValues> {
   /** the exact decimal of a price of the current bar (as written in the data) */
   exact(field: 'open' | 'high' | 'low' | 'close'): Decimal;
 
-  /** the account's signed position in the symbol (base units) */
+  /**
+   * the strategy's own signed position in the symbol (base units): what its
+   * own orders bought and sold, not the account's (others' shares are never
+   * its to sell: the engine refuses a sell beyond it, rule strategy_position)
+   */
   position(): Decimal;
-  /** the free balance of the quote asset: what a buy can spend */
+  /**
+   * the strategy's own cash in the quote asset: its share at start (its `cash`
+   * parameter when it declares one and it is > 0, else the account's free
+   * quote balance at start) plus what its own fills sold less what they
+   * bought and paid in fees; never more than the account's free quote balance
+   */
   cash(): Decimal;
   balance(asset: string): { total: Decimal; free: Decimal };
   /** this strategy's working orders, oldest first */

@@ -71,7 +71,15 @@ export class StrategyHost {
 
   private readonly working = new Map<string, StrategyOrder>();
   private readonly closed = new Set<string>();
+  /** the strategy's own position (its share in the engine's per-strategy ledger), not the account's */
   private positionQty: Decimal = ZERO;
+  /**
+   * The strategy's own cash: its share at start (a `cash` parameter, else the
+   * account's free quote balance at start) plus what its own fills brought
+   * in and paid out; ctx.cash() never exceeds the account's free balance.
+   */
+  private ownCash: Decimal = ZERO;
+  private freeAtStart: Decimal = ZERO;
   private readonly balances = new Map<string, { total: Decimal; free: Decimal }>();
   private orderSeq = 0;
 
@@ -107,9 +115,12 @@ export class StrategyHost {
       this.port.call('orders.list', { status: 'open', account, symbol, limit: 10_000 }),
     ]);
     for (const b of balances) this.setBalance(b.asset, new Decimal(b.total), new Decimal(b.free));
-    const position = positions.find((p) => p.symbol === symbol);
-    if (position) this.positionQty = new Decimal(position.quantity);
-    for (const o of orders) if (this.owns(o.client_order_id)) this.working.set(o.id, this.port.toOrder(o));
+    // its own share of the position (the ledger keeps it across stops and restarts), never the trader's or another strategy's
+    const own = positions.find((p) => p.symbol === symbol)?.owners?.find((o) => o.strategy_id === this.id);
+    this.positionQty = own ? new Decimal(own.quantity) : ZERO;
+    this.freeAtStart = this.balance(this.port.instrument.quote).free;
+    this.ownCash = this.share(this.params);
+    for (const o of orders) if (o.strategy_id === this.id && this.owns(o.client_order_id)) this.working.set(o.id, this.port.toOrder(o));
     try {
       this.strategy = this.definition.create(this.params, this.ctx);
     } catch (err) {
@@ -148,8 +159,16 @@ export class StrategyHost {
   async setParams(given: ParamValues): Promise<void> {
     const previous = this.params;
     this.params = given;
+    // a new `cash` moves its share by the difference; what it made or lost stays its own
+    this.ownCash = this.ownCash.add(this.share(given).sub(this.share(previous)));
     this.enqueue(() => this.strategy?.onParams?.(previous, this.ctx));
     await this.drain();
+  }
+
+  /** its cash share at start: the `cash` parameter when it has one > 0, else the account's free quote balance at start */
+  private share(params: ParamValues): Decimal {
+    const cash = params.cash;
+    return typeof cash === 'number' && cash > 0 ? new Decimal(cash) : this.freeAtStart;
   }
 
   /** whether a client order id is one of this strategy's */
@@ -214,6 +233,8 @@ export class StrategyHost {
 
   fill(fill: StrategyFill): void {
     if (!this.owns(fill.clientOrderId)) return;
+    const notional = fill.quantity.mul(fill.price);
+    this.ownCash = (fill.side === 'sell' ? this.ownCash.add(notional) : this.ownCash.sub(notional)).sub(fill.fee);
     if (this.strategy?.onFill) this.enqueue(() => this.strategy?.onFill?.(fill, this.ctx));
   }
 
@@ -258,6 +279,12 @@ export class StrategyHost {
 
   balance(asset: string): { total: Decimal; free: Decimal } {
     return this.balances.get(asset) ?? { total: ZERO, free: ZERO };
+  }
+
+  /** its own cash, at most the account's free quote balance */
+  cash(): Decimal {
+    const free = this.balance(this.port.instrument.quote).free;
+    return this.ownCash.lt(free) ? this.ownCash : free;
   }
 
   openOrders(): StrategyOrder[] {
@@ -384,7 +411,7 @@ class HostContext implements StrategyContext {
   }
 
   cash(): Decimal {
-    return this.host.balance(this.port.instrument.quote).free;
+    return this.host.cash();
   }
 
   balance(asset: string): { total: Decimal; free: Decimal } {

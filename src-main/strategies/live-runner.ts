@@ -214,7 +214,8 @@ export class StrategyManager {
     if (!STRATEGY_ID.test(id)) throw badRequest(`strategy id "${id}" must be 1-16 of a-z 0-9 _ -`, { field: 'id' });
     const existing = this.running.get(id);
     if (existing && existing.status === 'running') throw conflict(`a strategy with id ${id} is already running`, { field: 'id', id });
-    const ctx = { actor: `strategy:${id}` };
+    // strategyId: its orders are its own (the engine stamps them and keeps them to its own share)
+    const ctx = { actor: `strategy:${id}`, strategyId: id };
     const accounts = await this.api.call('accounts.list', {}, ctx);
     const account = accounts.find((a) => a.id === p.account);
     if (!account) throw new TernError('NOT_FOUND', `account not found: ${p.account}`, { field: 'account', id: p.account });
@@ -379,13 +380,13 @@ export class StrategyManager {
       }
       case 'orders': {
         const o = (e as EngineEvent<'orders'>).data;
-        if (o.account !== r.account || !h.owns(o.client_order_id)) return;
+        if (o.account !== r.account || o.strategy_id !== r.id) return;
         h.orderUpdate(orderFromDto(o));
         break;
       }
       case 'fills': {
         const f = (e as EngineEvent<'fills'>).data;
-        if (f.account !== r.account || !h.owns(f.client_order_id)) return;
+        if (f.account !== r.account || f.strategy_id !== r.id) return;
         h.fill({
           orderId: f.order_id,
           clientOrderId: f.client_order_id,
@@ -399,7 +400,8 @@ export class StrategyManager {
       }
       case 'positions': {
         const p = (e as EngineEvent<'positions'>).data;
-        if (p.account === r.account && p.symbol === r.symbol) h.setPosition(new Decimal(p.quantity));
+        // its own share: a manual close can take from it too
+        if (p.account === r.account && p.symbol === r.symbol && p.owners) h.setPosition(new Decimal(p.owners.find((o) => o.strategy_id === r.id)?.quantity ?? '0'));
         return;
       }
       case 'balances': {
@@ -455,9 +457,9 @@ export class StrategyManager {
     if (!host) return;
     await host.stop().catch(() => {});
     if (!cancelOrders) return;
-    const ctx = { actor: `strategy:${r.id}` };
-    const open = await this.api.call('orders.list', { status: 'open', account: r.account, symbol: r.symbol, limit: 10_000 }, ctx);
-    await Promise.allSettled(open.filter((o) => host.owns(o.client_order_id)).map((o) => this.api.call('orders.cancel', { id: o.id }, ctx)));
+    const ctx = { actor: `strategy:${r.id}`, strategyId: r.id };
+    const open = await this.api.call('orders.list', { status: 'open', account: r.account, symbol: r.symbol, strategy_id: r.id, limit: 10_000 }, ctx);
+    await Promise.allSettled(open.map((o) => this.api.call('orders.cancel', { id: o.id }, ctx)));
   }
 
   private describe(r: Running): StrategyInstance {

@@ -63,7 +63,7 @@ describe('npm run backtest', () => {
     const o = io();
     expect(await main(['--data', 'ftx.csv', '--symbol', 'BTCUSD', '--strategy', 'sma-cross', '--param', 'fast=5', '--param', 'slow=20', '--cash', '5000', '--fee', '0', '--slippage', '0.0005', '--out', 'c', '--quiet'], o.io)).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'c', 'report.json'), 'utf8'));
-    expect(report.strategy.params).toEqual({ fast: 5, slow: 20, fraction: 0.95 });
+    expect(report.strategy.params).toEqual({ fast: 5, slow: 20, fraction: 0.95, cash: 0 });
     expect([report.cash, report.fee, report.slippage, report.symbol]).toEqual(['5000', '0', '0.0005', 'BTC/USD']);
     expect(o.out).toEqual([]);
   });
@@ -95,7 +95,7 @@ describe('npm run backtest', () => {
     const equities = sweep.rows.map((r: { metrics: { final_equity: string } }) => Number(r.metrics.final_equity));
     expect(equities).toEqual([...equities].sort((a, b) => b - a));
     const csv = readFileSync(join(dir, 's', 'sweep.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe(`fast,slow,fraction,${METRIC_NAMES.join(',')},error`);
+    expect(csv[0]).toBe(`fast,slow,fraction,cash,${METRIC_NAMES.join(',')},error`);
     expect(csv).toHaveLength(5);
     expect(o.out.join('')).toMatch(/4 runs on 2 workers/);
   });

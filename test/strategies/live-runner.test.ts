@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src-main/backtest/memory-store.js';
 import { runBacktest } from '../../src-main/backtest/runner.js';
 import { Engine } from '../../src-main/engine/engine.js';
+import { Decimal } from '../../src-main/engine/model/decimal.js';
 import { ManualClock, SequentialIds } from '../../src-main/engine/ports/clock.js';
 import { type CandleSeries, parseCandleSeries } from '../../src-main/feeds/candles-csv.js';
 import { ReplayFeed } from '../../src-main/feeds/replay/replay-feed.js';
@@ -74,7 +75,7 @@ afterEach(async () => {
 describe('the same strategy in a backtest and on paper', () => {
   it('makes the same decisions on the same replayed data', async () => {
     const inBacktest: Array<[number, string, string]> = [];
-    await runBacktest({
+    const backtest = await runBacktest({
       data: FTX,
       symbol: 'BTC/USD',
       strategy: spy(smaCross, inBacktest),
@@ -99,6 +100,61 @@ describe('the same strategy in a backtest and on paper', () => {
     const orders = await paper.engine.call('orders.list', { account: 'paper', limit: 10_000 }, ctx);
     expect(orders).toHaveLength(onPaper.length);
     expect(orders.every((o) => o.client_order_id.startsWith('sma-cross-') && o.status === 'filled')).toBe(true);
+
+    // the strategy's ledgers: in both, every order and fill is the strategy's, its own position is what its fills give, and it ends alike
+    expect(orders.every((o) => o.strategy_id === 'sma-cross')).toBe(true);
+    expect(backtest.orderRecords.every((o) => o.strategyId === 'sma-cross')).toBe(true);
+    const paperFills = await paper.engine.call('fills.list', { strategy_id: 'sma-cross', limit: 10_000 }, ctx);
+    expect(backtest.fills.every((f) => f.strategyId === 'sma-cross')).toBe(true);
+    const net = (fills: Array<{ side: string; quantity: { toString(): string } }>) =>
+      fills.reduce((q, f) => (f.side === 'buy' ? q.add(f.quantity.toString()) : q.sub(f.quantity.toString())), new Decimal(0));
+    const [paperLedger] = await paper.engine.call('positions.owned', { strategy_id: 'sma-cross' }, ctx);
+    expect(new Decimal(paperLedger!.quantity).eq(net(paperFills))).toBe(true);
+    expect(backtest.ledger!.quantity.eq(net(backtest.fills))).toBe(true);
+    const lastSide = inBacktest.at(-1)![1];
+    expect(backtest.ledger!.quantity.isZero()).toBe(lastSide === 'sell');
+    expect(new Decimal(paperLedger!.quantity).isZero()).toBe(lastSide === 'sell');
+    // alone on the account, the strategy holds all of the position, the trader none
+    const [position] = await paper.engine.call('positions.list', { account: 'paper', symbol: 'BTC/USD' }, ctx);
+    expect(position!.owners).toEqual(
+      new Decimal(paperLedger!.quantity).isZero() ? [{ strategy_id: null, quantity: '0' }] : [{ strategy_id: null, quantity: '0' }, { strategy_id: 'sma-cross', quantity: paperLedger!.quantity }],
+    );
+  });
+
+  it('never touches a position it did not open: a manual 0.02 BTC stays while sma-cross trades through many crosses (issue 11)', async () => {
+    const paper = await paperEngine(FTX);
+    await paper.step(); // a first bar: the book has a price
+    await paper.engine.call('orders.create', { account: 'paper', symbol: 'BTC/USD', side: 'buy', type: 'market', quantity: '0.02' }, ctx);
+    await paper.engine.call('strategies.start', { strategy: 'sma-cross', symbol: 'BTC/USD', params: { fast: 5, slow: 20, fraction: 0.1 } }, ctx);
+    let flatBars = 0;
+    for (let i = 1; i < FTX.length; i++) {
+      await paper.step();
+      const [position] = await paper.engine.call('positions.list', { account: 'paper', symbol: 'BTC/USD' }, ctx);
+      const own = new Decimal(position!.owners!.find((o) => o.strategy_id === 'sma-cross')?.quantity ?? '0');
+      // the trader's share never moves; the account is the trader's 0.02 plus what the strategy holds
+      expect(position!.owners![0]).toEqual({ strategy_id: null, quantity: '0.02' });
+      expect(new Decimal(position!.quantity).eq(own.add('0.02'))).toBe(true);
+      expect(own.gte(0)).toBe(true);
+      if (own.isZero()) {
+        flatBars += 1;
+        expect(position!.quantity).toBe('0.02');
+      }
+    }
+    // the strategy's sells never exceed its buys, at any point
+    const fills = (await paper.engine.call('fills.list', { strategy_id: 'sma-cross', limit: 10_000 }, ctx)).reverse();
+    let held = new Decimal(0);
+    for (const f of fills) {
+      held = f.side === 'buy' ? held.add(f.quantity) : held.sub(f.quantity);
+      expect(held.gte(0)).toBe(true);
+    }
+    const sells = (await paper.engine.call('orders.list', { strategy_id: 'sma-cross', limit: 10_000 }, ctx)).filter((o) => o.side === 'sell' && o.status === 'filled');
+    expect(sells.length).toBeGreaterThan(10);
+    expect(flatBars).toBeGreaterThan(100);
+    // its buys were sized from its own cash: 0.1 of the free balance at start, not of the whole account
+    const firstBuy = fills.find((f) => f.side === 'buy')!;
+    expect(new Decimal(firstBuy.quantity).mul(firstBuy.price).lt(1000)).toBe(true);
+    const running = (await paper.engine.call('strategies.list', {}, ctx)).running[0]!;
+    expect(running.refusals).toEqual([]);
   });
 });
 
@@ -122,6 +178,7 @@ describe('strategies on the engine protocol', () => {
       ['fast', 10],
       ['slow', 30],
       ['fraction', 0.95],
+      ['cash', 0],
     ]);
   });
 
@@ -134,7 +191,7 @@ describe('strategies on the engine protocol', () => {
     expect(running).toEqual([expect.objectContaining({ id: 'sma-cross', status: 'running' })]);
     expect(running[0]!.orders_placed).toBeGreaterThan(0);
     const changed = await paper.engine.call('strategies.setParams', { id: 'sma-cross', params: { fraction: 0.5 } }, ctx);
-    expect(changed.params).toEqual({ fast: 5, slow: 20, fraction: 0.5 });
+    expect(changed.params).toEqual({ fast: 5, slow: 20, fraction: 0.5, cash: 0 });
     await expect(paper.engine.call('strategies.setParams', { id: 'sma-cross', params: { fast: 50 } }, ctx)).rejects.toThrow('fast (50) must be shorter than slow (20)');
     const stopped = await paper.engine.call('strategies.stop', { id: 'sma-cross' }, ctx);
     expect(stopped.status).toBe('stopped');

@@ -125,7 +125,7 @@ describe('new parameters', () => {
     expect(Number(first.quantity) * Number(first.average_price) / cashAtFirst).toBeGreaterThan(0.85);
 
     const changed = await paper.engine.call('strategies.setParams', { id: 'sma', params: { fraction: 0.1 } }, ctx);
-    expect(changed.params).toEqual({ fast: 3, slow: 8, fraction: 0.1 });
+    expect(changed.params).toEqual({ fast: 3, slow: 8, fraction: 0.1, cash: 0 });
     expect((await list(paper))[0]!.params.fraction).toBe(0.1);
 
     let after = before;

@@ -15,7 +15,8 @@ export default defineStrategy({
   params: {
     levels: { type: 'integer', default: 5, min: 1, max: 100, description: 'buy levels below the centre' },
     spacing: { type: 'number', default: 0.005, min: 0.0001, max: 0.5, description: 'distance between levels, as a fraction of the centre' },
-    budget: { type: 'number', default: 0.9, min: 0, max: 1, description: 'share of the starting cash the grid may use' },
+    budget: { type: 'number', default: 0.9, min: 0, max: 1, description: 'share of its cash at start the grid may use' },
+    cash: { type: 'number', default: 0, min: 0, description: 'quote it trades with (0: the account’s free quote balance at start); it sells only what it bought' },
   },
   validate: (p) => (p.levels * p.spacing < 1 ? null : `levels × spacing (${p.levels * p.spacing}) must stay below 1`),
   create(params) {

@@ -19,6 +19,7 @@ export default defineStrategy({
     overbought: { type: 'number', default: 70, min: 0, max: 100, description: 'sell above this RSI' },
     fraction: { type: 'number', default: 0.95, min: 0, max: 1, description: 'share of cash a buy spends' },
     stop: { type: 'number', default: 0, min: 0, max: 0.99, description: 'protective stop as a fraction below the entry (0: none)' },
+    cash: { type: 'number', default: 0, min: 0, description: 'quote it trades with (0: the account’s free quote balance at start); it sells only what it bought' },
   },
   validate: (p) => (p.oversold < p.overbought ? null : `oversold (${p.oversold}) must be below overbought (${p.overbought})`),
   create(params, ctx) {

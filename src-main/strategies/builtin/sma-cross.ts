@@ -20,7 +20,8 @@ export default defineStrategy({
   params: {
     fast: { type: 'integer', default: 10, min: 1, description: 'bars in the fast SMA' },
     slow: { type: 'integer', default: 30, min: 2, description: 'bars in the slow SMA' },
-    fraction: { type: 'number', default: 0.95, min: 0, max: 1, description: 'share of cash a buy spends, at the signal bar close' },
+    fraction: { type: 'number', default: 0.95, min: 0, max: 1, description: 'share of its cash a buy spends, at the signal bar close' },
+    cash: { type: 'number', default: 0, min: 0, description: 'quote it trades with (0: the account’s free quote balance at start); it sells only what it bought' },
   },
   validate: (p) => (p.fast < p.slow ? null : `fast (${p.fast}) must be shorter than slow (${p.slow})`),
   create(params, ctx) {
