@@ -181,6 +181,18 @@ describe('REST routes (happy paths)', () => {
     expect(changed.id).toBe('smaapi');
     const stopped = expectResult('strategies.stop', await h.api.post('/api/v1/strategies/smaapi/stop', {}, { key: h.te.keys.trade }));
     expect(stopped.status).toBe('stopped');
+    // a stopped strategy takes no new parameters: 409 naming the id
+    const refused = expectError(await h.api.request('PATCH', '/api/v1/strategies/smaapi', { key: h.te.keys.trade, body: { params: { fast: 6 } } }), 409, 'CONFLICT');
+    expect(refused.details).toMatchObject({ field: 'id' });
+    expectError(await h.api.request('PATCH', '/api/v1/strategies/nobody', { key: h.te.keys.trade, body: { params: {} } }), 404, 'NOT_FOUND');
+  });
+
+  it('strategy settings: whether strategies resume on start, read with a read key, set with an admin key', async () => {
+    expect(expectResult('strategies.getSettings', await h.api.get('/api/v1/strategy-settings', { key: h.te.keys.read }))).toEqual({ resume_on_start: true });
+    expect(expectResult('strategies.setSettings', await h.api.request('PUT', '/api/v1/strategy-settings', { key: h.te.keys.admin, body: { resume_on_start: false } }))).toEqual({ resume_on_start: false });
+    expect(expectResult('strategies.getSettings', await h.api.get('/api/v1/strategy-settings', { key: h.te.keys.read }))).toEqual({ resume_on_start: false });
+    expectError(await h.api.request('PUT', '/api/v1/strategy-settings', { key: h.te.keys.trade, body: { resume_on_start: true } }), 403, 'FORBIDDEN');
+    expect(expectError(await h.api.request('PUT', '/api/v1/strategy-settings', { key: h.te.keys.admin, body: { resume_on_start: 'yes' } }), 400, 'BAD_REQUEST').details).toMatchObject({ field: 'resume_on_start' });
   });
 
   it('backtests: start on a candle file, follow it to its report, list, cancel and delete', async () => {
