@@ -1,6 +1,7 @@
 /** A real engine on a temp SQLite file with the paper venue over a deep static book, for benchmarks. */
 import { Engine } from '../src-main/engine/engine.js';
 import type { PreTradeCheck } from '../src-main/engine/oms/pre-trade.js';
+import type { VenueCapabilities } from '../src-main/engine/ports/venue.js';
 import { type Clock, SequentialIds, systemClock } from '../src-main/engine/ports/clock.js';
 import { openTempStore } from '../src-main/store/temp-store.js';
 import { PaperVenue } from '../src-main/venues/paper/paper-venue.js';
@@ -8,7 +9,7 @@ import { FakeFeed, instrumentSpec } from '../test/helpers/fake-feed.js';
 
 export const SYMBOL = 'BTC/USDT';
 
-export async function benchEngine(checks: PreTradeCheck[] = []) {
+export async function benchEngine(checks: PreTradeCheck[] = [], capabilities?: Partial<VenueCapabilities>) {
   const temp = openTempStore();
   const clock: Clock = systemClock;
   const ids = new SequentialIds('bench');
@@ -28,7 +29,12 @@ export async function benchEngine(checks: PreTradeCheck[] = []) {
     // the paper account's balances are these (the venue is reset to them): base too, or every resting sell is refused
     paperBalances: { USDT: '1000000000', BTC: '1000000' },
     checks,
-    venueFor: (a) => new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '1000000000', BTC: '1000000' } }),
+    venueFor: (a) => {
+      const venue = new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '1000000000', BTC: '1000000' } });
+      // a venue holding fewer constructs: the engine emulates the rest (issue 12)
+      if (capabilities) Object.assign(venue, { capabilities });
+      return venue;
+    },
   });
   await engine.start();
   return { engine, feed, refreshBook, store: temp.store, dispose: () => temp.dispose() };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { BREAKER_LIMIT_NAMES } from './constants/risk.js';
+import { BREAKER_LIMIT_NAMES, STRATEGY_LIMIT_NAMES } from './constants/risk.js';
 import { TIMEFRAMES } from './constants/timeframes.js';
+import { TRAILING_UNITS } from './constants/orders.js';
 import { ErrorObjectSchema } from './errors.js';
 import * as S from './schemas.js';
 import * as ST from './strategy-schemas.js';
@@ -11,6 +12,9 @@ import * as ST from './strategy-schemas.js';
  * this table. Params are strict: unknown fields are refused, not ignored.
  */
 const limit = z.coerce.number().int().min(1).max(10_000).optional();
+
+const TakeProfit = z.strictObject({ price: S.PositiveDecimal });
+const StopLoss = z.strictObject({ stop_price: S.PositiveDecimal, price: S.PositiveDecimal.optional() });
 
 export const PlaceOrderParams = z
   .strictObject({
@@ -25,9 +29,40 @@ export const PlaceOrderParams = z
     post_only: z.boolean().default(false),
     reduce_only: z.boolean().default(false),
     client_order_id: S.ClientOrderId.optional(),
+    // issue 12: trailing stops and attached exits
+    trailing_offset: S.PositiveDecimal.optional().describe('trailing_stop: distance of the stop from the best price'),
+    trailing_unit: z.enum(TRAILING_UNITS).optional().describe('trailing_stop: "percent" (0 < offset < 100) or "price"'),
+    activation_price: S.PositiveDecimal.optional().describe('trailing_stop: the stop starts trailing once the market reaches this price'),
+    take_profit: TakeProfit.optional().describe('an entry: a reduce-only limit exit placed for what fills'),
+    stop_loss: StopLoss.optional().describe('an entry: a reduce-only stop exit placed for what fills (no price: stop-market)'),
   })
   .describe('place an order');
 export type PlaceOrderParams = z.infer<typeof PlaceOrderParams>;
+
+export const PlaceOcoParams = z
+  .strictObject({
+    account: S.AccountId.default('paper'),
+    symbol: S.Symbol,
+    side: S.Side,
+    quantity: S.PositiveDecimal,
+    take_profit: TakeProfit,
+    stop_loss: StopLoss,
+    reduce_only: z.boolean().default(true),
+    client_order_id: S.ClientOrderId.optional().describe('the group: its legs get <id>-tp and <id>-sl'),
+  })
+  .describe('an OCO pair: a take-profit limit and a stop; one fills, the other is canceled');
+export type PlaceOcoParams = z.infer<typeof PlaceOcoParams>;
+
+export const ProtectPositionParams = z
+  .strictObject({
+    account: S.AccountId.default('paper'),
+    symbol: S.Symbol,
+    take_profit: TakeProfit.optional(),
+    stop_loss: StopLoss.optional(),
+    trailing: z.strictObject({ offset: S.PositiveDecimal, unit: z.enum(TRAILING_UNITS), activation_price: S.PositiveDecimal.optional() }).optional(),
+  })
+  .describe("protect an open position: exits sized to it, resized when it changes");
+export type ProtectPositionParams = z.infer<typeof ProtectPositionParams>;
 
 export const AmendOrderParams = z.strictObject({
   id: S.Id,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MODES } from './constants/accounts.js';
-import { LIQUIDITIES, ORDER_STATUSES, ORDER_TYPES, SIDES, TIME_IN_FORCE } from './constants/orders.js';
+import { HELD_BY, LIQUIDITIES, ORDER_STATUSES, ORDER_TYPES, PROTECTION_ROLES, SIDES, TIME_IN_FORCE, TRAILING_UNITS } from './constants/orders.js';
 import { RISK_LIMIT_NAMES, RISK_STATES } from './constants/risk.js';
 import { SCOPES } from './constants/scopes.js';
 
@@ -46,8 +46,21 @@ export const Order = z.object({
   created_at: IsoTime,
   updated_at: IsoTime,
   strategy_id: z.string().nullable().describe('the strategy that placed it; null: placed by hand or by an API caller'),
+  // issue 12: protective orders
+  held_by: z.enum(HELD_BY).describe('who holds the trigger or the OCO link: "venue", or "tern" (works only while Tern runs)'),
+  oco_id: z.string().nullable().describe('the OCO group the order is a leg of'),
+  parent_id: z.string().nullable().describe('an attached exit: the entry order it protects'),
+  role: z.enum(PROTECTION_ROLES).nullable(),
+  exits: z.array(z.string()).describe("an entry's attached take-profit and stop-loss orders"),
+  trailing_offset: DecimalString.nullable(),
+  trailing_unit: z.enum(TRAILING_UNITS).nullable(),
+  activation_price: DecimalString.nullable(),
 });
 export type Order = z.infer<typeof Order>;
+
+/** an OCO group: its id and its legs, take profit first */
+export const OcoGroup = z.object({ oco_id: z.string(), orders: z.array(Order) });
+export type OcoGroup = z.infer<typeof OcoGroup>;
 
 export const Fill = z.object({
   id: z.string(),
@@ -282,6 +295,7 @@ export type RiskLimitsPatch = z.infer<typeof RiskLimitsPatch>;
 export const RiskScopedLimits = z.object({
   account: z.string().nullable().describe('null: every account'),
   symbol: z.string().nullable().describe('null: every symbol of the account'),
+  strategy: z.string().optional().describe("a strategy's own limits (on its orders and its ledger; account and symbol are null)"),
   limits: RiskLimitValues,
 });
 

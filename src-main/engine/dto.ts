@@ -53,7 +53,20 @@ export function orderDto(o: OrderRecord): S.Order {
     created_at: iso(o.createdAt),
     updated_at: iso(o.updatedAt),
     strategy_id: o.strategyId ?? null,
+    held_by: o.protection?.heldBy ?? 'venue',
+    oco_id: o.protection?.ocoId ?? null,
+    parent_id: o.protection?.parentId ?? null,
+    role: o.protection?.role ?? null,
+    exits: o.protection?.exits ?? [],
+    trailing_offset: o.trailing ? str(o.trailing.offset) : null,
+    trailing_unit: o.trailing?.unit ?? null,
+    activation_price: o.trailing?.activationPrice ? str(o.trailing.activationPrice) : null,
   };
+}
+
+/** an OCO group (or a positions.protect group): its id and its legs */
+export function ocoDto(group: { ocoId: string; orders: OrderRecord[] }): S.OcoGroup {
+  return { oco_id: group.ocoId, orders: group.orders.map(orderDto) };
 }
 
 export function fillDto(f: FillRecord): S.Fill {

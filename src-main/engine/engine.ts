@@ -14,7 +14,7 @@ import { AccountSupervisor } from './accounts/account-supervisor.js';
 import { type Features, featureHandlers } from './features.js';
 import type { SecretStore } from './ports/secret-store.js';
 import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
-import { balanceDto, bookDto, candleDto, fillDto, instrumentDto, iso, orderDto, portfolioDto, positionDto } from './dto.js';
+import { balanceDto, bookDto, candleDto, fillDto, instrumentDto, ocoDto, iso, orderDto, portfolioDto, positionDto } from './dto.js';
 import { Journal } from './journal.js';
 import { ZERO, dec, str } from './model/decimal.js';
 import type { AccountRecord, ApiKeyRecord } from './model/types.js';
@@ -83,6 +83,8 @@ export class Engine implements EngineApi {
   private readonly featureStops: Array<() => void> = [];
   /** what the plugged-in features run once the engine has started */
   private readonly featureStarts: Array<() => void | Promise<void>> = [];
+  /** which strategy ids exist, as the strategies feature knows them (none plugged in: none exist) */
+  private strategyLookup: (id: string) => boolean = () => false;
   /** the open accounts, their venues and instruments */
   private readonly accounts: AccountRegistry;
   /** tickers, books, marks and the portfolio's valuation */
@@ -110,7 +112,9 @@ export class Engine implements EngineApi {
       log: this.log,
       // every decision in the journal, with the order it decided; the newest in memory for the UI
       audit: opts.journalRiskDecisions === false ? this.recentDecisions : teeAudit(journalAudit(this.journal), this.recentDecisions),
-      openOrders: (account, symbol) => this.oms.countActive(account, symbol),
+      openOrders: (account, symbol, strategy) => (strategy === undefined ? this.oms.countActive(account, symbol) : this.oms.activeOrders({ ...(account !== undefined ? { account } : {}), ...(symbol !== undefined ? { symbol } : {}) }).filter((o) => o.strategyId === strategy).length),
+      strategyPosition: (strategy, account, symbol) => this.portfolio.strategies.quantity(strategy, account, symbol),
+      strategyExists: (strategy) => this.strategyLookup(strategy),
       ...(opts.accountLimits ? { accountDefaults: opts.accountLimits } : {}),
       workingOrders: (account, symbol, side, except) => this.oms.workingQuantity(account, symbol, side, except),
     });

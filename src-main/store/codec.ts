@@ -24,7 +24,7 @@ import { TernError } from '../../src-common/contract/errors.js';
  */
 
 /** `owner?`: an optional string, NULL in SQL and absent (undefined) in the record (a field records made before it existed leave out) */
-type Kind = 'str' | 'str?' | 'owner?' | 'int' | 'int?' | 'bool' | 'dec' | 'dec?' | 'json';
+type Kind = 'str' | 'str?' | 'owner?' | 'int' | 'int?' | 'bool' | 'dec' | 'dec?' | 'json' | 'json?';
 type Schema<T> = { readonly [K in keyof T]-?: Kind };
 
 /** A record as stored: field values in schema order (see above). */
@@ -58,6 +58,7 @@ function badField(record: string, key: string, kind: Kind, value: unknown): neve
     dec: 'a finite Decimal',
     'dec?': 'a finite Decimal or null',
     json: 'a JSON object or array',
+    'json?': 'a JSON object, array, null or absent',
   };
   const got = value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
   throw new TernError('BAD_REQUEST', `${record}.${key} must be ${want[kind]}, got ${got}`, { field: `${record}.${key}` });
@@ -108,14 +109,18 @@ function compile<T>(name: string, schema: Schema<T>): RecordCodec<T> {
         return `(${v} == null ? null : decString(${v}) ?? ${bad})`;
       case 'json':
         return `(jsonSnapshot(${v}) ?? ${bad})`;
+      case 'json?':
+        return `(${v} == null ? null : jsonSnapshot(${v}) ?? ${bad})`;
     }
   };
   const encodeSrc =
     keys.map((k, i) => `const v${i} = r[${JSON.stringify(k)}];`).join('\n') +
     `\nreturn [${keys.map((k, i) => encodeExpr(k, kinds[i]!, i)).join(',\n')}];`;
 
-  const hasJson = kinds.includes('json');
-  const paramsSrc = hasJson ? `return [${kinds.map((kind, i) => (kind === 'json' ? `JSON.stringify(t[${i}])` : `t[${i}]`)).join(', ')}];` : 'return t;';
+  const hasJson = kinds.includes('json') || kinds.includes('json?');
+  const param = (kind: Kind, i: number): string =>
+    kind === 'json' ? `JSON.stringify(t[${i}])` : kind === 'json?' ? `(t[${i}] == null ? null : JSON.stringify(t[${i}]))` : `t[${i}]`;
+  const paramsSrc = hasJson ? `return [${kinds.map((kind, i) => param(kind, i)).join(', ')}];` : 'return t;';
 
   const decodeExpr = (i: number, kind: Kind, fromSql: boolean): string => {
     const v = `a[${i}]`;
@@ -128,6 +133,9 @@ function compile<T>(name: string, schema: Schema<T>): RecordCodec<T> {
         return `(${v} === 1 || ${v} === true)`;
       case 'json':
         return fromSql ? `JSON.parse(${v})` : v;
+      case 'json?':
+        // absent when null, like 'owner?': records made before the field existed compare equal to new ones without it
+        return fromSql ? `(${v} == null ? undefined : JSON.parse(${v}))` : `(${v} ?? undefined)`;
       case 'str?':
       case 'int?':
         return `(${v} ?? null)`;
@@ -160,7 +168,7 @@ function compile<T>(name: string, schema: Schema<T>): RecordCodec<T> {
   };
 }
 
-export const orderCodec = compile<OrderRecord>('order', {
+const orderFields = compile<OrderRecord>('order', {
   id: 'str',
   clientOrderId: 'str',
   account: 'str',
@@ -184,7 +192,38 @@ export const orderCodec = compile<OrderRecord>('order', {
   updatedAt: 'int',
   // migration 6: the strategy that placed it; older tuples end before it (absent: manual or API)
   strategyId: 'owner?',
+  // migration 8 (issue 12): JSON with decimal strings, revived by orderCodec below; older tuples: null
+  trailing: 'json?',
+  protection: 'json?',
 });
+
+/** Protective orders' JSON fields hold decimal strings on disk and Decimals in memory. */
+function reviveOrder(order: OrderRecord): OrderRecord {
+  const t = order.trailing as unknown as Record<string, string | null> | null;
+  if (t) {
+    order.trailing = {
+      offset: new Decimal(t.offset!),
+      unit: t.unit as 'percent' | 'price',
+      activationPrice: t.activationPrice == null ? null : new Decimal(t.activationPrice),
+      best: t.best == null ? null : new Decimal(t.best),
+    };
+  }
+  type Stored = { takeProfit: { price: string } | null; stopLoss: { stopPrice: string; price: string | null } | null } | null | undefined;
+  const attached = order.protection?.attached as unknown as Stored;
+  if (order.protection && attached) {
+    order.protection.attached = {
+      takeProfit: attached.takeProfit ? { price: new Decimal(attached.takeProfit.price) } : null,
+      stopLoss: attached.stopLoss ? { stopPrice: new Decimal(attached.stopLoss.stopPrice), price: attached.stopLoss.price == null ? null : new Decimal(attached.stopLoss.price) } : null,
+    };
+  }
+  return order;
+}
+
+export const orderCodec: RecordCodec<OrderRecord> = {
+  ...orderFields,
+  fromTuple: (tuple) => reviveOrder(orderFields.fromTuple(tuple)),
+  fromRow: (row) => reviveOrder(orderFields.fromRow(row)),
+};
 
 export const fillCodec = compile<FillRecord>('fill', {
   id: 'str',

@@ -262,6 +262,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX backtest_runs_status ON backtest_runs (status);
     `,
   },
+  {
+    version: 8,
+    name: 'orders_protection',
+    // Protective orders (issue 12): a trailing stop's terms and an order's
+    // place in an OCO group or bracket (oco_id, parent_id, role, held_by), as
+    // JSON. Older orders have neither (NULL), which is also what their journal
+    // entries decode to: no projection rebuild needed.
+    sql: `
+      ALTER TABLE orders ADD COLUMN trailing TEXT;
+      ALTER TABLE orders ADD COLUMN protection TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

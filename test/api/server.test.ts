@@ -144,6 +144,23 @@ describe('REST routes (happy paths)', () => {
     expect(expectResult('positions.owned', await h.api.get('/api/v1/positions/owned?account=paper', { key: h.te.keys.read }))).toEqual([]);
   });
 
+  it('POST /api/v1/orders/oco places a linked pair; POST /positions/protect sizes one to the position (issue 12)', async () => {
+    const k = await harness();
+    expectResult('orders.create', await k.api.post('/api/v1/orders', BUY_MARKET, { key: k.te.keys.trade }), 201);
+    const ticker = expectResult('market.ticker', await k.api.get('/api/v1/ticker?account=paper&symbol=BTC/USDT', { key: k.te.keys.read }));
+    const mid = Number(ticker.last ?? ticker.bid);
+    const prices = { take_profit: { price: (mid * 1.2).toFixed(2) }, stop_loss: { stop_price: (mid * 0.8).toFixed(2) } };
+    const group = expectResult('orders.oco', await k.api.post('/api/v1/orders/oco', { account: 'paper', symbol: 'BTC/USDT', side: 'sell', quantity: '0.005', ...prices }, { key: k.te.keys.trade }), 201);
+    expect(group.orders.map((o) => [o.role, o.oco_id, o.reduce_only])).toEqual([
+      ['take_profit', group.oco_id, true],
+      ['stop_loss', group.oco_id, true],
+    ]);
+    const protect = expectResult('positions.protect', await k.api.post('/api/v1/positions/protect', { account: 'paper', symbol: 'BTC/USDT', ...prices }, { key: k.te.keys.trade }), 201);
+    expect(protect.orders.map((o) => o.quantity)).toEqual(['0.01', '0.01']);
+    const wrong = expectError(await k.api.post('/api/v1/orders/oco', { account: 'paper', symbol: 'BTC/USDT', side: 'sell', quantity: '0.005', take_profit: { price: '0' }, stop_loss: prices.stop_loss }, { key: k.te.keys.trade }), 400, 'BAD_REQUEST');
+    expect(wrong.details?.field).toBe('take_profit.price');
+  });
+
   it('POST /api/v1/keys creates a key shown once, GET lists it, DELETE revokes it', async () => {
     const created = expectResult('keys.create', await h.api.post('/api/v1/keys', { name: 'bot', scopes: ['read'] }, { key: h.te.keys.admin }), 201);
     expect(created.key.length).toBeGreaterThan(10);

@@ -9,6 +9,7 @@ import { SqliteStore } from '../../src-main/store/sqlite-store.js';
 import { openTempStore } from '../../src-main/store/temp-store.js';
 import { PaperVenue } from '../../src-main/venues/paper/paper-venue.js';
 import type { PreTradeCheck } from '../../src-main/engine/oms/pre-trade.js';
+import type { VenueCapabilities } from '../../src-main/engine/ports/venue.js';
 import { FakeFeed, instrumentSpec } from './fake-feed.js';
 
 export const SYMBOL = 'BTC/USDT';
@@ -41,7 +42,9 @@ export function pushBookAround(feed: FakeFeed, mid = 100): void {
   );
 }
 
-export async function startHarness(opts: { file?: string; checks?: PreTradeCheck[]; balance?: string; runTag?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { file?: string; checks?: PreTradeCheck[]; balance?: string; runTag?: string; capabilities?: Partial<VenueCapabilities> } = {},
+): Promise<Harness> {
   const temp = opts.file ? undefined : openTempStore();
   const file = opts.file ?? temp!.file;
   const store = temp ? temp.store : SqliteStore.open(file);
@@ -56,7 +59,12 @@ export async function startHarness(opts: { file?: string; checks?: PreTradeCheck
     version: 'test',
     paperBalances: { USDT: opts.balance ?? '100000' },
     checks: opts.checks,
-    venueFor: (account) => new PaperVenue({ account: account.id, marketData: feed, clock, ids, startingBalances: account.startingBalances }),
+    venueFor: (account) => {
+      const venue = new PaperVenue({ account: account.id, marketData: feed, clock, ids, startingBalances: account.startingBalances });
+      // a venue holding fewer constructs itself: the engine emulates the rest (issue 12)
+      if (opts.capabilities) Object.assign(venue, { capabilities: opts.capabilities });
+      return venue;
+    },
   });
   await engine.start();
   let restarts = 0;

@@ -224,6 +224,13 @@ export class FakeEngine implements EngineApi {
         if (!OPEN_STATUSES.has(order.status)) throw conflict(`order ${order.id} is ${order.status}, not open`, { status: order.status });
         return this.update(order, { status: 'canceled' });
       },
+      'orders.oco': (p) => this.placeGroup(p.account, p.symbol, p.side, p.quantity, p.reduce_only, p.take_profit, p.stop_loss),
+      'positions.protect': ({ account, symbol, take_profit, stop_loss }) => {
+        const state = this.positions.get(`${account} ${symbol}`);
+        if (!state || state.quantity.isZero()) throw conflict(`no open position in ${symbol} on ${account}`);
+        if (!take_profit || !stop_loss) throw invalidOrder('stop_loss', 'the fake engine protects with a take profit and a stop loss together');
+        return this.placeGroup(account, symbol, state.quantity.isPositive() ? 'sell' : 'buy', str(state.quantity.abs()), true, take_profit, stop_loss);
+      },
       'orders.cancelAll': ({ account, symbol }) => {
         const open = this.orders.filter((o) => OPEN_STATUSES.has(o.status) && (account === undefined || o.account === account) && (symbol === undefined || o.symbol === symbol));
         return { canceled: open.map((o) => this.update(o, { status: 'canceled' }).id), failed: [] };
@@ -359,6 +366,14 @@ export class FakeEngine implements EngineApi {
       created_at: now,
       updated_at: now,
       strategy_id: null,
+      held_by: 'venue',
+      oco_id: null,
+      parent_id: null,
+      role: null,
+      exits: [],
+      trailing_offset: null,
+      trailing_unit: null,
+      activation_price: null,
     };
     this.orders.push(order);
     this.emit('orders', 'orders', order);
@@ -453,6 +468,18 @@ export class FakeEngine implements EngineApi {
   private resetBalances(account: string): void {
     for (const key of [...this.balances.keys()]) if (key.startsWith(`${account} `)) this.balances.delete(key);
     for (const [asset, total] of Object.entries(STARTING_BALANCES)) this.balances.set(`${account} ${asset}`, dec(total));
+  }
+
+  /** an OCO pair as two linked resting orders (the fake links nothing: it only shows the legs as the engine does) */
+  private placeGroup(account: string, symbol: string, side: 'buy' | 'sell', quantity: string, reduceOnly: boolean, tp: { price: string }, sl: { stop_price: string; price?: string | undefined }) {
+    const ocoId = `G${++this.seq}`;
+    const base = { account, symbol, side, quantity, time_in_force: 'GTC', post_only: false, reduce_only: reduceOnly } as const;
+    const legs = [
+      this.placeOrder({ ...base, type: 'limit', price: tp.price }),
+      this.placeOrder({ ...base, type: sl.price ? 'stop_limit' : 'stop_market', stop_price: sl.stop_price, ...(sl.price ? { price: sl.price } : {}) }),
+    ];
+    const roles = ['take_profit', 'stop_loss'] as const;
+    return { oco_id: ocoId, orders: legs.map((o, i) => this.update(o, { oco_id: ocoId, role: roles[i]! })) };
   }
 
   private update(order: Order, change: Partial<Order>): Order {

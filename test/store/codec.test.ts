@@ -66,7 +66,30 @@ describe('journal codec', () => {
 
   it('describes each record by one field list that names the table columns', () => {
     expect(orderCodec.columns).toContain('client_order_id');
-    expect(orderCodec.columns.length).toBe(Object.keys(order({ strategyId: 's1' })).length);
+    expect(orderCodec.columns.length).toBe(Object.keys(order({ strategyId: 's1', trailing: null, protection: null })).length);
+  });
+
+  it("keeps a protective order's trailing terms and group (issue 12) with their Decimals, and reads older tuples as none", () => {
+    const trailing = { offset: d('2.5'), unit: 'percent' as const, activationPrice: d('105'), best: d('110.25') };
+    const protection = {
+      ocoId: 'G1',
+      parentId: 'O0',
+      role: 'stop_loss' as const,
+      heldBy: 'tern' as const,
+      attached: { takeProfit: { price: d('120') }, stopLoss: { stopPrice: d('90'), price: null } },
+      exits: ['O2'],
+      followsPosition: false,
+    };
+    const e: JournalEntry = { type: 'order', event: 'update', order: order({ type: 'trailing_stop', trailing, protection }) };
+    const back = roundTrip(e) as Extract<JournalEntry, { type: 'order' }>;
+    expect(back).toEqual(e);
+    expect(back.order.trailing!.best!.plus(1).toFixed()).toBe('111.25');
+    expect(back.order.protection!.attached!.stopLoss!.stopPrice.toFixed()).toBe('90');
+    const plain = encodeEntry({ type: 'order', event: 'initialize', order: order() });
+    const older = { ...plain.wire, order: (plain.wire as { order: unknown[] }).order.slice(0, orderCodec.keys.indexOf('trailing')) } as typeof plain.wire;
+    const decoded = decodeEntry(older) as Extract<JournalEntry, { type: 'order' }>;
+    expect(decoded.order.trailing).toBeUndefined();
+    expect(decoded.order.protection).toBeUndefined();
   });
 
   it('keeps an order\'s and a fill\'s strategy, and reads tuples written before it existed as no strategy', () => {

@@ -39,6 +39,14 @@ function makeOrder(i: number): Order {
     created_at: ts,
     updated_at: ts,
     strategy_id: i % 4 === 0 ? 'sma-cross' : null,
+    held_by: 'venue',
+    oco_id: null,
+    parent_id: null,
+    role: null,
+    exits: [],
+    trailing_offset: null,
+    trailing_unit: null,
+    activation_price: null,
   };
 }
 

@@ -59,7 +59,8 @@ export class AccountRegistry {
       oms.rejectUnsent(record.id, 'interrupted by a restart before the venue acknowledged it');
       const { skipped } = venue.restore({
         balances: portfolio.listBalances(record.id).map((b) => ({ asset: b.asset, total: b.total })),
-        openOrders: oms.activeOrders({ account: record.id }),
+        // triggers Tern holds are on no venue: they stay with the OMS
+        openOrders: oms.activeOrders({ account: record.id }).filter((o) => !oms.holdsTrigger(o)),
       });
       for (const { clientOrderId, reason } of skipped) oms.expireLost(clientOrderId, `ended by a restart: ${reason}`);
     }

@@ -6,7 +6,7 @@ import type { Scope } from '../../../src-common/contract/constants/scopes.js';
 
 export type { Liquidity, Side, TimeInForce };
 
-export type OrderType = 'market' | 'limit' | 'stop_market' | 'stop_limit';
+export type OrderType = 'market' | 'limit' | 'stop_market' | 'stop_limit' | 'trailing_stop';
 
 /** A tradable market on one account, with the venue's filters. */
 export interface InstrumentSpec {
@@ -38,6 +38,43 @@ export interface OrderTerms {
   timeInForce: TimeInForce;
   postOnly: boolean;
   reduceOnly: boolean;
+  /** type 'trailing_stop' only: how its stop follows the market (stopPrice is the current stop) */
+  trailing?: TrailingTerms | null;
+}
+
+/** Who holds an order's trigger or its group link: the venue (survives Tern closed) or Tern (works only while Tern runs). */
+export type HeldBy = 'venue' | 'tern';
+export type ProtectionRole = 'entry' | 'take_profit' | 'stop_loss' | 'trailing';
+
+/** A trailing stop's terms. Its stop follows the best price since activation by `offset` and never moves back. */
+export interface TrailingTerms {
+  offset: Decimal;
+  unit: 'percent' | 'price';
+  activationPrice: Decimal | null;
+  /** the best price since activation (a sell stop: the highest; a buy stop: the lowest); null until activated */
+  best: Decimal | null;
+}
+
+/** Attached exits an entry places for what fills (take profit: a limit; stop loss: a stop, market without `price`). */
+export interface AttachedExits {
+  takeProfit: { price: Decimal } | null;
+  stopLoss: { stopPrice: Decimal; price: Decimal | null } | null;
+}
+
+/** How an order belongs to a protective construct (see engine/oms/protection.ts). */
+export interface OrderProtection {
+  /** the group's id, shared by its legs (one cancels the other) */
+  ocoId: string | null;
+  /** an attached exit's entry order */
+  parentId: string | null;
+  role: ProtectionRole;
+  heldBy: HeldBy;
+  /** on an entry: the exits placed as it fills */
+  attached: AttachedExits | null;
+  /** on an entry: the ids of the exits placed so far */
+  exits?: string[];
+  /** a positions.protect group: resized when the position changes */
+  followsPosition: boolean;
 }
 
 /** what is left to fill: the quantity less what has filled (all of a new order); here so venues share it with the OMS */
@@ -60,6 +97,8 @@ export interface OrderRecord extends OrderTerms {
   updatedAt: number;
   /** the strategy that placed it (its instance id); absent for manual and API orders */
   strategyId?: string;
+  /** group, parent and holder of a protective order; absent or null: a plain order, held by its venue */
+  protection?: OrderProtection | null;
 }
 
 export interface FillRecord {

@@ -1,10 +1,12 @@
 import { type ErrorBody, TernError, asTernError, conflict, invalidOrder, notFound } from '../../../src-common/contract/errors.js';
-import type { AccountSymbolFilter, AmendOrderParams, PlaceOrderParams } from '../../../src-common/contract/methods.js';
+import type { AccountSymbolFilter, AmendOrderParams, PlaceOcoParams, PlaceOrderParams, ProtectPositionParams } from '../../../src-common/contract/methods.js';
 import { orderDto, fillDto, positionDto, balanceDto } from '../dto.js';
 import type { Journal } from '../journal.js';
 import { type Decimal, dec, floorToStep, str } from '../model/decimal.js';
 import { type OrderEvent, canApply, isTerminal } from '../model/order-state.js';
-import type { FillRecord, InstrumentSpec, OrderRecord, Side } from '../model/types.js';
+import { trailingStep } from '../model/trailing.js';
+import type { AttachedExits, FillRecord, InstrumentSpec, OrderProtection, OrderRecord, TrailingTerms, Side } from '../model/types.js';
+import type { MarketEvent } from '../ports/market-data.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { Clock, IdSource } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -15,6 +17,8 @@ import { ActiveOrders, type WorkingQuantity } from './active-orders.js';
 import { applyFillToOrder, remaining, transition } from './order-lifecycle.js';
 import { checkPrice, checkQuantity, reduction, validateOrderShape } from './order-validation.js';
 import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
+import { checkAttached, checkExits, checkTrailingTerms } from './protection-rules.js';
+import { TriggerBook } from './trigger-book.js';
 
 export interface OmsDeps {
   store: EngineStore;
@@ -27,6 +31,8 @@ export interface OmsDeps {
   instrument(account: string, symbol: string): InstrumentSpec;
   mid(account: string, symbol: string): Decimal | undefined;
   checks: PreTradeCheck[];
+  /** how often a moving trailing stop is journaled at most (ms; default 250): memory is current on every tick */
+  trailJournalMs?: number;
 }
 
 export interface CancelFailure {
@@ -39,6 +45,11 @@ export interface PlaceOptions {
   fromKillSwitch?: boolean;
   /** the strategy placing it (from the call context, never from the caller's parameters): the order is its, and may only take from its own position */
   strategyId?: string;
+  /** an attached exit: its entry, and which exit it is */
+  parentId?: string;
+  role?: 'take_profit' | 'stop_loss';
+  /** a positions.protect order: its group, resized with the position */
+  group?: string;
 }
 
 const RECENTLY_CLOSED_KEPT = 10_000;
@@ -60,6 +71,21 @@ export class Oms {
   private readonly cancelReasons = new Map<string, string>();
   private sessionOrders = 0;
   private sessionFills = 0;
+  /** OCO groups: group id → its legs' order ids (take profit first) */
+  private readonly groups = new Map<string, string[]>();
+  /** the stops Tern holds (held_by 'tern') until they fire */
+  private readonly triggers = new TriggerBook();
+  /** venue-held trailing stops whose moves are in memory, not yet journaled */
+  private readonly trailMoved = new Set<string>();
+  private trailFlush: ReturnType<typeof setTimeout> | null = null;
+  /** triggers restored at start that have not seen a price yet: one already crossed fires and says it happened while Tern was down */
+  private readonly unchecked = new Set<string>();
+
+  /** attached exits owed per entry (filled, not yet covered by an exit) and the entries whose exits are being placed */
+  private readonly exitsOwed = new Map<string, Decimal>();
+  private readonly exitsBusy = new Set<string>();
+  /** positions.protect groups, resized with their position */
+  private readonly protecting = new Set<string>();
 
   constructor(private readonly d: OmsDeps) {
   }
@@ -71,6 +97,11 @@ export class Oms {
   /** working orders restored from the store at start */
   adopt(order: OrderRecord): void {
     this.track(order);
+    if (order.protection?.followsPosition && order.protection.ocoId) this.protecting.add(order.protection.ocoId);
+    if (this.isHeldTrigger(order)) {
+      this.armTrigger(order);
+      this.unchecked.add(order.id);
+    }
   }
 
   /** an order found on a venue that Tern did not place (reconciliation): tracked and journaled as found */
@@ -117,6 +148,7 @@ export class Oms {
   /** by Tern's id or the client order id, from memory first, then the store */
   find(idOrClientId: string): OrderRecord | undefined {
     const id = this.byClientId.get(idOrClientId) ?? idOrClientId;
+    if (this.triggers.get(id)?.stale) this.journalTrailing();
     return this.active.get(id) ?? this.recentlyClosed.get(id) ?? this.d.store.getOrder(idOrClientId);
   }
 
@@ -131,6 +163,15 @@ export class Oms {
     const venue = this.d.venue(p.account);
     const instrument = this.d.instrument(p.account, p.symbol);
     const now = this.d.clock.now();
+    const asked = this.protectionOf(p, venue);
+    const { trailing } = asked;
+    let protection: OrderProtection | null = opts.parentId
+      ? { ocoId: null, parentId: opts.parentId, role: opts.role ?? 'stop_loss', heldBy: 'venue', attached: null, followsPosition: false }
+      : asked.protection;
+    if (opts.group) {
+      const base = protection ?? { ocoId: null, parentId: null, role: opts.role ?? 'stop_loss', heldBy: 'venue' as const, attached: null, followsPosition: false };
+      protection = { ...base, ocoId: opts.group, followsPosition: true };
+    }
     let order: OrderRecord = {
       id: this.d.ids.next('O'),
       clientOrderId: p.client_order_id ?? this.d.ids.next('tern'),
@@ -154,9 +195,18 @@ export class Oms {
       venueOrderId: null,
       createdAt: now,
       updatedAt: now,
+      trailing,
+      protection,
     };
     const mid = this.d.mid(p.account, p.symbol);
     validateOrderShape(order, instrument, mid);
+    if (protection?.attached) checkAttached(order.side, protection.attached, order.type === 'limit' ? (order.price ?? undefined) : mid);
+    if (protection?.heldBy === 'tern' && trailing) {
+      // held by Tern: it waits here, not on the venue, and starts from the market now
+      if (!mid) throw invalidOrder('type', `no market price for ${p.symbol}: a trailing stop held by Tern needs one to trail from`, { rule: 'trailing_needs_price' });
+      const step = trailingStep(order.side, trailing, null, mid, instrument.priceIncrement);
+      order = { ...order, trailing: step.trailing, stopPrice: step.stopPrice };
+    }
     const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
     if (order.reduceOnly) checkReducesPosition(order, position);
     if (order.strategyId !== undefined) this.checkStrategyShare(order, position);
@@ -180,6 +230,12 @@ export class Oms {
     }
 
     order = this.apply(order.id, 'submit') ?? order;
+    if (this.isHeldTrigger(order)) {
+      order = this.apply(order.id, 'accept') ?? order;
+      this.armTrigger(order);
+      await this.committed(hold);
+      return { order: this.latest(order.id) ?? order, created: true };
+    }
     this.sentAt.set(order.id, this.d.clock.monotonic());
     try {
       const ack = await venue.createOrder({
@@ -193,6 +249,7 @@ export class Oms {
         timeInForce: order.timeInForce,
         postOnly: order.postOnly,
         reduceOnly: order.reduceOnly,
+        trailing: order.trailing ?? null,
       });
       this.noteVenueId(order.id, ack.venueOrderId);
     } catch (err) {
@@ -221,7 +278,7 @@ export class Oms {
     if (order.state === 'pending_update' || order.state === 'pending_cancel') throw conflict(`order ${order.id} has a request in flight (${order.state})`);
     if (order.state === 'initialized') throw conflict(`order ${order.id} is still being submitted`);
     if (p.price && order.type === 'market') throw invalidOrder('price', 'a market order has no price to amend');
-    if (p.price && order.type === 'stop_market') throw invalidOrder('price', 'a stop_market order has no limit price; cancel and replace to move its stop');
+    if (p.price && (order.type === 'stop_market' || order.type === 'trailing_stop')) throw invalidOrder('price', `a ${order.type} order has no limit price; cancel and replace to move its stop`);
     const instrument = this.d.instrument(order.account, order.symbol);
     const price = p.price ? dec(p.price) : undefined;
     const quantity = p.quantity ? dec(p.quantity) : undefined;
@@ -246,6 +303,11 @@ export class Oms {
     for (const check of this.d.checks) check.check(amended, context);
 
     this.apply(order.id, 'request_update');
+    if (this.holdsTrigger(order)) {
+      this.apply(order.id, 'update', { quantity: amended.quantity });
+      await this.d.journal.durable();
+      return this.latest(order.id) ?? order;
+    }
     await this.d.journal.durable();
     try {
       await this.d.venue(order.account).editOrder(
@@ -277,6 +339,14 @@ export class Oms {
     const order = this.workingOrder(idOrClientId);
     if (order.state === 'pending_cancel' && !opts.resend) return order;
     if (order.state === 'initialized') throw conflict(`order ${order.id} is still being submitted; retry`);
+    if (this.holdsTrigger(order)) {
+      // only Tern holds it: nothing to ask a venue
+      this.apply(order.id, 'request_cancel');
+      this.apply(order.id, 'cancel', opts.reason ? { rejectReason: opts.reason } : {});
+      if (this.linkedByTern(order)) this.endGroup(order, 'oco: the other leg was canceled');
+      await this.committed(true);
+      return this.latest(order.id) ?? order;
+    }
     if (opts.reason) this.cancelReasons.set(order.id, opts.reason);
     if (order.state !== 'pending_cancel') this.apply(order.id, 'request_cancel');
     await this.committed(true);
@@ -389,16 +459,29 @@ export class Oms {
         return;
       case 'triggered':
         this.apply(order.id, 'trigger', {}, report.ts);
+        // a stop leg Tern links to its take profit: the take profit goes (the venue's own lists do it themselves)
+        if (this.linkedByTern(order)) this.endGroup(order, 'oco: the stop leg triggered');
         return;
-      case 'updated':
-        this.apply(order.id, 'update', { price: report.price ?? order.price, quantity: report.quantity }, report.ts);
+      case 'updated': {
+        const moved = report.stopPrice !== undefined ? { stopPrice: report.stopPrice, ...(report.trailing ? { trailing: report.trailing } : {}) } : {};
+        const patch = { price: report.price ?? order.price, quantity: report.quantity, ...moved };
+        // an amendment asked for, or the venue's own change (an OCO leg shrunk, a trailing stop that moved)
+        if (order.state === 'pending_update') this.apply(order.id, 'update', patch, report.ts);
+        else if (report.trailing && order.type === 'trailing_stop') {
+          // the venue's trailing stop moved: current in memory now, journaled with the next batch of moves
+          this.active.set(order.id, { ...order, ...patch, updatedAt: report.ts });
+          this.trailMoved.add(order.id);
+          this.trailingMoved();
+        } else this.patch(order, patch, report.ts);
         return;
+      }
       case 'update_rejected':
         this.apply(order.id, 'update_rejected', {}, report.ts);
         return;
       case 'canceled': {
         const reason = report.reason ?? this.cancelReasons.get(order.id);
         this.apply(order.id, 'cancel', reason ? { rejectReason: reason } : {}, report.ts);
+        if (this.linkedByTern(order)) this.endGroup(order, 'oco: the other leg was canceled');
         return;
       }
       case 'cancel_rejected':
@@ -432,6 +515,7 @@ export class Oms {
   /** forget an account's working orders (paper reset); the store drops them by the reset entry */
   dropAccount(account: string): void {
     for (const o of this.activeOrders({ account })) {
+      this.disarmTrigger(o);
       this.active.delete(o.id);
       this.byClientId.delete(o.clientOrderId);
       this.sentAt.delete(o.id);
@@ -479,6 +563,8 @@ export class Oms {
     this.d.journal.record({ type: 'position', position });
     for (const owned of this.d.portfolio.strategies.applyFill(fill, before)) this.d.journal.record({ type: 'strategy_position', position: owned });
     this.d.journal.publish('positions', 'positions', () => positionDto(position, this.d.mid(order.account, order.symbol), this.d.portfolio.owners(order.account, order.symbol)));
+    if (next.protection) this.afterFill(next, fill);
+    if (this.protecting.size > 0) this.followPosition(order.account, order.symbol, next.protection?.followsPosition ? (next.protection.ocoId ?? null) : null);
   }
 
   /**
@@ -532,6 +618,8 @@ export class Oms {
   }
 
   private commitOrder(order: OrderRecord, event: OrderEvent): void {
+    if (isTerminal(order.state) || order.state === 'triggered') this.disarmTrigger(order);
+    if (isTerminal(order.state)) this.trailMoved.delete(order.id);
     if (isTerminal(order.state)) {
       this.active.delete(order.id);
       this.byClientId.delete(order.clientOrderId);
@@ -551,8 +639,499 @@ export class Oms {
   private track(order: OrderRecord): void {
     this.active.set(order.id, order);
     this.byClientId.set(order.clientOrderId, order.id);
+    const ocoId = order.protection?.ocoId;
+    if (ocoId) {
+      const legs = this.groups.get(ocoId) ?? [];
+      if (!legs.includes(order.id)) this.groups.set(ocoId, [...legs, order.id]);
+    }
+  }
+
+  private untrack(order: OrderRecord): void {
+    this.active.delete(order.id);
+    this.byClientId.delete(order.clientOrderId);
+    if (order.protection?.ocoId) this.groups.delete(order.protection.ocoId);
+  }
+
+  /** A change the venue made on its own (an OCO leg shrunk, a trailing stop moved), or Tern's trailing stop moving: no state change. */
+  private patch(order: OrderRecord, fields: Partial<OrderRecord>, ts = this.d.clock.now()): OrderRecord {
+    const next = { ...order, ...fields, updatedAt: ts };
+    this.commitOrder(next, 'update');
+    return next;
+  }
+
+  // ── protective orders (issue 12) ────────────────────────────────────────
+
+  /** The trailing terms and protection a placement asks for; refuses what does not fit its type. */
+  private protectionOf(p: PlaceOrderParams, venue: Venue): { trailing: TrailingTerms | null; protection: OrderProtection | null } {
+    const trailingAsked = p.trailing_offset !== undefined || p.trailing_unit !== undefined || p.activation_price !== undefined;
+    if (p.type !== 'trailing_stop' && trailingAsked) throw invalidOrder('trailing_offset', `a ${p.type} order takes no trailing terms`, { rule: 'trailing_stop_only' });
+    const exitsAsked = p.take_profit !== undefined || p.stop_loss !== undefined;
+    if (exitsAsked && p.type !== 'market' && p.type !== 'limit') {
+      throw invalidOrder(p.take_profit ? 'take_profit' : 'stop_loss', `attached exits go on a market or limit entry, not a ${p.type} order`, { rule: 'entry_type' });
+    }
+    if (exitsAsked && p.reduce_only) throw invalidOrder('reduce_only', 'a reduce_only order closes a position: it takes no attached exits', { rule: 'entry_type' });
+    if (p.type === 'trailing_stop') {
+      if (!p.trailing_offset) throw invalidOrder('trailing_offset', 'a trailing_stop order needs a trailing_offset', { rule: 'required' });
+      if (!p.trailing_unit) throw invalidOrder('trailing_unit', 'a trailing_stop order needs a trailing_unit ("percent" or "price")', { rule: 'required' });
+      const offset = dec(p.trailing_offset);
+      checkTrailingTerms('trailing_offset', offset, p.trailing_unit);
+      const trailing: TrailingTerms = { offset, unit: p.trailing_unit, activationPrice: p.activation_price ? dec(p.activation_price) : null, best: null };
+      const heldBy = venue.capabilities?.trailingStop ? 'venue' : 'tern';
+      return { trailing, protection: { ocoId: null, parentId: null, role: 'trailing', heldBy, attached: null, followsPosition: false } };
+    }
+    if (!exitsAsked) return { trailing: null, protection: null };
+    const attached: AttachedExits = {
+      takeProfit: p.take_profit ? { price: dec(p.take_profit.price) } : null,
+      stopLoss: p.stop_loss ? { stopPrice: dec(p.stop_loss.stop_price), price: p.stop_loss.price ? dec(p.stop_loss.price) : null } : null,
+    };
+    return { trailing: null, protection: { ocoId: null, parentId: null, role: 'entry', heldBy: 'venue', attached, exits: [], followsPosition: false } };
+  }
+
+  /**
+   * A stop Tern holds and has not fired (a trailing stop on a venue without
+   * them, the stop leg of an OCO group Tern links): it is on no venue until
+   * it fires. On spot a resting stop would lock the base the take profit
+   * already locks, so Tern holds the stop leg of its own groups.
+   */
+  holdsTrigger(order: OrderRecord): boolean {
+    const stop = order.type === 'trailing_stop' || order.type === 'stop_market' || order.type === 'stop_limit';
+    return stop && order.protection?.heldBy === 'tern' && order.venueOrderId === null && order.state !== 'triggered' && !isTerminal(order.state);
+  }
+
+  private isHeldTrigger(order: OrderRecord): boolean {
+    return this.holdsTrigger(order) && (order.trailing != null || order.stopPrice !== null);
+  }
+
+  private armTrigger(order: OrderRecord): void {
+    this.triggers.arm(order);
+  }
+
+  private disarmTrigger(order: OrderRecord): void {
+    if (this.triggers.size === 0) return;
+    this.triggers.disarm(order.id);
+    this.unchecked.delete(order.id);
+  }
+
+  /** triggers Tern holds now */
+  get heldTriggers(): number {
+    return this.triggers.size;
+  }
+
+  /** A trailing stop moved: journaled with the others at most every trailJournalMs (a crash meanwhile restores the stop a little behind, never ahead). */
+  private trailingMoved(): void {
+    if (this.trailFlush) return;
+    this.trailFlush = setTimeout(() => {
+      try {
+        this.journalTrailing();
+      } catch (err) {
+        // the store was closed meanwhile (shutdown): the moves are lost, the stops restore a little behind
+        this.d.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'trailing stop moves not journaled');
+      }
+    }, this.d.trailJournalMs ?? 250);
+    (this.trailFlush as { unref?: () => void }).unref?.();
+  }
+
+  /** Journals every trailing stop whose stop moved since it was last journaled. */
+  journalTrailing(): void {
+    if (this.trailFlush) clearTimeout(this.trailFlush);
+    this.trailFlush = null;
+    for (const t of this.triggers.stale()) {
+      const order = this.active.get(t.id);
+      if (!order) continue;
+      const stopPrice = this.triggers.exactStop(t, () => this.d.instrument(order.account, order.symbol).priceIncrement);
+      this.patch(order, { trailing: t.trailing, stopPrice });
+    }
+    for (const id of this.trailMoved) {
+      const order = this.active.get(id);
+      if (order) this.save(order, 'update');
+    }
+    this.trailMoved.clear();
+  }
+
+  /**
+   * The market moved (the account's feed): Tern's trailing stops follow the
+   * last trade price and fire as market orders when it reaches them. One
+   * restored after a restart whose price passed its stop while Tern was down
+   * fires on its first price, and says so.
+   */
+  onMarket(account: string, event: MarketEvent): void {
+    if (this.triggers.size === 0) return;
+    const symbol = event.type === 'trade' ? event.trade.symbol : event.type === 'bar' ? event.symbol : null;
+    if (symbol === null) return;
+    const last = event.type === 'trade' ? event.trade.price : (event as Extract<MarketEvent, { type: 'bar' }>).bar.close;
+    // a restored trigger's first price: one reached now was reached while Tern was down
+    let first: Set<string> | null = null;
+    if (this.unchecked.size > 0) {
+      first = new Set([...this.unchecked].filter((id) => this.active.get(id)?.symbol === symbol && this.active.get(id)?.account === account));
+      for (const id of first) this.unchecked.delete(id);
+    }
+    const outcome = this.triggers.tick(account, symbol, last, () => this.d.instrument(account, symbol).priceIncrement);
+    if (!outcome) return;
+    if (outcome.moved) this.trailingMoved();
+    for (const t of outcome.hit) {
+      const order = this.active.get(t.id);
+      if (!order || order.state !== 'accepted') continue;
+      const note = first?.has(t.id) ? `triggered at restart: the market (${str(last)}) passed the stop ${str(t.stopPrice!)} while Tern was not running` : null;
+      this.triggers.disarm(t.id);
+      void this.fire(this.patch(order, { trailing: t.trailing, stopPrice: t.stopPrice }), note);
+    }
+  }
+
+  /**
+   * A stop Tern holds was hit: the other leg of its group is canceled first
+   * (what it filled meanwhile shrinks this one), then the stop goes to the
+   * venue under its own client order id: a market order (stop_market,
+   * trailing_stop) or a limit at its price (stop_limit).
+   */
+  private async fire(order: OrderRecord, note: string | null): Promise<void> {
+    if (note) this.d.log.warn({ order: order.id, note }, 'an emulated stop fired at restart');
+    if (!this.apply(order.id, 'trigger', note ? { rejectReason: note } : {})) return;
+    try {
+      if (this.linkedByTern(order)) {
+        await Promise.allSettled(this.siblings(order).map((o) => this.cancelOrder(o.id, { reason: 'oco: the stop leg triggered' })));
+      }
+      await this.committed(true);
+      const fired = this.active.get(order.id);
+      if (!fired || !remaining(fired).gt(0)) return;
+      this.sentAt.set(order.id, this.d.clock.monotonic());
+      const limit = fired.type === 'stop_limit';
+      const ack = await this.d.venue(order.account).createOrder({
+        clientOrderId: order.clientOrderId,
+        symbol: order.symbol,
+        side: order.side,
+        type: limit ? 'limit' : 'market',
+        quantity: remaining(fired),
+        price: limit ? fired.price : null,
+        stopPrice: null,
+        timeInForce: limit ? 'GTC' : 'IOC',
+        postOnly: false,
+        reduceOnly: order.reduceOnly,
+      });
+      this.noteVenueId(order.id, ack.venueOrderId);
+    } catch (err) {
+      if (err instanceof VenueRejection) this.apply(order.id, 'reject', { rejectReason: `the stop fired; its market order was refused: ${err.reason}` });
+      else this.d.log.warn({ order: order.id, err: String(err) }, 'a fired trailing stop got no answer from the venue; reconciliation settles it');
+    }
+    await this.committed(true).catch(() => undefined);
+  }
+
+  /** a leg of a group Tern links (the venue holds no list): Tern cancels and shrinks the other leg */
+  private linkedByTern(order: OrderRecord): boolean {
+    return order.protection?.ocoId != null && order.protection.heldBy === 'tern';
+  }
+
+  /** the other working legs of `order`'s group */
+  private siblings(order: OrderRecord): OrderRecord[] {
+    const legs = order.protection?.ocoId ? this.groups.get(order.protection.ocoId) : undefined;
+    if (!legs) return [];
+    return legs.filter((id) => id !== order.id).flatMap((id) => this.active.get(id) ?? []);
+  }
+
+  /** Cancels the rest of `order`'s group (Tern-linked groups; Binance's rule: one leg ends, the list ends). */
+  private endGroup(order: OrderRecord, why: string): void {
+    for (const other of this.siblings(order)) {
+      if (other.state === 'pending_cancel' || other.state === 'initialized') continue;
+      this.cancelOrder(other.id, { reason: why }).catch((err: unknown) => this.d.log.warn({ order: other.id, why, err: String(err) }, 'could not cancel the other leg of an OCO group'));
+    }
+  }
+
+  private afterFill(order: OrderRecord, fill: FillRecord): void {
+    if (order.protection?.attached) this.oweExits(order, fill.quantity);
+    if (!this.linkedByTern(order)) return;
+    if (order.state === 'filled') return this.endGroup(order, 'oco: the other leg filled');
+    // a partial fill: the other leg shrinks to what this one has left, so the group never sells more than it protects
+    for (const other of this.siblings(order)) {
+      const quantity = other.filledQuantity.plus(remaining(order));
+      if (quantity.gte(other.quantity) || other.state !== 'accepted') continue;
+      this.amendOrder({ id: other.id, quantity: str(quantity) }).catch((err: unknown) =>
+        this.d.log.warn({ order: other.id, err: String(err) }, 'could not shrink the other leg of an OCO group'),
+      );
+    }
+  }
+
+  /** An entry with attached exits filled `quantity` more: its exits follow, one placement at a time per entry. */
+  private oweExits(entry: OrderRecord, quantity: Decimal): void {
+    this.exitsOwed.set(entry.id, (this.exitsOwed.get(entry.id) ?? dec(0)).plus(quantity));
+    if (!this.exitsBusy.has(entry.id)) void this.settleExits(entry.id);
+  }
+
+  /** resolves when no entry has exits owed or being placed (tests, shutdown) */
+  async exitsSettled(): Promise<void> {
+    while (this.exitsBusy.size > 0) await new Promise((r) => setTimeout(r, 1));
+  }
+
+  private async settleExits(entryId: string): Promise<void> {
+    this.exitsBusy.add(entryId);
+    try {
+      for (let owed = this.exitsOwed.get(entryId); owed && owed.gt(0); owed = this.exitsOwed.get(entryId)) {
+        this.exitsOwed.delete(entryId);
+        const entry = this.find(entryId);
+        if (!entry?.protection?.attached) return;
+        try {
+          await this.placeExits(entry, entry.protection.attached, owed);
+        } catch (err) {
+          this.d.log.warn({ order: entryId, quantity: str(owed), err: err instanceof Error ? err.message : String(err) }, 'attached exits could not be placed');
+        }
+      }
+    } finally {
+      this.exitsBusy.delete(entryId);
+    }
+  }
+
+  /** Grows the entry's open exit group by `quantity`, or places a new one for it. */
+  private async placeExits(entry: OrderRecord, attached: AttachedExits, quantity: Decimal): Promise<void> {
+    const side = entry.side === 'buy' ? 'sell' : 'buy';
+    const open = (entry.protection?.exits ?? []).map((id) => this.active.get(id)).filter((o): o is OrderRecord => o !== undefined);
+    const wanted = attached.takeProfit && attached.stopLoss ? 2 : 1;
+    const growable = open.length === wanted && open.every((o) => o.state === 'accepted' && o.filledQuantity.isZero());
+    if (growable) {
+      const first = open[0]!;
+      const total = str(first.quantity.plus(quantity));
+      // a venue's list resizes both legs from one; Tern's own link resizes each
+      const legs = first.protection?.heldBy === 'venue' && first.protection.ocoId ? [first] : open;
+      try {
+        for (const leg of legs) await this.amendOrder({ id: leg.id, quantity: total });
+        return;
+      } catch (err) {
+        // a venue that cannot amend a leg of its list (Binance): the new quantity gets a group of its own
+        this.d.log.info({ order: first.id, err: err instanceof Error ? err.message : String(err) }, 'exit group not resized; placing another');
+      }
+    }
+    const placed: OrderRecord[] = [];
+    const base = { account: entry.account, symbol: entry.symbol, side, quantity: str(quantity) } as const;
+    if (attached.takeProfit && attached.stopLoss) {
+      const group = await this.placeOco(
+        {
+          ...base,
+          take_profit: { price: str(attached.takeProfit.price) },
+          stop_loss: { stop_price: str(attached.stopLoss.stopPrice), ...(attached.stopLoss.price ? { price: str(attached.stopLoss.price) } : {}) },
+          reduce_only: true,
+        },
+        { parentId: entry.id },
+      );
+      placed.push(...group.orders);
+    } else {
+      const sl = attached.stopLoss;
+      const single: PlaceOrderParams = attached.takeProfit
+        ? { ...base, type: 'limit', price: str(attached.takeProfit.price), time_in_force: 'GTC', post_only: false, reduce_only: true }
+        : {
+            ...base,
+            type: sl!.price ? 'stop_limit' : 'stop_market',
+            stop_price: str(sl!.stopPrice),
+            ...(sl!.price ? { price: str(sl!.price) } : {}),
+            time_in_force: 'GTC',
+            post_only: false,
+            reduce_only: true,
+          };
+      const { order } = await this.placeOrder(single, { parentId: entry.id, role: attached.takeProfit ? 'take_profit' : 'stop_loss' });
+      placed.push(order);
+    }
+    const now = this.find(entry.id) ?? entry;
+    if (now.protection) this.patch(now, { protection: { ...now.protection, exits: [...(now.protection.exits ?? []), ...placed.map((o) => o.id)] } });
+  }
+
+  /**
+   * An OCO pair: a take-profit limit and a stop (market, or limit with
+   * `price`), both on `side`, both for `quantity`. Held by the venue when it
+   * takes OCO lists (placed all or nothing), else linked by Tern: the take
+   * profit rests on the venue, the stop waits in Tern (it fires as a market or
+   * limit order after canceling the take profit), and Tern cancels or shrinks
+   * one leg as the other fills. Nothing is half placed.
+   */
+  async placeOco(p: PlaceOcoParams, opts: { parentId?: string; followsPosition?: boolean } = {}): Promise<{ ocoId: string; orders: OrderRecord[] }> {
+    const venue = this.d.venue(p.account);
+    const instrument = this.d.instrument(p.account, p.symbol);
+    const mid = this.d.mid(p.account, p.symbol);
+    const now = this.d.clock.now();
+    const quantity = dec(p.quantity);
+    const exits: AttachedExits = {
+      takeProfit: { price: dec(p.take_profit.price) },
+      stopLoss: { stopPrice: dec(p.stop_loss.stop_price), price: p.stop_loss.price ? dec(p.stop_loss.price) : null },
+    };
+    checkExits('', p.side, exits, mid);
+    const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
+    if (p.reduce_only && reduction(p.side, quantity, position) !== 'shrinks') {
+      throw invalidOrder('quantity', `a reduce_only OCO ${p.side} of ${str(quantity)} is larger than the position ${str(position)} it protects, or on its wrong side`, {
+        rule: 'oco_within_position',
+        position: str(position),
+      });
+    }
+    const native = venue.capabilities?.oco === true && typeof venue.placeOco === 'function';
+    const ocoId = this.d.ids.next('G');
+    const clientBase = p.client_order_id ?? this.d.ids.next('tern');
+    const tpPrice = exits.takeProfit!.price;
+    const stop = exits.stopLoss!;
+    const leg = (role: 'take_profit' | 'stop_loss'): OrderRecord => ({
+      id: this.d.ids.next('O'),
+      clientOrderId: `${clientBase}-${role === 'take_profit' ? 'tp' : 'sl'}`,
+      account: p.account,
+      symbol: p.symbol,
+      side: p.side,
+      type: role === 'take_profit' ? 'limit' : stop.price ? 'stop_limit' : 'stop_market',
+      quantity,
+      price: role === 'take_profit' ? tpPrice : stop.price,
+      stopPrice: role === 'stop_loss' ? stop.stopPrice : null,
+      timeInForce: 'GTC',
+      postOnly: false,
+      reduceOnly: p.reduce_only,
+      state: 'initialized',
+      previousState: null,
+      filledQuantity: dec(0),
+      averagePrice: null,
+      fees: dec(0),
+      rejectReason: null,
+      venueOrderId: null,
+      createdAt: now,
+      updatedAt: now,
+      protection: { ocoId, parentId: opts.parentId ?? null, role, heldBy: native ? 'venue' : 'tern', attached: null, followsPosition: opts.followsPosition ?? false },
+    });
+    const legs = [leg('take_profit'), leg('stop_loss')] as const;
+    for (const o of legs) {
+      if (this.find(o.clientOrderId)) throw conflict(`client_order_id ${o.clientOrderId} is the id of another order`);
+    }
+    const context: PreTradeContext = { instrument, position, mid, now, monotonic: this.d.clock.monotonic(), fromKillSwitch: false };
+    // every leg counts (max_open_orders): the first is tracked while the second is checked; a refusal takes both back
+    try {
+      for (const o of legs) {
+        validateOrderShape(o, instrument, mid);
+        for (const check of this.d.checks) check.check(o, context);
+        this.track(o);
+      }
+    } catch (err) {
+      for (const o of legs) this.untrack(o);
+      throw err;
+    }
+    for (const o of legs) {
+      this.sessionOrders += 1;
+      for (const check of this.d.checks) check.onAccepted?.(o, context);
+      this.save(o, 'initialize');
+    }
+    try {
+      await this.committed(false);
+    } catch (err) {
+      for (const o of legs) this.apply(o.id, 'reject', { rejectReason: `not sent: ${err instanceof Error ? err.message : String(err)}` });
+      throw err;
+    }
+    const [tp, sl] = legs;
+    for (const o of legs) {
+      this.apply(o.id, 'submit');
+      this.sentAt.set(o.id, this.d.clock.monotonic());
+    }
+    try {
+      if (native) {
+        const ack = await venue.placeOco!({
+          ocoId,
+          symbol: p.symbol,
+          side: p.side,
+          quantity,
+          takeProfit: { clientOrderId: tp.clientOrderId, price: tpPrice },
+          stopLoss: { clientOrderId: sl.clientOrderId, stopPrice: stop.stopPrice, price: stop.price },
+        });
+        this.noteVenueId(tp.id, ack.takeProfit.venueOrderId);
+        this.noteVenueId(sl.id, ack.stopLoss.venueOrderId);
+      } else {
+        await this.sendLegs(venue, tp, sl);
+      }
+    } catch (err) {
+      if (!(err instanceof VenueRejection)) {
+        this.d.log.warn({ err: String(err), oco: ocoId }, 'venue did not answer an OCO placement');
+        await this.committed(false);
+        throw venueUnavailable(err);
+      }
+      for (const o of legs) {
+        const cur = this.active.get(o.id);
+        if (cur && (cur.state === 'submitted' || cur.state === 'initialized')) this.apply(o.id, 'reject', { rejectReason: `OCO refused: ${err.reason}` });
+      }
+    }
+    await this.committed(false);
+    return { ocoId, orders: legs.map((o) => this.latest(o.id) ?? o) };
+  }
+
+  /**
+   * Protects the open position: a take profit and a stop as one OCO group, or
+   * one of them, or a trailing stop, sized to the position (reduce-only, the
+   * other side) and resized when the position changes (closed: canceled).
+   */
+  async protectPosition(p: ProtectPositionParams): Promise<{ ocoId: string; orders: OrderRecord[] }> {
+    const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
+    if (position.isZero()) throw conflict(`no open position in ${p.symbol} on ${p.account}`);
+    const asked = [p.take_profit || p.stop_loss ? 1 : 0, p.trailing ? 1 : 0].reduce((a, b) => a + b, 0);
+    if (asked === 0) throw invalidOrder('stop_loss', 'give a take_profit, a stop_loss and/or a trailing stop', { rule: 'required' });
+    if (asked > 1) throw invalidOrder('trailing', 'a trailing stop protects a position alone: not with a take_profit or stop_loss', { rule: 'one_construct' });
+    const instrument = this.d.instrument(p.account, p.symbol);
+    const size = floorToStep(position.abs(), instrument.sizeIncrement);
+    const side = position.isPositive() ? 'sell' : 'buy';
+    const base = { account: p.account, symbol: p.symbol, side, quantity: str(size) } as const;
+    if (p.take_profit && p.stop_loss) {
+      const group = await this.placeOco({ ...base, take_profit: p.take_profit, stop_loss: p.stop_loss, reduce_only: true }, { followsPosition: true });
+      this.protecting.add(group.ocoId);
+      return group;
+    }
+    const group = this.d.ids.next('G');
+    const common = { ...base, time_in_force: 'GTC' as const, post_only: false, reduce_only: true };
+    let params: PlaceOrderParams;
+    if (p.trailing) {
+      params = { ...common, type: 'trailing_stop', trailing_offset: p.trailing.offset, trailing_unit: p.trailing.unit, ...(p.trailing.activation_price ? { activation_price: p.trailing.activation_price } : {}) };
+    } else if (p.take_profit) {
+      checkExits('', side, { takeProfit: { price: dec(p.take_profit.price) }, stopLoss: null }, this.d.mid(p.account, p.symbol));
+      params = { ...common, type: 'limit', price: p.take_profit.price };
+    } else {
+      const sl = p.stop_loss!;
+      checkExits('', side, { takeProfit: null, stopLoss: { stopPrice: dec(sl.stop_price), price: sl.price ? dec(sl.price) : null } }, this.d.mid(p.account, p.symbol));
+      params = { ...common, type: sl.price ? 'stop_limit' : 'stop_market', stop_price: sl.stop_price, ...(sl.price ? { price: sl.price } : {}) };
+    }
+    const { order } = await this.placeOrder(params, { group, role: p.take_profit ? 'take_profit' : 'stop_loss' });
+    this.protecting.add(group);
+    return { ocoId: group, orders: [order] };
+  }
+
+  /** The position under a positions.protect group changed (not by the group's own fill): its legs follow it. */
+  private followPosition(account: string, symbol: string, byGroup: string | null): void {
+    const position = this.d.portfolio.positionQuantity(account, symbol);
+    for (const ocoId of this.protecting) {
+      const legs = (this.groups.get(ocoId) ?? []).map((id) => this.active.get(id)).filter((o): o is OrderRecord => o !== undefined);
+      if (legs.length === 0) {
+        this.protecting.delete(ocoId);
+        continue;
+      }
+      if (ocoId === byGroup || legs[0]!.account !== account || legs[0]!.symbol !== symbol) continue;
+      const size = floorToStep(position.abs(), this.d.instrument(account, symbol).sizeIncrement);
+      const wrongSide = position.isZero() || (legs[0]!.side === 'sell') !== position.isPositive();
+      if (wrongSide || size.isZero()) {
+        for (const leg of legs) this.cancelOrder(leg.id, { reason: 'the protected position is closed' }).catch(() => undefined);
+        continue;
+      }
+      const movable = legs.filter((o) => o.state === 'accepted' && !o.quantity.eq(size) && size.gt(o.filledQuantity));
+      const send = movable.length > 0 && movable[0]!.protection?.heldBy === 'venue' && legs.length > 1 ? movable.slice(0, 1) : movable;
+      for (const leg of send) {
+        this.amendOrder({ id: leg.id, quantity: str(size) }).catch((err: unknown) => this.d.log.warn({ order: leg.id, err: String(err) }, 'could not resize a protected position\'s exit'));
+      }
+    }
+  }
+
+  /** Tern's own link: the take profit goes to the venue; the stop is held by Tern (a refused take profit leaves nothing: the stop is rejected with it). */
+  private async sendLegs(venue: Venue, tp: OrderRecord, sl: OrderRecord): Promise<void> {
+    const request = (o: OrderRecord) => ({
+      clientOrderId: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      quantity: o.quantity,
+      price: o.price,
+      stopPrice: o.stopPrice,
+      timeInForce: o.timeInForce,
+      postOnly: o.postOnly,
+      reduceOnly: o.reduceOnly,
+    });
+    // the take profit rests on the venue; the stop waits in Tern and is armed only once the take profit is there
+    const tpAck = await venue.createOrder(request(tp));
+    this.noteVenueId(tp.id, tpAck.venueOrderId);
+    const armed = this.apply(sl.id, 'accept');
+    if (armed && this.active.get(tp.id)) this.armTrigger(armed);
+    else if (armed) this.apply(sl.id, 'cancel', { rejectReason: 'oco: the take profit ended as it was placed' });
   }
 }
+
 
 /** reduce_only: the order must shrink the position and never flip it */
 function checkReducesPosition(order: Pick<OrderRecord, 'side' | 'quantity'>, position: Decimal): void {

@@ -1,5 +1,5 @@
 import type { Decimal } from '../model/decimal.js';
-import type { InstrumentSpec, Liquidity, OrderTerms, Side } from '../model/types.js';
+import type { InstrumentSpec, Liquidity, OrderTerms, Side, TrailingTerms } from '../model/types.js';
 import type { MarketFeed } from './market-data.js';
 
 /** What the OMS sends: the client order id is Tern's and travels in the venue's own field. */
@@ -68,7 +68,8 @@ export type ExecutionReport =
   | { type: 'accepted'; clientOrderId: string; venueOrderId: string; ts: number }
   | { type: 'rejected'; clientOrderId: string; reason: string; ts: number }
   | { type: 'triggered'; clientOrderId: string; ts: number }
-  | { type: 'updated'; clientOrderId: string; price: Decimal | null; quantity: Decimal; ts: number }
+  /** `stopPrice`: a venue-held trailing stop whose stop moved (with `trailing`, its best price so far) */
+  | { type: 'updated'; clientOrderId: string; price: Decimal | null; quantity: Decimal; stopPrice?: Decimal | null; trailing?: TrailingTerms | null; ts: number }
   | { type: 'update_rejected'; clientOrderId: string; reason: string; ts: number }
   | { type: 'canceled'; clientOrderId: string; reason: string | null; ts: number }
   | { type: 'cancel_rejected'; clientOrderId: string; reason: string; ts: number }
@@ -85,6 +86,37 @@ export type ExecutionReport =
       ts: number;
     }
   | { type: 'balance'; asset: string; total: Decimal; locked: Decimal; ts: number };
+
+/**
+ * The protective constructs a venue holds itself (issue 12; /work/coord/iface-12.md).
+ * What a venue does not hold, the engine emulates (held_by 'tern').
+ */
+export interface VenueCapabilities {
+  /** stop_market / stop_limit orders trigger on the venue's side */
+  stopOrders: boolean;
+  /** a take-profit limit and a stop as one order list; the venue cancels the other leg itself (Binance orderList/oco) */
+  oco: boolean;
+  /** type 'trailing_stop' (createOrder with request.trailing); the venue moves the stop and reports it ('updated' stopPrice) */
+  trailingStop: boolean;
+}
+
+/** One OCO order list: both legs sell (or buy) `quantity`; the first to fill cancels the other. */
+export interface VenueOcoRequest {
+  /** Tern's group id: the list's client id (Binance listClientOrderId) */
+  ocoId: string;
+  symbol: string;
+  side: Side;
+  quantity: Decimal;
+  takeProfit: { clientOrderId: string; price: Decimal };
+  /** price null: a stop-market leg */
+  stopLoss: { clientOrderId: string; stopPrice: Decimal; price: Decimal | null };
+}
+
+export interface VenueOcoAck {
+  listId: string;
+  takeProfit: VenueAck;
+  stopLoss: VenueAck;
+}
 
 export interface VenueBalance {
   asset: string;
@@ -108,6 +140,13 @@ export interface Venue {
   editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void>;
   cancelOrder(ref: VenueOrderRef): Promise<void>;
   fetchBalance(): Promise<VenueBalance[]>;
+  /** what this venue holds natively; absent: nothing (the engine emulates every construct) */
+  readonly capabilities?: Partial<VenueCapabilities>;
+  /**
+   * Places an OCO list (only with capabilities.oco). All or nothing: a
+   * VenueRejection leaves nothing open. Canceling one leg cancels the list.
+   */
+  placeOco?(request: VenueOcoRequest): Promise<VenueOcoAck>;
   /** execution reports; returns an unsubscribe */
   onReport(listener: (report: ExecutionReport) => void): () => void;
   start(): Promise<void>;
@@ -138,6 +177,8 @@ export interface VenueOrderStatus extends Pick<OrderTerms, 'symbol' | 'side' | '
   venueOrderId: string;
   status: 'open' | 'filled' | 'canceled' | 'expired' | 'rejected';
   filled: Decimal;
+  /** the venue's order list (OCO) the order belongs to, if any */
+  ocoListId?: string | null;
   ts: number;
 }
 

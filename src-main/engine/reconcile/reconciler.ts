@@ -236,7 +236,8 @@ export class Reconciler {
     report.checked.orders = working.length;
     const matched = new Set<string>();
     for (const snapshot of working) {
-      if (venue.inFlight(snapshot.clientOrderId)) continue;
+      // a trigger only Tern holds is on no venue: Tern's journal is its truth
+      if (venue.inFlight(snapshot.clientOrderId) || oms.holdsTrigger(snapshot)) continue;
       let s = openByClient.get(snapshot.clientOrderId) ?? (snapshot.venueOrderId ? openByVenueId.get(snapshot.venueOrderId) : undefined);
       if (!s) s = (await venue.fetchOrder({ clientOrderId: snapshot.clientOrderId, venueOrderId: snapshot.venueOrderId, symbol: snapshot.symbol })) ?? undefined;
       // The order may have changed while we waited for the venue.

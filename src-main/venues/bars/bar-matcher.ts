@@ -2,7 +2,8 @@ import { type Decimal, ONE } from '../../engine/model/decimal.js';
 import { type InstrumentSpec, type Liquidity, remaining } from '../../engine/model/types.js';
 import { VenueRejection } from '../../engine/ports/venue.js';
 import { feeOf, feeRate, lockFor } from '../sim/order-costs.js';
-import type { PaperOrder } from '../sim/sim-order.js';
+import { worksAsMarket, type PaperOrder } from '../sim/sim-order.js';
+import { trailingStep } from '../../engine/model/trailing.js';
 import { insufficient, type Matcher, type SimExchange } from '../sim/core.js';
 import type { BarMarket } from './bar-market.js';
 import { type Compare, limitFill, stopLimitFill, stopTrigger } from './fill-model.js';
@@ -45,6 +46,10 @@ export class BarMatcher implements Matcher<Working> {
     this.working.clear();
   }
 
+  lastPrice(symbol: string): Decimal | undefined {
+    return this.feed.lastPrice(symbol);
+  }
+
   finished(order: Working): void {
     this.working.delete(order.venueOrderId);
   }
@@ -62,6 +67,7 @@ export class BarMatcher implements Matcher<Working> {
       const crosses = last && (order.side === 'buy' ? order.price!.gte(last) : order.price!.lte(last));
       if (crosses) throw new VenueRejection(`post_only order would take liquidity: ${order.side} at ${order.price!.toFixed()} is through the last price ${last.toFixed()}`);
     }
+    if (order.type === 'trailing_stop') this.startTrailing(order, spec);
     if (order.type !== 'market') this.core.requireLockFunds(order, spec);
     if (order.type === 'limit' && order.timeInForce !== 'GTC') order.onlyAt = this.feed.index + 1;
     // A market order is on its way to the next open, where it fills or is rejected: it never rests, so no 'accepted'.
@@ -86,8 +92,38 @@ export class BarMatcher implements Matcher<Working> {
   processBar(row: number): void {
     for (const order of [...this.working.values()]) {
       if (!this.core.orders.isOpen(order) || order.placedAt >= row) continue;
-      this.matchOne(order, row);
+      // A bar that reaches both legs of an OCO list resolves stop first (conservative: the bar's order is unknown)
+      const stop = order.ocoLeg === 'take_profit' ? this.core.sibling(order) : undefined;
+      if (stop && stop.placedAt < row && !stop.triggered && stopTrigger(stop.side, this.comparer(stop, row))) this.matchOne(stop, row);
+      if (this.core.orders.isOpen(order)) this.matchOne(order, row);
     }
+  }
+
+  /** A trailing stop starts from the last price (the close it was placed at), or waits for its activation price. */
+  private startTrailing(order: Working, spec: InstrumentSpec): void {
+    const last = this.feed.lastPrice(order.symbol);
+    if (!last) throw new VenueRejection(`no last price for ${order.symbol}: a trailing stop needs one to trail from`);
+    const step = trailingStep(order.side, order.trailing!, null, last, spec.priceIncrement);
+    order.trailing = step.trailing;
+    order.stopPrice = step.stopPrice;
+    order.stopNum = order.stopPrice ? order.stopPrice.toNumber() : NaN;
+  }
+
+  /**
+   * A trailing stop meets a bar: its current stop first (open, then the range,
+   * as any stop); when the bar does not reach it, the best price moves to the
+   * bar's high (a sell) or low (a buy) and the new stop applies from the next
+   * bar — within one bar the order of high and low is unknown, so the stop it
+   * moves to is never taken to be hit by the same bar.
+   */
+  private trail(order: Working, row: number): void {
+    const extreme = this.feed.price(row, order.side === 'sell' ? 'high' : 'low');
+    const step = trailingStep(order.side, order.trailing!, order.stopPrice, extreme, this.feed.instrument.priceIncrement);
+    if (!step.moved) return;
+    order.trailing = step.trailing;
+    order.stopPrice = step.stopPrice;
+    order.stopNum = order.stopPrice ? order.stopPrice.toNumber() : NaN;
+    this.core.trailed(order);
   }
 
   private matchOne(order: Working, row: number): void {
@@ -102,13 +138,16 @@ export class BarMatcher implements Matcher<Working> {
       if (at) return this.fillAt(order, spec, at === 'open' ? this.feed.price(row, 'open') : order.price!, 'maker');
       return;
     }
-    const triggeredAt = stopTrigger(order.side, cmp);
-    if (!triggeredAt) return;
+    const triggeredAt = order.stopPrice ? stopTrigger(order.side, cmp) : null;
+    if (!triggeredAt) {
+      if (order.type === 'trailing_stop') this.trail(order, row);
+      return;
+    }
     order.triggered = true;
     core.orders.reindex(order);
-    core.reports.push({ type: 'triggered', clientOrderId: order.clientOrderId, ts: core.clock.now() });
+    core.triggered(order, spec);
     const trigger = triggeredAt === 'open' ? this.feed.price(row, 'open') : order.stopPrice!;
-    if (order.type === 'stop_market') {
+    if (worksAsMarket(order.type)) {
       // works as a market order from here on: it pays what it costs now
       core.ledger.unlock(order.venueOrderId);
       return this.fillAt(order, spec, this.slipped(order, trigger), 'taker');

@@ -6,7 +6,8 @@ import { insufficient, type Matcher, type SimExchange } from '../sim/core.js';
 import { plannedQuantity, walkLevels, withinLimit, type PlannedFill } from './book-walk.js';
 import { ConsumedLiquidity, oppositeSide } from './liquidity.js';
 import { lockFor, takerBuyCost } from '../sim/order-costs.js';
-import { isRestingLimit, type PaperOrder } from '../sim/sim-order.js';
+import { isRestingLimit, worksAsMarket, type PaperOrder } from '../sim/sim-order.js';
+import { trailingStep } from '../../engine/model/trailing.js';
 import { immediateTriggerReason, stopReached } from './stop-triggers.js';
 
 /**
@@ -18,6 +19,8 @@ import { immediateTriggerReason, stopReached } from './stop-triggers.js';
 export class BookMatcher implements Matcher<PaperOrder> {
   private readonly liquidity = new ConsumedLiquidity();
   private readonly specs = new Map<string, InstrumentSpec>();
+  /** open trailing stops: each trade may move their stops */
+  private readonly trailing = new Set<PaperOrder>();
 
   constructor(
     private readonly core: SimExchange<PaperOrder>,
@@ -42,6 +45,22 @@ export class BookMatcher implements Matcher<PaperOrder> {
 
   clear(): void {
     this.liquidity.clear();
+    this.trailing.clear();
+  }
+
+  lastPrice(symbol: string): Decimal | undefined {
+    return this.marketData.lastPrice(symbol);
+  }
+
+  finished(order: PaperOrder): void {
+    if (order.trailing) this.trailing.delete(order);
+  }
+
+  /** a restored trailing stop follows the market again */
+  follow(order: PaperOrder): void {
+    if (order.type !== 'trailing_stop' || !order.trailing || order.triggered) return;
+    order.trailingBestNum = order.trailing.best?.toNumber();
+    this.trailing.add(order);
   }
 
   place(order: PaperOrder, spec: InstrumentSpec): PaperOrder {
@@ -79,10 +98,25 @@ export class BookMatcher implements Matcher<PaperOrder> {
   }
 
   private placeStop(order: PaperOrder, spec: InstrumentSpec): void {
+    if (order.type === 'trailing_stop') return this.placeTrailing(order, spec);
     const early = immediateTriggerReason(order.side, order.stopPrice!, this.marketData.lastPrice(order.symbol));
     if (early) throw new VenueRejection(early);
     this.core.requireLockFunds(order, spec);
     this.core.accept(order);
+    this.rest(order, spec);
+  }
+
+  /** A trailing stop starts from the last price (or waits for its activation price) and never fires when placed. */
+  private placeTrailing(order: PaperOrder, spec: InstrumentSpec): void {
+    const last = this.marketData.lastPrice(order.symbol);
+    if (!last) throw new VenueRejection(`no last price for ${order.symbol}: a trailing stop needs one to trail from`);
+    const step = trailingStep(order.side, order.trailing!, null, last, spec.priceIncrement);
+    order.trailing = step.trailing;
+    order.trailingBestNum = step.trailing.best?.toNumber();
+    order.stopPrice = step.stopPrice;
+    if (order.stopPrice && order.side === 'buy') this.core.requireLockFunds(order, spec);
+    this.core.accept(order);
+    this.trailing.add(order);
     this.rest(order, spec);
   }
 
@@ -94,6 +128,7 @@ export class BookMatcher implements Matcher<PaperOrder> {
       this.fillRestingFromBook(event.book);
     } else if (event.type === 'trade') {
       this.fillRestingFromTrade(event.trade);
+      if (this.trailing.size > 0) this.trail(event.trade);
       this.triggerStops(event.trade);
     }
   }
@@ -136,6 +171,26 @@ export class BookMatcher implements Matcher<PaperOrder> {
     }
   }
 
+  /** Trailing stops of the trade's symbol follow its price; a stop that moved is filed and reported again. */
+  private trail(trade: TradePrint): void {
+    const spec = this.findSpec(trade.symbol);
+    if (!spec) return;
+    const p = trade.price.toNumber();
+    for (const order of this.trailing) {
+      if (order.symbol !== trade.symbol || order.triggered) continue;
+      // the common tick moves no best price: screened in doubles (a price at the best moves nothing either)
+      const best = order.trailingBestNum;
+      if (best !== undefined && (order.side === 'sell' ? p <= best : p >= best)) continue;
+      if (!this.core.orders.isOpen(order)) continue;
+      const step = trailingStep(order.side, order.trailing!, order.stopPrice, trade.price, spec.priceIncrement);
+      if (!step.moved) continue;
+      order.trailing = step.trailing;
+      order.trailingBestNum = step.trailing.best?.toNumber();
+      order.stopPrice = step.stopPrice;
+      this.core.trailed(order);
+    }
+  }
+
   private triggerStops(trade: TradePrint): void {
     const spec = this.findSpec(trade.symbol);
     if (!spec) return;
@@ -149,10 +204,11 @@ export class BookMatcher implements Matcher<PaperOrder> {
   private trigger(order: PaperOrder, spec: InstrumentSpec): void {
     const core = this.core;
     order.triggered = true;
+    this.trailing.delete(order);
     core.orders.reindex(order);
-    core.reports.push({ type: 'triggered', clientOrderId: order.clientOrderId, ts: core.clock.now() });
+    core.triggered(order, spec);
     const book = this.marketData.book(order.symbol);
-    if (order.type === 'stop_market') {
+    if (worksAsMarket(order.type)) {
       // From here on it is a market order: it no longer rests, and pays what the book costs now.
       core.orders.detach(order);
       core.ledger.unlock(order.venueOrderId);
@@ -182,7 +238,7 @@ export class BookMatcher implements Matcher<PaperOrder> {
    * rests. FOK takes all or nothing.
    */
   private take(order: PaperOrder, spec: InstrumentSpec, book: BookSnapshot | undefined, plan: PlannedFill[]): void {
-    const isMarket = order.type === 'market' || order.type === 'stop_market';
+    const isMarket = worksAsMarket(order.type);
     const available = plannedQuantity(plan);
     if (order.timeInForce === 'FOK' && available.lt(remaining(order))) {
       const where = isMarket ? 'in the book' : `at or better than ${order.price!.toFixed()}`;

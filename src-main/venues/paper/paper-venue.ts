@@ -170,6 +170,8 @@ export class PaperVenue extends SimVenue<PaperOrder> implements Venue {
       }
       order.seq = this.core.nextSeq();
       orders.add(order);
+      this.core.relink(order);
+      this.matcher.follow(order);
       ledger.lock(order.venueOrderId, lockFor(order, spec));
       result.restored.push(order.clientOrderId);
     }
@@ -180,7 +182,8 @@ export class PaperVenue extends SimVenue<PaperOrder> implements Venue {
 
 /** The working order a stored open order stands for (seq is set by the caller). */
 function restoredOrder(record: OrderRecord): PaperOrder {
-  const isStop = record.type === 'stop_market' || record.type === 'stop_limit';
+  const isStop = record.type === 'stop_market' || record.type === 'stop_limit' || record.type === 'trailing_stop';
+  const oco = record.protection?.ocoId && record.protection.heldBy === 'venue' ? record.protection : null;
   // A stop with fills, or one stored as triggered (possibly under a pending update/cancel), has triggered.
   const triggered =
     isStop && (record.state === 'triggered' || record.previousState === 'triggered' || record.filledQuantity.gt(0));
@@ -198,6 +201,9 @@ function restoredOrder(record: OrderRecord): PaperOrder {
     postOnly: record.postOnly,
     triggered,
     seq: 0,
+    ocoId: oco?.ocoId ?? null,
+    ocoLeg: oco ? (oco.role === 'take_profit' ? 'take_profit' : 'stop_loss') : null,
+    trailing: record.trailing ?? null,
   };
 }
 
@@ -206,9 +212,10 @@ function unrestorableReason(record: OrderRecord, order: PaperOrder): string | nu
   if (record.venueOrderId === null) return 'the venue never acknowledged the order';
   if (!remaining(order).gt(0)) return 'nothing remains to fill';
   if (order.type === 'market') return 'a market order never rests';
-  if (order.type === 'stop_market' && order.triggered) return 'a triggered stop_market works as a market order and never rests';
+  if ((order.type === 'stop_market' || order.type === 'trailing_stop') && order.triggered) return `a triggered ${order.type} works as a market order and never rests`;
   if (isRestingLimit(order) && order.timeInForce !== 'GTC') return `a ${order.timeInForce} order never rests`;
   if ((order.type === 'limit' || order.type === 'stop_limit') && order.price === null) return 'a limit order without a price';
-  if (order.type !== 'limit' && !order.triggered && order.stopPrice === null) return 'a stop order without a stop price';
+  if (order.type !== 'limit' && order.type !== 'trailing_stop' && !order.triggered && order.stopPrice === null) return 'a stop order without a stop price';
+  if (order.type === 'trailing_stop' && !order.trailing) return 'a trailing stop without its trailing terms';
   return null;
 }

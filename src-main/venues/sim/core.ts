@@ -1,7 +1,17 @@
 import { type Decimal, ZERO } from '../../engine/model/decimal.js';
 import { type InstrumentSpec, type Liquidity, remaining } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
-import { VenueRejection, type ExecutionReport, type VenueAck, type VenueBalance, type VenueOrderRef, type VenueOrderRequest } from '../../engine/ports/venue.js';
+import { stopReached } from '../../engine/model/trailing.js';
+import {
+  VenueRejection,
+  type ExecutionReport,
+  type VenueAck,
+  type VenueBalance,
+  type VenueOcoAck,
+  type VenueOcoRequest,
+  type VenueOrderRef,
+  type VenueOrderRequest,
+} from '../../engine/ports/venue.js';
 import { BalanceLedger } from './balance-ledger.js';
 import { checkNotional, checkOrderRequest, checkPrice, checkQuantity } from './order-checks.js';
 import { feeOf, feeRate, lockFor } from './order-costs.js';
@@ -31,6 +41,8 @@ export interface Matcher<O extends PaperOrder> {
   finished?(order: O): void;
   /** every order is dropped (reset, restore) */
   clear?(): void;
+  /** the last trade price of `symbol`, if any (an OCO's legs must not fill or trigger when placed) */
+  lastPrice(symbol: string): Decimal | undefined;
 }
 
 export interface SimExchangeOptions<O extends PaperOrder> {
@@ -96,6 +108,10 @@ export class SimExchange<O extends PaperOrder> {
     this.operate(() => this.cancel(ref));
   }
 
+  placeOco(request: VenueOcoRequest): VenueOcoAck {
+    return this.operate(() => this.placeList(request));
+  }
+
   /** Drops every order and sets the balances back to `startingBalances`. Emits no reports. */
   reset(startingBalances: Record<string, string>): void {
     const balances = parseStartingBalances(startingBalances);
@@ -106,6 +122,7 @@ export class SimExchange<O extends PaperOrder> {
   /** Drops every order (before a restore). */
   clear(): void {
     this.orders.clear();
+    this.lists.clear();
     this.matcher.clear?.();
   }
 
@@ -131,12 +148,81 @@ export class SimExchange<O extends PaperOrder> {
     return { venueOrderId: order.venueOrderId };
   }
 
+  /**
+   * An OCO list, all or nothing: both legs pass the filters, the stop is not
+   * reached and the take profit would not fill at the last price, and the
+   * account can pay for the list (its take-profit leg's lock; the stop leg
+   * waits under it). Then the stop leg, then the take-profit leg rest.
+   */
+  private placeList(request: VenueOcoRequest): VenueOcoAck {
+    const spec = this.matcher.spec(request.symbol);
+    const common = { symbol: request.symbol, side: request.side, quantity: request.quantity, timeInForce: 'GTC' as const, postOnly: false, reduceOnly: true };
+    const tpRequest: VenueOrderRequest = { ...common, clientOrderId: request.takeProfit.clientOrderId, type: 'limit', price: request.takeProfit.price, stopPrice: null };
+    const slRequest: VenueOrderRequest = {
+      ...common,
+      clientOrderId: request.stopLoss.clientOrderId,
+      type: request.stopLoss.price ? 'stop_limit' : 'stop_market',
+      price: request.stopLoss.price,
+      stopPrice: request.stopLoss.stopPrice,
+    };
+    for (const r of [tpRequest, slRequest]) {
+      checkOrderRequest(r, spec);
+      if (this.orders.knowsClientOrderId(r.clientOrderId)) throw new VenueRejection(`duplicate client order id ${r.clientOrderId}: the venue already has an order with it`);
+    }
+    if (tpRequest.clientOrderId === slRequest.clientOrderId) throw new VenueRejection('the two legs of an OCO list need different client order ids');
+    const last = this.matcher.lastPrice(request.symbol);
+    if (last) {
+      const tp = request.takeProfit.price;
+      if (request.side === 'sell' ? tp.lte(last) : tp.gte(last)) {
+        throw new VenueRejection(`OCO take profit ${request.side} at ${tp.toFixed()} would fill at once: last price ${last.toFixed()}`);
+      }
+      if (stopReached(request.side, request.stopLoss.stopPrice, last)) {
+        throw new VenueRejection(`OCO stop ${request.side} at ${request.stopLoss.stopPrice.toFixed()} would trigger at once: last price ${last.toFixed()}`);
+      }
+    }
+    const tp: PaperOrder = { ...orderFromRequest(tpRequest), ocoId: request.ocoId, ocoLeg: 'take_profit' };
+    const sl: PaperOrder = { ...orderFromRequest(slRequest), ocoId: request.ocoId, ocoLeg: 'stop_loss' };
+    this.requireLockFunds(tp, spec);
+    const stop = this.matcher.place(sl, spec);
+    const limit = this.matcher.place(tp, spec);
+    this.lists.set(request.ocoId, [limit, stop]);
+    return { listId: request.ocoId, takeProfit: { venueOrderId: limit.venueOrderId }, stopLoss: { venueOrderId: stop.venueOrderId } };
+  }
+
+  /** A restored leg of an OCO list is linked again (restore, after a restart). */
+  relink(order: O): void {
+    if (!order.ocoId) return;
+    const legs = this.lists.get(order.ocoId);
+    if (!legs) this.lists.set(order.ocoId, [order, order]);
+    else this.lists.set(order.ocoId, order.ocoLeg === 'take_profit' ? [order, legs[1]] : [legs[0], order]);
+  }
+
+  /** open OCO lists by id: [take-profit leg, stop leg] */
+  private readonly lists = new Map<string, [O, O]>();
+
+  /** The other open leg of `order`'s OCO list, if any. */
+  sibling(order: PaperOrder): O | undefined {
+    if (!order.ocoId) return undefined;
+    const legs = this.lists.get(order.ocoId);
+    const other = legs?.find((o) => o !== order);
+    return other && this.orders.isOpen(other) ? other : undefined;
+  }
+
+  /** Cancels the other leg of `order`'s list (Binance: one triggers, fills or is canceled: the list ends). */
+  private endSibling(order: PaperOrder, reason: string): void {
+    const other = this.sibling(order);
+    if (order.ocoId) this.lists.delete(order.ocoId);
+    if (!other) return;
+    this.finish(other, 'canceled');
+    this.reports.push({ type: 'canceled', clientOrderId: other.clientOrderId, reason, ts: this.clock.now() });
+  }
+
   private amend(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): void {
     const order = this.openOrder(ref, 'amend');
     const spec = this.matcher.spec(order.symbol);
     if (changes.price === undefined && changes.quantity === undefined) throw new VenueRejection('nothing to amend: give a new price and/or quantity');
     if (order.type === 'market') throw new VenueRejection('a market order cannot be amended');
-    if (changes.price !== undefined && order.type === 'stop_market') throw new VenueRejection('a stop_market order has no limit price to amend');
+    if (changes.price !== undefined && (order.type === 'stop_market' || order.type === 'trailing_stop')) throw new VenueRejection(`a ${order.type} order has no limit price to amend`);
     const price = changes.price ?? order.price;
     const quantity = changes.quantity ?? order.quantity;
     if (changes.quantity !== undefined) checkQuantity(quantity, spec);
@@ -160,6 +246,13 @@ export class SimExchange<O extends PaperOrder> {
     order.price = price;
     order.quantity = quantity;
     this.orders.reindex(order);
+    // the legs of an OCO list protect one quantity: a new quantity is both legs'
+    const other = changes.quantity !== undefined ? this.sibling(order) : undefined;
+    if (other && quantity.gt(other.filledQuantity)) {
+      other.quantity = quantity;
+      this.orders.reindex(other);
+      this.reports.push({ type: 'updated', clientOrderId: other.clientOrderId, price: other.price, quantity, ts: this.clock.now() });
+    }
     this.ledger.lock(order.venueOrderId, need);
     this.reports.push({ type: 'updated', clientOrderId: order.clientOrderId, price: order.price, quantity: order.quantity, ts: this.clock.now() });
     then?.(losesPriority);
@@ -169,6 +262,7 @@ export class SimExchange<O extends PaperOrder> {
     const order = this.openOrder(ref, 'cancel');
     this.finish(order, 'canceled');
     this.reports.push({ type: 'canceled', clientOrderId: order.clientOrderId, reason: null, ts: this.clock.now() });
+    this.endSibling(order, 'oco: the other leg was canceled');
   }
 
   // ── for matchers ────────────────────────────────────────────────────────
@@ -178,6 +272,24 @@ export class SimExchange<O extends PaperOrder> {
     order.venueOrderId = this.ids.next(this.idPrefixes.order);
     order.seq = this.nextSeq();
     if (announce) this.reports.push({ type: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, ts: this.clock.now() });
+  }
+
+  /**
+   * A stop reached its price: reported, and the other leg of its OCO list is
+   * canceled first, so the stop's order can spend what that leg held.
+   */
+  triggered(order: O, spec: InstrumentSpec): void {
+    this.reports.push({ type: 'triggered', clientOrderId: order.clientOrderId, ts: this.clock.now() });
+    if (!order.ocoId) return;
+    this.endSibling(order, 'oco: the stop leg triggered');
+    // a stop_limit leg now rests as a limit with a lock of its own
+    if (this.orders.isOpen(order)) this.ledger.lock(order.venueOrderId, lockFor(order, spec));
+  }
+
+  /** A trailing stop's best price and stop moved: filed again and reported, so the OMS keeps its current stop. */
+  trailed(order: O): void {
+    this.orders.reindex(order);
+    this.reports.push({ type: 'updated', clientOrderId: order.clientOrderId, price: order.price, quantity: order.quantity, stopPrice: order.stopPrice, trailing: order.trailing ?? null, ts: this.clock.now() });
   }
 
   /**
@@ -210,6 +322,19 @@ export class SimExchange<O extends PaperOrder> {
       ts: this.clock.now(),
     });
     if (this.balancesEachFill) this.reports.pushBalances(this.ledger.takeChanges(), this.clock.now());
+    if (order.ocoId) this.followFill(order);
+  }
+
+  /** A leg filled: the other leg ends when this one is done, else shrinks to what this one has left (never more than the list protects). */
+  private followFill(order: O): void {
+    const other = this.sibling(order);
+    if (!other) return;
+    if (remaining(order).isZero()) return this.endSibling(order, 'oco: the other leg filled');
+    const quantity = other.filledQuantity.plus(remaining(order));
+    if (quantity.gte(other.quantity)) return;
+    other.quantity = quantity;
+    this.orders.reindex(other);
+    this.reports.push({ type: 'updated', clientOrderId: other.clientOrderId, price: other.price, quantity, ts: this.clock.now() });
   }
 
   expire(order: O, reason: string): void {

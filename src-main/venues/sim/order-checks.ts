@@ -15,6 +15,7 @@ export function checkOrderRequest(request: VenueOrderRequest, spec: InstrumentSp
   checkQuantity(request.quantity, spec);
   const needsPrice = request.type === 'limit' || request.type === 'stop_limit';
   const needsStop = request.type === 'stop_market' || request.type === 'stop_limit';
+  if (request.type === 'trailing_stop') checkTrailing(request);
   if (needsPrice) {
     if (!request.price) throw new VenueRejection(`a ${request.type} order needs a price`);
     checkPrice('price', request.price, spec);
@@ -25,6 +26,13 @@ export function checkOrderRequest(request: VenueOrderRequest, spec: InstrumentSp
   }
   const reference = needsPrice ? request.price : needsStop ? request.stopPrice : null;
   if (reference) checkNotional(request.quantity, reference, spec);
+}
+
+function checkTrailing(request: VenueOrderRequest): void {
+  const t = request.trailing;
+  if (!t) throw new VenueRejection('a trailing_stop order needs its trailing offset and unit');
+  if (!t.offset.gt(0)) throw new VenueRejection(`trailing offset must be positive, got ${t.offset.toFixed()}`);
+  if (t.unit === 'percent' && t.offset.gte(100)) throw new VenueRejection(`a trailing offset in percent must be below 100, got ${t.offset.toFixed()}`);
 }
 
 export function checkQuantity(quantity: Decimal, spec: InstrumentSpec): void {

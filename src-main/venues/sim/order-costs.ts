@@ -32,8 +32,11 @@ export function takerBuyCost(fills: ReadonlyArray<{ quantity: Decimal; price: De
  */
 export function lockFor(order: PaperOrder, spec: InstrumentSpec): Lock {
   const left = remaining(order);
+  // an OCO list's stop leg waits under its take-profit leg's lock (it is canceled when the stop triggers)
+  if (order.ocoLeg === 'stop_loss' && !order.triggered) return { asset: order.side === 'sell' ? spec.base : spec.quote, amount: new Decimal(0) };
   if (order.side === 'sell') return { asset: spec.base, amount: left };
-  if (order.type === 'stop_market') {
+  if (order.type === 'stop_market' || order.type === 'trailing_stop') {
+    // a trailing buy's stop only falls while it waits: its stop when placed bounds it
     const stop = order.stopPrice ?? new Decimal(0);
     return { asset: spec.quote, amount: left.mul(stop).mul(ONE.plus(spec.takerFee)) };
   }

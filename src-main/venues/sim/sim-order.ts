@@ -1,5 +1,5 @@
 import { type Decimal, ZERO } from '../../engine/model/decimal.js';
-import type { OrderTerms } from '../../engine/model/types.js';
+import type { OrderTerms, OrderType, TrailingTerms } from '../../engine/model/types.js';
 import type { VenueOrderRequest } from '../../engine/ports/venue.js';
 
 /** An order as a simulated venue (paper, backtest) works it. Mutable: fills and amendments change it in place. */
@@ -10,12 +10,25 @@ export interface PaperOrder extends Pick<OrderTerms, 'clientOrderId' | 'symbol' 
   triggered: boolean;
   /** time priority: lower is earlier */
   seq: number;
+  /** the OCO list it is a leg of (the other leg is canceled or shrunk as this one triggers or fills) */
+  ocoId?: string | null;
+  /** which leg of its OCO list: the stop leg holds no lock of its own while the take-profit leg holds the list's */
+  ocoLeg?: 'take_profit' | 'stop_loss' | null;
+  /** a trailing stop's terms; its stopPrice follows them (null until activated) */
+  trailing?: TrailingTerms | null;
+  /** the trailing best price as a double, to pass over the ticks that move nothing */
+  trailingBestNum?: number;
+}
+
+/** Types that work as a market order once triggered. */
+export function worksAsMarket(type: OrderType): boolean {
+  return type === 'market' || type === 'stop_market' || type === 'trailing_stop';
 }
 
 /** A new, unfilled order from the OMS's request: the price fields its type uses, nothing else. */
 export function orderFromRequest(request: VenueOrderRequest): PaperOrder {
   const hasPrice = request.type === 'limit' || request.type === 'stop_limit';
-  const hasStop = request.type === 'stop_market' || request.type === 'stop_limit';
+  const hasStop = request.type === 'stop_market' || request.type === 'stop_limit' || request.type === 'trailing_stop';
   return {
     clientOrderId: request.clientOrderId,
     venueOrderId: '',
@@ -30,6 +43,8 @@ export function orderFromRequest(request: VenueOrderRequest): PaperOrder {
     postOnly: request.postOnly,
     triggered: false,
     seq: 0,
+    ocoId: null,
+    trailing: request.type === 'trailing_stop' && request.trailing ? { ...request.trailing } : null,
   };
 }
 
@@ -43,5 +58,5 @@ export function isRestingLimit(order: Pick<PaperOrder, 'type' | 'triggered'>): b
 
 /** A stop still waiting for its stop price. */
 export function isPendingStop(order: Pick<PaperOrder, 'type' | 'triggered'>): boolean {
-  return (order.type === 'stop_market' || order.type === 'stop_limit') && !order.triggered;
+  return (order.type === 'stop_market' || order.type === 'stop_limit' || order.type === 'trailing_stop') && !order.triggered;
 }

@@ -1,11 +1,13 @@
 import type { Decimal } from '../../engine/model/decimal.js';
-import type { ExecutionReport, VenueAck, VenueBalance, VenueOrderRef, VenueOrderRequest } from '../../engine/ports/venue.js';
+import type { ExecutionReport, VenueAck, VenueBalance, VenueCapabilities, VenueOcoAck, VenueOcoRequest, VenueOrderRef, VenueOrderRequest } from '../../engine/ports/venue.js';
 import type { PaperOrder } from './sim-order.js';
 import { SimExchange, type SimExchangeOptions } from './core.js';
 
 /** What every simulated venue answers alike: requests, reports and balances are the core's. */
 export abstract class SimVenue<O extends PaperOrder> {
   protected readonly core: SimExchange<O>;
+  /** stops, OCO lists and trailing stops are held by the simulated exchange itself (restored from the journal after a restart) */
+  readonly capabilities: VenueCapabilities = { stopOrders: true, oco: true, trailingStop: true };
 
   protected constructor(core: SimExchangeOptions<O>) {
     this.core = new SimExchange(core);
@@ -29,6 +31,10 @@ export abstract class SimVenue<O extends PaperOrder> {
 
   async cancelOrder(ref: VenueOrderRef): Promise<void> {
     this.core.cancelOrder(ref);
+  }
+
+  async placeOco(request: VenueOcoRequest): Promise<VenueOcoAck> {
+    return this.core.placeOco(request);
   }
 
   /** Drops every order and sets the balances back to `startingBalances`. Emits no reports. */

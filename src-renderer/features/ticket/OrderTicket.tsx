@@ -18,6 +18,7 @@ const TYPE_LABEL: Record<OrderType, string> = {
   limit: 'Limit',
   stop_market: 'Stop market',
   stop_limit: 'Stop limit',
+  trailing_stop: 'Trailing stop',
 };
 /** the types this ticket has fields for, in the order a trader reaches for them */
 const TICKET_TYPES: readonly OrderType[] = ['limit', 'market', 'stop_limit', 'stop_market'];
