@@ -72,6 +72,19 @@ const statusCol: ColDef<Order> = {
 };
 
 const typeCol: ColDef<Order> = { field: 'type', headerName: 'Type', width: 95, valueFormatter: (p) => titleCase(String(p.value)) };
+/** who holds the order's trigger or OCO link (issue 12): what Tern holds works only while Tern runs */
+export const heldByText = (heldBy: unknown): string => (heldBy === 'tern' ? 'Tern' : 'Venue');
+export const heldByTip = (heldBy: unknown): string =>
+  heldBy === 'tern' ? 'Held by Tern: works only while Tern runs' : 'Held by the venue: it works while Tern is closed';
+const heldByCol: ColDef<Order> = {
+  field: 'held_by',
+  headerName: 'Held by',
+  headerTooltip: 'Venue: the exchange holds the order, its trigger and OCO link. Tern: held by Tern, works only while Tern runs',
+  width: 80,
+  valueFormatter: (p) => heldByText(p.value),
+  tooltipValueGetter: (p) => heldByTip(p.value),
+  cellClassRules: { 'held-by-tern': (p) => p.value === 'tern' },
+};
 const flagsCol: ColDef<Order> = {
   colId: 'flags',
   headerName: 'Flags',
@@ -84,6 +97,7 @@ export const OPEN_ORDER_COLUMNS: ColDef<Order>[] = [
   { field: 'symbol', headerName: 'Symbol', width: 100 },
   sideCol<Order>(),
   typeCol,
+  heldByCol,
   decimalCol<Order>('price', 'Price', { editable: true, cellClass: 'num editable', headerTooltip: 'Double-click to amend', enableCellChangeFlash: true }),
   decimalCol<Order>('quantity', 'Qty', { editable: true, cellClass: 'num editable', headerTooltip: 'Double-click to amend', enableCellChangeFlash: true }),
   decimalCol<Order>('filled_quantity', 'Filled', { enableCellChangeFlash: true }),
@@ -103,6 +117,7 @@ export const ORDER_HISTORY_COLUMNS: ColDef<Order>[] = [
   { field: 'symbol', headerName: 'Symbol', width: 100 },
   sideCol<Order>(),
   typeCol,
+  heldByCol,
   decimalCol<Order>('price', 'Price'),
   decimalCol<Order>('quantity', 'Qty'),
   decimalCol<Order>('filled_quantity', 'Filled'),
