@@ -137,6 +137,12 @@ describe('serve, killed with two strategies running, then started again', () => 
       const derived = [...positionsFromFills(store.allFills()).values()].map((p) => [p.account, p.symbol, p.quantity.toFixed()]);
       const stored = store.loadPositions().map((p) => [p.account, p.symbol, p.quantity.toFixed()]);
       expect(stored.sort()).toEqual(derived.sort());
+      // and each strategy's own ledger is exactly what its own fills say
+      for (const id of ['trend', 'revert']) {
+        const own = [...positionsFromFills([...store.allFills()].filter((f) => f.strategyId === id)).values()].map((p) => p.quantity.toFixed());
+        const ledger = store.loadStrategyPositions().filter((p) => p.strategyId === id).map((p) => p.quantity.toFixed());
+        expect(ledger, id).toEqual(own);
+      }
     } finally {
       store.close();
     }

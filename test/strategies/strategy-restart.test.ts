@@ -236,10 +236,15 @@ describe('a restart on the same data folder', () => {
     const dir = dataFolder();
     const { paper, openOrders } = await beforeTheRestart(dir);
     const was = byId(await list(paper));
+    const ledgers = await paper.engine.call('positions.owned', { account: 'paper' }, ctx);
+    expect(ledgers.some((l) => l.strategy_id === 'trend' || l.strategy_id === 'ladder')).toBe(true);
     await paper.stop();
     unlinkSync(join(dir, 'strategies', 'idle.mjs'));
 
     const again = await paperEngine(dir, { from: 200, at: paper.clock.now() + 60_000, run: 'r2' });
+    // each strategy's own position, average price, realized PnL and fees are as they were: nothing counted twice
+    const keep = (l: (typeof ledgers)[number]) => [l.strategy_id, l.symbol, l.quantity, l.average_price, l.realized_pnl, l.fees];
+    expect((await again.engine.call('positions.owned', { account: 'paper' }, ctx)).map(keep)).toEqual(ledgers.map(keep));
     const now = byId(await list(again));
     expect(Object.keys(now).sort()).toEqual(['gone', 'ladder', 'old', 'trend']);
     expect(now.trend).toMatchObject({ status: 'running', params: { fast: 4, slow: 12, fraction: 0.25 }, restart: { action: 'resumed' }, started_at: was.trend!.started_at });
