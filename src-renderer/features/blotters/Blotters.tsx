@@ -2,7 +2,7 @@ import type { CellEditRequestEvent, ICellRendererParams } from 'ag-grid-communit
 import { useMemo, useState } from 'react';
 import type { Balance, Fill, Order, Position } from '../../../src-common/contract/schemas.js';
 import { useAction } from '../../client/context.js';
-import { formatPlain, isMultipleOf, parseDecimal, wire } from '../../lib/decimal.js';
+import { formatPlain, isMultipleOf, parseDecimal, sign, wire } from '../../lib/decimal.js';
 import { useMarket } from '../../state/market.js';
 import { notify } from '../../state/notifications.js';
 import { findInstrument, useReference } from '../../state/reference.js';
@@ -10,7 +10,7 @@ import type { Table } from '../../state/table.js';
 import { type TradingState, balanceKey, fillKey, isOpenOrder, orderKey, positionKey, useTrading } from '../../state/trading.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { BlotterGrid } from './BlotterGrid.js';
-import { BALANCE_COLUMNS, FILL_COLUMNS, OPEN_ORDER_COLUMNS, ORDER_HISTORY_COLUMNS, POSITION_COLUMNS } from './columns.js';
+import { BALANCE_COLUMNS, FILL_COLUMNS, OPEN_ORDER_COLUMNS, ORDER_HISTORY_COLUMNS, POSITION_COLUMNS, ownersText } from './columns.js';
 import './grid-setup.js';
 
 type TableName = 'orders' | 'fills' | 'positions' | 'balances';
@@ -137,7 +137,8 @@ export default function Blotters({ initialTab = 'open' }: { initialTab?: TabId }
   const closePosition = async (p: Position) => {
     setClosing(null);
     const o = await act('positions.close', { account: p.account, symbol: p.symbol }, `Close ${p.symbol} failed`);
-    if (o && o.status !== 'filled') notify({ kind: 'info', title: `Closing ${p.symbol}`, body: `${o.side === 'buy' ? 'Buy' : 'Sell'} ${formatPlain(o.quantity)} at market (reduce-only) · ${o.status.replace('_', ' ')}` });
+    // says whose shares it closed: a strategy's too, when the trader closes everything
+    if (o) notify({ kind: 'info', title: `${o.status === 'filled' ? 'Closed' : 'Closing'} ${p.symbol}`, body: `${o.side === 'buy' ? 'Buy' : 'Sell'} ${formatPlain(o.quantity)} at market (reduce-only) · ${o.status.replace('_', ' ')} · closes ${ownersText(o.closes)}` });
   };
 
   const cancelAll = async (scope: 'symbol' | 'all') => {
@@ -221,6 +222,7 @@ export default function Blotters({ initialTab = 'open' }: { initialTab?: TabId }
       <Dialog open={closing !== null} title="Close this position?" onClose={() => setClosing(null)}>
         <p>
           Close <strong>{closing?.symbol}</strong> on {closing?.account} ({formatPlain(closing?.quantity ?? null)}) with a reduce-only market order.
+          {closing?.owners?.some((o) => o.strategy_id !== null && sign(o.quantity) !== 0) ? <> It closes every owner’s share: {ownersText(closing.owners)}.</> : null}
         </p>
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={() => setClosing(null)} data-autofocus>

@@ -92,6 +92,20 @@ const flagsCol: ColDef<Order> = {
   valueGetter: (p) => [p.data?.post_only ? 'post' : '', p.data?.reduce_only ? 'reduce' : ''].filter(Boolean).join(' '),
 };
 
+/** who placed it: a strategy's id, or Manual (the trader, an API caller) */
+export const ownerLabel = (strategyId: string | null | undefined): string => strategyId ?? 'Manual';
+const strategyCol = <T,>(): ColDef<T> => ({
+  field: 'strategy_id' as ColDef<T>['field'],
+  headerName: 'Strategy',
+  headerTooltip: 'The strategy that placed it; Manual: placed by hand or by an API caller',
+  width: 100,
+  valueFormatter: (p) => ownerLabel(p.value as string | null),
+  filterValueGetter: (p) => ownerLabel((p.data as { strategy_id?: string | null } | undefined)?.strategy_id),
+});
+/** a position's owners, e.g. "Manual 0.02 · sma-cross 0.01" (the strategies' shares come from their own orders) */
+export const ownersText = (owners: Position['owners']): string =>
+  (owners ?? []).filter((o) => o.strategy_id !== null || sign(o.quantity) !== 0).map((o) => `${ownerLabel(o.strategy_id)} ${formatPlain(o.quantity)}`).join(' · ');
+
 export const OPEN_ORDER_COLUMNS: ColDef<Order>[] = [
   { field: 'created_at', headerName: 'Time', width: 85, valueFormatter: time, sort: 'desc', tooltipValueGetter: (p) => formatDateTime(p.value as string) },
   { field: 'symbol', headerName: 'Symbol', width: 100 },
@@ -105,6 +119,7 @@ export const OPEN_ORDER_COLUMNS: ColDef<Order>[] = [
   statusCol,
   { field: 'time_in_force', headerName: 'TIF', width: 60 },
   flagsCol,
+  strategyCol<Order>(),
   { field: 'client_order_id', headerName: 'Client ID', width: 160, hide: true },
   { field: 'id', headerName: 'Order ID', width: 150, hide: true },
   { field: 'account', headerName: 'Account', width: 90 },
@@ -127,6 +142,7 @@ export const ORDER_HISTORY_COLUMNS: ColDef<Order>[] = [
   { field: 'reject_reason', headerName: 'Reason', width: 200, tooltipField: 'reject_reason' },
   { field: 'time_in_force', headerName: 'TIF', width: 60, hide: true },
   flagsCol,
+  strategyCol<Order>(),
   { field: 'client_order_id', headerName: 'Client ID', width: 160, hide: true },
   { field: 'id', headerName: 'Order ID', width: 150, hide: true },
   { field: 'account', headerName: 'Account', width: 90 },
@@ -141,6 +157,7 @@ export const FILL_COLUMNS: ColDef<Fill>[] = [
   decimalCol<Fill>('fee', 'Fee', { width: 100, valueFormatter: assetAmount('fee_asset'), tooltipField: 'fee' }),
   { field: 'fee_asset', headerName: 'Fee asset', width: 80 },
   { field: 'liquidity', headerName: 'Liq.', width: 70, valueFormatter: (p) => titleCase(String(p.value)) },
+  strategyCol<Fill>(),
   { field: 'order_id', headerName: 'Order ID', width: 150, hide: true },
   { field: 'client_order_id', headerName: 'Client ID', width: 160, hide: true },
   { field: 'account', headerName: 'Account', width: 90 },
@@ -155,6 +172,7 @@ export const POSITION_COLUMNS: ColDef<Position>[] = [
   decimalCol<Position>('mark_price', 'Mark', { valueFormatter: priceAt }),
   decimalCol<Position>('unrealized_pnl', 'Unrealized PnL', { valueFormatter: money, cellClassRules: signClass, width: 130 }),
   decimalCol<Position>('realized_pnl', 'Realized PnL', { valueFormatter: money, cellClassRules: signClass, width: 120 }),
+  { colId: 'owners', headerName: 'Owners', headerTooltip: 'Who holds the position: Manual (you) and each strategy with its own share', width: 170, valueGetter: (p) => ownersText(p.data?.owners), tooltipValueGetter: (p) => ownersText(p.data?.owners) },
   { colId: 'actions', headerName: '', width: 80, sortable: false, filter: false, resizable: false, cellRenderer: 'closeCell', suppressMovable: true, pinned: 'right' },
 ];
 
