@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, buildRenderer } from './helpers/build.js';
 import { type Browser, assertChromium, launchChromium } from './helpers/chromium.js';
-import { type Served, startServe } from './helpers/serve.js';
+import { ETH_BTC_SAMPLE, SAMPLE_FEED, type Served, startServe } from './helpers/serve.js';
 
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 const SIZES = [
@@ -33,12 +33,22 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `trade-screen
 /** the rows of one side of the book a trader can see: inside the window and inside the book's scroll box */
 async function visibleLevels(side: 'bid' | 'ask'): Promise<number> {
   return page.$$eval(`[data-testid="level-${side}"]`, (rows) => {
-    const box = rows[0]?.closest('.panel-body')?.getBoundingClientRect();
+    const inside = (b: DOMRect, box: DOMRect | undefined) => box !== undefined && b.top >= box.top - 1 && b.bottom <= box.bottom + 1;
     return rows.filter((r) => {
       const b = r.getBoundingClientRect();
-      return box !== undefined && b.height > 0 && b.top >= box.top - 1 && b.bottom <= box.bottom + 1 && b.bottom <= window.innerHeight;
+      // inside the book's scroll box, inside the side's own clip box (if any), inside the window
+      return b.height > 0 && inside(b, r.closest('.panel-body')?.getBoundingClientRect()) && inside(b, (r.closest('.ladder-side') ?? r.closest('.panel-body'))?.getBoundingClientRect()) && b.bottom <= window.innerHeight;
     }).length;
   });
+}
+
+/** signed in whatever an earlier test left: each check below stands on its own */
+async function ensureSignedIn(): Promise<void> {
+  if (await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).count()) return;
+  await page.goto(`${served.url}/`);
+  await page.locator('input[name="api-key"]').fill(served.key);
+  await page.click('button[type="submit"]');
+  await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).waitFor();
 }
 
 describe('the trade screen in Chromium', () => {
@@ -46,7 +56,8 @@ describe('the trade screen in Chromium', () => {
     assertChromium();
     mkdirSync(SHOTS, { recursive: true });
     webRoot = await buildRenderer();
-    served = await startServe({ webRoot, speed: 20 });
+    // a busy machine can take half a minute to start the engine
+    served = await startServe({ webRoot, speed: 20, timeoutMs: 120_000, markets: [{ file: SAMPLE_FEED, symbol: 'BTC/USDT' }, { file: ETH_BTC_SAMPLE, symbol: 'ETH/BTC' }] });
     browser = await launchChromium({ width: 1280, height: 720 });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on('console', (m) => {
@@ -78,6 +89,7 @@ describe('the trade screen in Chromium', () => {
 
   for (const size of SIZES) {
     it(`at ${size.width}×${size.height} the kill switch is whole, on screen and clickable, and the book shows both sides`, async () => {
+      await ensureSignedIn();
       await page.setViewportSize(size);
       await page.locator('[data-testid="level-bid"]').first().waitFor();
       await page.waitForTimeout(300);
@@ -106,6 +118,7 @@ describe('the trade screen in Chromium', () => {
   }
 
   it('hovering and dragging on the candle chart logs no error and no policy violation', async () => {
+    await ensureSignedIn();
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="candle-chart"]')?.dataset.candles ?? 0) > 10);
     const box = (await page.locator('[data-testid="candle-chart"]').boundingBox())!;
@@ -123,6 +136,7 @@ describe('the trade screen in Chromium', () => {
   });
 
   it('shows prices, quantities, balances and PnL at a sensible precision, never long raw decimals', async () => {
+    await ensureSignedIn();
     // a market buy walks the book: its average price and the position's have long tails of digits
     await page.click('[role="radio"]:has-text("Market")');
     await page.fill('[data-ticket-field="quantity"]', '0.0123');
@@ -141,5 +155,30 @@ describe('the trade screen in Chromium', () => {
       expect({ view, found: await longDecimals() }).toEqual({ view, found: [] });
     }
     await page.click('nav[aria-label="Views"] >> text=Trade');
+  });
+
+  it('shows both markets in the watchlist with a 24 h change; clicking one moves the chart, book, trades and ticket to it', async () => {
+    await ensureSignedIn();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.locator('[data-testid="ticker-ETH/BTC"]').waitFor();
+    await expect.poll(() => page.textContent('[data-testid="change-BTC/USDT"]'), { timeout: 15_000 }).toMatch(/^[+-]?\d+\.\d\d %$/);
+    await page.click('[data-testid="ticker-ETH/BTC"]');
+    await page.locator('.chart-panel .panel-title', { hasText: 'ETH/BTC' }).waitFor();
+    // ETH/BTC trades near 0.09 BTC: every price on screen for the market is below 1
+    await page.waitForFunction(() => {
+      const close = Number(document.querySelector<HTMLElement>('[data-testid="candle-chart"]')?.dataset.lastClose ?? 'NaN');
+      return close > 0 && close < 1;
+    });
+    await expect.poll(async () => Number(await page.getAttribute('[data-testid="level-bid"] >> nth=0', 'data-price')), { timeout: 10_000 }).toBeLessThan(1);
+    await expect.poll(async () => Number(((await page.locator('.trades-panel td.price, .trades-panel .price').first().textContent()) ?? '').replace(/,/g, '')), { timeout: 10_000 }).toBeLessThan(1);
+    // the replayed file keeps its own (2018) time: the chart and the trades say so; blotters stay on this computer's clock
+    expect(await page.textContent('[data-testid="chart-clock"]')).toBe('REPLAY TIME');
+    expect(await page.textContent('[data-testid="trades-clock"]')).toBe('Replay time');
+    expect(await page.textContent('.ticket-panel')).toContain('Quantity ETH');
+    expect(await page.textContent('.ticket-panel')).toContain('BTC');
+    await shot('eth-btc');
+    await page.click('[data-testid="ticker-BTC/USDT"]');
+    await page.locator('.chart-panel .panel-title', { hasText: 'BTC/USDT' }).waitFor();
+    await expect.poll(async () => Number(await page.getAttribute('[data-testid="level-bid"] >> nth=0', 'data-price')), { timeout: 10_000 }).toBeGreaterThan(1000);
   });
 });

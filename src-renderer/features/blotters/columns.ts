@@ -26,6 +26,8 @@ const assetAmount = (assetField: 'asset' | 'fee_asset' | 'quote') => (p: ValueFo
   return formatUpTo(p.value as string | null, assetPlaces(instruments, row.account ?? '', asset) ?? 8);
 };
 const time = (p: ValueFormatterParams) => formatTime(p.value as string);
+/** order and fill times are the engine's, on this computer's clock; a replayed chart says when it is not (lib/clock.ts) */
+const LOCAL_CLOCK = "This computer's clock (a replay's chart and trades show the data's own time, labeled REPLAY TIME)";
 const numeric = (a: string | null, b: string | null) => (a === null ? -Infinity : Number(a)) - (b === null ? -Infinity : Number(b));
 const signClass = { pos: (p: { value: unknown }) => sign(p.value as string) > 0, neg: (p: { value: unknown }) => sign(p.value as string) < 0 };
 
@@ -107,7 +109,7 @@ export const ownersText = (owners: Position['owners']): string =>
   (owners ?? []).filter((o) => o.strategy_id !== null || sign(o.quantity) !== 0).map((o) => `${ownerLabel(o.strategy_id)} ${formatPlain(o.quantity)}`).join(' · ');
 
 export const OPEN_ORDER_COLUMNS: ColDef<Order>[] = [
-  { field: 'created_at', headerName: 'Time', width: 85, valueFormatter: time, sort: 'desc', tooltipValueGetter: (p) => formatDateTime(p.value as string) },
+  { field: 'created_at', headerName: 'Time', headerTooltip: LOCAL_CLOCK, width: 85, valueFormatter: time, sort: 'desc', tooltipValueGetter: (p) => formatDateTime(p.value as string) },
   { field: 'symbol', headerName: 'Symbol', width: 100 },
   sideCol<Order>(),
   typeCol,
@@ -127,7 +129,7 @@ export const OPEN_ORDER_COLUMNS: ColDef<Order>[] = [
 ];
 
 export const ORDER_HISTORY_COLUMNS: ColDef<Order>[] = [
-  { field: 'created_at', headerName: 'Created', width: 85, valueFormatter: time, sort: 'desc', tooltipValueGetter: (p) => formatDateTime(p.value as string) },
+  { field: 'created_at', headerName: 'Created', headerTooltip: LOCAL_CLOCK, width: 85, valueFormatter: time, sort: 'desc', tooltipValueGetter: (p) => formatDateTime(p.value as string) },
   { field: 'updated_at', headerName: 'Updated', width: 85, valueFormatter: time, hide: true },
   { field: 'symbol', headerName: 'Symbol', width: 100 },
   sideCol<Order>(),
@@ -149,7 +151,7 @@ export const ORDER_HISTORY_COLUMNS: ColDef<Order>[] = [
 ];
 
 export const FILL_COLUMNS: ColDef<Fill>[] = [
-  { field: 'ts', headerName: 'Time', width: 85, valueFormatter: time, sort: 'desc', tooltipValueGetter: (p) => formatDateTime(p.value as string) },
+  { field: 'ts', headerName: 'Time', headerTooltip: LOCAL_CLOCK, width: 85, valueFormatter: time, sort: 'desc', tooltipValueGetter: (p) => formatDateTime(p.value as string) },
   { field: 'symbol', headerName: 'Symbol', width: 100 },
   sideCol<Fill>(),
   decimalCol<Fill>('quantity', 'Qty'),

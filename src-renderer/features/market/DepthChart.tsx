@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type { Book } from '../../../src-common/contract/schemas.js';
 import { AXIS_LABEL, CHART_COLORS, TOOLTIP_STYLE, chartNumber } from '../../lib/echarts.js';
 import { useMarket } from '../../state/market.js';
+import { placesFor, useSelectedInstrument } from '../../state/selectors.js';
 import { useChart } from './useChart.js';
 
 /** cumulative size at each price, from the touch outward: [[price, cumulative]] */
@@ -26,6 +27,8 @@ const DEPTH_REDRAW_MS = 250;
 /** The book's depth: cumulative bids (green) and asks (red) either side of the spread. */
 export default function DepthChart() {
   const { ref, chart } = useChart();
+  // axis prices at the instrument's places: an ETH/BTC book spans 0.0914–0.0916, which whole numbers would show as 0 and 0
+  const places = placesFor(useSelectedInstrument()).price;
 
   useEffect(() => {
     if (!chart) return;
@@ -33,7 +36,7 @@ export default function DepthChart() {
       {
         animation: false,
         grid: { left: 4, right: 48, top: 6, bottom: 18 },
-        xAxis: { type: 'value', scale: true, splitNumber: 2, axisLabel: { ...AXIS_LABEL, hideOverlap: true, showMinLabel: false, showMaxLabel: false, formatter: (v: number) => v.toFixed(0) }, splitLine: { show: false }, axisLine: { lineStyle: { color: CHART_COLORS.axis } } },
+        xAxis: { type: 'value', scale: true, splitNumber: 2, axisLabel: { ...AXIS_LABEL, hideOverlap: true, showMinLabel: false, showMaxLabel: false, formatter: (v: number) => chartNumber(v, Math.max(0, places - 2)) }, splitLine: { show: false }, axisLine: { lineStyle: { color: CHART_COLORS.axis } } },
         yAxis: { type: 'value', position: 'right', axisLabel: AXIS_LABEL, splitLine: { lineStyle: { color: CHART_COLORS.grid } } },
         tooltip: { trigger: 'axis', ...TOOLTIP_STYLE, valueFormatter: (v: unknown) => (typeof v === 'number' ? chartNumber(v, 4) : String(v)) },
         series: [
@@ -57,7 +60,7 @@ export default function DepthChart() {
       off();
       clearTimeout(timer);
     };
-  }, [chart]);
+  }, [chart, places]);
 
   return <div ref={ref} className="depth-chart" aria-label="Depth chart" role="img" />;
 }

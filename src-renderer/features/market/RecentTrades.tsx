@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import { formatFixed } from '../../lib/decimal.js';
+import { REPLAY_CLOCK_TITLE, marketClock } from '../../lib/clock.js';
 import { formatTime } from '../../lib/format.js';
 import { type KeyedTrade, useMarket } from '../../state/market.js';
 import { placesFor, useSelectedInstrument } from '../../state/selectors.js';
@@ -28,7 +29,15 @@ export function RecentTrades() {
         <table className="trades" aria-label="Recent trades">
           <thead>
             <tr>
-              <th>Time</th>
+              {marketClock(Date.parse(trades[0]!.ts), Date.now()) === 'replay' ? (
+                <th title={REPLAY_CLOCK_TITLE} data-testid="trades-clock">
+                  Replay time
+                </th>
+              ) : (
+                <th title="This computer's clock" data-testid="trades-clock">
+                  Time
+                </th>
+              )}
               <th className="num">Price</th>
               <th className="num">Size</th>
             </tr>

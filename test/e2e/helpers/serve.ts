@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { ROOT } from './build.js';
 
 export const SAMPLE_FEED = join(ROOT, 'resources', 'replay', 'BTC-USDT_1m_sample.csv');
+export const ETH_BTC_SAMPLE = join(ROOT, 'resources', 'replay', 'ETH-BTC_1m_sample.csv');
 
 export interface Served {
   url: string;
@@ -35,13 +36,15 @@ export async function freePort(): Promise<number> {
  * temporary data folder, a replay feed, a free port, TERN_API_KEY, and the
  * web UI from `webRoot`. Resolves once it printed its sign-in link.
  */
-export async function startServe(opts: { webRoot: string; speed?: number; feed?: string; timeoutMs?: number }): Promise<Served> {
+export async function startServe(opts: { webRoot: string; speed?: number; feed?: string; markets?: ReadonlyArray<{ file: string; symbol: string }>; timeoutMs?: number }): Promise<Served> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tern-e2e-data-'));
   const port = await freePort();
   const key = `tern_e2e_${randomBytes(12).toString('hex')}`;
   const feed = `replay:${opts.feed ?? SAMPLE_FEED}@${opts.speed ?? 20}`;
+  // several markets: --feed/--symbol pairs
+  const feedArgs = opts.markets ? opts.markets.flatMap((m) => ['--feed', `replay:${m.file}@${opts.speed ?? 20}`, '--symbol', m.symbol]) : ['--feed', feed];
   // one process (tsx as a loader, not its CLI, which would put a second process in between): a kill reaches the server itself
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main', 'headless.ts'), '--data-dir', dataDir, '--port', String(port), '--feed', feed], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main', 'headless.ts'), '--data-dir', dataDir, '--port', String(port), ...feedArgs], {
     cwd: ROOT,
     env: { ...process.env, TERN_API_KEY: key, TERN_WEB_ROOT: opts.webRoot, TERN_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
