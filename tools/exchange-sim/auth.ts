@@ -1,22 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Account, Accounts } from './accounts.js';
 import { errors } from './errors.js';
+import { verifySigned as verifyBinanceSigned } from '../../src-main/api/binance/signing.js';
 
-/** Drops the `signature=` pair from a raw query string or form body, keeping everything else byte for byte. */
-export function withoutSignature(raw: string): string {
-  if (raw === '') return raw;
-  return raw.split('&').filter((pair) => !pair.startsWith('signature=')).join('&');
-}
-
-export function hmacHex(secret: string, payload: string): string {
-  return createHmac('sha256', secret).update(payload).digest('hex');
-}
-
-function sameHex(a: string, b: string): boolean {
-  const x = Buffer.from(a.toLowerCase());
-  const y = Buffer.from(b.toLowerCase());
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+// the signing rules are Binance's, shared with Tern's Binance gateway
+export { hmacHex, withoutSignature } from '../../src-main/api/binance/signing.js';
 
 /** The API key of a request that needs one (USER_STREAM, TRADE, USER_DATA). */
 export function requireApiKey(accounts: Accounts, apiKey: string | undefined): Account {
@@ -26,23 +13,9 @@ export function requireApiKey(accounts: Accounts, apiKey: string | undefined): A
   return account;
 }
 
-/**
- * Binance's SIGNED check: HMAC-SHA256 (hex) of the query string concatenated with the body,
- * without the signature itself; then the timestamp must be within recvWindow (default 5000 ms)
- * and no more than 1000 ms ahead of the server.
- */
+/** Binance's SIGNED check with the account's secret (src-main/api/binance/signing.ts). */
 export function verifySigned(account: Account, params: Record<string, string>, signedPayload: string, now: number): void {
-  const signature = params['signature'];
-  if (!signature) throw errors.mandatory('signature');
-  const tsRaw = params['timestamp'];
-  if (!tsRaw) throw errors.mandatory('timestamp');
-  if (!/^\d+$/.test(tsRaw)) throw errors.illegalChars('timestamp');
-  if (!sameHex(signature, hmacHex(account.secret, signedPayload))) throw errors.badSignature();
-  const recvWindow = params['recvWindow'] !== undefined ? Number(params['recvWindow']) : 5000;
-  if (!Number.isFinite(recvWindow) || recvWindow <= 0 || recvWindow > 60_000) throw errors.invalidParam('recvWindow');
-  const ts = Number(tsRaw);
-  if (ts > now + 1000) throw errors.timestampAhead();
-  if (now - ts > recvWindow) throw errors.timestampOutside();
+  verifyBinanceSigned(account.secret, params, signedPayload, now);
 }
 
 /** The WebSocket API's signature: params (but `signature`) sorted by key, as `k=v` joined by `&`. */

@@ -1,57 +1,15 @@
+import * as binance from '../../src-main/api/binance/format.js';
 import type { Candle } from './candles.js';
 import { f8 } from './decimal.js';
 import type { Fill, PublicTrade, SimOrder, SimOrderList } from './types.js';
 
-/** Binance's REST JSON shapes for the simulator's records. */
+/**
+ * Binance's REST JSON shapes for the simulator's records: the shapes are
+ * src-main/api/binance/format.ts (shared with Tern's Binance gateway); this
+ * module only says what each simulator record is in them.
+ */
 
-export function orderAck(o: SimOrder): Record<string, unknown> {
-  return { symbol: o.symbol, orderId: o.orderId, orderListId: o.orderListId, clientOrderId: o.clientOrderId, transactTime: o.time };
-}
-
-export function orderResult(o: SimOrder): Record<string, unknown> {
-  return {
-    ...orderAck(o),
-    price: f8(o.price),
-    origQty: f8(o.origQty),
-    executedQty: f8(o.executedQty),
-    origQuoteOrderQty: f8(o.origQuoteOrderQty),
-    cummulativeQuoteQty: f8(o.cumQuote),
-    status: o.status,
-    timeInForce: o.timeInForce,
-    type: o.type,
-    side: o.side,
-    ...stopFields(o),
-    workingTime: o.workingTime,
-    selfTradePreventionMode: 'NONE',
-  };
-}
-
-/** Binance prints `stopPrice` only on orders that have one. */
-function stopFields(o: SimOrder): Record<string, unknown> {
-  return o.stopPrice.isZero() ? {} : { stopPrice: f8(o.stopPrice) };
-}
-
-export function orderFull(o: SimOrder): Record<string, unknown> {
-  return {
-    ...orderResult(o),
-    fills: o.fills.map((f) => ({
-      price: f8(f.price),
-      qty: f8(f.qty),
-      commission: f8(f.commission),
-      commissionAsset: f.commissionAsset,
-      tradeId: f.tradeId,
-    })),
-  };
-}
-
-export function orderResponse(o: SimOrder, respType: string | undefined): Record<string, unknown> {
-  if (respType === 'ACK') return orderAck(o);
-  if (respType === 'RESULT') return orderResult(o);
-  return orderFull(o);
-}
-
-/** GET /api/v3/order, openOrders and allOrders. */
-export function orderQuery(o: SimOrder): Record<string, unknown> {
+export function orderView(o: SimOrder): binance.BinanceOrderView {
   return {
     symbol: o.symbol,
     orderId: o.orderId,
@@ -60,44 +18,30 @@ export function orderQuery(o: SimOrder): Record<string, unknown> {
     price: f8(o.price),
     origQty: f8(o.origQty),
     executedQty: f8(o.executedQty),
+    origQuoteOrderQty: f8(o.origQuoteOrderQty),
     cummulativeQuoteQty: f8(o.cumQuote),
     status: o.status,
     timeInForce: o.timeInForce,
     type: o.type,
     side: o.side,
-    stopPrice: f8(o.stopPrice),
-    icebergQty: '0.00000000',
+    stopPrice: o.stopPrice.isZero() ? null : f8(o.stopPrice),
     time: o.time,
     updateTime: o.updateTime,
-    isWorking: o.working && o.type !== 'MARKET',
     workingTime: o.workingTime,
-    origQuoteOrderQty: f8(o.origQuoteOrderQty),
-    selfTradePreventionMode: 'NONE',
+    isWorking: o.working && o.type !== 'MARKET',
+    fills: o.fills.map((f) => ({ price: f8(f.price), qty: f8(f.qty), commission: f8(f.commission), commissionAsset: f.commissionAsset, tradeId: f.tradeId })),
+    cancelClientOrderId: o.cancelClientOrderId,
   };
 }
 
-/** DELETE /api/v3/order: `clientOrderId` is the cancel request's own id, `origClientOrderId` the order's. */
-export function cancelResponse(o: SimOrder): Record<string, unknown> {
-  return {
-    symbol: o.symbol,
-    origClientOrderId: o.clientOrderId,
-    orderId: o.orderId,
-    orderListId: o.orderListId,
-    clientOrderId: o.cancelClientOrderId,
-    transactTime: o.updateTime,
-    price: f8(o.price),
-    origQty: f8(o.origQty),
-    executedQty: f8(o.executedQty),
-    origQuoteOrderQty: f8(o.origQuoteOrderQty),
-    cummulativeQuoteQty: f8(o.cumQuote),
-    status: o.status,
-    timeInForce: o.timeInForce,
-    type: o.type,
-    side: o.side,
-    ...stopFields(o),
-    selfTradePreventionMode: 'NONE',
-  };
-}
+export const orderAck = (o: SimOrder) => binance.orderAck(orderView(o));
+export const orderResult = (o: SimOrder) => binance.orderResult(orderView(o));
+export const orderFull = (o: SimOrder) => binance.orderFull(orderView(o));
+export const orderResponse = (o: SimOrder, respType: string | undefined) => binance.orderResponse(orderView(o), respType);
+/** GET /api/v3/order, openOrders and allOrders. */
+export const orderQuery = (o: SimOrder) => binance.orderQuery(orderView(o));
+/** DELETE /api/v3/order */
+export const cancelResponse = (o: SimOrder) => binance.cancelResponse(orderView(o));
 
 /** GET orderList / openOrderList / allOrderList: the list and its orders' ids. */
 export function orderList(l: SimOrderList): Record<string, unknown> {
@@ -124,21 +68,7 @@ export function orderListCancel(l: SimOrderList): Record<string, unknown> {
 }
 
 export function myTrade(f: Fill, orderListId = -1): Record<string, unknown> {
-  return {
-    symbol: f.symbol,
-    id: f.tradeId,
-    orderId: f.orderId,
-    orderListId,
-    price: f8(f.price),
-    qty: f8(f.qty),
-    quoteQty: f8(f.quoteQty),
-    commission: f8(f.commission),
-    commissionAsset: f.commissionAsset,
-    time: f.time,
-    isBuyer: f.isBuyer,
-    isMaker: f.isMaker,
-    isBestMatch: true,
-  };
+  return binance.myTrade({ ...f, id: f.tradeId, orderListId, price: f8(f.price), qty: f8(f.qty), quoteQty: f8(f.quoteQty), commission: f8(f.commission) });
 }
 
 export function publicTrade(t: PublicTrade): Record<string, unknown> {
@@ -159,5 +89,5 @@ export function aggTrade(t: PublicTrade): Record<string, unknown> {
 }
 
 export function kline(c: Candle, intervalMs: number): unknown[] {
-  return [c.t, f8(c.o), f8(c.h), f8(c.l), f8(c.c), f8(c.v), c.t + intervalMs - 1, f8(c.q), c.n, '0.00000000', '0.00000000', '0'];
+  return binance.kline(c.t, intervalMs, f8(c.o), f8(c.h), f8(c.l), f8(c.c), f8(c.v), f8(c.q), c.n);
 }
