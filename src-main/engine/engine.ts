@@ -382,7 +382,7 @@ export class Engine implements EngineApi {
         this.checkOwnOrder(id, ctx);
         return orderDto(await this.oms.cancelOrder(id));
       },
-      'orders.cancelAll': (filter) => this.oms.cancelAll(filter),
+      'orders.cancelAll': (filter, ctx) => this.oms.cancelAll(filter, ctx.strategyId),
       'fills.list': ({ account, symbol, limit, strategy_id }) => {
         this.journal.flushIfWritable();
         return this.opts.store.queryFills({ account, symbol, limit: limit ?? 500, ...(strategy_id !== undefined ? { strategy: strategy_id } : {}) }).map(fillDto);

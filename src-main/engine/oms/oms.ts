@@ -381,8 +381,9 @@ export class Oms {
   }
 
   /** Cancels every matching working order; each one that could not be canceled is listed with its error. */
-  async cancelAll(filter: AccountSymbolFilter): Promise<{ canceled: string[]; failed: CancelFailure[] }> {
-    const targets = this.activeOrders(filter).filter((o) => o.state !== 'initialized');
+  async cancelAll(filter: AccountSymbolFilter, strategyId?: string): Promise<{ canceled: string[]; failed: CancelFailure[] }> {
+    // from a strategy: only its own orders
+    const targets = this.activeOrders(filter).filter((o) => o.state !== 'initialized' && (strategyId === undefined || o.strategyId === strategyId));
     const results = await Promise.allSettled(targets.map((o) => this.cancelOrder(o.id)));
     const canceled: string[] = [];
     const failed: CancelFailure[] = [];

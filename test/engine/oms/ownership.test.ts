@@ -82,6 +82,10 @@ describe('ownership of orders and positions', () => {
     expect(err.code).toBe('FORBIDDEN');
     expect(err.details).toMatchObject({ rule: 'strategy_owner', id: manual.id, strategy_id: null });
     expect((await refusal(h.engine.call('orders.amend', { id: manual.id, price: '91' }, s1))).details).toMatchObject({ rule: 'strategy_owner' });
+    // cancelAll from a strategy cancels only its own
+    const own = await h.engine.call('orders.create', { ...market('buy', '0.1'), type: 'limit', price: '90' }, s1);
+    expect(await h.engine.call('orders.cancelAll', { account: 'paper' }, s1)).toEqual({ canceled: [own.id], failed: [] });
+    expect((await h.engine.call('orders.get', { id: manual.id }, ctx)).status).toBe('open');
     expect((await h.engine.call('orders.cancel', { id: manual.id }, ctx)).status).toBe('canceled');
   });
 
