@@ -168,7 +168,7 @@ describe('new parameters', () => {
 });
 
 describe('bad input', () => {
-  it('names the field: an unknown strategy id, a second strategy with a running id, an unknown account', async () => {
+  it('names the field: an unknown strategy id, a second strategy with a running id, an unknown account, parameters outside their specs', async () => {
     const paper = await paperEngine(dataFolder());
     await expect(paper.engine.call('strategies.stop', { id: 'ghost' }, ctx)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { field: 'id' } });
     await expect(paper.engine.call('strategies.setParams', { id: 'ghost', params: {} }, ctx)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { field: 'id' } });
@@ -176,6 +176,10 @@ describe('bad input', () => {
     await expect(paper.engine.call('strategies.start', { strategy: 'grid', id: 'one', symbol: 'BTC/USD', params: {} }, ctx)).rejects.toMatchObject({ code: 'CONFLICT', details: { field: 'id' } });
     await expect(paper.engine.call('strategies.start', { strategy: 'grid', id: 'two', account: 'nope', symbol: 'BTC/USD', params: {} }, ctx)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { field: 'account' } });
     await expect(paper.engine.call('strategies.start', { strategy: 'grid', id: 'Bad Id', symbol: 'BTC/USD', params: {} }, ctx)).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'id' } });
+    await expect(paper.engine.call('strategies.start', { strategy: 'grid', id: 'three', symbol: 'BTC/USD', params: { levels: 0 } }, ctx)).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'params.levels' } });
+    await expect(paper.engine.call('strategies.start', { strategy: 'sma-cross', id: 'four', symbol: 'BTC/USD', params: { fast: 30, slow: 10 } }, ctx)).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'params' } });
+    // nothing refused was started or listed
+    expect((await list(paper)).map((r) => r.id)).toEqual(['one']);
   });
 });
 
