@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BREAKER_LIMIT_NAMES, STRATEGY_LIMIT_NAMES } from './constants/risk.js';
+import { BREAKER_LIMIT_NAMES } from './constants/risk.js';
 import { TIMEFRAMES } from './constants/timeframes.js';
 import { TRAILING_UNITS } from './constants/orders.js';
 import { ErrorObjectSchema } from './errors.js';
@@ -316,6 +316,20 @@ export const METHODS = {
     http: { method: 'DELETE', path: '/api/v1/orders' },
   }),
   'fills.list': method({ params: ListFillsParams, result: z.array(S.Fill), scope: 'read', summary: 'fills, newest first', http: { method: 'GET', path: '/api/v1/fills' } }),
+  'orders.oco': method({
+    params: PlaceOcoParams,
+    result: S.OcoGroup,
+    scope: 'trade',
+    summary: 'place an OCO pair (take profit + stop loss); one fills or is canceled, the other is canceled',
+    http: { method: 'POST', path: '/api/v1/orders/oco', status: 201 },
+  }),
+  'positions.protect': method({
+    params: ProtectPositionParams,
+    result: S.OcoGroup,
+    scope: 'trade',
+    summary: 'protect a position with a take profit, a stop loss and/or a trailing stop sized to it (resized when it changes)',
+    http: { method: 'POST', path: '/api/v1/positions/protect', status: 201 },
+  }),
   'positions.list': method({ params: AccountSymbolFilter, result: z.array(S.Position), scope: 'read', summary: 'positions', http: { method: 'GET', path: '/api/v1/positions' } }),
   'positions.close': method({
     params: ClosePositionParams,

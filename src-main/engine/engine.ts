@@ -83,8 +83,6 @@ export class Engine implements EngineApi {
   private readonly featureStops: Array<() => void> = [];
   /** what the plugged-in features run once the engine has started */
   private readonly featureStarts: Array<() => void | Promise<void>> = [];
-  /** which strategy ids exist, as the strategies feature knows them (none plugged in: none exist) */
-  private strategyLookup: (id: string) => boolean = () => false;
   /** the open accounts, their venues and instruments */
   private readonly accounts: AccountRegistry;
   /** tickers, books, marks and the portfolio's valuation */
@@ -112,9 +110,7 @@ export class Engine implements EngineApi {
       log: this.log,
       // every decision in the journal, with the order it decided; the newest in memory for the UI
       audit: opts.journalRiskDecisions === false ? this.recentDecisions : teeAudit(journalAudit(this.journal), this.recentDecisions),
-      openOrders: (account, symbol, strategy) => (strategy === undefined ? this.oms.countActive(account, symbol) : this.oms.activeOrders({ ...(account !== undefined ? { account } : {}), ...(symbol !== undefined ? { symbol } : {}) }).filter((o) => o.strategyId === strategy).length),
-      strategyPosition: (strategy, account, symbol) => this.portfolio.strategies.quantity(strategy, account, symbol),
-      strategyExists: (strategy) => this.strategyLookup(strategy),
+      openOrders: (account, symbol) => this.oms.countActive(account, symbol),
       ...(opts.accountLimits ? { accountDefaults: opts.accountLimits } : {}),
       workingOrders: (account, symbol, side, except) => this.oms.workingQuantity(account, symbol, side, except),
     });
@@ -383,6 +379,8 @@ export class Engine implements EngineApi {
         return orderDto(await this.oms.cancelOrder(id));
       },
       'orders.cancelAll': (filter, ctx) => this.oms.cancelAll(filter, ctx.strategyId),
+      'orders.oco': async (p, ctx) => ocoDto(await this.oms.placeOco(p, ctx.strategyId !== undefined ? { strategyId: ctx.strategyId } : {})),
+      'positions.protect': async (p) => ocoDto(await this.oms.protectPosition(p)),
       'fills.list': ({ account, symbol, limit, strategy_id }) => {
         this.journal.flushIfWritable();
         return this.opts.store.queryFills({ account, symbol, limit: limit ?? 500, ...(strategy_id !== undefined ? { strategy: strategy_id } : {}) }).map(fillDto);
@@ -429,6 +427,7 @@ export class Engine implements EngineApi {
   }
 
   private onMarket(account: string, event: MarketEvent): void {
+    this.oms.onMarket(account, event);
     switch (event.type) {
       case 'book': {
         const { symbol } = event.book;

@@ -136,6 +136,22 @@ export interface OrderRequest {
   timeInForce?: TimeInForce;
   postOnly?: boolean;
   reduceOnly?: boolean;
+  /** an entry (market or limit): a reduce-only take-profit limit placed for what fills */
+  takeProfit?: { price: Amount };
+  /** an entry (market or limit): a reduce-only stop placed for what fills (no price: stop-market); with takeProfit, one OCO group */
+  stopLoss?: { stopPrice: Amount; price?: Amount };
+  /** type 'trailing_stop': the stop follows the best price by this offset ('percent' below 100, or 'price') */
+  trailingOffset?: Amount;
+  trailingUnit?: 'percent' | 'price';
+  activationPrice?: Amount;
+}
+
+/** An OCO pair: a take-profit limit and a stop on `side`, both for `quantity`; one fills, the other is canceled. */
+export interface OcoRequest {
+  side: Side;
+  quantity: Amount;
+  takeProfit: { price: Amount };
+  stopLoss: { stopPrice: Amount; price?: Amount };
 }
 
 export type RunMode = 'backtest' | 'paper' | 'live';
@@ -183,6 +199,8 @@ export interface StrategyContext<P = ParamValues> {
   /** a market buy (or `type` etc. in `options`) */
   buy(quantity: Amount, options?: Omit<OrderRequest, 'side' | 'quantity'>): Promise<StrategyOrder>;
   sell(quantity: Amount, options?: Omit<OrderRequest, 'side' | 'quantity'>): Promise<StrategyOrder>;
+  /** an OCO pair (reduce-only): resolves with its legs, take profit first */
+  placeOco(request: OcoRequest): Promise<StrategyOrder[]>;
   amend(orderId: string, changes: { price?: Amount; quantity?: Amount }): Promise<StrategyOrder>;
   cancel(orderId: string): Promise<StrategyOrder>;
   /** cancels every working order of this strategy */

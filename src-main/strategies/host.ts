@@ -7,6 +7,7 @@ import { publicStatus } from '../engine/model/order-state.js';
 import type {
   AnyStrategyDefinition,
   Amount,
+  OcoRequest,
   BarView,
   BookView,
   OrderRequest,
@@ -437,11 +438,36 @@ class HostContext implements StrategyContext {
     if (request.timeInForce) params.time_in_force = request.timeInForce;
     if (request.postOnly !== undefined) params.post_only = request.postOnly;
     if (request.reduceOnly !== undefined) params.reduce_only = request.reduceOnly;
+    if (request.takeProfit) params.take_profit = { price: amountText(request.takeProfit.price, 'takeProfit.price') };
+    if (request.stopLoss) params.stop_loss = stopLossText(request.stopLoss);
+    if (request.trailingOffset !== undefined) params.trailing_offset = amountText(request.trailingOffset, 'trailingOffset');
+    if (request.trailingUnit) params.trailing_unit = request.trailingUnit;
+    if (request.activationPrice !== undefined) params.activation_price = amountText(request.activationPrice, 'activationPrice');
     return this.host.track(
       this.port.call('orders.create', params).then((dto) => {
         const order = this.port.toOrder(dto);
         this.host.orderUpdate(order);
         return order;
+      }),
+    );
+  }
+
+  placeOco(request: OcoRequest): Promise<StrategyOrder[]> {
+    const params: MethodParams<'orders.oco'> = {
+      account: this.port.account,
+      symbol: this.port.symbol,
+      side: request.side,
+      quantity: amountText(request.quantity, 'quantity'),
+      take_profit: { price: amountText(request.takeProfit.price, 'takeProfit.price') },
+      stop_loss: stopLossText(request.stopLoss),
+      reduce_only: true,
+      client_order_id: this.host.nextClientOrderId(),
+    };
+    return this.host.track(
+      this.port.call('orders.oco', params).then((group) => {
+        const orders = group.orders.map((dto) => this.port.toOrder(dto));
+        for (const order of orders) this.host.orderUpdate(order);
+        return orders;
       }),
     );
   }
@@ -522,6 +548,11 @@ function toDecimal(value: Amount, field: string): Decimal {
 /** a decimal as the protocol's text: plain notation */
 function amountText(value: Amount, field: string): string {
   return toDecimal(value, field).toFixed();
+}
+
+/** a stop-loss exit as the protocol's {stop_price, price?} */
+function stopLossText(stop: { stopPrice: Amount; price?: Amount }): { stop_price: string; price?: string } {
+  return { stop_price: amountText(stop.stopPrice, 'stopLoss.stopPrice'), ...(stop.price !== undefined ? { price: amountText(stop.price, 'stopLoss.price') } : {}) };
 }
 
 /** the strategy's view of an engine order answer */

@@ -2,7 +2,7 @@ import { type ErrorBody, TernError, asTernError, conflict, invalidOrder, notFoun
 import type { AccountSymbolFilter, AmendOrderParams, PlaceOcoParams, PlaceOrderParams, ProtectPositionParams } from '../../../src-common/contract/methods.js';
 import { orderDto, fillDto, positionDto, balanceDto } from '../dto.js';
 import type { Journal } from '../journal.js';
-import { type Decimal, dec, floorToStep, str } from '../model/decimal.js';
+import { type Decimal, dec, floorToStep, maxDec, str } from '../model/decimal.js';
 import { type OrderEvent, canApply, isTerminal } from '../model/order-state.js';
 import { trailingStep } from '../model/trailing.js';
 import type { AttachedExits, FillRecord, InstrumentSpec, OrderProtection, OrderRecord, TrailingTerms, Side } from '../model/types.js';
@@ -574,16 +574,22 @@ export class Oms {
    * its working orders on that side already take; the rest of the position
    * belongs to other owners (the trader, other strategies).
    */
-  private checkStrategyShare(order: Pick<OrderRecord, 'id' | 'strategyId' | 'account' | 'symbol' | 'side' | 'quantity'>, accountPosition: Decimal): void {
+  private checkStrategyShare(order: Pick<OrderRecord, 'id' | 'strategyId' | 'account' | 'symbol' | 'side' | 'quantity' | 'protection'>, accountPosition: Decimal): void {
     const strategyId = order.strategyId!;
     const reduces = order.side === 'sell' ? accountPosition.gt(0) : accountPosition.lt(0);
     if (!reduces) return;
     const own = this.d.portfolio.strategies.quantity(strategyId, order.account, order.symbol);
     const ownSide = order.side === 'sell' ? own : own.neg();
     let working = dec(0);
+    // the legs of an OCO group sell the same coins: a group counts once (its largest leg), and not against its own legs
+    const groups = new Map<string, Decimal>();
     for (const o of this.active.list(order.account, order.symbol)) {
-      if (o.id !== order.id && o.strategyId === strategyId && o.side === order.side && o.state !== 'pending_cancel') working = working.add(remaining(o));
+      if (o.id === order.id || o.strategyId !== strategyId || o.side !== order.side || o.state === 'pending_cancel') continue;
+      const group = o.protection?.ocoId;
+      if (!group) working = working.add(remaining(o));
+      else if (group !== order.protection?.ocoId) groups.set(group, maxDec(groups.get(group) ?? dec(0), remaining(o)));
     }
+    for (const left of groups.values()) working = working.add(left);
     const available = ownSide.sub(working);
     if (order.quantity.lte(available)) return;
     const room = available.gt(0) ? str(available) : '0';
@@ -900,6 +906,9 @@ export class Oms {
     }
     const placed: OrderRecord[] = [];
     const base = { account: entry.account, symbol: entry.symbol, side, quantity: str(quantity) } as const;
+    // the exits' client ids grow from the entry's (a strategy's prefix stays: its exits are its own)
+    const clientOrderId = `${entry.clientOrderId}-x${entry.protection?.exits?.length ?? 0}`;
+    const owner = entry.strategyId !== undefined ? { strategyId: entry.strategyId } : {};
     if (attached.takeProfit && attached.stopLoss) {
       const group = await this.placeOco(
         {
@@ -907,14 +916,15 @@ export class Oms {
           take_profit: { price: str(attached.takeProfit.price) },
           stop_loss: { stop_price: str(attached.stopLoss.stopPrice), ...(attached.stopLoss.price ? { price: str(attached.stopLoss.price) } : {}) },
           reduce_only: true,
+          client_order_id: clientOrderId,
         },
-        { parentId: entry.id },
+        { parentId: entry.id, ...owner },
       );
       placed.push(...group.orders);
     } else {
       const sl = attached.stopLoss;
       const single: PlaceOrderParams = attached.takeProfit
-        ? { ...base, type: 'limit', price: str(attached.takeProfit.price), time_in_force: 'GTC', post_only: false, reduce_only: true }
+        ? { ...base, type: 'limit', price: str(attached.takeProfit.price), time_in_force: 'GTC', post_only: false, reduce_only: true, client_order_id: clientOrderId }
         : {
             ...base,
             type: sl!.price ? 'stop_limit' : 'stop_market',
@@ -923,8 +933,9 @@ export class Oms {
             time_in_force: 'GTC',
             post_only: false,
             reduce_only: true,
+            client_order_id: clientOrderId,
           };
-      const { order } = await this.placeOrder(single, { parentId: entry.id, role: attached.takeProfit ? 'take_profit' : 'stop_loss' });
+      const { order } = await this.placeOrder(single, { parentId: entry.id, role: attached.takeProfit ? 'take_profit' : 'stop_loss', ...owner });
       placed.push(order);
     }
     const now = this.find(entry.id) ?? entry;
@@ -939,7 +950,7 @@ export class Oms {
    * limit order after canceling the take profit), and Tern cancels or shrinks
    * one leg as the other fills. Nothing is half placed.
    */
-  async placeOco(p: PlaceOcoParams, opts: { parentId?: string; followsPosition?: boolean } = {}): Promise<{ ocoId: string; orders: OrderRecord[] }> {
+  async placeOco(p: PlaceOcoParams, opts: { parentId?: string; followsPosition?: boolean; strategyId?: string } = {}): Promise<{ ocoId: string; orders: OrderRecord[] }> {
     const venue = this.d.venue(p.account);
     const instrument = this.d.instrument(p.account, p.symbol);
     const mid = this.d.mid(p.account, p.symbol);
@@ -985,6 +996,7 @@ export class Oms {
       createdAt: now,
       updatedAt: now,
       protection: { ocoId, parentId: opts.parentId ?? null, role, heldBy: native ? 'venue' : 'tern', attached: null, followsPosition: opts.followsPosition ?? false },
+      ...(opts.strategyId !== undefined ? { strategyId: opts.strategyId } : {}),
     });
     const legs = [leg('take_profit'), leg('stop_loss')] as const;
     for (const o of legs) {
@@ -995,6 +1007,8 @@ export class Oms {
     try {
       for (const o of legs) {
         validateOrderShape(o, instrument, mid);
+        // both legs sell the same coins: each alone must fit the strategy's own share
+        if (o.strategyId !== undefined) this.checkStrategyShare(o, position);
         for (const check of this.d.checks) check.check(o, context);
         this.track(o);
       }
