@@ -20,6 +20,12 @@
  * - An amendment is one cancel-and-replace (ccxt editOrder) keeping Tern's
  *   client order id; the replaced exchange order's cancel is not reported.
  * - Reports go to listeners synchronously, in the order this venue learns things.
+ * - What the exchange holds natively (`capabilities`: stop orders, Binance's
+ *   OCO order lists) is placed there, so it survives Tern being closed. An
+ *   OCO list is one request: refused, nothing is open. The exchange ends the
+ *   other leg itself (Binance: as soon as one leg executes, or either leg is
+ *   canceled); that end is reported as the leg's cancel. The list is read back
+ *   by reconciliation after a restart, so the legs stay linked.
  */
 import ccxt, { type Exchange, type Order, type Trade } from 'ccxt';
 import type { Decimal } from '../../engine/model/decimal.js';
@@ -32,7 +38,10 @@ import {
   type ReconcilableVenue,
   type VenueAck,
   type VenueBalance,
+  type VenueCapabilities,
   type VenueFill,
+  type VenueOcoAck,
+  type VenueOcoRequest,
   type VenueOrderRef,
   type VenueOrderRequest,
   type VenueOrderStatus,
@@ -44,6 +53,7 @@ import type { CcxtFeed } from './ccxt-feed.js';
 import { balancesOf, fillOf, orderStatusOf } from './convert.js';
 import { DeadManSwitch, type DeadManState } from './dead-man.js';
 import { classifyCcxtError, redact, venueError, venueQueryError } from './errors.js';
+import { type BinanceOrderList, binanceOcoParams, capabilitiesOf, createOrderArgs, venueListIdOf } from './native-orders.js';
 import { OrderBookKeeping, type TrackedOrder } from './order-book-keeping.js';
 import { type AccountHealth, VenueHealth, clockReason, healthVerdict } from './venue-health.js';
 
@@ -77,14 +87,27 @@ type StreamName = 'orders' | 'trades' | 'balance';
 /** a failing exchange is checked again after pollMs, doubling up to this */
 const MAX_PROBE_MS = 60_000;
 
+/** why a leg of an exchange-held OCO ended without being asked to */
+export const OCO_SIBLING_ENDED = 'oco: the exchange ended this leg when the other leg executed or was canceled';
+
+/** An exchange order list: Tern's group id (the list's client id) and its legs' client ids. */
+interface NativeList {
+  ocoId: string;
+  legs: string[];
+}
+
 export class CcxtVenue implements ReconcilableVenue {
   readonly mode = 'live' as const;
   readonly account: string;
   readonly exchange: string;
   readonly marketData: CcxtFeed;
   readonly unknownOrderGraceMs: number;
+  readonly capabilities: VenueCapabilities;
 
   private readonly ex: Exchange;
+  /** exchange order lists by the exchange's list id, and each leg's list by client id */
+  private readonly lists = new Map<string, NativeList>();
+  private readonly listOfLeg = new Map<string, string>();
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly reports: ReportStream;
@@ -123,6 +146,7 @@ export class CcxtVenue implements ReconcilableVenue {
     this.condition = new VenueHealth((err) => this.log.error({ err: String(err), account: this.account }, 'an account status listener failed'));
     if (this.unusable) this.condition.set('keys', 'error', this.unusable);
     this.probeDelay = this.pollMs;
+    this.capabilities = capabilitiesOf(this.ex);
     this.deadMan = new DeadManSwitch({
       exchange: this.ex,
       exchangeId: this.exchange,
@@ -219,22 +243,11 @@ export class CcxtVenue implements ReconcilableVenue {
   async createOrder(request: VenueOrderRequest): Promise<VenueAck> {
     this.usable();
     const t = this.orders.ensure(request.clientOrderId, request.symbol, this.clock.now());
-    const isMarket = request.type === 'market' || request.type === 'stop_market';
-    const params: Record<string, unknown> = { clientOrderId: request.clientOrderId };
-    if (!isMarket) params['timeInForce'] = request.timeInForce;
-    if (request.postOnly) params['postOnly'] = true;
-    if (request.stopPrice && (request.type === 'stop_market' || request.type === 'stop_limit')) params['triggerPrice'] = request.stopPrice.toNumber();
+    const args = createOrderArgs(request, this.capabilities);
     t.inFlight += 1;
     let answer: Order;
     try {
-      answer = await this.ex.createOrder(
-        request.symbol,
-        isMarket ? 'market' : 'limit',
-        request.side,
-        request.quantity.toNumber(),
-        isMarket ? undefined : request.price?.toNumber(),
-        params,
-      );
+      answer = await this.ex.createOrder(request.symbol, args.type, request.side, request.quantity.toNumber(), args.price, args.params);
     } catch (err) {
       throw this.failed(err, 'createOrder', t);
     } finally {
@@ -253,8 +266,58 @@ export class CcxtVenue implements ReconcilableVenue {
     return { venueOrderId: status.venueOrderId };
   }
 
+  /** One OCO list on the exchange (Binance orderList/oco): both legs with Tern's client ids, or nothing. */
+  async placeOco(request: VenueOcoRequest): Promise<VenueOcoAck> {
+    this.usable();
+    if (!this.capabilities.oco) throw new VenueRejection(`${this.exchange} takes no OCO order lists through ccxt`);
+    const now = this.clock.now();
+    const tp = this.orders.ensure(request.takeProfit.clientOrderId, request.symbol, now);
+    const sl = this.orders.ensure(request.stopLoss.clientOrderId, request.symbol, now);
+    tp.inFlight += 1;
+    sl.inFlight += 1;
+    let answer: BinanceOrderList;
+    try {
+      await this.ex.loadMarkets();
+      const market = this.ex.market(request.symbol);
+      if ((market.info as Record<string, unknown> | undefined)?.['ocoAllowed'] === false) throw new VenueRejection(`${this.exchange} takes no OCO lists on ${request.symbol}`);
+      const send = (this.ex as unknown as Record<string, (p: Record<string, string>) => Promise<BinanceOrderList>>)['privatePostOrderListOco']!;
+      answer = await send.call(this.ex, binanceOcoParams(this.ex, request));
+    } catch (err) {
+      if (err instanceof VenueRejection) throw err;
+      // an unknown outcome asks for a reconciliation, which looks both legs up by their client ids
+      throw this.failed(err, 'placeOco', tp);
+    } finally {
+      tp.inFlight -= 1;
+      sl.inFlight -= 1;
+    }
+    const listId = String(answer.orderListId);
+    this.linkList(listId, request.ocoId, [tp.clientOrderId, sl.clientOrderId]);
+    const market = this.ex.market(request.symbol);
+    const ids: Record<string, string> = {};
+    for (const report of answer.orderReports ?? []) {
+      const status = orderStatusOf(this.ex.parseOrder(report, market), this.clock.now());
+      const t = status?.clientOrderId === tp.clientOrderId ? tp : status?.clientOrderId === sl.clientOrderId ? sl : undefined;
+      if (!status || !t) continue;
+      ids[t.clientOrderId] = status.venueOrderId;
+      this.learnLeg(t, status.venueOrderId);
+      this.acceptOnce(t, status.venueOrderId, status.ts);
+      this.onStatus(t, { ...status, ocoListId: request.ocoId });
+    }
+    this.reports.drain();
+    const tpId = ids[tp.clientOrderId];
+    const slId = ids[sl.clientOrderId];
+    if (!tpId || !slId) {
+      this.resync('placeOco answered without both order ids');
+      throw new TernError('VENUE_UNAVAILABLE', `${this.exchange} answered the OCO list ${listId} without both orders; reconciliation will look them up`);
+    }
+    return { listId, takeProfit: { venueOrderId: tpId }, stopLoss: { venueOrderId: slId } };
+  }
+
   async editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void> {
     this.usable();
+    if (this.listOfLeg.has(ref.clientOrderId)) {
+      throw new VenueRejection(`${ref.clientOrderId} is one leg of an OCO list held by ${this.exchange}, which cannot amend one leg: cancel the OCO and place it again`);
+    }
     const t = this.orders.ensure(ref.clientOrderId, ref.symbol, this.clock.now());
     if (ref.venueOrderId && t.legs.length === 0) this.learnLeg(t, ref.venueOrderId);
     const leg = this.orders.current(t) ?? ref.venueOrderId;
@@ -325,6 +388,7 @@ export class CcxtVenue implements ReconcilableVenue {
       const status = orderStatusOf(answer, this.clock.now());
       // The answer's client id is the cancel request's own; the order is ours.
       if (status) await this.settle(t, { ...status, clientOrderId: t.clientOrderId }, null);
+      await this.settleSiblings(t);
     } catch (err) {
       throw this.failed(err, 'cancelOrder', t);
     } finally {
@@ -353,10 +417,19 @@ export class CcxtVenue implements ReconcilableVenue {
       throw venueQueryError(err, `fetchOpenOrders on ${this.exchange}`);
     }
     const now = this.clock.now();
-    return list.flatMap((o) => {
+    const out = list.flatMap((o) => {
       const s = orderStatusOf(o, now);
-      if (s) this.learn(s);
-      return s ? [s] : [];
+      return s ? [{ status: s, listId: venueListIdOf(o.info) }] : [];
+    });
+    try {
+      if (out.some((x) => x.listId !== null && !this.lists.has(x.listId))) await this.readOpenLists();
+    } catch (err) {
+      throw venueQueryError(err, `openOrderList on ${this.exchange}`);
+    }
+    return out.map(({ status, listId }) => {
+      const s = { ...status, ocoListId: listId === null ? null : (this.lists.get(listId)?.ocoId ?? null) };
+      this.learn(s, listId);
+      return s;
     });
   }
 
@@ -364,10 +437,56 @@ export class CcxtVenue implements ReconcilableVenue {
     this.queryable();
     try {
       const s = await this.queryOrder(ref.symbol, null, ref.clientOrderId);
-      if (s) this.learn(s);
-      return s;
+      if (!s) return s;
+      const listId = s.ocoListId ?? null;
+      if (listId !== null && !this.lists.has(listId)) await this.readList(listId);
+      const status = { ...s, ocoListId: listId === null ? null : (this.lists.get(listId)?.ocoId ?? null) };
+      // Binance expires the other leg of a list when one executes: for Tern, its group canceled it
+      if (listId !== null && status.status === 'expired') status.status = 'canceled';
+      this.learn(status, listId);
+      return status;
     } catch (err) {
       throw venueQueryError(err, `fetchOrder on ${this.exchange}`);
+    }
+  }
+
+  // ── order lists ───────────────────────────────────────────────────────────
+
+  private linkList(listId: string, ocoId: string, legs: string[]): void {
+    this.lists.set(listId, { ocoId, legs });
+    for (const leg of legs) this.listOfLeg.set(leg, listId);
+  }
+
+  private linkAnswer(l: BinanceOrderList): void {
+    this.linkList(String(l.orderListId), l.listClientOrderId, (l.orders ?? []).map((o) => o.clientOrderId));
+  }
+
+  /** the open order lists (after a restart the venue knows none): their client ids are Tern's group ids */
+  private async readOpenLists(): Promise<void> {
+    if (!this.capabilities.oco) return;
+    const read = (this.ex as unknown as Record<string, (p: object) => Promise<BinanceOrderList[]>>)['privateGetOpenOrderList']!;
+    for (const l of await read.call(this.ex, {})) this.linkAnswer(l);
+  }
+
+  private async readList(listId: string): Promise<void> {
+    if (!this.capabilities.oco) return;
+    const read = (this.ex as unknown as Record<string, (p: object) => Promise<BinanceOrderList>>)['privateGetOrderList']!;
+    this.linkAnswer(await read.call(this.ex, { orderListId: listId }));
+  }
+
+  /**
+   * After one leg of an exchange list was canceled: the exchange canceled the
+   * others with it; their ends are reported now, whether or not a stream
+   * brings them.
+   */
+  private async settleSiblings(t: TrackedOrder): Promise<void> {
+    const listId = this.listOfLeg.get(t.clientOrderId);
+    if (listId === undefined) return;
+    for (const cid of this.lists.get(listId)?.legs ?? []) {
+      const sib = this.orders.get(cid);
+      if (cid === t.clientOrderId || !sib || sib.ended) continue;
+      const now = await this.queryOrder(sib.symbol, this.orders.current(sib) ?? null, cid);
+      if (now && now.status !== 'open') await this.settle(sib, now, null);
     }
   }
 
@@ -531,6 +650,13 @@ export class CcxtVenue implements ReconcilableVenue {
     }
     t.ended = true;
     if (!t.accepted.has(s.venueOrderId) && s.status !== 'rejected') this.acceptOnce(t, s.venueOrderId, s.ts);
+    const inList = this.listOfLeg.has(t.clientOrderId) || s.ocoListId != null;
+    if (s.status === 'expired' && inList) {
+      // Binance expires the other leg of a list when one executes: for Tern that leg was canceled by its group
+      this.reports.push({ type: 'canceled', clientOrderId: t.clientOrderId, reason: reason ?? OCO_SIBLING_ENDED, ts: s.ts });
+      this.reports.drain();
+      return;
+    }
     const why = reason ?? (s.status === 'expired' ? `${s.timeInForce}: expired on the exchange` : null);
     if (s.status === 'canceled') this.reports.push({ type: 'canceled', clientOrderId: t.clientOrderId, reason: why, ts: s.ts });
     else if (s.status === 'expired') this.reports.push({ type: 'expired', clientOrderId: t.clientOrderId, reason: why, ts: s.ts });
@@ -598,8 +724,13 @@ export class CcxtVenue implements ReconcilableVenue {
   }
 
   /** what a query taught about an order with a client id (after a restart the venue knows nothing) */
-  private learn(s: VenueOrderStatus): void {
+  private learn(s: VenueOrderStatus, listId: string | null = null): void {
     if (!s.clientOrderId) return;
+    if (listId !== null && !this.listOfLeg.has(s.clientOrderId)) {
+      const l = this.lists.get(listId) ?? { ocoId: s.ocoListId ?? listId, legs: [] };
+      if (!l.legs.includes(s.clientOrderId)) l.legs.push(s.clientOrderId);
+      this.linkList(listId, l.ocoId, l.legs);
+    }
     const t = this.orders.get(s.clientOrderId) ?? this.orders.ensure(s.clientOrderId, s.symbol, s.ts);
     if (!t.legs.includes(s.venueOrderId) && !t.replacing) this.learnLeg(t, s.venueOrderId);
     if (s.status === 'open' && s.venueOrderId === this.orders.current(t)) t.accepted.add(s.venueOrderId);

@@ -2,6 +2,7 @@ import type { Balances, MarketInterface, Order, Trade } from 'ccxt';
 import { Decimal, ZERO } from '../../engine/model/decimal.js';
 import type { InstrumentSpec, OrderType, Side, TimeInForce } from '../../engine/model/types.js';
 import type { VenueBalance, VenueFill, VenueOrderStatus } from '../../engine/ports/venue.js';
+import { venueListIdOf } from './native-orders.js';
 
 /**
  * ccxt's unified structures → Tern's records. ccxt hands out JS numbers
@@ -83,6 +84,8 @@ export function orderStatusOf(o: Order, now: number): VenueOrderStatus | null {
     stopPrice: trigger,
     timeInForce: (tif === 'IOC' || tif === 'FOK' ? tif : 'GTC') as TimeInForce,
     postOnly: o.postOnly === true || tif === 'PO' || rawType === 'limit_maker',
+    // the exchange's own list id (the venue maps it to Tern's group id)
+    ocoListId: venueListIdOf(o.info),
     ts: o.lastUpdateTimestamp ?? o.timestamp ?? now,
   };
 }

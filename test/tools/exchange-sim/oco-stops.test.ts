@@ -49,7 +49,7 @@ describe('stop-loss and take-profit orders (triggers on the last trade price)', 
     sim.control.setPrice('BTCUSDT', '59500');
     expect(view('sl-limit-1').status).toBe('NEW');
     sim.control.setPrice('BTCUSDT', '58990');
-    const after = await ex.fetchOrder(o.id, 'BTC/USDT');
+    const after = await ex.fetchOrder(o.id!, 'BTC/USDT');
     expect(after.status).toBe('closed');
     expect(after.filled).toBe(0.1);
     expect(btc()).toEqual({ free: '1.9', locked: '0' });
@@ -64,7 +64,7 @@ describe('stop-loss and take-profit orders (triggers on the last trade price)', 
     const mine = trades.filter((t) => t.order === o.id);
     expect(mine.reduce((s, t) => s + t.amount!, 0)).toBeCloseTo(0.05, 10);
     expect(mine[0]!.price).toBeLessThan(58000);
-    expect((await ex.fetchOrder(o.id, 'BTC/USDT')).status).toBe('closed');
+    expect((await ex.fetchOrder(o.id!, 'BTC/USDT')).status).toBe('closed');
   });
 
   it('a sell take-profit (limit + takeProfitPrice = TAKE_PROFIT_LIMIT) triggers when the price rises to it; a buy stop (triggerPrice) when it rises', async () => {
@@ -76,7 +76,7 @@ describe('stop-loss and take-profit orders (triggers on the last trade price)', 
     expect(view('buy-stop-1').status).toBe('FILLED');
     expect(view('tp-1').status).toBe('NEW');
     sim.control.setPrice('BTCUSDT', '61200');
-    expect((await ex.fetchOrder(tp.id, 'BTC/USDT')).status).toBe('closed');
+    expect((await ex.fetchOrder(tp.id!, 'BTC/USDT')).status).toBe('closed');
     expect(buyStop.id).not.toBe(tp.id);
   });
 
@@ -91,7 +91,7 @@ describe('stop-loss and take-profit orders (triggers on the last trade price)', 
     const o = await ex.createOrder('BTC/USDT', 'market', 'sell', 0.2, undefined, { stopLossPrice: 55000, clientOrderId: 'sl-open' });
     const open = await ex.fetchOpenOrders('BTC/USDT');
     expect(open.find((x) => x.id === o.id)).toMatchObject({ clientOrderId: 'sl-open', triggerPrice: 55000, info: { type: 'STOP_LOSS', isWorking: false, workingTime: -1 } });
-    await ex.cancelOrder(o.id, 'BTC/USDT');
+    await ex.cancelOrder(o.id!, 'BTC/USDT');
     expect(btc().locked).toBe('0');
   });
 });
