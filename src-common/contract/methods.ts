@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BREAKER_LIMIT_NAMES } from './constants/risk.js';
+import { BREAKER_LIMIT_NAMES, STRATEGY_LIMIT_NAMES } from './constants/risk.js';
 import { TIMEFRAMES } from './constants/timeframes.js';
 import { TRAILING_UNITS } from './constants/orders.js';
 import { ErrorObjectSchema } from './errors.js';
@@ -146,16 +146,24 @@ export const SetRiskLimitsParams = z
   .strictObject({
     account: S.AccountId.optional(),
     symbol: S.Symbol.optional(),
+    strategy: ST.StrategyId.optional().describe("a running strategy's own limits: its orders and its ledger, in addition to the account's"),
     limits: S.RiskLimitsPatch,
   })
   .superRefine((p, ctx) => {
+    if (p.strategy !== undefined) {
+      if (p.account || p.symbol) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'a strategy scope stands alone: give the strategy without account or symbol (it trades one)' });
+      for (const name of Object.keys(p.limits)) {
+        if (!(STRATEGY_LIMIT_NAMES as readonly string[]).includes(name)) ctx.addIssue({ code: 'custom', path: ['limits', name], message: `${name} is not set per strategy (a strategy scope takes ${STRATEGY_LIMIT_NAMES.join(', ')})` });
+      }
+      return;
+    }
     if (p.symbol && !p.account) ctx.addIssue({ code: 'custom', path: ['symbol'], message: 'limits for a symbol are set per account: give the account too' });
     if (!p.symbol) return;
     for (const name of BREAKER_LIMIT_NAMES) {
       if (p.limits[name] !== undefined) ctx.addIssue({ code: 'custom', path: ['limits', name], message: `${name} is set globally or per account, not per symbol` });
     }
   })
-  .describe('set limits: global without account and symbol, per account, or per account and symbol');
+  .describe('set limits: global without account and symbol, per account, per account and symbol, or per strategy');
 export type SetRiskLimitsParams = z.infer<typeof SetRiskLimitsParams>;
 
 export const SetRiskStateParams = z.strictObject({ state: S.RiskState, reason: z.string().trim().min(1).max(500) });

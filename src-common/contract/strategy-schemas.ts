@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountId, DecimalString, Symbol } from './schemas.js';
+import { AccountId, DecimalString, RiskLimitsPatch, Symbol } from './schemas.js';
 
 /**
  * Strategies and backtests on the protocol (docs/strategies.md): the
@@ -62,6 +62,7 @@ export const StartStrategyParams = z.strictObject({
   account: AccountId.default('paper'),
   symbol: Symbol,
   params: ParamValues.default({}),
+  limits: RiskLimitsPatch.optional().describe("its own risk limits (the strategy scope of risk.setLimits), set as it starts"),
 });
 export type StartStrategyParams = z.infer<typeof StartStrategyParams>;
 

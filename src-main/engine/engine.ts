@@ -83,6 +83,8 @@ export class Engine implements EngineApi {
   private readonly featureStops: Array<() => void> = [];
   /** what the plugged-in features run once the engine has started */
   private readonly featureStarts: Array<() => void | Promise<void>> = [];
+  /** which strategy ids exist, as the strategies feature knows them (none plugged in: none exist) */
+  private strategyLookup: (id: string) => boolean = () => false;
   /** the open accounts, their venues and instruments */
   private readonly accounts: AccountRegistry;
   /** tickers, books, marks and the portfolio's valuation */
@@ -110,7 +112,9 @@ export class Engine implements EngineApi {
       log: this.log,
       // every decision in the journal, with the order it decided; the newest in memory for the UI
       audit: opts.journalRiskDecisions === false ? this.recentDecisions : teeAudit(journalAudit(this.journal), this.recentDecisions),
-      openOrders: (account, symbol) => this.oms.countActive(account, symbol),
+      openOrders: (account, symbol, strategy) => (strategy === undefined ? this.oms.countActive(account, symbol) : this.oms.activeOrders({ ...(account !== undefined ? { account } : {}), ...(symbol !== undefined ? { symbol } : {}) }).filter((o) => o.strategyId === strategy).length),
+      strategyPosition: (strategy, account, symbol) => this.portfolio.strategies.quantity(strategy, account, symbol),
+      strategyExists: (strategy) => this.strategyLookup(strategy),
       ...(opts.accountLimits ? { accountDefaults: opts.accountLimits } : {}),
       workingOrders: (account, symbol, side, except) => this.oms.workingQuantity(account, symbol, side, except),
     });
@@ -297,6 +301,9 @@ export class Engine implements EngineApi {
           feed: (account, symbol) => this.market.feed(account, symbol),
           onStop: (stop) => this.featureStops.push(stop),
           onStarted: (start) => this.featureStarts.push(start),
+          knowsStrategies: (lookup) => {
+            this.strategyLookup = lookup;
+          },
           settings: {
             load: (name) => this.opts.store.loadSetting(name),
             save: (name, value) => this.journal.record({ type: 'setting', name, value, ts: this.opts.clock.now() }),

@@ -49,6 +49,8 @@ export interface FeatureHost {
   onStop(stop: () => void): void;
   /** runs at the end of Engine.start, once the accounts are open (a feature resumes its work there) */
   onStarted(start: () => void | Promise<void>): void;
+  /** the strategies feature says which strategy ids exist (a risk limit's strategy scope is refused for others) */
+  knowsStrategies(lookup: (id: string) => boolean): void;
   /** a feature's own state, kept as journal `setting` entries (like the risk engine's) and read back at start */
   settings: FeatureSettings;
 }

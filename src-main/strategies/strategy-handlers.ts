@@ -31,6 +31,8 @@ export interface StrategyHandlerOptions {
   settings?: FeatureSettings;
   /** FeatureHost.onStarted: strategies running when Tern last stopped are resumed (or listed as stopped) there */
   onStarted?: (start: () => Promise<void>) => void;
+  /** FeatureHost.knowsStrategies: the engine's risk limits take a strategy scope only for a strategy listed here */
+  knowsStrategies?: (lookup: (id: string) => boolean) => void;
   /** resume them on start: overrides the stored setting for this start (serve --no-resume: false) */
   resume?: boolean;
   /** a strategy changed (started, stopped, failed, resumed, new parameters) */
@@ -65,6 +67,7 @@ export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = 
   opts.onStop?.(() => manager?.shutdown());
   const backtests = () => (jobs ??= new BacktestJobs({ clock, cwd, runs: opts.runs ?? BacktestRunStore.open(''), ...(opts.log ? { log: opts.log } : {}) }));
   opts.onStop?.(() => void jobs?.close());
+  opts.knowsStrategies?.((id) => strategies().list().some((s) => s.id === id));
   return {
     'strategies.list': () => ({
       available: [...BUILTIN_STRATEGIES.values()].map((d) => ({ name: d.name, description: d.description ?? '', builtin: true, params: describeParams(d) })),
@@ -75,7 +78,18 @@ export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = 
       const started = await strategies().start({ strategy: files.strategy(p.strategy, ctx.actor), account: p.account, symbol: p.symbol, params: p.params, ...(p.id ? { id: p.id } : {}) });
       // who started what, where: a strategy trades on its own from here on
       const { id, strategy, source, account, symbol, mode } = started;
-      opts.log?.info({ strategy_id: id, strategy, source, account, symbol, mode, by: ctx.actor }, 'strategy started');
+      if (p.limits) {
+        // its own limits, before the first bar reaches it; refused ones stop it again: never running without what was asked
+        try {
+          await api.call('risk.setLimits', { strategy: id, limits: p.limits }, ctx);
+        } catch (err) {
+          await strategies()
+            .stop(id, true)
+            .catch(() => {});
+          throw err;
+        }
+      }
+      opts.log?.info({ strategy_id: id, strategy, source, account, symbol, mode, limits: p.limits, by: ctx.actor }, 'strategy started');
       return started;
     },
     'strategies.stop': async (p, ctx) => {

@@ -13,6 +13,13 @@ export const PRE_TRADE_LIMIT_NAMES = [
 /** Breakers trip on the portfolio, not on an order: set globally (all accounts together) or per account, never per symbol. */
 export const BREAKER_LIMIT_NAMES = ['max_daily_loss', 'max_drawdown_pct', 'max_consecutive_losses'] as const;
 export const RISK_LIMIT_NAMES = [...PRE_TRADE_LIMIT_NAMES, ...BREAKER_LIMIT_NAMES] as const;
+/**
+ * What a strategy scope may set: checked on the strategy's own orders (and its
+ * ledger's position), in addition to the account's limits. Breakers on a
+ * strategy's ledger (daily loss, drawdown) are not measured yet, so they are
+ * refused rather than kept and ignored.
+ */
+export const STRATEGY_LIMIT_NAMES = ['max_order_notional', 'max_position_notional', 'max_open_orders', 'max_orders_per_second'] as const;
 export type RiskLimitName = (typeof RISK_LIMIT_NAMES)[number];
 export type BreakerLimitName = (typeof BREAKER_LIMIT_NAMES)[number];
 

@@ -20,6 +20,8 @@ export { RISK_LIMIT_NAMES, type RiskLimitName };
 export interface LimitScope {
   account: string | null;
   symbol: string | null;
+  /** a strategy's own scope: its orders and its ledger (account and symbol null) */
+  strategy?: string;
 }
 
 /**
@@ -46,6 +48,7 @@ export const ScopedLimitsList = z.array(
   z.strictObject({
     account: z.string().nullable(),
     symbol: z.string().nullable(),
+    strategy: z.string().optional(),
     limits: RiskLimitValues,
   }),
 );
@@ -56,8 +59,12 @@ export function scopeKey(account: string | null | undefined, symbol: string | nu
   return symbol ? `${account} ${symbol}` : account;
 }
 
-/** "global", "account paper", "paper BTC/USDT": how a scope is named in messages */
+/** the scope key of a strategy's own limits (account ids have no ':') */
+export const strategyScopeKey = (strategy: string): string => `strategy:${strategy}`;
+
+/** "global", "account paper", "paper BTC/USDT", "strategy sma": how a scope is named in messages */
 export function scopeLabel(scope: LimitScope): string {
+  if (scope.strategy !== undefined) return `strategy ${scope.strategy}`;
   if (!scope.account) return 'global';
   return scope.symbol ? `${scope.account} ${scope.symbol}` : `account ${scope.account}`;
 }
@@ -72,10 +79,10 @@ export class LimitBook {
   /** resolved limits by account, then symbol (no key string to build on the order path), dropped whenever a limit changes */
   private cache = new Map<string, Map<string, ResolvedLimits>>();
 
-  /** Applies a patch to one scope: a value sets, null removes, a missing name is left alone. */
-  set(account: string | null | undefined, symbol: string | null | undefined, patch: RiskLimitsPatch): void {
-    const key = scopeKey(account, symbol);
-    const scope: LimitScope = Object.freeze({ account: account || null, symbol: account && symbol ? symbol : null });
+  /** Applies a patch to one scope: a value sets, null removes, a missing name is left alone. With `strategy`, that strategy's own scope. */
+  set(account: string | null | undefined, symbol: string | null | undefined, patch: RiskLimitsPatch, strategy?: string): void {
+    const key = strategy !== undefined ? strategyScopeKey(strategy) : scopeKey(account, symbol);
+    const scope: LimitScope = Object.freeze(strategy !== undefined ? { account: null, symbol: null, strategy } : { account: account || null, symbol: account && symbol ? symbol : null });
     const entry = this.scopes.get(key) ?? { scope, limits: new Map<RiskLimitName, ResolvedLimit>() };
     for (const name of RISK_LIMIT_NAMES) {
       const value = patch[name];
@@ -108,15 +115,21 @@ export class LimitBook {
     return frozen;
   }
 
+  /** a strategy's own limits (checked on its orders besides those `resolve` gives) */
+  forStrategy(strategy: string): ReadonlyMap<RiskLimitName, ResolvedLimit> | undefined {
+    return this.scopes.get(strategyScopeKey(strategy))?.limits;
+  }
+
   /** the limit set in exactly this scope (breakers measure each scope on its own) */
   at(account: string | null, name: RiskLimitName): ResolvedLimit | undefined {
     return this.scopes.get(scopeKey(account, null))?.limits.get(name);
   }
 
-  /** every scope that sets `name` */
+  /** every account scope (global, account, account+symbol) that sets `name` */
   settings(name: RiskLimitName): ResolvedLimit[] {
     const out: ResolvedLimit[] = [];
     for (const entry of this.scopes.values()) {
+      if (entry.scope.strategy !== undefined) continue;
       const limit = entry.limits.get(name);
       if (limit) out.push(limit);
     }
@@ -137,13 +150,14 @@ export class LimitBook {
       .map(([, { scope, limits }]) => ({
         account: scope.account,
         symbol: scope.symbol,
+        ...(scope.strategy !== undefined ? { strategy: scope.strategy } : {}),
         limits: Object.fromEntries(RISK_LIMIT_NAMES.filter((n) => limits.has(n)).map((n) => [n, str(limits.get(n)!.limit)])),
       }));
   }
 
   static fromList(list: ScopedLimitsList): LimitBook {
     const book = new LimitBook();
-    for (const entry of list) book.set(entry.account, entry.symbol, entry.limits);
+    for (const entry of list) book.set(entry.account, entry.symbol, entry.limits, entry.strategy);
     return book;
   }
 }

@@ -6,7 +6,7 @@ import { SetRiskLimitsParams } from '../../../src-common/contract/methods.js';
 import type { KillSwitchReport, Risk, RiskLimitsPatch, RiskState } from '../../../src-common/contract/schemas.js';
 import { parseParams } from '../../../src-common/contract/validation.js';
 import { iso } from '../dto.js';
-import { str } from '../model/decimal.js';
+import { type Decimal, str } from '../model/decimal.js';
 import type { OrderRecord } from '../model/types.js';
 import type { PreTradeCheck, PreTradeContext } from '../oms/pre-trade.js';
 import type { Clock } from '../ports/clock.js';
@@ -51,6 +51,10 @@ export interface RiskEngineDeps {
   maxTrips?: number;
   /** limits each account gets once (applyAccountDefaults); default DEFAULT_ACCOUNT_LIMITS, {} for none */
   accountDefaults?: RiskLimitsPatch;
+  /** a strategy's own position (the per-strategy ledger), for its max_position_notional */
+  strategyPosition?: (strategy: string, account: string, symbol: string) => Decimal;
+  /** whether a strategy of that id exists (a strategy scope is refused otherwise); without it any id is taken */
+  strategyExists?: (strategy: string) => boolean;
 }
 
 const USAGE_EVENT_INTERVAL_MS = 1000;
@@ -76,6 +80,8 @@ export class RiskEngine implements PreTradeCheck {
   private readonly openOrders: OpenOrderCount;
   private readonly maxTrips: number;
   private readonly accountDefaults: RiskLimitsPatch;
+  private readonly strategyPosition: RiskEngineDeps['strategyPosition'];
+  private readonly strategyExists: RiskEngineDeps['strategyExists'];
   /** accounts that were given the default limits once (persisted: a default the trader removed stays removed) */
   private defaulted = new Set<string>();
   readonly audit: RiskAudit;
@@ -98,6 +104,8 @@ export class RiskEngine implements PreTradeCheck {
     this.openOrders = deps.openOrders;
     this.maxTrips = deps.maxTrips ?? 100;
     this.accountDefaults = deps.accountDefaults ?? DEFAULT_ACCOUNT_LIMITS;
+    this.strategyPosition = deps.strategyPosition;
+    this.strategyExists = deps.strategyExists;
     this.audit = deps.audit ?? new MemoryAudit();
     // cheapest first; the rate bucket last, so that it is asked only about orders every other rule passed
     this.rules = [maxOrderQuantity, maxOrderNotional, priceBand, maxPositionNotional, new MaxOpenOrders(deps.openOrders), this.rate];
@@ -127,6 +135,17 @@ export class RiskEngine implements PreTradeCheck {
         const r = rule.check(order, context, limit);
         if (r) readings.push(r);
       }
+      // a strategy's own limits: the same rules again, on its ledger, besides the account's
+      const own = order.strategyId !== undefined ? this.limits.forStrategy(order.strategyId) : undefined;
+      if (own) {
+        const mine: PreTradeContext = { ...context, position: this.strategyPosition?.(order.strategyId!, order.account, order.symbol) ?? context.position };
+        for (const rule of this.rules) {
+          const limit = own.get(rule.name);
+          if (!limit) continue;
+          const r = rule.check(order, mine, limit);
+          if (r) readings.push(r);
+        }
+      }
     } catch (err) {
       this.decide(order, action, context, err instanceof TernError ? err : new TernError('INTERNAL', 'risk check failed'), readings);
       throw err;
@@ -138,6 +157,8 @@ export class RiskEngine implements PreTradeCheck {
     if (context.fromKillSwitch) return;
     const limit = this.limits.resolve(order.account, order.symbol).max_orders_per_second;
     if (limit) this.rate.onAccepted(order, context, limit);
+    const own = order.strategyId !== undefined ? this.limits.forStrategy(order.strategyId)?.get('max_orders_per_second') : undefined;
+    if (own) this.rate.onAccepted(order, context, own);
   }
 
   // ---- commands and queries ----
@@ -175,10 +196,13 @@ export class RiskEngine implements PreTradeCheck {
   }
 
   /** `PUT /api/v1/risk/limits` with parameters already parsed (Engine.call): a value sets a limit of one scope, null removes it */
-  applyLimits({ account, symbol, limits }: SetRiskLimitsParams): Risk {
-    this.limits.set(account, symbol, limits);
+  applyLimits({ account, symbol, strategy, limits }: SetRiskLimitsParams): Risk {
+    if (strategy !== undefined && this.strategyExists && !this.strategyExists(strategy)) {
+      throw new TernError('NOT_FOUND', `strategy not found: ${strategy} (a strategy scope is set on a strategy that was started)`, { field: 'strategy', strategy });
+    }
+    this.limits.set(account, symbol, limits, strategy);
     this.persist(RISK_SETTINGS.limits, this.limits.list());
-    this.log.info({ account, symbol, limits }, 'risk limits set');
+    this.log.info({ account, symbol, strategy, limits }, 'risk limits set');
     this.announce('limits');
     return this.snapshot();
   }

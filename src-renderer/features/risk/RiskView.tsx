@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import { BREAKER_LIMIT_NAMES, RISK_LIMIT_NAMES, RISK_STATES, type RiskLimitName } from '../../../src-common/contract/constants/risk.js';
+import { BREAKER_LIMIT_NAMES, RISK_LIMIT_NAMES, RISK_STATES, STRATEGY_LIMIT_NAMES, type RiskLimitName } from '../../../src-common/contract/constants/risk.js';
 import type { Risk } from '../../../src-common/contract/schemas.js';
 import { asCallError, describeError } from '../../client/call-error.js';
 import { useAction, useClient } from '../../client/context.js';
@@ -35,9 +35,13 @@ const USAGE: Array<{ key: keyof Risk['usage']; label: string }> = [
   { key: 'consecutive_losses', label: 'Losses in a row' },
 ];
 
-type Scope = { account: string | null; symbol: string | null };
-const scopeLabel = (s: Scope) => (s.account === null ? 'Global (all accounts)' : s.symbol === null ? `Account ${s.account}` : `${s.account} · ${s.symbol}`);
-const scopeKey = (s: Scope) => `${s.account ?? '*'}|${s.symbol ?? '*'}`;
+type Scope = { account: string | null; symbol: string | null; strategy?: string | undefined };
+const scopeLabel = (s: Scope) =>
+  s.strategy !== undefined ? `Strategy ${s.strategy}` : s.account === null ? 'Global (all accounts)' : s.symbol === null ? `Account ${s.account}` : `${s.account} · ${s.symbol}`;
+const scopeKey = (s: Scope) => (s.strategy !== undefined ? `strategy:${s.strategy}` : `${s.account ?? '*'}|${s.symbol ?? '*'}`);
+const STRATEGY_LIMITS: ReadonlySet<RiskLimitName> = new Set(STRATEGY_LIMIT_NAMES);
+/** a limit the scope does not take: breakers per symbol, and what a strategy scope does not measure */
+const notInScope = (s: Scope, l: { name: RiskLimitName; breaker: boolean }) => (s.strategy !== undefined ? !STRATEGY_LIMITS.has(l.name) : s.symbol !== null && l.breaker);
 
 function StatePanel({ risk }: { risk: Risk }) {
   const act = useAction();
@@ -112,7 +116,7 @@ function LimitsEditor({ risk }: { risk: Risk }) {
   const symbol = useMarket((s) => s.symbol);
   const scopes = useMemo(() => {
     const list: Scope[] = [{ account: null, symbol: null }, { account, symbol: null }, { account, symbol }];
-    for (const l of risk.limits) if (!list.some((s) => scopeKey(s) === scopeKey(l))) list.push({ account: l.account, symbol: l.symbol });
+    for (const l of risk.limits) if (!list.some((s) => scopeKey(s) === scopeKey(l))) list.push({ account: l.account, symbol: l.symbol, strategy: l.strategy });
     return list;
   }, [risk.limits, account, symbol]);
   const [scopeId, setScopeId] = useState(scopeKey(scopes[0]!));
@@ -132,7 +136,7 @@ function LimitsEditor({ risk }: { risk: Risk }) {
     e.preventDefault();
     const patch: Record<string, string | null> = {};
     for (const l of LIMITS) {
-      if (scope.symbol !== null && l.breaker) continue;
+      if (notInScope(scope, l)) continue;
       const v = (values[l.name] ?? '').trim();
       const before = existing[l.name];
       if (v === '' && before !== undefined) patch[l.name] = null;
@@ -145,7 +149,8 @@ function LimitsEditor({ risk }: { risk: Risk }) {
     setSaving(true);
     setErrors({});
     try {
-      const next = await client.call('risk.setLimits', { ...(scope.account ? { account: scope.account } : {}), ...(scope.symbol ? { symbol: scope.symbol } : {}), limits: patch });
+      const where = scope.strategy !== undefined ? { strategy: scope.strategy } : { ...(scope.account ? { account: scope.account } : {}), ...(scope.symbol ? { symbol: scope.symbol } : {}) };
+      const next = await client.call('risk.setLimits', { ...where, limits: patch });
       useRisk.getState().set(next);
       notify({ kind: 'success', title: 'Limits saved', body: scopeLabel(scope) });
     } catch (err) {
@@ -177,7 +182,7 @@ function LimitsEditor({ risk }: { risk: Risk }) {
         <table className="limits-table">
           <tbody>
             {LIMITS.map((l) => {
-              const disabled = scope.symbol !== null && l.breaker;
+              const disabled = notInScope(scope, l);
               return (
                 <tr key={l.name}>
                   <th>
@@ -191,7 +196,7 @@ function LimitsEditor({ risk }: { risk: Risk }) {
                       inputMode="decimal"
                       value={values[l.name] ?? ''}
                       disabled={disabled}
-                      placeholder={disabled ? 'global or per account' : 'no limit'}
+                      placeholder={disabled ? (scope.strategy !== undefined ? 'not per strategy' : 'global or per account') : 'no limit'}
                       aria-invalid={Boolean(errors[l.name])}
                       onChange={(e) => setValues((v) => ({ ...v, [l.name]: e.target.value }))}
                     />
