@@ -44,6 +44,11 @@ async function visibleLevels(side: 'bid' | 'ask'): Promise<number> {
 
 /** signed in whatever an earlier test left: each check below stands on its own */
 async function ensureSignedIn(): Promise<void> {
+  // a dialog an earlier failure left open would cover what this test clicks
+  if (await page.locator('[data-testid="kill-confirm"]').count()) {
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="kill-confirm"]').waitFor({ state: 'detached' });
+  }
   if (await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).count()) return;
   await page.goto(`${served.url}/`);
   await page.locator('input[name="api-key"]').fill(served.key);
@@ -51,7 +56,8 @@ async function ensureSignedIn(): Promise<void> {
   await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).waitFor();
 }
 
-describe('the trade screen in Chromium', () => {
+// a browser and an engine on a machine shared with other work: generous limits, never a timing assertion
+describe('the trade screen in Chromium', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     assertChromium();
     mkdirSync(SHOTS, { recursive: true });

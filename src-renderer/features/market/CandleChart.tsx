@@ -4,10 +4,13 @@ import type { Timeframe } from '../../../src-common/contract/constants/timeframe
 import { CHART_TIMEFRAMES } from '../../lib/candles.js';
 import { DecimalCtor, formatFixed, roundToIncrement, wire } from '../../lib/decimal.js';
 import { AXIS_LABEL, CHART_COLORS, type ECharts, TOOLTIP_STYLE, chartNumber } from '../../lib/echarts.js';
+import { REPLAY_CLOCK_TITLE, marketClock } from '../../lib/clock.js';
 import { noteTick } from '../../lib/latency.js';
 import { useMarket } from '../../state/market.js';
 import { placesFor, useSelectedInstrument } from '../../state/selectors.js';
 import { useTicket } from '../../state/ticket.js';
+import { useTrading } from '../../state/trading.js';
+import { type ChartLine, tradingLines } from './chart-lines.js';
 import { Panel } from '../../ui/Panel.js';
 import { Failed } from '../../ui/states.js';
 import { useChart } from './useChart.js';
@@ -89,7 +92,7 @@ class SeriesCache {
   private tf: Timeframe | null = null;
   private firstTs = -1;
 
-  build(candles: readonly Candle[], tf: Timeframe, places: number) {
+  build(candles: readonly Candle[], tf: Timeframe, places: number, lines: readonly ChartLine[] = []) {
     const n = candles.length;
     // the same series with the same or more candles: reuse all but the last known one
     let from = 0;
@@ -112,7 +115,7 @@ class SeriesCache {
     const markLine = last ? [{ yAxis: Number(last[4]), label: { formatter: Number(last[4]).toFixed(places) } }] : [];
     return {
       xAxis: [{ data: this.times }, { data: this.times }],
-      series: [{ data: this.ohlc, markLine: { data: markLine } }, { data: this.volume }],
+      series: [{ data: this.ohlc, markLine: { data: [...markLine, ...lines] } }, { data: this.volume }],
     };
   }
 }
@@ -126,6 +129,11 @@ function CandleLegend({ places }: { places: number }) {
   const up = Number(c) >= Number(o);
   return (
     <div className="candle-legend num" data-testid="candle-legend" data-ts={ts}>
+      {marketClock(ts, Date.now()) === 'replay' && (
+        <span className="clock-badge" title={REPLAY_CLOCK_TITLE} data-testid="chart-clock">
+          REPLAY TIME
+        </span>
+      )}
       <span className="muted">{new Date(ts).toLocaleString(undefined, { hour12: false })}</span>
       <span>
         O <b>{formatFixed(o, places)}</b>
@@ -163,18 +171,30 @@ export default function CandleChart() {
     const draw = (c: ECharts) => {
       const m = useMarket.getState();
       const candles = m.candles.toArray();
-      c.setOption(cache.build(candles, m.timeframe, places), { lazyUpdate: false, silent: true });
+      const t = useTrading.getState();
+      const lines = tradingLines(t.orders.rows.values(), t.positions.rows.values(), m.account, m.symbol, places);
+      c.setOption(cache.build(candles, m.timeframe, places, lines), { lazyUpdate: false, silent: true });
       // for tests and tools that cannot read a canvas: what the chart last drew
       const el = c.getDom();
       el.dataset.candles = String(candles.length);
       el.dataset.lastTs = String(candles.at(-1)?.[0] ?? '');
       el.dataset.lastClose = candles.at(-1)?.[4] ?? '';
+      el.dataset.orderLines = lines.filter((l) => l.name !== 'position').map((l) => `${l.name}@${l.yAxis}`).join(' ');
+      el.dataset.positionLine = String(lines.find((l) => l.name === 'position')?.yAxis ?? '');
       noteTick('chart', m.candleReceivedAt);
     };
     draw(chart);
-    return useMarket.subscribe((s, prev) => {
+    const offMarket = useMarket.subscribe((s, prev) => {
       if (s.candlesVersion !== prev.candlesVersion || s.candles !== prev.candles) draw(chart);
     });
+    // orders and the position move their lines
+    const offTrading = useTrading.subscribe((s, prev) => {
+      if (s.orders.version !== prev.orders.version || s.positions.version !== prev.positions.version) draw(chart);
+    });
+    return () => {
+      offMarket();
+      offTrading();
+    };
   }, [chart, places]);
 
   useEffect(() => {
@@ -189,9 +209,20 @@ export default function CandleChart() {
       const price = roundToIncrement(new DecimalCtor(y.toFixed(12)), instrument.price_increment);
       useTicket.getState().setPrice(wire(price));
     };
+    // a right click opens the ticket at that price: a limit there, the quantity next
+    const onMenu = (e: { offsetX: number; offsetY: number; event?: { preventDefault?: () => void } }) => {
+      if (!chart.containPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY])) return;
+      e.event?.preventDefault?.();
+      onClick(e);
+      useTicket.getState().set({ type: 'limit' });
+      const qty = document.querySelector<HTMLInputElement>('[data-ticket-field="quantity"]');
+      qty?.focus();
+    };
     zr.on('click', onClick);
+    zr.on('contextmenu', onMenu);
     return () => {
       zr.off('click', onClick);
+      zr.off('contextmenu', onMenu);
     };
   }, [chart, instrument]);
 
