@@ -11,6 +11,7 @@ import { errorHeaders, errorResponse } from './error-response.js';
 import { LoopbackGuard, assertLoopbackHost } from './loopback.js';
 import { ApiMetrics } from './metrics.js';
 import { authPlugin } from './plugins/auth.js';
+import { binanceGatewayPlugin } from './plugins/binance.js';
 import { drainPlugin } from './plugins/drain.js';
 import { loopbackGuardPlugin } from './plugins/loopback-guard.js';
 import { methodRoutesPlugin, type Answer } from './plugins/methods.js';
@@ -161,6 +162,13 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     metrics,
   });
   app.register(methodRoutesPlugin, { answer, version: opts.version });
+  // Binance's spot REST for existing bots: the same engine calls with the key's context (issue 14)
+  app.register(binanceGatewayPlugin, {
+    prefix: '/binance',
+    answer,
+    access,
+    publicRead: (method, params) => drain.bound(engine.call(method, params, { actor: 'binance-public' })),
+  });
   if (opts.web) app.register(webUiPlugin, { root: opts.web.root, engine, access, signIn });
 
   let baseUrl: string | null = null;

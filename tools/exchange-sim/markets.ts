@@ -1,3 +1,4 @@
+import * as binance from '../../src-main/api/binance/format.js';
 import { d, type D } from './decimal.js';
 
 /** One spot symbol of the simulator: Binance's filters plus the synthetic liquidity around its price path. */
@@ -83,55 +84,27 @@ function plain(value: string): string {
   return d(value).toFixed(8);
 }
 
+/** The shapes are src-main/api/binance/format.ts (shared with Tern's Binance gateway). */
 export function symbolInfo(m: Market): Record<string, unknown> {
   const s = m.spec;
+  return binance.symbolInfo(symbolView(m, s));
+}
+
+function symbolView(m: Market, s: SymbolSpec): binance.BinanceSymbolView {
   return {
     symbol: m.id,
-    status: 'TRADING',
-    baseAsset: m.base,
-    baseAssetPrecision: 8,
-    quoteAsset: m.quote,
-    quotePrecision: 8,
-    quoteAssetPrecision: 8,
-    baseCommissionPrecision: 8,
-    quoteCommissionPrecision: 8,
-    orderTypes: [...ORDER_TYPES],
-    icebergAllowed: false,
+    base: m.base,
+    quote: m.quote,
+    tickSize: plain(s.tickSize),
+    stepSize: plain(s.stepSize),
+    minQty: plain(s.minQty),
+    maxQty: plain(s.maxQty),
+    minNotional: plain(s.minNotional),
+    orderTypes: ORDER_TYPES,
     ocoAllowed: true,
-    otoAllowed: false,
-    quoteOrderQtyMarketAllowed: true,
-    allowTrailingStop: false,
-    cancelReplaceAllowed: true,
-    amendAllowed: false,
-    isSpotTradingAllowed: true,
-    isMarginTradingAllowed: false,
-    filters: [
-      { filterType: 'PRICE_FILTER', minPrice: plain(s.tickSize), maxPrice: '1000000.00000000', tickSize: plain(s.tickSize) },
-      { filterType: 'LOT_SIZE', minQty: plain(s.minQty), maxQty: plain(s.maxQty), stepSize: plain(s.stepSize) },
-      { filterType: 'MARKET_LOT_SIZE', minQty: '0.00000000', maxQty: plain(s.maxQty), stepSize: '0.00000000' },
-      {
-        filterType: 'NOTIONAL', minNotional: plain(s.minNotional), applyMinToMarket: true,
-        maxNotional: '9000000.00000000', applyMaxToMarket: false, avgPriceMins: 5,
-      },
-    ],
-    permissions: [],
-    permissionSets: [['SPOT']],
-    defaultSelfTradePreventionMode: 'NONE',
-    allowedSelfTradePreventionModes: ['NONE'],
   };
 }
 
 export function exchangeInfo(markets: Market[], serverTime: number): Record<string, unknown> {
-  return {
-    timezone: 'UTC',
-    serverTime,
-    rateLimits: [
-      { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000 },
-      { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
-      { rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: 200000 },
-      { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: 61000 },
-    ],
-    exchangeFilters: [],
-    symbols: markets.map(symbolInfo),
-  };
+  return binance.exchangeInfo(markets.map((m) => symbolView(m, m.spec)), serverTime);
 }

@@ -165,3 +165,67 @@ export function myTrade(t: BinanceTradeView): Record<string, unknown> {
 export function kline(openTime: number, intervalMs: number, o: string, h: string, l: string, c: string, volume: string, quoteVolume: string, trades: number): unknown[] {
   return [openTime, o, h, l, c, volume, openTime + intervalMs - 1, quoteVolume, trades, ZERO8, ZERO8, '0'];
 }
+
+/** One spot symbol's rules, as Binance's filters state them (decimal strings). */
+export interface BinanceSymbolView {
+  symbol: string;
+  base: string;
+  quote: string;
+  tickSize: string;
+  stepSize: string;
+  minQty: string;
+  maxQty: string;
+  minNotional: string;
+  orderTypes: readonly string[];
+  ocoAllowed: boolean;
+}
+
+/** One entry of exchangeInfo's `symbols`: what ccxt's loadMarkets reads (precision, limits, order types). */
+export function symbolInfo(s: BinanceSymbolView): Record<string, unknown> {
+  return {
+    symbol: s.symbol,
+    status: 'TRADING',
+    baseAsset: s.base,
+    baseAssetPrecision: 8,
+    quoteAsset: s.quote,
+    quotePrecision: 8,
+    quoteAssetPrecision: 8,
+    baseCommissionPrecision: 8,
+    quoteCommissionPrecision: 8,
+    orderTypes: [...s.orderTypes],
+    icebergAllowed: false,
+    ocoAllowed: s.ocoAllowed,
+    otoAllowed: false,
+    quoteOrderQtyMarketAllowed: true,
+    allowTrailingStop: false,
+    cancelReplaceAllowed: true,
+    amendAllowed: false,
+    isSpotTradingAllowed: true,
+    isMarginTradingAllowed: false,
+    filters: [
+      { filterType: 'PRICE_FILTER', minPrice: s.tickSize, maxPrice: '1000000.00000000', tickSize: s.tickSize },
+      { filterType: 'LOT_SIZE', minQty: s.minQty, maxQty: s.maxQty, stepSize: s.stepSize },
+      { filterType: 'MARKET_LOT_SIZE', minQty: ZERO8, maxQty: s.maxQty, stepSize: ZERO8 },
+      { filterType: 'NOTIONAL', minNotional: s.minNotional, applyMinToMarket: true, maxNotional: '9000000.00000000', applyMaxToMarket: false, avgPriceMins: 5 },
+    ],
+    permissions: [],
+    permissionSets: [['SPOT']],
+    defaultSelfTradePreventionMode: 'NONE',
+    allowedSelfTradePreventionModes: ['NONE'],
+  };
+}
+
+export function exchangeInfo(symbols: BinanceSymbolView[], serverTime: number): Record<string, unknown> {
+  return {
+    timezone: 'UTC',
+    serverTime,
+    rateLimits: [
+      { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000 },
+      { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
+      { rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: 200000 },
+      { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: 61000 },
+    ],
+    exchangeFilters: [],
+    symbols: symbols.map(symbolInfo),
+  };
+}

@@ -1,0 +1,158 @@
+import type { Balance, Fill, Instrument, Order } from '../../../src-common/contract/schemas.js';
+import { TernError } from '../../../src-common/contract/errors.js';
+import { Decimal } from '../../engine/model/decimal.js';
+import { BinanceError, binanceErrors as errors } from './errors.js';
+import type { BinanceOrderView, BinanceSymbolView, BinanceTradeView } from './format.js';
+
+/** What Tern's orders, fills and instruments are in Binance's terms (the gateway's one mapping). */
+
+const ZERO8 = '0.00000000';
+
+/** Binance prints amounts with 8 decimals; Tern's are exact decimal strings. */
+export function f8(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return ZERO8;
+  return new Decimal(value).toFixed(8, Decimal.ROUND_DOWN);
+}
+
+/** Binance's symbol of an instrument: base and quote run together (BTC/USDT → BTCUSDT). */
+export const binanceSymbol = (i: Pick<Instrument, 'base' | 'quote'>): string => `${i.base}${i.quote}`.toUpperCase();
+
+export const BINANCE_ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT'] as const;
+
+export function symbolView(i: Instrument): BinanceSymbolView {
+  return {
+    symbol: binanceSymbol(i),
+    base: i.base,
+    quote: i.quote,
+    tickSize: f8(i.price_increment),
+    stepSize: f8(i.size_increment),
+    minQty: f8(i.min_quantity),
+    maxQty: '9000000.00000000',
+    minNotional: f8(i.min_notional),
+    orderTypes: BINANCE_ORDER_TYPES,
+    ocoAllowed: false,
+  };
+}
+
+const STATUS: Record<Order['status'], string> = {
+  pending: 'NEW',
+  open: 'NEW',
+  partially_filled: 'PARTIALLY_FILLED',
+  filled: 'FILLED',
+  canceled: 'CANCELED',
+  rejected: 'REJECTED',
+  expired: 'EXPIRED',
+};
+
+function binanceType(o: Order): string {
+  if (o.type === 'limit') return o.post_only ? 'LIMIT_MAKER' : 'LIMIT';
+  if (o.type === 'market') return 'MARKET';
+  if (o.type === 'stop_limit') return 'STOP_LOSS_LIMIT';
+  return 'STOP_LOSS';
+}
+
+export function orderView(o: Order, symbol: string, fills: Fill[] = [], cancelClientOrderId?: string): BinanceOrderView {
+  const filled = new Decimal(o.filled_quantity);
+  const quote = o.average_price === null ? new Decimal(0) : filled.mul(o.average_price);
+  const time = Date.parse(o.created_at);
+  return {
+    symbol,
+    orderId: o.id,
+    orderListId: -1,
+    clientOrderId: o.client_order_id,
+    price: f8(o.price),
+    origQty: f8(o.quantity),
+    executedQty: f8(o.filled_quantity),
+    origQuoteOrderQty: ZERO8,
+    cummulativeQuoteQty: quote.toFixed(8, Decimal.ROUND_DOWN),
+    status: STATUS[o.status],
+    timeInForce: o.time_in_force,
+    type: binanceType(o),
+    side: o.side.toUpperCase(),
+    stopPrice: o.stop_price === null ? null : f8(o.stop_price),
+    time,
+    updateTime: Date.parse(o.updated_at),
+    workingTime: time,
+    isWorking: o.type !== 'market' && (o.status === 'open' || o.status === 'partially_filled'),
+    fills: fills.map((f) => ({ price: f8(f.price), qty: f8(f.quantity), commission: f8(f.fee), commissionAsset: f.fee_asset, tradeId: f.id })),
+    cancelClientOrderId,
+  };
+}
+
+export function tradeView(f: Fill, symbol: string): BinanceTradeView {
+  return {
+    symbol,
+    id: f.id,
+    orderId: f.order_id,
+    orderListId: -1,
+    price: f8(f.price),
+    qty: f8(f.quantity),
+    quoteQty: new Decimal(f.quantity).mul(f.price).toFixed(8, Decimal.ROUND_DOWN),
+    commission: f8(f.fee),
+    commissionAsset: f.fee_asset,
+    time: Date.parse(f.ts),
+    isBuyer: f.side === 'buy',
+    isMaker: f.liquidity === 'maker',
+  };
+}
+
+export const balanceView = (b: Balance) => ({ asset: b.asset, free: f8(b.free), locked: f8(b.locked) });
+
+/** Tern's order fields as Binance's parameter names, for refusals that name one. */
+const PARAM: Record<string, string> = {
+  quantity: 'quantity',
+  price: 'price',
+  stop_price: 'stopPrice',
+  client_order_id: 'newClientOrderId',
+  time_in_force: 'timeInForce',
+  side: 'side',
+  type: 'type',
+  symbol: 'symbol',
+  post_only: 'type',
+};
+
+/**
+ * A Tern refusal as the Binance error bots handle: a filter (-1013) for an
+ * order's quantity, price or notional, a rejected order (-2010, Tern's reason
+ * in msg: risk rules, the kill switch, a venue refusal), unknown orders
+ * (-2011 on cancel, -2013 on query), the key (-2015), the rate (-1003).
+ */
+export function binanceErrorOf(err: unknown, during: 'order' | 'cancel' | 'query' | 'other'): BinanceError {
+  if (err instanceof BinanceError) return err;
+  if (!(err instanceof TernError)) return errors.unknown();
+  const field = typeof err.details?.['field'] === 'string' ? (err.details['field'] as string) : undefined;
+  switch (err.code) {
+    case 'INVALID_ORDER':
+      if (/notional/i.test(err.message)) return new BinanceError(400, -1013, `Filter failure: NOTIONAL (${err.message})`);
+      if (field === 'quantity') return new BinanceError(400, -1013, `Filter failure: LOT_SIZE (${err.message})`);
+      if (field === 'price' || field === 'stop_price') return new BinanceError(400, -1013, `Filter failure: PRICE_FILTER (${err.message})`);
+      return errors.rejected(err.message);
+    case 'BAD_REQUEST': {
+      const name = field === undefined ? undefined : (PARAM[field] ?? field);
+      return name === undefined ? new BinanceError(400, -1100, err.message) : new BinanceError(400, -1130, `Data sent for parameter '${name}' is not valid: ${err.message}`);
+    }
+    case 'RISK_REJECTED':
+    case 'CONFLICT': {
+      // the rule leads, so a bot's log says which limit refused it
+      const rule = typeof err.details?.['rule'] === 'string' ? `${err.details['rule'] as string}: ` : '';
+      return new BinanceError(400, during === 'cancel' ? -2011 : -2010, `${rule}${err.message}`);
+    }
+    case 'NOT_FOUND':
+      return during === 'cancel' ? errors.unknownOrder() : during === 'query' ? errors.orderDoesNotExist() : new BinanceError(400, -1121, err.message);
+    case 'UNAUTHORIZED':
+    case 'FORBIDDEN':
+      return errors.invalidApiKey();
+    case 'RATE_LIMITED':
+      return new BinanceError(429, -1003, err.message, {});
+    case 'VENUE_UNAVAILABLE':
+      return errors.unavailable(err.message);
+    default:
+      return errors.unknown();
+  }
+}
+
+/** A rejected order's reason as Binance says it (the exact message ccxt maps to InsufficientFunds). */
+export function rejectionOf(o: Order): BinanceError {
+  const reason = o.reject_reason ?? 'order rejected';
+  return /insufficient/i.test(reason) ? errors.insufficientBalance() : errors.rejected(reason);
+}
