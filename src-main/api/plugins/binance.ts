@@ -93,6 +93,13 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
     return { list: list as Instrument[], single: false };
   }
 
+  /** one answer per symbol asked (`symbol`: the object alone; `symbols` or none: a list) */
+  async function eachSymbol(c: Call, one: (i: Instrument) => Promise<unknown>): Promise<unknown> {
+    const { list, single } = await symbolsOf(c);
+    const all = await Promise.all(list.map(one));
+    return single ? all[0] : all;
+  }
+
   function intParam(c: Call, name: string, min: number, max: number): number | undefined {
     const raw = c.params[name];
     if (raw === undefined) return undefined;
@@ -218,40 +225,26 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
     'GET api/v3/ticker/price': {
       security: 'NONE',
       params: ['symbol', 'symbols'],
-      handle: async (c) => {
-        const { list, single } = await symbolsOf(c);
-        const all = await Promise.all(
-          list.map(async (i) => {
-            const t = await c.call('market.ticker', { account: c.account, symbol: i.symbol });
-            return { symbol: binanceSymbol(i), price: f8(t.last ?? mid(t.bid, t.ask)) };
-          }),
-        );
-        return single ? all[0] : all;
-      },
+      handle: (c) =>
+        eachSymbol(c, async (i) => {
+          const t = await c.call('market.ticker', { account: c.account, symbol: i.symbol });
+          return { symbol: binanceSymbol(i), price: f8(t.last ?? mid(t.bid, t.ask)) };
+        }),
     },
     'GET api/v3/ticker/bookTicker': {
       security: 'NONE',
       params: ['symbol', 'symbols'],
-      handle: async (c) => {
-        const { list, single } = await symbolsOf(c);
-        const all = await Promise.all(
-          list.map(async (i) => {
-            const b = await c.call('market.book', { account: c.account, symbol: i.symbol, depth: 1 });
-            const [bid, ask] = [b.bids[0], b.asks[0]];
-            return { symbol: binanceSymbol(i), bidPrice: f8(bid?.[0]), bidQty: f8(bid?.[1]), askPrice: f8(ask?.[0]), askQty: f8(ask?.[1]) };
-          }),
-        );
-        return single ? all[0] : all;
-      },
+      handle: (c) =>
+        eachSymbol(c, async (i) => {
+          const b = await c.call('market.book', { account: c.account, symbol: i.symbol, depth: 1 });
+          const [bid, ask] = [b.bids[0], b.asks[0]];
+          return { symbol: binanceSymbol(i), bidPrice: f8(bid?.[0]), bidQty: f8(bid?.[1]), askPrice: f8(ask?.[0]), askQty: f8(ask?.[1]) };
+        }),
     },
     'GET api/v3/ticker/24hr': {
       security: 'NONE',
       params: ['symbol', 'symbols', 'type'],
-      handle: async (c) => {
-        const { list, single } = await symbolsOf(c);
-        const all = await Promise.all(list.map((i) => ticker24h(c, i)));
-        return single ? all[0] : all;
-      },
+      handle: (c) => eachSymbol(c, (i) => ticker24h(c, i)),
     },
     'GET api/v3/klines': {
       security: 'NONE',

@@ -68,6 +68,10 @@ describe('ccxt.binance against Tern', () => {
     expect(t.bid).toBe(44999.99);
     expect(t.ask).toBe(45000.01);
     expect((await ex.fetchTime()) as number).toBeGreaterThan(0);
+    const bidsAsks = await ex.fetchBidsAsks(['BTC/USDT', 'ETH/USDT']);
+    expect([bidsAsks['ETH/USDT']?.bid, bidsAsks['ETH/USDT']?.ask]).toEqual([2999.99, 3000.01]);
+    const last = await ex.fetchLastPrices(['BTC/USDT']);
+    expect(last['BTC/USDT']?.price).toBeGreaterThan(44999);
   });
 
   it('fetches the balance', async () => {
