@@ -13,7 +13,12 @@ function wire(h: Harness, _checks: PreTradeCheck[]): RiskEngine {
 }
 
 const killSwitchDeps = (h: Harness) => ({
-  oms: h.engine.oms,
+  oms: {
+    activeOrders: (filter?: { account?: string; symbol?: string }) => h.engine.oms.activeOrders(filter),
+    find: (id: string) => h.engine.oms.find(id),
+    cancelOrder: (id: string, reason?: string) => h.engine.oms.cancelOrder(id, { resend: true, reason }),
+    closePosition: h.engine.oms.closePosition.bind(h.engine.oms),
+  },
   positions: () => h.engine.portfolio.listPositions(),
   sleep: async () => {},
 });
