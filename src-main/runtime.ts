@@ -162,7 +162,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
     version: VERSION,
     paperBalances: { [quote]: opts.paperBalance ?? DEFAULT_PAPER_BALANCE },
     // features the engine does not import: strategies and backtests run engines of their own; downloads fill the market cache
-    features: (host) => ({ ...strategyHandlers(host.api, { clock: host.clock, log: host.log, files, runs: backtestRuns, onStop: host.onStop, knowsStrategies: host.knowsStrategies, settings: host.settings, onStarted: host.onStarted, publish: (instance) => host.publish('strategies', 'strategies', () => instance), ...(opts.resumeStrategies !== undefined ? { resume: opts.resumeStrategies } : {}) }), ...downloadHandlers(host) }),
+    features: (host) => ({ ...strategyHandlers(host.api, { clock: host.clock, log: host.log, files, runs: backtestRuns, onStop: host.onStop, knowsStrategies: host.knowsStrategies, strategyBreakers: host.strategyBreakers, settings: host.settings, onStarted: host.onStarted, publish: (instance) => host.publish('strategies', 'strategies', () => instance), ...(opts.resumeStrategies !== undefined ? { resume: opts.resumeStrategies } : {}) }), ...downloadHandlers(host) }),
   });
   try {
     await engine.start();

@@ -316,7 +316,8 @@ export const RiskUsage = z.object({
 
 export const RiskTrip = z.object({
   rule: z.string(),
-  account: z.string().nullable().describe('null: all accounts together'),
+  account: z.string().nullable().describe('null: all accounts together (or a strategy)'),
+  strategy: z.string().optional().describe("a strategy's own breaker: that strategy was halted, the account's trading was not"),
   tripped_at: IsoTime,
   reason: z.string(),
   limit: DecimalString,

@@ -37,8 +37,8 @@ export const StrategyInstance = z.object({
   symbol: z.string(),
   mode: z.enum(['paper', 'live']),
   params: ParamValues,
-  status: z.enum(['running', 'stopped', 'failed']),
-  error: z.string().nullable().describe('why it failed: the error its code threw, or why it could not be resumed'),
+  status: z.enum(['running', 'stopped', 'failed', 'halted']).describe("halted: its own risk breaker tripped (error says which limit, the value and the limit); started again by the trader"),
+  error: z.string().nullable().describe('why it failed or was halted: the error its code threw, why it could not be resumed, or the breaker that tripped'),
   error_stack: z.string().nullable().describe("the stack of the error its code threw (its module's lines), for its author"),
   restart: z
     .object({

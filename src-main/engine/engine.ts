@@ -16,11 +16,11 @@ import type { SecretStore } from './ports/secret-store.js';
 import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
 import { balanceDto, bookDto, candleDto, fillDto, instrumentDto, ocoDto, iso, orderDto, portfolioDto, positionDto } from './dto.js';
 import { Journal } from './journal.js';
-import { ZERO, dec, str } from './model/decimal.js';
+import { type Decimal, ZERO, dec, str } from './model/decimal.js';
 import type { AccountRecord, ApiKeyRecord } from './model/types.js';
 import { MarketView } from './market-view.js';
 import { Oms } from './oms/oms.js';
-import { portfolioView } from './risk/portfolio-view.js';
+import { portfolioView, strategyValuations } from './risk/portfolio-view.js';
 import { MemoryAudit, journalAudit, teeAudit } from './risk/audit.js';
 import { RiskEngine } from './risk/risk-engine.js';
 import { riskHandlers } from './risk/risk-handlers.js';
@@ -85,6 +85,8 @@ export class Engine implements EngineApi {
   private readonly featureStarts: Array<() => void | Promise<void>> = [];
   /** which strategy ids exist, as the strategies feature knows them (none plugged in: none exist) */
   private strategyLookup: (id: string) => boolean = () => false;
+  /** a running strategy's capital base (FeatureHost.strategyBreakers); undefined: its own breakers are not measured */
+  private strategyCapital: (id: string) => Decimal | undefined = () => undefined;
   /** the open accounts, their venues and instruments */
   private readonly accounts: AccountRegistry;
   /** tickers, books, marks and the portfolio's valuation */
@@ -304,6 +306,11 @@ export class Engine implements EngineApi {
           knowsStrategies: (lookup) => {
             this.strategyLookup = lookup;
           },
+          strategyBreakers: (hooks) => {
+            this.strategyCapital = hooks.capital;
+            this.risk.onStrategyTrip = (t) => hooks.halt({ strategy: t.strategy!, rule: t.rule, limit: str(t.limit), value: str(t.value), reason: t.reason });
+            return { rearm: (strategy) => this.risk.rearmStrategy(strategy) };
+          },
           settings: {
             load: (name) => this.opts.store.loadSetting(name),
             save: (name, value) => this.journal.record({ type: 'setting', name, value, ts: this.opts.clock.now() }),
@@ -485,13 +492,14 @@ export class Engine implements EngineApi {
   /** the loss and drawdown breakers, on the portfolio as marked now */
   private evaluateBreakers(): void {
     this.breakersEvaluatedAt = performance.now();
-    this.risk.evaluate(
-      portfolioView(this.portfolio, this.accounts.ids(), {
-        quoteOf: (a) => this.market.quoteAsset(a),
-        asset: (a, asset, quote) => this.market.assetMark(a, asset, quote),
-        symbol: (a, symbol) => this.market.mid(a, symbol),
-      }),
-    );
+    const view = portfolioView(this.portfolio, this.accounts.ids(), {
+      quoteOf: (a) => this.market.quoteAsset(a),
+      asset: (a, asset, quote) => this.market.assetMark(a, asset, quote),
+      symbol: (a, symbol) => this.market.mid(a, symbol),
+    });
+    const ids = this.risk.strategyBreakers();
+    const strategies = ids.length === 0 ? [] : strategyValuations(this.portfolio.strategies, ids, this.strategyCapital, (a, symbol) => this.market.mid(a, symbol));
+    this.risk.evaluate(strategies.length === 0 ? view : { ...view, strategies });
   }
 }
 

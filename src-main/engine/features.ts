@@ -3,6 +3,7 @@ import { TernError } from '../../src-common/contract/errors.js';
 import type { Handlers, MethodName } from '../../src-common/contract/methods.js';
 import type { Journal } from './journal.js';
 import type { Clock, IdSource } from './ports/clock.js';
+import type { Decimal } from './model/decimal.js';
 import type { Logger } from './ports/logger.js';
 import type { MarketFeed } from './ports/market-data.js';
 
@@ -53,6 +54,20 @@ export interface FeatureHost {
   knowsStrategies(lookup: (id: string) => boolean): void;
   /** a feature's own state, kept as journal `setting` entries (like the risk engine's) and read back at start */
   settings: FeatureSettings;
+  /**
+   * The strategies feature takes part in strategies' own breakers
+   * (max_daily_loss, max_drawdown_pct on their ledgers): it gives a running
+   * strategy's capital base and halts one whose breaker tripped. The returned
+   * `rearm` is called when a strategy starts again.
+   */
+  strategyBreakers(hooks: StrategyBreakerHooks): { rearm(strategy: string): void };
+}
+
+export interface StrategyBreakerHooks {
+  /** a running strategy's capital base, in its quote currency (its drawdown is measured on it); undefined: not running, not measured */
+  capital(strategy: string): Decimal | undefined;
+  /** its own breaker tripped: stop it (orders canceled, status halted, the numbers in its error) */
+  halt(trip: { strategy: string; rule: string; limit: string; value: string; reason: string }): void;
 }
 
 export interface FeatureSettings {

@@ -166,6 +166,11 @@ export class StrategyHost {
     await this.drain();
   }
 
+  /** its capital base: the cash share at start for the parameters in force (its own drawdown breaker is measured on it) */
+  get capital(): Decimal {
+    return this.share(this.params);
+  }
+
   /** its cash share at start: the `cash` parameter when it has one > 0, else the account's free quote balance at start */
   private share(params: ParamValues): Decimal {
     const cash = params.cash;

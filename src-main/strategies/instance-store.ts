@@ -31,7 +31,7 @@ export const StoredInstance = z.object({
   symbol: z.string(),
   mode: z.enum(['paper', 'live']),
   params: ParamValues,
-  status: z.enum(['running', 'stopped', 'failed']),
+  status: z.enum(['running', 'stopped', 'failed', 'halted']),
   error: z.string().nullable(),
   error_stack: z.string().nullable(),
   started_at: z.number().int(),

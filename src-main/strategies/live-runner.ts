@@ -78,6 +78,8 @@ export class StrategyManager {
       settings?: FeatureSettings;
       /** tells subscribers that a strategy changed (started, stopped, failed, resumed, new parameters) */
       publish?: (instance: StrategyInstance) => void;
+      /** a strategy starts (again): its own breakers arm again (FeatureHost.strategyBreakers rearm) */
+      rearm?: (id: string) => void;
     } = {},
   ) {
     this.clock = opts.clock ?? systemClock;
@@ -85,11 +87,13 @@ export class StrategyManager {
     this.cwd = opts.cwd ?? process.cwd();
     this.store = new InstanceStore(opts.settings, this.log);
     this.publish = opts.publish ?? (() => {});
+    this.rearm = opts.rearm ?? (() => {});
     // client order ids must stay unique across restarts of the same strategy id
     this.runTag = this.clock.now().toString(36);
   }
 
   private readonly cwd: string;
+  private readonly rearm: (id: string) => void;
 
   get settings(): InstanceStore {
     return this.store;
@@ -176,6 +180,32 @@ export class StrategyManager {
 
   list(): StrategyInstance[] {
     return [...this.running.values()].map((r) => this.describe(r));
+  }
+
+  /** a running strategy's capital base (its own drawdown breaker is measured on it); undefined when it does not run */
+  capital(id: string): Decimal | undefined {
+    const r = this.running.get(id);
+    return r?.status === 'running' && r.host ? r.host.capital : undefined;
+  }
+
+  /**
+   * Its own breaker tripped: it stops as a failed one does (orders canceled),
+   * its status halted with the limit, value and limit set in `error`. The
+   * account's trading and the other strategies go on; the trader may start
+   * it again.
+   */
+  async haltByBreaker(trip: { strategy: string; rule: string; limit: string; value: string; reason: string }): Promise<void> {
+    const r = this.running.get(trip.strategy);
+    if (!r || r.status !== 'running') return;
+    r.status = 'halted';
+    r.error = `halted by its own risk breaker ${trip.rule} (value ${trip.value}, limit ${trip.limit}): ${trip.reason.replace(`${trip.rule}: `, '')}`;
+    r.errorStack = null;
+    this.log.error({ strategy: r.id, rule: trip.rule, value: trip.value, limit: trip.limit }, 'strategy halted by its own risk breaker; its orders canceled');
+    this.persist();
+    this.publish(this.describe(r));
+    await this.halt(r, true);
+    this.persist();
+    this.publish(this.describe(r));
   }
 
   async stopAll(): Promise<void> {
@@ -265,6 +295,8 @@ export class StrategyManager {
       timersChanged: (due) => this.arm(r, due),
       log: (message, data) => this.log.info({ strategy: id, ...data }, message),
     };
+    // halted before by its own breaker: armed again for this run
+    this.rearm(id);
     const host = new StrategyHost(id, definition, params, port);
     r.host = host;
     host.onFailure = (err) => void this.fail(r, err);

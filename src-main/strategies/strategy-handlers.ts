@@ -3,7 +3,7 @@ import type { Handlers } from '../../src-common/contract/methods.js';
 import { type BacktestRunArchive, BacktestJobs } from '../backtest/jobs.js';
 import { BacktestRunStore } from '../store/backtest-runs.js';
 import { type Clock, systemClock } from '../engine/ports/clock.js';
-import type { FeatureMethod, FeatureSettings } from '../engine/features.js';
+import type { FeatureHost, FeatureMethod, FeatureSettings } from '../engine/features.js';
 import type { StrategyInstance } from '../../src-common/contract/strategy-schemas.js';
 import type { Logger } from '../engine/ports/logger.js';
 import { BUILTIN_STRATEGIES } from './builtin/index.js';
@@ -33,6 +33,8 @@ export interface StrategyHandlerOptions {
   onStarted?: (start: () => Promise<void>) => void;
   /** FeatureHost.knowsStrategies: the engine's risk limits take a strategy scope only for a strategy listed here */
   knowsStrategies?: (lookup: (id: string) => boolean) => void;
+  /** FeatureHost.strategyBreakers: a strategy's own breaker halts it (status halted) */
+  strategyBreakers?: FeatureHost['strategyBreakers'];
   /** resume them on start: overrides the stored setting for this start (serve --no-resume: false) */
   resume?: boolean;
   /** a strategy changed (started, stopped, failed, resumed, new parameters) */
@@ -51,6 +53,10 @@ export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = 
   const cwd = files.cwd;
   let manager: StrategyManager | null = null;
   let jobs: BacktestJobs | null = null;
+  const breakers = opts.strategyBreakers?.({
+    capital: (id) => manager?.capital(id),
+    halt: (trip) => void manager?.haltByBreaker(trip),
+  });
   const strategies = () =>
     (manager ??= new StrategyManager(api, {
       clock,
@@ -58,6 +64,7 @@ export function strategyHandlers(api: EngineApi, opts: StrategyHandlerOptions = 
       ...(opts.log ? { log: opts.log } : {}),
       ...(opts.settings ? { settings: opts.settings } : {}),
       ...(opts.publish ? { publish: opts.publish } : {}),
+      ...(breakers ? { rearm: breakers.rearm } : {}),
     }));
   opts.onStarted?.(async () => {
     const m = strategies();

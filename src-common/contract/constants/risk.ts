@@ -15,11 +15,10 @@ export const BREAKER_LIMIT_NAMES = ['max_daily_loss', 'max_drawdown_pct', 'max_c
 export const RISK_LIMIT_NAMES = [...PRE_TRADE_LIMIT_NAMES, ...BREAKER_LIMIT_NAMES] as const;
 /**
  * What a strategy scope may set: checked on the strategy's own orders (and its
- * ledger's position), in addition to the account's limits. Breakers on a
- * strategy's ledger (daily loss, drawdown) are not measured yet, so they are
- * refused rather than kept and ignored.
+ * ledger's position), in addition to the account's limits, and two breakers
+ * measured on its own ledger that stop that strategy alone (status halted).
  */
-export const STRATEGY_LIMIT_NAMES = ['max_order_notional', 'max_position_notional', 'max_open_orders', 'max_orders_per_second'] as const;
+export const STRATEGY_LIMIT_NAMES = ['max_order_notional', 'max_position_notional', 'max_open_orders', 'max_orders_per_second', 'max_daily_loss', 'max_drawdown_pct'] as const;
 export type RiskLimitName = (typeof RISK_LIMIT_NAMES)[number];
 export type BreakerLimitName = (typeof BREAKER_LIMIT_NAMES)[number];
 

@@ -3,7 +3,7 @@ import type { BreakerLimitName } from '../../../src-common/contract/constants/ri
 import { DecimalString } from '../../../src-common/contract/schemas.js';
 import { type Decimal, dec, str } from '../model/decimal.js';
 import { MONEY_DECIMALS, moneyOut } from '../dto.js';
-import type { LimitBook } from './limits.js';
+import { type LimitBook, strategyScopeKey } from './limits.js';
 import { type PortfolioView, sumEquity, sumPnl } from './portfolio-view.js';
 import { RoundTrips } from './round-trips.js';
 
@@ -25,6 +25,11 @@ import { RoundTrips } from './round-trips.js';
  * - max_consecutive_losses: losing round trips in a row (round-trips.ts); any
  *   round trip that does not lose resets the count.
  *
+ * A strategy's own scope (its max_daily_loss and max_drawdown_pct) is
+ * measured the same way on its ledger (view.strategies): PnL = its realized
+ * − fees + unrealized, equity = its capital base + that PnL. Its trip halts
+ * that strategy only (the risk engine hands it to the strategies feature).
+ *
  * A tripped breaker does not trip again until trading resumes (the state
  * leaves HALTED): then drawdown peaks restart from the current equity and
  * loss streaks from zero, while the day's loss stays until 00:00 UTC, so a
@@ -35,8 +40,10 @@ export type BreakerName = BreakerLimitName;
 
 export interface Trip {
   rule: BreakerName;
-  /** null: all accounts together */
+  /** null: all accounts together, or a strategy's own scope */
   account: string | null;
+  /** a strategy's own breaker */
+  strategy?: string;
   trippedAt: number;
   limit: Decimal;
   value: Decimal;
@@ -63,8 +70,15 @@ export interface UsageRow {
 
 /** the scope id of all accounts together */
 const ALL = '*';
-const accountOf = (id: string): string | null => (id === ALL ? null : id);
-const who = (id: string): string => (id === ALL ? 'all accounts together' : `account ${id}`);
+const STRATEGY = strategyScopeKey('');
+const strategyOf = (id: string): string | undefined => (id.startsWith(STRATEGY) ? id.slice(STRATEGY.length) : undefined);
+const accountOf = (id: string): string | null => (id === ALL || strategyOf(id) !== undefined ? null : id);
+const who = (id: string): string => (id === ALL ? 'all accounts together' : strategyOf(id) !== undefined ? `strategy ${strategyOf(id)}` : `account ${id}`);
+/** the limit a scope sets itself: the global, an account's or a strategy's own */
+const limitAt = (limits: LimitBook, id: string, name: BreakerName) => {
+  const strategy = strategyOf(id);
+  return strategy !== undefined ? limits.forStrategy(strategy)?.get(name) : limits.at(accountOf(id), name);
+};
 const DAY_MS = 86_400_000;
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
@@ -94,6 +108,7 @@ export class Breakers {
     const scopes: Array<{ id: string; pnl: Decimal; equity: Decimal }> = [
       { id: ALL, pnl: sumPnl(view.accounts), equity: sumEquity(view.accounts) },
       ...view.accounts.map((a) => ({ id: a.account, pnl: a.pnl, equity: a.equity })),
+      ...(view.strategies ?? []).map((s) => ({ id: strategyScopeKey(s.strategy), pnl: s.pnl, equity: s.equity })),
     ];
     for (const { id, pnl, equity } of scopes) {
       if (newDay || !this.dayStart.has(id)) {
@@ -126,19 +141,19 @@ export class Breakers {
       if (this.tripped.has(key)) return;
       this.tripped.add(key);
       changed = true;
-      trips.push({ rule, account: accountOf(id), trippedAt: now, limit, value, reason: `${rule}: ${reason}` });
+      const strategy = strategyOf(id);
+      trips.push({ rule, account: accountOf(id), ...(strategy !== undefined ? { strategy } : {}), trippedAt: now, limit, value, reason: `${rule}: ${reason}` });
     };
 
     for (const { id, pnl, equity } of scopes) {
-      const account = accountOf(id);
-      const daily = limits.at(account, 'max_daily_loss');
+      const daily = limitAt(limits, id, 'max_daily_loss');
       if (daily) {
         const loss = this.dayStart.get(id)!.sub(pnl);
         if (loss.gt(daily.limit)) {
           trip('max_daily_loss', id, daily.limit, loss.toDecimalPlaces(MONEY_DECIMALS), `${who(id)} lost ${moneyOut(loss)} since 00:00 UTC ${today} (limit ${str(daily.limit)})`);
         }
       }
-      const drawdown = limits.at(account, 'max_drawdown_pct');
+      const drawdown = limitAt(limits, id, 'max_drawdown_pct');
       const peak = this.peak.get(id)!;
       if (drawdown && peak.isPositive()) {
         const below = peak.sub(equity).mul(100);
@@ -147,7 +162,7 @@ export class Breakers {
           trip('max_drawdown_pct', id, drawdown.limit, pct, `${who(id)}: equity ${moneyOut(equity)} is ${str(pct)}% below its peak ${moneyOut(peak)} (limit ${str(drawdown.limit)}%)`);
         }
       }
-      const losses = limits.at(account, 'max_consecutive_losses');
+      const losses = limitAt(limits, id, 'max_consecutive_losses');
       const count = this.streak.get(id) ?? 0;
       if (losses && dec(count).gt(losses.limit)) {
         const last = this.lastLoss.get(id);
@@ -167,8 +182,20 @@ export class Breakers {
     this.lastLoss.clear();
   }
 
+  /**
+   * A strategy starts again after its breaker halted it: armed again, its
+   * drawdown peak from the next equity seen; its day's loss stays until
+   * 00:00 UTC (as an account's), so a day still beyond the limit trips again.
+   */
+  rearmStrategy(strategy: string): void {
+    const id = strategyScopeKey(strategy);
+    for (const key of this.tripped) if (key.endsWith(`|${id}`)) this.tripped.delete(key);
+    this.peak.delete(id);
+  }
+
+  /** the account scopes' figures (a strategy's are in its trips and on its ledger) */
   usage(limits: LimitBook): { daily_loss: UsageRow[]; drawdown_pct: UsageRow[]; consecutive_losses: UsageRow[] } {
-    const ids = [...new Set([ALL, ...this.lastPnl.keys(), ...this.streak.keys()])].sort();
+    const ids = [...new Set([ALL, ...this.lastPnl.keys(), ...this.streak.keys()])].filter((id) => strategyOf(id) === undefined).sort();
     const limitOf = (id: string, name: BreakerName) => {
       const l = limits.at(accountOf(id), name);
       return l ? str(l.limit) : null;

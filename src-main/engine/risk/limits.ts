@@ -120,6 +120,13 @@ export class LimitBook {
     return this.scopes.get(strategyScopeKey(strategy))?.limits;
   }
 
+  /** strategies whose own scope sets any of `names` (their breakers are measured on their ledgers) */
+  strategiesSetting(names: readonly RiskLimitName[]): string[] {
+    const out: string[] = [];
+    for (const { scope, limits } of this.scopes.values()) if (scope.strategy !== undefined && names.some((n) => limits.has(n))) out.push(scope.strategy);
+    return out;
+  }
+
   /** the limit set in exactly this scope (breakers measure each scope on its own) */
   at(account: string | null, name: RiskLimitName): ResolvedLimit | undefined {
     return this.scopes.get(scopeKey(account, null))?.limits.get(name);

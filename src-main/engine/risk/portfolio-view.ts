@@ -1,5 +1,6 @@
 import { type Decimal, ZERO } from '../model/decimal.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
+import type { StrategyLedger } from '../portfolio/strategy-ledger.js';
 
 /** One account's worth, in its quote currency, marked at the mids. */
 export interface AccountValuation {
@@ -18,10 +19,20 @@ export interface PositionSnapshot {
   feesPaid: Decimal;
 }
 
+/** A strategy's own worth, from its ledger: only strategies whose own breakers are set and that run. */
+export interface StrategyValuation {
+  strategy: string;
+  /** realized PnL − fees + unrealized PnL of its ledger */
+  pnl: Decimal;
+  /** its capital base (its cash share at start) + pnl */
+  equity: Decimal;
+}
+
 /** What the breakers need from the portfolio, taken at one instant. */
 export interface PortfolioView {
   accounts: readonly AccountValuation[];
   positions: readonly PositionSnapshot[];
+  strategies?: readonly StrategyValuation[];
 }
 
 export interface Marks {
@@ -47,3 +58,22 @@ export function portfolioView(portfolio: Portfolio, accounts: readonly string[],
 
 export const sumPnl = (accounts: readonly AccountValuation[]): Decimal => accounts.reduce((s, a) => s.add(a.pnl), ZERO);
 export const sumEquity = (accounts: readonly AccountValuation[]): Decimal => accounts.reduce((s, a) => s.add(a.equity), ZERO);
+
+/**
+ * Running strategies' own worth, from their ledgers: PnL = realized − fees +
+ * unrealized at the mids, equity = capital base + PnL. A strategy without a
+ * capital base (not running) is left out: nothing of it is measured.
+ */
+export function strategyValuations(
+  ledger: StrategyLedger,
+  strategies: readonly string[],
+  capital: (strategy: string) => Decimal | undefined,
+  mid: (account: string, symbol: string) => Decimal | undefined,
+): StrategyValuation[] {
+  return strategies.flatMap((strategy) => {
+    const base = capital(strategy);
+    if (base === undefined) return [];
+    const pnl = ledger.list({ strategyId: strategy }).reduce((sum, r) => sum.add(r.realizedPnl).sub(r.feesPaid).add(ledger.unrealized(r, mid(r.account, r.symbol))), ZERO);
+    return [{ strategy, pnl, equity: base.add(pnl) }];
+  });
+}

@@ -246,12 +246,31 @@ export class RiskEngine implements PreTradeCheck {
 
   /** whether any breaker limit is set in any scope (without one, breakers only report usage) */
   get breakersArmed(): boolean {
-    return BREAKER_LIMIT_NAMES.some((name) => this.limits.settings(name).length > 0);
+    return BREAKER_LIMIT_NAMES.some((name) => this.limits.settings(name).length > 0) || this.strategyBreakers().length > 0;
+  }
+
+  /** strategies with breakers of their own (the engine values their ledgers for `evaluate`) */
+  strategyBreakers(): string[] {
+    return this.limits.strategiesSetting(BREAKER_LIMIT_NAMES);
+  }
+
+  /**
+   * Told of each trip of a strategy's own breaker: the strategies feature
+   * stops that strategy (status halted). Nothing else is halted.
+   */
+  onStrategyTrip: (trip: Trip) => void = () => {};
+
+  /** a halted strategy starts again: its breakers arm again (breakers.ts rearmStrategy) */
+  rearmStrategy(strategy: string): void {
+    this.breakers.rearmStrategy(strategy);
+    this.persist(RISK_SETTINGS.breakers, this.breakers.toJSON());
   }
 
   /**
    * Breakers, on a view of the portfolio: the engine calls this after fills
-   * and on bars. A trip halts trading at once; returns the new trips.
+   * and on bars. A trip of a global or account breaker halts trading at
+   * once; a strategy's own trip goes to onStrategyTrip (that strategy stops,
+   * trading stays as it is). Returns the new trips.
    */
   evaluate(view: PortfolioView): Trip[] {
     const now = this.clock.now();
@@ -259,13 +278,16 @@ export class RiskEngine implements PreTradeCheck {
     if (changed) this.persist(RISK_SETTINGS.breakers, this.breakers.toJSON());
     if (trips.length > 0) {
       for (const t of trips) {
-        this.trips.push({ rule: t.rule, account: t.account, tripped_at: t.trippedAt, reason: t.reason, limit: str(t.limit), value: str(t.value) });
-        this.log.error({ rule: t.rule, account: t.account, limit: str(t.limit), value: str(t.value) }, t.reason);
+        const strategy = t.strategy !== undefined ? { strategy: t.strategy } : {};
+        this.trips.push({ rule: t.rule, account: t.account, ...strategy, tripped_at: t.trippedAt, reason: t.reason, limit: str(t.limit), value: str(t.value) });
+        this.log.error({ rule: t.rule, account: t.account, ...strategy, limit: str(t.limit), value: str(t.value) }, t.reason);
       }
       if (this.trips.length > this.maxTrips) this.trips = this.trips.slice(-this.maxTrips);
       this.persist(RISK_SETTINGS.trips, this.trips);
-      this.enter('HALTED', trips.map((t) => t.reason).join('; '), 'breaker');
+      const halting = trips.filter((t) => t.strategy === undefined);
+      if (halting.length > 0) this.enter('HALTED', halting.map((t) => t.reason).join('; '), 'breaker');
       this.announce('trip', { trips: this.trips.slice(-trips.length).map((t) => ({ ...t, tripped_at: iso(t.tripped_at) })) });
+      for (const t of trips) if (t.strategy !== undefined) this.onStrategyTrip(t);
     } else if (this.clock.monotonic() - this.lastUsageEvent >= USAGE_EVENT_INTERVAL_MS) {
       this.announce('usage', {}, true);
     }

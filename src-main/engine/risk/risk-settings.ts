@@ -33,6 +33,7 @@ export const StoredTrips = z.array(
   z.object({
     rule: z.enum(['max_daily_loss', 'max_drawdown_pct', 'max_consecutive_losses']),
     account: z.string().nullable(),
+    strategy: z.string().optional(),
     tripped_at: z.number().int(),
     reason: z.string(),
     limit: DecimalString,

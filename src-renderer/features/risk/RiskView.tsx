@@ -229,7 +229,7 @@ function BreakerHistory({ risk }: { risk: Risk }) {
             <tr>
               <th>When</th>
               <th>Rule</th>
-              <th>Account</th>
+              <th>Scope</th>
               <th className="num">Value</th>
               <th className="num">Limit</th>
               <th>Reason</th>
@@ -240,7 +240,8 @@ function BreakerHistory({ risk }: { risk: Risk }) {
               <tr key={`${b.tripped_at}-${i}`}>
                 <td>{formatDateTime(b.tripped_at)}</td>
                 <td>{titleCase(b.rule)}</td>
-                <td>{b.account ?? 'all'}</td>
+                {/* a strategy's own trip halted that strategy only */}
+                <td>{b.strategy !== undefined ? `strategy ${b.strategy} (halted)` : (b.account ?? 'all')}</td>
                 <td className="num">{formatPlain(b.value)}</td>
                 <td className="num">{formatPlain(b.limit)}</td>
                 <td>{b.reason}</td>

@@ -212,7 +212,8 @@ function EditParams({ instance, onClose }: { instance: StrategyInstance; onClose
   );
 }
 
-const STATUS_CLASS: Record<StrategyInstance['status'], string> = { running: 'tone-ok', stopped: 'muted', failed: 'tone-bad' };
+// halted: its own risk breaker stopped it (the numbers are in its error); the account trades on
+const STATUS_CLASS: Record<StrategyInstance['status'], string> = { running: 'tone-ok', stopped: 'muted', failed: 'tone-bad', halted: 'tone-warn' };
 
 function RunningStrategies() {
   const client = useClient();

@@ -94,8 +94,8 @@ describe('risk limits of a strategy', () => {
     await expect(paper.engine.call('risk.setLimits', { strategy: 'ghost', limits: { max_order_notional: '100' } }, ctx)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { field: 'strategy' } });
     await paper.engine.call('strategies.start', { strategy: 'sma-cross', id: 'real', symbol: 'BTC/USD' }, ctx);
     await expect(paper.engine.call('risk.setLimits', { strategy: 'real', limits: { max_order_quantity: '1' } }, ctx)).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'limits.max_order_quantity' } });
-    // breakers on a strategy's ledger are not measured: refused, not kept and ignored
-    await expect(paper.engine.call('risk.setLimits', { strategy: 'real', limits: { max_daily_loss: '50' } }, ctx)).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'limits.max_daily_loss' } });
+    // a breaker not measured on a strategy's ledger: refused, not kept and ignored (its own daily loss and drawdown: strategy-breakers.test.ts)
+    await expect(paper.engine.call('risk.setLimits', { strategy: 'real', limits: { max_consecutive_losses: '3' } }, ctx)).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'limits.max_consecutive_losses' } });
     await expect(paper.engine.call('risk.setLimits', { strategy: 'real', account: 'paper', limits: { max_open_orders: '1' } }, ctx)).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'strategy' } });
     // a refused limit in the start request leaves no strategy running
     await expect(paper.engine.call('strategies.start', { strategy: 'sma-cross', id: 'bad', symbol: 'BTC/USD', limits: { price_band_pct: '1' } }, ctx)).rejects.toMatchObject({ code: 'BAD_REQUEST', details: { field: 'limits.price_band_pct' } });

@@ -137,6 +137,17 @@ describe('Strategies', () => {
     expect(row).toContain('1 refused · last: max_order_notional');
   });
 
+  it('shows a strategy its own breaker halted, with the numbers, and no Stop button', async () => {
+    const error = 'halted by its own risk breaker max_daily_loss (value 36.04, limit 30): strategy sma-cross lost 36.04 since 00:00 UTC 2026-12-02 (limit 30)';
+    const client = engine([instance({ status: 'halted', error, stopped_at: 1_700_000_100_000 })]);
+    const { container } = await render(<StrategiesView />, client);
+    await flush();
+    const row = $(container, '[data-strategy="sma-cross"]');
+    expect(row.querySelector('.tone-warn')?.textContent).toBe('halted');
+    expect(row.textContent).toContain('max_daily_loss (value 36.04, limit 30)');
+    expect(row.querySelector('[data-testid="stop-strategy"]')).toBeNull();
+  });
+
   it('marks the strategies the restart resumed, left stopped or could not resume, and names the stopped ones', async () => {
     const at = 1_700_000_500_000;
     const client = engine([
