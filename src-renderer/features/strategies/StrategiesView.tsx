@@ -235,6 +235,18 @@ function RunningStrategies() {
     }
   };
 
+  // its own breaker halted it: the same strategy, id, market and parameters again (its risk limits are kept by id)
+  const startAgain = async (instance: StrategyInstance) => {
+    try {
+      const strategy = instance.source.startsWith('builtin:') ? instance.strategy : instance.source;
+      const next = await client.call('strategies.start', { strategy, id: instance.id, account: instance.account, symbol: instance.symbol, params: instance.params });
+      useStrategies.getState().upsert(next);
+      notify({ kind: 'info', title: `Strategy ${instance.id} started again` });
+    } catch (err) {
+      notify({ kind: 'error', title: `Strategy ${instance.id} not started`, body: describeError(err) });
+    }
+  };
+
   const sorted = [...running].sort((a, b) => Number(b.status === 'running') - Number(a.status === 'running') || b.started_at - a.started_at);
   return (
     <Panel title="Strategies" className="strategies-running">
@@ -294,6 +306,11 @@ function RunningStrategies() {
                   <button type="button" className={`btn btn-tiny ${shown === r.id ? 'btn-primary' : ''}`} aria-pressed={shown === r.id} onClick={() => setShown(shown === r.id ? null : r.id)} data-testid="strategy-results-toggle">
                     Results
                   </button>
+                  {r.status === 'halted' && (
+                    <button type="button" className="btn btn-tiny" onClick={() => void startAgain(r)} data-testid="start-again" title="Its own risk breaker stopped it; start it again with the same parameters">
+                      Start again
+                    </button>
+                  )}
                   {r.status === 'running' && (
                     <>
                       <button type="button" className="btn btn-tiny" onClick={() => setEditing(r)} data-testid="edit-strategy">

@@ -137,7 +137,7 @@ describe('Strategies', () => {
     expect(row).toContain('1 refused · last: max_order_notional');
   });
 
-  it('shows a strategy its own breaker halted, with the numbers, and no Stop button', async () => {
+  it('shows a strategy its own breaker halted, with the numbers, and starts it again', async () => {
     const error = 'halted by its own risk breaker max_daily_loss (value 36.04, limit 30): strategy sma-cross lost 36.04 since 00:00 UTC 2026-12-02 (limit 30)';
     const client = engine([instance({ status: 'halted', error, stopped_at: 1_700_000_100_000 })]);
     const { container } = await render(<StrategiesView />, client);
@@ -146,6 +146,11 @@ describe('Strategies', () => {
     expect(row.querySelector('.tone-warn')?.textContent).toBe('halted');
     expect(row.textContent).toContain('max_daily_loss (value 36.04, limit 30)');
     expect(row.querySelector('[data-testid="stop-strategy"]')).toBeNull();
+    // the trader starts it again: same strategy, id, market and parameters
+    await click($(row, '[data-testid="start-again"]'));
+    await flush();
+    expect(client.callsOf('strategies.start')).toEqual([{ strategy: 'sma-cross', id: 'sma-cross', account: 'paper', symbol: 'BTC/USDT', params: { fast: 10, slow: 30, fraction: 0.95 } }]);
+    expect($(container, '[data-strategy="sma-cross"]').textContent).toContain('running');
   });
 
   it('marks the strategies the restart resumed, left stopped or could not resume, and names the stopped ones', async () => {
