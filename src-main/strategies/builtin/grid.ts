@@ -25,6 +25,9 @@ export default defineStrategy({
     let startCash = new Decimal(0);
     let perLevel = new Decimal(0);
     let up = new Decimal(1).plus(params.spacing);
+    /** quantity filled so far of each sell still partly open, and the sells already answered with a buy */
+    const soldSoFar = new Map<string, Decimal>();
+    const answered = new Set<string>();
 
     return {
       // resting orders keep their prices and sizes; orders placed from now on follow the new spacing, and budget ÷ levels of the starting cash
@@ -58,6 +61,17 @@ export default defineStrategy({
         if (fill.side === 'buy') {
           void ctx.sell(fill.quantity, { type: 'limit', price: ctx.roundPrice(fill.price.mul(up)) });
         } else {
+          // a sell fills in parts on a live book: the buy goes back once, when the sell is done, not once per part
+          if (answered.has(fill.orderId)) return;
+          const sold = (soldSoFar.get(fill.orderId) ?? new Decimal(0)).plus(fill.quantity);
+          const order = ctx.openOrders().find((o) => o.id === fill.orderId);
+          if (order && sold.lt(order.quantity)) {
+            soldSoFar.set(fill.orderId, sold);
+            return;
+          }
+          soldSoFar.delete(fill.orderId);
+          answered.add(fill.orderId);
+          if (answered.size > 1000) answered.delete(answered.values().next().value!);
           const price = ctx.roundPrice(fill.price.div(up));
           const quantity = ctx.floorQuantity(perLevel.div(price).div(ctx.instrument.makerFee.plus(1)));
           if (quantity.gte(ctx.instrument.minQuantity) && quantity.mul(price).gte(ctx.instrument.minNotional)) void ctx.buy(quantity, { type: 'limit', price });
