@@ -43,6 +43,8 @@ export type StoredInstance = z.infer<typeof StoredInstance>;
 export class InstanceStore {
   /** without settings (tests, a fake engine) the store keeps nothing across engines */
   private memory: { instances: unknown; resume: unknown } = { instances: [], resume: undefined };
+  /** the list as last loaded or saved: an unchanged list is not journaled again (a read-only store must still stop cleanly) */
+  private lastSaved: string | undefined;
 
   constructor(
     private readonly settings: FeatureSettings | undefined,
@@ -52,6 +54,7 @@ export class InstanceStore {
   /** what was saved; an entry this build cannot read is logged and skipped, never the end of the start */
   load(): StoredInstance[] {
     const raw = this.settings ? this.settings.load(STRATEGY_SETTINGS.instances) : this.memory.instances;
+    this.lastSaved = JSON.stringify(Array.isArray(raw) ? raw : []);
     if (!Array.isArray(raw)) return [];
     const out: StoredInstance[] = [];
     for (const entry of raw) {
@@ -69,6 +72,9 @@ export class InstanceStore {
       .sort((a, b) => (b.stopped_at ?? b.started_at) - (a.stopped_at ?? a.started_at))
       .slice(0, ENDED_KEPT);
     const value = [...running, ...ended];
+    const json = JSON.stringify(value);
+    if (json === this.lastSaved) return;
+    this.lastSaved = json;
     if (this.settings) this.settings.save(STRATEGY_SETTINGS.instances, value);
     else this.memory.instances = value;
   }
