@@ -186,15 +186,7 @@ export class Oms {
       timeInForce: p.time_in_force,
       postOnly: p.post_only,
       reduceOnly: p.reduce_only,
-      state: 'initialized',
-      previousState: null,
-      filledQuantity: dec(0),
-      averagePrice: null,
-      fees: dec(0),
-      rejectReason: null,
-      venueOrderId: null,
-      createdAt: now,
-      updatedAt: now,
+      ...unsentOrder(now),
       trailing,
       protection,
     };
@@ -986,15 +978,7 @@ export class Oms {
       timeInForce: 'GTC',
       postOnly: false,
       reduceOnly: p.reduce_only,
-      state: 'initialized',
-      previousState: null,
-      filledQuantity: dec(0),
-      averagePrice: null,
-      fees: dec(0),
-      rejectReason: null,
-      venueOrderId: null,
-      createdAt: now,
-      updatedAt: now,
+      ...unsentOrder(now),
       protection: { ocoId, parentId: opts.parentId ?? null, role, heldBy: native ? 'venue' : 'tern', attached: null, followsPosition: opts.followsPosition ?? false },
       ...(opts.strategyId !== undefined ? { strategyId: opts.strategyId } : {}),
     });
@@ -1181,4 +1165,9 @@ function venueUnavailable(err: unknown): TernError {
   // A venue that says why (rate limited, unavailable) keeps its code; its message says the order stays pending.
   if (err instanceof TernError) return err;
   return new TernError('VENUE_UNAVAILABLE', `the venue did not answer; the order stays pending until reconciliation (${err instanceof Error ? err.message : String(err)})`);
+}
+
+/** what every order the OMS creates starts with: not yet sent, nothing filled (a new order and each OCO leg) */
+function unsentOrder(now: number): Pick<OrderRecord, 'state' | 'previousState' | 'filledQuantity' | 'averagePrice' | 'fees' | 'rejectReason' | 'venueOrderId' | 'createdAt' | 'updatedAt'> {
+  return { state: 'initialized', previousState: null, filledQuantity: dec(0), averagePrice: null, fees: dec(0), rejectReason: null, venueOrderId: null, createdAt: now, updatedAt: now };
 }
