@@ -226,6 +226,12 @@ export class Engine implements EngineApi {
     for (const stop of this.featureStops) stop();
     this.reconciler.stop();
     await this.accounts.stop();
+    // trailing-stop moves still waiting for their batch: the restarted engine trails on from the latest stop
+    try {
+      this.oms.journalTrailing();
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'trailing stop moves not journaled at stop');
+    }
     this.journal.flushIfWritable();
   }
 

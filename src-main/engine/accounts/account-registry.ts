@@ -84,8 +84,9 @@ export class AccountRegistry {
   /** every venue down (the engine stops); the accounts stay listed */
   async stop(): Promise<void> {
     for (const rt of this.accounts.values()) {
-      for (const off of rt.unsubscribe) off();
+      // the venue stops first: what it reports as it stops (trailing-stop moves it batched) still reaches the OMS
       await rt.venue.stop();
+      for (const off of rt.unsubscribe) off();
     }
   }
 
