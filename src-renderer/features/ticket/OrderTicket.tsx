@@ -10,6 +10,7 @@ import { placesFor, useSelectedInstrument, useSelectedTicker } from '../../state
 import { type OrderType, type TimeInForce, useTicket } from '../../state/ticket.js';
 import { useConnection } from '../../state/connection.js';
 import { Panel } from '../../ui/Panel.js';
+import { SizeInput } from './SizeInput.js';
 import { type TicketField, checkTicket, ticketFieldOf } from './validate.js';
 
 /** each order type's name on screen: a type added to the contract without one does not compile */
@@ -143,28 +144,12 @@ export function OrderTicket() {
           ))}
         </div>
 
-        <label className="field">
-          <span>
-            Quantity <span className="muted">{instrument?.base}</span>
-          </span>
-          <input
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            data-ticket-field="quantity"
-            name="quantity"
-            value={t.quantity}
-            aria-invalid={Boolean(shown('quantity'))}
-            aria-describedby="err-quantity"
-            placeholder={instrument ? `min ${formatPlain(instrument.min_quantity)}` : ''}
-            onChange={(e) => {
-              t.set({ quantity: e.target.value });
-              setServerError(null);
-            }}
-            onBlur={() => setTouched((s) => ({ ...s, quantity: true }))}
-          />
-        </label>
-        <FieldError id="err-quantity" message={shown('quantity')} />
+        <SizeInput
+          error={shown('quantity')}
+          touched={Boolean(touched.quantity)}
+          onEdit={() => setServerError(null)}
+          onBlur={() => setTouched((s) => ({ ...s, quantity: true }))}
+        />
 
         {needsPrice && (
           <>

@@ -18,7 +18,7 @@ export function resetStores(): void {
   useDownloads.getState().reset();
   useNotifications.getState().clear();
   useConnection.setState({ status: { phase: 'connecting', reconnects: 0 }, transport: null });
-  useTicket.getState().set({ side: 'buy', type: 'limit', quantity: '', price: '', stopPrice: '', timeInForce: 'GTC', postOnly: false, reduceOnly: false });
+  useTicket.getState().set({ side: 'buy', type: 'limit', quantity: '', price: '', stopPrice: '', timeInForce: 'GTC', postOnly: false, reduceOnly: false, sizeMode: 'base', sizeAmount: '', sizePct: 0, riskUnit: 'quote', stopLoss: '' });
 }
 
 /** a frame scheduler the test drives */
