@@ -20,6 +20,8 @@ export interface Harness {
   clock: ManualClock;
   store: SqliteStore;
   file: string;
+  /** the paper venue of each account, as built (tests that act as the exchange) */
+  venues: Map<string, PaperVenue>;
   /** the engine again on the same file, as after a crash (the old one is dropped without a clean stop) */
   restart(): Promise<Harness>;
   dispose(): Promise<void>;
@@ -52,6 +54,7 @@ export async function startHarness(
   const ids = new SequentialIds(opts.runTag ?? 'r1');
   const feed = btcFeed(clock);
   pushBookAround(feed);
+  const venues = new Map<string, PaperVenue>();
   const engine = new Engine({
     store,
     clock,
@@ -63,6 +66,7 @@ export async function startHarness(
       const venue = new PaperVenue({ account: account.id, marketData: feed, clock, ids, startingBalances: account.startingBalances });
       // a venue holding fewer constructs itself: the engine emulates the rest (issue 12)
       if (opts.capabilities) Object.assign(venue, { capabilities: opts.capabilities });
+      venues.set(account.id, venue);
       return venue;
     },
   });
@@ -74,6 +78,7 @@ export async function startHarness(
     clock,
     store,
     file,
+    venues,
     async restart() {
       engine.journal.flush();
       store.close();

@@ -298,6 +298,7 @@ export class Oms {
     if (this.holdsTrigger(order)) {
       this.apply(order.id, 'update', { quantity: amended.quantity });
       await this.d.journal.durable();
+      if (quantity) await this.resizeGroup(order.id);
       return this.latest(order.id) ?? order;
     }
     await this.d.journal.durable();
@@ -308,6 +309,7 @@ export class Oms {
       );
       const now = this.active.get(order.id);
       if (now?.state === 'pending_update') this.apply(order.id, 'update', { price: amended.price, quantity: amended.quantity });
+      if (quantity) await this.resizeGroup(order.id);
     } catch (err) {
       if (err instanceof VenueRejection) {
         if (this.active.get(order.id)?.state === 'pending_update') this.apply(order.id, 'update_rejected');
@@ -483,6 +485,7 @@ export class Oms {
         return;
       case 'expired':
         this.apply(order.id, 'expire', report.reason ? { rejectReason: report.reason } : {}, report.ts);
+        if (this.linkedByTern(order)) this.endGroup(order, 'oco: the other leg expired');
         return;
       case 'fill':
         this.applyFill(order, report);
@@ -502,7 +505,10 @@ export class Oms {
   /** a working order its in-process venue could not take back after a restart */
   expireLost(clientOrderId: string, reason: string): void {
     const id = this.byClientId.get(clientOrderId);
-    if (id) this.apply(id, 'expire', { rejectReason: reason });
+    const order = id ? this.active.get(id) : undefined;
+    if (!order) return;
+    this.apply(order.id, 'expire', { rejectReason: reason });
+    if (this.linkedByTern(order)) this.endGroup(order, 'oco: the other leg expired');
   }
 
   /** forget an account's working orders (paper reset); the store drops them by the reset entry */
@@ -844,6 +850,23 @@ export class Oms {
       if (quantity.gte(other.quantity) || other.state !== 'accepted') continue;
       this.amendOrder({ id: other.id, quantity: str(quantity) }).catch((err: unknown) =>
         this.d.log.warn({ order: other.id, err: String(err) }, 'could not shrink the other leg of an OCO group'),
+      );
+    }
+  }
+
+  /**
+   * A leg of a group Tern links got a new quantity: the other leg protects
+   * what this one has left (the group is one quantity, as a venue's list is),
+   * so neither sells more than the other would. Equal already: nothing sent.
+   */
+  private async resizeGroup(id: string): Promise<void> {
+    const order = this.active.get(id);
+    if (!order || !this.linkedByTern(order)) return;
+    for (const other of this.siblings(order)) {
+      const quantity = other.filledQuantity.plus(remaining(order));
+      if (quantity.eq(other.quantity) || other.state !== 'accepted') continue;
+      await this.amendOrder({ id: other.id, quantity: str(quantity) }).catch((err: unknown) =>
+        this.d.log.warn({ order: other.id, err: String(err) }, 'could not resize the other leg of an OCO group'),
       );
     }
   }
