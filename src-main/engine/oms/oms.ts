@@ -86,6 +86,8 @@ export class Oms {
   private readonly exitsBusy = new Set<string>();
   /** positions.protect groups, resized with their position */
   private readonly protecting = new Set<string>();
+  /** venue-held protect lists being canceled and placed again (old group id), and whether their position changed again meanwhile */
+  private readonly relisting = new Map<string, { account: string; symbol: string; again: boolean }>();
 
   constructor(private readonly d: OmsDeps) {
   }
@@ -965,7 +967,10 @@ export class Oms {
    * limit order after canceling the take profit), and Tern cancels or shrinks
    * one leg as the other fills. Nothing is half placed.
    */
-  async placeOco(p: PlaceOcoParams, opts: { parentId?: string; followsPosition?: boolean; strategyId?: string } = {}): Promise<{ ocoId: string; orders: OrderRecord[] }> {
+  async placeOco(
+    p: PlaceOcoParams,
+    opts: { parentId?: string; followsPosition?: boolean; strategyId?: string; ocoId?: string; refused?: string } = {},
+  ): Promise<{ ocoId: string; orders: OrderRecord[] }> {
     const venue = this.d.venue(p.account);
     const instrument = this.d.instrument(p.account, p.symbol);
     const mid = this.d.mid(p.account, p.symbol);
@@ -984,7 +989,7 @@ export class Oms {
       });
     }
     const native = venue.capabilities?.oco === true && typeof venue.placeOco === 'function';
-    const ocoId = this.d.ids.next('G');
+    const ocoId = opts.ocoId ?? this.d.ids.next('G');
     const clientBase = p.client_order_id ?? this.d.ids.next('tern');
     const tpPrice = exits.takeProfit!.price;
     const stop = exits.stopLoss!;
@@ -1062,7 +1067,7 @@ export class Oms {
       }
       for (const o of legs) {
         const cur = this.active.get(o.id);
-        if (cur && (cur.state === 'submitted' || cur.state === 'initialized')) this.apply(o.id, 'reject', { rejectReason: `OCO refused: ${err.reason}` });
+        if (cur && (cur.state === 'submitted' || cur.state === 'initialized')) this.apply(o.id, 'reject', { rejectReason: `${opts.refused ?? 'OCO refused'}: ${err.reason}` });
       }
     }
     await this.committed(false);
@@ -1111,6 +1116,11 @@ export class Oms {
   private followPosition(account: string, symbol: string, byGroup: string | null): void {
     const position = this.d.portfolio.positionQuantity(account, symbol);
     for (const ocoId of this.protecting) {
+      const relist = this.relisting.get(ocoId);
+      if (relist) {
+        if (relist.account === account && relist.symbol === symbol) relist.again = true;
+        continue;
+      }
       const legs = (this.groups.get(ocoId) ?? []).map((id) => this.active.get(id)).filter((o): o is OrderRecord => o !== undefined);
       if (legs.length === 0) {
         this.protecting.delete(ocoId);
@@ -1124,11 +1134,94 @@ export class Oms {
         continue;
       }
       const movable = legs.filter((o) => o.state === 'accepted' && !o.quantity.eq(size) && size.gt(o.filledQuantity));
-      const send = movable.length > 0 && movable[0]!.protection?.heldBy === 'venue' && legs.length > 1 ? movable.slice(0, 1) : movable;
-      for (const leg of send) {
+      const list = legs.length > 1 && legs[0]!.protection?.heldBy === 'venue';
+      if (list && this.d.venue(account).capabilities?.ocoAmend !== true) {
+        // an exchange's list that cannot be amended (Binance) is placed again at the new size
+        if (movable.length === legs.length && legs.every((o) => o.filledQuantity.isZero())) this.relist(ocoId, legs);
+        continue;
+      }
+      // a venue's list resizes both legs from one; Tern's own link resizes each
+      for (const leg of list ? movable.slice(0, 1) : movable) {
         this.amendOrder({ id: leg.id, quantity: str(size) }).catch((err: unknown) => this.d.log.warn({ order: leg.id, err: String(err) }, 'could not resize a protected position\'s exit'));
       }
     }
+  }
+
+  /**
+   * A protect group held as an exchange's OCO list follows the position by
+   * being canceled and placed again at the position's size: same prices, a
+   * new group id and Tern client ids, each step journaled. Never two lists:
+   * the new one goes out only once the exchange has ended the old one. A new
+   * list the exchange refuses leaves its legs rejected saying the position is
+   * not protected (the trader sees the rejection); nothing stays open.
+   */
+  private relist(ocoId: string, legs: OrderRecord[]): void {
+    const { account, symbol } = legs[0]!;
+    this.relisting.set(ocoId, { account, symbol, again: false });
+    void this.replaceList(ocoId, legs)
+      .catch((err: unknown) => this.d.log.error({ oco: ocoId, err: err instanceof Error ? err.message : String(err) }, 'a protected position\'s OCO list could not be placed again; the position may be unprotected'))
+      .finally(() => {
+        const again = this.relisting.get(ocoId)?.again === true;
+        this.relisting.delete(ocoId);
+        if (!this.groups.get(ocoId)?.some((id) => this.active.get(id) !== undefined)) this.protecting.delete(ocoId);
+        if (again) this.followPosition(account, symbol, null);
+      });
+  }
+
+  private async replaceList(ocoId: string, legs: OrderRecord[]): Promise<void> {
+    const tp = legs.find((o) => o.protection?.role === 'take_profit');
+    const sl = legs.find((o) => o.protection?.role === 'stop_loss');
+    if (!tp?.price || !sl?.stopPrice) return;
+    const { account, symbol, side } = tp;
+    const sized = (): Decimal => {
+      const position = this.d.portfolio.positionQuantity(account, symbol);
+      const onSide = position.isPositive() === (side === 'sell') && !position.isZero();
+      return onSide ? floorToStep(position.abs(), this.d.instrument(account, symbol).sizeIncrement) : dec(0);
+    };
+    const exits: AttachedExits = { takeProfit: { price: tp.price }, stopLoss: { stopPrice: sl.stopPrice, price: sl.price } };
+    const size = sized();
+    try {
+      // what would refuse the new list before it is sent (the market went through a price): the old list stays
+      checkExits('', side, exits, this.d.mid(account, symbol));
+    } catch (err) {
+      this.d.log.warn({ oco: ocoId, size: str(size), err: err instanceof Error ? err.message : String(err) }, 'the protect list keeps its size: a new one would be refused');
+      return;
+    }
+    const next = this.d.ids.next('G');
+    const why = `protect: the position is now ${str(size)}; this OCO list is re-placed at that size as group ${next}`;
+    // canceling one leg ends the list; the exchange's answer for the other carries no reason of its own
+    this.cancelReasons.set(sl.id, why);
+    try {
+      await this.cancelOrder(tp.id, { reason: why });
+    } catch (err) {
+      this.cancelReasons.delete(sl.id);
+      this.d.log.warn({ oco: ocoId, err: err instanceof Error ? err.message : String(err) }, 'the protect list was not re-placed: its cancel was refused');
+      return;
+    }
+    if (legs.some((o) => this.active.get(o.id) !== undefined)) {
+      this.d.log.warn({ oco: ocoId }, 'the protect list was not re-placed: the exchange has not ended the old one yet (reconciliation settles it)');
+      return;
+    }
+    // the position may have moved while the old list was canceled
+    const now = sized();
+    if (now.isZero()) return;
+    await this.placeOco(
+      {
+        account,
+        symbol,
+        side,
+        quantity: str(now),
+        take_profit: { price: str(tp.price) },
+        stop_loss: { stop_price: str(sl.stopPrice), ...(sl.price ? { price: str(sl.price) } : {}) },
+        reduce_only: true,
+      },
+      {
+        followsPosition: true,
+        ocoId: next,
+        refused: `protect: the position changed to ${str(now)} and the exchange refused the OCO list re-placed at that size; the position is NOT protected (protect it again)`,
+      },
+    );
+    this.protecting.add(next);
   }
 
   /** Tern's own link: the take profit goes to the venue; the stop is held by Tern (a refused take profit leaves nothing: the stop is rejected with it). */

@@ -96,6 +96,8 @@ export interface VenueCapabilities {
   stopOrders: boolean;
   /** a take-profit limit and a stop as one order list; the venue cancels the other leg itself (Binance orderList/oco) */
   oco: boolean;
+  /** amending one leg of its OCO list resizes the list (the simulated venues); without it a list is canceled and placed again */
+  ocoAmend?: boolean;
   /** type 'trailing_stop' (createOrder with request.trailing); the venue moves the stop and reports it ('updated' stopPrice) */
   trailingStop: boolean;
 }
