@@ -180,7 +180,7 @@ describe('the trade screen in Chromium', { timeout: 180_000 }, () => {
     // the replayed file keeps its own (2018) time: the chart and the trades say so; blotters stay on this computer's clock
     expect(await page.textContent('[data-testid="chart-clock"]')).toBe('REPLAY TIME');
     expect(await page.textContent('[data-testid="trades-clock"]')).toBe('Replay time');
-    expect(await page.textContent('.ticket-panel')).toContain('Quantity ETH');
+    expect(await page.textContent('.ticket-panel [data-size-mode="base"]')).toBe('ETH');
     expect(await page.textContent('.ticket-panel')).toContain('BTC');
     await shot('eth-btc');
     await page.click('[data-testid="ticker-BTC/USDT"]');

@@ -1,0 +1,135 @@
+/**
+ * Sizing in the order ticket (issue 13), in Debian's Chromium against the real
+ * engine served headless with a fresh paper account (100,000 USDT, BTC/USDT at
+ * 0.1 % maker and taker, step 0.00001): a % button and risk mode give the
+ * hand-computed quantities, the orders are placed with them (read back through
+ * the REST API), and the ticket is whole at 1280×720 and 1600×1000.
+ * Screenshots land in test-artifacts/screenshots/ticket-sizing-*.png.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, buildRenderer } from './helpers/build.js';
+import { type Browser, assertChromium, launchChromium } from './helpers/chromium.js';
+import { SAMPLE_FEED, type Served, startServe } from './helpers/serve.js';
+
+const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+
+let webRoot: string;
+let served: Served;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+async function api<T>(path: string): Promise<T> {
+  const res = await fetch(`${served.url}/api/v1/${path}`, { headers: { authorization: `Bearer ${served.key}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+type Order = { side: string; type: string; quantity: string; price: string | null; status: string };
+
+/** a fresh limit buy ticket at `price`, sized the way `size` sets */
+async function limitBuyAt(price: string): Promise<void> {
+  await page.click('.side-buy');
+  await page.click('.ticket [role="radio"]:text-is("Limit")');
+  await page.fill('[data-ticket-field="price"]', price);
+}
+
+/** the ticket panel fits in the window, nothing inside it is cut off, and its button can be pressed */
+async function ticketIsWhole(width: number, height: number): Promise<void> {
+  const panel = (await page.locator('.ticket-panel').boundingBox())!;
+  expect(panel.x).toBeGreaterThanOrEqual(0);
+  expect(panel.y + panel.height).toBeLessThanOrEqual(height);
+  expect(panel.x + panel.width).toBeLessThanOrEqual(width);
+  const clipped = await page.$$eval('.ticket-panel .panel-body, .ticket-panel .ticket *', (els) =>
+    els
+      .filter((e) => {
+        const style = getComputedStyle(e);
+        // a box whose content overflows it, or a control poking out of the panel
+        const overflows = (e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1) && style.overflow !== 'visible' && e.tagName !== 'INPUT' && e.tagName !== 'SELECT';
+        const panel = e.closest('.ticket-panel')!.getBoundingClientRect();
+        const r = e.getBoundingClientRect();
+        const outside = r.width > 0 && (r.right > panel.right + 0.5 || r.bottom > panel.bottom + 0.5 || r.left < panel.left - 0.5);
+        return overflows || outside;
+      })
+      .map((e) => `${e.tagName}.${e.className}`),
+  );
+  expect(clipped).toEqual([]);
+  const submit = (await page.locator('[data-testid="ticket-submit"]').boundingBox())!;
+  expect(submit.y + submit.height).toBeLessThanOrEqual(height);
+  expect(await page.locator('[data-testid="ticket-submit"]').evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+  })).toBe(true);
+}
+
+// a browser and an engine on a machine shared with other work: generous limits, never a timing assertion
+describe('ticket sizing in Chromium', { timeout: 180_000 }, () => {
+  beforeAll(async () => {
+    assertChromium();
+    mkdirSync(SHOTS, { recursive: true });
+    webRoot = await buildRenderer();
+    served = await startServe({ webRoot, speed: 20, timeoutMs: 120_000, markets: [{ file: SAMPLE_FEED, symbol: 'BTC/USDT' }] });
+    browser = await launchChromium({ width: 1280, height: 720 });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${served.url}/`);
+    await page.locator('input[name="api-key"]').fill(served.key);
+    await page.click('button[type="submit"]');
+    await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).waitFor();
+    await page.locator('[data-testid="level-bid"]').first().waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    if (webRoot) rmSync(dirname(webRoot), { recursive: true, force: true });
+  });
+
+  it('the numbers below are worked out by hand for this instrument and balance', async () => {
+    const [btc] = await api<Array<Record<string, string>>>('instruments?account=paper');
+    expect(btc).toMatchObject({ symbol: 'BTC/USDT', size_increment: '0.00001', min_quantity: '0.00001', min_notional: '5', maker_fee: '0.001', taker_fee: '0.001' });
+    expect(await api('balances')).toContainEqual({ account: 'paper', asset: 'USDT', total: '100000', free: '100000', locked: '0' });
+  });
+
+  it('25 % of the free USDT at a 30,000 limit gives 0.83250 BTC, and that is what is placed', async () => {
+    await limitBuyAt('30000');
+    await page.click('[data-testid="size-pct-25"]');
+    // 25,000 / (30,000 × 1.001) = 0.8325008… → 0.83250 on the step
+    await expect.poll(() => page.textContent('[data-testid="size-quantity"]')).toBe('0.83250');
+    expect(await page.textContent('[data-testid="size-result"]')).toBe('= 0.83250 BTC · 24,975.00 USDT · of 100,000.00 USDT');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.screenshot({ path: join(SHOTS, 'ticket-sizing-percent-1280x720.png') });
+    await ticketIsWhole(1280, 720);
+    await page.click('[data-testid="ticket-submit"]');
+    await expect.poll(async () => (await api<Order[]>('orders?status=open')).map((o) => [o.side, o.type, o.quantity, o.price])).toEqual([['buy', 'limit', '0.8325', '30000']]);
+  });
+
+  it('risking 100 USDT to a stop at 29,000 from a 30,000 limit gives 0.09442 BTC, fees included, and that is what is placed', async () => {
+    await limitBuyAt('30000');
+    await page.click('[data-size-mode="risk"]');
+    await page.click('.size-risk [role="radio"]:text-is("USDT")');
+    await page.fill('[data-ticket-field="sizeAmount"]', '100');
+    await page.fill('[data-ticket-field="stopLoss"]', '29000');
+    // per BTC: 30,000 − 29,000 + 0.1 % of 30,000 + 0.1 % of 29,000 = 1,059; 100 / 1,059 = 0.0944287… → 0.09442
+    await expect.poll(() => page.textContent('[data-testid="size-quantity"]')).toBe('0.09442');
+    // 0.09442 × 30,000 = 2,832.60; 0.09442 × 1,059 = 99.99078
+    expect(await page.textContent('[data-testid="size-result"]')).toBe('= 0.09442 BTC · 2,832.60 USDT · loses 99.99 of 100.00 at the stop');
+    for (const size of [
+      { width: 1280, height: 720 },
+      { width: 1600, height: 1000 },
+    ]) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: join(SHOTS, `ticket-sizing-risk-${size.width}x${size.height}.png`) });
+      await ticketIsWhole(size.width, size.height);
+    }
+    await page.click('[data-testid="ticket-submit"]');
+    await expect.poll(async () => (await api<Order[]>('orders?status=open')).map((o) => o.quantity).sort()).toEqual(['0.09442', '0.8325']);
+    expect(errors).toEqual([]);
+  });
+});
