@@ -2,7 +2,7 @@ import type { CellEditRequestEvent, ICellRendererParams } from 'ag-grid-communit
 import { useMemo, useState } from 'react';
 import type { Balance, Fill, Order, Position } from '../../../src-common/contract/schemas.js';
 import { useAction } from '../../client/context.js';
-import { formatPlain, isMultipleOf, parseDecimal, sign, wire } from '../../lib/decimal.js';
+import { formatPlain, isMultipleOf, parseDecimal, wire } from '../../lib/decimal.js';
 import { useMarket } from '../../state/market.js';
 import { notify } from '../../state/notifications.js';
 import { findInstrument, useReference } from '../../state/reference.js';
@@ -10,7 +10,9 @@ import type { Table } from '../../state/table.js';
 import { type TradingState, balanceKey, fillKey, isOpenOrder, orderKey, positionKey, useTrading } from '../../state/trading.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { BlotterGrid } from './BlotterGrid.js';
-import { BALANCE_COLUMNS, FILL_COLUMNS, OPEN_ORDER_COLUMNS, ORDER_HISTORY_COLUMNS, POSITION_COLUMNS, ownersText } from './columns.js';
+import { type PositionActionContext, PositionActionDialog, PositionActionsCell } from './PositionActions.js';
+import type { PositionAction } from './position-actions.js';
+import { BALANCE_COLUMNS, FILL_COLUMNS, OPEN_ORDER_COLUMNS, ORDER_HISTORY_COLUMNS, POSITION_COLUMNS } from './columns.js';
 import './grid-setup.js';
 
 type TableName = 'orders' | 'fills' | 'positions' | 'balances';
@@ -31,9 +33,8 @@ const POSITIONS = link('positions');
 const BALANCES = link('balances');
 const isPosition = (p: Position) => p.quantity !== '0' || p.realized_pnl !== '0';
 
-interface Actions {
+interface Actions extends PositionActionContext {
   cancel(order: Order): void;
-  close(position: Position): void;
 }
 
 function CancelCell(p: ICellRendererParams<Order, unknown, Actions>) {
@@ -46,17 +47,7 @@ function CancelCell(p: ICellRendererParams<Order, unknown, Actions>) {
   );
 }
 
-function CloseCell(p: ICellRendererParams<Position, unknown, Actions>) {
-  if (!p.data || p.data.quantity === '0' || /^-?0(\.0+)?$/.test(p.data.quantity)) return null;
-  const position = p.data;
-  return (
-    <button type="button" className="btn btn-tiny btn-danger" onClick={() => p.context.close(position)} aria-label={`Close ${position.symbol} position`} data-testid="close-position">
-      Close
-    </button>
-  );
-}
-
-const COMPONENTS = { cancelCell: CancelCell, closeCell: CloseCell };
+const COMPONENTS = { cancelCell: CancelCell, positionActions: PositionActionsCell };
 
 const TABS = [
   { id: 'open', label: 'Open orders' },
@@ -79,11 +70,11 @@ function useTableStatus(name: TableName) {
   return { status, error };
 }
 
-/** The blotters: open orders (amend inline, cancel, cancel all), history, fills, positions (close), balances. */
+/** The blotters: open orders (amend inline, cancel, cancel all), history, fills, positions (close a share, limit close, reverse, protect), balances. */
 export default function Blotters({ initialTab = 'open' }: { initialTab?: TabId }) {
   const [tab, setTab] = useState<TabId>(initialTab);
   const [confirmCancelAll, setConfirmCancelAll] = useState(false);
-  const [closing, setClosing] = useState<Position | null>(null);
+  const [positionAction, setPositionAction] = useState<{ position: Position; action: PositionAction } | null>(null);
   const act = useAction();
   const openCount = useTrading((s) => countOpen(s.orders));
   const positionCount = useTrading((s) => {
@@ -101,8 +92,8 @@ export default function Blotters({ initialTab = 'open' }: { initialTab?: TabId }
   const actions: Actions = useMemo(
     () => ({
       cancel: (order) => void act('orders.cancel', { id: order.id }, `Cancel ${order.id} failed`),
-      // a market order: asked first
-      close: (p) => setClosing(p),
+      // every position action is asked first, in its dialog
+      positionAction: (position, action) => setPositionAction({ position, action }),
     }),
     [act],
   );
@@ -133,13 +124,6 @@ export default function Blotters({ initialTab = 'open' }: { initialTab?: TabId }
     },
     [act],
   );
-
-  const closePosition = async (p: Position) => {
-    setClosing(null);
-    const o = await act('positions.close', { account: p.account, symbol: p.symbol }, `Close ${p.symbol} failed`);
-    // says whose shares it closed: a strategy's too, when the trader closes everything
-    if (o) notify({ kind: 'info', title: `${o.status === 'filled' ? 'Closed' : 'Closing'} ${p.symbol}`, body: `${o.side === 'buy' ? 'Buy' : 'Sell'} ${formatPlain(o.quantity)} at market (reduce-only) · ${o.status.replace('_', ' ')} · closes ${ownersText(o.closes)}` });
-  };
 
   const cancelAll = async (scope: 'symbol' | 'all') => {
     setConfirmCancelAll(false);
@@ -219,20 +203,7 @@ export default function Blotters({ initialTab = 'open' }: { initialTab?: TabId }
           </button>
         </div>
       </Dialog>
-      <Dialog open={closing !== null} title="Close this position?" onClose={() => setClosing(null)}>
-        <p>
-          Close <strong>{closing?.symbol}</strong> on {closing?.account} ({formatPlain(closing?.quantity ?? null)}) with a reduce-only market order.
-          {closing?.owners?.some((o) => o.strategy_id !== null && sign(o.quantity) !== 0) ? <> It closes every owner’s share: {ownersText(closing.owners)}.</> : null}
-        </p>
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={() => setClosing(null)} data-autofocus>
-            Keep it
-          </button>
-          <button type="button" className="btn btn-danger" onClick={() => closing && void closePosition(closing)} data-testid="close-confirm">
-            Close at market
-          </button>
-        </div>
-      </Dialog>
+      <PositionActionDialog target={positionAction} onClose={() => setPositionAction(null)} />
     </section>
   );
 }
