@@ -3,17 +3,31 @@ import type { PlaceOrderParams } from '../../src-common/contract/methods.js';
 
 export type Side = PlaceOrderParams['side'];
 export type OrderType = PlaceOrderParams['type'];
+/** what the ticket sends: an order of one type, or an OCO pair (orders.oco) */
+export type TicketType = OrderType | 'oco';
 export type TimeInForce = NonNullable<PlaceOrderParams['time_in_force']>;
+export type TrailingUnit = NonNullable<PlaceOrderParams['trailing_unit']>;
 
 export interface TicketFields {
   side: Side;
-  type: OrderType;
+  type: TicketType;
   quantity: string;
   price: string;
   stopPrice: string;
   timeInForce: TimeInForce;
   postOnly: boolean;
   reduceOnly: boolean;
+  /** an entry's attached exits are sent (take_profit / stop_loss); an OCO always has both */
+  protect: boolean;
+  /** the take-profit limit price (an entry's exit, an OCO's limit leg) */
+  takeProfit: string;
+  /** the stop-loss trigger price (an entry's exit, an OCO's stop leg; risk-mode sizing measures from it) */
+  stopLoss: string;
+  /** the stop-loss limit price; empty: the stop fires as a market order */
+  stopLossLimit: string;
+  trailingOffset: string;
+  trailingUnit: TrailingUnit;
+  activationPrice: string;
 }
 
 /**
@@ -46,7 +60,8 @@ export interface TicketState extends TicketFields, TicketSizing {
   clear(): void;
 }
 
-const blank: TicketFields = {
+/** a fresh ticket's fields */
+export const BLANK_TICKET: TicketFields = {
   side: 'buy',
   type: 'limit',
   quantity: '',
@@ -55,12 +70,19 @@ const blank: TicketFields = {
   timeInForce: 'GTC',
   postOnly: false,
   reduceOnly: false,
+  protect: false,
+  takeProfit: '',
+  stopLoss: '',
+  stopLossLimit: '',
+  trailingOffset: '',
+  trailingUnit: 'percent',
+  activationPrice: '',
 };
 
 const blankSizing: TicketSizing = { sizeMode: 'base', sizeAmount: '', sizePct: 0, riskUnit: 'quote', stopLoss: '' };
 
 export const useTicket = create<TicketState>()((set) => ({
-  ...blank,
+  ...BLANK_TICKET,
   ...blankSizing,
   priceSetAt: 0,
   set: (patch) => set(patch),
@@ -69,8 +91,11 @@ export const useTicket = create<TicketState>()((set) => ({
       // a price on a market order makes no sense: clicking a price turns it into a limit (or a stop's trigger)
       if (s.type === 'market') return { type: 'limit', price, priceSetAt: Date.now() };
       if (s.type === 'stop_market') return { stopPrice: price, priceSetAt: Date.now() };
+      if (s.type === 'trailing_stop') return { activationPrice: price, priceSetAt: Date.now() };
+      if (s.type === 'oco') return { takeProfit: price, priceSetAt: Date.now() };
       return { price, priceSetAt: Date.now() };
     }),
   // the size mode and risk unit are the trader's way of working: they stay
-  clear: () => set({ quantity: '', price: '', stopPrice: '', postOnly: false, reduceOnly: false, sizeAmount: '', sizePct: 0, stopLoss: '' }),
+  clear: () =>
+    set({ quantity: '', price: '', stopPrice: '', postOnly: false, reduceOnly: false, sizeAmount: '', sizePct: 0, stopLoss: '', takeProfit: '', stopLossLimit: '', trailingOffset: '', activationPrice: '' }),
 }));

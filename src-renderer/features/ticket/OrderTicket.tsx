@@ -7,9 +7,10 @@ import { useMarket } from '../../state/market.js';
 import { notify } from '../../state/notifications.js';
 import { useRisk } from '../../state/risk.js';
 import { placesFor, useSelectedInstrument, useSelectedTicker } from '../../state/selectors.js';
-import { type OrderType, type TimeInForce, useTicket } from '../../state/ticket.js';
+import { type OrderType, type TicketType, type TimeInForce, useTicket } from '../../state/ticket.js';
 import { useConnection } from '../../state/connection.js';
 import { Panel } from '../../ui/Panel.js';
+import { ProtectionFields } from './ProtectionFields.js';
 import { SizeInput } from './SizeInput.js';
 import { type TicketField, checkTicket, ticketFieldOf } from './validate.js';
 
@@ -21,8 +22,23 @@ const TYPE_LABEL: Record<OrderType, string> = {
   stop_limit: 'Stop limit',
   trailing_stop: 'Trailing stop',
 };
+const TICKET_LABEL: Record<TicketType, string> = { ...TYPE_LABEL, trailing_stop: 'Trailing', oco: 'OCO' };
 /** the types this ticket has fields for, in the order a trader reaches for them */
-const TICKET_TYPES: readonly OrderType[] = ['limit', 'market', 'stop_limit', 'stop_market'];
+const TICKET_TYPES: readonly TicketType[] = ['limit', 'market', 'stop_limit', 'stop_market', 'trailing_stop', 'oco'];
+/** every field the ticket checks: all shown once the trader tries to send */
+const ALL_TOUCHED: Partial<Record<TicketField, boolean>> = {
+  quantity: true,
+  price: true,
+  stopPrice: true,
+  postOnly: true,
+  notional: true,
+  market: true,
+  takeProfit: true,
+  stopLoss: true,
+  stopLossLimit: true,
+  trailingOffset: true,
+  activationPrice: true,
+};
 
 let seq = 0;
 /** a client order id made before sending, so a retry after a lost answer cannot double the order */
@@ -62,8 +78,8 @@ export function OrderTicket() {
 
   const check = useMemo(() => checkTicket(t, instrument, ticker ?? undefined, account, symbol), [t, instrument, ticker, account, symbol]);
   const places = placesFor(instrument);
-  const needsPrice = needsLimitPrice(t.type);
-  const needsStop = needsStopPrice(t.type);
+  const needsPrice = t.type !== 'oco' && needsLimitPrice(t.type);
+  const needsStop = t.type !== 'oco' && needsStopPrice(t.type);
 
   // a price set from the book or the chart flashes the field it landed in
   useEffect(() => {
@@ -78,13 +94,17 @@ export function OrderTicket() {
 
   const submit = async (e?: FormEvent) => {
     e?.preventDefault();
-    setTouched({ quantity: true, price: true, stopPrice: true, postOnly: true, notional: true, market: true });
-    if (!check.params || sending) return;
+    setTouched(ALL_TOUCHED);
+    if ((!check.params && !check.oco) || sending) return;
     setSending(true);
     setServerError(null);
-    const params = { ...check.params, client_order_id: newClientOrderId() };
     try {
-      const order = await client.call('orders.create', params);
+      if (check.oco) {
+        const group = await client.call('orders.oco', { ...check.oco, client_order_id: newClientOrderId() });
+        notify({ kind: 'info', title: `Sent: OCO ${check.oco.side} ${formatPlain(check.oco.quantity)} ${check.oco.symbol}`, body: `take profit @ ${formatPlain(check.oco.take_profit.price)} · stop @ ${formatPlain(check.oco.stop_loss.stop_price)} · ${group.orders.length} legs` });
+        return;
+      }
+      const order = await client.call('orders.create', { ...check.params!, client_order_id: newClientOrderId() });
       if (order.status === 'rejected') {
         setServerError({ message: order.reject_reason ?? 'rejected by the venue' });
       } else if (order.status !== 'filled') {
@@ -139,7 +159,7 @@ export function OrderTicket() {
         <div className="seg seg-wide" role="radiogroup" aria-label="Order type">
           {TICKET_TYPES.map((type) => (
             <button key={type} type="button" role="radio" aria-checked={t.type === type} className={`seg-btn ${t.type === type ? 'seg-active' : ''}`} onClick={() => t.set({ type })}>
-              {TYPE_LABEL[type]}
+              {TICKET_LABEL[type]}
             </button>
           ))}
         </div>
@@ -216,6 +236,14 @@ export function OrderTicket() {
           </>
         )}
 
+        <ProtectionFields
+          instrument={instrument}
+          shown={shown}
+          touch={(f) => setTouched((s) => ({ ...s, [f]: true }))}
+          edited={() => setServerError(null)}
+          heldBy={undefined}
+        />
+
         <div className="ticket-row">
           <label className="field field-inline">
             <span>TIF</span>
@@ -258,7 +286,7 @@ export function OrderTicket() {
         )}
 
         <button type="submit" className={`btn btn-submit btn-${t.side}`} disabled={sending || blocked !== null} data-testid="ticket-submit" title={blocked ?? 'Enter'}>
-          {blocked ?? (sending ? 'Sending…' : `${sideLabel} ${t.type === 'market' ? 'at market' : TYPE_LABEL[t.type].toLowerCase()}`)}
+          {blocked ?? (sending ? 'Sending…' : `${sideLabel} ${t.type === 'market' ? 'at market' : TICKET_LABEL[t.type] === 'OCO' ? 'OCO' : TICKET_LABEL[t.type].toLowerCase()}`)}
         </button>
       </form>
     </Panel>

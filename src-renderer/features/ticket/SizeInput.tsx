@@ -56,12 +56,13 @@ export function SizeInput({ error, touched, onEdit, onBlur }: { error?: string; 
         ? sizeTicket({
             mode: t.sizeMode,
             side: t.side,
-            type: t.type,
+            // an OCO is sized like a limit at its take profit
+            type: t.type === 'oco' ? 'limit' : t.type,
             amount: t.sizeAmount,
             pct: t.sizePct,
             riskUnit: t.riskUnit,
             stopLoss: t.stopLoss,
-            limitPrice: t.price,
+            limitPrice: t.type === 'oco' ? t.takeProfit : t.price,
             stopPrice: t.stopPrice,
             touch: ticker ?? undefined,
             instrument,
@@ -69,7 +70,7 @@ export function SizeInput({ error, touched, onEdit, onBlur }: { error?: string; 
             equity,
           })
         : null,
-    [t.sizeMode, t.side, t.type, t.sizeAmount, t.sizePct, t.riskUnit, t.stopLoss, t.price, t.stopPrice, ticker, instrument, freeBase, freeQuote, equity],
+    [t.sizeMode, t.side, t.type, t.sizeAmount, t.sizePct, t.riskUnit, t.stopLoss, t.price, t.takeProfit, t.stopPrice, ticker, instrument, freeBase, freeQuote, equity],
   );
 
   // the quantity sent follows the sizing (and the market price it was sized at) until the trader types one

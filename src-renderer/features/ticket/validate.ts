@@ -1,10 +1,22 @@
 import { type Liquidity, needsLimitPrice as needsPrice, needsStopPrice as needsStop } from '../../../src-common/contract/constants/orders.js';
-import type { PlaceOrderParams } from '../../../src-common/contract/methods.js';
+import type { PlaceOcoParams, PlaceOrderParams } from '../../../src-common/contract/methods.js';
 import type { Instrument } from '../../../src-common/contract/schemas.js';
 import { type Dec, formatPlain, isMultipleOf, parseDecimal, wire } from '../../lib/decimal.js';
 import type { TicketFields } from '../../state/ticket.js';
 
-export type TicketField = 'quantity' | 'price' | 'stopPrice' | 'timeInForce' | 'postOnly' | 'notional' | 'market';
+export type TicketField =
+  | 'quantity'
+  | 'price'
+  | 'stopPrice'
+  | 'timeInForce'
+  | 'postOnly'
+  | 'notional'
+  | 'market'
+  | 'takeProfit'
+  | 'stopLoss'
+  | 'stopLossLimit'
+  | 'trailingOffset'
+  | 'activationPrice';
 
 export interface TicketCheck {
   /** one message per field that blocks sending */
@@ -16,8 +28,10 @@ export interface TicketCheck {
   fee: Dec | null;
   feeRate: string | null;
   liquidity: Liquidity | null;
-  /** what would be sent */
+  /** what would be sent: an order (orders.create) … */
   params: PlaceOrderParams | null;
+  /** … or an OCO pair (orders.oco) */
+  oco: PlaceOcoParams | null;
 }
 
 export interface Quote {
@@ -41,7 +55,8 @@ export function checkTicket(t: TicketFields, instrument: Instrument | undefined,
     fee,
     feeRate,
     liquidity,
-    params: Object.keys(errors).length === 0 ? params : null,
+    params: Object.keys(errors).length === 0 && t.type !== 'oco' ? params : null,
+    oco: Object.keys(errors).length === 0 && t.type === 'oco' ? ocoParams(params) : null,
   });
   if (!instrument) {
     errors.market = `${symbol} is not tradable on ${account}`;
@@ -54,26 +69,66 @@ export function checkTicket(t: TicketFields, instrument: Instrument | undefined,
   else if (qty.lt(instrument.min_quantity)) errors.quantity = `At least ${formatPlain(instrument.min_quantity)} ${instrument.base}`;
   else if (!isMultipleOf(qty, instrument.size_increment)) errors.quantity = `In steps of ${formatPlain(instrument.size_increment)}`;
 
+  /** a price field: empty is `missing` (or nothing when optional), else a number above zero on the price grid */
+  const priceOf = (field: TicketField, raw: string, name: string, missing: string | null): Dec | null => {
+    const v = parseDecimal(raw);
+    if (raw.trim() === '') {
+      if (missing) errors[field] = missing;
+    } else if (!v || v.lte(0)) errors[field] = `${name} must be a number above zero`;
+    else if (!isMultipleOf(v, instrument.price_increment)) errors[field] = `${name}: in steps of ${formatPlain(instrument.price_increment)}`;
+    else return v;
+    return null;
+  };
+
+  const type = t.type;
   let price: Dec | null = null;
-  if (needsPrice(t.type)) {
+  if (type !== 'oco' && needsPrice(type)) {
     price = parseDecimal(t.price);
     if (t.price.trim() === '') errors.price = 'Enter a limit price';
     else if (!price || price.lte(0)) errors.price = 'Price must be a number above zero';
     else if (!isMultipleOf(price, instrument.price_increment)) errors.price = `In steps of ${formatPlain(instrument.price_increment)}`;
   }
   let stop: Dec | null = null;
-  if (needsStop(t.type)) {
+  if (type !== 'oco' && needsStop(type)) {
     stop = parseDecimal(t.stopPrice);
     if (t.stopPrice.trim() === '') errors.stopPrice = 'Enter a stop (trigger) price';
     else if (!stop || stop.lte(0)) errors.stopPrice = 'Stop must be a number above zero';
     else if (!isMultipleOf(stop, instrument.price_increment)) errors.stopPrice = `In steps of ${formatPlain(instrument.price_increment)}`;
   }
+
+  // exits: an OCO's two legs, or an entry's optional take profit and stop loss
+  const exitsAsked = type === 'oco' || (t.protect && (type === 'market' || type === 'limit'));
+  let takeProfit: Dec | null = null;
+  let stopLoss: Dec | null = null;
+  let stopLossLimit: Dec | null = null;
+  if (exitsAsked) {
+    const both = type === 'oco';
+    takeProfit = priceOf('takeProfit', t.takeProfit, 'Take profit', both ? 'Enter the take-profit price' : null);
+    stopLoss = priceOf('stopLoss', t.stopLoss, 'Stop loss', both ? 'Enter the stop-loss trigger price' : null);
+    stopLossLimit = priceOf('stopLossLimit', t.stopLossLimit, 'Stop-loss limit', null);
+    if (stopLossLimit && t.stopLoss.trim() === '') errors.stopLoss = 'A stop-loss limit needs the stop-loss trigger price';
+    if (!both && t.takeProfit.trim() === '' && t.stopLoss.trim() === '') errors.takeProfit = 'Enter a take profit, a stop loss or both (or untick TP/SL)';
+    if (t.reduceOnly && !both) errors.takeProfit = 'A reduce-only order closes a position: it takes no take profit or stop loss';
+  }
+
+  // a trailing stop: its distance, in percent or price, and where it starts trailing
+  let trailingOffset: Dec | null = null;
+  let activation: Dec | null = null;
+  if (type === 'trailing_stop') {
+    trailingOffset = parseDecimal(t.trailingOffset);
+    if (t.trailingOffset.trim() === '') errors.trailingOffset = 'Enter the trailing distance';
+    else if (!trailingOffset || trailingOffset.lte(0)) errors.trailingOffset = 'Trailing distance must be a number above zero';
+    else if (t.trailingUnit === 'percent' && trailingOffset.gte(100)) errors.trailingOffset = 'Trailing distance in percent must be below 100';
+    else if (t.trailingUnit === 'price' && !isMultipleOf(trailingOffset, instrument.price_increment)) errors.trailingOffset = `Trailing distance: in steps of ${formatPlain(instrument.price_increment)}`;
+    activation = priceOf('activationPrice', t.activationPrice, 'Activation price', null);
+  }
+
   if (t.postOnly && t.type !== 'limit') errors.postOnly = 'Post-only applies to limit orders';
   else if (t.postOnly && t.timeInForce !== 'GTC') errors.postOnly = `Post-only rests on the book: it cannot be ${t.timeInForce}`;
 
   // the price the order would likely trade at, for notional and fee
   const touch = t.side === 'buy' ? (quote?.ask ?? quote?.last) : (quote?.bid ?? quote?.last);
-  const reference = price ?? (t.type === 'stop_market' ? stop : null) ?? parseDecimal(touch ?? null);
+  const reference = price ?? (t.type === 'stop_market' ? stop : null) ?? (t.type === 'oco' ? takeProfit : null) ?? parseDecimal(touch ?? null);
   const notional = qty && qty.gt(0) && reference ? qty.mul(reference) : null;
   if (notional && !errors.quantity && notional.lt(instrument.min_notional)) {
     errors.notional = `Order value must be at least ${formatPlain(instrument.min_notional)} ${instrument.quote}`;
@@ -89,22 +144,35 @@ export function checkTicket(t: TicketFields, instrument: Instrument | undefined,
   const feeRate = liquidity === 'maker' ? instrument.maker_fee : instrument.taker_fee;
   const fee = notional ? notional.mul(feeRate) : null;
 
+  const exits = {
+    ...(takeProfit ? { take_profit: { price: wire(takeProfit) } } : {}),
+    ...(stopLoss ? { stop_loss: { stop_price: wire(stopLoss), ...(stopLossLimit ? { price: wire(stopLossLimit) } : {}) } } : {}),
+  };
   const params: PlaceOrderParams | null =
     qty && Object.keys(errors).length === 0
       ? {
           account,
           symbol,
           side: t.side,
-          type: t.type,
+          type: type === 'oco' ? 'limit' : type,
           quantity: wire(qty),
           ...(price ? { price: wire(price) } : {}),
           ...(stop ? { stop_price: wire(stop) } : {}),
           time_in_force: t.timeInForce,
           post_only: t.type === 'limit' ? t.postOnly : false,
           reduce_only: t.reduceOnly,
+          ...exits,
+          ...(trailingOffset ? { trailing_offset: wire(trailingOffset), trailing_unit: t.trailingUnit } : {}),
+          ...(activation ? { activation_price: wire(activation) } : {}),
         }
       : null;
   return result(notional, fee, feeRate, liquidity, params);
+}
+
+/** the OCO pair the ticket's fields make (its legs are on the ticket's side) */
+function ocoParams(p: PlaceOrderParams | null): PlaceOcoParams | null {
+  if (!p?.take_profit || !p.stop_loss) return null;
+  return { account: p.account, symbol: p.symbol, side: p.side, quantity: p.quantity, take_profit: p.take_profit, stop_loss: p.stop_loss, reduce_only: p.reduce_only };
 }
 
 /** the field an engine refusal names, mapped to the ticket's own field names */
@@ -120,6 +188,19 @@ export function ticketFieldOf(engineField: string | undefined): TicketField | un
       return 'timeInForce';
     case 'post_only':
       return 'postOnly';
+    case 'take_profit':
+    case 'take_profit.price':
+      return 'takeProfit';
+    case 'stop_loss':
+    case 'stop_loss.stop_price':
+      return 'stopLoss';
+    case 'stop_loss.price':
+      return 'stopLossLimit';
+    case 'trailing_offset':
+    case 'trailing_unit':
+      return 'trailingOffset';
+    case 'activation_price':
+      return 'activationPrice';
     default:
       return undefined;
   }

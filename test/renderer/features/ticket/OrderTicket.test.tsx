@@ -107,4 +107,48 @@ describe('OrderTicket', () => {
     expect(container.querySelector('[data-ticket-field="price"]')).toBeNull();
     expect($(container, '[data-testid="ticket-submit"]').textContent).toBe('Sell at market');
   });
+
+  it('places a bracket: a limit entry with its take profit and stop loss', async () => {
+    const client = new FakeClient({ 'orders.create': (p: any) => order({ ...p, status: 'open' }) });
+    const { container } = await render(<OrderTicket />, client);
+    await type(field(container, 'quantity'), '0.01');
+    await type(field(container, 'price'), '39000');
+    await click($(container, 'input[name="protect"]'));
+    await type(field(container, 'takeProfit'), '42000');
+    await type(field(container, 'stopLoss'), '38000');
+    await submit(container);
+    expect(client.callsOf('orders.create')).toEqual([expect.objectContaining({ type: 'limit', price: '39000', take_profit: { price: '42000' }, stop_loss: { stop_price: '38000' } })]);
+  });
+
+  it('sends an OCO pair through orders.oco', async () => {
+    const client = new FakeClient({ 'orders.oco': (p: any) => ({ oco_id: 'G1', orders: [order({ ...p, status: 'open' }), order({ ...p, status: 'open' })] }) });
+    const { container } = await render(<OrderTicket />, client);
+    await click($(container, '.side-sell'));
+    await click([...container.querySelectorAll('[role="radio"]')].find((b) => b.textContent === 'OCO')!);
+    expect(container.querySelector('[data-ticket-field="price"]')).toBeNull();
+    await type(field(container, 'quantity'), '0.01');
+    await type(field(container, 'takeProfit'), '42000');
+    await type(field(container, 'stopLoss'), '38000');
+    await submit(container);
+    expect(client.callsOf('orders.create')).toEqual([]);
+    expect(client.callsOf('orders.oco')).toEqual([
+      { account: 'paper', symbol: 'BTC/USDT', side: 'sell', quantity: '0.01', take_profit: { price: '42000' }, stop_loss: { stop_price: '38000' }, reduce_only: false, client_order_id: expect.stringMatching(/^ui-/) },
+    ]);
+  });
+
+  it('shows an engine refusal of an exit at its field', async () => {
+    const client = new FakeClient({
+      'orders.create': () => {
+        throw new CallError('INVALID_ORDER', 'a sell take profit at 38500 must be above the stop at 39000', { field: 'take_profit.price', rule: 'take_profit_beyond_stop' });
+      },
+    });
+    const { container } = await render(<OrderTicket />, client);
+    await type(field(container, 'quantity'), '0.01');
+    await type(field(container, 'price'), '39500');
+    await click($(container, 'input[name="protect"]'));
+    await type(field(container, 'takeProfit'), '38500');
+    await type(field(container, 'stopLoss'), '39000');
+    await submit(container);
+    expect($(container, '#err-takeProfit').textContent).toBe('a sell take profit at 38500 must be above the stop at 39000');
+  });
 });

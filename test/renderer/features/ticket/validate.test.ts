@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { checkTicket } from '../../../../src-renderer/features/ticket/validate.js';
-import type { TicketFields } from '../../../../src-renderer/state/ticket.js';
+import { BLANK_TICKET, type TicketFields } from '../../../../src-renderer/state/ticket.js';
 import { INSTRUMENT } from '../../helpers/fake-client.js';
 
 const QUOTE = { bid: '40000', ask: '40001', last: '40000.5' };
 const ticket = (patch: Partial<TicketFields> = {}): TicketFields => ({
+  ...BLANK_TICKET,
   side: 'buy',
   type: 'limit',
   quantity: '0.01',
@@ -72,5 +73,38 @@ describe('checkTicket', () => {
     const c = checkTicket(ticket(), undefined, QUOTE, 'paper', 'DOGE/USDT');
     expect(c.errors.market).toBe('DOGE/USDT is not tradable on paper');
     expect(c.ok).toBe(false);
+  });
+
+  it('an entry with TP/SL sends take_profit and stop_loss; each field names its rule', () => {
+    const c = check({ protect: true, takeProfit: '42000', stopLoss: '38000', stopLossLimit: '37900' });
+    expect(c.params).toMatchObject({ type: 'limit', take_profit: { price: '42000' }, stop_loss: { stop_price: '38000', price: '37900' } });
+    expect(check({ protect: true, takeProfit: '42000' }).params).not.toHaveProperty('stop_loss');
+    expect(check({ protect: false, takeProfit: '42000' }).params).not.toHaveProperty('take_profit');
+    expect(check({ protect: true }).errors.takeProfit).toBe('Enter a take profit, a stop loss or both (or untick TP/SL)');
+    expect(check({ protect: true, takeProfit: '42000.005' }).errors.takeProfit).toBe('Take profit: in steps of 0.01');
+    expect(check({ protect: true, stopLoss: '-1' }).errors.stopLoss).toBe('Stop loss must be a number above zero');
+    expect(check({ protect: true, stopLossLimit: '37900' }).errors.stopLoss).toBe('A stop-loss limit needs the stop-loss trigger price');
+    expect(check({ protect: true, stopLoss: '38000', reduceOnly: true }).errors.takeProfit).toMatch(/reduce-only order closes a position/);
+  });
+
+  it('an OCO needs both legs and yields orders.oco params, not an order', () => {
+    const c = check({ type: 'oco', side: 'sell', price: '', takeProfit: '42000', stopLoss: '38000', reduceOnly: true });
+    expect(c.params).toBeNull();
+    expect(c.oco).toEqual({ account: 'paper', symbol: 'BTC/USDT', side: 'sell', quantity: '0.01', take_profit: { price: '42000' }, stop_loss: { stop_price: '38000' }, reduce_only: true });
+    expect(c.notional?.toFixed()).toBe('420');
+    const missing = check({ type: 'oco', price: '' });
+    expect(missing.errors.takeProfit).toBe('Enter the take-profit price');
+    expect(missing.errors.stopLoss).toBe('Enter the stop-loss trigger price');
+    expect(missing.oco).toBeNull();
+  });
+
+  it('a trailing stop: distance in percent (below 100) or in price steps, optional activation', () => {
+    const c = check({ type: 'trailing_stop', side: 'sell', price: '', trailingOffset: '1.5', activationPrice: '41000' });
+    expect(c.params).toMatchObject({ type: 'trailing_stop', trailing_offset: '1.5', trailing_unit: 'percent', activation_price: '41000' });
+    expect(c.params).not.toHaveProperty('price');
+    expect(check({ type: 'trailing_stop', price: '' }).errors.trailingOffset).toBe('Enter the trailing distance');
+    expect(check({ type: 'trailing_stop', price: '', trailingOffset: '100' }).errors.trailingOffset).toBe('Trailing distance in percent must be below 100');
+    expect(check({ type: 'trailing_stop', price: '', trailingOffset: '0.005', trailingUnit: 'price' }).errors.trailingOffset).toBe('Trailing distance: in steps of 0.01');
+    expect(check({ type: 'trailing_stop', price: '', trailingOffset: '50', trailingUnit: 'price' }).params).toMatchObject({ trailing_offset: '50', trailing_unit: 'price' });
   });
 });
