@@ -174,6 +174,10 @@ export class Oms {
       const base = protection ?? { ocoId: null, parentId: null, role: opts.role ?? 'stop_loss', heldBy: 'venue' as const, attached: null, followsPosition: false };
       protection = { ...base, ocoId: opts.group, followsPosition: true };
     }
+    // a venue without stop orders gets none: the stop waits in Tern and fires as a market (or limit) order
+    if ((p.type === 'stop_market' || p.type === 'stop_limit') && venue.capabilities?.stopOrders !== true && protection?.heldBy !== 'tern') {
+      protection = { ...(protection ?? { ocoId: null, parentId: null, role: 'stop_loss', attached: null, followsPosition: false }), heldBy: 'tern' };
+    }
     let order: OrderRecord = {
       id: this.d.ids.next('O'),
       clientOrderId: p.client_order_id ?? this.d.ids.next('tern'),

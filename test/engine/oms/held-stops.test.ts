@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Order } from '../../../src-common/contract/schemas.js';
+import { SYMBOL, ctx, pushBookAround, startHarness, type Harness } from '../../helpers/engine-harness.js';
+
+// Issue 12, "who holds it": a venue that holds no stop orders gets none. A stop
+// (plain, the only exit of an entry, or a position's stop) waits in Tern, is
+// said to be held by Tern, and fires as a market (or limit) order when the last
+// price reaches it.
+const NO_STOPS = { stopOrders: false, oco: false, trailingStop: false };
+
+let h: Harness;
+afterEach(async () => {
+  await h?.dispose();
+});
+
+const get = (id: string) => h.engine.call('orders.get', { id }, ctx) as Promise<Order>;
+const settle = async () => {
+  await h.engine.oms.exitsSettled();
+  await new Promise((r) => setTimeout(r, 5));
+  await h.engine.journal.durable();
+};
+const position = () => h.engine.portfolio.positionQuantity('paper', SYMBOL).toFixed();
+const marketAt = async (price: number) => {
+  pushBookAround(h.feed, price);
+  h.feed.pushTrade(SYMBOL, price.toFixed(2), '1');
+  await settle();
+};
+/** what rests on the paper venue itself */
+const onVenue = () => h.venues.get('paper')!.openOrders().map((o) => o.clientOrderId);
+
+describe('stops on a venue without stop orders are held by Tern', () => {
+  it('a plain stop_market waits in Tern, not on the venue, and sells at market when the price reaches it', async () => {
+    h = await startHarness({ capabilities: NO_STOPS });
+    await marketAt(100);
+    await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '1' }, ctx);
+    const stop = (await h.engine.call('orders.create', { symbol: SYMBOL, side: 'sell', type: 'stop_market', stop_price: '95', quantity: '1', reduce_only: true, client_order_id: 'st' }, ctx)) as unknown as Order;
+    expect([stop.status, stop.held_by]).toEqual(['open', 'tern']);
+    expect(onVenue()).toEqual([]);
+    await marketAt(96);
+    expect((await get(stop.id)).status).toBe('open');
+    await marketAt(94);
+    expect((await get(stop.id)).status).toBe('filled');
+    expect(position()).toBe('0');
+  });
+
+  it('a stop_limit fires as a limit at its price, which rests on the venue', async () => {
+    h = await startHarness({ capabilities: NO_STOPS });
+    await marketAt(100);
+    await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '1' }, ctx);
+    const stop = (await h.engine.call('orders.create', { symbol: SYMBOL, side: 'sell', type: 'stop_limit', stop_price: '95', price: '95.5', quantity: '1', reduce_only: true, client_order_id: 'sl' }, ctx)) as unknown as Order;
+    expect(stop.held_by).toBe('tern');
+    expect(onVenue()).toEqual([]);
+    await marketAt(95);
+    expect(onVenue()).toEqual(['sl']);
+    const fired = await get(stop.id);
+    expect([fired.status, fired.price]).toEqual(['open', '95.5']);
+    await marketAt(96);
+    expect((await get(stop.id)).status).toBe('filled');
+  });
+
+  it('an entry whose only exit is a stop: the exit is held by Tern and fires', async () => {
+    h = await startHarness({ capabilities: NO_STOPS });
+    await marketAt(100);
+    const entry = (await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '1', stop_loss: { stop_price: '90' } }, ctx)) as unknown as Order;
+    await settle();
+    const [exitId] = (await get(entry.id)).exits;
+    const exit = await get(exitId!);
+    expect([exit.role, exit.held_by, exit.parent_id, exit.status]).toEqual(['stop_loss', 'tern', entry.id, 'open']);
+    expect(onVenue()).toEqual([]);
+    await marketAt(89);
+    expect((await get(exitId!)).status).toBe('filled');
+    expect(position()).toBe('0');
+  });
+
+  it('a position protected by a stop alone: held by Tern', async () => {
+    h = await startHarness({ capabilities: NO_STOPS });
+    await marketAt(100);
+    await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '1' }, ctx);
+    const group = await h.engine.call('positions.protect', { symbol: SYMBOL, stop_loss: { stop_price: '90' } }, ctx);
+    expect(group.orders.map((o) => [o.type, o.held_by, o.quantity])).toEqual([['stop_market', 'tern', '1']]);
+    expect(onVenue()).toEqual([]);
+    await marketAt(89);
+    expect(position()).toBe('0');
+  });
+
+  it('a venue that holds stop orders keeps holding them', async () => {
+    h = await startHarness({ capabilities: { stopOrders: true, oco: false, trailingStop: false } });
+    await marketAt(100);
+    await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '1' }, ctx);
+    const stop = (await h.engine.call('orders.create', { symbol: SYMBOL, side: 'sell', type: 'stop_market', stop_price: '95', quantity: '1', reduce_only: true, client_order_id: 'st' }, ctx)) as unknown as Order;
+    expect(stop.held_by).toBe('venue');
+    expect(onVenue()).toEqual(['st']);
+  });
+});
