@@ -172,6 +172,13 @@ export type SetRiskStateParams = z.infer<typeof SetRiskStateParams>;
 export const KillSwitchParams = z.strictObject({ reason: z.string().trim().min(1).max(500), flatten: z.boolean().default(false) });
 export type KillSwitchParams = z.infer<typeof KillSwitchParams>;
 
+const DeadManSwitchSeconds = z
+  .number()
+  .int()
+  .min(10)
+  .max(600)
+  .describe("live accounts: the exchange cancels resting orders this many seconds after Tern's last heartbeat (exchanges with cancel-all-after in ccxt)");
+
 export const CreateAccountParams = z
   .strictObject({
     id: S.AccountId,
@@ -183,13 +190,7 @@ export const CreateAccountParams = z
     sandbox: z.boolean().default(false).describe("the exchange's testnet"),
     base_url: z.string().min(1).max(200).optional().describe("point the exchange's REST and websocket hosts elsewhere (a testnet, a local simulator)"),
     starting_balances: z.record(z.string().regex(/^[A-Z0-9]{1,20}$/, 'an asset such as "USDT"'), S.DecimalString).optional().describe('paper accounts: balances a reset restores'),
-    dead_man_switch_s: z
-      .number()
-      .int()
-      .min(10)
-      .max(600)
-      .optional()
-      .describe("live accounts: the exchange cancels resting orders this many seconds after Tern's last heartbeat (exchanges with cancel-all-after in ccxt)"),
+    dead_man_switch_s: DeadManSwitchSeconds.optional(),
   })
   .superRefine((p, ctx) => {
     if (p.mode === 'live') {
@@ -207,6 +208,11 @@ export const CreateAccountParams = z
   })
   .describe('add an account: keys go to the OS keychain, never to the database');
 export type CreateAccountParams = z.infer<typeof CreateAccountParams>;
+
+export const UpdateAccountParams = z
+  .strictObject({ id: S.AccountId, dead_man_switch_s: DeadManSwitchSeconds.nullable().describe('a live account\'s dead-man switch: seconds (10–600), or null to turn it off; applied at once') })
+  .describe("change a live account's settings");
+export type UpdateAccountParams = z.infer<typeof UpdateAccountParams>;
 
 export const ReconcileParams = z.strictObject({ account: S.AccountId.optional() });
 export type ReconcileParams = z.infer<typeof ReconcileParams>;
@@ -262,6 +268,13 @@ export const METHODS = {
     scope: 'admin',
     summary: 'add an account (paper, or live on a ccxt exchange); its keys go to the OS keychain',
     http: { method: 'POST', path: '/api/v1/accounts', status: 201 },
+  }),
+  'accounts.update': method({
+    params: UpdateAccountParams,
+    result: S.Account,
+    scope: 'admin',
+    summary: "change a live account's dead-man switch (seconds, or null: off); the heartbeat follows at once",
+    http: { method: 'PATCH', path: '/api/v1/accounts/:id' },
   }),
   'accounts.delete': method({
     params: AccountIdParams,

@@ -11,6 +11,7 @@ import { ApiKeys, keyHandlers } from './access/key-handlers.js';
 import { AccountRegistry } from './accounts/account-registry.js';
 import { accountHandlers } from './accounts/account-handlers.js';
 import { AccountSupervisor } from './accounts/account-supervisor.js';
+import { readVenueConfig } from './accounts/venue-config.js';
 import { type Features, featureHandlers } from './features.js';
 import type { SecretStore } from './ports/secret-store.js';
 import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
@@ -359,6 +360,8 @@ export class Engine implements EngineApi {
           this.supervisor.forget(id);
           return this.accounts.close(id);
         },
+        venueConfig: (id) => readVenueConfig(this.opts.store, id),
+        setDeadManSwitch: (id, timeoutS) => this.supervisor.setDeadManSwitch(id, timeoutS),
         describe: (record) => this.supervisor.dto(record),
       }),
       health: () => {

@@ -181,6 +181,12 @@ describe('REST routes (happy paths)', () => {
   it('POST /api/v1/accounts adds a paper account, DELETE removes it; POST /api/v1/reconcile reports what it compared', async () => {
     const added = expectResult('accounts.create', await h.api.post('/api/v1/accounts', { id: 'paper2', exchange: 'paper', mode: 'paper' }, { key: h.te.keys.admin }), 201);
     expect(added).toEqual({ id: 'paper2', exchange: 'paper', mode: 'paper', status: 'active' });
+    // PATCH /api/v1/accounts/{id} changes a live account's dead-man switch (test/integration/ccxt-dead-man.test.ts); a paper account has none
+    const patched = expectError(await h.api.request('PATCH', '/api/v1/accounts/paper2', { key: h.te.keys.admin, body: { dead_man_switch_s: 30 } }), 400, 'BAD_REQUEST');
+    expect(patched.details).toMatchObject({ field: 'dead_man_switch_s', rule: 'live_only' });
+    expectError(await h.api.request('PATCH', '/api/v1/accounts/paper2', { key: h.te.keys.trade, body: { dead_man_switch_s: 30 } }), 403, 'FORBIDDEN');
+    expectError(await h.api.request('PATCH', '/api/v1/accounts/paper2', { key: h.te.keys.admin, body: { dead_man_switch_s: 5 } }), 400, 'BAD_REQUEST');
+    covered.add('accounts.update');
     const removed = expectResult('accounts.delete', await h.api.delete('/api/v1/accounts/paper2', { key: h.te.keys.admin }));
     expect(removed.status).toBe('deleted');
     const report = expectResult('reconcile.run', await h.api.post('/api/v1/reconcile', {}, { key: h.te.keys.trade }));

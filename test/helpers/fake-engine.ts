@@ -154,6 +154,11 @@ export class FakeEngine implements EngineApi {
         this.accounts.set(id, account);
         return account;
       },
+      'accounts.update': ({ id }) => {
+        // the fake engine holds paper accounts only: refused as the engine refuses them
+        const account = this.account(id);
+        throw new TernError('BAD_REQUEST', `account ${account.id} is a paper account: only a live account has orders on an exchange to cancel`, { field: 'dead_man_switch_s', rule: 'live_only' });
+      },
       'accounts.delete': ({ id }) => {
         const account = this.account(id);
         this.accounts.delete(id);

@@ -42,3 +42,12 @@ it('a paper account takes no dead-man switch (400 naming the field); out of rang
   const short = await h.call('accounts.create', { id: 'bn2', exchange: 'binance', mode: 'live', api_key: h.apiKey, secret: h.secret, base_url: h.sim.url, dead_man_switch_s: 5 }).catch((e: unknown) => e);
   expect((short as TernError).details).toMatchObject({ field: 'dead_man_switch_s' });
 });
+
+it('on Binance spot the switch cannot be turned on later (400 naming the field and the rule); off is taken', async () => {
+  const on = await h.call('accounts.update', { id: 'bn', dead_man_switch_s: 60 }).catch((e: unknown) => e as TernError);
+  expect(on).toBeInstanceOf(TernError);
+  expect((on as TernError).details).toMatchObject({ field: 'dead_man_switch_s', rule: 'unavailable' });
+  expect((on as TernError).message).toMatch(/^binance offers no cancel-all-after/);
+  const off = await h.call('accounts.update', { id: 'bn', dead_man_switch_s: null });
+  expect(off.dead_man_switch).toMatchObject({ available: false, timeout_s: null, armed: false });
+});

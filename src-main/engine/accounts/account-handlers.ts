@@ -1,4 +1,4 @@
-import { TernError, conflict, notFound } from '../../../src-common/contract/errors.js';
+import { TernError, badRequest, conflict, notFound } from '../../../src-common/contract/errors.js';
 import type { Handlers } from '../../../src-common/contract/methods.js';
 import type { Account } from '../../../src-common/contract/schemas.js';
 import { type SecretStore, deleteCredentials, saveCredentials } from '../../engine/ports/secret-store.js';
@@ -8,9 +8,9 @@ import type { AccountRecord } from '../model/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Reconciler } from '../reconcile/reconciler.js';
-import { venueConfigSetting, venueConfigValue } from './venue-config.js';
+import { type AccountVenueConfig, venueConfigSetting, venueConfigValue } from './venue-config.js';
 
-export type AccountMethod = 'accounts.create' | 'accounts.delete' | 'reconcile.run';
+export type AccountMethod = 'accounts.create' | 'accounts.update' | 'accounts.delete' | 'reconcile.run';
 export type AccountHandlers = Pick<Handlers, AccountMethod>;
 
 export interface AccountHandlerDeps {
@@ -33,12 +33,16 @@ export interface AccountHandlerDeps {
   open(record: AccountRecord): Promise<void>;
   /** takes an open account down (venue stopped, reconciliation detached) */
   close(id: string): Promise<void>;
+  /** the account's journaled venue settings */
+  venueConfig(id: string): AccountVenueConfig;
+  /** changes an open account's dead-man switch at once (false: no open venue; the setting applies when it opens) */
+  setDeadManSwitch(id: string, timeoutS: number | null): Promise<boolean>;
   /** the account with its live status (a key the exchange refused shows at once) */
   describe?(record: AccountRecord): Account;
 }
 
 /**
- * accounts.create, accounts.delete and reconcile.run for the engine's
+ * accounts.create, accounts.update, accounts.delete and reconcile.run for the engine's
  * handler map: `{ ...accountHandlers(deps), ... }`.
  *
  * Adding: the keys go to the keychain first (no keychain, no live account),
@@ -77,6 +81,23 @@ export function accountHandlers(deps: AccountHandlerDeps): AccountHandlers {
       deps.journal.record({ type: 'account', account: record });
       await deps.journal.durable();
       deps.log.info({ account: p.id, exchange: p.exchange, mode: p.mode }, 'account added');
+      return deps.describe ? deps.describe(record) : accountDto(record);
+    },
+    'accounts.update': async ({ id, dead_man_switch_s: timeoutS }) => {
+      const record = deps.find(id);
+      if (!record) throw notFound('account', id);
+      if (record.mode !== 'live') throw badRequest(`account ${id} is a paper account: only a live account has orders on an exchange to cancel`, { field: 'dead_man_switch_s', rule: 'live_only' });
+      const shown = deps.describe?.(record).dead_man_switch;
+      if (timeoutS !== null && shown?.available === false) throw badRequest(shown.reason ?? `${record.exchange} has no dead-man switch`, { field: 'dead_man_switch_s', rule: 'unavailable' });
+      // the exchange first: a switch it would not take off stays as it was, and so does the setting
+      try {
+        await deps.setDeadManSwitch(id, timeoutS);
+      } catch (err) {
+        throw new TernError('VENUE_UNAVAILABLE', err instanceof Error ? err.message : String(err), { field: 'dead_man_switch_s' });
+      }
+      deps.journal.record({ type: 'setting', name: venueConfigSetting(id), value: venueConfigValue({ ...deps.venueConfig(id), deadManSwitchS: timeoutS }), ts: deps.clock.now() });
+      await deps.journal.durable();
+      deps.log.info({ account: id, deadManSwitchS: timeoutS }, 'dead-man switch changed');
       return deps.describe ? deps.describe(record) : accountDto(record);
     },
     'accounts.delete': async ({ id }) => {

@@ -45,6 +45,8 @@ export interface VenueHealthSource {
   onHealth(listener: () => void): () => void;
   /** a live venue's dead-man switch (its failing heartbeat is part of health()) */
   deadManSwitch?(): { available: boolean; timeoutS: number | null; armed: boolean; reason: string | null };
+  /** changes it at once (throws when the exchange does not take it off) */
+  setDeadManSwitch?(timeoutS: number | null): Promise<void>;
 }
 
 export function hasVenueHealth(venue: object): venue is VenueHealthSource {
@@ -127,6 +129,19 @@ export class AccountSupervisor {
     if (!entry || entry.unresolved === unresolved) return;
     entry.unresolved = unresolved;
     this.changed(entry);
+  }
+
+  /**
+   * Changes an open live account's dead-man switch at once and tells the
+   * `accounts` channel; false when no open venue holds one (an account still
+   * waiting to open takes the journaled setting when it opens).
+   */
+  async setDeadManSwitch(id: string, timeoutS: number | null): Promise<boolean> {
+    const entry = this.watched.get(id);
+    if (!entry?.venue?.setDeadManSwitch) return false;
+    await entry.venue.setDeadManSwitch(timeoutS);
+    this.changed(entry);
+    return true;
   }
 
   /** the accounts waiting to open */

@@ -165,6 +165,11 @@ export class CcxtVenue implements ReconcilableVenue {
     return this.deadMan.state();
   }
 
+  /** the dead-man switch changed without a restart (accounts.update): re-armed, started or disarmed at once */
+  setDeadManSwitch(timeoutS: number | null): Promise<void> {
+    return this.deadMan.set(timeoutS);
+  }
+
   /** what is wrong between the account and its exchange now (the account's status) */
   health(): AccountHealth {
     return this.condition.get();

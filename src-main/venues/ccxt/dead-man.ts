@@ -67,6 +67,8 @@ export class DeadManSwitch {
   private reason: string | null = null;
   private lastBeatAt: number | null = null;
   private beating: Promise<void> = Promise.resolve();
+  /** set() calls, one after the other */
+  private changing: Promise<void> = Promise.resolve();
   private readonly onChange: (state: DeadManState) => void;
 
   constructor(opts: DeadManOptions) {
@@ -110,6 +112,57 @@ export class DeadManSwitch {
     if (disarm && this.armed) await this.send(0).catch(() => undefined);
     this.armed = false;
     this.onChange(this.state());
+  }
+
+  /**
+   * A new timeout, or off (null), without a restart: the exchange is re-armed
+   * with it at once (or disarmed) and the heartbeat keeps the new pace.
+   * Turning off that the exchange does not take throws, and the old timeout
+   * stays in force (the exchange would still cancel after it).
+   */
+  set(timeoutS: number | null): Promise<void> {
+    const next = this.changing.then(() => this.apply(timeoutS));
+    this.changing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async apply(timeoutS: number | null): Promise<void> {
+    if (timeoutS === this.timeoutS) return;
+    const previous = this.timeoutS;
+    this.halt();
+    // a beat in flight schedules the next one when it ends: wait for it, then take that one back too
+    await this.beating;
+    this.halt();
+    if (!this.running || !this.available) {
+      this.timeoutS = timeoutS;
+      this.onChange(this.state());
+      return;
+    }
+    if (timeoutS === null) {
+      if (this.armed) {
+        try {
+          await this.send(0);
+        } catch (err) {
+          this.schedule();
+          throw new Error(`the exchange did not take the dead-man switch off (${redact(err instanceof Error ? err.message : String(err))}); it stays at ${previous} s`, { cause: err });
+        }
+      }
+      this.timeoutS = null;
+      this.armed = false;
+      this.reason = null;
+      this.log.info({ account: this.account }, 'dead-man switch turned off');
+      this.onChange(this.state());
+      return;
+    }
+    this.timeoutS = timeoutS;
+    this.beating = this.beat();
+    await this.beating;
+    this.schedule();
+  }
+
+  private halt(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   private beatMs(): number {

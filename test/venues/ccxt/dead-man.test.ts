@@ -87,4 +87,76 @@ describe('the dead-man switch heartbeat', () => {
     expect(deadManAvailable(new ccxt.bybit())).toBe(true);
     expect(deadManAvailable(new ccxt.okx())).toBe(true);
   });
+
+  describe('changed while it runs (accounts.update), without a restart', () => {
+    it('off → on arms the exchange at once and starts the heartbeat at the pace of the new timeout', async () => {
+      vi.useFakeTimers();
+      const { ex, calls } = fakeExchange();
+      const sw = new DeadManSwitch({ exchange: ex, exchangeId: 'okx', account: 'ok', timeoutS: null, now: () => 5 });
+      await sw.start();
+      expect(calls).toEqual([]);
+      await sw.set(30);
+      expect(calls.map((c) => c.timeout)).toEqual([30_000]);
+      expect(sw.state()).toEqual({ available: true, timeoutS: 30, armed: true, reason: null, lastBeatAt: 5 });
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(calls.map((c) => c.timeout)).toEqual([30_000, 30_000]);
+      await sw.stop();
+    });
+
+    it('a new timeout re-arms with it at once and the heartbeat follows the new pace (one timer, not two)', async () => {
+      vi.useFakeTimers();
+      const { ex, calls } = fakeExchange();
+      const sw = new DeadManSwitch({ exchange: ex, exchangeId: 'okx', account: 'ok', timeoutS: 30 });
+      await sw.start();
+      await vi.advanceTimersByTimeAsync(5_000);
+      await sw.set(90);
+      expect(calls.map((c) => c.timeout)).toEqual([30_000, 90_000]);
+      // the old 10 s pace is gone: the next beat comes 30 s (a third of 90) after the change
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(calls).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(calls.map((c) => c.timeout)).toEqual([30_000, 90_000, 90_000]);
+      expect(sw.state().timeoutS).toBe(90);
+      await sw.stop();
+    });
+
+    it('on → off disarms the exchange timer (0) at once and stops the heartbeat', async () => {
+      vi.useFakeTimers();
+      const { ex, calls } = fakeExchange();
+      const sw = new DeadManSwitch({ exchange: ex, exchangeId: 'okx', account: 'ok', timeoutS: 30 });
+      await sw.start();
+      await sw.set(null);
+      expect(calls.map((c) => c.timeout)).toEqual([30_000, 0]);
+      expect(sw.state()).toMatchObject({ timeoutS: null, armed: false, reason: null });
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(calls).toHaveLength(2);
+      await sw.stop();
+      expect(calls).toHaveLength(2);
+    });
+
+    it('turning off that the exchange refuses throws and keeps the old timeout beating (the exchange would still cancel)', async () => {
+      vi.useFakeTimers();
+      const { ex, calls, fail } = fakeExchange();
+      const sw = new DeadManSwitch({ exchange: ex, exchangeId: 'okx', account: 'ok', timeoutS: 30 });
+      await sw.start();
+      fail(1);
+      await expect(sw.set(null)).rejects.toThrow(/did not take the dead-man switch off \(RequestTimeout.*signature=…\); it stays at 30 s/);
+      expect(sw.state()).toMatchObject({ timeoutS: 30, armed: true });
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(calls.map((c) => c.timeout)).toEqual([30_000, 0, 30_000]);
+      await sw.stop();
+    });
+
+    it('where the exchange has none (binance) the new value is kept and nothing is sent', async () => {
+      const binance = new ccxt.binance();
+      const spy = vi.fn();
+      (binance as unknown as { cancelAllOrdersAfter: unknown }).cancelAllOrdersAfter = spy;
+      const sw = new DeadManSwitch({ exchange: binance, exchangeId: 'binance', account: 'bn', timeoutS: null });
+      await sw.start();
+      await sw.set(45);
+      expect(spy).not.toHaveBeenCalled();
+      expect(sw.state()).toMatchObject({ available: false, timeoutS: 45, armed: false });
+      await sw.stop();
+    });
+  });
 });
