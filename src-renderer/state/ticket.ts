@@ -47,8 +47,6 @@ export interface TicketSizing {
   /** percent mode: share of the free balance, 0–100 */
   sizePct: number;
   riskUnit: RiskUnit;
-  /** the ticket's stop-loss price: risk mode measures the risk to it */
-  stopLoss: string;
 }
 
 export interface TicketState extends TicketFields, TicketSizing {
@@ -79,11 +77,11 @@ export const BLANK_TICKET: TicketFields = {
   activationPrice: '',
 };
 
-const blankSizing: TicketSizing = { sizeMode: 'base', sizeAmount: '', sizePct: 0, riskUnit: 'quote', stopLoss: '' };
+export const BLANK_SIZING: TicketSizing = { sizeMode: 'base', sizeAmount: '', sizePct: 0, riskUnit: 'quote' };
 
 export const useTicket = create<TicketState>()((set) => ({
   ...BLANK_TICKET,
-  ...blankSizing,
+  ...BLANK_SIZING,
   priceSetAt: 0,
   set: (patch) => set(patch),
   setPrice: (price) =>

@@ -50,9 +50,16 @@ export function SizeInput({ error, touched, onEdit, onBlur }: { error?: string; 
   const equity = useAccountEquity(account, t.sizeMode === 'risk' && t.riskUnit === 'equity');
   const places = placesFor(instrument);
 
+  // the stop risk is measured to is the ticket's stop loss: while its field is on screen, that field is the one to type in
+  const slShown = t.type === 'oco' || (t.protect && (t.type === 'market' || t.type === 'limit'));
+  // an OCO or a trailing stop closes a position: there is no entry to measure a risk from
+  const noRisk = t.sizeMode === 'risk' && (t.type === 'oco' || t.type === 'trailing_stop');
+
   const sizing: Sizing | null = useMemo(
     () =>
-      instrument
+      noRisk
+        ? { quantity: null, error: `Risk sizing is for entries: size ${t.type === 'oco' ? 'an OCO' : 'a trailing stop'} in the base asset or as a %`, entry: null, notional: null, basis: null, risk: null, lossAtStop: null }
+        : instrument
         ? sizeTicket({
             mode: t.sizeMode,
             side: t.side,
@@ -70,7 +77,7 @@ export function SizeInput({ error, touched, onEdit, onBlur }: { error?: string; 
             equity,
           })
         : null,
-    [t.sizeMode, t.side, t.type, t.sizeAmount, t.sizePct, t.riskUnit, t.stopLoss, t.price, t.takeProfit, t.stopPrice, ticker, instrument, freeBase, freeQuote, equity],
+    [noRisk, t.sizeMode, t.side, t.type, t.sizeAmount, t.sizePct, t.riskUnit, t.stopLoss, t.price, t.takeProfit, t.stopPrice, ticker, instrument, freeBase, freeQuote, equity],
   );
 
   // the quantity sent follows the sizing (and the market price it was sized at) until the trader types one
@@ -163,10 +170,21 @@ export function SizeInput({ error, touched, onEdit, onBlur }: { error?: string; 
               % eq.
             </button>
           </div>
-          <label className="field field-inline size-stop">
-            <span>Stop at</span>
-            {input('stopLoss', 'stop-loss price', 'Stop-loss price')}
-          </label>
+          {slShown ? (
+            <div className="size-stop size-stop-note muted" data-testid="risk-stop-note">
+              to the stop loss below{t.stopLoss.trim() ? ` (${formatPlain(t.stopLoss.trim())})` : ''}
+            </div>
+          ) : (
+            <label className="field field-inline size-stop">
+              <span>Stop at</span>
+              {input('stopLoss', 'stop-loss price', 'Stop-loss price')}
+              {(t.type === 'market' || t.type === 'limit') && (
+                <button type="button" className="btn btn-small" data-testid="risk-stop-attach" title="Send this stop with the order as its stop loss" onClick={() => edit({ protect: true })}>
+                  Attach
+                </button>
+              )}
+            </label>
+          )}
         </div>
       )}
 

@@ -5,7 +5,7 @@ import { useNotifications } from '../../../src-renderer/state/notifications.js';
 import { usePortfolio } from '../../../src-renderer/state/portfolio.js';
 import { useReference } from '../../../src-renderer/state/reference.js';
 import { useRisk } from '../../../src-renderer/state/risk.js';
-import { BLANK_TICKET, useTicket } from '../../../src-renderer/state/ticket.js';
+import { BLANK_SIZING, BLANK_TICKET, useTicket } from '../../../src-renderer/state/ticket.js';
 import { useTrading } from '../../../src-renderer/state/trading.js';
 
 /** every store back to its first state (they are module singletons) */
@@ -18,7 +18,7 @@ export function resetStores(): void {
   useDownloads.getState().reset();
   useNotifications.getState().clear();
   useConnection.setState({ status: { phase: 'connecting', reconnects: 0 }, transport: null });
-  useTicket.getState().set({ ...BLANK_TICKET, sizeMode: 'base', sizeAmount: '', sizePct: 0, riskUnit: 'quote' });
+  useTicket.getState().set({ ...BLANK_TICKET, ...BLANK_SIZING });
 }
 
 /** a frame scheduler the test drives */

@@ -133,6 +133,34 @@ describe('ticket sizing', () => {
     expect(client.callsOf('orders.create')).toEqual([]);
   });
 
+  it("risk mode measures to the ticket's stop loss: Attach sends it with the order, and its field takes over", async () => {
+    const client = placing();
+    const { container } = await render(<OrderTicket />, client);
+    await type(field(container, 'price'), '40000');
+    await mode(container, 'risk');
+    await type(field(container, 'sizeAmount'), '100');
+    await type(field(container, 'stopLoss'), '39000');
+    await click($(container, '[data-testid="risk-stop-attach"]'));
+    // one stop-loss field on screen, the TP/SL one, holding the same price
+    expect(container.querySelectorAll('[data-ticket-field="stopLoss"]')).toHaveLength(1);
+    expect(field(container, 'stopLoss').closest('[data-testid="protection"]')).not.toBeNull();
+    expect(field(container, 'stopLoss').value).toBe('39000');
+    expect($(container, '[data-testid="risk-stop-note"]').textContent).toBe('to the stop loss below (39,000)');
+    // moving the stop there resizes: 100 / (1,500 + 80 + 77) = 0.060350… → 0.06035
+    await type(field(container, 'stopLoss'), '38500');
+    expect(useTicket.getState().quantity).toBe('0.06035');
+    await submit(container);
+    expect(client.callsOf('orders.create')).toEqual([expect.objectContaining({ quantity: '0.06035', price: '40000', stop_loss: { stop_price: '38500' } })]);
+  });
+
+  it('an OCO or a trailing stop is not sized by risk', async () => {
+    const { container } = await render(<OrderTicket />, placing());
+    await mode(container, 'risk');
+    await act(async () => useTicket.getState().set({ type: 'oco', sizeAmount: '100', stopLoss: '39000', takeProfit: '41000' }));
+    expect($(container, '#err-quantity').textContent).toBe('Risk sizing is for entries: size an OCO in the base asset or as a %');
+    expect(useTicket.getState().quantity).toBe('');
+  });
+
   it('Esc clears the amounts but keeps the way of sizing', async () => {
     const { container } = await render(<OrderTicket />, placing());
     await mode(container, 'risk');
