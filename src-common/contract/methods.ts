@@ -30,7 +30,8 @@ export const PlaceOrderParams = z
     reduce_only: z.boolean().default(false),
     client_order_id: S.ClientOrderId.optional(),
     // issue 12: trailing stops and attached exits
-    trailing_offset: S.PositiveDecimal.optional().describe('trailing_stop: distance of the stop from the best price'),
+    // > 0 (and < 100 in percent) is the engine's rule, refused with its name (trailing_offset_positive)
+    trailing_offset: S.DecimalString.optional().describe('trailing_stop: distance of the stop from the best price (> 0)'),
     trailing_unit: z.enum(TRAILING_UNITS).optional().describe('trailing_stop: "percent" (0 < offset < 100) or "price"'),
     activation_price: S.PositiveDecimal.optional().describe('trailing_stop: the stop starts trailing once the market reaches this price'),
     take_profit: TakeProfit.optional().describe('an entry: a reduce-only limit exit placed for what fills'),
@@ -59,7 +60,7 @@ export const ProtectPositionParams = z
     symbol: S.Symbol,
     take_profit: TakeProfit.optional(),
     stop_loss: StopLoss.optional(),
-    trailing: z.strictObject({ offset: S.PositiveDecimal, unit: z.enum(TRAILING_UNITS), activation_price: S.PositiveDecimal.optional() }).optional(),
+    trailing: z.strictObject({ offset: S.DecimalString.describe('> 0; in percent < 100'), unit: z.enum(TRAILING_UNITS), activation_price: S.PositiveDecimal.optional() }).optional(),
   })
   .describe("protect an open position: exits sized to it, resized when it changes");
 export type ProtectPositionParams = z.infer<typeof ProtectPositionParams>;

@@ -1102,6 +1102,7 @@ export class Oms {
     const common = { ...base, time_in_force: 'GTC' as const, post_only: false, reduce_only: true };
     let params: PlaceOrderParams;
     if (p.trailing) {
+      checkTrailingTerms('trailing.offset', dec(p.trailing.offset), p.trailing.unit);
       params = { ...common, type: 'trailing_stop', trailing_offset: p.trailing.offset, trailing_unit: p.trailing.unit, ...(p.trailing.activation_price ? { activation_price: p.trailing.activation_price } : {}) };
     } else if (p.take_profit) {
       checkExits('', side, { takeProfit: { price: dec(p.take_profit.price) }, stopLoss: null }, this.d.mid(p.account, p.symbol));
