@@ -73,6 +73,11 @@ const IMPORTS_NOTHING = [
   { regex: '.*', message: 'src-common/contract/constants/ holds plain values both sides import: it imports nothing (no zod, no schemas, no sibling modules); build schemas from it in the contract instead.' },
 ];
 
+/** The indicator library is plain math that strategies and the page's chart both run (one implementation): it imports only its own files. */
+const OWN_FILES_ONLY = [
+  { regex: '^(?!\\./)', message: 'src-common/indicators/ is plain math the page bundles too: it imports only its own files (no zod, no contract, no Node, no engine).' },
+];
+
 /** The page and the preload see the engine only through contract types. */
 const CONTRACT_TYPES_ONLY = {
   regex: 'src-common/contract/(?!constants(/|\\.js$))',
@@ -133,6 +138,7 @@ export default defineConfig(
   layer(['src-common/contract'], { patterns: CONTRACT_ONLY_ZOD }),
   // after the contract's rule: a later setting replaces it for the folder inside
   layer(['src-common/contract/constants'], { patterns: IMPORTS_NOTHING }),
+  layer(['src-common/indicators'], { patterns: OWN_FILES_ONLY }),
   layer(['src-main/api'], { patterns: [NO_ELECTRON, NO_RUNTIME, { regex: '^(react|react-dom|zustand)(/.*)?$', message: 'The API server has no UI.' }] }),
   layer(['src-main/backtest', 'src-main/strategies', 'src-main/downloads', 'src-main/secrets'], { patterns: [NO_ELECTRON, NO_RUNTIME] }),
   { files: ['src-main/*.{ts,mts,js,mjs}'], ignores: ['src-main/headless.ts'], rules: restrict({ patterns: [NO_ELECTRON, NO_RUNTIME] }) },

@@ -78,6 +78,24 @@ describe('the contract constants import nothing (the page and preload import the
   });
 });
 
+describe('the indicator library imports only its own files (strategies and the page run the same math)', () => {
+  it.each([
+    "import { z } from 'zod';",
+    "import { badRequest } from '../contract/errors.js';",
+    "import { SIDES } from '../contract/constants/orders.js';",
+    "import { readFileSync } from 'node:fs';",
+    "import { dec } from '../../src-main/engine/model/decimal.js';",
+  ])('src-common/indicators/probe.ts: %s is reported', async (code) => {
+    expect(await importProblems('src-common/indicators/probe.ts', `${code}\nexport const probe = 1;\n`)).toHaveLength(1);
+  });
+  it('allows its own files, and the page and strategies to import it as values', async () => {
+    expect(await importProblems('src-common/indicators/probe.ts', "import { checkPeriod } from './check.js';\nexport { checkPeriod };\n")).toEqual([]);
+    const code = (up: string) => `import { Sma, Rsi } from '${up}src-common/indicators/index.js';\nexport const probe = [Sma, Rsi];\n`;
+    expect(await importProblems('src-renderer/features/market/indicators/probe.ts', code('../../../../'))).toEqual([]);
+    expect(await importProblems('src-main/strategies/probe.ts', code('../../'))).toEqual([]);
+  });
+});
+
 describe("only the Electron shell and the preload import 'electron'", () => {
   it('allows electron in src-main/electron', async () => {
     expect(await importProblems('src-main/electron/probe.ts', "import { app } from 'electron';\nexport { app };")).toEqual([]);

@@ -1,7 +1,5 @@
-/** The indicator library: streaming, plain numbers, no allocation per update. */
-export { Sma, compareSma } from './sma.js';
-export { Ema } from './ema.js';
-export { Rsi } from './rsi.js';
-export { Atr } from './atr.js';
-export { Bollinger } from './bollinger.js';
-export { Macd } from './macd.js';
+/**
+ * The indicator library for strategies (`tern/strategies/indicators`). It lives in
+ * src-common/indicators/ so the chart draws the very same numbers.
+ */
+export { Atr, Bollinger, Ema, IndicatorParamError, Macd, Rsi, Sma, compareSma } from '../../../src-common/indicators/index.js';

@@ -1,5 +1,4 @@
-import { badRequest } from '../../../src-common/contract/errors.js';
-import { checkPeriod } from './sma.js';
+import { IndicatorParamError, checkPeriod, copyOf } from './check.js';
 
 /**
  * Bollinger bands: middle = simple average of the last `period` values,
@@ -24,7 +23,7 @@ export class Bollinger {
 
   constructor(period = 20, k = 2) {
     checkPeriod(period);
-    if (!Number.isFinite(k) || k < 0) throw badRequest(`k must be a number ≥ 0, got ${k}`, { field: 'k' });
+    if (!Number.isFinite(k) || k < 0) throw new IndicatorParamError(`k must be a number ≥ 0, got ${k}`, 'k');
     this.period = period;
     this.k = k;
     this.buffer = new Float64Array(period);
@@ -64,6 +63,11 @@ export class Bollinger {
     this.upper = mean + this.k * this.deviation;
     this.lower = mean - this.k * this.deviation;
     return this.middle;
+  }
+
+  /** an independent copy: updating it leaves this one as it is */
+  clone(): Bollinger {
+    return copyOf(this, { buffer: this.buffer.slice() });
   }
 
   reset(): void {

@@ -1,4 +1,4 @@
-import { badRequest } from '../../../src-common/contract/errors.js';
+import { IndicatorParamError, copyOf } from './check.js';
 import { Ema } from './ema.js';
 
 /**
@@ -15,7 +15,7 @@ export class Macd {
   histogram = NaN;
 
   constructor(fast = 12, slow = 26, signal = 9) {
-    if (fast >= slow) throw badRequest(`the fast period (${fast}) must be shorter than the slow one (${slow})`, { field: 'fast' });
+    if (fast >= slow) throw new IndicatorParamError(`the fast period (${fast}) must be shorter than the slow one (${slow})`, 'fast');
     this.fastEma = new Ema(fast);
     this.slowEma = new Ema(slow);
     this.signalEma = new Ema(signal);
@@ -33,6 +33,11 @@ export class Macd {
     this.signal = this.signalEma.update(this.line);
     this.histogram = this.line - this.signal;
     return this.line;
+  }
+
+  /** an independent copy: updating it leaves this one as it is */
+  clone(): Macd {
+    return copyOf(this, { fastEma: this.fastEma.clone(), slowEma: this.slowEma.clone(), signalEma: this.signalEma.clone() });
   }
 
   reset(): void {

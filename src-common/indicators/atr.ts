@@ -1,4 +1,4 @@
-import { checkPeriod } from './sma.js';
+import { checkPeriod, copyOf } from './check.js';
 
 /**
  * Wilder's average true range. True range = max(high − low, |high − previous
@@ -36,6 +36,11 @@ export class Atr {
     }
     this.value = (this.value * (this.period - 1) + tr) / this.period;
     return this.value;
+  }
+
+  /** an independent copy: updating it leaves this one as it is */
+  clone(): Atr {
+    return copyOf(this);
   }
 
   reset(): void {

@@ -1,4 +1,4 @@
-import { checkPeriod } from './sma.js';
+import { checkPeriod, copyOf } from './check.js';
 
 /**
  * Wilder's relative strength index: average gain and loss over `period`
@@ -45,6 +45,11 @@ export class Rsi {
     if (this.avgLoss === 0) this.value = this.avgGain === 0 ? 50 : 100;
     else this.value = 100 - 100 / (1 + this.avgGain / this.avgLoss);
     return this.value;
+  }
+
+  /** an independent copy: updating it leaves this one as it is */
+  clone(): Rsi {
+    return copyOf(this);
   }
 
   reset(): void {

@@ -1,4 +1,4 @@
-import { checkPeriod } from './sma.js';
+import { checkPeriod, copyOf } from './check.js';
 
 /**
  * Exponential moving average, alpha = 2 / (period + 1), seeded with the simple
@@ -31,6 +31,11 @@ export class Ema {
     }
     this.value += this.alpha * (input - this.value);
     return this.value;
+  }
+
+  /** an independent copy: updating it leaves this one as it is */
+  clone(): Ema {
+    return copyOf(this);
   }
 
   reset(): void {

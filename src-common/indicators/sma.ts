@@ -1,4 +1,4 @@
-import { badRequest } from '../../../src-common/contract/errors.js';
+import { IndicatorParamError, checkPeriod, copyOf } from './check.js';
 
 /**
  * Simple moving average over the last `period` values, streaming: O(1) per
@@ -26,7 +26,7 @@ export class Sma {
     this.buffer = new Float64Array(period);
     const decimals = options.decimals;
     if (decimals !== undefined && (!Number.isInteger(decimals) || decimals < 0 || decimals > 15)) {
-      throw badRequest('decimals must be a whole number from 0 to 15', { field: 'decimals' });
+      throw new IndicatorParamError('decimals must be a whole number from 0 to 15', 'decimals');
     }
     this.scale = decimals === undefined ? 0 : 10 ** decimals;
   }
@@ -50,6 +50,11 @@ export class Sma {
     // one division of exact integers: the correctly rounded mean
     if (this.count >= this.period) this.value = this.scale ? this.sum / (this.scale * this.period) : this.sum / this.period;
     return this.value;
+  }
+
+  /** an independent copy: updating it leaves this one as it is */
+  clone(): Sma {
+    return copyOf(this, { buffer: this.buffer.slice() });
   }
 
   reset(): void {
@@ -77,8 +82,4 @@ export function compareSma(a: Sma, b: Sma): number {
     return l > r ? 1 : l < r ? -1 : 0;
   }
   return Math.sign(a.value - b.value);
-}
-
-export function checkPeriod(period: number, field = 'period'): void {
-  if (!Number.isInteger(period) || period < 1) throw badRequest(`${field} must be a whole number ≥ 1, got ${period}`, { field });
 }

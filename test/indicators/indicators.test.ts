@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Atr, Bollinger, Ema, Macd, Rsi, Sma, compareSma } from '../../src-main/strategies/indicators/index.js';
+import { Atr, Bollinger, Ema, IndicatorParamError, Macd, Rsi, Sma, compareSma } from '../../src-common/indicators/index.js';
 
 /** StockCharts' EMA/SMA example (10 periods): the closes and the published values */
 const CLOSES = [22.27, 22.19, 22.08, 22.17, 22.18, 22.13, 22.23, 22.43, 22.24, 22.29, 22.15, 22.39, 22.38, 22.61, 23.36, 24.05, 23.75, 23.83, 23.95, 23.63, 23.82, 23.87, 23.65, 23.19, 23.1, 23.33, 22.68, 23.1, 22.4, 22.17];
@@ -160,5 +160,36 @@ describe('Macd', () => {
 
   it('refuses a fast period that is not shorter than the slow one', () => {
     expect(() => new Macd(26, 12, 9)).toThrow(/fast/);
+  });
+});
+
+describe('clone (the chart tries the forming bar on a copy)', () => {
+  const values = Array.from({ length: 60 }, (_, i) => 100 + Math.sin(i / 3) * 5 + i * 0.1);
+  const make = () => [new Sma(10), new Ema(10), new Rsi(14), new Bollinger(20, 2), new Macd(12, 26, 9), new Atr(14)];
+  const state = (x: object) => JSON.stringify(x, (_k, v: unknown) => (v instanceof Float64Array ? [...v] : v));
+  const step = (x: ReturnType<typeof make>[number], v: number) => (x instanceof Atr ? x.update(v + 1, v - 1, v) : x.update(v));
+
+  it('a copy updated with a value leaves the original as it was, and goes on exactly like the original would', () => {
+    const originals = make();
+    for (const v of values.slice(0, 40)) for (const x of originals) step(x, v);
+    for (const x of originals) {
+      const before = state(x);
+      const copy = x.clone();
+      step(copy, 999);
+      expect(state(x), x.constructor.name).toBe(before);
+      const copy2 = x.clone();
+      for (const v of values.slice(40)) {
+        expect(step(copy2, v), x.constructor.name).toBe(step(x, v));
+      }
+    }
+  });
+
+  it('a refused parameter is an IndicatorParamError naming the field', () => {
+    expect(() => new Bollinger(20, -1)).toThrow(IndicatorParamError);
+    try {
+      new Macd(26, 12, 9);
+    } catch (err) {
+      expect((err as IndicatorParamError).field).toBe('fast');
+    }
   });
 });
