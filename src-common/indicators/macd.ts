@@ -1,4 +1,4 @@
-import { IndicatorParamError, copyOf } from './check.js';
+import { IndicatorParamError, checkPeriod, copyOf } from './check.js';
 import { Ema } from './ema.js';
 
 /**
@@ -15,6 +15,10 @@ export class Macd {
   histogram = NaN;
 
   constructor(fast = 12, slow = 26, signal = 9) {
+    // each named as the trader wrote it, not as the inner EMA's "period"
+    checkPeriod(fast, 'fast');
+    checkPeriod(slow, 'slow');
+    checkPeriod(signal, 'signal');
     if (fast >= slow) throw new IndicatorParamError(`the fast period (${fast}) must be shorter than the slow one (${slow})`, 'fast');
     this.fastEma = new Ema(fast);
     this.slowEma = new Ema(slow);

@@ -161,6 +161,12 @@ describe('Macd', () => {
   it('refuses a fast period that is not shorter than the slow one', () => {
     expect(() => new Macd(26, 12, 9)).toThrow(/fast/);
   });
+
+  it('names the period it refuses (fast, slow or signal), not its inner EMA\'s "period"', () => {
+    expect(() => new Macd(0, 26, 9)).toThrow(/^fast must be a whole number/);
+    expect(() => new Macd(12, 26.5, 9)).toThrow(/^slow must be a whole number/);
+    expect(() => new Macd(12, 26, 0)).toThrow(/^signal must be a whole number/);
+  });
 });
 
 describe('clone (the chart tries the forming bar on a copy)', () => {

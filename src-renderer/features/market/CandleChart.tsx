@@ -14,6 +14,9 @@ import { type ChartLine, tradingLines } from './chart-lines.js';
 import { Panel } from '../../ui/Panel.js';
 import { Failed } from '../../ui/states.js';
 import { useChart } from './useChart.js';
+import { IndicatorMenu } from './IndicatorMenu.js';
+import { IndicatorSeries, withIndicators } from './indicators/chart-option.js';
+import { useIndicators } from './indicators/store.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 function axisTime(ts: number, tf: Timeframe): string {
@@ -163,17 +166,19 @@ export default function CandleChart() {
   const hasCandles = useMarket((s) => s.candlesVersion > 0 && s.candles.toArray().length > 0);
   const instrument = useSelectedInstrument();
   const places = placesFor(instrument).price;
+  const indicators = useIndicators((s) => s.list);
 
   useEffect(() => {
     if (!chart) return;
-    chart.setOption(baseOption(places), { notMerge: true });
+    chart.setOption(withIndicators(baseOption(places), indicators, places), { notMerge: true });
     const cache = new SeriesCache();
+    const studies = new IndicatorSeries(indicators);
     const draw = (c: ECharts) => {
       const m = useMarket.getState();
       const candles = m.candles.toArray();
       const t = useTrading.getState();
       const lines = tradingLines(t.orders.rows.values(), t.positions.rows.values(), m.account, m.symbol, places);
-      c.setOption(cache.build(candles, m.timeframe, places, lines), { lazyUpdate: false, silent: true });
+      c.setOption(studies.extend(cache.build(candles, m.timeframe, places, lines), candles), { lazyUpdate: false, silent: true });
       // for tests and tools that cannot read a canvas: what the chart last drew
       const el = c.getDom();
       el.dataset.candles = String(candles.length);
@@ -181,6 +186,7 @@ export default function CandleChart() {
       el.dataset.lastClose = candles.at(-1)?.[4] ?? '';
       el.dataset.orderLines = lines.filter((l) => l.name !== 'position').map((l) => `${l.name}@${l.yAxis}`).join(' ');
       el.dataset.positionLine = String(lines.find((l) => l.name === 'position')?.yAxis ?? '');
+      el.dataset.indicators = studies.describe();
       noteTick('chart', m.candleReceivedAt);
     };
     draw(chart);
@@ -195,7 +201,7 @@ export default function CandleChart() {
       offMarket();
       offTrading();
     };
-  }, [chart, places]);
+  }, [chart, places, indicators]);
 
   useEffect(() => {
     if (!chart || !instrument) return;
@@ -235,13 +241,16 @@ export default function CandleChart() {
       }
       className="chart-panel"
       actions={
-        <div className="seg" role="group" aria-label="Timeframe">
-          {CHART_TIMEFRAMES.map((tf) => (
-            <button key={tf} type="button" className={`seg-btn ${tf === timeframe ? 'seg-active' : ''}`} aria-pressed={tf === timeframe} onClick={() => setTimeframe(tf)}>
-              {tf}
-            </button>
-          ))}
-        </div>
+        <>
+          <IndicatorMenu />
+          <div className="seg" role="group" aria-label="Timeframe">
+            {CHART_TIMEFRAMES.map((tf) => (
+              <button key={tf} type="button" className={`seg-btn ${tf === timeframe ? 'seg-active' : ''}`} aria-pressed={tf === timeframe} onClick={() => setTimeframe(tf)}>
+                {tf}
+              </button>
+            ))}
+          </div>
+        </>
       }
     >
       <div className="chart-wrap">
