@@ -65,7 +65,7 @@ async function ticketIsWhole(width: number, height: number): Promise<void> {
 }
 
 // a browser and an engine on a machine shared with other work: generous limits, never a timing assertion
-describe('ticket sizing in Chromium', { timeout: 180_000 }, () => {
+describe('ticket sizing in Chromium', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     assertChromium();
     mkdirSync(SHOTS, { recursive: true });
@@ -100,13 +100,13 @@ describe('ticket sizing in Chromium', { timeout: 180_000 }, () => {
     await limitBuyAt('30000');
     await page.click('[data-testid="size-pct-25"]');
     // 25,000 / (30,000 × 1.001) = 0.8325008… → 0.83250 on the step
-    await expect.poll(() => page.textContent('[data-testid="size-quantity"]')).toBe('0.83250');
+    await expect.poll(() => page.textContent('[data-testid="size-quantity"]'), { timeout: 30_000 }).toBe('0.83250');
     expect(await page.textContent('[data-testid="size-result"]')).toBe('= 0.83250 BTC · 24,975.00 USDT · of 100,000.00 USDT');
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.screenshot({ path: join(SHOTS, 'ticket-sizing-percent-1280x720.png') });
     await ticketIsWhole(1280, 720);
     await page.click('[data-testid="ticket-submit"]');
-    await expect.poll(async () => (await api<Order[]>('orders?status=open')).map((o) => [o.side, o.type, o.quantity, o.price])).toEqual([['buy', 'limit', '0.8325', '30000']]);
+    await expect.poll(async () => (await api<Order[]>('orders?status=open')).map((o) => [o.side, o.type, o.quantity, o.price]), { timeout: 30_000 }).toEqual([['buy', 'limit', '0.8325', '30000']]);
   });
 
   it('risking 100 USDT to a stop at 29,000 from a 30,000 limit gives 0.09442 BTC, fees included, and that is what is placed', async () => {
@@ -116,9 +116,12 @@ describe('ticket sizing in Chromium', { timeout: 180_000 }, () => {
     await page.fill('[data-ticket-field="sizeAmount"]', '100');
     await page.fill('[data-ticket-field="stopLoss"]', '29000');
     // per BTC: 30,000 − 29,000 + 0.1 % of 30,000 + 0.1 % of 29,000 = 1,059; 100 / 1,059 = 0.0944287… → 0.09442
-    await expect.poll(() => page.textContent('[data-testid="size-quantity"]')).toBe('0.09442');
+    await expect.poll(() => page.textContent('[data-testid="size-quantity"]'), { timeout: 30_000 }).toBe('0.09442');
     // 0.09442 × 30,000 = 2,832.60; 0.09442 × 1,059 = 99.99078
     expect(await page.textContent('[data-testid="size-result"]')).toBe('= 0.09442 BTC · 2,832.60 USDT · loses 99.99 of 100.00 at the stop');
+    // the stop goes with the order as its stop loss: the TP/SL fields open (the ticket at its tallest)
+    await page.click('[data-testid="risk-stop-attach"]');
+    expect(await page.inputValue('[data-testid="protection"] [data-ticket-field="stopLoss"]')).toBe('29000');
     for (const size of [
       { width: 1280, height: 720 },
       { width: 1600, height: 1000 },
@@ -129,7 +132,8 @@ describe('ticket sizing in Chromium', { timeout: 180_000 }, () => {
       await ticketIsWhole(size.width, size.height);
     }
     await page.click('[data-testid="ticket-submit"]');
-    await expect.poll(async () => (await api<Order[]>('orders?status=open')).map((o) => o.quantity).sort()).toEqual(['0.09442', '0.8325']);
+    // the exits are placed as the entry fills; until then the entry carries the quantity risk mode gave
+    await expect.poll(async () => (await api<Order[]>('orders?status=open')).map((o) => o.quantity).sort(), { timeout: 30_000 }).toEqual(['0.09442', '0.8325']);
     expect(errors).toEqual([]);
   });
 });
