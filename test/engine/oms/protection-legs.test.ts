@@ -91,6 +91,20 @@ for (const mode of ['venue', 'tern'] as const) {
       expect(h.engine.oms.activeOrders()).toEqual([]);
     });
 
+    it('nothing half placed: the venue refuses the take profit (not enough BTC), both legs are rejected, no stop waits in Tern', async () => {
+      h = await start(mode);
+      await marketAt(100);
+      await buy();
+      const group = await h.engine.call('orders.oco', { symbol: SYMBOL, side: 'sell', quantity: '5', take_profit: { price: '110' }, stop_loss: { stop_price: '90' }, reduce_only: false }, ctx);
+      expect(group.orders.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+      expect(group.orders[0]!.reject_reason).toMatch(/^OCO refused: .*insufficient/i);
+      expect(h.engine.oms.activeOrders()).toEqual([]);
+      expect(h.engine.oms.heldTriggers).toBe(0);
+      expect(h.venues.get('paper')!.openOrders()).toEqual([]);
+      await marketAt(85);
+      expect(position()).toBe('1');
+    });
+
     it('amending the take profit’s quantity amends the group: the stop protects the same quantity', async () => {
       h = await start(mode);
       await marketAt(100);
