@@ -59,10 +59,11 @@ export class AccountRegistry {
       oms.rejectUnsent(record.id, 'interrupted by a restart before the venue acknowledged it');
       const { skipped } = venue.restore({
         balances: portfolio.listBalances(record.id).map((b) => ({ asset: b.asset, total: b.total })),
-        // triggers Tern holds are on no venue: they stay with the OMS
-        openOrders: oms.activeOrders({ account: record.id }).filter((o) => !oms.holdsTrigger(o)),
+        // triggers Tern holds are on no venue: they stay with the OMS, and so do the ones it fired whose order the venue never kept
+        openOrders: oms.activeOrders({ account: record.id }).filter((o) => !oms.holdsTrigger(o) && !oms.firedUnacknowledged(o)),
       });
       for (const { clientOrderId, reason } of skipped) oms.expireLost(clientOrderId, `ended by a restart: ${reason}`);
+      oms.resendFired(record.id);
     }
     rt.unsubscribe.push(venue.onReport((report) => this.deps.onReport(record.id, report)));
     rt.unsubscribe.push(venue.marketData.subscribe((event) => this.deps.onMarket(record.id, event)));

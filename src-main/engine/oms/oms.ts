@@ -80,6 +80,8 @@ export class Oms {
   private trailFlush: ReturnType<typeof setTimeout> | null = null;
   /** triggers restored at start that have not seen a price yet: one already crossed fires and says it happened while Tern was down */
   private readonly unchecked = new Set<string>();
+  /** stops Tern fired just before it stopped whose order its in-process venue never kept: sent on their first price */
+  private readonly firedUnsent = new Set<string>();
 
   /** attached exits owed per entry (filled, not yet covered by an exit) and the entries whose exits are being placed */
   private readonly exitsOwed = new Map<string, Decimal>();
@@ -766,9 +768,10 @@ export class Oms {
    * fires on its first price, and says so.
    */
   onMarket(account: string, event: MarketEvent): void {
-    if (this.triggers.size === 0) return;
+    if (this.triggers.size === 0 && this.firedUnsent.size === 0) return;
     const symbol = event.type === 'trade' ? event.trade.symbol : event.type === 'bar' ? event.symbol : null;
     if (symbol === null) return;
+    if (this.firedUnsent.size > 0) this.sendFiredAgain(account, symbol);
     const last = event.type === 'trade' ? event.trade.price : (event as Extract<MarketEvent, { type: 'bar' }>).bar.close;
     // a restored trigger's first price: one reached now was reached while Tern was down
     let first: Set<string> | null = null;
@@ -797,33 +800,65 @@ export class Oms {
   private async fire(order: OrderRecord, note: string | null): Promise<void> {
     if (note) this.d.log.warn({ order: order.id, note }, 'an emulated stop fired at restart');
     if (!this.apply(order.id, 'trigger', note ? { rejectReason: note } : {})) return;
+    if (this.linkedByTern(order)) {
+      await Promise.allSettled(this.siblings(order).map((o) => this.cancelOrder(o.id, { reason: 'oco: the stop leg triggered' })));
+    }
+    await this.sendFired(order.id);
+  }
+
+  /** A fired stop's order goes to the venue under the stop's own client order id: a market order, or a limit at its price (stop_limit). */
+  private async sendFired(id: string): Promise<void> {
     try {
-      if (this.linkedByTern(order)) {
-        await Promise.allSettled(this.siblings(order).map((o) => this.cancelOrder(o.id, { reason: 'oco: the stop leg triggered' })));
-      }
       await this.committed(true);
-      const fired = this.active.get(order.id);
+      const fired = this.active.get(id);
       if (!fired || !remaining(fired).gt(0)) return;
-      this.sentAt.set(order.id, this.d.clock.monotonic());
+      this.sentAt.set(id, this.d.clock.monotonic());
       const limit = fired.type === 'stop_limit';
-      const ack = await this.d.venue(order.account).createOrder({
-        clientOrderId: order.clientOrderId,
-        symbol: order.symbol,
-        side: order.side,
+      const ack = await this.d.venue(fired.account).createOrder({
+        clientOrderId: fired.clientOrderId,
+        symbol: fired.symbol,
+        side: fired.side,
         type: limit ? 'limit' : 'market',
         quantity: remaining(fired),
         price: limit ? fired.price : null,
         stopPrice: null,
         timeInForce: limit ? 'GTC' : 'IOC',
         postOnly: false,
-        reduceOnly: order.reduceOnly,
+        reduceOnly: fired.reduceOnly,
       });
-      this.noteVenueId(order.id, ack.venueOrderId);
+      this.noteVenueId(id, ack.venueOrderId);
     } catch (err) {
-      if (err instanceof VenueRejection) this.apply(order.id, 'reject', { rejectReason: `the stop fired; its market order was refused: ${err.reason}` });
-      else this.d.log.warn({ order: order.id, err: String(err) }, 'a fired trailing stop got no answer from the venue; reconciliation settles it');
+      if (err instanceof VenueRejection) this.apply(id, 'reject', { rejectReason: `the stop fired; its market order was refused: ${err.reason}` });
+      else this.d.log.warn({ order: id, err: String(err) }, 'a fired trailing stop got no answer from the venue; reconciliation settles it');
     }
     await this.committed(true).catch(() => undefined);
+  }
+
+  /**
+   * A stop Tern held that fired but whose order no venue acknowledged: with an
+   * in-process venue (paper), it never reached it as far as the journal knows.
+   */
+  firedUnacknowledged(order: OrderRecord): boolean {
+    const stop = order.type === 'trailing_stop' || order.type === 'stop_market' || order.type === 'stop_limit';
+    return stop && order.protection?.heldBy === 'tern' && order.state === 'triggered' && order.venueOrderId === null;
+  }
+
+  /** After a restart of `account`'s in-process venue: its fired stops are sent again, on their first price (the venue needs a market to fill them). */
+  resendFired(account: string): void {
+    for (const o of this.activeOrders({ account })) if (this.firedUnacknowledged(o)) this.firedUnsent.add(o.id);
+  }
+
+  private sendFiredAgain(account: string, symbol: string): void {
+    for (const id of [...this.firedUnsent]) {
+      const order = this.active.get(id);
+      if (order && (order.account !== account || order.symbol !== symbol)) continue;
+      this.firedUnsent.delete(id);
+      if (!order || !this.firedUnacknowledged(order)) continue;
+      const note = 'the stop fired as Tern stopped, before its order reached the venue: sent at restart';
+      this.d.log.warn({ order: id, note }, 'a fired emulated stop was sent again at restart');
+      this.patch(order, { rejectReason: note });
+      void this.sendFired(id);
+    }
   }
 
   /** a leg of a group Tern links (the venue holds no list): Tern cancels and shrinks the other leg */

@@ -92,3 +92,30 @@ describe('stops on a venue without stop orders are held by Tern', () => {
     expect(onVenue()).toEqual(['st']);
   });
 });
+
+describe('a stop Tern fired just before a crash', () => {
+  it('its order never reached the paper venue: after the restart it is sent on the first price, not dropped', async () => {
+    h = await startHarness({ capabilities: NO_STOPS });
+    await marketAt(100);
+    await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '1' }, ctx);
+    const group = await h.engine.call('orders.oco', { symbol: SYMBOL, side: 'sell', quantity: '1', take_profit: { price: '110' }, stop_loss: { stop_price: '90' } }, ctx);
+    // the process dies between the stop firing (journaled) and its market order reaching the venue
+    const venue = h.venues.get('paper')!;
+    const createOrder = venue.createOrder.bind(venue);
+    venue.createOrder = (r) => (r.type === 'market' ? new Promise(() => {}) : createOrder(r));
+    await marketAt(89);
+    const sl = group.orders[1]!;
+    expect((await get(sl.id)).status).toBe('open'); // triggered: its market order is on its way
+    expect((await get(group.orders[0]!.id)).status).toBe('canceled');
+    h = await h.restart();
+    expect((await get(sl.id)).status).toBe('open');
+    await marketAt(88);
+    const after = await get(sl.id);
+    expect([after.status, after.filled_quantity]).toEqual(['filled', '1']);
+    expect(after.reject_reason).toMatch(/sent at restart/);
+    expect(position()).toBe('0');
+    // sent once: one venue order for it
+    await marketAt(87);
+    expect((await h.engine.call('fills.list', {}, ctx)).filter((f) => f.client_order_id === sl.client_order_id)).toHaveLength(1);
+  });
+});
