@@ -39,6 +39,16 @@ const submit = async (c: HTMLElement) => {
   await flush();
 };
 const placing = () => new FakeClient({ 'orders.create': (p: any) => order({ ...p, status: 'open' }), 'portfolio.get': () => ({ quote_asset: 'USDT', equity: '100000', realized_pnl: '0', unrealized_pnl: '0', fees_paid: '0' }) });
+/** a limit buy at 40,000 sized by risk: `amount` USDT to a stop at `stop` */
+async function riskAt40000(amount: string, stop: string) {
+  const client = placing();
+  const { container } = await render(<OrderTicket />, client);
+  await type(field(container, 'price'), '40000');
+  await mode(container, 'risk');
+  await type(field(container, 'sizeAmount'), amount);
+  await type(field(container, 'stopLoss'), stop);
+  return { client, container };
+}
 const sentQuantities = (client: FakeClient) => client.callsOf('orders.create').map((p: any) => p.quantity);
 
 describe('ticket sizing', () => {
@@ -81,12 +91,7 @@ describe('ticket sizing', () => {
   });
 
   it('risk mode: 100 USDT to a stop at 39,000 from a 40,000 limit, taker fee both ways', async () => {
-    const client = placing();
-    const { container } = await render(<OrderTicket />, client);
-    await type(field(container, 'price'), '40000');
-    await mode(container, 'risk');
-    await type(field(container, 'sizeAmount'), '100');
-    await type(field(container, 'stopLoss'), '39000');
+    const { client, container } = await riskAt40000('100', '39000');
     // per BTC 1,000 + 80 + 78 = 1,158; 100 / 1,158 = 0.086355… → 0.08635
     expect(result(container)).toBe('= 0.08635 BTC · 3,454.00 USDT · loses 99.99 of 100.00 at the stop');
     await submit(container);
@@ -109,12 +114,7 @@ describe('ticket sizing', () => {
   });
 
   it('says what to fix and sends nothing when the stop is on the wrong side', async () => {
-    const client = placing();
-    const { container } = await render(<OrderTicket />, client);
-    await type(field(container, 'price'), '40000');
-    await mode(container, 'risk');
-    await type(field(container, 'sizeAmount'), '100');
-    await type(field(container, 'stopLoss'), '41000');
+    const { client, container } = await riskAt40000('100', '41000');
     expect($(container, '#err-quantity').textContent).toBe('For a buy the stop-loss must be below the entry (40,000)');
     expect(useTicket.getState().quantity).toBe('');
     await submit(container);
@@ -134,12 +134,7 @@ describe('ticket sizing', () => {
   });
 
   it("risk mode measures to the ticket's stop loss: Attach sends it with the order, and its field takes over", async () => {
-    const client = placing();
-    const { container } = await render(<OrderTicket />, client);
-    await type(field(container, 'price'), '40000');
-    await mode(container, 'risk');
-    await type(field(container, 'sizeAmount'), '100');
-    await type(field(container, 'stopLoss'), '39000');
+    const { client, container } = await riskAt40000('100', '39000');
     await click($(container, '[data-testid="risk-stop-attach"]'));
     // one stop-loss field on screen, the TP/SL one, holding the same price
     expect(container.querySelectorAll('[data-ticket-field="stopLoss"]')).toHaveLength(1);
