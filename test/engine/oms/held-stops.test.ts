@@ -119,3 +119,16 @@ describe('a stop Tern fired just before a crash', () => {
     expect((await h.engine.call('fills.list', {}, ctx)).filter((f) => f.client_order_id === sl.client_order_id)).toHaveLength(1);
   });
 });
+
+describe('what Tern cannot hold', () => {
+  it('a trailing stop with no market price to trail from: INVALID_ORDER naming the field and the rule, nothing placed', async () => {
+    h = await startHarness({ capabilities: NO_STOPS });
+    h.feed.pushBook(SYMBOL, [], []); // no bid, no ask, no trade: no price at all
+    const refused = await h.engine
+      .call('orders.create', { symbol: SYMBOL, side: 'sell', type: 'trailing_stop', quantity: '1', trailing_offset: '5', trailing_unit: 'percent' }, ctx)
+      .then(() => null, (err: unknown) => err as { code: string; details?: { field?: string; rule?: string } });
+    expect([refused?.code, refused?.details?.field, refused?.details?.rule]).toEqual(['INVALID_ORDER', 'type', 'trailing_needs_price']);
+    expect(h.engine.oms.activeOrders()).toEqual([]);
+    expect(h.engine.oms.heldTriggers).toBe(0);
+  });
+});
