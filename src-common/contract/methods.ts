@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEAD_MAN_MAX_S, DEAD_MAN_MIN_S } from './constants/accounts.js';
 import { BREAKER_LIMIT_NAMES, STRATEGY_LIMIT_NAMES } from './constants/risk.js';
 import { TIMEFRAMES } from './constants/timeframes.js';
 import { TRAILING_UNITS } from './constants/orders.js';
@@ -176,8 +177,8 @@ export type KillSwitchParams = z.infer<typeof KillSwitchParams>;
 const DeadManSwitchSeconds = z
   .number()
   .int()
-  .min(10)
-  .max(600)
+  .min(DEAD_MAN_MIN_S)
+  .max(DEAD_MAN_MAX_S)
   .describe("live accounts: the exchange cancels resting orders this many seconds after Tern's last heartbeat (exchanges with cancel-all-after in ccxt)");
 
 export const CreateAccountParams = z

@@ -8,11 +8,10 @@
  * Where the exchange has no such endpoint in ccxt, the switch says so.
  */
 import type { Exchange } from 'ccxt';
+import { DEAD_MAN_MIN_S } from '../../../src-common/contract/constants/accounts.js';
 import { type Logger, silentLogger } from '../../engine/ports/logger.js';
 import { redact } from './redact.js';
 
-export const DEAD_MAN_MIN_S = 10;
-export const DEAD_MAN_MAX_S = 600;
 
 /** What the account shows of its dead-man switch. */
 export interface DeadManState {

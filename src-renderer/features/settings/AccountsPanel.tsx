@@ -10,14 +10,7 @@ import { Dialog } from '../../ui/Dialog.js';
 import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
 import { AddAccountForm } from './AddAccountForm.js';
-
-/** What the account's dead-man switch does: off, unavailable on its exchange, or armed for N s (and a failing heartbeat). */
-function deadManText(d: NonNullable<Account['dead_man_switch']>): string {
-  if (!d.available) return d.timeout_s === null ? 'Dead-man switch: not offered by this exchange' : `Dead-man switch unavailable: ${d.reason ?? 'not offered by this exchange'}`;
-  if (d.timeout_s === null) return 'Dead-man switch: off';
-  if (d.reason) return `Dead-man switch (${d.timeout_s} s): ${d.reason}`;
-  return `Dead-man switch: ${d.armed ? 'armed' : 'arming'} — the exchange cancels resting orders ${d.timeout_s} s after Tern stops`;
-}
+import { DeadManSwitchControl } from './DeadManSwitchControl.js';
 
 /** contract/schemas.ts Account.status: active, stale (market data silent), degraded (exchange failing requests), disconnected (reconnecting), error (cannot trade) */
 const STATUS_TONE: Record<string, string> = { active: 'tone-ok', stale: 'tone-warn', degraded: 'tone-warn', disconnected: 'tone-bad', error: 'tone-bad' };
@@ -173,7 +166,7 @@ export function AccountsPanel() {
                 <td>
                   <span className={STATUS_TONE[a.status] ?? ''}>{a.status}</span>
                   {a.reason && <div className="muted small">{a.reason}</div>}
-                  {a.dead_man_switch && <div className="muted small" data-testid="dead-man-switch-status">{deadManText(a.dead_man_switch)}</div>}
+                  {a.dead_man_switch && <DeadManSwitchControl account={{ ...a, dead_man_switch: a.dead_man_switch }} />}
                 </td>
                 <td className="row-actions">
                   {a.mode === 'live' && (

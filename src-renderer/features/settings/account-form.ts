@@ -1,4 +1,4 @@
-import type { Mode } from '../../../src-common/contract/constants/accounts.js';
+import { DEAD_MAN_MAX_S, DEAD_MAN_MIN_S, type Mode } from '../../../src-common/contract/constants/accounts.js';
 import type { ParamsOf } from '../../../src-common/contract/methods.js';
 import { parseDecimal, wire } from '../../lib/decimal.js';
 
@@ -42,9 +42,15 @@ export interface AccountSecrets {
 
 export const EMPTY_DRAFT: AccountDraft = { id: '', exchange: 'paper', mode: 'paper', liveConfirmed: false, sandbox: false, baseUrl: '', startingBalances: '', deadManS: '' };
 
-/** contract/methods.ts CreateAccountParams.dead_man_switch_s */
-export const DEAD_MAN_MIN_S = 10;
-export const DEAD_MAN_MAX_S = 600;
+export { DEAD_MAN_MAX_S, DEAD_MAN_MIN_S };
+
+/** "45" → 45, "" → null (off), or why it is not whole seconds in range (the create form and the accounts table) */
+export function parseDeadManSeconds(text: string): { ok: true; seconds: number | null } | { ok: false; error: string } {
+  const t = text.trim();
+  if (t === '') return { ok: true, seconds: null };
+  if (/^\d+$/.test(t) && Number(t) >= DEAD_MAN_MIN_S && Number(t) <= DEAD_MAN_MAX_S) return { ok: true, seconds: Number(t) };
+  return { ok: false, error: `Whole seconds from ${DEAD_MAN_MIN_S} to ${DEAD_MAN_MAX_S}, or empty for off` };
+}
 
 /** The form's fields, named as the protocol names them (details.field), plus the live confirmation. */
 export type AccountField = 'id' | 'exchange' | 'mode' | 'api_key' | 'secret' | 'password' | 'sandbox' | 'base_url' | 'starting_balances' | 'dead_man_switch_s' | 'confirm';
@@ -91,10 +97,8 @@ export function checkAccount(d: AccountDraft, secrets: AccountSecrets): AccountE
     else if (secrets.secret.length > 4096) errors.secret = 'At most 4096 characters';
     if (secrets.password.length > 512) errors.password = 'At most 512 characters';
     if (!d.liveConfirmed) errors.confirm = 'Confirm that this account trades real money';
-    const dms = d.deadManS.trim();
-    if (dms !== '' && !(/^\d+$/.test(dms) && Number(dms) >= DEAD_MAN_MIN_S && Number(dms) <= DEAD_MAN_MAX_S)) {
-      errors.dead_man_switch_s = `Whole seconds from ${DEAD_MAN_MIN_S} to ${DEAD_MAN_MAX_S}, or empty for off`;
-    }
+    const dms = parseDeadManSeconds(d.deadManS);
+    if (!dms.ok) errors.dead_man_switch_s = dms.error;
   } else {
     const balances = parseBalances(d.startingBalances);
     if (!balances.ok) errors.starting_balances = balances.error;
@@ -118,7 +122,8 @@ export function accountParams(d: AccountDraft, secrets: AccountSecrets): ParamsO
     params.api_key = secrets.apiKey.trim();
     params.secret = secrets.secret.trim();
     if (secrets.password.trim() !== '') params.password = secrets.password.trim();
-    if (d.deadManS.trim() !== '') params.dead_man_switch_s = Number(d.deadManS.trim());
+    const dms = parseDeadManSeconds(d.deadManS);
+    if (dms.ok && dms.seconds !== null) params.dead_man_switch_s = dms.seconds;
   } else if (d.startingBalances.trim() !== '') {
     const balances = parseBalances(d.startingBalances);
     if (balances.ok && Object.keys(balances.balances).length > 0) params.starting_balances = balances.balances;
