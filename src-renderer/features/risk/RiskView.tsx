@@ -7,32 +7,36 @@ import { formatPlain } from '../../lib/decimal.js';
 import { formatDateTime, titleCase } from '../../lib/format.js';
 import { useMarket } from '../../state/market.js';
 import { notify } from '../../state/notifications.js';
+import { useReference } from '../../state/reference.js';
 import { useRisk } from '../../state/risk.js';
 import { Panel } from '../../ui/Panel.js';
 import { Empty, Loading } from '../../ui/states.js';
+import { type Figure, formatFigure } from './risk-figures.js';
 
-/** each limit's words on screen: a limit added to the contract without them does not compile */
-const LIMIT_TEXT: Record<RiskLimitName, { label: string; unit: string }> = {
-  max_order_quantity: { label: 'Max order quantity', unit: 'base' },
-  max_order_notional: { label: 'Max order value', unit: 'quote' },
-  max_position_notional: { label: 'Max position value', unit: 'quote' },
-  max_open_orders: { label: 'Max open orders', unit: 'orders' },
-  max_orders_per_second: { label: 'Max orders per second', unit: '/s' },
-  price_band_pct: { label: 'Price band', unit: '% from mid' },
-  max_daily_loss: { label: 'Max daily loss', unit: 'quote' },
-  max_drawdown_pct: { label: 'Max drawdown', unit: '% from peak' },
-  max_consecutive_losses: { label: 'Max losing trades in a row', unit: 'trades' },
+/** each limit's words on screen and what it counts (its precision): a limit added to the contract without them does not compile */
+const LIMIT_TEXT: Record<RiskLimitName, { label: string; unit: string; figure: Figure }> = {
+  max_order_quantity: { label: 'Max order quantity', unit: 'base', figure: 'base' },
+  max_order_notional: { label: 'Max order value', unit: 'quote', figure: 'quote' },
+  max_position_notional: { label: 'Max position value', unit: 'quote', figure: 'quote' },
+  max_open_orders: { label: 'Max open orders', unit: 'orders', figure: 'count' },
+  max_orders_per_second: { label: 'Max orders per second', unit: '/s', figure: 'rate' },
+  price_band_pct: { label: 'Price band', unit: '% from mid', figure: 'percent' },
+  max_daily_loss: { label: 'Max daily loss', unit: 'quote', figure: 'quote' },
+  max_drawdown_pct: { label: 'Max drawdown', unit: '% from peak', figure: 'percent' },
+  max_consecutive_losses: { label: 'Max losing trades in a row', unit: 'trades', figure: 'count' },
 };
+const isLimitName = (rule: string): rule is RiskLimitName => Object.hasOwn(LIMIT_TEXT, rule);
 const BREAKERS: ReadonlySet<RiskLimitName> = new Set(BREAKER_LIMIT_NAMES);
 /** the limits in the contract's order; a breaker is set globally or per account, never per symbol */
 export const LIMITS = RISK_LIMIT_NAMES.map((name) => ({ name, ...LIMIT_TEXT[name], breaker: BREAKERS.has(name) }));
 
-const USAGE: Array<{ key: keyof Risk['usage']; label: string }> = [
-  { key: 'open_orders', label: 'Open orders' },
-  { key: 'orders_per_second', label: 'Orders per second' },
-  { key: 'daily_loss', label: 'Daily loss' },
-  { key: 'drawdown_pct', label: 'Drawdown %' },
-  { key: 'consecutive_losses', label: 'Losses in a row' },
+/** each usage figure and the limit it is measured against */
+const USAGE: Array<{ key: keyof Risk['usage']; label: string; limit: RiskLimitName }> = [
+  { key: 'open_orders', label: 'Open orders', limit: 'max_open_orders' },
+  { key: 'orders_per_second', label: 'Orders per second', limit: 'max_orders_per_second' },
+  { key: 'daily_loss', label: 'Daily loss', limit: 'max_daily_loss' },
+  { key: 'drawdown_pct', label: 'Drawdown %', limit: 'max_drawdown_pct' },
+  { key: 'consecutive_losses', label: 'Losses in a row', limit: 'max_consecutive_losses' },
 ];
 
 type Scope = { account: string | null; symbol: string | null; strategy?: string | undefined };
@@ -78,7 +82,8 @@ function StatePanel({ risk }: { risk: Risk }) {
 }
 
 function UsagePanel({ risk }: { risk: Risk }) {
-  const rows = USAGE.flatMap(({ key, label }) => risk.usage[key].map((r) => ({ label, ...r, id: `${key}|${r.account ?? '*'}|${r.symbol ?? '*'}` })));
+  const instruments = useReference((s) => s.instruments);
+  const rows = USAGE.flatMap(({ key, label, limit }) => risk.usage[key].map((r) => ({ label, figure: LIMIT_TEXT[limit].figure, ...r, id: `${key}|${r.account ?? '*'}|${r.symbol ?? '*'}` })));
   return (
     <Panel title="Usage" className="risk-usage">
       {rows.length === 0 ? (
@@ -99,7 +104,7 @@ function UsagePanel({ risk }: { risk: Risk }) {
                   <span className={`gauge-fill gauge-${tone}`} style={{ width: `${pct}%` }} />
                 </div>
                 <div className="gauge-value num">
-                  {formatPlain(r.value)} <span className="muted">/ {r.limit === null ? 'no limit' : formatPlain(r.limit)}</span>
+                  {formatFigure(r.figure, r.value, r, instruments)} <span className="muted">/ {r.limit === null ? 'no limit' : formatFigure(r.figure, r.limit, r, instruments)}</span>
                 </div>
               </li>
             );
@@ -219,6 +224,9 @@ function LimitsEditor({ risk }: { risk: Risk }) {
 }
 
 function BreakerHistory({ risk }: { risk: Risk }) {
+  const instruments = useReference((s) => s.instruments);
+  // a breaker's figures are its account's (or all accounts'): no symbol
+  const figure = (rule: string, value: string, account: string | null) => (isLimitName(rule) ? formatFigure(LIMIT_TEXT[rule].figure, value, { account, symbol: null }, instruments) : formatPlain(value));
   return (
     <Panel title="Breaker trips" className="risk-breakers">
       {risk.breakers.length === 0 ? (
@@ -242,8 +250,8 @@ function BreakerHistory({ risk }: { risk: Risk }) {
                 <td>{titleCase(b.rule)}</td>
                 {/* a strategy's own trip halted that strategy only */}
                 <td>{b.strategy !== undefined ? `strategy ${b.strategy} (halted)` : (b.account ?? 'all')}</td>
-                <td className="num">{formatPlain(b.value)}</td>
-                <td className="num">{formatPlain(b.limit)}</td>
+                <td className="num">{figure(b.rule, b.value, b.account)}</td>
+                <td className="num">{figure(b.rule, b.limit, b.account)}</td>
                 <td>{b.reason}</td>
               </tr>
             ))}
