@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { moneyOut } from '../engine/dto.js';
+import { moneyOut, priceOut } from '../engine/dto.js';
 import type { Decimal } from '../engine/model/decimal.js';
 import type { BacktestMetrics } from '../../src-common/contract/strategy-schemas.js';
 import type { ChartCandleRow } from './chart-candles.js';
@@ -87,17 +87,18 @@ export function reportDto(r: BacktestResult, maxPoints = EQUITY_POINTS): Backtes
 }
 
 /** a round trip as the report lists it (a live strategy's results list theirs the same way) */
+/** a round trip on the wire: its averages at the price scale, its PnL and fees (shares of fills, divided) at the money scale; quantities exact */
 export function tradeDto(t: RoundTrip): TradeDto {
   return {
     side: t.side,
     entry_time: t.entryTime,
-    entry_price: dec(t.entryPrice),
+    entry_price: priceOut(t.entryPrice),
     exit_time: t.exitTime,
-    exit_price: dec(t.exitPrice),
+    exit_price: priceOut(t.exitPrice),
     quantity: dec(t.quantity),
-    pnl_gross: dec(t.pnlGross),
-    pnl_net: dec(t.pnlNet),
-    fees: dec(t.fees),
+    pnl_gross: moneyOut(t.pnlGross),
+    pnl_net: moneyOut(t.pnlNet),
+    fees: moneyOut(t.fees),
   };
 }
 
@@ -106,11 +107,11 @@ export function openPositionDto(open: OpenTrade, mark: Decimal): NonNullable<Bac
   return {
     side: open.side,
     entry_time: open.entryTime,
-    entry_price: dec(open.entryPrice),
+    entry_price: priceOut(open.entryPrice),
     quantity: dec(open.quantity),
-    fees: dec(open.fees),
+    fees: moneyOut(open.fees),
     mark_price: dec(mark),
-    unrealized_pnl: dec(mark.minus(open.entryPrice).mul(open.quantity).mul(open.side === 'long' ? 1 : -1)),
+    unrealized_pnl: moneyOut(mark.minus(open.entryPrice).mul(open.quantity).mul(open.side === 'long' ? 1 : -1)),
   };
 }
 

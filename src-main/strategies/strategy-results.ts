@@ -4,6 +4,7 @@ import type { StrategyInstance, StrategyResults } from '../../src-common/contrac
 import { computeMetrics } from '../backtest/metrics.js';
 import { equityCurve, metricsDto, openPositionDto, tradeDto } from '../backtest/report.js';
 import { roundTrips } from '../backtest/trades.js';
+import { moneyOut } from '../engine/dto.js';
 import { type Decimal, ZERO, dec } from '../engine/model/decimal.js';
 import type { FillRecord } from '../engine/model/types.js';
 
@@ -74,7 +75,7 @@ export function strategyResults(input: ResultInputs): StrategyResults {
     start_ts: ts[0] ?? start,
     end_ts: ts[ts.length - 1] ?? start,
     position: position.toFixed(),
-    realized_pnl: realized.toFixed(),
+    realized_pnl: moneyOut(realized),
     unrealized_pnl: openDto?.unrealized_pnl ?? '0',
     mark_price: mark ? mark.toFixed() : null,
     metrics: metricsDto(metrics),

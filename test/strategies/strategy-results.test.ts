@@ -99,4 +99,14 @@ describe('strategies.get on a paper engine', () => {
     await expect(paper.engine.call('strategies.get', { id: 'nope' }, ctx)).rejects.toMatchObject({ code: 'NOT_FOUND', details: { field: 'id' } });
     await paper.engine.call('strategies.stop', { id: 'fast' }, ctx);
   });
+
+  it('averages and the PnL made from them leave at the documented scale (docs/api.md, Conventions), not as 40-digit quotients', () => {
+    const entries = [fill('buy', '100', '0', T0 + 1_000), fill('buy', '100', '0', T0 + 2_000), fill('buy', '101', '0', T0 + 3_000)];
+    const closed = strategyResults({ fills: [...entries, { ...fill('sell', '110', '0', T0 + 70_000), quantity: '3' }], candles: [candle(0, '100'), candle(1, '110')], quote: 'USD', cash: dec('1000'), startedAt: T0, mark: null });
+    expect(closed.trade_list).toEqual([{ side: 'long', entry_time: T0 + 1_000, entry_price: '100.333333333333', exit_time: T0 + 70_000, exit_price: '110', quantity: '3', pnl_gross: '29', pnl_net: '29', fees: '0' }]);
+    expect(closed.realized_pnl).toBe('29');
+    const open = strategyResults({ fills: entries, candles: [candle(0, '100')], quote: 'USD', cash: dec('1000'), startedAt: T0, mark: dec('120') });
+    expect(open.open_position).toMatchObject({ entry_price: '100.333333333333', unrealized_pnl: '59' });
+    expect(open.unrealized_pnl).toBe('59');
+  });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BreakerLimitName } from '../../../src-common/contract/constants/risk.js';
 import { DecimalString } from '../../../src-common/contract/schemas.js';
 import { type Decimal, dec, str } from '../model/decimal.js';
-import { MONEY_DECIMALS, moneyOut } from '../dto.js';
+import { moneyOut } from '../dto.js';
 import { type LimitBook, strategyScopeKey } from './limits.js';
 import { type PortfolioView, sumEquity, sumPnl } from './portfolio-view.js';
 import { RoundTrips } from './round-trips.js';
@@ -150,7 +150,7 @@ export class Breakers {
       if (daily) {
         const loss = this.dayStart.get(id)!.sub(pnl);
         if (loss.gt(daily.limit)) {
-          trip('max_daily_loss', id, daily.limit, loss.toDecimalPlaces(MONEY_DECIMALS), `${who(id)} lost ${moneyOut(loss)} since 00:00 UTC ${today} (limit ${str(daily.limit)})`);
+          trip('max_daily_loss', id, daily.limit, loss, `${who(id)} lost ${moneyOut(loss)} since 00:00 UTC ${today} (limit ${str(daily.limit)})`);
         }
       }
       const drawdown = limitAt(limits, id, 'max_drawdown_pct');
@@ -158,8 +158,8 @@ export class Breakers {
       if (drawdown && peak.isPositive()) {
         const below = peak.sub(equity).mul(100);
         if (below.gt(drawdown.limit.mul(peak))) {
-          const pct = below.div(peak).toDecimalPlaces(8);
-          trip('max_drawdown_pct', id, drawdown.limit, pct, `${who(id)}: equity ${moneyOut(equity)} is ${str(pct)}% below its peak ${moneyOut(peak)} (limit ${str(drawdown.limit)}%)`);
+          const pct = below.div(peak);
+          trip('max_drawdown_pct', id, drawdown.limit, pct, `${who(id)}: equity ${moneyOut(equity)} is ${moneyOut(pct)}% below its peak ${moneyOut(peak)} (limit ${str(drawdown.limit)}%)`);
         }
       }
       const losses = limitAt(limits, id, 'max_consecutive_losses');
@@ -214,7 +214,7 @@ export class Breakers {
       drawdown_pct: rows('max_drawdown_pct', (id) => {
         const peak = this.peak.get(id);
         const equity = this.lastEquity.get(id);
-        return peak && equity && peak.isPositive() ? peak.sub(equity).mul(100).div(peak).toDecimalPlaces(8) : undefined;
+        return peak && equity && peak.isPositive() ? peak.sub(equity).mul(100).div(peak) : undefined;
       }),
       consecutive_losses: rows('max_consecutive_losses', (id) => (this.lastPnl.has(id) || this.streak.has(id) ? dec(this.streak.get(id) ?? 0) : undefined)),
     };

@@ -5,7 +5,7 @@ import type { EventData } from '../../../src-common/contract/events.js';
 import { SetRiskLimitsParams } from '../../../src-common/contract/methods.js';
 import type { KillSwitchReport, Risk, RiskLimitsPatch, RiskState } from '../../../src-common/contract/schemas.js';
 import { parseParams } from '../../../src-common/contract/validation.js';
-import { iso } from '../dto.js';
+import { iso, moneyOut } from '../dto.js';
 import { type Decimal, str } from '../model/decimal.js';
 import type { OrderRecord } from '../model/types.js';
 import type { PreTradeCheck, PreTradeContext } from '../oms/pre-trade.js';
@@ -279,8 +279,10 @@ export class RiskEngine implements PreTradeCheck {
     if (trips.length > 0) {
       for (const t of trips) {
         const strategy = t.strategy !== undefined ? { strategy: t.strategy } : {};
-        this.trips.push({ rule: t.rule, account: t.account, ...strategy, tripped_at: t.trippedAt, reason: t.reason, limit: str(t.limit), value: str(t.value) });
-        this.log.error({ rule: t.rule, account: t.account, ...strategy, limit: str(t.limit), value: str(t.value) }, t.reason);
+        // the breaker measured exactly; its value leaves at the output scale (dto.ts)
+        const value = moneyOut(t.value);
+        this.trips.push({ rule: t.rule, account: t.account, ...strategy, tripped_at: t.trippedAt, reason: t.reason, limit: str(t.limit), value });
+        this.log.error({ rule: t.rule, account: t.account, ...strategy, limit: str(t.limit), value }, t.reason);
       }
       if (this.trips.length > this.maxTrips) this.trips = this.trips.slice(-this.maxTrips);
       this.persist(RISK_SETTINGS.trips, this.trips);
