@@ -44,6 +44,8 @@ export interface TicketSizing {
   sizeMode: SizeMode;
   /** quote mode: the quote amount; risk mode: the amount at risk (quote, or % of equity) */
   sizeAmount: string;
+  /** what sizeAmount was typed in ("USDT", "% of equity"): a market with another quote asset does not reuse it */
+  sizeAmountUnit: string;
   /** percent mode: share of the free balance, 0–100 */
   sizePct: number;
   riskUnit: RiskUnit;
@@ -77,7 +79,7 @@ export const BLANK_TICKET: TicketFields = {
   activationPrice: '',
 };
 
-export const BLANK_SIZING: TicketSizing = { sizeMode: 'base', sizeAmount: '', sizePct: 0, riskUnit: 'quote' };
+export const BLANK_SIZING: TicketSizing = { sizeMode: 'base', sizeAmount: '', sizeAmountUnit: '', sizePct: 0, riskUnit: 'quote' };
 
 export const useTicket = create<TicketState>()((set) => ({
   ...BLANK_TICKET,

@@ -6,7 +6,7 @@ import { usePortfolio } from '../../state/portfolio.js';
 import { placesFor, useSelectedInstrument, useSelectedTicker } from '../../state/selectors.js';
 import { type SizeMode, useTicket } from '../../state/ticket.js';
 import { useTrading } from '../../state/trading.js';
-import { PERCENT_PRESETS, type Sizing, sizeTicket } from './sizing.js';
+import { PERCENT_PRESETS, type Sizing, amountUnit, sizeTicket } from './sizing.js';
 
 /**
  * The account's equity, for risk sized as a percent of it: asked for only while
@@ -66,6 +66,7 @@ export function SizeInput({ error, touched, onEdit, onBlur }: { error?: string; 
             // an OCO is sized like a limit at its take profit
             type: t.type === 'oco' ? 'limit' : t.type,
             amount: t.sizeAmount,
+            amountTypedIn: t.sizeAmountUnit,
             pct: t.sizePct,
             riskUnit: t.riskUnit,
             stopLoss: t.stopLoss,
@@ -77,7 +78,7 @@ export function SizeInput({ error, touched, onEdit, onBlur }: { error?: string; 
             equity,
           })
         : null,
-    [noRisk, t.sizeMode, t.side, t.type, t.sizeAmount, t.sizePct, t.riskUnit, t.stopLoss, t.price, t.takeProfit, t.stopPrice, ticker, instrument, freeBase, freeQuote, equity],
+    [noRisk, t.sizeMode, t.side, t.type, t.sizeAmount, t.sizeAmountUnit, t.sizePct, t.riskUnit, t.stopLoss, t.price, t.takeProfit, t.stopPrice, ticker, instrument, freeBase, freeQuote, equity],
   );
 
   // the quantity sent follows the sizing (and the market price it was sized at) until the trader types one
@@ -116,7 +117,7 @@ export function SizeInput({ error, touched, onEdit, onBlur }: { error?: string; 
       aria-invalid={Boolean(message) && field !== 'stopLoss'}
       aria-describedby="err-quantity"
       placeholder={placeholder}
-      onChange={(e) => edit({ [field]: e.target.value })}
+      onChange={(e) => edit(field === 'sizeAmount' ? { sizeAmount: e.target.value, sizeAmountUnit: amountUnit(t.sizeMode, t.riskUnit, quote) } : { [field]: e.target.value })}
       onBlur={onBlur}
     />
   );
@@ -127,7 +128,7 @@ export function SizeInput({ error, touched, onEdit, onBlur }: { error?: string; 
         <span className="size-label">{t.sizeMode === 'risk' ? 'Risk' : 'Size'}</span>
         <div className="seg seg-small" role="radiogroup" aria-label="Size in">
           {modes.map((m) => (
-            <button key={m.mode} type="button" role="radio" aria-checked={t.sizeMode === m.mode} className={`seg-btn ${t.sizeMode === m.mode ? 'seg-active' : ''}`} title={m.title} data-size-mode={m.mode} onClick={() => edit({ sizeMode: m.mode })}>
+            <button key={m.mode} type="button" role="radio" aria-checked={t.sizeMode === m.mode} className={`seg-btn ${t.sizeMode === m.mode ? 'seg-active' : ''}`} title={m.title} data-size-mode={m.mode} onClick={() => edit(m.mode === t.sizeMode ? {} : { sizeMode: m.mode, sizeAmount: '' })}>
               {m.label}
             </button>
           ))}
@@ -163,10 +164,10 @@ export function SizeInput({ error, touched, onEdit, onBlur }: { error?: string; 
             {input('sizeAmount', t.riskUnit === 'quote' ? `amount of ${quote}` : '% of equity', t.riskUnit === 'quote' ? `Risk in ${quote}` : 'Risk in % of equity')}
           </label>
           <div className="seg seg-small" role="radiogroup" aria-label="Risk in">
-            <button type="button" role="radio" aria-checked={t.riskUnit === 'quote'} className={`seg-btn ${t.riskUnit === 'quote' ? 'seg-active' : ''}`} onClick={() => edit({ riskUnit: 'quote' })}>
+            <button type="button" role="radio" aria-checked={t.riskUnit === 'quote'} className={`seg-btn ${t.riskUnit === 'quote' ? 'seg-active' : ''}`} onClick={() => edit(t.riskUnit === 'quote' ? {} : { riskUnit: 'quote', sizeAmount: '' })}>
               {quote || 'Quote'}
             </button>
-            <button type="button" role="radio" aria-checked={t.riskUnit === 'equity'} className={`seg-btn ${t.riskUnit === 'equity' ? 'seg-active' : ''}`} onClick={() => edit({ riskUnit: 'equity' })} title="Percent of the account's equity">
+            <button type="button" role="radio" aria-checked={t.riskUnit === 'equity'} className={`seg-btn ${t.riskUnit === 'equity' ? 'seg-active' : ''}`} onClick={() => edit(t.riskUnit === 'equity' ? {} : { riskUnit: 'equity', sizeAmount: '' })} title="Percent of the account's equity">
               % eq.
             </button>
           </div>

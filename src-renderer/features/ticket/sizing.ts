@@ -74,12 +74,19 @@ export function quantityFromRisk(args: { risk: Dec; entry: Dec; stop: Dec; taker
   return floorToStep(args.risk.div(lossPerUnit(args.entry, args.stop, args.takerFee)), args.instrument);
 }
 
+/** what the amount field is in: the quote asset (quote mode, risk in quote) or a percent of equity */
+export function amountUnit(mode: SizeMode, riskUnit: RiskUnit, quote: string): string {
+  return mode === 'risk' && riskUnit === 'equity' ? '% of equity' : quote;
+}
+
 export interface SizingInput {
   mode: SizeMode;
   side: Side;
   type: OrderType;
   /** the quote amount (quote mode), or the amount at risk (risk mode: quote, or % of equity) */
   amount: string;
+  /** the unit the amount was typed in (amountUnit then): 100 USDT is not 100 BTC after a switch to ETH/BTC */
+  amountTypedIn: string;
   /** percent mode: 0–100 */
   pct: number;
   riskUnit: RiskUnit;
@@ -124,6 +131,11 @@ export function sizeTicket(s: SizingInput): Sizing {
   const entry = entryPrice(s.type, s.side, s.limitPrice, s.stopPrice, s.touch);
   const noPrice = s.type === 'limit' || s.type === 'stop_limit' ? 'Enter a limit price to size the order at' : s.type === 'stop_market' ? 'Enter the stop (trigger) price to size the order at' : `No ${s.side === 'buy' ? 'ask' : 'bid'} to size the order at yet`;
 
+  const unit = amountUnit(s.mode, s.riskUnit, ins.quote);
+  if ((s.mode === 'quote' || s.mode === 'risk') && s.amount.trim() !== '' && s.amountTypedIn !== '' && s.amountTypedIn !== unit) {
+    return none(`The amount was typed in ${s.amountTypedIn}: enter it in ${unit}`);
+  }
+
   let quantity: Dec;
   const part: Partial<Sizing> = { entry };
   if (s.mode === 'quote') {
@@ -142,7 +154,6 @@ export function sizeTicket(s: SizingInput): Sizing {
     quantity = quantityFromPercent({ side: s.side, pct: dec(String(s.pct)), price: entry, freeBase: free, freeQuote: free, feeRate: buyFeeRate(s.type, ins), instrument: ins });
   } else {
     const amount = parseDecimal(s.amount);
-    const unit = s.riskUnit === 'quote' ? ins.quote : '% of equity';
     if (s.amount.trim() === '') return none(`Enter the amount to risk (${unit})`);
     if (!amount || amount.lte(0)) return none('Risk must be a number above zero');
     if (s.riskUnit === 'equity' && amount.gt(100)) return none('Risk is a percent of equity: at most 100');

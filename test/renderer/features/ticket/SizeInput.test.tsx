@@ -156,6 +156,29 @@ describe('ticket sizing', () => {
     expect(useTicket.getState().quantity).toBe('');
   });
 
+  it('an amount does not change meaning: a new mode or risk unit empties it, another quote asset asks for it again', async () => {
+    const { container } = await render(<OrderTicket />, placing());
+    await type(field(container, 'price'), '40000');
+    await mode(container, 'quote');
+    await type(field(container, 'sizeAmount'), '1000');
+    // 1,000 USDT to spend is not 1,000 USDT to lose
+    await mode(container, 'risk');
+    expect(field(container, 'sizeAmount').value).toBe('');
+    await type(field(container, 'sizeAmount'), '50');
+    await click([...container.querySelectorAll('[role="radio"]')].find((b) => b.textContent === '% eq.')!);
+    expect(field(container, 'sizeAmount').value).toBe('');
+    // a switch to ETH/BTC: 1,000 USDT is not 1,000 BTC
+    await mode(container, 'quote');
+    await type(field(container, 'sizeAmount'), '1000');
+    expect(useTicket.getState().quantity).toBe('0.025');
+    await act(async () => {
+      useReference.getState().setInstruments([INSTRUMENT, { ...INSTRUMENT, symbol: 'ETH/BTC', base: 'ETH', quote: 'BTC', min_notional: '0.0001' }]);
+      useMarket.setState({ symbol: 'ETH/BTC' });
+    });
+    expect($(container, '#err-quantity').textContent).toBe('The amount was typed in USDT: enter it in BTC');
+    expect(useTicket.getState().quantity).toBe('');
+  });
+
   it('Esc clears the amounts but keeps the way of sizing', async () => {
     const { container } = await render(<OrderTicket />, placing());
     await mode(container, 'risk');

@@ -11,6 +11,7 @@ const size = (patch: Partial<SizingInput>) =>
     side: 'buy',
     type: 'limit',
     amount: '',
+    amountTypedIn: '',
     pct: 0,
     riskUnit: 'quote',
     stopLoss: '',
@@ -107,6 +108,15 @@ describe('ticket sizing', () => {
     expect(size({ mode: 'risk', riskUnit: 'equity', amount: '101', stopLoss: '39000' }).error).toBe('Risk is a percent of equity: at most 100');
     expect(size({ mode: 'risk', riskUnit: 'equity', amount: '1', stopLoss: '39000', equity: null }).error).toBe('Equity is not known yet');
     expect(size({ mode: 'risk', riskUnit: 'equity', amount: '1', stopLoss: '39000', equity: { value: '3', asset: 'BTC' } }).error).toBe('Equity is valued in BTC: risk an amount of USDT on BTC/USDT');
+  });
+
+  it('an amount typed in another unit is not reused: 100 USDT is not 100 BTC', () => {
+    const ethBtc = { ...INSTRUMENT, symbol: 'ETH/BTC', base: 'ETH', quote: 'BTC', min_notional: '0.0001' };
+    expect(size({ mode: 'quote', amount: '100', amountTypedIn: 'USDT', instrument: ethBtc, limitPrice: '0.05' }).error).toBe('The amount was typed in USDT: enter it in BTC');
+    expect(size({ mode: 'risk', amount: '100', amountTypedIn: 'USDT', stopLoss: '0.04', instrument: ethBtc, limitPrice: '0.05' }).error).toBe('The amount was typed in USDT: enter it in BTC');
+    expect(size({ mode: 'risk', riskUnit: 'equity', amount: '1', amountTypedIn: '% of equity', stopLoss: '39000' }).error).toBeNull();
+    // 0.1 BTC at 0.05 = 2 ETH
+    expect(qty({ mode: 'quote', amount: '0.1', amountTypedIn: 'BTC', instrument: ethBtc, limitPrice: '0.05' })).toBe('2');
   });
 
   it('checks the rounded quantity against the minimum quantity and order value', () => {
