@@ -175,7 +175,7 @@ export const POSITION_COLUMNS: ColDef<Position>[] = [
   decimalCol<Position>('unrealized_pnl', 'Unrealized PnL', { valueFormatter: money, cellClassRules: signClass, width: 130 }),
   decimalCol<Position>('realized_pnl', 'Realized PnL', { valueFormatter: money, cellClassRules: signClass, width: 120 }),
   { colId: 'owners', headerName: 'Owners', headerTooltip: 'Who holds the position: Manual (you) and each strategy with its own share', width: 170, valueGetter: (p) => ownersText(p.data?.owners), tooltipValueGetter: (p) => ownersText(p.data?.owners) },
-  { colId: 'actions', headerName: 'Close · Protect', width: 290, sortable: false, filter: false, resizable: false, cellRenderer: 'positionActions', suppressMovable: true, pinned: 'right' },
+  { colId: 'actions', headerName: 'Close · Protect', width: 320, sortable: false, filter: false, resizable: false, cellRenderer: 'positionActions', suppressMovable: true, pinned: 'right' },
 ];
 
 export const BALANCE_COLUMNS: ColDef<Balance>[] = [
