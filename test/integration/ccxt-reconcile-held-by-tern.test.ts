@@ -65,3 +65,28 @@ it('the trigger still works after those runs: it fires as a market order under i
   const pos = (await h.call('positions.list', { account: 'bn' })).find((p) => p.symbol === 'BTC/USDT');
   expect(Number(pos?.quantity)).toBeCloseTo(0.3, 10);
 }, 30_000);
+
+it('a fired stop whose market order got no answer and never reached the exchange: reconciliation sends it once its grace is over, under the same client id', async () => {
+  h.sim.control.setPrice('BTC/USDT', '60000');
+  const trail = await h.call('orders.create', {
+    account: 'bn', symbol: 'BTC/USDT', side: 'sell', type: 'trailing_stop', quantity: '0.1', trailing_offset: '1000', trailing_unit: 'price', reduce_only: true, client_order_id: 'rh-lost',
+  });
+  expect(trail.held_by).toBe('tern');
+  // the connection drops before the exchange handles the fired stop's order: it never reached it
+  h.sim.control.addFault({ kind: 'reset', endpoint: 'POST /api/v3/order', params: { newClientOrderId: 'rh-lost' }, times: 1 });
+  h.sim.control.setPrice('BTC/USDT', '58500');
+  await until(() => h.logs.some((l) => l.includes('rh-lost') || l.includes(trail.id)), 'the fired stop got no answer', 10_000);
+  expect(h.sim.control.orders({ apiKey: h.apiKey, clientOrderId: 'rh-lost' })).toEqual([]);
+  expect((await order('rh-lost')).status).toBe('open');
+  // past the grace for an order the exchange never heard of
+  await new Promise((r) => setTimeout(r, 1500));
+  const report = await h.call('reconcile.run', { account: 'bn' });
+  expect(mentions(report.unresolved, 'rh-lost'), JSON.stringify(report)).toEqual([]);
+  expect(report.fixed.filter((f) => f.client_order_id === 'rh-lost').map((f) => f.kind)).toEqual(['order_lost']);
+  await until(async () => (await order('rh-lost')).status === 'filled', 'the stop sent again and filled', 10_000);
+  // one order on the exchange (the first request was never handled), one fill in Tern
+  expect(h.sim.control.orders({ apiKey: h.apiKey, clientOrderId: 'rh-lost' }).map((o) => [o.type, o.status])).toEqual([['MARKET', 'FILLED']]);
+  const fills = (await h.call('fills.list', { account: 'bn', limit: 1000 })).filter((f) => f.client_order_id === 'rh-lost');
+  expect(fills.map((f) => f.quantity)).toEqual(['0.1']);
+  expect((await h.call('reconcile.run', { account: 'bn' })).unresolved).toEqual([]);
+}, 40_000);

@@ -854,11 +854,16 @@ export class Oms {
       if (order && (order.account !== account || order.symbol !== symbol)) continue;
       this.firedUnsent.delete(id);
       if (!order || !this.firedUnacknowledged(order)) continue;
-      const note = 'the stop fired as Tern stopped, before its order reached the venue: sent at restart';
-      this.d.log.warn({ order: id, note }, 'a fired emulated stop was sent again at restart');
-      this.patch(order, { rejectReason: note });
-      void this.sendFired(id);
+      this.resendFiredStop(order, 'the stop fired as Tern stopped, before its order reached the venue: sent at restart');
     }
+  }
+
+  /** A fired stop whose order the venue never got (reconciliation asked it by client id): sent again, under that id, saying why. */
+  resendFiredStop(order: OrderRecord, note: string): void {
+    if (!this.firedUnacknowledged(order)) return;
+    this.firedUnsent.delete(order.id);
+    this.d.log.warn({ order: order.id, note }, 'a fired emulated stop was sent again');
+    void this.sendFired(this.patch(order, { rejectReason: note }).id);
   }
 
   /** a leg of a group Tern links (the venue holds no list): Tern cancels and shrinks the other leg */

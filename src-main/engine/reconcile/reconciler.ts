@@ -248,6 +248,12 @@ export class Reconciler {
         if ((order.state === 'initialized' || order.state === 'submitted') && age > venue.unknownOrderGraceMs) {
           apply({ type: 'rejected', clientOrderId: order.clientOrderId, reason: `never reached the exchange: unknown to it ${Math.round(age / 1000)} s after it was sent`, ts: clock.now() });
           fix('order_lost', order, 'the exchange has no order with this client id: rejected');
+        } else if (oms.firedUnacknowledged(order)) {
+          // a stop Tern held fired, but its order never reached the exchange: the trigger stands, the order goes again (same client id: never twice)
+          if (age > venue.unknownOrderGraceMs) {
+            oms.resendFiredStop(order, `the stop fired, but the exchange never got its order (no order with this client id ${Math.round(age / 1000)} s later): sent again`);
+            fix('order_lost', order, 'the stop fired but its order never reached the exchange: sent again under its client id');
+          }
         } else if (order.state !== 'initialized' && order.state !== 'submitted') {
           report.unresolved.push(`order ${order.id} (${order.clientOrderId}) is ${order.state} in Tern but the exchange has no order with its client id`);
         }
