@@ -69,6 +69,35 @@ describe('backtest OCO lists', () => {
     expect(ended(reports)).toEqual(['tp']);
   });
 
+  it('canceling one leg cancels the list: a later bar through both prices fills nothing', async () => {
+    const { venue, reports } = venueOver([
+      [100, 100, 100, 100],
+      [100, 101, 99, 100],
+      [100, 111, 89, 100],
+    ]);
+    await venue.placeOco(oco);
+    venue.processBar(1);
+    await venue.cancelOrder({ clientOrderId: 'tp', venueOrderId: null, symbol: SYM });
+    expect(ended(reports).sort()).toEqual(['sl', 'tp']);
+    venue.processBar(2);
+    expect(fills(reports)).toEqual([]);
+    expect(venue.openOrderCount).toBe(0);
+  });
+
+  it('an amended quantity is both legs’: the stop then sells the new quantity', async () => {
+    const { venue, reports } = venueOver([
+      [100, 100, 100, 100],
+      [100, 101, 99, 100],
+      [95, 96, 85, 88],
+    ]);
+    await venue.placeOco(oco);
+    venue.processBar(1);
+    await venue.editOrder({ clientOrderId: 'tp', venueOrderId: null, symbol: SYM }, { quantity: dec('0.4') });
+    venue.processBar(2);
+    expect(fills(reports)).toEqual([['sl', '0.4', '90']]);
+    expect(ended(reports)).toEqual(['tp']);
+  });
+
   it('a bar opening through the stop fills it at the open', async () => {
     const { venue, reports } = venueOver([
       [100, 100, 100, 100],
