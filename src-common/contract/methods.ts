@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEAD_MAN_MAX_S, DEAD_MAN_MIN_S } from './constants/accounts.js';
 import { BREAKER_LIMIT_NAMES, STRATEGY_LIMIT_NAMES } from './constants/risk.js';
 import { TIMEFRAMES } from './constants/timeframes.js';
-import { TRAILING_UNITS } from './constants/orders.js';
+import { HELD_BY, TRAILING_UNITS } from './constants/orders.js';
 import { ErrorObjectSchema } from './errors.js';
 import * as S from './schemas.js';
 import * as ST from './strategy-schemas.js';
@@ -54,6 +54,28 @@ export const PlaceOcoParams = z
   })
   .describe('an OCO pair: a take-profit limit and a stop; one fills, the other is canceled');
 export type PlaceOcoParams = z.infer<typeof PlaceOcoParams>;
+
+export const CheckOrderParams = z
+  .strictObject({
+    order: PlaceOrderParams.optional().describe('an order as orders.create takes it'),
+    oco: PlaceOcoParams.optional().describe('an OCO pair as orders.oco takes it'),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.order === undefined) === (p.oco === undefined)) ctx.addIssue({ code: 'custom', path: ['order'], message: 'give one of order or oco' });
+  })
+  .describe('what the engine would say to an order (or an OCO pair) sent now, without sending it');
+export type CheckOrderParams = z.infer<typeof CheckOrderParams>;
+
+export const OrderCheck = z.object({
+  held_by: z
+    .enum(HELD_BY)
+    .nullable()
+    .describe('who would hold its trigger or OCO link (a trailing stop, an OCO pair, an entry\'s attached exits): "venue", or "tern" (works only while Tern runs); null: a plain order'),
+  refusals: z
+    .array(ErrorObjectSchema)
+    .describe("what would refuse it if it were sent now, as orders.create would answer: the instrument's rules, else the trading state and every risk limit it breaks; empty: it would pass"),
+});
+export type OrderCheck = z.infer<typeof OrderCheck>;
 
 export const ProtectPositionParams = z
   .strictObject({
@@ -323,6 +345,13 @@ export const METHODS = {
     summary: 'place an order',
     http: { method: 'POST', path: '/api/v1/orders', status: 201 },
     outcome: { result: (a: PlacedOrder) => a.order, status: (a: PlacedOrder) => (a.created ? 201 : 200) },
+  }),
+  'orders.check': method({
+    params: CheckOrderParams,
+    result: OrderCheck,
+    scope: 'read',
+    summary: 'dry run: who would hold an order\'s protective part, and what would refuse it now (instrument rules, trading state, risk limits); nothing is sent or recorded',
+    http: { method: 'POST', path: '/api/v1/orders/check' },
   }),
   'orders.list': method({ params: ListOrdersParams, result: z.array(S.Order), scope: 'read', summary: 'orders, newest first', http: { method: 'GET', path: '/api/v1/orders' } }),
   'orders.get': method({ params: IdParams, result: S.Order, scope: 'read', summary: "an order by Tern's id or client_order_id", http: { method: 'GET', path: '/api/v1/orders/:id' } }),

@@ -384,6 +384,10 @@ export class Engine implements EngineApi {
         const { order, created } = await this.oms.placeOrder(p, ctx.strategyId !== undefined ? { strategyId: ctx.strategyId } : {});
         return { order: orderDto(order), created };
       },
+      'orders.check': ({ order, oco }) => {
+        const r = order ? this.oms.checkOrder(order) : this.oms.checkOco(oco!);
+        return { held_by: r.heldBy, refusals: r.refusals.map((e) => e.toBody().error) };
+      },
       'orders.list': ({ status, account, symbol, limit, strategy_id }) => {
         this.journal.flushIfWritable();
         return this.opts.store.queryOrders({ status, account, symbol, limit: limit ?? 500, ...(strategy_id !== undefined ? { strategy: strategy_id } : {}) }).map(orderDto);

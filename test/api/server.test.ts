@@ -161,6 +161,16 @@ describe('REST routes (happy paths)', () => {
     expect(wrong.details?.field).toBe('take_profit.price');
   });
 
+  it('POST /api/v1/orders/check answers held_by and the refusals of an order not sent, with a read key (issue 13)', async () => {
+    const ticker = expectResult('market.ticker', await h.api.get('/api/v1/ticker?account=paper&symbol=BTC/USDT', { key: h.te.keys.read }));
+    const mid = Number(ticker.last ?? ticker.bid);
+    const order = { ...BUY_MARKET, take_profit: { price: (mid * 1.2).toFixed(2) }, stop_loss: { stop_price: (mid * 0.8).toFixed(2) } };
+    const checked = expectResult('orders.check', await h.api.post('/api/v1/orders/check', { order }, { key: h.te.keys.read }));
+    expect(checked).toEqual({ held_by: 'venue', refusals: [] });
+    const both = expectError(await h.api.post('/api/v1/orders/check', {}, { key: h.te.keys.read }), 400, 'BAD_REQUEST');
+    expect(both.details?.field).toBe('order');
+  });
+
   it('POST /api/v1/keys creates a key shown once, GET lists it, DELETE revokes it', async () => {
     const created = expectResult('keys.create', await h.api.post('/api/v1/keys', { name: 'bot', scopes: ['read'] }, { key: h.te.keys.admin }), 201);
     expect(created.key.length).toBeGreaterThan(10);

@@ -229,6 +229,8 @@ export class FakeEngine implements EngineApi {
         if (!OPEN_STATUSES.has(order.status)) throw conflict(`order ${order.id} is ${order.status}, not open`, { status: order.status });
         return this.update(order, { status: 'canceled' });
       },
+      // a fake venue that holds every construct, and no risk limits
+      'orders.check': ({ order }) => ({ held_by: !order || order.type === 'trailing_stop' || order.take_profit || order.stop_loss ? 'venue' : null, refusals: [] }),
       'orders.oco': (p) => this.placeGroup(p.account, p.symbol, p.side, p.quantity, p.reduce_only, p.take_profit, p.stop_loss),
       'positions.protect': ({ account, symbol, take_profit, stop_loss }) => {
         const state = this.positions.get(`${account} ${symbol}`);

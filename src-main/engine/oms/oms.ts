@@ -19,6 +19,8 @@ import { checkPrice, checkQuantity, reduction, validateOrderShape } from './orde
 import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
 import { checkAttached, checkExits, checkTrailingTerms } from './protection-rules.js';
 import { TriggerBook } from './trigger-book.js';
+import { exitsHeldBy, ocoHeldBy, stopHeldBy, trailingHeldBy } from './held-by.js';
+import { type OrderCheckResult, PREVIEW_IDS, previewChecks, refusedAt } from './order-check.js';
 
 export interface OmsDeps {
   store: EngineStore;
@@ -165,54 +167,9 @@ export class Oms {
       }
     }
     const venue = this.d.venue(p.account);
-    const instrument = this.d.instrument(p.account, p.symbol);
-    const now = this.d.clock.now();
-    const asked = this.protectionOf(p, venue);
-    const { trailing } = asked;
-    let protection: OrderProtection | null = opts.parentId
-      ? { ocoId: null, parentId: opts.parentId, role: opts.role ?? 'stop_loss', heldBy: 'venue', attached: null, followsPosition: false }
-      : asked.protection;
-    if (opts.group) {
-      const base = protection ?? { ocoId: null, parentId: null, role: opts.role ?? 'stop_loss', heldBy: 'venue' as const, attached: null, followsPosition: false };
-      protection = { ...base, ocoId: opts.group, followsPosition: true };
-    }
-    // a venue without stop orders gets none: the stop waits in Tern and fires as a market (or limit) order
-    if ((p.type === 'stop_market' || p.type === 'stop_limit') && venue.capabilities?.stopOrders !== true && protection?.heldBy !== 'tern') {
-      protection = { ...(protection ?? { ocoId: null, parentId: null, role: 'stop_loss', attached: null, followsPosition: false }), heldBy: 'tern' };
-    }
-    let order: OrderRecord = {
-      id: this.d.ids.next('O'),
-      clientOrderId: p.client_order_id ?? this.d.ids.next('tern'),
-      ...(opts.strategyId !== undefined ? { strategyId: opts.strategyId } : {}),
-      account: p.account,
-      symbol: p.symbol,
-      side: p.side,
-      type: p.type,
-      quantity: dec(p.quantity),
-      price: p.price ? dec(p.price) : null,
-      stopPrice: p.stop_price ? dec(p.stop_price) : null,
-      timeInForce: p.time_in_force,
-      postOnly: p.post_only,
-      reduceOnly: p.reduce_only,
-      ...unsentOrder(now),
-      trailing,
-      protection,
-    };
-    const mid = this.d.mid(p.account, p.symbol);
-    validateOrderShape(order, instrument, mid);
-    if (protection?.attached) checkAttached(order.side, protection.attached, order.type === 'limit' ? (order.price ?? undefined) : mid);
-    if (protection?.heldBy === 'tern' && trailing) {
-      // held by Tern: it waits here, not on the venue, and starts from the market now
-      if (!mid) throw invalidOrder('type', `no market price for ${p.symbol}: a trailing stop held by Tern needs one to trail from`, { rule: 'trailing_needs_price' });
-      const step = trailingStep(order.side, trailing, null, mid, instrument.priceIncrement);
-      order = { ...order, trailing: step.trailing, stopPrice: step.stopPrice };
-    }
-    const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
-    if (order.reduceOnly) checkReducesPosition(order, position);
-    if (order.strategyId !== undefined) this.checkStrategyShare(order, position);
-    const context: PreTradeContext = { instrument, position, mid, now, monotonic: this.d.clock.monotonic(), fromKillSwitch: opts.fromKillSwitch ?? false };
+    const { order: drafted, context } = this.draftOrder(p, opts, this.d.ids);
+    let order = drafted;
     for (const check of this.d.checks) check.check(order, context);
-
     this.track(order);
     this.sessionOrders += 1;
     for (const check of this.d.checks) check.onAccepted?.(order, context);
@@ -270,6 +227,97 @@ export class Oms {
     }
     await this.committed(hold);
     return { order: this.latest(order.id) ?? order, created: true };
+  }
+
+  /**
+   * orders.check: what placeOrder would answer now, without placing (no id
+   * taken, nothing tracked, counted or journaled), and who would hold the
+   * order's protective part.
+   */
+  checkOrder(p: PlaceOrderParams): OrderCheckResult {
+    const venue = this.d.venue(p.account);
+    const exits = { takeProfit: p.take_profit, stopLoss: p.stop_loss };
+    const heldBy =
+      p.type === 'trailing_stop' ? trailingHeldBy(venue) : p.type === 'stop_market' || p.type === 'stop_limit' ? stopHeldBy(venue) : exits.takeProfit || exits.stopLoss ? exitsHeldBy(venue, exits) : null;
+    let draft: { order: OrderRecord; context: PreTradeContext };
+    try {
+      draft = this.draftOrder(p, {}, PREVIEW_IDS);
+    } catch (err) {
+      return refusedAt(err, heldBy);
+    }
+    return { heldBy, refusals: previewChecks(draft.order, draft.context, this.d.checks) };
+  }
+
+  /** orders.check for an OCO pair: each leg as placeOco would check it */
+  checkOco(p: PlaceOcoParams): OrderCheckResult {
+    const heldBy = ocoHeldBy(this.d.venue(p.account));
+    try {
+      const { legs, context, instrument, mid } = this.draftOco(p, {}, PREVIEW_IDS);
+      const refusals = [];
+      for (const o of legs) {
+        validateOrderShape(o, instrument, mid);
+        refusals.push(...previewChecks(o, context, this.d.checks));
+      }
+      return { heldBy, refusals };
+    } catch (err) {
+      return refusedAt(err, heldBy);
+    }
+  }
+
+  /**
+   * The order a placement would make, checked against everything but the
+   * pre-trade checks (instrument rules, attached exits, reduce-only, a
+   * strategy's share): what placeOrder and the dry run (checkOrder) share.
+   */
+  private draftOrder(p: PlaceOrderParams, opts: PlaceOptions, ids: IdSource): { order: OrderRecord; context: PreTradeContext } {
+    const venue = this.d.venue(p.account);
+    const instrument = this.d.instrument(p.account, p.symbol);
+    const now = this.d.clock.now();
+    const asked = this.protectionOf(p, venue);
+    const { trailing } = asked;
+    let protection: OrderProtection | null = opts.parentId
+      ? { ocoId: null, parentId: opts.parentId, role: opts.role ?? 'stop_loss', heldBy: 'venue', attached: null, followsPosition: false }
+      : asked.protection;
+    if (opts.group) {
+      const base = protection ?? { ocoId: null, parentId: null, role: opts.role ?? 'stop_loss', heldBy: 'venue' as const, attached: null, followsPosition: false };
+      protection = { ...base, ocoId: opts.group, followsPosition: true };
+    }
+    // a venue without stop orders gets none: the stop waits in Tern and fires as a market (or limit) order
+    if ((p.type === 'stop_market' || p.type === 'stop_limit') && stopHeldBy(venue) === 'tern' && protection?.heldBy !== 'tern') {
+      protection = { ...(protection ?? { ocoId: null, parentId: null, role: 'stop_loss', attached: null, followsPosition: false }), heldBy: 'tern' };
+    }
+    let order: OrderRecord = {
+      id: ids.next('O'),
+      clientOrderId: p.client_order_id ?? ids.next('tern'),
+      ...(opts.strategyId !== undefined ? { strategyId: opts.strategyId } : {}),
+      account: p.account,
+      symbol: p.symbol,
+      side: p.side,
+      type: p.type,
+      quantity: dec(p.quantity),
+      price: p.price ? dec(p.price) : null,
+      stopPrice: p.stop_price ? dec(p.stop_price) : null,
+      timeInForce: p.time_in_force,
+      postOnly: p.post_only,
+      reduceOnly: p.reduce_only,
+      ...unsentOrder(now),
+      trailing,
+      protection,
+    };
+    const mid = this.d.mid(p.account, p.symbol);
+    validateOrderShape(order, instrument, mid);
+    if (protection?.attached) checkAttached(order.side, protection.attached, order.type === 'limit' ? (order.price ?? undefined) : mid);
+    if (protection?.heldBy === 'tern' && trailing) {
+      // held by Tern: it waits here, not on the venue, and starts from the market now
+      if (!mid) throw invalidOrder('type', `no market price for ${p.symbol}: a trailing stop held by Tern needs one to trail from`, { rule: 'trailing_needs_price' });
+      const step = trailingStep(order.side, trailing, null, mid, instrument.priceIncrement);
+      order = { ...order, trailing: step.trailing, stopPrice: step.stopPrice };
+    }
+    const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
+    if (order.reduceOnly) checkReducesPosition(order, position);
+    if (order.strategyId !== undefined) this.checkStrategyShare(order, position);
+    const context: PreTradeContext = { instrument, position, mid, now, monotonic: this.d.clock.monotonic(), fromKillSwitch: opts.fromKillSwitch ?? false };
+    return { order, context };
   }
 
   async amendOrder(p: AmendOrderParams): Promise<OrderRecord> {
@@ -689,7 +737,7 @@ export class Oms {
       const offset = dec(p.trailing_offset);
       checkTrailingTerms('trailing_offset', offset, p.trailing_unit);
       const trailing: TrailingTerms = { offset, unit: p.trailing_unit, activationPrice: p.activation_price ? dec(p.activation_price) : null, best: null };
-      const heldBy = venue.capabilities?.trailingStop ? 'venue' : 'tern';
+      const heldBy = trailingHeldBy(venue);
       return { trailing, protection: { ocoId: null, parentId: null, role: 'trailing', heldBy, attached: null, followsPosition: false } };
     }
     if (!exitsAsked) return { trailing: null, protection: null };
@@ -1015,50 +1063,10 @@ export class Oms {
     p: PlaceOcoParams,
     opts: { parentId?: string; followsPosition?: boolean; strategyId?: string; ocoId?: string; refused?: string } = {},
   ): Promise<{ ocoId: string; orders: OrderRecord[] }> {
-    const venue = this.d.venue(p.account);
-    const instrument = this.d.instrument(p.account, p.symbol);
-    const mid = this.d.mid(p.account, p.symbol);
-    const now = this.d.clock.now();
-    const quantity = dec(p.quantity);
-    const exits: AttachedExits = {
-      takeProfit: { price: dec(p.take_profit.price) },
-      stopLoss: { stopPrice: dec(p.stop_loss.stop_price), price: p.stop_loss.price ? dec(p.stop_loss.price) : null },
-    };
-    checkExits('', p.side, exits, mid);
-    const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
-    if (p.reduce_only && reduction(p.side, quantity, position) !== 'shrinks') {
-      throw invalidOrder('quantity', `a reduce_only OCO ${p.side} of ${str(quantity)} is larger than the position ${str(position)} it protects, or on its wrong side`, {
-        rule: 'oco_within_position',
-        position: str(position),
-      });
-    }
-    const native = venue.capabilities?.oco === true && typeof venue.placeOco === 'function';
-    const ocoId = opts.ocoId ?? this.d.ids.next('G');
-    const clientBase = p.client_order_id ?? this.d.ids.next('tern');
-    const tpPrice = exits.takeProfit!.price;
-    const stop = exits.stopLoss!;
-    const leg = (role: 'take_profit' | 'stop_loss'): OrderRecord => ({
-      id: this.d.ids.next('O'),
-      clientOrderId: `${clientBase}-${role === 'take_profit' ? 'tp' : 'sl'}`,
-      account: p.account,
-      symbol: p.symbol,
-      side: p.side,
-      type: role === 'take_profit' ? 'limit' : stop.price ? 'stop_limit' : 'stop_market',
-      quantity,
-      price: role === 'take_profit' ? tpPrice : stop.price,
-      stopPrice: role === 'stop_loss' ? stop.stopPrice : null,
-      timeInForce: 'GTC',
-      postOnly: false,
-      reduceOnly: p.reduce_only,
-      ...unsentOrder(now),
-      protection: { ocoId, parentId: opts.parentId ?? null, role, heldBy: native ? 'venue' : 'tern', attached: null, followsPosition: opts.followsPosition ?? false },
-      ...(opts.strategyId !== undefined ? { strategyId: opts.strategyId } : {}),
-    });
-    const legs = [leg('take_profit'), leg('stop_loss')] as const;
+    const { venue, native, ocoId, legs, context, quantity, tpPrice, stop, instrument, mid, position } = this.draftOco(p, opts, this.d.ids);
     for (const o of legs) {
       if (this.find(o.clientOrderId)) throw conflict(`client_order_id ${o.clientOrderId} is the id of another order`);
     }
-    const context: PreTradeContext = { instrument, position, mid, now, monotonic: this.d.clock.monotonic(), fromKillSwitch: false };
     // every leg counts (max_open_orders): the first is tracked while the second is checked; a refusal takes both back
     try {
       for (const o of legs) {
@@ -1116,6 +1124,52 @@ export class Oms {
     }
     await this.committed(false);
     return { ocoId, orders: legs.map((o) => this.latest(o.id) ?? o) };
+  }
+
+  /** The legs an OCO placement would make, checked against its exits and the position (placeOco and the dry run share it). */
+  private draftOco(p: PlaceOcoParams, opts: { parentId?: string; followsPosition?: boolean; strategyId?: string; ocoId?: string }, ids: IdSource) {
+    const venue = this.d.venue(p.account);
+    const instrument = this.d.instrument(p.account, p.symbol);
+    const mid = this.d.mid(p.account, p.symbol);
+    const now = this.d.clock.now();
+    const quantity = dec(p.quantity);
+    const exits: AttachedExits = {
+      takeProfit: { price: dec(p.take_profit.price) },
+      stopLoss: { stopPrice: dec(p.stop_loss.stop_price), price: p.stop_loss.price ? dec(p.stop_loss.price) : null },
+    };
+    checkExits('', p.side, exits, mid);
+    const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
+    if (p.reduce_only && reduction(p.side, quantity, position) !== 'shrinks') {
+      throw invalidOrder('quantity', `a reduce_only OCO ${p.side} of ${str(quantity)} is larger than the position ${str(position)} it protects, or on its wrong side`, {
+        rule: 'oco_within_position',
+        position: str(position),
+      });
+    }
+    const native = ocoHeldBy(venue) === 'venue';
+    const ocoId = opts.ocoId ?? ids.next('G');
+    const clientBase = p.client_order_id ?? ids.next('tern');
+    const tpPrice = exits.takeProfit!.price;
+    const stop = exits.stopLoss!;
+    const leg = (role: 'take_profit' | 'stop_loss'): OrderRecord => ({
+      id: ids.next('O'),
+      clientOrderId: `${clientBase}-${role === 'take_profit' ? 'tp' : 'sl'}`,
+      account: p.account,
+      symbol: p.symbol,
+      side: p.side,
+      type: role === 'take_profit' ? 'limit' : stop.price ? 'stop_limit' : 'stop_market',
+      quantity,
+      price: role === 'take_profit' ? tpPrice : stop.price,
+      stopPrice: role === 'stop_loss' ? stop.stopPrice : null,
+      timeInForce: 'GTC',
+      postOnly: false,
+      reduceOnly: p.reduce_only,
+      ...unsentOrder(now),
+      protection: { ocoId, parentId: opts.parentId ?? null, role, heldBy: native ? 'venue' : 'tern', attached: null, followsPosition: opts.followsPosition ?? false },
+      ...(opts.strategyId !== undefined ? { strategyId: opts.strategyId } : {}),
+    });
+    const legs = [leg('take_profit'), leg('stop_loss')] as const;
+    const context: PreTradeContext = { instrument, position, mid, now, monotonic: this.d.clock.monotonic(), fromKillSwitch: false };
+    return { venue, native, ocoId, legs, context, quantity, tpPrice, stop, instrument, mid, position };
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { TernError } from '../../../src-common/contract/errors.js';
 import type { Decimal } from '../model/decimal.js';
 import type { InstrumentSpec, OrderRecord } from '../model/types.js';
 
@@ -21,6 +22,8 @@ export interface PreTradeContext {
  */
 export interface PreTradeCheck {
   check(order: OrderRecord, context: PreTradeContext): void;
+  /** a dry run (orders.check): every refusal `check` would throw at this order, nothing recorded; without it the dry run asks `check` */
+  preview?(order: OrderRecord, context: PreTradeContext): TernError[];
   /** told when an order was accepted into the OMS (counters, rate buckets) */
   onAccepted?(order: OrderRecord, context: PreTradeContext): void;
 }

@@ -153,6 +153,38 @@ export class RiskEngine implements PreTradeCheck {
     this.decide(order, action, context, null, readings);
   }
 
+  /**
+   * orders.check: what `check` would refuse, by the same gate and rules, but
+   * every refusal (a trader fixes them all at once) and nothing written to the
+   * audit trail or the rate buckets.
+   */
+  preview(order: OrderRecord, context: PreTradeContext): TernError[] {
+    if (context.fromKillSwitch) return [];
+    const out: TernError[] = [];
+    const attempt = (run: () => unknown) => {
+      try {
+        run();
+      } catch (err) {
+        out.push(err instanceof TernError ? err : new TernError('INTERNAL', 'risk check failed'));
+      }
+    };
+    attempt(() => this.gate.check(order, context, this.working));
+    const resolved = this.limits.resolve(order.account, order.symbol);
+    for (const rule of this.rules) {
+      const limit = resolved[rule.name];
+      if (limit) attempt(() => rule.check(order, context, limit));
+    }
+    const own = order.strategyId !== undefined ? this.limits.forStrategy(order.strategyId) : undefined;
+    if (own) {
+      const mine: PreTradeContext = { ...context, position: this.strategyPosition?.(order.strategyId!, order.account, order.symbol) ?? context.position };
+      for (const rule of this.rules) {
+        const limit = own.get(rule.name);
+        if (limit) attempt(() => rule.check(order, mine, limit));
+      }
+    }
+    return out;
+  }
+
   onAccepted(order: OrderRecord, context: PreTradeContext): void {
     if (context.fromKillSwitch) return;
     const limit = this.limits.resolve(order.account, order.symbol).max_orders_per_second;
