@@ -11,6 +11,7 @@ interface BaseOption {
   series: Array<Record<string, unknown>>;
   dataZoom: Array<Record<string, unknown>>;
   tooltip: { formatter: (ps: TooltipParam[]) => string } & Record<string, unknown>;
+  legend?: unknown;
 }
 interface TooltipParam {
   seriesName?: string;
@@ -28,10 +29,13 @@ interface Built {
  */
 const LAYOUT: Record<number, { price: string; volume: [string, string]; panes: Array<[string, string | null]> }> = {
   0: { price: '70%', volume: ['80%', ''], panes: [] },
-  1: { price: '58%', volume: ['64%', '9%'], panes: [['76%', null]] },
-  2: { price: '47%', volume: ['53%', '7%'], panes: [['62%', '14%'], ['79%', null]] },
+  1: { price: '62%', volume: ['67%', '8%'], panes: [['78%', null]] },
+  2: { price: '52%', volume: ['56%', '6%'], panes: [['65%', '13%'], ['81%', null]] },
 };
 const BOTTOM = 22;
+/** a pane's scale without its top and bottom numbers: stacked panes' labels never touch */
+const PANE_LABEL = { ...AXIS_LABEL, showMinLabel: false, showMaxLabel: false };
+const LEGEND = { show: true, selectedMode: false, itemWidth: 12, itemHeight: 2, itemGap: 10, icon: 'rect', textStyle: { color: CHART_COLORS.text, fontSize: 10 }, left: 8 } as const;
 
 const colorOf = (specs: readonly IndicatorSpec[], s: IndicatorSpec) => SERIES_COLORS[specs.indexOf(s) % SERIES_COLORS.length]!;
 const line = (name: string, xAxisIndex: number, yAxisIndex: number, color: string, extra: Record<string, unknown> = {}) => ({
@@ -101,8 +105,8 @@ export function withIndicators<T extends BaseOption>(base: T, specs: readonly In
     const yAxis = option.yAxis.length;
     option.yAxis.push(
       s.kind === 'rsi'
-        ? { min: 0, max: 100, interval: 50, gridIndex, position: 'right', splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...AXIS_LABEL, formatter: (v: number) => String(v) } }
-        : { scale: true, gridIndex, position: 'right', splitNumber: 2, splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...AXIS_LABEL, formatter: (v: number) => chartNumber(v, places) } },
+        ? { min: 0, max: 100, interval: 50, gridIndex, position: 'right', splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...PANE_LABEL, formatter: (v: number) => String(v) } }
+        : { scale: true, gridIndex, position: 'right', splitNumber: 2, splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...PANE_LABEL, formatter: (v: number) => chartNumber(v, places) } },
     );
     if (s.kind === 'rsi') {
       option.series.push(
@@ -123,6 +127,12 @@ export function withIndicators<T extends BaseOption>(base: T, specs: readonly In
       });
     }
   }
+  // which line is which: the overlays' names at the top of the price, each pane's at its top
+  const overlayNames = specs.filter((s) => !isPane(s)).map((s) => seriesNames(s)[s.kind === 'bb' ? 1 : 0]!);
+  option.legend = [
+    ...(overlayNames.length > 0 ? [{ ...LEGEND, top: 10, data: overlayNames }] : []),
+    ...panes.map((s, i) => ({ ...LEGEND, top: layout.panes[i]![0], data: seriesNames(s).slice(0, 2) })),
+  ];
   const allX = option.xAxis.map((_, i) => i);
   option.dataZoom = base.dataZoom.map((z) => ({ ...z, xAxisIndex: allX }));
   const baseFormatter = base.tooltip.formatter;

@@ -53,6 +53,8 @@ describe('withIndicators', () => {
       ['MACD 2 3 2 signal', 'line', 3, 3],
       ['MACD 2 3 2 histogram', 'bar', 3, 3],
     ]);
+    // a legend names the lines: the overlays at the top of the price, each pane's at its top
+    expect((o.legend as Array<{ data: string[]; top: unknown }>).map((l) => l.data)).toEqual([['SMA 2'], ['RSI 2'], ['MACD 2 3 2 line', 'MACD 2 3 2 signal']]);
     // the price pane keeps the largest share of the height
     const price = parseFloat(String(o.grid[0]!.height));
     for (const g of o.grid.slice(1)) if (g.height) expect(parseFloat(String(g.height))).toBeLessThan(price);
