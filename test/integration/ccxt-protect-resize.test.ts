@@ -97,11 +97,32 @@ describe('a protected position whose size changes keeps one exchange list at its
     }, 'the re-placed list rejected');
     for (const leg of refused) {
       expect(leg.quantity).toBe('0.6');
-      expect(leg.reject_reason).toMatch(/^protect: the position changed to 0\.6 and the exchange refused the OCO list re-placed at that size; the position is NOT protected \(protect it again\): .*PERCENT_PRICE_BY_SIDE/);
+      expect(leg.reject_reason).toMatch(/^protect: the position changed to 0\.6 and the OCO list re-placed at that size was refused; the position is NOT protected \(protect it again\): .*PERCENT_PRICE_BY_SIDE/);
     }
     for (const leg of group.orders) expect((await order(leg.id)).status).toBe('canceled');
     expect(openOnExchange()).toEqual([]);
     expect(await protections()).toEqual([]);
+    await expectConsistent(h);
+  });
+
+  it("a new list Tern's own risk check refuses: nothing open, its legs rejected naming the limit and saying the position is not protected", async () => {
+    const group = await h.call('positions.protect', { account: 'bn', symbol: 'BTC/USDT', take_profit: { price: '63000' }, stop_loss: { stop_price: '57000' } });
+    expect(group.orders.map((o) => [o.quantity, o.status])).toEqual([['0.6', 'open'], ['0.6', 'open']]);
+    // a list for 0.7 would be worth more than this limit (0.6 of it is not: it was placed before the limit)
+    await h.call('risk.setLimits', { account: 'bn', limits: { max_order_notional: '40000' } });
+    const lists = h.sim.control.requestCount('POST /api/v3/orderList/oco');
+    await buy('0.1', 'pr-risk');
+    let refused: Order[] = [];
+    await until(async () => {
+      refused = (await h.call('orders.list', { account: 'bn', status: 'all', limit: 100 })).filter((o) => o.status === 'rejected' && o.quantity === '0.7' && o.oco_id !== null);
+      return refused.length === 2;
+    }, 'the re-placed list refused by risk');
+    for (const leg of refused) expect(leg.reject_reason).toMatch(/^protect: the position changed to 0\.7 and the OCO list re-placed at that size was refused; the position is NOT protected \(protect it again\): .*max_order_notional/);
+    for (const leg of group.orders) expect((await order(leg.id)).status).toBe('canceled');
+    expect(openOnExchange()).toEqual([]);
+    // refused before anything went to the exchange
+    expect(h.sim.control.requestCount('POST /api/v3/orderList/oco')).toBe(lists);
+    await h.call('risk.setLimits', { account: 'bn', limits: { max_order_notional: null } });
     await expectConsistent(h);
   });
 });

@@ -1078,6 +1078,8 @@ export class Oms {
       }
     } catch (err) {
       for (const o of legs) this.untrack(o);
+      // a refusal the trader must see (a protect list placed again after its old one was canceled): its legs are journaled rejected
+      if (opts.refused) for (const o of legs) this.recordRefused(o, `${opts.refused}: ${err instanceof Error ? err.message : String(err)}`);
       throw err;
     }
     for (const o of legs) {
@@ -1304,23 +1306,33 @@ export class Oms {
     // the position may have moved while the old list was canceled
     const now = sized();
     if (now.isZero()) return;
-    await this.placeOco(
-      {
-        account,
-        symbol,
-        side,
-        quantity: str(now),
-        take_profit: { price: str(tp.price) },
-        stop_loss: { stop_price: str(sl.stopPrice), ...(sl.price ? { price: str(sl.price) } : {}) },
-        reduce_only: true,
-      },
-      {
-        followsPosition: true,
-        ocoId: next,
-        refused: `protect: the position changed to ${str(now)} and the exchange refused the OCO list re-placed at that size; the position is NOT protected (protect it again)`,
-      },
-    );
+    const params: PlaceOcoParams = {
+      account,
+      symbol,
+      side,
+      quantity: str(now),
+      take_profit: { price: str(tp.price) },
+      stop_loss: { stop_price: str(sl.stopPrice), ...(sl.price ? { price: str(sl.price) } : {}) },
+      reduce_only: true,
+    };
+    const refused = `protect: the position changed to ${str(now)} and the OCO list re-placed at that size was refused; the position is NOT protected (protect it again)`;
+    try {
+      await this.placeOco(params, { followsPosition: true, ocoId: next, refused });
+    } catch (err) {
+      // refused by Tern's own checks (its legs say so) or no answer from the venue (reconciliation settles the legs)
+      this.d.log.warn({ oco: next, err: err instanceof Error ? err.message : String(err) }, 'a protected position\'s OCO list was not placed again');
+      await this.committed(false).catch(() => undefined);
+      return;
+    }
     this.protecting.add(next);
+  }
+
+  /** a leg refused before it was sent, kept as rejected (journaled) so the refusal shows */
+  private recordRefused(o: OrderRecord, reason: string): void {
+    this.track(o);
+    this.save(o, 'initialize');
+    this.apply(o.id, 'reject', { rejectReason: reason });
+    if (o.protection?.ocoId) this.groups.delete(o.protection.ocoId);
   }
 
   /** Tern's own link: the take profit goes to the venue; the stop is held by Tern (a refused take profit leaves nothing: the stop is rejected with it). */
