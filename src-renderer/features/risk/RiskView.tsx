@@ -14,7 +14,7 @@ import { Empty, Loading } from '../../ui/states.js';
 import { type Figure, formatFigure } from './risk-figures.js';
 
 /** each limit's words on screen and what it counts (its precision): a limit added to the contract without them does not compile */
-const LIMIT_TEXT: Record<RiskLimitName, { label: string; unit: string; figure: Figure }> = {
+export const LIMIT_TEXT: Record<RiskLimitName, { label: string; unit: string; figure: Figure }> = {
   max_order_quantity: { label: 'Max order quantity', unit: 'base', figure: 'base' },
   max_order_notional: { label: 'Max order value', unit: 'quote', figure: 'quote' },
   max_position_notional: { label: 'Max position value', unit: 'quote', figure: 'quote' },
@@ -25,7 +25,7 @@ const LIMIT_TEXT: Record<RiskLimitName, { label: string; unit: string; figure: F
   max_drawdown_pct: { label: 'Max drawdown', unit: '% from peak', figure: 'percent' },
   max_consecutive_losses: { label: 'Max losing trades in a row', unit: 'trades', figure: 'count' },
 };
-const isLimitName = (rule: string): rule is RiskLimitName => Object.hasOwn(LIMIT_TEXT, rule);
+export const isLimitName = (rule: string): rule is RiskLimitName => Object.hasOwn(LIMIT_TEXT, rule);
 const BREAKERS: ReadonlySet<RiskLimitName> = new Set(BREAKER_LIMIT_NAMES);
 /** the limits in the contract's order; a breaker is set globally or per account, never per symbol */
 export const LIMITS = RISK_LIMIT_NAMES.map((name) => ({ name, ...LIMIT_TEXT[name], breaker: BREAKERS.has(name) }));
@@ -40,7 +40,7 @@ const USAGE: Array<{ key: keyof Risk['usage']; label: string; limit: RiskLimitNa
 ];
 
 type Scope = { account: string | null; symbol: string | null; strategy?: string | undefined };
-const scopeLabel = (s: Scope) =>
+export const scopeLabel = (s: Scope) =>
   s.strategy !== undefined ? `Strategy ${s.strategy}` : s.account === null ? 'Global (all accounts)' : s.symbol === null ? `Account ${s.account}` : `${s.account} · ${s.symbol}`;
 const scopeKey = (s: Scope) => (s.strategy !== undefined ? `strategy:${s.strategy}` : `${s.account ?? '*'}|${s.symbol ?? '*'}`);
 const STRATEGY_LIMITS: ReadonlySet<RiskLimitName> = new Set(STRATEGY_LIMIT_NAMES);

@@ -11,6 +11,8 @@ import { type OrderType, type TicketType, type TimeInForce, useTicket } from '..
 import { useConnection } from '../../state/connection.js';
 import { Panel } from '../../ui/Panel.js';
 import { ProtectionFields } from './ProtectionFields.js';
+import { RiskWarnings } from './RiskWarnings.js';
+import { useOrderCheck } from './use-order-check.js';
 import { SizeInput } from './SizeInput.js';
 import { type TicketField, checkTicket, ticketFieldOf } from './validate.js';
 
@@ -77,6 +79,7 @@ export function OrderTicket() {
   const priceRef = useRef<HTMLInputElement>(null);
 
   const check = useMemo(() => checkTicket(t, instrument, ticker ?? undefined, account, symbol), [t, instrument, ticker, account, symbol]);
+  const verdict = useOrderCheck(check.params, check.oco);
   const places = placesFor(instrument);
   const needsPrice = t.type !== 'oco' && needsLimitPrice(t.type);
   const needsStop = t.type !== 'oco' && needsStopPrice(t.type);
@@ -241,7 +244,7 @@ export function OrderTicket() {
           shown={shown}
           touch={(f) => setTouched((s) => ({ ...s, [f]: true }))}
           edited={() => setServerError(null)}
-          heldBy={undefined}
+          heldBy={verdict?.held_by}
         />
 
         <div className="ticket-row">
@@ -284,6 +287,8 @@ export function OrderTicket() {
             {serverError.message}
           </div>
         )}
+
+        <RiskWarnings check={verdict} instrument={instrument} />
 
         <button type="submit" className={`btn btn-submit btn-${t.side}`} disabled={sending || blocked !== null} data-testid="ticket-submit" title={blocked ?? 'Enter'}>
           {blocked ?? (sending ? 'Sending…' : `${sideLabel} ${t.type === 'market' ? 'at market' : TICKET_LABEL[t.type] === 'OCO' ? 'OCO' : TICKET_LABEL[t.type].toLowerCase()}`)}
