@@ -12,6 +12,7 @@ const base = () => ({
   series: [{ name: 'Price' }, { name: 'Volume' }] as Loose[],
   dataZoom: [{ type: 'inside', xAxisIndex: [0, 1] }] as Loose[],
   tooltip: { trigger: 'axis', formatter: (_ps: unknown[]) => 'O 1' },
+  legend: undefined as unknown,
 });
 
 const SMA: IndicatorSpec = { id: 's', kind: 'sma', period: 2 };
