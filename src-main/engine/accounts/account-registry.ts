@@ -63,7 +63,7 @@ export class AccountRegistry {
         openOrders: oms.activeOrders({ account: record.id }).filter((o) => !oms.holdsTrigger(o) && !oms.firedUnacknowledged(o)),
       });
       for (const { clientOrderId, reason } of skipped) oms.expireLost(clientOrderId, `ended by a restart: ${reason}`);
-      oms.resendFired(record.id);
+      oms.afterRestore(record.id);
     }
     rt.unsubscribe.push(venue.onReport((report) => this.deps.onReport(record.id, report)));
     rt.unsubscribe.push(venue.marketData.subscribe((event) => this.deps.onMarket(record.id, event)));

@@ -84,6 +84,8 @@ export class Oms {
   private readonly unchecked = new Set<string>();
   /** stops Tern fired just before it stopped whose order its in-process venue never kept: sent on their first price */
   private readonly firedUnsent = new Set<string>();
+  /** legs of Tern's own groups a restart rejected as never sent: their other legs go once the venue is back */
+  private readonly halfPlaced = new Set<string>();
 
   /** attached exits owed per entry (filled, not yet covered by an exit) and the entries whose exits are being placed */
   private readonly exitsOwed = new Map<string, Decimal>();
@@ -507,6 +509,7 @@ export class Oms {
         return;
       case 'rejected':
         this.apply(order.id, 'reject', { rejectReason: report.reason }, report.ts);
+        this.endHalfGroup(order);
         return;
       case 'triggered':
         this.apply(order.id, 'trigger', {}, report.ts);
@@ -552,7 +555,11 @@ export class Oms {
   /** orders a restart interrupted before the in-process venue saw them: they never reached it */
   rejectUnsent(account: string, reason: string): void {
     for (const o of this.activeOrders({ account })) {
-      if (o.state === 'initialized' || o.state === 'submitted') this.apply(o.id, 'reject', { rejectReason: reason });
+      if (o.state === 'initialized' || o.state === 'submitted') {
+        this.apply(o.id, 'reject', { rejectReason: reason });
+        // its group was never whole: the legs that did reach the venue go once it is back (afterRestore)
+        if (this.linkedByTern(o)) this.halfPlaced.add(o.id);
+      }
       else if (o.state === 'pending_cancel') this.apply(o.id, 'cancel_rejected');
       else if (o.state === 'pending_update') this.apply(o.id, 'update_rejected');
     }
@@ -891,9 +898,30 @@ export class Oms {
     return stop && order.protection?.heldBy === 'tern' && order.state === 'triggered' && order.venueOrderId === null;
   }
 
-  /** After a restart of `account`'s in-process venue: its fired stops are sent again, on their first price (the venue needs a market to fill them). */
-  resendFired(account: string): void {
+  /**
+   * After a restart of `account`'s in-process venue: its fired stops are sent
+   * again, on their first price (the venue needs a market to fill them), and
+   * the groups a restart left half placed end.
+   */
+  afterRestore(account: string): void {
     for (const o of this.activeOrders({ account })) if (this.firedUnacknowledged(o)) this.firedUnsent.add(o.id);
+    for (const id of this.halfPlaced) {
+      const order = this.find(id);
+      if (order?.account !== account) continue;
+      this.halfPlaced.delete(id);
+      this.endHalfGroup(order);
+    }
+  }
+
+  /** A leg of a group Tern links was refused or never placed: the group was never whole, so its working legs go. */
+  private endHalfGroup(order: OrderRecord): void {
+    if (!this.linkedByTern(order)) return;
+    for (const other of this.siblings(order)) {
+      if (other.state !== 'accepted') continue;
+      this.cancelOrder(other.id, { reason: 'oco: the other leg was never placed' }).catch((err: unknown) =>
+        this.d.log.warn({ order: other.id, err: String(err) }, 'could not cancel the leg of a half-placed OCO group'),
+      );
+    }
   }
 
   private sendFiredAgain(account: string, symbol: string): void {

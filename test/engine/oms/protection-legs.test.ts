@@ -151,3 +151,32 @@ describe('amending the stop leg Tern holds', () => {
     expect(h.engine.oms.activeOrders()).toEqual([]);
   });
 });
+
+describe('a crash while Tern was placing its own group', () => {
+  it('the take profit reached the venue, the stop was never armed: after the restart nothing of the group stays open', async () => {
+    h = await start('tern');
+    await marketAt(100);
+    await buy();
+    // the venue takes the take profit, then the process dies before the answer comes back and the stop is armed
+    const venue = h.venues.get('paper')!;
+    const createOrder = venue.createOrder.bind(venue);
+    venue.createOrder = (r) => {
+      void createOrder(r);
+      return new Promise(() => {});
+    };
+    void oco();
+    await settle();
+    const legs = h.engine.oms.activeOrders();
+    expect(legs.map((o) => [o.protection?.role, o.state])).toEqual([
+      ['take_profit', 'accepted'],
+      ['stop_loss', 'submitted'],
+    ]);
+    h = await h.restart();
+    await settle();
+    const after = await Promise.all(legs.map((o) => get(o.id)));
+    expect(after.map((o) => o.status)).toEqual(['canceled', 'rejected']);
+    expect(after[0]!.reject_reason).toMatch(/^oco:/);
+    expect(h.engine.oms.activeOrders()).toEqual([]);
+    expect(h.venues.get('paper')!.openOrders()).toEqual([]);
+  });
+});
