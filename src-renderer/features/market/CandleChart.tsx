@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import type { Candle } from '../../../src-common/contract/schemas.js';
 import type { Timeframe } from '../../../src-common/contract/constants/timeframes.js';
 import { CHART_TIMEFRAMES } from '../../lib/candles.js';
@@ -10,7 +10,8 @@ import { useMarket } from '../../state/market.js';
 import { placesFor, useSelectedInstrument } from '../../state/selectors.js';
 import { useTicket } from '../../state/ticket.js';
 import { useTrading } from '../../state/trading.js';
-import { type ChartLine, tradingLines } from './chart-lines.js';
+import { type ChartLine, type FillMarker, LineExtent, ReplayFillPins, fillMarkers, tradingLines } from './chart-lines.js';
+import { type ChartLinesBus, ChartTrading } from './ChartTrading.js';
 import { Panel } from '../../ui/Panel.js';
 import { Failed } from '../../ui/states.js';
 import { useChart } from './useChart.js';
@@ -46,7 +47,7 @@ function candleTooltip(ps: TooltipParam[], places: number): string {
   return lines.join('\n');
 }
 
-function baseOption(places: number) {
+function baseOption(places: number, extent: LineExtent) {
   return {
     animation: false,
     backgroundColor: CHART_COLORS.bg,
@@ -66,7 +67,7 @@ function baseOption(places: number) {
       { type: 'category', gridIndex: 1, data: [] as string[], boundaryGap: true, axisLine: { lineStyle: { color: CHART_COLORS.axis } }, axisLabel: AXIS_LABEL, axisTick: { show: false } },
     ],
     yAxis: [
-      { scale: true, position: 'right', splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...AXIS_LABEL, formatter: (v: number) => v.toFixed(places) } },
+      { scale: true, min: extent.min, max: extent.max, position: 'right', splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...AXIS_LABEL, formatter: (v: number) => v.toFixed(places) } },
       { scale: true, gridIndex: 1, position: 'right', splitNumber: 2, splitLine: { show: false }, axisLabel: { show: false } },
     ],
     dataZoom: [{ type: 'inside', xAxisIndex: [0, 1], start: 70, end: 100 }],
@@ -79,6 +80,8 @@ function baseOption(places: number) {
         markLine: { symbol: 'none', silent: true, animation: false, label: { position: 'end', color: '#0b0e11', backgroundColor: CHART_COLORS.accent, padding: [2, 4], fontSize: 10 }, lineStyle: { color: CHART_COLORS.accent, type: 'dashed' }, data: [] as unknown[] },
       },
       { name: 'Volume', type: 'bar', xAxisIndex: 1, yAxisIndex: 1, data: [] as unknown[], barMaxWidth: 12 },
+      // the trader's fills on the candles they fell in
+      { name: 'Fills', type: 'scatter', data: [] as unknown[], symbolSize: 9, silent: true, z: 5, tooltip: { show: false } },
     ],
   };
 }
@@ -95,7 +98,7 @@ class SeriesCache {
   private tf: Timeframe | null = null;
   private firstTs = -1;
 
-  build(candles: readonly Candle[], tf: Timeframe, places: number, lines: readonly ChartLine[] = []) {
+  build(candles: readonly Candle[], tf: Timeframe, places: number, lines: readonly ChartLine[] = [], fills: readonly FillMarker[] = []) {
     const n = candles.length;
     // the same series with the same or more candles: reuse all but the last known one
     let from = 0;
@@ -118,7 +121,7 @@ class SeriesCache {
     const markLine = last ? [{ yAxis: Number(last[4]), label: { formatter: Number(last[4]).toFixed(places) } }] : [];
     return {
       xAxis: [{ data: this.times }, { data: this.times }],
-      series: [{ data: this.ohlc, markLine: { data: [...markLine, ...lines] } }, { data: this.volume }],
+      series: [{ data: this.ohlc, markLine: { data: [...markLine, ...lines] } }, { data: this.volume }, { data: fills }],
     };
   }
 }
@@ -167,26 +170,48 @@ export default function CandleChart() {
   const instrument = useSelectedInstrument();
   const places = placesFor(instrument).price;
   const indicators = useIndicators((s) => s.list);
+  const takerFee = instrument?.taker_fee;
+  // what the chart drew, for the drag and × controls over it
+  const [bus] = useState<ChartLinesBus>(() => ({ lines: [], onDraw: null }));
 
   useEffect(() => {
     if (!chart) return;
-    chart.setOption(withIndicators(baseOption(places), indicators, places), { notMerge: true });
+    const extent = new LineExtent();
+    const option = withIndicators(baseOption(places, extent), indicators, places);
+    chart.setOption(option, { notMerge: true });
+    // the price pane's share of the height: indicator panes take some
+    const priceHeight = Number.parseFloat(String(option.grid[0]!.height)) / 100;
     const cache = new SeriesCache();
     const studies = new IndicatorSeries(indicators);
+    const pins = new ReplayFillPins();
     const draw = (c: ECharts) => {
       const m = useMarket.getState();
       const candles = m.candles.toArray();
       const t = useTrading.getState();
-      const lines = tradingLines(t.orders.rows.values(), t.positions.rows.values(), m.account, m.symbol, places);
-      c.setOption(studies.extend(cache.build(candles, m.timeframe, places, lines), candles), { lazyUpdate: false, silent: true });
+      const lines = tradingLines(t.orders.rows.values(), t.positions.rows.values(), m.account, m.symbol, places, takerFee);
+      extent.set(lines);
+      const lastTs = candles.at(-1)?.[0];
+      const now = Date.now();
+      const replay = marketClock(lastTs, now) === 'replay';
+      const fills = fillMarkers(t.fills.rows.values(), candles, m.candles.timeframeMs, m.account, m.symbol, replay ? (f) => pins.tsOf(f, lastTs!, now) : undefined);
+      c.setOption(studies.extend(cache.build(candles, m.timeframe, places, lines, fills), candles), { lazyUpdate: false, silent: true });
       // for tests and tools that cannot read a canvas: what the chart last drew
       const el = c.getDom();
       el.dataset.candles = String(candles.length);
       el.dataset.lastTs = String(candles.at(-1)?.[0] ?? '');
       el.dataset.lastClose = candles.at(-1)?.[4] ?? '';
-      el.dataset.orderLines = lines.filter((l) => l.name !== 'position').map((l) => `${l.name}@${l.yAxis}`).join(' ');
-      el.dataset.positionLine = String(lines.find((l) => l.name === 'position')?.yAxis ?? '');
+      el.dataset.orderLines = lines.filter((l) => l.kind === 'order').map((l) => `${l.name}@${l.yAxis}`).join(' ');
+      el.dataset.positionLine = String(lines.find((l) => l.kind === 'position')?.yAxis ?? '');
       el.dataset.indicators = studies.describe();
+      el.dataset.breakEven = String(lines.find((l) => l.kind === 'breakeven')?.yAxis ?? '');
+      el.dataset.fills = fills.map((f) => `${f.name}@${f.value[0]}:${f.value[1]}`).join(' ');
+      // the price pane's rows (grid top 8 px) and the prices at them
+      const top = 8;
+      const bottom = top + c.getHeight() * priceHeight;
+      el.dataset.priceRows = `${top} ${Math.round(bottom)}`;
+      el.dataset.priceRange = `${c.convertFromPixel({ yAxisIndex: 0 }, top) as number} ${c.convertFromPixel({ yAxisIndex: 0 }, bottom) as number}`;
+      bus.lines = lines;
+      bus.onDraw?.();
       noteTick('chart', m.candleReceivedAt);
     };
     draw(chart);
@@ -195,13 +220,13 @@ export default function CandleChart() {
     });
     // orders and the position move their lines
     const offTrading = useTrading.subscribe((s, prev) => {
-      if (s.orders.version !== prev.orders.version || s.positions.version !== prev.positions.version) draw(chart);
+      if (s.orders.version !== prev.orders.version || s.positions.version !== prev.positions.version || s.fills.version !== prev.fills.version) draw(chart);
     });
     return () => {
       offMarket();
       offTrading();
     };
-  }, [chart, places, indicators]);
+  }, [chart, places, indicators, takerFee, bus]);
 
   useEffect(() => {
     if (!chart || !instrument) return;
@@ -255,7 +280,10 @@ export default function CandleChart() {
     >
       <div className="chart-wrap">
         <CandleLegend places={places} />
-        <div ref={ref} className="chart" data-testid="candle-chart" title="Click to set the ticket price" />
+        <div className="chart-area">
+          <div ref={ref} className="chart" data-testid="candle-chart" title="Click to set the ticket price; drag an order line to move it, the position line to place a take profit or stop" />
+          {chart && instrument && <ChartTrading chart={chart} bus={bus} instrument={instrument} places={places} />}
+        </div>
         {status === 'loading' && <div className="chart-overlay">Loading candles…</div>}
         {status === 'error' && (
           <div className="chart-overlay">
