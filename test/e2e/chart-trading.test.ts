@@ -51,7 +51,9 @@ async function awayFromMarket(direction: 'below' | 'above'): Promise<string> {
 }
 
 /** the pixel row of an order's line: its × stands on it */
-async function lineRow(id: string): Promise<{ x: number; y: number }> {
+async function lineRow(id: string, price: string): Promise<{ x: number; y: number }> {
+  // drawn at that price (the × moves with the draw that moves the line)
+  await page.waitForFunction(([sel, at]) => (document.querySelector<HTMLElement>(sel!)?.dataset.orderLines ?? '').split(' ').includes(at!), ['[data-testid="candle-chart"]', `${id}@${Number(price)}`], { timeout: 10_000 });
   const cancel = page.locator(`[data-testid="line-cancel-${id}"]`);
   await cancel.waitFor({ state: 'visible', timeout: 10_000 }).catch(async (err: unknown) => {
     const chart = await page.evaluate(() => ({ ...document.querySelector<HTMLElement>('[data-testid="candle-chart"]')!.dataset }));
@@ -105,7 +107,7 @@ describe('trading on the candle chart in Chromium', { timeout: 180_000 }, () => 
   it('drags a buy line down with the mouse and the order rests at the snapped price shown; Esc leaves it where it is', async () => {
     const placed = await api<Order>('POST', '/orders', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', quantity: '0.001', price: await awayFromMarket('below') });
     errors.length = 0;
-    const row = await lineRow(placed.id);
+    const row = await lineRow(placed.id, placed.price!);
     const shown = await drag(row, 20);
     expect(shown).not.toBeNull();
     expect(Number(shown)).toBeLessThan(Number(placed.price));
@@ -116,7 +118,7 @@ describe('trading on the candle chart in Chromium', { timeout: 180_000 }, () => 
     await page.screenshot({ path: join(SHOTS, 'chart-trading-1280x720.png') });
 
     // Esc during the drag: nothing is sent
-    const again = await lineRow(placed.id);
+    const again = await lineRow(placed.id, shown!);
     expect(await drag(again, 20, { escape: true })).not.toBeNull();
     expect(await page.locator('[data-testid="drag-line"]').count()).toBe(0);
     await page.waitForTimeout(500);
@@ -128,7 +130,7 @@ describe('trading on the candle chart in Chromium', { timeout: 180_000 }, () => 
     // a stop-market has no limit price to amend: the engine refuses, naming why
     const stop = await api<Order>('POST', '/orders', { symbol: 'BTC/USDT', side: 'buy', type: 'stop_market', quantity: '0.001', stop_price: await awayFromMarket('above') });
     errors.length = 0;
-    const row = await lineRow(stop.id);
+    const row = await lineRow(stop.id, stop.stop_price!);
     expect(await drag(row, -20)).not.toBeNull();
     const notice = page.locator('[data-testid="chart-notice"]');
     await notice.waitFor();
