@@ -104,7 +104,7 @@ describe('indicators on the candle chart in Chromium', { timeout: 180_000 }, () 
     await page.click('[data-testid="indicator-menu"] summary');
   });
 
-  it('holds overlays and two panes at 1280×720 and 1600×1000 without an error', async () => {
+  it('holds overlays and two panes at 1024×768, 1280×720 and 1600×1000 without an error, the chart header whole', async () => {
     await signIn();
     await page.click('[data-testid="indicator-menu"] summary');
     await page.click('[data-add-indicator="bb"]');
@@ -114,11 +114,14 @@ describe('indicators on the candle chart in Chromium', { timeout: 180_000 }, () 
     await expect.poll(() => value('MACD_12_26_9_line'), { timeout: 10_000 }).not.toBeNaN();
     errors.length = 0;
     for (const size of [
+      { width: 1024, height: 768 },
       { width: 1280, height: 720 },
       { width: 1600, height: 1000 },
     ]) {
       await page.setViewportSize(size);
       await page.waitForTimeout(300);
+      // the menu and the timeframes stay inside the chart's panel
+      expect(await page.$$eval('.chart-panel .panel-head *', (els) => els.filter((e) => e.getBoundingClientRect().right > e.closest('.panel')!.getBoundingClientRect().right + 0.5).map((e) => e.className))).toEqual([]);
       await hoverChart();
       await page.mouse.move(1, 1);
       await page.waitForTimeout(200);
