@@ -125,4 +125,16 @@ describe('a protected position whose size changes keeps one exchange list at its
     await h.call('risk.setLimits', { account: 'bn', limits: { max_order_notional: null } });
     await expectConsistent(h);
   });
+
+  it('a stop alone on the exchange (a Binance STOP_LOSS) follows the position too', async () => {
+    h.sim.control.setPrice('BTC/USDT', '60000');
+    const group = await h.call('positions.protect', { account: 'bn', symbol: 'BTC/USDT', stop_loss: { stop_price: '57000' } });
+    expect(group.orders.map((o) => [o.quantity, o.status, o.held_by])).toEqual([['0.7', 'open', 'venue']]);
+    await buy('0.1', 'pr-stop-more');
+    await until(async () => (await protections()).some((o) => o.quantity === '0.8' && o.status === 'open'), 'the stop at 0.8');
+    const open = openOnExchange();
+    expect(open.map((o) => [o.type, o.origQty, o.status, o.clientOrderId])).toEqual([['STOP_LOSS', '0.8', 'NEW', group.orders[0]!.client_order_id]]);
+    expect((await protections())[0]).toMatchObject({ type: 'stop_market', stop_price: '57000', held_by: 'venue' });
+    await expectConsistent(h);
+  });
 });

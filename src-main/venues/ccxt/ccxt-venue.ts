@@ -338,11 +338,14 @@ export class CcxtVenue implements ReconcilableVenue {
       if (newRemaining.lte(ZERO)) throw new VenueRejection(`new quantity ${total.toFixed()} must exceed the filled quantity ${filled.toFixed()}`);
       const price = changes.price ?? now.price;
       const params: Record<string, unknown> = { clientOrderId: ref.clientOrderId };
+      // a stop stays a stop: its trigger goes with the replacement (binance spot: STOP_LOSS for a market, STOP_LOSS_LIMIT for a limit)
+      const market = now.type === 'market' || now.type === 'stop_market';
+      if (now.stopPrice && (now.type === 'stop_market' || now.type === 'stop_limit')) params['triggerPrice'] = now.stopPrice.toNumber();
       if (now.postOnly) params['postOnly'] = true;
-      else params['timeInForce'] = now.timeInForce;
+      else if (!market) params['timeInForce'] = now.timeInForce;
       let answer: Order;
       try {
-        answer = await this.ex.editOrder(now.venueOrderId, ref.symbol, now.type === 'market' ? 'market' : 'limit', now.side, newRemaining.toNumber(), price?.toNumber(), params);
+        answer = await this.ex.editOrder(now.venueOrderId, ref.symbol, market ? 'market' : 'limit', now.side, newRemaining.toNumber(), market ? undefined : price?.toNumber(), params);
       } catch (err) {
         const c = classifyCcxtError(err);
         if (c.kind !== 'refused') throw err;
