@@ -7,6 +7,8 @@ export interface Principal {
   /** API key id, or 'ui' for the desktop app */
   id: string;
   scopes: ReadonlyArray<z.infer<typeof Scope>>;
+  /** the key's own request rate (per-bot keys); absent: the server's */
+  rateLimit?: { perSecond: number; burst: number };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEAD_MAN_MAX_S, DEAD_MAN_MIN_S } from './constants/accounts.js';
-import { BREAKER_LIMIT_NAMES, STRATEGY_LIMIT_NAMES } from './constants/risk.js';
+import { BREAKER_LIMIT_NAMES, KEY_LIMIT_NAMES, STRATEGY_LIMIT_NAMES } from './constants/risk.js';
 import { TIMEFRAMES } from './constants/timeframes.js';
 import { HELD_BY, TRAILING_UNITS } from './constants/orders.js';
 import { ErrorObjectSchema } from './errors.js';
@@ -100,6 +100,7 @@ export const ListOrdersParams = z.strictObject({
   account: S.AccountId.optional(),
   symbol: S.Symbol.optional(),
   strategy_id: ST.StrategyId.optional().describe("only this strategy's orders"),
+  key_id: z.string().min(1).max(64).optional().describe('only the orders this API key placed'),
   limit,
 });
 export type ListOrdersParams = z.infer<typeof ListOrdersParams>;
@@ -163,17 +164,30 @@ export const CreateKeyParams = z.strictObject({
     .max(366 * 86_400)
     .optional()
     .describe('the key stops working this many seconds after it is made (web sign-in sessions: 12 h); without it, it works until revoked'),
+  rate_limit: S.KeyRateLimit.optional().describe("the key's own request rate; default: the server's"),
+  accounts: z.array(S.AccountId).min(1).max(100).optional().describe('the accounts the key may trade (each must exist); default: all'),
+  risk_limits: S.KeyRiskLimits.optional().describe(`limits on every order the key places, besides the account's: ${KEY_LIMIT_NAMES.join(', ')}`),
 });
 export type CreateKeyParams = z.infer<typeof CreateKeyParams>;
+
+export const KeyHaltParams = z.strictObject({ id: S.Id, reason: z.string().trim().min(1).max(500).default('halted by the trader') });
 
 export const SetRiskLimitsParams = z
   .strictObject({
     account: S.AccountId.optional(),
     symbol: S.Symbol.optional(),
     strategy: ST.StrategyId.optional().describe("a running strategy's own limits: its orders and its ledger, in addition to the account's"),
+    key: z.string().min(1).max(64).optional().describe("an API key's own limits: every order it places, in addition to the account's"),
     limits: S.RiskLimitsPatch,
   })
   .superRefine((p, ctx) => {
+    if (p.key !== undefined) {
+      if (p.account || p.symbol || p.strategy) ctx.addIssue({ code: 'custom', path: ['key'], message: 'a key scope stands alone: give the key without account, symbol or strategy' });
+      for (const name of Object.keys(p.limits)) {
+        if (!(KEY_LIMIT_NAMES as readonly string[]).includes(name)) ctx.addIssue({ code: 'custom', path: ['limits', name], message: `${name} is not set per key (a key scope takes ${KEY_LIMIT_NAMES.join(', ')})` });
+      }
+      return;
+    }
     if (p.strategy !== undefined) {
       if (p.account || p.symbol) ctx.addIssue({ code: 'custom', path: ['strategy'], message: 'a strategy scope stands alone: give the strategy without account or symbol (it trades one)' });
       for (const name of Object.keys(p.limits)) {
@@ -187,7 +201,7 @@ export const SetRiskLimitsParams = z
       if (p.limits[name] !== undefined) ctx.addIssue({ code: 'custom', path: ['limits', name], message: `${name} is set globally or per account, not per symbol` });
     }
   })
-  .describe('set limits: global without account and symbol, per account, per account and symbol, or per strategy');
+  .describe('set limits: global without account and symbol, per account, per account and symbol, per strategy, or per API key');
 export type SetRiskLimitsParams = z.infer<typeof SetRiskLimitsParams>;
 
 export const SetRiskStateParams = z.strictObject({ state: S.RiskState, reason: z.string().trim().min(1).max(500) });
@@ -402,6 +416,8 @@ export const METHODS = {
   'keys.list': method({ params: NoParams, result: z.array(S.ApiKey), scope: 'admin', summary: 'API keys', http: { method: 'GET', path: '/api/v1/keys' } }),
   'keys.create': method({ params: CreateKeyParams, result: S.CreatedApiKey, scope: 'admin', summary: 'create an API key (shown once)', http: { method: 'POST', path: '/api/v1/keys', status: 201 } }),
   'keys.delete': method({ params: IdParams, result: S.ApiKey, scope: 'admin', summary: 'revoke an API key', http: { method: 'DELETE', path: '/api/v1/keys/:id' } }),
+  'keys.halt': method({ params: KeyHaltParams, result: S.HaltedApiKey, scope: 'admin', summary: "halt one key: its new orders are refused and its working orders canceled (the trader and other keys trade on)", http: { method: 'POST', path: '/api/v1/keys/:id/halt' } }),
+  'keys.resume': method({ params: IdParams, result: S.ApiKey, scope: 'admin', summary: 'a halted key trades again', http: { method: 'POST', path: '/api/v1/keys/:id/resume' } }),
   'risk.get': method({ params: NoParams, result: S.Risk, scope: 'read', summary: 'trading state, limits, usage and breaker trips', http: { method: 'GET', path: '/api/v1/risk' } }),
   'risk.setLimits': method({
     params: SetRiskLimitsParams,

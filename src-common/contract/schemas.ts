@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MODES } from './constants/accounts.js';
 import { HELD_BY, LIQUIDITIES, ORDER_STATUSES, ORDER_TYPES, PROTECTION_ROLES, SIDES, TIME_IN_FORCE, TRAILING_UNITS } from './constants/orders.js';
-import { RISK_LIMIT_NAMES, RISK_STATES } from './constants/risk.js';
-import { SCOPES } from './constants/scopes.js';
+import { KEY_LIMIT_NAMES, RISK_LIMIT_NAMES, RISK_STATES } from './constants/risk.js';
+import { KEY_RATE_LIMIT_MAX, SCOPES } from './constants/scopes.js';
 
 /** Decimal numbers travel as strings: "0.001", "-12.5". No exponents, no NaN. */
 export const DecimalString = z
@@ -46,6 +46,7 @@ export const Order = z.object({
   created_at: IsoTime,
   updated_at: IsoTime,
   strategy_id: z.string().nullable().describe('the strategy that placed it; null: placed by hand or by an API caller'),
+  key_id: z.string().nullable().describe('the API key that placed it (REST, WebSocket or the Binance gateway); null: the desktop app, a strategy or the CLI'),
   // issue 12: protective orders
   held_by: z.enum(HELD_BY).describe('who holds the trigger or the OCO link: "venue", or "tern" (works only while Tern runs)'),
   oco_id: z.string().nullable().describe('the OCO group the order is a leg of'),
@@ -232,15 +233,7 @@ export const DownloadJob = z.object({
 });
 export type DownloadJob = z.infer<typeof DownloadJob>;
 
-export const ApiKey = z.object({
-  id: z.string(),
-  name: z.string(),
-  scopes: z.array(Scope),
-  created_at: IsoTime,
-  expires_at: IsoTime.nullable().describe('when the key stops working; null: until revoked'),
-});
-export type ApiKey = z.infer<typeof ApiKey>;
-export const CreatedApiKey = ApiKey.extend({ key: z.string().describe('shown once, in this response only') });
+
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']).describe('degraded: alive, but trading is halted for the reason given (e.g. the store cannot be written)'),
@@ -292,10 +285,46 @@ export const RiskLimitsPatch = z.strictObject({
 });
 export type RiskLimitsPatch = z.infer<typeof RiskLimitsPatch>;
 
+// ---- Per-bot keys (issue 14) ----
+
+export const KeyRateLimit = z.strictObject({
+  per_second: z.number().positive().max(KEY_RATE_LIMIT_MAX.per_second).describe(`requests (REST calls, WebSocket messages, Binance gateway calls) refilled per second; at most ${KEY_RATE_LIMIT_MAX.per_second}`),
+  burst: z.number().int().min(1).max(KEY_RATE_LIMIT_MAX.burst).describe(`how many may come at once; at most ${KEY_RATE_LIMIT_MAX.burst}`),
+});
+export type KeyRateLimit = z.infer<typeof KeyRateLimit>;
+
+/** the limits a key's own scope takes (KEY_LIMIT_NAMES), values as in the Risk routes */
+export const KeyRiskLimits = z.strictObject(Object.fromEntries(KEY_LIMIT_NAMES.map((n) => [n, riskLimitShape[n].optional()])) as { [N in (typeof KEY_LIMIT_NAMES)[number]]: z.ZodOptional<(typeof riskLimitShape)[N]> });
+export type KeyRiskLimits = z.infer<typeof KeyRiskLimits>;
+
+export const KeyUsage = z.object({
+  orders_today: z.number().int().describe('orders the key placed since 00:00 UTC'),
+  open_orders: z.number().int().describe('its working orders now'),
+  open_notional: DecimalString.describe('quantity left × price of its working orders (stops at their stop price, market orders at the mid), summed over quote currencies'),
+  orders_last_second: z.number().int().describe('orders it placed in the last second'),
+});
+
+export const ApiKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(Scope),
+  created_at: IsoTime,
+  expires_at: IsoTime.nullable().describe('when the key stops working; null: until revoked'),
+  rate_limit: KeyRateLimit.nullable().describe("the key's own request rate; null: the server's default (50 per second, burst 100, unless the server was started with another)"),
+  accounts: z.array(z.string()).nullable().describe('the accounts the key may trade; null: all'),
+  risk_limits: RiskLimitValues.describe("the key's own risk limits (the `key` scope of the Risk routes), on every order it places"),
+  halted: z.object({ at: IsoTime, by: z.string(), reason: z.string() }).nullable().describe('set by POST /api/v1/keys/{id}/halt: its new orders are refused; null: trading'),
+  usage: KeyUsage.optional().describe('GET /api/v1/keys only'),
+});
+export type ApiKey = z.infer<typeof ApiKey>;
+export const CreatedApiKey = ApiKey.extend({ key: z.string().describe('shown once, in this response only') });
+export const HaltedApiKey = ApiKey.extend({ canceled: z.array(z.string()).describe('its working orders canceled by the halt'), failed: z.array(z.object({ id: z.string(), error: z.unknown() })).describe('cancels the venue refused') });
+
 export const RiskScopedLimits = z.object({
   account: z.string().nullable().describe('null: every account'),
   symbol: z.string().nullable().describe('null: every symbol of the account'),
   strategy: z.string().optional().describe("a strategy's own limits (on its orders and its ledger; account and symbol are null)"),
+  key: z.string().optional().describe("an API key's own limits (on every order it places; account and symbol are null)"),
   limits: RiskLimitValues,
 });
 

@@ -76,11 +76,14 @@ export class AccessControl {
 
   /** one request (or WebSocket message) against the key's bucket */
   charge(principal: Principal): { rate: RateDecision } | { error: TernError; rate: RateDecision } {
-    const rate = this.buckets.take(principal.id);
+    const options = principal.rateLimit ?? this.buckets.options;
+    const rate = this.buckets.take(principal.id, options);
     if (rate.allowed) return { rate };
+    const own = principal.rateLimit ? ` (key ${principal.id}'s own rate_limit)` : '';
     return {
-      error: new TernError('RATE_LIMITED', `rate limit of ${this.buckets.options.perSecond} requests per second exceeded; retry in ${rate.retryAfterSeconds} s`, {
+      error: new TernError('RATE_LIMITED', `rate limit of ${options.perSecond} requests per second exceeded${own}; retry in ${rate.retryAfterSeconds} s`, {
         retry_after_s: rate.retryAfterSeconds,
+        rule: 'rate_limit',
       }),
       rate,
     };

@@ -35,8 +35,9 @@ export class TokenBuckets {
     if (!(options.perSecond > 0) || !(options.burst >= 1)) throw new RangeError('rate limit needs perSecond > 0 and burst >= 1');
   }
 
-  take(key: string): RateDecision {
-    const { perSecond, burst } = this.options;
+  /** one request of `key`, against its own rate when it has one (per-bot keys) */
+  take(key: string, options: RateLimitOptions = this.options): RateDecision {
+    const { perSecond, burst } = options;
     const t = this.now();
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {

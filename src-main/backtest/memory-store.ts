@@ -89,6 +89,7 @@ export class MemoryStore implements EngineStore {
       if (q.account && o.account !== q.account) continue;
       if (q.symbol && o.symbol !== q.symbol) continue;
       if (q.strategy && o.strategyId !== q.strategy) continue;
+      if (q.key && o.keyId !== q.key) continue;
       if (q.status === 'open' && isTerminal(o.state)) continue;
       if (q.status === 'closed' && !isTerminal(o.state)) continue;
       out.push(o);

@@ -53,6 +53,7 @@ export function orderDto(o: OrderRecord): S.Order {
     created_at: iso(o.createdAt),
     updated_at: iso(o.updatedAt),
     strategy_id: o.strategyId ?? null,
+    key_id: o.keyId ?? null,
     held_by: o.protection?.heldBy ?? 'venue',
     oco_id: o.protection?.ocoId ?? null,
     parent_id: o.protection?.parentId ?? null,
@@ -177,8 +178,19 @@ export function accountDto(a: AccountRecord): S.Account {
 }
 
 /** an API key without its secret or hash */
-export function keyDto(k: ApiKeyRecord): S.ApiKey {
-  return { id: k.id, name: k.name, scopes: [...k.scopes], created_at: iso(k.createdAt), expires_at: k.expiresAt === null ? null : iso(k.expiresAt) };
+/** a key as listed: its own risk limits are the risk engine's (key scope), passed in */
+export function keyDto(k: ApiKeyRecord, riskLimits: Record<string, string> = {}): S.ApiKey {
+  return {
+    id: k.id,
+    name: k.name,
+    scopes: [...k.scopes],
+    created_at: iso(k.createdAt),
+    expires_at: k.expiresAt === null ? null : iso(k.expiresAt),
+    rate_limit: k.rateLimit ? { per_second: k.rateLimit.perSecond, burst: k.rateLimit.burst } : null,
+    accounts: k.accounts ? [...k.accounts] : null,
+    risk_limits: riskLimits as S.ApiKey['risk_limits'],
+    halted: k.halted ? { at: iso(k.halted.at), by: k.halted.by, reason: k.halted.reason } : null,
+  };
 }
 
 /** what reconcileResultDto reads of a ReconcileReport (named here, not imported: the reconciler's imports lead back to this file) */

@@ -8,6 +8,7 @@ import type { RiskLimitsPatch } from '../../src-common/contract/schemas.js';
 import { callerRefusal } from '../../src-common/contract/scopes.js';
 import { KeyRing, type SlowHashParams } from './access/api-keys.js';
 import { ApiKeys, keyHandlers } from './access/key-handlers.js';
+import { keyPolicyOf, keyUsage } from './access/key-usage.js';
 import { AccountRegistry } from './accounts/account-registry.js';
 import { accountHandlers } from './accounts/account-handlers.js';
 import { AccountSupervisor } from './accounts/account-supervisor.js';
@@ -115,7 +116,11 @@ export class Engine implements EngineApi {
       log: this.log,
       // every decision in the journal, with the order it decided; the newest in memory for the UI
       audit: opts.journalRiskDecisions === false ? this.recentDecisions : teeAudit(journalAudit(this.journal), this.recentDecisions),
-      openOrders: (account, symbol, strategy) => (strategy === undefined ? this.oms.countActive(account, symbol) : this.oms.activeOrders({ ...(account !== undefined ? { account } : {}), ...(symbol !== undefined ? { symbol } : {}) }).filter((o) => o.strategyId === strategy).length),
+      openOrders: (account, symbol, strategy, key) =>
+        strategy === undefined && key === undefined
+          ? this.oms.countActive(account, symbol)
+          : this.oms.activeOrders({ ...(account !== undefined ? { account } : {}), ...(symbol !== undefined ? { symbol } : {}) }).filter((o) => (key !== undefined ? o.keyId === key : o.strategyId === strategy)).length,
+      keyPolicy: (id) => keyPolicyOf(this.keys, id),
       strategyPosition: (strategy, account, symbol) => this.portfolio.strategies.quantity(strategy, account, symbol),
       strategyExists: (strategy) => this.strategyLookup(strategy),
       ...(opts.accountLimits ? { accountDefaults: opts.accountLimits } : {}),
@@ -381,16 +386,18 @@ export class Engine implements EngineApi {
         return this.market.candles(account, q);
       },
       'orders.create': async (p, ctx) => {
-        const { order, created } = await this.oms.placeOrder(p, ctx.strategyId !== undefined ? { strategyId: ctx.strategyId } : {});
+        const { order, created } = await this.oms.placeOrder(p, ownerOf(ctx));
         return { order: orderDto(order), created };
       },
-      'orders.check': ({ order, oco }) => {
-        const r = order ? this.oms.checkOrder(order) : this.oms.checkOco(oco!);
+      'orders.check': ({ order, oco }, ctx) => {
+        const r = order ? this.oms.checkOrder(order, ownerOf(ctx)) : this.oms.checkOco(oco!, ownerOf(ctx));
         return { held_by: r.heldBy, refusals: r.refusals.map((e) => e.toBody().error) };
       },
-      'orders.list': ({ status, account, symbol, limit, strategy_id }) => {
+      'orders.list': ({ status, account, symbol, limit, strategy_id, key_id }) => {
         this.journal.flushIfWritable();
-        return this.opts.store.queryOrders({ status, account, symbol, limit: limit ?? 500, ...(strategy_id !== undefined ? { strategy: strategy_id } : {}) }).map(orderDto);
+        return this.opts.store
+          .queryOrders({ status, account, symbol, limit: limit ?? 500, ...(strategy_id !== undefined ? { strategy: strategy_id } : {}), ...(key_id !== undefined ? { key: key_id } : {}) })
+          .map(orderDto);
       },
       'orders.get': ({ id }) => {
         const order = this.oms.find(id);
@@ -406,7 +413,7 @@ export class Engine implements EngineApi {
         return orderDto(await this.oms.cancelOrder(id));
       },
       'orders.cancelAll': (filter, ctx) => this.oms.cancelAll(filter, ctx.strategyId),
-      'orders.oco': async (p, ctx) => ocoDto(await this.oms.placeOco(p, ctx.strategyId !== undefined ? { strategyId: ctx.strategyId } : {})),
+      'orders.oco': async (p, ctx) => ocoDto(await this.oms.placeOco(p, ownerOf(ctx))),
       'positions.protect': async (p) => ocoDto(await this.oms.protectPosition(p)),
       'fills.list': ({ account, symbol, limit, strategy_id }) => {
         this.journal.flushIfWritable();
@@ -418,7 +425,7 @@ export class Engine implements EngineApi {
           .filter((p) => !p.quantity.isZero() || !p.realizedPnl.isZero())
           .map((p) => positionDto(p, this.market.mid(p.account, p.symbol), this.portfolio.owners(p.account, p.symbol))),
       'positions.close': async ({ account, symbol, quantity }, ctx) => {
-        const { order, closes } = await this.oms.closeForOwners(account, symbol, quantity, ctx.strategyId);
+        const { order, closes } = await this.oms.closeForOwners(account, symbol, quantity, ctx.strategyId, typeof ctx.keyId === 'string' ? ctx.keyId : undefined);
         return { ...orderDto(order), closes: closes.map(ownerShareDto) };
       },
       'positions.owned': ({ strategy_id, account, symbol }) =>
@@ -430,7 +437,16 @@ export class Engine implements EngineApi {
         const { quote, v } = this.market.valuation(account);
         return portfolioDto(quote, v);
       },
-      ...keyHandlers(this.apiKeys, { ring: this.keys, clock: this.opts.clock, ids: this.opts.ids, log: this.log }),
+      ...keyHandlers(this.apiKeys, {
+        ring: this.keys,
+        clock: this.opts.clock,
+        ids: this.opts.ids,
+        log: this.log,
+        risk: this.risk,
+        accountExists: (id) => this.accounts.find(id) !== undefined,
+        cancelOrders: (keyId) => this.oms.cancelAll({}, undefined, keyId),
+        usage: (keyId) => keyUsage(keyId, { orders: this.opts.store, active: this.oms.activeOrders({}), mid: (a, s) => this.market.mid(a, s), now: this.opts.clock.now() }),
+      }),
     };
   }
 
@@ -517,6 +533,11 @@ export class Engine implements EngineApi {
 }
 
 /** the OMS's methods as plain functions, so an object spread keeps them working */
+/** who places an order made in this call: the strategy (in-process runners) and the API key it came with (per-bot keys) */
+function ownerOf(ctx: CallContext): { strategyId?: string; keyId?: string } {
+  return { ...(ctx.strategyId !== undefined ? { strategyId: ctx.strategyId } : {}), ...(typeof ctx.keyId === 'string' ? { keyId: ctx.keyId } : {}) };
+}
+
 function bindOms(oms: Oms) {
   return {
     activeOrders: oms.activeOrders.bind(oms),

@@ -195,6 +195,8 @@ const orderFields = compile<OrderRecord>('order', {
   // migration 8 (issue 12): JSON with decimal strings, revived by orderCodec below; older tuples: null
   trailing: 'json?',
   protection: 'json?',
+  // migration 9: the API key that placed it; older tuples end before it (absent: not placed with a key)
+  keyId: 'owner?',
 });
 
 /** Protective orders' JSON fields hold decimal strings on disk and Decimals in memory. */
@@ -291,6 +293,10 @@ export const keyCodec = compile<ApiKeyRecord>('key', {
   revokedAt: 'int?',
   // migration 4; older journal tuples end before it (null: never expires)
   expiresAt: 'int?',
+  // migration 9 (per-bot keys); older tuples end before them (absent: the defaults, not halted)
+  rateLimit: 'json?',
+  accounts: 'json?',
+  halted: 'json?',
 });
 
 // ---------------------------------------------------------------------------

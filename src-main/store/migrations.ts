@@ -274,6 +274,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE orders ADD COLUMN protection TEXT;
     `,
   },
+  {
+    version: 9,
+    name: 'per_bot_keys',
+    // Per-bot keys (issue 14): a key's own rate, the accounts it may trade and
+    // its halt (JSON), and the key each order was placed with. Older keys and
+    // orders have none (NULL), which is also what their journal entries decode
+    // to: no projection rebuild needed.
+    sql: `
+      ALTER TABLE api_keys ADD COLUMN rate_limit TEXT;
+      ALTER TABLE api_keys ADD COLUMN accounts TEXT;
+      ALTER TABLE api_keys ADD COLUMN halted TEXT;
+      ALTER TABLE orders ADD COLUMN key_id TEXT;
+      CREATE INDEX orders_key_seq ON orders (key_id, seq) WHERE key_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

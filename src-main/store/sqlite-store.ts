@@ -341,7 +341,7 @@ export class SqliteStore implements EngineStore {
   queryOrders(q: OrderQuery): OrderRecord[] {
     if (q.status !== 'open' && q.status !== 'closed' && q.status !== 'all') throw badRequest(`status must be open, closed or all`, { field: 'status' });
     const limit = checkLimit(q.limit);
-    const key = `${q.status}|${q.account !== undefined}|${q.symbol !== undefined}|${q.strategy !== undefined}`;
+    const key = `${q.status}|${q.account !== undefined}|${q.symbol !== undefined}|${q.strategy !== undefined}|${q.key !== undefined}`;
     let stmt = this.orderQueries.get(key);
     if (stmt === undefined) {
       const where: string[] = [];
@@ -350,6 +350,7 @@ export class SqliteStore implements EngineStore {
       if (q.account !== undefined) where.push('account = @account');
       if (q.symbol !== undefined) where.push('symbol = @symbol');
       if (q.strategy !== undefined) where.push('strategy_id = @strategy');
+      if (q.key !== undefined) where.push('key_id = @key');
       const from = q.status === 'open' ? 'orders INDEXED BY orders_active' : 'orders';
       stmt = this.db
         .prepare(`SELECT ${ORDER_COLUMNS} FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`)
@@ -360,6 +361,7 @@ export class SqliteStore implements EngineStore {
     if (q.account !== undefined) params.account = q.account;
     if (q.symbol !== undefined) params.symbol = q.symbol;
     if (q.strategy !== undefined) params.strategy = q.strategy;
+    if (q.key !== undefined) params.key = q.key;
     return stmt.all(params).map((r) => orderCodec.fromRow(r as unknown[]));
   }
 

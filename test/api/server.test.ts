@@ -177,6 +177,10 @@ describe('REST routes (happy paths)', () => {
     expect((await h.api.get('/api/v1/accounts', { key: created.key })).status).toBe(200);
     const listed = expectResult('keys.list', await h.api.get('/api/v1/keys', { key: h.te.keys.admin }));
     expect(listed.find((k) => k.id === created.id)).not.toHaveProperty('key');
+    // per-bot keys: a halt and a resume (what they do to orders: test/api/keys.real.test.ts)
+    const halted = expectResult('keys.halt', await h.api.post(`/api/v1/keys/${created.id}/halt`, { reason: 'runaway bot' }, { key: h.te.keys.admin }));
+    expect(halted.halted?.reason).toBe('runaway bot');
+    expect(expectResult('keys.resume', await h.api.post(`/api/v1/keys/${created.id}/resume`, undefined, { key: h.te.keys.admin })).halted).toBeNull();
     expectResult('keys.delete', await h.api.delete(`/api/v1/keys/${created.id}`, { key: h.te.keys.admin }));
     expectError(await h.api.get('/api/v1/accounts', { key: created.key }), 401, 'UNAUTHORIZED');
   });

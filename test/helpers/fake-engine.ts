@@ -319,13 +319,32 @@ export class FakeEngine implements EngineApi {
         return { state: this.risk.state, canceled, failed: [], flattened };
       },
       'keys.list': () => [...this.keys.values()].map(({ key: _k, ...rest }) => rest),
-      'keys.create': ({ name, scopes, expires_in_s }) => this.newKey(name, scopes, expires_in_s),
+      'keys.create': ({ name, scopes, expires_in_s, rate_limit, accounts, risk_limits }) => ({
+        ...this.newKey(name, scopes, expires_in_s),
+        ...(rate_limit ? { rate_limit } : {}),
+        ...(accounts ? { accounts } : {}),
+        ...(risk_limits ? { risk_limits } : {}),
+      }),
       'keys.delete': ({ id }) => {
         const entry = [...this.keys.entries()].find(([, r]) => r.id === id);
         if (!entry) throw notFound('API key', id);
         this.keys.delete(entry[0]);
         for (const listener of [...this.revokedListeners]) listener(id);
         const { key: _k, ...rest } = entry[1];
+        return rest;
+      },
+      'keys.halt': ({ id, reason }) => {
+        const record = [...this.keys.values()].find((r) => r.id === id);
+        if (!record) throw notFound('API key', id);
+        record.halted = { at: this.now(), by: 'ui', reason };
+        const { key: _k, ...rest } = record;
+        return { ...rest, canceled: [], failed: [] };
+      },
+      'keys.resume': ({ id }) => {
+        const record = [...this.keys.values()].find((r) => r.id === id);
+        if (!record) throw notFound('API key', id);
+        record.halted = null;
+        const { key: _k, ...rest } = record;
         return rest;
       },
     };
@@ -373,6 +392,7 @@ export class FakeEngine implements EngineApi {
       created_at: now,
       updated_at: now,
       strategy_id: null,
+      key_id: null,
       held_by: 'venue',
       oco_id: null,
       parent_id: null,
@@ -499,7 +519,18 @@ export class FakeEngine implements EngineApi {
   private newKey(name: string, scopes: Scope[], expiresInS?: number): KeyRecord {
     const created_at = this.now();
     const expires_at = expiresInS === undefined ? null : new Date(Date.parse(created_at) + expiresInS * 1000).toISOString();
-    const record: KeyRecord = { id: `K${++this.seq}`, name, scopes: [...new Set(scopes)], created_at, expires_at, key: `tern_${randomBytes(16).toString('hex')}` };
+    const record: KeyRecord = {
+      id: `K${++this.seq}`,
+      name,
+      scopes: [...new Set(scopes)],
+      created_at,
+      expires_at,
+      rate_limit: null,
+      accounts: null,
+      risk_limits: {},
+      halted: null,
+      key: `tern_${randomBytes(16).toString('hex')}`,
+    };
     this.keys.set(record.key, record);
     return record;
   }

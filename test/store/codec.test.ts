@@ -66,7 +66,22 @@ describe('journal codec', () => {
 
   it('describes each record by one field list that names the table columns', () => {
     expect(orderCodec.columns).toContain('client_order_id');
-    expect(orderCodec.columns.length).toBe(Object.keys(order({ strategyId: 's1', trailing: null, protection: null })).length);
+    expect(orderCodec.columns.length).toBe(Object.keys(order({ strategyId: 's1', keyId: 'K1', trailing: null, protection: null })).length);
+  });
+
+  it("keeps the key an order was placed with and a key's rate, accounts and halt (migration 9); older tuples read as none", () => {
+    const entries: JournalEntry[] = [
+      { type: 'order', event: 'initialize', order: order({ keyId: 'K7' }) },
+      { type: 'key', key: { ...apiKey(), rateLimit: { perSecond: 5, burst: 10 }, accounts: ['paper'], halted: { at: 2, by: 'ui', reason: 'runaway' } } },
+    ];
+    for (const e of entries) expect(roundTrip(e)).toEqual(e);
+    const wire = encodeEntry({ type: 'order', event: 'initialize', order: order() }).wire as { order: unknown[] };
+    const at = orderCodec.keys.indexOf('keyId');
+    const back = decodeEntry({ type: 'order', event: 'initialize', order: wire.order.slice(0, at) }) as Extract<JournalEntry, { type: 'order' }>;
+    expect(back.order.keyId).toBeUndefined();
+    const key = encodeEntry({ type: 'key', key: apiKey() }).wire as { key: unknown[] };
+    const oldKey = decodeEntry({ type: 'key', key: key.key.slice(0, 7) }) as Extract<JournalEntry, { type: 'key' }>;
+    expect(oldKey.key).toEqual(apiKey());
   });
 
   it("keeps a protective order's trailing terms and group (issue 12) with their Decimals, and reads older tuples as none", () => {

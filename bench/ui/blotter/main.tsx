@@ -39,6 +39,7 @@ function makeOrder(i: number): Order {
     created_at: ts,
     updated_at: ts,
     strategy_id: i % 4 === 0 ? 'sma-cross' : null,
+    key_id: null,
     held_by: 'venue',
     oco_id: null,
     parent_id: null,

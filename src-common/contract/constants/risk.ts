@@ -19,6 +19,12 @@ export const RISK_LIMIT_NAMES = [...PRE_TRADE_LIMIT_NAMES, ...BREAKER_LIMIT_NAME
  * measured on its own ledger that stop that strategy alone (status halted).
  */
 export const STRATEGY_LIMIT_NAMES = ['max_order_notional', 'max_position_notional', 'max_open_orders', 'max_orders_per_second', 'max_daily_loss', 'max_drawdown_pct'] as const;
+/**
+ * What an API key's own scope may set (issue 14, per-bot keys): checked on every
+ * order the key places (REST, WebSocket, Binance gateway), in addition to the
+ * account's limits. No position or breaker limits: a key has no ledger of its own.
+ */
+export const KEY_LIMIT_NAMES = ['max_order_quantity', 'max_order_notional', 'max_open_orders', 'max_orders_per_second', 'price_band_pct'] as const;
 export type RiskLimitName = (typeof RISK_LIMIT_NAMES)[number];
 export type BreakerLimitName = (typeof BREAKER_LIMIT_NAMES)[number];
 

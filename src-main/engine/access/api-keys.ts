@@ -160,7 +160,7 @@ export class KeyRing {
   /** the principal of a key id while it is live (re-checks on an open connection) */
   principal(id: string): Principal | null {
     const record = this.byId.get(id);
-    return record && this.live(record) ? { id: record.id, scopes: record.scopes } : null;
+    return record && this.live(record) ? principalOf(record) : null;
   }
 
   /**
@@ -179,7 +179,7 @@ export class KeyRing {
   authenticate(key: string, options: { slowHash?: boolean } = {}): Principal | null {
     if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) return null;
     const record = this.lookup(key, options.slowHash === false ? 'none' : 'budgeted');
-    return record && this.live(record) ? { id: record.id, scopes: record.scopes } : null;
+    return record && this.live(record) ? principalOf(record) : null;
   }
 
   private lookup(key: string, slowChecks: 'none' | 'budgeted' | 'unbudgeted'): ApiKeyRecord | undefined {
@@ -213,4 +213,8 @@ export class KeyRing {
     this.slowTokens -= 1;
     return true;
   }
+}
+
+function principalOf(record: ApiKeyRecord): Principal {
+  return record.rateLimit ? { id: record.id, scopes: record.scopes, rateLimit: record.rateLimit } : { id: record.id, scopes: record.scopes };
 }

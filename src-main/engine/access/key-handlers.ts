@@ -1,10 +1,13 @@
-import { notFound } from '../../../src-common/contract/errors.js';
+import { TernError, notFound } from '../../../src-common/contract/errors.js';
+import type { ApiKey } from '../../../src-common/contract/schemas.js';
 import type { Handlers } from '../../../src-common/contract/methods.js';
 import { iso, keyDto } from '../dto.js';
 import type { Journal } from '../journal.js';
 import type { ApiKeyRecord } from '../model/types.js';
 import type { Clock, IdSource } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
+import type { CancelFailure } from '../oms/oms.js';
+import type { RiskEngine } from '../risk/risk-engine.js';
 import { type KeyRing, type SlowHashParams, hashKey, isSlowHash, newKeySecret, slowHashKey } from './api-keys.js';
 
 export interface ApiKeysDeps {
@@ -87,28 +90,75 @@ export class ApiKeys {
   }
 }
 
+/** what the per-bot key methods need from the rest of the engine */
+export interface KeyPolicyDeps {
+  /** the key scope of the risk limits (its own limits live there, beside the other scopes) */
+  risk: Pick<RiskEngine, 'applyLimits' | 'keyLimits'>;
+  accountExists: (id: string) => boolean;
+  /** cancels the key's working orders (keys.halt) */
+  cancelOrders: (keyId: string) => Promise<{ canceled: string[]; failed: CancelFailure[] }>;
+  usage: (keyId: string) => NonNullable<ApiKey['usage']>;
+}
+
 /** The keys.* methods, for the engine's handler map (beside the risk and account handlers). */
-export function keyHandlers(keys: ApiKeys, deps: Pick<ApiKeysDeps, 'ring' | 'clock' | 'ids' | 'log'>): Pick<Handlers, 'keys.list' | 'keys.create' | 'keys.delete'> {
-  const { ring, clock, ids, log } = deps;
+export function keyHandlers(
+  keys: ApiKeys,
+  deps: Pick<ApiKeysDeps, 'ring' | 'clock' | 'ids' | 'log'> & KeyPolicyDeps,
+): Pick<Handlers, 'keys.list' | 'keys.create' | 'keys.delete' | 'keys.halt' | 'keys.resume'> {
+  const { ring, clock, ids, log, risk } = deps;
+  const dto = (record: ApiKeyRecord) => keyDto(record, risk.keyLimits(record.id));
+  const live = (id: string): ApiKeyRecord => {
+    const record = ring.get(id);
+    if (!record || !ring.live(record)) throw notFound('API key', id);
+    return record;
+  };
   return {
-    'keys.list': () => ring.active().map(keyDto),
-    'keys.create': ({ name, scopes, expires_in_s }, ctx) => {
+    'keys.list': () => ring.active().map((k) => ({ ...dto(k), usage: deps.usage(k.id) })),
+    'keys.create': ({ name, scopes, expires_in_s, rate_limit, accounts, risk_limits }, ctx) => {
+      const unknown = accounts?.find((a) => !deps.accountExists(a));
+      if (unknown !== undefined) throw new TernError('BAD_REQUEST', `accounts: no account ${unknown} (a key is limited to accounts that exist)`, { field: 'accounts', account: unknown });
       const key = newKeySecret();
       const now = clock.now();
       const expiresAt = expires_in_s === undefined ? null : now + expires_in_s * 1000;
-      const record: ApiKeyRecord = { id: ids.next('K'), name, scopes, hash: hashKey(key), createdAt: now, revokedAt: null, expiresAt };
+      const record: ApiKeyRecord = {
+        id: ids.next('K'),
+        name,
+        scopes,
+        hash: hashKey(key),
+        createdAt: now,
+        revokedAt: null,
+        expiresAt,
+        ...(rate_limit ? { rateLimit: { perSecond: rate_limit.per_second, burst: rate_limit.burst } } : {}),
+        ...(accounts ? { accounts: [...new Set(accounts)] } : {}),
+      };
       keys.save(record);
+      if (risk_limits && Object.keys(risk_limits).length > 0) risk.applyLimits({ key: record.id, limits: risk_limits });
       if (expiresAt !== null) keys.revokeExpired();
-      log.info({ key_id: record.id, name, scopes, expires_at: expiresAt === null ? null : iso(expiresAt), by: ctx.actor }, 'API key created');
-      return { ...keyDto(record), key };
+      log.info({ key_id: record.id, name, scopes, expires_at: expiresAt === null ? null : iso(expiresAt), rate_limit, accounts, risk_limits, by: ctx.actor }, 'API key created');
+      return { ...dto(record), key };
     },
     'keys.delete': ({ id }, ctx) => {
-      const record = ring.get(id);
-      if (!record || !ring.live(record)) throw notFound('API key', id);
+      const record = live(id);
       const revoked = { ...record, revokedAt: clock.now() };
       keys.save(revoked);
       log.info({ key_id: id, name: record.name, scopes: record.scopes, by: ctx.actor }, 'API key revoked');
-      return keyDto(revoked);
+      return dto(revoked);
+    },
+    'keys.halt': async ({ id, reason }, ctx) => {
+      const record = live(id);
+      // halted first: an order the key sends while its working ones are being canceled is refused
+      const halted: ApiKeyRecord = { ...record, halted: record.halted ?? { at: clock.now(), by: ctx.actor, reason } };
+      keys.save(halted);
+      const { canceled, failed } = await deps.cancelOrders(id);
+      log.warn({ key_id: id, name: record.name, reason, canceled: canceled.length, failed: failed.length, by: ctx.actor }, 'API key halted');
+      return { ...dto(halted), canceled, failed };
+    },
+    'keys.resume': ({ id }, ctx) => {
+      const record = live(id);
+      const { halted: _was, ...resumed } = record;
+      keys.save(resumed);
+      log.info({ key_id: id, name: record.name, by: ctx.actor }, 'API key resumed');
+      return dto(resumed);
     },
   };
 }

@@ -97,6 +97,8 @@ export interface OrderRecord extends OrderTerms {
   updatedAt: number;
   /** the strategy that placed it (its instance id); absent for manual and API orders */
   strategyId?: string;
+  /** the API key that placed it (per-bot keys); absent for the desktop app, strategies and the CLI */
+  keyId?: string;
   /** group, parent and holder of a protective order; absent or null: a plain order, held by its venue */
   protection?: OrderProtection | null;
 }
@@ -168,4 +170,10 @@ export interface ApiKeyRecord {
   revokedAt: number | null;
   /** epoch ms after which the key no longer authenticates (web sessions); null: never */
   expiresAt: number | null;
+  /** migration 9 (per-bot keys): its own request rate; absent: the server's default */
+  rateLimit?: { perSecond: number; burst: number };
+  /** the accounts it may trade; absent: all */
+  accounts?: string[];
+  /** set by keys.halt: its new orders are refused; absent: trading */
+  halted?: { at: number; by: string; reason: string };
 }

@@ -47,6 +47,8 @@ export interface PlaceOptions {
   fromKillSwitch?: boolean;
   /** the strategy placing it (from the call context, never from the caller's parameters): the order is its, and may only take from its own position */
   strategyId?: string;
+  /** the API key placing it (from the call context): the key's own limits, accounts and halt apply */
+  keyId?: string;
   /** an attached exit: its entry, and which exit it is */
   parentId?: string;
   role?: 'take_profit' | 'stop_loss';
@@ -236,14 +238,14 @@ export class Oms {
    * taken, nothing tracked, counted or journaled), and who would hold the
    * order's protective part.
    */
-  checkOrder(p: PlaceOrderParams): OrderCheckResult {
+  checkOrder(p: PlaceOrderParams, owner: Pick<PlaceOptions, 'strategyId' | 'keyId'> = {}): OrderCheckResult {
     const venue = this.d.venue(p.account);
     const exits = { takeProfit: p.take_profit, stopLoss: p.stop_loss };
     const heldBy =
       p.type === 'trailing_stop' ? trailingHeldBy(venue) : p.type === 'stop_market' || p.type === 'stop_limit' ? stopHeldBy(venue) : exits.takeProfit || exits.stopLoss ? exitsHeldBy(venue, exits) : null;
     let draft: { order: OrderRecord; context: PreTradeContext };
     try {
-      draft = this.draftOrder(p, {}, PREVIEW_IDS);
+      draft = this.draftOrder(p, owner, PREVIEW_IDS);
     } catch (err) {
       return refusedAt(err, heldBy);
     }
@@ -251,10 +253,10 @@ export class Oms {
   }
 
   /** orders.check for an OCO pair: each leg as placeOco would check it */
-  checkOco(p: PlaceOcoParams): OrderCheckResult {
+  checkOco(p: PlaceOcoParams, owner: Pick<PlaceOptions, 'strategyId' | 'keyId'> = {}): OrderCheckResult {
     const heldBy = ocoHeldBy(this.d.venue(p.account));
     try {
-      const { legs, context, instrument, mid } = this.draftOco(p, {}, PREVIEW_IDS);
+      const { legs, context, instrument, mid } = this.draftOco(p, owner, PREVIEW_IDS);
       const refusals = [];
       for (const o of legs) {
         validateOrderShape(o, instrument, mid);
@@ -292,6 +294,7 @@ export class Oms {
       id: ids.next('O'),
       clientOrderId: p.client_order_id ?? ids.next('tern'),
       ...(opts.strategyId !== undefined ? { strategyId: opts.strategyId } : {}),
+      ...(opts.keyId !== undefined ? { keyId: opts.keyId } : {}),
       account: p.account,
       symbol: p.symbol,
       side: p.side,
@@ -433,9 +436,9 @@ export class Oms {
   }
 
   /** Cancels every matching working order; each one that could not be canceled is listed with its error. */
-  async cancelAll(filter: AccountSymbolFilter, strategyId?: string): Promise<{ canceled: string[]; failed: CancelFailure[] }> {
-    // from a strategy: only its own orders
-    const targets = this.activeOrders(filter).filter((o) => o.state !== 'initialized' && (strategyId === undefined || o.strategyId === strategyId));
+  async cancelAll(filter: AccountSymbolFilter, strategyId?: string, keyId?: string): Promise<{ canceled: string[]; failed: CancelFailure[] }> {
+    // from a strategy: only its own orders; a halted key: only the key's
+    const targets = this.activeOrders(filter).filter((o) => o.state !== 'initialized' && (strategyId === undefined || o.strategyId === strategyId) && (keyId === undefined || o.keyId === keyId));
     const results = await Promise.allSettled(targets.map((o) => this.cancelOrder(o.id)));
     const canceled: string[] = [];
     const failed: CancelFailure[] = [];
@@ -456,8 +459,8 @@ export class Oms {
    * takes (the trader's first, then the strategies' in id order: the rule
    * the ledger applies to its fill). From a strategy, its own position only.
    */
-  async closeForOwners(account: string, symbol: string, quantity: string | undefined, strategyId?: string): Promise<{ order: OrderRecord; closes: OwnerShare[] }> {
-    const opts = strategyId !== undefined ? { strategyId } : {};
+  async closeForOwners(account: string, symbol: string, quantity: string | undefined, strategyId?: string, keyId?: string): Promise<{ order: OrderRecord; closes: OwnerShare[] }> {
+    const opts = { ...(strategyId !== undefined ? { strategyId } : {}), ...(keyId !== undefined ? { keyId } : {}) };
     const close = this.closeOrder(account, symbol, quantity, opts);
     const size = dec(close.quantity);
     // planned before it is placed: a paper fill lands before placeOrder returns
@@ -1045,7 +1048,7 @@ export class Oms {
     const base = { account: entry.account, symbol: entry.symbol, side, quantity: str(quantity) } as const;
     // the exits' client ids grow from the entry's (a strategy's prefix stays: its exits are its own)
     const clientOrderId = `${entry.clientOrderId}-x${entry.protection?.exits?.length ?? 0}`;
-    const owner = entry.strategyId !== undefined ? { strategyId: entry.strategyId } : {};
+    const owner = { ...(entry.strategyId !== undefined ? { strategyId: entry.strategyId } : {}), ...(entry.keyId !== undefined ? { keyId: entry.keyId } : {}) };
     if (attached.takeProfit && attached.stopLoss) {
       const group = await this.placeOco(
         {
@@ -1089,7 +1092,7 @@ export class Oms {
    */
   async placeOco(
     p: PlaceOcoParams,
-    opts: { parentId?: string; followsPosition?: boolean; strategyId?: string; ocoId?: string; refused?: string } = {},
+    opts: { parentId?: string; followsPosition?: boolean; strategyId?: string; keyId?: string; ocoId?: string; refused?: string } = {},
   ): Promise<{ ocoId: string; orders: OrderRecord[] }> {
     const { venue, native, ocoId, legs, context, quantity, tpPrice, stop, instrument, mid, position } = this.draftOco(p, opts, this.d.ids);
     for (const o of legs) {
@@ -1157,7 +1160,7 @@ export class Oms {
   }
 
   /** The legs an OCO placement would make, checked against its exits and the position (placeOco and the dry run share it). */
-  private draftOco(p: PlaceOcoParams, opts: { parentId?: string; followsPosition?: boolean; strategyId?: string; ocoId?: string }, ids: IdSource) {
+  private draftOco(p: PlaceOcoParams, opts: { parentId?: string; followsPosition?: boolean; strategyId?: string; keyId?: string; ocoId?: string }, ids: IdSource) {
     const venue = this.d.venue(p.account);
     const instrument = this.d.instrument(p.account, p.symbol);
     const mid = this.d.mid(p.account, p.symbol);
@@ -1196,6 +1199,7 @@ export class Oms {
       ...unsentOrder(now),
       protection: { ocoId, parentId: opts.parentId ?? null, role, heldBy: native ? 'venue' : 'tern', attached: null, followsPosition: opts.followsPosition ?? false },
       ...(opts.strategyId !== undefined ? { strategyId: opts.strategyId } : {}),
+      ...(opts.keyId !== undefined ? { keyId: opts.keyId } : {}),
     });
     const legs = [leg('take_profit'), leg('stop_loss')] as const;
     const context: PreTradeContext = { instrument, position, mid, now, monotonic: this.d.clock.monotonic(), fromKillSwitch: false };

@@ -27,6 +27,8 @@ export interface OrderQuery {
   symbol?: string;
   /** only the orders of this strategy */
   strategy?: string;
+  /** only the orders placed with this API key */
+  key?: string;
   limit: number;
 }
 

@@ -22,6 +22,8 @@ export interface LimitScope {
   symbol: string | null;
   /** a strategy's own scope: its orders and its ledger (account and symbol null) */
   strategy?: string;
+  /** an API key's own scope: every order placed with it (account and symbol null) */
+  key?: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export const ScopedLimitsList = z.array(
     account: z.string().nullable(),
     symbol: z.string().nullable(),
     strategy: z.string().optional(),
+    key: z.string().optional(),
     limits: RiskLimitValues,
   }),
 );
@@ -61,10 +64,13 @@ export function scopeKey(account: string | null | undefined, symbol: string | nu
 
 /** the scope key of a strategy's own limits (account ids have no ':') */
 export const strategyScopeKey = (strategy: string): string => `strategy:${strategy}`;
+/** the scope key of an API key's own limits */
+export const keyScopeKey = (key: string): string => `key:${key}`;
 
 /** "global", "account paper", "paper BTC/USDT", "strategy sma": how a scope is named in messages */
 export function scopeLabel(scope: LimitScope): string {
   if (scope.strategy !== undefined) return `strategy ${scope.strategy}`;
+  if (scope.key !== undefined) return `key ${scope.key}`;
   if (!scope.account) return 'global';
   return scope.symbol ? `${scope.account} ${scope.symbol}` : `account ${scope.account}`;
 }
@@ -79,10 +85,16 @@ export class LimitBook {
   /** resolved limits by account, then symbol (no key string to build on the order path), dropped whenever a limit changes */
   private cache = new Map<string, Map<string, ResolvedLimits>>();
 
-  /** Applies a patch to one scope: a value sets, null removes, a missing name is left alone. With `strategy`, that strategy's own scope. */
-  set(account: string | null | undefined, symbol: string | null | undefined, patch: RiskLimitsPatch, strategy?: string): void {
-    const key = strategy !== undefined ? strategyScopeKey(strategy) : scopeKey(account, symbol);
-    const scope: LimitScope = Object.freeze(strategy !== undefined ? { account: null, symbol: null, strategy } : { account: account || null, symbol: account && symbol ? symbol : null });
+  /** Applies a patch to one scope: a value sets, null removes, a missing name is left alone. With `strategy` (or `apiKey`), that strategy's (key's) own scope. */
+  set(account: string | null | undefined, symbol: string | null | undefined, patch: RiskLimitsPatch, strategy?: string, apiKey?: string): void {
+    const key = apiKey !== undefined ? keyScopeKey(apiKey) : strategy !== undefined ? strategyScopeKey(strategy) : scopeKey(account, symbol);
+    const scope: LimitScope = Object.freeze(
+      apiKey !== undefined
+        ? { account: null, symbol: null, key: apiKey }
+        : strategy !== undefined
+          ? { account: null, symbol: null, strategy }
+          : { account: account || null, symbol: account && symbol ? symbol : null },
+    );
     const entry = this.scopes.get(key) ?? { scope, limits: new Map<RiskLimitName, ResolvedLimit>() };
     for (const name of RISK_LIMIT_NAMES) {
       const value = patch[name];
@@ -120,6 +132,11 @@ export class LimitBook {
     return this.scopes.get(strategyScopeKey(strategy))?.limits;
   }
 
+  /** an API key's own limits (checked on its orders besides those `resolve` gives) */
+  forKey(key: string): ReadonlyMap<RiskLimitName, ResolvedLimit> | undefined {
+    return this.scopes.get(keyScopeKey(key))?.limits;
+  }
+
   /** strategies whose own scope sets any of `names` (their breakers are measured on their ledgers) */
   strategiesSetting(names: readonly RiskLimitName[]): string[] {
     const out: string[] = [];
@@ -136,7 +153,7 @@ export class LimitBook {
   settings(name: RiskLimitName): ResolvedLimit[] {
     const out: ResolvedLimit[] = [];
     for (const entry of this.scopes.values()) {
-      if (entry.scope.strategy !== undefined) continue;
+      if (entry.scope.strategy !== undefined || entry.scope.key !== undefined) continue;
       const limit = entry.limits.get(name);
       if (limit) out.push(limit);
     }
@@ -158,13 +175,14 @@ export class LimitBook {
         account: scope.account,
         symbol: scope.symbol,
         ...(scope.strategy !== undefined ? { strategy: scope.strategy } : {}),
+        ...(scope.key !== undefined ? { key: scope.key } : {}),
         limits: Object.fromEntries(RISK_LIMIT_NAMES.filter((n) => limits.has(n)).map((n) => [n, str(limits.get(n)!.limit)])),
       }));
   }
 
   static fromList(list: ScopedLimitsList): LimitBook {
     const book = new LimitBook();
-    for (const entry of list) book.set(entry.account, entry.symbol, entry.limits, entry.strategy);
+    for (const entry of list) book.set(entry.account, entry.symbol, entry.limits, entry.strategy, entry.key);
     return book;
   }
 }

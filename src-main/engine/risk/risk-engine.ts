@@ -55,6 +55,15 @@ export interface RiskEngineDeps {
   strategyPosition?: (strategy: string, account: string, symbol: string) => Decimal;
   /** whether a strategy of that id exists (a strategy scope is refused otherwise); without it any id is taken */
   strategyExists?: (strategy: string) => boolean;
+  /** an API key's accounts and halt (per-bot keys), for the orders placed with it; undefined: an unknown key (nothing restricts it) */
+  keyPolicy?: (keyId: string) => KeyPolicy | undefined;
+}
+
+/** what restricts the orders of one API key besides its limits */
+export interface KeyPolicy {
+  /** the accounts it may trade; absent: all */
+  accounts?: readonly string[];
+  halted?: { reason: string };
 }
 
 const USAGE_EVENT_INTERVAL_MS = 1000;
@@ -82,6 +91,7 @@ export class RiskEngine implements PreTradeCheck {
   private readonly accountDefaults: RiskLimitsPatch;
   private readonly strategyPosition: RiskEngineDeps['strategyPosition'];
   private readonly strategyExists: RiskEngineDeps['strategyExists'];
+  private readonly keyPolicy: RiskEngineDeps['keyPolicy'];
   /** accounts that were given the default limits once (persisted: a default the trader removed stays removed) */
   private defaulted = new Set<string>();
   readonly audit: RiskAudit;
@@ -106,6 +116,7 @@ export class RiskEngine implements PreTradeCheck {
     this.accountDefaults = deps.accountDefaults ?? DEFAULT_ACCOUNT_LIMITS;
     this.strategyPosition = deps.strategyPosition;
     this.strategyExists = deps.strategyExists;
+    this.keyPolicy = deps.keyPolicy;
     this.audit = deps.audit ?? new MemoryAudit();
     // cheapest first; the rate bucket last, so that it is asked only about orders every other rule passed
     this.rules = [maxOrderQuantity, maxOrderNotional, priceBand, maxPositionNotional, new MaxOpenOrders(deps.openOrders), this.rate];
@@ -146,6 +157,7 @@ export class RiskEngine implements PreTradeCheck {
           if (r) readings.push(r);
         }
       }
+      if (order.keyId !== undefined) this.checkKey(order, context, readings);
     } catch (err) {
       this.decide(order, action, context, err instanceof TernError ? err : new TernError('INTERNAL', 'risk check failed'), readings);
       throw err;
@@ -182,6 +194,8 @@ export class RiskEngine implements PreTradeCheck {
         if (limit) attempt(() => rule.check(order, mine, limit));
       }
     }
+    // a key's halt, accounts and own limits: the first of them that refuses
+    if (order.keyId !== undefined) attempt(() => this.checkKey(order, context, []));
     return out;
   }
 
@@ -191,6 +205,43 @@ export class RiskEngine implements PreTradeCheck {
     if (limit) this.rate.onAccepted(order, context, limit);
     const own = order.strategyId !== undefined ? this.limits.forStrategy(order.strategyId)?.get('max_orders_per_second') : undefined;
     if (own) this.rate.onAccepted(order, context, own);
+    const key = order.keyId !== undefined ? this.limits.forKey(order.keyId)?.get('max_orders_per_second') : undefined;
+    if (key) this.rate.onAccepted(order, context, key);
+  }
+
+  /**
+   * An API key's own rules (per-bot keys): its halt, the accounts it may
+   * trade, then its own limits, the same rules as the account's, besides them.
+   */
+  private checkKey(order: OrderRecord, context: PreTradeContext, readings: RuleReading[]): void {
+    const keyId = order.keyId!;
+    // halt and accounts stop new orders; an amendment of an order already working is weighed by the limits only
+    const policy = order.state === 'initialized' ? this.keyPolicy?.(keyId) : undefined;
+    if (policy?.halted) {
+      throw new TernError('RISK_REJECTED', `key_halted: API key ${keyId} is halted (${policy.halted.reason}); its orders are refused until it is resumed`, { rule: 'key_halted', key_id: keyId });
+    }
+    if (policy?.accounts && !policy.accounts.includes(order.account)) {
+      throw new TernError('RISK_REJECTED', `key_accounts: API key ${keyId} may trade only ${policy.accounts.join(', ')}, not ${order.account}`, {
+        rule: 'key_accounts',
+        field: 'account',
+        key_id: keyId,
+        accounts: [...policy.accounts],
+      });
+    }
+    const own = this.limits.forKey(keyId);
+    if (!own) return;
+    for (const rule of this.rules) {
+      const limit = own.get(rule.name);
+      if (!limit) continue;
+      const r = rule.check(order, context, limit);
+      if (r) readings.push(r);
+    }
+  }
+
+  /** an API key's own limits, as set (GET /api/v1/keys) */
+  keyLimits(keyId: string): Record<string, string> {
+    const own = this.limits.forKey(keyId);
+    return own ? Object.fromEntries([...own.values()].map((l) => [l.name, str(l.limit)])) : {};
   }
 
   // ---- commands and queries ----
@@ -228,13 +279,16 @@ export class RiskEngine implements PreTradeCheck {
   }
 
   /** `PUT /api/v1/risk/limits` with parameters already parsed (Engine.call): a value sets a limit of one scope, null removes it */
-  applyLimits({ account, symbol, strategy, limits }: SetRiskLimitsParams): Risk {
+  applyLimits({ account, symbol, strategy, key, limits }: SetRiskLimitsParams): Risk {
     if (strategy !== undefined && this.strategyExists && !this.strategyExists(strategy)) {
       throw new TernError('NOT_FOUND', `strategy not found: ${strategy} (a strategy scope is set on a strategy that was started)`, { field: 'strategy', strategy });
     }
-    this.limits.set(account, symbol, limits, strategy);
+    if (key !== undefined && this.keyPolicy && !this.keyPolicy(key)) {
+      throw new TernError('NOT_FOUND', `API key not found: ${key} (a key scope is set on a live key)`, { field: 'key', key });
+    }
+    this.limits.set(account, symbol, limits, strategy, key);
     this.persist(RISK_SETTINGS.limits, this.limits.list());
-    this.log.info({ account, symbol, strategy, limits }, 'risk limits set');
+    this.log.info({ account, symbol, strategy, key, limits }, 'risk limits set');
     this.announce('limits');
     return this.snapshot();
   }

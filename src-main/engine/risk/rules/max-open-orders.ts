@@ -5,7 +5,7 @@ import type { ResolvedLimit } from '../limits.js';
 import { type PreTradeRule, type RuleReading, isNewOrder, lazyReading, refusal } from './rule.js';
 
 /** working orders in a scope: all accounts (account undefined), one account, or one account and symbol; with `strategy`, only that strategy's there */
-export type OpenOrderCount = (account: string | undefined, symbol?: string, strategy?: string) => number;
+export type OpenOrderCount = (account: string | undefined, symbol?: string, strategy?: string, key?: string) => number;
 
 /**
  * max_open_orders: working orders counted in the scope that sets the limit
@@ -20,9 +20,14 @@ export class MaxOpenOrders implements PreTradeRule {
   constructor(private readonly openOrders: OpenOrderCount) {}
 
   check(order: OrderRecord, _context: PreTradeContext, limit: ResolvedLimit): RuleReading {
-    const { account, symbol, strategy } = limit.scope;
-    // a strategy trades one account and symbol: its working orders are counted there
-    const working = strategy !== undefined ? this.openOrders(order.account, order.symbol, strategy) : this.openOrders(account ?? undefined, symbol ?? undefined);
+    const { account, symbol, strategy, key } = limit.scope;
+    // a strategy trades one account and symbol: its working orders are counted there; a key's everywhere
+    const working =
+      key !== undefined
+        ? this.openOrders(undefined, undefined, undefined, key)
+        : strategy !== undefined
+          ? this.openOrders(order.account, order.symbol, strategy)
+          : this.openOrders(account ?? undefined, symbol ?? undefined);
     const value = isNewOrder(order) ? working + 1 : working;
     let max = this.asNumber.get(limit);
     if (max === undefined) {
