@@ -78,7 +78,7 @@ export class Oms {
   /** OCO groups: group id → its legs' order ids (take profit first) */
   private readonly groups = new Map<string, string[]>();
   /** the stops Tern holds (held_by 'tern') until they fire */
-  private readonly triggers = new TriggerBook();
+  private readonly triggers = new TriggerBook((account, symbol) => this.d.instrument(account, symbol).priceIncrement);
   /** venue-held trailing stops whose moves are in memory, not yet journaled */
   private readonly trailMoved = new Set<string>();
   private trailFlush: ReturnType<typeof setTimeout> | null = null;
@@ -158,7 +158,7 @@ export class Oms {
   /** by Tern's id or the client order id, from memory first, then the store */
   find(idOrClientId: string): OrderRecord | undefined {
     const id = this.byClientId.get(idOrClientId) ?? idOrClientId;
-    if (this.triggers.get(id)?.stale) this.journalTrailing();
+    if (this.triggers.moved(id)) this.journalTrailing();
     return this.active.get(id) ?? this.recentlyClosed.get(id) ?? this.d.store.getOrder(idOrClientId);
   }
 
@@ -806,11 +806,9 @@ export class Oms {
   journalTrailing(): void {
     if (this.trailFlush) clearTimeout(this.trailFlush);
     this.trailFlush = null;
-    for (const t of this.triggers.stale()) {
-      const order = this.active.get(t.id);
-      if (!order) continue;
-      const stopPrice = this.triggers.exactStop(t, () => this.d.instrument(order.account, order.symbol).priceIncrement);
-      this.patch(order, { trailing: t.trailing, stopPrice });
+    for (const t of this.triggers.takeMoved()) {
+      const order = this.active.get(t.item);
+      if (order) this.patch(order, { trailing: t.trailing, stopPrice: t.stopPrice });
     }
     for (const id of this.trailMoved) {
       const order = this.active.get(id);
@@ -837,14 +835,14 @@ export class Oms {
       first = new Set([...this.unchecked].filter((id) => this.active.get(id)?.symbol === symbol && this.active.get(id)?.account === account));
       for (const id of first) this.unchecked.delete(id);
     }
-    const outcome = this.triggers.tick(account, symbol, last, () => this.d.instrument(account, symbol).priceIncrement);
+    const outcome = this.triggers.tick(account, symbol, last);
     if (!outcome) return;
     if (outcome.moved) this.trailingMoved();
     for (const t of outcome.hit) {
-      const order = this.active.get(t.id);
+      const order = this.active.get(t.item);
       if (!order || order.state !== 'accepted') continue;
-      const note = first?.has(t.id) ? `triggered at restart: the market (${str(last)}) passed the stop ${str(t.stopPrice!)} while Tern was not running` : null;
-      this.triggers.disarm(t.id);
+      const note = first?.has(t.item) ? `triggered at restart: the market (${str(last)}) passed the stop ${str(t.stopPrice!)} while Tern was not running` : null;
+      this.triggers.disarm(t.item);
       void this.fire(this.patch(order, { trailing: t.trailing, stopPrice: t.stopPrice }), note);
     }
   }

@@ -8,6 +8,7 @@ import { ConsumedLiquidity, oppositeSide } from './liquidity.js';
 import { lockFor, takerBuyCost } from '../sim/order-costs.js';
 import { isRestingLimit, worksAsMarket, type PaperOrder } from '../sim/sim-order.js';
 import { trailingStep } from '../../engine/model/trailing.js';
+import { HeldStops } from '../../engine/model/held-stops.js';
 import { immediateTriggerReason, stopReached } from './stop-triggers.js';
 
 /**
@@ -19,8 +20,13 @@ import { immediateTriggerReason, stopReached } from './stop-triggers.js';
 export class BookMatcher implements Matcher<PaperOrder> {
   private readonly liquidity = new ConsumedLiquidity();
   private readonly specs = new Map<string, InstrumentSpec>();
-  /** open trailing stops: each trade may move their stops */
-  private readonly trailing = new Set<PaperOrder>();
+  /** open trailing stops by symbol: each trade may move their stops (O(1) per trade unless one is hit or activates) */
+  private readonly trailing = new Map<string, HeldStops<PaperOrder>>();
+  /** trailing stops moved since they were last reported, and when moves were last reported (venue clock) */
+  private trailUnreported = false;
+  private trailReportedAt = -Infinity;
+  /** reports moves still waiting once the market goes quiet (a real timer: the next print may be long in coming) */
+  private trailTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly core: SimExchange<PaperOrder>,
@@ -46,6 +52,14 @@ export class BookMatcher implements Matcher<PaperOrder> {
   clear(): void {
     this.liquidity.clear();
     this.trailing.clear();
+    this.trailUnreported = false;
+    this.trailReportedAt = -Infinity;
+    this.cancelTrailTimer();
+  }
+
+  private cancelTrailTimer(): void {
+    if (this.trailTimer) clearTimeout(this.trailTimer);
+    this.trailTimer = null;
   }
 
   lastPrice(symbol: string): Decimal | undefined {
@@ -53,14 +67,50 @@ export class BookMatcher implements Matcher<PaperOrder> {
   }
 
   finished(order: PaperOrder): void {
-    if (order.trailing) this.trailing.delete(order);
+    if (order.trailing) this.unfollow(order);
   }
 
   /** a restored trailing stop follows the market again */
   follow(order: PaperOrder): void {
     if (order.type !== 'trailing_stop' || !order.trailing || order.triggered) return;
-    order.trailingBestNum = order.trailing.best?.toNumber();
-    this.trailing.add(order);
+    let stops = this.trailing.get(order.symbol);
+    if (!stops) {
+      const { symbol } = order;
+      this.trailing.set(symbol, (stops = new HeldStops(() => this.spec(symbol).priceIncrement)));
+    }
+    stops.add(order, order.side, order.trailing, order.stopPrice);
+  }
+
+  private unfollow(order: PaperOrder): void {
+    const stops = this.trailing.get(order.symbol);
+    if (!stops?.get(order)) return;
+    stops.remove(order);
+    if (stops.size === 0) this.trailing.delete(order.symbol);
+  }
+
+  /** Every trailing stop's order with its current best and exact stop (for a view); the moves stay to be reported. */
+  syncTrailing(): void {
+    for (const stops of this.trailing.values()) {
+      for (const t of stops.current()) {
+        t.item.trailing = t.trailing;
+        t.item.stopPrice = t.stopPrice;
+      }
+    }
+  }
+
+  /** Reports each trailing stop that moved since it was last reported ('updated' with its best and stop), so the OMS keeps its current stop. */
+  reportTrailing(): void {
+    this.cancelTrailTimer();
+    if (!this.trailUnreported) return;
+    this.trailUnreported = false;
+    this.trailReportedAt = this.core.clock.now();
+    for (const stops of this.trailing.values()) {
+      for (const t of stops.takeMoved()) {
+        t.item.trailing = t.trailing;
+        t.item.stopPrice = t.stopPrice;
+        this.core.trailed(t.item);
+      }
+    }
   }
 
   place(order: PaperOrder, spec: InstrumentSpec): PaperOrder {
@@ -112,11 +162,10 @@ export class BookMatcher implements Matcher<PaperOrder> {
     if (!last) throw new VenueRejection(`no last price for ${order.symbol}: a trailing stop needs one to trail from`);
     const step = trailingStep(order.side, order.trailing!, null, last, spec.priceIncrement);
     order.trailing = step.trailing;
-    order.trailingBestNum = step.trailing.best?.toNumber();
     order.stopPrice = step.stopPrice;
     if (order.stopPrice && order.side === 'buy') this.core.requireLockFunds(order, spec);
     this.core.accept(order);
-    this.trailing.add(order);
+    this.follow(order);
     this.rest(order, spec);
   }
 
@@ -128,8 +177,8 @@ export class BookMatcher implements Matcher<PaperOrder> {
       this.fillRestingFromBook(event.book);
     } else if (event.type === 'trade') {
       this.fillRestingFromTrade(event.trade);
-      if (this.trailing.size > 0) this.trail(event.trade);
-      this.triggerStops(event.trade);
+      const hit = this.trailing.size > 0 ? this.trail(event.trade) : null;
+      this.triggerStops(event.trade, hit);
     }
   }
 
@@ -171,31 +220,42 @@ export class BookMatcher implements Matcher<PaperOrder> {
     }
   }
 
-  /** Trailing stops of the trade's symbol follow its price; a stop that moved is filed and reported again. */
-  private trail(trade: TradePrint): void {
-    const spec = this.findSpec(trade.symbol);
-    if (!spec) return;
-    const p = trade.price.toNumber();
-    for (const order of this.trailing) {
-      if (order.symbol !== trade.symbol || order.triggered) continue;
-      // the common tick moves no best price: screened in doubles (a price at the best moves nothing either)
-      const best = order.trailingBestNum;
-      if (best !== undefined && (order.side === 'sell' ? p <= best : p >= best)) continue;
-      if (!this.core.orders.isOpen(order)) continue;
-      const step = trailingStep(order.side, order.trailing!, order.stopPrice, trade.price, spec.priceIncrement);
-      if (!step.moved) continue;
-      order.trailing = step.trailing;
-      order.trailingBestNum = step.trailing.best?.toNumber();
-      order.stopPrice = step.stopPrice;
-      this.core.trailed(order);
+  /**
+   * Trailing stops of the trade's symbol follow its price; returns those it
+   * reached. Their moves are reported in batches, at most every
+   * TRAIL_REPORT_MS of the venue's clock (the first at once; one left waiting
+   * when the market goes quiet, by a timer that long), and always before one
+   * triggers or the venue stops: a report per stop per tick would cost the engine far more
+   * than the move itself (issue 12's benchmark).
+   */
+  private trail(trade: TradePrint): PaperOrder[] | null {
+    const stops = this.trailing.get(trade.symbol);
+    const outcome = stops?.tick(trade.price);
+    if (outcome?.moved) this.trailUnreported = true;
+    const hit = outcome && outcome.hit.length > 0 ? outcome.hit : null;
+    if (this.trailUnreported) {
+      if (hit || this.core.clock.now() - this.trailReportedAt >= TRAIL_REPORT_MS) this.reportTrailing();
+      else if (!this.trailTimer) {
+        this.trailTimer = setTimeout(() => this.core.operate(() => this.reportTrailing()), TRAIL_REPORT_MS);
+        (this.trailTimer as { unref?: () => void }).unref?.();
+      }
     }
+    if (!hit) return null;
+    return hit.map((t) => {
+      t.item.trailing = t.trailing;
+      t.item.stopPrice = t.stopPrice;
+      return t.item;
+    });
   }
 
-  private triggerStops(trade: TradePrint): void {
+  /** Waiting stops the trade reaches, and the trailing stops it reached, trigger in the order they were placed. */
+  private triggerStops(trade: TradePrint, trailingHit: PaperOrder[] | null): void {
     const spec = this.findSpec(trade.symbol);
     if (!spec) return;
     const orders = this.core.orders;
-    for (const order of orders.reachedStops(trade.symbol, trade.price)) {
+    let reached = orders.reachedStops(trade.symbol, trade.price);
+    if (trailingHit) reached = [...reached.filter((o) => o.type !== 'trailing_stop'), ...trailingHit].sort((a, b) => a.seq - b.seq);
+    for (const order of reached) {
       if (!orders.isOpen(order) || !stopReached(order.side, order.stopPrice!, trade.price)) continue;
       this.trigger(order, spec);
     }
@@ -204,7 +264,7 @@ export class BookMatcher implements Matcher<PaperOrder> {
   private trigger(order: PaperOrder, spec: InstrumentSpec): void {
     const core = this.core;
     order.triggered = true;
-    this.trailing.delete(order);
+    if (order.trailing) this.unfollow(order);
     core.orders.reindex(order);
     core.triggered(order, spec);
     const book = this.marketData.book(order.symbol);
@@ -276,6 +336,9 @@ export class BookMatcher implements Matcher<PaperOrder> {
 }
 
 const SIDES: readonly Side[] = ['buy', 'sell'];
+
+/** how often trailing-stop moves are reported at most (venue clock, ms); the OMS journals them in batches as often */
+const TRAIL_REPORT_MS = 250;
 
 function postOnlyReason(order: PaperOrder, best: Decimal): string {
   const against = order.side === 'buy' ? 'best ask' : 'best bid';

@@ -36,6 +36,11 @@
  *   stop): a 'triggered' report, then the order works as a market
  *   (stop_market) or limit (stop_limit) order at that moment. A stop the
  *   market has already reached when it is placed is refused.
+ * - Trailing stops follow the best last price; their moves are reported
+ *   ('updated' with the best and the stop) in batches: the first at once, the
+ *   next no sooner than 250 ms later on the venue's clock (or by a timer when
+ *   no print comes), each stop once at its latest, and always before one
+ *   triggers and when the venue stops. openOrders() shows them current.
  * - Filters: quantities and prices must be positive and on the instrument's
  *   increments, the quantity at least the minimum, and the notional (at the
  *   limit or stop price) at least the minimum notional.
@@ -135,7 +140,14 @@ export class PaperVenue extends SimVenue<PaperOrder> implements Venue {
     this.unsubscribe = this.marketData.subscribe((event) => this.core.operate(() => this.matcher.onMarketEvent(event)));
   }
 
+  /** Reports the trailing-stop moves waiting for their batch (see BookMatcher.trail). */
+  reportTrailing(): void {
+    this.core.operate(() => this.matcher.reportTrailing());
+  }
+
   async stop(): Promise<void> {
+    // trailing-stop moves not reported yet: the OMS journals them as it stops
+    this.reportTrailing();
     this.unsubscribe?.();
     this.unsubscribe = null;
   }
@@ -147,6 +159,7 @@ export class PaperVenue extends SimVenue<PaperOrder> implements Venue {
 
   /** The open orders (resting limits and stops), oldest first; copies. */
   openOrders(): PaperOrderView[] {
+    this.matcher.syncTrailing();
     return this.core.orders.all().map((o) => ({ ...o, remaining: remaining(o) }));
   }
 

@@ -16,8 +16,6 @@ export interface PaperOrder extends Pick<OrderTerms, 'clientOrderId' | 'symbol' 
   ocoLeg?: 'take_profit' | 'stop_loss' | null;
   /** a trailing stop's terms; its stopPrice follows them (null until activated) */
   trailing?: TrailingTerms | null;
-  /** the trailing best price as a double, to pass over the ticks that move nothing */
-  trailingBestNum?: number;
 }
 
 /** Types that work as a market order once triggered. */

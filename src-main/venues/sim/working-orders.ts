@@ -120,7 +120,7 @@ export class WorkingOrders {
     return q ? [...q.limits.buy.items(), ...q.limits.sell.items()] : [];
   }
 
-  /** Stops of `symbol` still waiting for their price, in time priority (for inspection). */
+  /** Stops of `symbol` still waiting for their price, in time priority (for inspection); trailing stops are their matcher's. */
   pendingStops(symbol: string): PaperOrder[] {
     const q = this.queues.get(symbol);
     return q ? [...q.stops.buy.items(), ...q.stops.sell.items()].sort((a, b) => a.seq - b.seq) : [];
@@ -159,7 +159,8 @@ export class WorkingOrders {
 
   private index(order: PaperOrder): void {
     if (isRestingLimit(order) && order.price) this.symbolQueues(order.symbol).limits[order.side].insert(order, order.price, order.seq);
-    else if (isPendingStop(order) && order.stopPrice) this.symbolQueues(order.symbol).stops[order.side].insert(order, order.stopPrice, order.seq);
+    // a trailing stop moves with every new best: its matcher watches it (HeldStops), a queue filed by price would not keep up
+    else if (isPendingStop(order) && order.stopPrice && order.type !== 'trailing_stop') this.symbolQueues(order.symbol).stops[order.side].insert(order, order.stopPrice, order.seq);
   }
 
   private unindex(order: PaperOrder): void {
