@@ -16,7 +16,7 @@ import { Panel } from '../../ui/Panel.js';
 import { Failed } from '../../ui/states.js';
 import { useChart } from './useChart.js';
 import { IndicatorMenu } from './IndicatorMenu.js';
-import { IndicatorSeries, withIndicators } from './indicators/chart-option.js';
+import { IndicatorSeries, carryZoom, withIndicators } from './indicators/chart-option.js';
 import { useIndicators } from './indicators/store.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -177,7 +177,7 @@ export default function CandleChart() {
   useEffect(() => {
     if (!chart) return;
     const extent = new LineExtent();
-    const option = withIndicators(baseOption(places, extent), indicators, places);
+    const option = carryZoom(chart.getOption(), withIndicators(baseOption(places, extent), indicators, places));
     chart.setOption(option, { notMerge: true });
     // the price pane's share of the height: indicator panes take some
     const priceHeight = Number.parseFloat(String(option.grid[0]!.height)) / 100;

@@ -55,6 +55,9 @@ const line = (name: string, xAxisIndex: number, yAxisIndex: number, color: strin
   ...extra,
 });
 
+/** each line's series id: updates are matched by it, whatever series the candle chart itself draws */
+export const seriesId = (s: IndicatorSpec, line: number) => `indicator:${s.id}:${line}`;
+
 /** the series an indicator draws, named "SMA 20", "BB 20 2 upper", "MACD 12 26 9 signal" */
 export function seriesNames(s: IndicatorSpec): string[] {
   const label = indicatorLabel(s);
@@ -134,6 +137,9 @@ export function withIndicators<T extends BaseOption>(base: T, specs: readonly In
     ...panes.map((s, i) => ({ ...LEGEND, top: layout.panes[i]![0], data: seriesNames(s).slice(0, 2) })),
   ];
   const allX = option.xAxis.map((_, i) => i);
+  // each indicator's series carry its id, in line order (withIndicators pushed them so)
+  let at = base.series.length;
+  for (const s of specs) for (let l = 0; l < lineNames(s.kind).length; l++, at++) option.series[at] = { ...option.series[at], id: seriesId(s, l) };
   option.dataZoom = base.dataZoom.map((z) => ({ ...z, xAxisIndex: allX }));
   const baseFormatter = base.tooltip.formatter;
   const names = new Map(specs.flatMap((s) => seriesNames(s).map((n) => [n, s.kind === 'rsi' ? 2 : places] as const)));
@@ -146,6 +152,16 @@ export function withIndicators<T extends BaseOption>(base: T, specs: readonly In
     },
   };
   return option;
+}
+
+/**
+ * The new option keeps the zoom the trader had (adding an indicator or editing a period redraws
+ * the chart from scratch, which would otherwise jump back to the default range).
+ */
+export function carryZoom<T extends { dataZoom: Array<Record<string, unknown>> }>(previous: unknown, option: T): T {
+  const z = (previous as { dataZoom?: Array<{ start?: unknown; end?: unknown }> } | null | undefined)?.dataZoom?.[0];
+  if (typeof z?.start !== 'number' || typeof z.end !== 'number') return option;
+  return { ...option, dataZoom: option.dataZoom.map((d) => ({ ...d, start: z.start, end: z.end })) };
 }
 
 /**
@@ -162,11 +178,10 @@ export class IndicatorSeries {
 
   extend<B extends Built>(built: B, candles: readonly Candle[]): B {
     if (this.runs.length === 0) return built;
-    // in spec order, as withIndicators added the series
-    const series: Array<{ data: number[] }> = [];
+    const series: Array<{ id: string; data: number[] }> = [];
     for (const run of this.runs) {
       run.update(candles);
-      for (const data of run.lines) series.push({ data });
+      run.lines.forEach((data, l) => series.push({ id: seriesId(run.spec, l), data }));
     }
     const times = built.xAxis[0]?.data ?? [];
     const paneAxes = this.runs.filter((r) => isPane(r.spec)).map(() => ({ data: times }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle } from '../../../../../src-common/contract/schemas.js';
-import { IndicatorSeries, withIndicators } from '../../../../../src-renderer/features/market/indicators/chart-option.js';
+import { IndicatorSeries, carryZoom, withIndicators } from '../../../../../src-renderer/features/market/indicators/chart-option.js';
 import type { IndicatorSpec } from '../../../../../src-renderer/features/market/indicators/specs.js';
 
 /** the shape of CandleChart's base option: price and volume grids */
@@ -59,6 +59,20 @@ describe('withIndicators', () => {
     // the price pane keeps the largest share of the height
     const price = parseFloat(String(o.grid[0]!.height));
     for (const g of o.grid.slice(1)) if (g.height) expect(parseFloat(String(g.height))).toBeLessThan(price);
+  });
+
+  it('gives each indicator line a series id, so updates reach it whatever series the candle chart draws itself', () => {
+    const o = withIndicators(base(), [BB, RSI], 2);
+    expect(o.series.map((x) => x.id)).toEqual([undefined, undefined, 'indicator:b:0', 'indicator:b:1', 'indicator:b:2', 'indicator:r:0']);
+    const built = new IndicatorSeries([BB, RSI]).extend({ xAxis: [{ data: [] }], series: [{}, {}] }, []);
+    expect(built.series.map((x) => (x as { id?: string }).id)).toEqual([undefined, undefined, 'indicator:b:0', 'indicator:b:1', 'indicator:b:2', 'indicator:r:0']);
+  });
+
+  it('keeps the zoom the trader had when the chart is redrawn for a new indicator', () => {
+    const o = carryZoom({ dataZoom: [{ start: 12.5, end: 40 }] }, base());
+    expect(o.dataZoom).toEqual([{ type: 'inside', xAxisIndex: [0, 1], start: 12.5, end: 40 }]);
+    // a chart drawn for the first time has no zoom to keep
+    expect(carryZoom(undefined, base()).dataZoom).toEqual([{ type: 'inside', xAxisIndex: [0, 1] }]);
   });
 
   it('adds the indicators’ values to the tooltip', () => {
