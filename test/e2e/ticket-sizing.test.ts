@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, buildRenderer } from './helpers/build.js';
 import { type Browser, assertChromium, launchChromium } from './helpers/chromium.js';
 import { SAMPLE_FEED, type Served, startServe } from './helpers/serve.js';
+import { ticketIsWhole } from './helpers/ticket.js';
 
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
 
@@ -34,34 +35,6 @@ async function limitBuyAt(price: string): Promise<void> {
   await page.click('.side-buy');
   await page.click('.ticket [role="radio"]:text-is("Limit")');
   await page.fill('[data-ticket-field="price"]', price);
-}
-
-/** the ticket panel fits in the window, nothing inside it is cut off, and its button can be pressed */
-async function ticketIsWhole(width: number, height: number): Promise<void> {
-  const panel = (await page.locator('.ticket-panel').boundingBox())!;
-  expect(panel.x).toBeGreaterThanOrEqual(0);
-  expect(panel.y + panel.height).toBeLessThanOrEqual(height);
-  expect(panel.x + panel.width).toBeLessThanOrEqual(width);
-  const clipped = await page.$$eval('.ticket-panel .panel-body, .ticket-panel .ticket *', (els) =>
-    els
-      .filter((e) => {
-        const style = getComputedStyle(e);
-        // a box whose content overflows it, or a control poking out of the panel
-        const overflows = (e.scrollHeight > e.clientHeight + 1 || e.scrollWidth > e.clientWidth + 1) && style.overflow !== 'visible' && e.tagName !== 'INPUT' && e.tagName !== 'SELECT';
-        const panel = e.closest('.ticket-panel')!.getBoundingClientRect();
-        const r = e.getBoundingClientRect();
-        const outside = r.width > 0 && (r.right > panel.right + 0.5 || r.bottom > panel.bottom + 0.5 || r.left < panel.left - 0.5);
-        return overflows || outside;
-      })
-      .map((e) => `${e.tagName}.${e.className}`),
-  );
-  expect(clipped).toEqual([]);
-  const submit = (await page.locator('[data-testid="ticket-submit"]').boundingBox())!;
-  expect(submit.y + submit.height).toBeLessThanOrEqual(height);
-  expect(await page.locator('[data-testid="ticket-submit"]').evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
-  })).toBe(true);
 }
 
 // a browser and an engine on a machine shared with other work: generous limits, never a timing assertion
@@ -104,7 +77,7 @@ describe('ticket sizing in Chromium', { timeout: 300_000 }, () => {
     expect(await page.textContent('[data-testid="size-result"]')).toBe('= 0.83250 BTC · 24,975.00 USDT · of 100,000.00 USDT');
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.screenshot({ path: join(SHOTS, 'ticket-sizing-percent-1280x720.png') });
-    await ticketIsWhole(1280, 720);
+    await ticketIsWhole(page, 1280, 720);
     await page.click('[data-testid="ticket-submit"]');
     await expect.poll(async () => (await api<Order[]>('orders?status=open')).map((o) => [o.side, o.type, o.quantity, o.price]), { timeout: 30_000 }).toEqual([['buy', 'limit', '0.8325', '30000']]);
   });
@@ -129,7 +102,7 @@ describe('ticket sizing in Chromium', { timeout: 300_000 }, () => {
       await page.setViewportSize(size);
       await page.waitForTimeout(200);
       await page.screenshot({ path: join(SHOTS, `ticket-sizing-risk-${size.width}x${size.height}.png`) });
-      await ticketIsWhole(size.width, size.height);
+      await ticketIsWhole(page, size.width, size.height);
     }
     await page.click('[data-testid="ticket-submit"]');
     // the exits are placed as the entry fills; until then the entry carries the quantity risk mode gave
