@@ -111,6 +111,16 @@ describe('a bracket from the ticket in Chromium', { timeout: 300_000 }, () => {
         return exits.every((o) => lines.split(' ').includes(`${o.id}@${Number(o.price ?? o.stop_price)}`));
       }, { timeout: 30_000 })
       .toBe(true);
+    // and inside the chart's price scale, so the trader sees them
+    await expect
+      .poll(async () => {
+        const [high, low] = ((await page.getAttribute('[data-testid="candle-chart"]', 'data-price-range')) ?? '').split(' ').map(Number);
+        return exits.every((o) => {
+          const y = Number(o.price ?? o.stop_price);
+          return y <= high! && y >= low!;
+        });
+      }, { timeout: 30_000 })
+      .toBe(true);
     await page.screenshot({ path: join(SHOTS, 'ticket-protection-placed-1280x720.png') });
     expect(errors).toEqual([]);
   });
