@@ -69,6 +69,8 @@ export class AccountRegistry {
     rt.unsubscribe.push(venue.marketData.subscribe((event) => this.deps.onMarket(record.id, event)));
     rt.unsubscribe.push(supervisor.watch(record, venue.marketData, venue));
     await venue.start();
+    // exits an entry owed when Tern was killed, never placed: placed now that the venue takes orders
+    if (isInProcessVenue(venue)) oms.placeOwedExits(record.id);
     // An exchange's state lives outside Tern: compare before trading on it.
     if (isReconcilableVenue(venue)) await reconciler.attach(record.id, venue);
   }

@@ -57,6 +57,8 @@ export interface PlaceOptions {
 }
 
 const RECENTLY_CLOSED_KEPT = 10_000;
+/** the setting naming the entries whose exits are owed (see Oms.owedJournaled) */
+const EXITS_OWED = 'oms.exits_owed';
 /** venue trade ids remembered to refuse a fill reported twice (websocket duplicates, reconciliation) */
 const APPLIED_TRADES_KEPT = 100_000;
 
@@ -92,12 +94,22 @@ export class Oms {
   /** attached exits owed per entry (filled, not yet covered by an exit) and the entries whose exits are being placed */
   private readonly exitsOwed = new Map<string, Decimal>();
   private readonly exitsBusy = new Set<string>();
+  /**
+   * The entries owing exits, journaled (setting EXITS_OWED) in the batch of the fill that
+   * owes them and dropped once they are placed: a kill -9 in between leaves the entry
+   * named, and the restart places what its exits do not cover (placeOwedExits).
+   */
+  private readonly owedJournaled = new Set<string>();
+  /** why exits about to be placed are placed (a restart), said on each */
+  private readonly exitNotes = new Map<string, string>();
   /** positions.protect groups, resized with their position */
   private readonly protecting = new Set<string>();
   /** venue-held protect lists being canceled and placed again (old group id), and whether their position changed again meanwhile */
   private readonly relisting = new Map<string, { account: string; symbol: string; again: boolean }>();
 
   constructor(private readonly d: OmsDeps) {
+    const owed = d.store.loadSetting(EXITS_OWED);
+    if (Array.isArray(owed)) for (const id of owed) if (typeof id === 'string') this.owedJournaled.add(id);
   }
 
   get stats() {
@@ -996,6 +1008,10 @@ export class Oms {
 
   /** An entry with attached exits filled `quantity` more: its exits follow, one placement at a time per entry. */
   private oweExits(entry: OrderRecord, quantity: Decimal): void {
+    if (!this.owedJournaled.has(entry.id)) {
+      this.owedJournaled.add(entry.id);
+      this.journalOwed();
+    }
     this.exitsOwed.set(entry.id, (this.exitsOwed.get(entry.id) ?? dec(0)).plus(quantity));
     if (!this.exitsBusy.has(entry.id)) void this.settleExits(entry.id);
   }
@@ -1012,19 +1028,68 @@ export class Oms {
         this.exitsOwed.delete(entryId);
         const entry = this.find(entryId);
         if (!entry?.protection?.attached) return;
+        const note = this.exitNotes.get(entryId);
+        this.exitNotes.delete(entryId);
         try {
-          await this.placeExits(entry, entry.protection.attached, owed);
+          await this.placeExits(entry, entry.protection.attached, owed, note);
         } catch (err) {
           this.d.log.warn({ order: entryId, quantity: str(owed), err: err instanceof Error ? err.message : String(err) }, 'attached exits could not be placed');
         }
       }
     } finally {
       this.exitsBusy.delete(entryId);
+      // placed (or refused, and said so): a restart owes them no more
+      if (!this.exitsOwed.has(entryId) && this.owedJournaled.delete(entryId)) this.journalOwed();
     }
   }
 
+  private journalOwed(): void {
+    this.d.journal.record({ type: 'setting', name: EXITS_OWED, value: [...this.owedJournaled], ts: this.d.clock.now() });
+  }
+
+  /**
+   * After a restart of `account`'s in-process venue: an entry whose fill was
+   * journaled but whose exits were not (Tern killed in between) gets exits now
+   * for the filled quantity its exits do not cover, once: the ones placed here
+   * are journaled as its exits, so the next restart finds it covered.
+   */
+  placeOwedExits(account: string): void {
+    let dropped = false;
+    for (const id of [...this.owedJournaled]) {
+      if (this.exitsBusy.has(id) || this.exitsOwed.has(id)) continue;
+      const entry = this.find(id);
+      if (entry && entry.account !== account) continue;
+      const missing = entry?.protection?.attached ? entry.filledQuantity.minus(this.exitsCover(entry)) : dec(0);
+      if (!entry || !missing.gt(0)) {
+        dropped = this.owedJournaled.delete(id) || dropped;
+        continue;
+      }
+      const note = `placed at restart: the entry filled ${str(missing)} more than its exits covered before Tern stopped`;
+      this.d.log.warn({ order: id, quantity: str(missing) }, note);
+      this.exitNotes.set(id, note);
+      this.oweExits(entry, missing);
+    }
+    if (dropped) this.journalOwed();
+  }
+
+  /** the quantity an entry's exits protect: each group once (its legs share a quantity), none a venue never got */
+  private exitsCover(entry: OrderRecord): Decimal {
+    const ids = new Set(entry.protection?.exits ?? []);
+    // an exit journaled before the entry listed it (a crash in between) is still its
+    for (const o of this.active.list(entry.account, entry.symbol)) if (o.protection?.parentId === entry.id) ids.add(o.id);
+    const byGroup = new Map<string, Decimal>();
+    for (const id of ids) {
+      const exit = this.find(id);
+      if (!exit || exit.state === 'rejected') continue;
+      const key = exit.protection?.ocoId ?? exit.id;
+      const before = byGroup.get(key);
+      if (!before || exit.quantity.gt(before)) byGroup.set(key, exit.quantity);
+    }
+    return [...byGroup.values()].reduce((sum, q) => sum.plus(q), dec(0));
+  }
+
   /** Grows the entry's open exit group by `quantity`, or places a new one for it. */
-  private async placeExits(entry: OrderRecord, attached: AttachedExits, quantity: Decimal): Promise<void> {
+  private async placeExits(entry: OrderRecord, attached: AttachedExits, quantity: Decimal, note?: string): Promise<void> {
     const side = entry.side === 'buy' ? 'sell' : 'buy';
     const open = (entry.protection?.exits ?? []).map((id) => this.active.get(id)).filter((o): o is OrderRecord => o !== undefined);
     const wanted = attached.takeProfit && attached.stopLoss ? 2 : 1;
@@ -1045,7 +1110,10 @@ export class Oms {
     const placed: OrderRecord[] = [];
     const base = { account: entry.account, symbol: entry.symbol, side, quantity: str(quantity) } as const;
     // the exits' client ids grow from the entry's (a strategy's prefix stays: its exits are its own)
-    const clientOrderId = `${entry.clientOrderId}-x${entry.protection?.exits?.length ?? 0}`;
+    // (past any a crash left unlisted on the entry)
+    let n = entry.protection?.exits?.length ?? 0;
+    while (this.find(`${entry.clientOrderId}-x${n}`) || this.find(`${entry.clientOrderId}-x${n}-tp`)) n += 1;
+    const clientOrderId = `${entry.clientOrderId}-x${n}`;
     const owner = { ...(entry.strategyId !== undefined ? { strategyId: entry.strategyId } : {}), ...(entry.keyId !== undefined ? { keyId: entry.keyId } : {}) };
     if (attached.takeProfit && attached.stopLoss) {
       const group = await this.placeOco(
@@ -1078,6 +1146,12 @@ export class Oms {
     }
     const now = this.find(entry.id) ?? entry;
     if (now.protection) this.patch(now, { protection: { ...now.protection, exits: [...(now.protection.exits ?? []), ...placed.map((o) => o.id)] } });
+    if (note) {
+      for (const o of placed) {
+        const latest = this.active.get(o.id);
+        if (latest) this.patch(latest, { rejectReason: note });
+      }
+    }
   }
 
   /**
