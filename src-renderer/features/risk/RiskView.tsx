@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import { BREAKER_LIMIT_NAMES, RISK_LIMIT_NAMES, RISK_STATES, STRATEGY_LIMIT_NAMES, type RiskLimitName } from '../../../src-common/contract/constants/risk.js';
+import { BREAKER_LIMIT_NAMES, KEY_LIMIT_NAMES, RISK_LIMIT_NAMES, RISK_STATES, STRATEGY_LIMIT_NAMES, type RiskLimitName } from '../../../src-common/contract/constants/risk.js';
 import type { Risk } from '../../../src-common/contract/schemas.js';
 import { asCallError, describeError } from '../../client/call-error.js';
 import { useAction, useClient } from '../../client/context.js';
@@ -11,6 +11,7 @@ import { useReference } from '../../state/reference.js';
 import { useRisk } from '../../state/risk.js';
 import { Panel } from '../../ui/Panel.js';
 import { Empty, Loading } from '../../ui/states.js';
+import { KeysRiskPanel } from './KeysRiskPanel.js';
 import { type Figure, formatFigure } from './risk-figures.js';
 
 /** each limit's words on screen and what it counts (its precision): a limit added to the contract without them does not compile */
@@ -39,13 +40,23 @@ const USAGE: Array<{ key: keyof Risk['usage']; label: string; limit: RiskLimitNa
   { key: 'consecutive_losses', label: 'Losses in a row', limit: 'max_consecutive_losses' },
 ];
 
-type Scope = { account: string | null; symbol: string | null; strategy?: string | undefined };
+type Scope = { account: string | null; symbol: string | null; strategy?: string | undefined; key?: string | undefined };
 export const scopeLabel = (s: Scope) =>
-  s.strategy !== undefined ? `Strategy ${s.strategy}` : s.account === null ? 'Global (all accounts)' : s.symbol === null ? `Account ${s.account}` : `${s.account} · ${s.symbol}`;
-const scopeKey = (s: Scope) => (s.strategy !== undefined ? `strategy:${s.strategy}` : `${s.account ?? '*'}|${s.symbol ?? '*'}`);
+  s.key !== undefined
+    ? `Key ${s.key}`
+    : s.strategy !== undefined
+      ? `Strategy ${s.strategy}`
+      : s.account === null
+        ? 'Global (all accounts)'
+        : s.symbol === null
+          ? `Account ${s.account}`
+          : `${s.account} · ${s.symbol}`;
+const scopeKey = (s: Scope) => (s.key !== undefined ? `key:${s.key}` : s.strategy !== undefined ? `strategy:${s.strategy}` : `${s.account ?? '*'}|${s.symbol ?? '*'}`);
+const KEY_LIMITS: ReadonlySet<RiskLimitName> = new Set(KEY_LIMIT_NAMES);
 const STRATEGY_LIMITS: ReadonlySet<RiskLimitName> = new Set(STRATEGY_LIMIT_NAMES);
 /** a limit the scope does not take: breakers per symbol, and what a strategy scope does not measure */
-const notInScope = (s: Scope, l: { name: RiskLimitName; breaker: boolean }) => (s.strategy !== undefined ? !STRATEGY_LIMITS.has(l.name) : s.symbol !== null && l.breaker);
+const notInScope = (s: Scope, l: { name: RiskLimitName; breaker: boolean }) =>
+  s.key !== undefined ? !KEY_LIMITS.has(l.name) : s.strategy !== undefined ? !STRATEGY_LIMITS.has(l.name) : s.symbol !== null && l.breaker;
 
 function StatePanel({ risk }: { risk: Risk }) {
   const act = useAction();
@@ -121,7 +132,7 @@ function LimitsEditor({ risk }: { risk: Risk }) {
   const symbol = useMarket((s) => s.symbol);
   const scopes = useMemo(() => {
     const list: Scope[] = [{ account: null, symbol: null }, { account, symbol: null }, { account, symbol }];
-    for (const l of risk.limits) if (!list.some((s) => scopeKey(s) === scopeKey(l))) list.push({ account: l.account, symbol: l.symbol, strategy: l.strategy });
+    for (const l of risk.limits) if (!list.some((s) => scopeKey(s) === scopeKey(l))) list.push({ account: l.account, symbol: l.symbol, strategy: l.strategy, key: l.key });
     return list;
   }, [risk.limits, account, symbol]);
   const [scopeId, setScopeId] = useState(scopeKey(scopes[0]!));
@@ -154,7 +165,7 @@ function LimitsEditor({ risk }: { risk: Risk }) {
     setSaving(true);
     setErrors({});
     try {
-      const where = scope.strategy !== undefined ? { strategy: scope.strategy } : { ...(scope.account ? { account: scope.account } : {}), ...(scope.symbol ? { symbol: scope.symbol } : {}) };
+      const where = scope.key !== undefined ? { key: scope.key } : scope.strategy !== undefined ? { strategy: scope.strategy } : { ...(scope.account ? { account: scope.account } : {}), ...(scope.symbol ? { symbol: scope.symbol } : {}) };
       const next = await client.call('risk.setLimits', { ...where, limits: patch });
       useRisk.getState().set(next);
       notify({ kind: 'success', title: 'Limits saved', body: scopeLabel(scope) });
@@ -201,7 +212,7 @@ function LimitsEditor({ risk }: { risk: Risk }) {
                       inputMode="decimal"
                       value={values[l.name] ?? ''}
                       disabled={disabled}
-                      placeholder={disabled ? (scope.strategy !== undefined ? 'not per strategy' : 'global or per account') : 'no limit'}
+                      placeholder={disabled ? (scope.key !== undefined ? 'not per key' : scope.strategy !== undefined ? 'not per strategy' : 'global or per account') : 'no limit'}
                       aria-invalid={Boolean(errors[l.name])}
                       onChange={(e) => setValues((v) => ({ ...v, [l.name]: e.target.value }))}
                     />
@@ -282,6 +293,7 @@ export default function RiskView() {
       <StatePanel risk={risk} />
       <UsagePanel risk={risk} />
       <LimitsEditor risk={risk} />
+      <KeysRiskPanel />
       <BreakerHistory risk={risk} />
     </div>
   );

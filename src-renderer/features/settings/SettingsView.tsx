@@ -12,6 +12,7 @@ import { Panel } from '../../ui/Panel.js';
 import { Empty, Failed, Loading } from '../../ui/states.js';
 import { AccountsPanel } from './AccountsPanel.js';
 import { DownloadsPanel } from './DownloadsPanel.js';
+import { EMPTY_KEY_LIMITS, KeyLimitsFields, type KeyLimitsForm, keyLimitsParams } from './KeyLimitsFields.js';
 import { LocalApiPanel } from './LocalApiPanel.js';
 import { StrategySettingsPanel } from './StrategySettingsPanel.js';
 
@@ -31,6 +32,8 @@ function ApiKeys() {
   const [scopes, setScopes] = useState<Scope[]>(['read']);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const [own, setOwn] = useState<KeyLimitsForm>(EMPTY_KEY_LIMITS);
+  const [ownError, setOwnError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     setError(null);
@@ -47,10 +50,17 @@ function ApiKeys() {
   const create = async (e: FormEvent) => {
     e.preventDefault();
     if (!name.trim() || scopes.length === 0) return;
-    const r = await act('keys.create', { name: name.trim(), scopes }, 'Key not created');
+    const limits = keyLimitsParams(own);
+    if ('error' in limits) {
+      setOwnError(limits.error);
+      return;
+    }
+    setOwnError(null);
+    const r = await act('keys.create', { name: name.trim(), scopes, ...limits.params }, 'Key not created');
     if (r) {
       setCreated({ name: r.name, key: r.key });
       setName('');
+      setOwn(EMPTY_KEY_LIMITS);
       void load();
     }
   };
@@ -80,6 +90,12 @@ function ApiKeys() {
             </label>
           ))}
         </fieldset>
+        <KeyLimitsFields value={own} onChange={setOwn} />
+        {ownError && (
+          <div className="field-error" role="alert">
+            {ownError}
+          </div>
+        )}
         <button type="submit" className="btn btn-primary" disabled={!name.trim() || scopes.length === 0}>
           Create key
         </button>
