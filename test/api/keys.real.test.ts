@@ -4,6 +4,7 @@
  * apply to it and not to the other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createApiServer, type ApiServer } from '../../src-main/api/server.js';
 import type { TestEngine } from '../helpers/api-harness.js';
 import { realEngineFactory } from '../helpers/real-engine-factory.js';
@@ -106,5 +107,31 @@ describe('POST /api/v1/keys with rate_limit, accounts and risk_limits', () => {
     expect((await api('GET', '/api/v1/risk', te.keys.admin)).json.state).toBe('ACTIVE');
     expect((await api('POST', `/api/v1/keys/${a.id}/resume`, te.keys.admin)).json.halted).toBeNull();
     expect((await api('POST', '/api/v1/orders', a.key, BUY)).status).toBe(201);
+  });
+
+  it("applies a key's own limit to its WebSocket calls too, and its orders carry its key_id", async () => {
+    const limited = await bot({ risk_limits: { max_order_notional: '100' } });
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/ws`, { headers: { authorization: `Bearer ${limited.key}` } });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const replies = new Map<number, (m: any) => void>();
+    ws.on('message', (m) => {
+      const msg = JSON.parse(String(m));
+      replies.get(msg.id)?.(msg);
+    });
+    const call = (id: number, method: string, params: unknown) =>
+      new Promise<any>((resolve) => {
+        replies.set(id, resolve);
+        ws.send(JSON.stringify({ op: 'call', id, method, params }));
+      });
+    try {
+      expect((await call(1, 'orders.create', BUY)).error).toMatchObject({ code: 'RISK_REJECTED', details: { rule: 'max_order_notional' } });
+      const ok = await call(2, 'orders.create', { ...BUY, quantity: '0.002' });
+      expect(ok.result.key_id).toBe(limited.id);
+    } finally {
+      ws.close();
+    }
   });
 });
