@@ -15,7 +15,7 @@ import type { EngineStore, JournalEntry } from '../ports/store.js';
 import { MemoryAudit, type RiskAudit } from './audit.js';
 import { BreakerMemory, Breakers, type Trip } from './breakers.js';
 import { type KillSwitchDeps, runKillSwitch } from './kill-switch.js';
-import { DEFAULT_ACCOUNT_LIMITS, LimitBook, RISK_LIMIT_NAMES, ScopedLimitsList } from './limits.js';
+import { DEFAULT_ACCOUNT_LIMITS, LimitBook, RISK_LIMIT_NAMES, type ResolvedLimit, ScopedLimitsList } from './limits.js';
 import type { PortfolioView } from './portfolio-view.js';
 import { RISK_SETTINGS, StoredDefaultedAccounts, StoredState, StoredTrips } from './risk-settings.js';
 import { type OpenOrderCount, MaxOpenOrders } from './rules/max-open-orders.js';
@@ -139,24 +139,10 @@ export class RiskEngine implements PreTradeCheck {
     const readings: RuleReading[] = [];
     try {
       this.gate.check(order, context, this.working);
-      const resolved = this.limits.resolve(order.account, order.symbol);
-      for (const rule of this.rules) {
-        const limit = resolved[rule.name];
-        if (!limit) continue;
-        const r = rule.check(order, context, limit);
+      this.eachLimit(order, context, (rule, ctx, limit) => {
+        const r = rule.check(order, ctx, limit);
         if (r) readings.push(r);
-      }
-      // a strategy's own limits: the same rules again, on its ledger, besides the account's
-      const own = order.strategyId !== undefined ? this.limits.forStrategy(order.strategyId) : undefined;
-      if (own) {
-        const mine: PreTradeContext = { ...context, position: this.strategyPosition?.(order.strategyId!, order.account, order.symbol) ?? context.position };
-        for (const rule of this.rules) {
-          const limit = own.get(rule.name);
-          if (!limit) continue;
-          const r = rule.check(order, mine, limit);
-          if (r) readings.push(r);
-        }
-      }
+      });
       if (order.keyId !== undefined) this.checkKey(order, context, readings);
     } catch (err) {
       this.decide(order, action, context, err instanceof TernError ? err : new TernError('INTERNAL', 'risk check failed'), readings);
@@ -181,22 +167,27 @@ export class RiskEngine implements PreTradeCheck {
       }
     };
     attempt(() => this.gate.check(order, context, this.working));
-    const resolved = this.limits.resolve(order.account, order.symbol);
-    for (const rule of this.rules) {
-      const limit = resolved[rule.name];
-      if (limit) attempt(() => rule.check(order, context, limit));
-    }
-    const own = order.strategyId !== undefined ? this.limits.forStrategy(order.strategyId) : undefined;
-    if (own) {
-      const mine: PreTradeContext = { ...context, position: this.strategyPosition?.(order.strategyId!, order.account, order.symbol) ?? context.position };
-      for (const rule of this.rules) {
-        const limit = own.get(rule.name);
-        if (limit) attempt(() => rule.check(order, mine, limit));
-      }
-    }
+    this.eachLimit(order, context, (rule, ctx, limit) => attempt(() => rule.check(order, ctx, limit)));
     // a key's halt, accounts and own limits: the first of them that refuses
     if (order.keyId !== undefined) attempt(() => this.checkKey(order, context, []));
     return out;
+  }
+
+  /** each pre-trade limit set for the order, in rule order: the account's (narrowest scope), then its strategy's own, measured on its ledger */
+  private eachLimit(order: OrderRecord, context: PreTradeContext, visit: (rule: PreTradeRule, context: PreTradeContext, limit: ResolvedLimit) => void): void {
+    const resolved = this.limits.resolve(order.account, order.symbol);
+    for (const rule of this.rules) {
+      const limit = resolved[rule.name];
+      if (limit) visit(rule, context, limit);
+    }
+    // a strategy's own limits: the same rules again, on its ledger, besides the account's
+    const own = order.strategyId !== undefined ? this.limits.forStrategy(order.strategyId) : undefined;
+    if (!own) return;
+    const mine: PreTradeContext = { ...context, position: this.strategyPosition?.(order.strategyId!, order.account, order.symbol) ?? context.position };
+    for (const rule of this.rules) {
+      const limit = own.get(rule.name);
+      if (limit) visit(rule, mine, limit);
+    }
   }
 
   onAccepted(order: OrderRecord, context: PreTradeContext): void {
