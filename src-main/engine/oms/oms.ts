@@ -520,7 +520,11 @@ export class Oms {
     switch (report.type) {
       case 'accepted':
         this.noteVenueId(order.id, report.venueOrderId);
-        if (order.state === 'submitted' || order.state === 'pending_update') this.apply(order.id, 'accept', {}, report.ts);
+        if (order.state === 'submitted' || order.state === 'pending_update') {
+          // a venue-held trailing stop's starting stop, so the DTO shows it before the first move
+          const starts = report.trailing && order.type === 'trailing_stop' ? { stopPrice: report.stopPrice ?? null, trailing: report.trailing } : {};
+          this.apply(order.id, 'accept', starts, report.ts);
+        }
         return;
       case 'rejected':
         this.apply(order.id, 'reject', { rejectReason: report.reason }, report.ts);

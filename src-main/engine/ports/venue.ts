@@ -65,7 +65,8 @@ export class VenueRejection extends Error {
  * request that caused it.
  */
 export type ExecutionReport =
-  | { type: 'accepted'; clientOrderId: string; venueOrderId: string; ts: number }
+  /** `stopPrice`/`trailing`: where a venue-held trailing stop starts (from the last price when placed) */
+  | { type: 'accepted'; clientOrderId: string; venueOrderId: string; stopPrice?: Decimal | null; trailing?: TrailingTerms | null; ts: number }
   | { type: 'rejected'; clientOrderId: string; reason: string; ts: number }
   | { type: 'triggered'; clientOrderId: string; ts: number }
   /** `stopPrice`: a venue-held trailing stop whose stop moved (with `trailing`, its best price so far) */

@@ -271,7 +271,10 @@ export class SimExchange<O extends PaperOrder> {
   accept(order: O, announce = true): void {
     order.venueOrderId = this.ids.next(this.idPrefixes.order);
     order.seq = this.nextSeq();
-    if (announce) this.reports.push({ type: 'accepted', clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, ts: this.clock.now() });
+    if (!announce) return;
+    const { clientOrderId, venueOrderId } = order;
+    const starts = order.trailing ? { stopPrice: order.stopPrice, trailing: order.trailing } : {};
+    this.reports.push({ type: 'accepted', clientOrderId, venueOrderId, ...starts, ts: this.clock.now() });
   }
 
   /**
