@@ -71,8 +71,9 @@ export class AccountRegistry {
     await venue.start();
     // exits an entry owed when Tern was killed, never placed: placed now that the venue takes orders
     if (isInProcessVenue(venue)) oms.placeOwedExits(record.id);
-    // An exchange's state lives outside Tern: compare before trading on it.
-    if (isReconcilableVenue(venue)) await reconciler.attach(record.id, venue);
+    // An exchange's state lives outside Tern: compare before trading on it — and only then
+    // place the exits an entry owed (its fills while Tern was down are known by then).
+    if (isReconcilableVenue(venue) && (await reconciler.attach(record.id, venue))) oms.placeOwedExits(record.id);
   }
 
   async close(id: string): Promise<void> {
