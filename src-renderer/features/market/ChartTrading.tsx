@@ -1,5 +1,5 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Instrument } from '../../../src-common/contract/schemas.js';
+import type { Instrument, Position } from '../../../src-common/contract/schemas.js';
 import { useAction, useClient } from '../../client/context.js';
 import type { ECharts } from '../../lib/echarts.js';
 import { formatFixed } from '../../lib/decimal.js';
@@ -104,16 +104,14 @@ export function ChartTrading({ chart, bus, instrument, places }: { chart: EChart
 
   useEffect(() => {
     const dom = chart.getDom();
+    const position = () => useTrading.getState().positions.rows.get(positionKey(instrument as unknown as Position));
     const drag = new LineDrag({
       increment: instrument.price_increment,
       places,
       yOf: (price) => chart.convertToPixel({ yAxisIndex: 0 }, price) as number,
       priceAt: (y) => chart.convertFromPixel({ yAxisIndex: 0 }, y) as number,
-      position: () => useTrading.getState().positions.rows.get(positionKey({ account: instrument.account, symbol: instrument.symbol } as never)),
-      market: () => {
-        const p = useTrading.getState().positions.rows.get(positionKey({ account: instrument.account, symbol: instrument.symbol } as never));
-        return p?.mark_price ?? useMarket.getState().candles.toArray().at(-1)?.[4];
-      },
+      position,
+      market: () => position()?.mark_price ?? useMarket.getState().candles.toArray().at(-1)?.[4],
       amend: (id, price) => client.call('orders.amend', { id, price }),
       protect: async (params) => {
         const group = await client.call('positions.protect', { account: instrument.account, symbol: instrument.symbol, ...params });
