@@ -555,6 +555,7 @@ export class Oms {
         const reason = report.reason ?? this.cancelReasons.get(order.id);
         this.apply(order.id, 'cancel', reason ? { rejectReason: reason } : {}, report.ts);
         if (this.linkedByTern(order)) this.endGroup(order, 'oco: the other leg was canceled');
+        else this.protectRest(order);
         return;
       }
       case 'cancel_rejected':
@@ -564,6 +565,7 @@ export class Oms {
       case 'expired':
         this.apply(order.id, 'expire', report.reason ? { rejectReason: report.reason } : {}, report.ts);
         if (this.linkedByTern(order)) this.endGroup(order, 'oco: the other leg expired');
+        else this.protectRest(order);
         return;
       case 'fill':
         this.applyFill(order, report);
@@ -981,7 +983,7 @@ export class Oms {
 
   private afterFill(order: OrderRecord, fill: FillRecord): void {
     if (order.protection?.attached) this.oweExits(order, fill.quantity);
-    if (!this.linkedByTern(order)) return;
+    if (!this.linkedByTern(order)) return this.protectRest(order);
     if (order.state === 'filled') return this.endGroup(order, 'oco: the other leg filled');
     // a partial fill: the other leg shrinks to what this one has left, so the group never sells more than it protects
     for (const other of this.siblings(order)) {
@@ -1364,10 +1366,10 @@ export class Oms {
    * list the exchange refuses leaves its legs rejected saying the position is
    * not protected (the trader sees the rejection); nothing stays open.
    */
-  private relist(ocoId: string, legs: OrderRecord[]): void {
+  private relist(ocoId: string, legs: OrderRecord[], rest = false): void {
     const { account, symbol } = legs[0]!;
     this.relisting.set(ocoId, { account, symbol, again: false });
-    void this.replaceList(ocoId, legs)
+    void (rest ? this.replaceRest(ocoId, legs) : this.replaceList(ocoId, legs))
       .catch((err: unknown) => this.d.log.error({ oco: ocoId, err: err instanceof Error ? err.message : String(err) }, 'a protected position\'s OCO list could not be placed again; the position may be unprotected'))
       .finally(() => {
         const again = this.relisting.get(ocoId)?.again === true;
@@ -1433,6 +1435,80 @@ export class Oms {
       return;
     }
     this.protecting.add(next);
+  }
+
+  /**
+   * Binance ends a list's stop as soon as its take profit starts filling, so a
+   * take profit filled in part leaves the rest of the position with no stop
+   * (the paper and simulated venues shrink the other leg instead: ocoAmend).
+   * Whichever report comes last (the fill, or the stop's end) finds the take
+   * profit working, part filled, alone in its group: its rest is canceled and
+   * a new list placed for it.
+   */
+  private protectRest(order: OrderRecord): void {
+    const ocoId = order.protection?.ocoId;
+    if (!ocoId || order.protection?.heldBy !== 'venue' || this.relisting.has(ocoId)) return;
+    if (this.d.venue(order.account).capabilities?.ocoAmend === true) return;
+    const ids = this.groups.get(ocoId) ?? [];
+    const tp = ids.flatMap((id) => this.active.get(id) ?? []).find((o) => o.protection?.role === 'take_profit');
+    const sl = ids.flatMap((id) => this.find(id) ?? []).find((o) => o.protection?.role === 'stop_loss');
+    if (!tp || !sl || tp.state !== 'partially_filled' || !remaining(tp).gt(0)) return;
+    // the stop still works: the list is whole
+    if (this.active.get(sl.id) !== undefined) return;
+    this.relist(ocoId, [tp, sl], true);
+  }
+
+  /** The rest of a take profit filled in part goes, and a new list (same prices, Tern's ids, journaled) protects it. */
+  private async replaceRest(ocoId: string, legs: OrderRecord[]): Promise<void> {
+    const [tp, sl] = legs as [OrderRecord, OrderRecord];
+    if (!tp.price || !sl.stopPrice) return;
+    const { account, symbol, side } = tp;
+    const notProtected = 'oco: the take profit filled in part and the exchange ended the stop';
+    try {
+      checkExits('', side, { takeProfit: { price: tp.price }, stopLoss: { stopPrice: sl.stopPrice, price: sl.price } }, this.d.mid(account, symbol));
+    } catch (err) {
+      // no list can be placed at these prices now: the take profit's rest stays, and says the rest has no stop
+      const reason = `${notProtected}; a new list would be refused, so the rest is NOT protected by a stop (protect it again): ${err instanceof Error ? err.message : String(err)}`;
+      const now = this.active.get(tp.id);
+      if (now) this.patch(now, { rejectReason: reason });
+      this.d.log.error({ oco: ocoId, err: reason }, 'the rest of a take profit filled in part has no stop');
+      return;
+    }
+    const next = this.d.ids.next('G');
+    try {
+      await this.cancelOrder(tp.id, { reason: `oco: the take profit filled in part; the rest is protected again by a new list (group ${next})` });
+    } catch (err) {
+      this.d.log.warn({ oco: ocoId, err: err instanceof Error ? err.message : String(err) }, 'the rest of a take profit filled in part was not protected again: its cancel was refused');
+      return;
+    }
+    const ended = this.find(tp.id);
+    if (!ended || this.active.get(tp.id) !== undefined) {
+      this.d.log.warn({ oco: ocoId }, 'the rest of a take profit filled in part was not protected again: the exchange has not ended it yet (reconciliation settles it)');
+      return;
+    }
+    // what the take profit had left when the exchange ended it
+    const rest = remaining(ended);
+    if (!rest.gt(0)) return;
+    const followsPosition = tp.protection?.followsPosition === true;
+    const params: PlaceOcoParams = {
+      account,
+      symbol,
+      side,
+      quantity: str(rest),
+      take_profit: { price: str(tp.price) },
+      stop_loss: { stop_price: str(sl.stopPrice), ...(sl.price ? { price: str(sl.price) } : {}) },
+      reduce_only: tp.reduceOnly,
+    };
+    const owner = { ...(tp.strategyId !== undefined ? { strategyId: tp.strategyId } : {}), ...(tp.keyId !== undefined ? { keyId: tp.keyId } : {}) };
+    const refused = `${notProtected}; the list for the rest (${str(rest)}) was refused; the rest is NOT protected (protect it again)`;
+    try {
+      await this.placeOco(params, { ...owner, followsPosition, ocoId: next, refused, ...(tp.protection?.parentId ? { parentId: tp.protection.parentId } : {}) });
+    } catch (err) {
+      this.d.log.warn({ oco: next, err: err instanceof Error ? err.message : String(err) }, 'the rest of a take profit filled in part was not protected again');
+      await this.committed(false).catch(() => undefined);
+      return;
+    }
+    if (followsPosition) this.protecting.add(next);
   }
 
   /** a leg refused before it was sent, kept as rejected (journaled) so the refusal shows */
