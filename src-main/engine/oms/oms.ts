@@ -106,6 +106,8 @@ export class Oms {
   private readonly protecting = new Set<string>();
   /** venue-held protect lists being canceled and placed again (old group id), and whether their position changed again meanwhile */
   private readonly relisting = new Map<string, { account: string; symbol: string; again: boolean }>();
+  /** venue lists whose take profit filled in part and whose stop the exchange ended: re-listed once a trade moves off the take profit */
+  private readonly restWaiting = new Map<string, { account: string; symbol: string; tpId: string; slId: string }>();
 
   constructor(private readonly d: OmsDeps) {
     const owed = d.store.loadSetting(EXITS_OWED);
@@ -842,9 +844,10 @@ export class Oms {
    * fires on its first price, and says so.
    */
   onMarket(account: string, event: MarketEvent): void {
-    if (this.triggers.size === 0 && this.firedUnsent.size === 0) return;
+    if (this.triggers.size === 0 && this.firedUnsent.size === 0 && this.restWaiting.size === 0) return;
     const symbol = event.type === 'trade' ? event.trade.symbol : event.type === 'bar' ? event.symbol : null;
     if (symbol === null) return;
+    if (this.restWaiting.size > 0 && event.type === 'trade') this.protectRestsAt(account, symbol, event.trade.price);
     if (this.firedUnsent.size > 0) this.sendFiredAgain(account, symbol);
     const last = event.type === 'trade' ? event.trade.price : (event as Extract<MarketEvent, { type: 'bar' }>).bar.close;
     // a restored trigger's first price: one reached now was reached while Tern was down
@@ -1455,7 +1458,33 @@ export class Oms {
     if (!tp || !sl || tp.state !== 'partially_filled' || !remaining(tp).gt(0)) return;
     // the stop still works: the list is whole
     if (this.active.get(sl.id) !== undefined) return;
-    this.relist(ocoId, [tp, sl], true);
+    if (this.restWaiting.has(ocoId)) return;
+    // The last trade is the take profit's own: the exchange refuses a new list at these prices (a sell's
+    // limit must be above the last price) until the market moves off it. The rest keeps working meanwhile.
+    this.restWaiting.set(ocoId, { account: tp.account, symbol: tp.symbol, tpId: tp.id, slId: sl.id });
+    const reason = `oco: the take profit filled in part and the exchange ended the stop; the rest (${str(remaining(tp))}) has no stop until the market moves off the take profit, then a new list protects it`;
+    this.d.log.warn({ oco: ocoId, order: tp.id }, reason);
+    this.patch(tp, { rejectReason: reason });
+  }
+
+  /** a trade off the take profit: the rests waiting for one are protected again by a new list */
+  private protectRestsAt(account: string, symbol: string, last: Decimal): void {
+    for (const [ocoId, w] of this.restWaiting) {
+      if (w.account !== account || w.symbol !== symbol) continue;
+      const tp = this.active.get(w.tpId);
+      const sl = this.find(w.slId);
+      if (!tp || !sl || !tp.price || !sl.stopPrice || !remaining(tp).gt(0)) {
+        this.restWaiting.delete(ocoId);
+        continue;
+      }
+      try {
+        checkExits('', tp.side, { takeProfit: { price: tp.price }, stopLoss: { stopPrice: sl.stopPrice, price: sl.price } }, last);
+      } catch {
+        continue;
+      }
+      this.restWaiting.delete(ocoId);
+      if (!this.relisting.has(ocoId)) this.relist(ocoId, [tp, sl], true);
+    }
   }
 
   /** The rest of a take profit filled in part goes, and a new list (same prices, Tern's ids, journaled) protects it. */
