@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Instrument, Position } from '../../../src-common/contract/schemas.js';
 import { useAction, useClient } from '../../client/context.js';
 import type { ECharts } from '../../lib/echarts.js';
@@ -187,10 +187,12 @@ export function ChartTrading({ chart, bus, instrument, places }: { chart: EChart
     return () => clearTimeout(t);
   }, [view.notice]);
 
+  // one function for the life of the chart: the 200 × buttons do not re-render as the dragged line moves
+  const onCancel = useCallback((id: string) => void act('orders.cancel', { id }, `Cancel ${id} failed`), [act]);
   const ghost = view.ghost;
   return (
     <div className="chart-trading" data-testid="chart-trading" ref={overlay}>
-      <CancelButtons ids={ids} refs={refs} onCancel={(id) => void act('orders.cancel', { id }, `Cancel ${id} failed`)} />
+      <CancelButtons ids={ids} refs={refs} onCancel={onCancel} />
       {ghost && (
         <div className={`drag-line drag-${ghost.line.kind}${ghost.sending ? ' drag-sending' : ''}`} data-testid="drag-line" data-price={ghost.price} style={{ transform: `translateY(${Math.round(ghost.y)}px)` }}>
           <span className="drag-label num">{ghost.text}</span>
