@@ -234,6 +234,7 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
       loadMarket(),
     ]);
     startPortfolioClock();
+    void prefetchCandles();
   }
 
   function chooseMarket(accounts: Account[], instruments: { account: string; symbol: string }[]): void {
@@ -285,6 +286,17 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
     heldMarket = [];
     useMarket.setState(patch);
     if (waiting.length > 0) applyMarket(waiting);
+  }
+
+  /** the watchlist's other markets' candles, one request at a time, so a switch to one draws at once */
+  async function prefetchCandles(): Promise<void> {
+    const { account, symbol, timeframe, watchlist } = useMarket.getState();
+    for (const other of watchlist) {
+      if (other === symbol) continue;
+      const candles = await client.call('market.candles', { account, symbol: other, timeframe, limit: 500 }).catch(() => null);
+      if (disposed) return;
+      if (Array.isArray(candles)) useMarket.getState().keepCandles(account, other, timeframe, candles as Candle[]);
+    }
   }
 
   async function samplePortfolio(): Promise<void> {

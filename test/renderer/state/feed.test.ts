@@ -157,6 +157,41 @@ describe('the feed', () => {
     expect(client.callsOf('market.candles').at(-1)).toMatchObject({ symbol: 'ETH/USDT' });
   });
 
+  it("draws a watchlist market's candles at once on a switch (fetched after start), then refreshes them", async () => {
+    const answers = bootAnswers();
+    answers['instruments.list'] = () => [
+      { account: 'paper', symbol: 'BTC/USDT' },
+      { account: 'paper', symbol: 'ETH/USDT' },
+    ];
+    const eth = (close: string) => [[60_000, '1', '1', '1', close, '1']];
+    let ethClose = '7';
+    let answer: (() => void) | null = null;
+    const btc = answers['market.candles']!;
+    answers['market.candles'] = (p) => {
+      const { symbol } = p as { symbol: string };
+      if (symbol === 'BTC/USDT') return btc(p);
+      if (ethClose === '7') return eth(ethClose);
+      // the reload after the switch: held until the test answers it
+      return new Promise((r) => (answer = () => r(eth(ethClose))));
+    };
+    const { client } = await boot(answers);
+    await settle();
+    expect(client.callsOf('market.candles')).toEqual(expect.arrayContaining([expect.objectContaining({ symbol: 'ETH/USDT' })]));
+    ethClose = '8';
+    useMarket.getState().selectMarket('paper', 'ETH/USDT');
+    // before the reload answers: the candles fetched in the background
+    expect(useMarket.getState()).toMatchObject({ symbol: 'ETH/USDT', candlesStatus: 'ready' });
+    expect(useMarket.getState().candles.last?.[4]).toBe('7');
+    await settle();
+    answer!();
+    await settle();
+    expect(useMarket.getState().candles.last?.[4]).toBe('8');
+    // and back: BTC/USDT's candles as they were, not an empty chart loading
+    useMarket.getState().selectMarket('paper', 'BTC/USDT');
+    expect(useMarket.getState()).toMatchObject({ candlesStatus: 'ready' });
+    expect(useMarket.getState().candles.toArray()).toHaveLength(2);
+  });
+
   it('groups fills per order with exact sums', () => {
     const groups = groupFills([fill({ order_id: 'A', quantity: '0.1', price: '0.3', fee: '0.1' }), fill({ order_id: 'A', quantity: '0.2', price: '0.3', fee: '0.2' })]);
     expect(groups).toEqual([expect.objectContaining({ orderId: 'A', count: 2, quantity: '0.3', price: '0.30', fee: '0.3' })]);
