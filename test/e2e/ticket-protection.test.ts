@@ -64,11 +64,15 @@ describe('a bracket from the ticket in Chromium', { timeout: 300_000 }, () => {
   it('places a limit entry with TP and SL: it fills, and both exits are on the blotter and the chart', async () => {
     const ticker = await api<{ ask: string }>('ticker?account=paper&symbol=BTC/USDT');
     const ask = Number(ticker.ask);
-    // above the ask (the replay moves on meanwhile): the entry takes the book at once; the exits either side of
-    // it, near enough to be inside the chart's price range
-    const entry = at(ask, 1.003);
-    const tp = at(ask, 1.007);
-    const sl = at(ask, 0.995);
+    // the chart's price scale now: the exits go near enough to the candles on screen for the scale to reach
+    // them (it stretches up to one candle range beyond the candles), however narrow the candles are so far
+    await expect.poll(async () => ((await page.getAttribute('[data-testid="candle-chart"]', 'data-price-range')) ?? '').split(' ').length, { timeout: 30_000 }).toBe(2);
+    const [high, low] = ((await page.getAttribute('[data-testid="candle-chart"]', 'data-price-range')) ?? '').split(' ').map(Number);
+    const near = Math.min(0.004, (0.3 * (high! - low!)) / ask);
+    // above the ask (the replay moves on meanwhile): the entry takes the book at once; the exits either side of it
+    const entry = at(ask, 1.001);
+    const tp = at(ask, 1.001 + near);
+    const sl = at(ask, 1 - near);
     await page.click('.side-buy');
     await page.click('.ticket [role="radio"]:text-is("Limit")');
     await page.fill('[data-ticket-field="quantity"]', '0.01');
