@@ -1419,15 +1419,7 @@ export class Oms {
     // the position may have moved while the old list was canceled
     const now = sized();
     if (now.isZero()) return;
-    const params: PlaceOcoParams = {
-      account,
-      symbol,
-      side,
-      quantity: str(now),
-      take_profit: { price: str(tp.price) },
-      stop_loss: { stop_price: str(sl.stopPrice), ...(sl.price ? { price: str(sl.price) } : {}) },
-      reduce_only: true,
-    };
+    const params = sameList(tp, sl, now, true);
     const refused = `protect: the position changed to ${str(now)} and the OCO list re-placed at that size was refused; the position is NOT protected (protect it again)`;
     try {
       await this.placeOco(params, { followsPosition: true, ocoId: next, refused });
@@ -1519,15 +1511,7 @@ export class Oms {
     const rest = remaining(ended);
     if (!rest.gt(0)) return;
     const followsPosition = tp.protection?.followsPosition === true;
-    const params: PlaceOcoParams = {
-      account,
-      symbol,
-      side,
-      quantity: str(rest),
-      take_profit: { price: str(tp.price) },
-      stop_loss: { stop_price: str(sl.stopPrice), ...(sl.price ? { price: str(sl.price) } : {}) },
-      reduce_only: tp.reduceOnly,
-    };
+    const params = sameList(tp, sl, rest, tp.reduceOnly);
     const owner = { ...(tp.strategyId !== undefined ? { strategyId: tp.strategyId } : {}), ...(tp.keyId !== undefined ? { keyId: tp.keyId } : {}) };
     const refused = `${notProtected}; the list for the rest (${str(rest)}) was refused; the rest is NOT protected (protect it again)`;
     try {
@@ -1610,4 +1594,17 @@ function venueUnavailable(err: unknown): TernError {
 /** what every order the OMS creates starts with: not yet sent, nothing filled (a new order and each OCO leg) */
 function unsentOrder(now: number): Pick<OrderRecord, 'state' | 'previousState' | 'filledQuantity' | 'averagePrice' | 'fees' | 'rejectReason' | 'venueOrderId' | 'createdAt' | 'updatedAt'> {
   return { state: 'initialized', previousState: null, filledQuantity: dec(0), averagePrice: null, fees: dec(0), rejectReason: null, venueOrderId: null, createdAt: now, updatedAt: now };
+}
+
+/** an OCO list at `quantity` with the prices of an existing list's take profit and stop (both priced) */
+function sameList(tp: OrderRecord, sl: OrderRecord, quantity: Decimal, reduceOnly: boolean): PlaceOcoParams {
+  return {
+    account: tp.account,
+    symbol: tp.symbol,
+    side: tp.side,
+    quantity: str(quantity),
+    take_profit: { price: str(tp.price!) },
+    stop_loss: { stop_price: str(sl.stopPrice!), ...(sl.price ? { price: str(sl.price) } : {}) },
+    reduce_only: reduceOnly,
+  };
 }
