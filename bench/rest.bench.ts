@@ -1,68 +1,157 @@
 /**
- * REST round trip on loopback: POST /api/v1/orders at a steady 1,000 orders/s
- * (open loop: one request is started every millisecond whatever the answers
- * do), through the real API server, engine, risk checks, paper venue and
- * SQLite journal. Latency is request start → full response.
+ * REST orders from outside the server (issue 15): `npm run serve` runs in its
+ * own process (bench/serve-process.ts: runtime, SQLite journal, replay feeds,
+ * the API on loopback) and this process is the load generator, an undici Pool
+ * of 8 keep-alive connections. Each request is POST /api/v1/orders, a market
+ * order on the paper venue, answered 201 after its journal commit. Eight bot
+ * keys (a key's own rate limit is at most 1,000/s) take turns.
+ *
+ * - rest_orders_sustained: closed loop, one request in flight per connection,
+ *   for SECONDS: the most orders per second the server sustains.
+ * - rest_orders_at_1000: open loop at 1,000 orders/s for SECONDS; latency is
+ *   from the moment a request was due to its full answer, so a stall is
+ *   charged to every request that waited behind it.
+ *
+ * BENCH_REST_SECONDS sets the length of each phase (default 10);
+ * BENCH_REST_CPU_PROF=DIR writes the server's CPU profile there (--cpu-prof).
  */
-import { Agent, request } from 'node:http';
-import { createApiServer } from '../src-main/api/server.js';
-import { benchEngine, SYMBOL } from './engine-fixture.js';
+import { availableParallelism } from 'node:os';
+import { Pool } from 'undici';
+import { startServeProcess } from './serve-process.js';
 import { emit, percentiles } from './stats.js';
 
+const CONNECTIONS = 8;
+const KEYS = 8;
 const RATE = 1000;
-const SECONDS = 5;
-const { engine, refreshBook, dispose } = await benchEngine();
-const key = 'tern_bench_admin_key';
-engine.ensureKey(key, 'bench', ['admin']);
-const server = createApiServer({ engine, port: 0, version: 'bench', logger: false, rateLimit: { perSecond: 100_000, burst: 100_000 } });
-const { port } = await server.listen();
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+const SECONDS = Number(process.env['BENCH_REST_SECONDS'] ?? 10);
+const SYMBOL = 'BTC/USDT';
+const profDir = process.env['BENCH_REST_CPU_PROF'];
 
-function post(i: number): Promise<number> {
-  const body = JSON.stringify({ symbol: SYMBOL, side: i % 2 ? 'sell' : 'buy', type: 'market', quantity: '0.1' });
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const req = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/api/v1/orders',
-        headers: { host: `127.0.0.1:${port}`, authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 201 ? resolve(Number(process.hrtime.bigint() - t0)) : reject(new Error(`status ${res.statusCode}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+const server = await startServeProcess({
+  args: ['--paper-balance', '1000000000'],
+  nodeArgs: profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [],
+});
+const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1, keepAliveTimeout: 60_000 });
+
+async function call(method: 'GET' | 'POST', path: string, key: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await pool.request({
+    method,
+    path,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
+  return { status: res.statusCode, json: await res.body.json() };
 }
 
-// warm up
-for (let i = 0; i < 500; i++) await post(i);
-const samples: Promise<number>[] = [];
-const total = RATE * SECONDS;
-const start = performance.now();
-await new Promise<void>((done) => {
-  let sent = 0;
-  const tick = () => {
-    const due = Math.min(total, Math.floor(((performance.now() - start) * RATE) / 1000));
-    while (sent < due) {
-      if (sent % 1000 === 0) refreshBook();
-      samples.push(post(sent));
-      sent += 1;
-    }
-    if (sent < total) setImmediate(tick);
-    else done();
+try {
+  const keys: string[] = [];
+  for (let i = 0; i < KEYS; i++) {
+    const made = await call('POST', '/api/v1/keys', server.adminKey, { name: `bench bot ${i}`, scopes: ['trade'], rate_limit: { per_second: 1000, burst: 2000 } });
+    if (made.status !== 201) throw new Error(`keys.create: ${made.status} ${JSON.stringify(made.json)}`);
+    keys.push((made.json as { key: string }).key);
+  }
+  // base to sell: the orders then alternate buy and sell around a fixed position
+  const seed = await call('POST', '/api/v1/orders', server.adminKey, { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '10' });
+  if (seed.status !== 201) throw new Error(`seed order: ${seed.status} ${JSON.stringify(seed.json)}`);
+
+  const bodies = [0, 1].map((i) => JSON.stringify({ symbol: SYMBOL, side: i ? 'sell' : 'buy', type: 'market', quantity: '0.001' }));
+  const failures = new Map<string, number>();
+  let n = 0;
+  /** one order; resolves with its latency from `due` (ns), or null when it was not 201 */
+  const order = async (due: bigint): Promise<number | null> => {
+    const i = n++;
+    const res = await pool.request({
+      method: 'POST',
+      path: '/api/v1/orders',
+      headers: { authorization: `Bearer ${keys[i % KEYS]}`, 'content-type': 'application/json' },
+      body: bodies[i % 2],
+    });
+    const text = await res.body.text();
+    const ns = Number(process.hrtime.bigint() - due);
+    if (res.statusCode === 201) return ns;
+    const why = `${res.statusCode} ${text.slice(0, 160)}`;
+    failures.set(why, (failures.get(why) ?? 0) + 1);
+    return null;
   };
-  tick();
-});
-const ns = await Promise.all(samples);
-const seconds = (performance.now() - start) / 1000;
-emit({ bench: 'rest_roundtrip', goal_p50_us: 1000, goal_p99_us: 5000, rate_per_s: Math.round(total / seconds), requests: total, ...percentiles(ns) });
-agent.destroy();
-await server.close();
-dispose();
+
+  const closedLoop = async (seconds: number) => {
+    const ns: number[] = [];
+    const end = performance.now() + seconds * 1000;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() < end) {
+          const t = await order(process.hrtime.bigint());
+          if (t !== null) ns.push(t);
+        }
+      }),
+    );
+    return { ns, seconds: (performance.now() - started) / 1000 };
+  };
+
+  const openLoop = async (rate: number, seconds: number) => {
+    const total = rate * seconds;
+    const ns: number[] = [];
+    const pending: Promise<void>[] = [];
+    const t0 = process.hrtime.bigint();
+    const started = performance.now();
+    await new Promise<void>((done) => {
+      let sent = 0;
+      const tick = () => {
+        const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
+        while (sent < due) {
+          // due at its slot in the schedule, whenever this loop got to it
+          const at = t0 + BigInt(Math.round((sent * 1e9) / rate));
+          pending.push(order(at).then((t) => void (t !== null && ns.push(t))));
+          sent += 1;
+        }
+        if (sent < total) setTimeout(tick, 0);
+        else done();
+      };
+      tick();
+    });
+    await Promise.all(pending);
+    return { ns, seconds: (performance.now() - started) / 1000, total };
+  };
+
+  // warm up: JIT, SQLite page cache, the keys' auth cache
+  await closedLoop(2);
+  const failedBefore = () => [...failures.values()].reduce((a, b) => a + b, 0);
+
+  const cpu0 = server.cpuUs();
+  const sustained = await closedLoop(SECONDS);
+  const cpuPerOrder = Math.round((server.cpuUs() - cpu0) / sustained.ns.length);
+  const sustainedFailed = failedBefore();
+  const rssAfterSustained = server.rssMb();
+  const paced = await openLoop(RATE, SECONDS);
+  const pacedFailed = failedBefore() - sustainedFailed;
+
+  const common = { cores: availableParallelism(), connections: CONNECTIONS, keys: KEYS, process: 'separate' };
+  emit({
+    bench: 'rest_orders_sustained',
+    goal_orders_per_s: 5000,
+    ...common,
+    orders: sustained.ns.length,
+    failed: sustainedFailed,
+    seconds: Math.round(sustained.seconds * 100) / 100,
+    orders_per_s: Math.round(sustained.ns.length / sustained.seconds),
+    ...percentiles(sustained.ns),
+    server_cpu_us_per_order: cpuPerOrder,
+    server_rss_mb: rssAfterSustained,
+  });
+  emit({
+    bench: 'rest_orders_at_1000',
+    goal_p99_us: 10_000,
+    ...common,
+    asked_per_s: RATE,
+    orders: paced.ns.length,
+    failed: pacedFailed,
+    achieved_per_s: Math.round(paced.ns.length / paced.seconds),
+    ...percentiles(paced.ns),
+    server_rss_mb: server.rssMb(),
+  });
+  if (failures.size > 0) emit({ bench: 'rest_orders_failures', failures: Object.fromEntries(failures) });
+} finally {
+  await pool.close();
+  await server.stop();
+}
