@@ -9,19 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../../../src-main/api/server.js';
 import type { TestEngine } from '../../helpers/api-harness.js';
 import { realEngineFactory } from '../../helpers/real-engine-factory.js';
-
-function pointAt(value: unknown, base: string): unknown {
-  if (typeof value === 'string') return value.replace(/^https:\/\/[a-z0-9.-]*binance\.com/, base);
-  if (Array.isArray(value)) return value.map((v) => pointAt(v, base));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pointAt(v, base)]));
-  return value;
-}
-
-function binanceFor(base: string, key: string): InstanceType<typeof ccxt.binance> {
-  const ex = new ccxt.binance({ apiKey: key, secret: key, enableRateLimit: false, options: { fetchMarkets: { types: ['spot'] }, fetchMargins: false, fetchCurrencies: false } });
-  ex.urls['api'] = pointAt(ex.urls['api'], base) as typeof ex.urls.api;
-  return ex;
-}
+import { binanceFor } from '../../helpers/ccxt-binance.js';
 
 const admin = { actor: 'test' };
 let te: TestEngine;
