@@ -7,7 +7,16 @@ import type { OwnerShare } from './portfolio/strategy-ledger.js';
 import type { Bar, BookSnapshot } from './ports/market-data.js';
 
 /** Internal records → the protocol's wire shapes (decimal strings, ISO times). */
-export const iso = (ms: number): string => new Date(ms).toISOString();
+let lastMs = NaN;
+let lastIso = '';
+/** epoch ms as ISO 8601; the last answer is kept, since an order's times are mostly one instant (made, sent and filled in one turn or on one bar) */
+export const iso = (ms: number): string => {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+};
 const opt = (d: Decimal | null | undefined): string | null => (d ? str(d) : null);
 
 /**

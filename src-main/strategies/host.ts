@@ -4,6 +4,7 @@ import type { Order } from '../../src-common/contract/schemas.js';
 import { Decimal, ZERO, floorToStep, roundToStep } from '../engine/model/decimal.js';
 import type { InstrumentSpec, OrderRecord } from '../engine/model/types.js';
 import { publicStatus } from '../engine/model/order-state.js';
+import { keepNewest } from '../engine/model/bounded.js';
 import type {
   AnyStrategyDefinition,
   Amount,
@@ -72,6 +73,7 @@ export class StrategyHost {
 
   private readonly working = new Map<string, StrategyOrder>();
   private readonly closed = new Set<string>();
+  private readonly trimClosed = keepNewest(this.closed, CLOSED_KEPT);
   /** the strategy's own position (its share in the engine's per-strategy ledger), not the account's */
   private positionQty: Decimal = ZERO;
   /**
@@ -232,7 +234,7 @@ export class StrategyHost {
     if (TERMINAL.has(order.status)) {
       this.working.delete(order.id);
       this.closed.add(order.id);
-      if (this.closed.size > CLOSED_KEPT) this.closed.delete(this.closed.values().next().value!);
+      this.trimClosed();
     } else this.working.set(order.id, order);
     if (this.strategy?.onOrder) this.enqueue(() => this.strategy?.onOrder?.(order, this.ctx));
   }

@@ -28,7 +28,7 @@ export class ActiveOrders {
   private readonly byId = new Map<string, OrderRecord>();
   /** account → symbol → id → record */
   private readonly byScope = new Map<string, Map<string, Map<string, OrderRecord>>>();
-  /** a scope's orders (a map of byScope) → what they have left per side; goes with the scope's last order */
+  /** a scope's orders (a map of byScope) → what they have left per side, made on first use */
   private readonly sums = new WeakMap<Map<string, OrderRecord>, SideSums>();
 
   get size(): number {
@@ -70,8 +70,9 @@ export class ActiveOrders {
     orders?.delete(id);
     const sums = orders && this.sums.get(orders);
     if (sums) addWorking(sums, order, -1);
-    if (orders?.size === 0) symbols!.delete(order.symbol);
-    if (symbols?.size === 0) this.byScope.delete(order.account);
+    // an emptied scope is kept (as are its sums, exactly zero then): the next order in it, most often
+    // right after (a market order fills and goes), finds it instead of making it again; there are
+    // only as many as account and symbol pairs ever traded
     return true;
   }
 

@@ -5,6 +5,7 @@ import type { Journal } from '../journal.js';
 import { type Decimal, dec, floorToStep, maxDec, str } from '../model/decimal.js';
 import { type OrderEvent, canApply, isTerminal } from '../model/order-state.js';
 import { trailingStep } from '../model/trailing.js';
+import { keepNewest } from '../model/bounded.js';
 import type { AttachedExits, FillRecord, InstrumentSpec, OrderProtection, OrderRecord, TrailingTerms, Side } from '../model/types.js';
 import type { MarketEvent } from '../ports/market-data.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
@@ -69,8 +70,10 @@ export class Oms {
   private readonly byClientId = new Map<string, string>();
   /** the newest closed orders, so answers don't wait on the store (bounded, oldest dropped) */
   private readonly recentlyClosed = new Map<string, OrderRecord>();
+  private readonly trimRecentlyClosed = keepNewest(this.recentlyClosed, RECENTLY_CLOSED_KEPT);
   /** `account NUL venueTradeId` of the fills applied this session, oldest first (bounded) */
   private readonly appliedTrades = new Set<string>();
+  private readonly trimAppliedTrades = keepNewest(this.appliedTrades, APPLIED_TRADES_KEPT);
   /** when each working order of this session went to its venue, on the monotonic clock */
   private readonly sentAt = new Map<string, number>();
   /** why a cancel was asked for (the kill switch names itself), given to the order when the venue confirms it */
@@ -639,7 +642,7 @@ export class Oms {
     }
     this.sessionFills += 1;
     this.appliedTrades.add(tradeKey);
-    if (this.appliedTrades.size > APPLIED_TRADES_KEPT) this.appliedTrades.delete(this.appliedTrades.values().next().value!);
+    this.trimAppliedTrades();
     this.d.journal.record({ type: 'fill', fill });
     this.d.journal.publish('fills', 'fills', () => fillDto(fill));
     this.commitOrder(next, next.state === 'filled' ? 'fill' : 'partial_fill');
@@ -717,7 +720,7 @@ export class Oms {
       this.sentAt.delete(order.id);
       this.cancelReasons.delete(order.id);
       this.recentlyClosed.set(order.id, order);
-      if (this.recentlyClosed.size > RECENTLY_CLOSED_KEPT) this.recentlyClosed.delete(this.recentlyClosed.keys().next().value!);
+      this.trimRecentlyClosed();
     } else this.active.set(order.id, order);
     this.save(order, event);
   }

@@ -1,6 +1,9 @@
 import { Decimal, ZERO } from '../../engine/model/decimal.js';
 import type { VenueBalance } from '../../engine/ports/venue.js';
 
+const NOTHING: readonly VenueBalance[] = Object.freeze([]);
+const byAsset = (a: VenueBalance, b: VenueBalance): number => (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0);
+
 /** Part of an asset held for one open order. */
 export interface Lock {
   asset: string;
@@ -79,15 +82,17 @@ export class BalanceLedger {
   }
 
   /** Assets whose total or locked amount changed since the last call (or replace). */
-  takeChanges(): VenueBalance[] {
-    const changed: VenueBalance[] = [];
-    for (const balance of this.balances()) {
-      const last = this.reported.get(balance.asset);
-      if (last && last.total.eq(balance.total) && last.locked.eq(balance.locked)) continue;
-      this.reported.set(balance.asset, { total: balance.total, locked: balance.locked });
-      changed.push(balance);
+  takeChanges(): readonly VenueBalance[] {
+    // called after every venue operation: compares in place and builds only what changed
+    let changed: VenueBalance[] | null = null;
+    for (const [asset, total] of this.totals) {
+      const locked = this.locked(asset);
+      const last = this.reported.get(asset);
+      if (last && last.total.eq(total) && last.locked.eq(locked)) continue;
+      this.reported.set(asset, { total, locked });
+      (changed ??= []).push({ asset, total, locked });
     }
-    return changed;
+    return changed === null ? NOTHING : changed.length > 1 ? changed.sort(byAsset) : changed;
   }
 
   /** The current state counts as reported (after a restore or reset, which report nothing). */
