@@ -5,11 +5,14 @@ import { openTempStore } from '../../src-main/store/temp-store.js';
 import { downloadHandlers } from '../../src-main/downloads/download-jobs.js';
 import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
 import { PaperVenue } from '../../src-main/venues/paper/paper-venue.js';
-import type { EngineFactory } from './api-harness.js';
+import type { EngineFactory, TestEngine } from './api-harness.js';
 import { FakeFeed, instrumentSpec } from './fake-feed.js';
 import { testFiles } from './test-files.js';
 
-export const realEngineFactory: EngineFactory = async () => {
+export const realEngineFactory: EngineFactory = () => realEngineWithFeed();
+
+/** realEngineFactory's engine and the feed its paper venue fills against (to move the market in a test) */
+export async function realEngineWithFeed(): Promise<TestEngine & { feed: FakeFeed }> {
   const temp = openTempStore();
   const clock: Clock = systemClock;
   const ids = new SequentialIds('api');
@@ -35,10 +38,11 @@ export const realEngineFactory: EngineFactory = async () => {
   };
   return {
     engine,
+    feed,
     keys: { read: key('read'), trade: key('trade'), admin: key('admin') },
     close: async () => {
       await engine.stop();
       temp.dispose();
     },
   };
-};
+}

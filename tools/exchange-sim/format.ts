@@ -43,29 +43,17 @@ export const orderQuery = (o: SimOrder) => binance.orderQuery(orderView(o));
 /** DELETE /api/v3/order */
 export const cancelResponse = (o: SimOrder) => binance.cancelResponse(orderView(o));
 
+export function orderListView(l: SimOrderList): binance.BinanceOrderListView {
+  const { orderListId, contingencyType, listStatusType, listOrderStatus, listClientOrderId, transactionTime, symbol } = l;
+  return { orderListId, contingencyType, listStatusType, listOrderStatus, listClientOrderId, transactionTime, symbol, orders: l.orders.map(orderView) };
+}
+
 /** GET orderList / openOrderList / allOrderList: the list and its orders' ids. */
-export function orderList(l: SimOrderList): Record<string, unknown> {
-  return {
-    orderListId: l.orderListId,
-    contingencyType: l.contingencyType,
-    listStatusType: l.listStatusType,
-    listOrderStatus: l.listOrderStatus,
-    listClientOrderId: l.listClientOrderId,
-    transactionTime: l.transactionTime,
-    symbol: l.symbol,
-    orders: l.orders.map((o) => ({ symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId })),
-  };
-}
-
+export const orderList = (l: SimOrderList) => binance.orderList(orderListView(l));
 /** POST orderList/oco and order/oco: the list plus each order as placed. */
-export function orderListResponse(l: SimOrderList, respType: string | undefined): Record<string, unknown> {
-  return { ...orderList(l), orderReports: l.orders.map((o) => (respType === 'ACK' ? orderAck(o) : orderResult(o))) };
-}
-
+export const orderListResponse = (l: SimOrderList, respType: string | undefined) => binance.orderListResponse(orderListView(l), respType);
 /** DELETE orderList: the list plus each order's cancel. */
-export function orderListCancel(l: SimOrderList): Record<string, unknown> {
-  return { ...orderList(l), orderReports: l.orders.map(cancelResponse) };
-}
+export const orderListCancel = (l: SimOrderList) => binance.orderListCancel(orderListView(l));
 
 export function myTrade(f: Fill, orderListId = -1): Record<string, unknown> {
   return binance.myTrade({ ...f, id: f.tradeId, orderListId, price: f8(f.price), qty: f8(f.qty), quoteQty: f8(f.quoteQty), commission: f8(f.commission) });

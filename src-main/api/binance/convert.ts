@@ -2,7 +2,7 @@ import type { Balance, Fill, Instrument, Order } from '../../../src-common/contr
 import { TernError } from '../../../src-common/contract/errors.js';
 import { Decimal } from '../../engine/model/decimal.js';
 import { BinanceError, binanceErrors as errors } from './errors.js';
-import type { BinanceOrderView, BinanceSymbolView, BinanceTradeView } from './format.js';
+import type { BinanceOrderListView, BinanceOrderView, BinanceSymbolView, BinanceTradeView } from './format.js';
 
 /** What Tern's orders, fills and instruments are in Binance's terms (the gateway's one mapping). */
 
@@ -30,7 +30,7 @@ export function symbolView(i: Instrument): BinanceSymbolView {
     maxQty: '9000000.00000000',
     minNotional: f8(i.min_notional),
     orderTypes: BINANCE_ORDER_TYPES,
-    ocoAllowed: false,
+    ocoAllowed: true,
   };
 }
 
@@ -44,28 +44,40 @@ const STATUS: Record<Order['status'], string> = {
   expired: 'EXPIRED',
 };
 
+/** an OCO's take profit is Binance's LIMIT_MAKER leg */
+const isOcoTakeProfit = (o: Order): boolean => o.oco_id !== null && o.role === 'take_profit';
+
 function binanceType(o: Order): string {
-  if (o.type === 'limit') return o.post_only ? 'LIMIT_MAKER' : 'LIMIT';
+  if (o.type === 'limit') return o.post_only || isOcoTakeProfit(o) ? 'LIMIT_MAKER' : 'LIMIT';
   if (o.type === 'market') return 'MARKET';
   if (o.type === 'stop_limit') return 'STOP_LOSS_LIMIT';
   return 'STOP_LOSS';
 }
 
-export function orderView(o: Order, symbol: string, fills: Fill[] = [], cancelClientOrderId?: string): BinanceOrderView {
+export interface OrderViewExtras {
+  fills?: Fill[];
+  /** the cancel request's own client id */
+  cancelClientOrderId?: string;
+  /** an OCO leg the other leg's execution ended (Binance: EXPIRED; Tern: canceled with "oco: …") */
+  expired?: boolean;
+}
+
+export function orderView(o: Order, symbol: string, extras: OrderViewExtras = {}): BinanceOrderView {
+  const { fills = [], cancelClientOrderId, expired = false } = extras;
   const filled = new Decimal(o.filled_quantity);
   const quote = o.average_price === null ? new Decimal(0) : filled.mul(o.average_price);
   const time = Date.parse(o.created_at);
   return {
     symbol,
     orderId: o.id,
-    orderListId: -1,
+    orderListId: o.oco_id ?? -1,
     clientOrderId: o.client_order_id,
     price: f8(o.price),
     origQty: f8(o.quantity),
     executedQty: f8(o.filled_quantity),
     origQuoteOrderQty: ZERO8,
     cummulativeQuoteQty: quote.toFixed(8, Decimal.ROUND_DOWN),
-    status: STATUS[o.status],
+    status: expired ? 'EXPIRED' : STATUS[o.status],
     timeInForce: o.time_in_force,
     type: binanceType(o),
     side: o.side.toUpperCase(),
@@ -76,6 +88,41 @@ export function orderView(o: Order, symbol: string, fills: Fill[] = [], cancelCl
     isWorking: o.type !== 'market' && (o.status === 'open' || o.status === 'partially_filled'),
     fills: fills.map((f) => ({ price: f8(f.price), qty: f8(f.quantity), commission: f8(f.fee), commissionAsset: f.fee_asset, tradeId: f.id })),
     cancelClientOrderId,
+  };
+}
+
+/** The legs of one OCO list that the other leg's execution ended: canceled while its sibling filled (some or all). */
+export function expiredLegs(orders: Order[]): Set<string> {
+  const out = new Set<string>();
+  const byList = new Map<string, Order[]>();
+  for (const o of orders) if (o.oco_id !== null) byList.set(o.oco_id, [...(byList.get(o.oco_id) ?? []), o]);
+  for (const legs of byList.values()) {
+    for (const o of legs) {
+      if (o.status === 'canceled' && legs.some((x) => x !== o && !new Decimal(x.filled_quantity).isZero())) out.add(o.id);
+    }
+  }
+  return out;
+}
+
+/** The list client id Tern's legs carry: `<list>-tp` and `<list>-sl` (PlaceOcoParams.client_order_id). */
+export const listClientIdOf = (o: Order): string => o.client_order_id.replace(/-(tp|sl)$/, '');
+
+/** One OCO list from its legs (stop leg first, as Binance lists them). */
+export function orderListView(legs: Order[], symbol: string): BinanceOrderListView {
+  const sorted = [...legs].sort((a, b) => (a.role === b.role ? 0 : a.role === 'stop_loss' ? -1 : 1));
+  const expired = expiredLegs(sorted);
+  const working = sorted.some((o) => o.status === 'open' || o.status === 'partially_filled' || o.status === 'pending');
+  const rejected = sorted.every((o) => o.status === 'rejected');
+  const first = sorted[0]!;
+  return {
+    orderListId: first.oco_id ?? -1,
+    contingencyType: 'OCO',
+    listStatusType: rejected ? 'REJECT' : working ? 'EXEC_STARTED' : 'ALL_DONE',
+    listOrderStatus: rejected ? 'REJECT' : working ? 'EXECUTING' : 'ALL_DONE',
+    listClientOrderId: listClientIdOf(first),
+    transactionTime: Math.max(...sorted.map((o) => Date.parse(o.updated_at))),
+    symbol,
+    orders: sorted.map((o) => orderView(o, symbol, { expired: expired.has(o.id) })),
   };
 }
 
@@ -122,11 +169,13 @@ export function binanceErrorOf(err: unknown, during: 'order' | 'cancel' | 'query
   if (!(err instanceof TernError)) return errors.unknown();
   const field = typeof err.details?.['field'] === 'string' ? (err.details['field'] as string) : undefined;
   switch (err.code) {
-    case 'INVALID_ORDER':
+    case 'INVALID_ORDER': {
       if (/notional/i.test(err.message)) return new BinanceError(400, -1013, `Filter failure: NOTIONAL (${err.message})`);
       if (field === 'quantity') return new BinanceError(400, -1013, `Filter failure: LOT_SIZE (${err.message})`);
       if (field === 'price' || field === 'stop_price') return new BinanceError(400, -1013, `Filter failure: PRICE_FILTER (${err.message})`);
-      return errors.rejected(err.message);
+      const rule = typeof err.details?.['rule'] === 'string' ? `${err.details['rule'] as string}: ` : '';
+      return errors.rejected(`${rule}${err.message}`);
+    }
     case 'BAD_REQUEST': {
       const name = field === undefined ? undefined : (PARAM[field] ?? field);
       return name === undefined ? new BinanceError(400, -1100, err.message) : new BinanceError(400, -1130, `Data sent for parameter '${name}' is not valid: ${err.message}`);
@@ -156,3 +205,6 @@ export function rejectionOf(o: Order): BinanceError {
   const reason = o.reject_reason ?? 'order rejected';
   return /insufficient/i.test(reason) ? errors.insufficientBalance() : errors.rejected(reason);
 }
+
+/** Binance's symbol of Tern's instrument symbol (BTC/USDT → BTCUSDT). */
+export const binanceSymbolOf = (ternSymbol: string): string => ternSymbol.replace('/', '').toUpperCase();

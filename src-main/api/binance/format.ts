@@ -16,7 +16,8 @@ export interface BinanceFillView {
 export interface BinanceOrderView {
   symbol: string;
   orderId: number | string;
-  orderListId: number;
+  /** the OCO list the order is a leg of; -1: none */
+  orderListId: number | string;
   clientOrderId: string;
   price: string;
   origQty: string;
@@ -42,7 +43,7 @@ export interface BinanceTradeView {
   symbol: string;
   id: number | string;
   orderId: number | string;
-  orderListId: number;
+  orderListId: number | string;
   price: string;
   qty: string;
   quoteQty: string;
@@ -140,6 +141,44 @@ export function cancelResponse(o: BinanceOrderView): Record<string, unknown> {
     ...stopFields(o),
     selfTradePreventionMode: 'NONE',
   };
+}
+
+/** An OCO order list: its state and its legs (stop leg first, as Binance lists them). */
+export interface BinanceOrderListView {
+  orderListId: number | string;
+  contingencyType: 'OCO';
+  /** EXEC_STARTED while a leg works, ALL_DONE once none does, REJECT when refused */
+  listStatusType: string;
+  /** EXECUTING, ALL_DONE or REJECT */
+  listOrderStatus: string;
+  listClientOrderId: string;
+  transactionTime: number;
+  symbol: string;
+  orders: BinanceOrderView[];
+}
+
+/** GET orderList / openOrderList / allOrderList: the list and its orders' ids. */
+export function orderList(l: BinanceOrderListView): Record<string, unknown> {
+  return {
+    orderListId: l.orderListId,
+    contingencyType: l.contingencyType,
+    listStatusType: l.listStatusType,
+    listOrderStatus: l.listOrderStatus,
+    listClientOrderId: l.listClientOrderId,
+    transactionTime: l.transactionTime,
+    symbol: l.symbol,
+    orders: l.orders.map((o) => ({ symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId })),
+  };
+}
+
+/** POST orderList/oco and order/oco: the list plus each order as placed. */
+export function orderListResponse(l: BinanceOrderListView, respType: string | undefined): Record<string, unknown> {
+  return { ...orderList(l), orderReports: l.orders.map((o) => (respType === 'ACK' ? orderAck(o) : orderResult(o))) };
+}
+
+/** DELETE orderList: the list plus each order's cancel. */
+export function orderListCancel(l: BinanceOrderListView): Record<string, unknown> {
+  return { ...orderList(l), orderReports: l.orders.map(cancelResponse) };
 }
 
 /** GET /api/v3/myTrades. */

@@ -6,10 +6,11 @@ import type { Instrument, Order } from '../../../src-common/contract/schemas.js'
 import { TIMEFRAMES } from '../../../src-common/contract/constants/timeframes.js';
 import type { AccessControl } from '../access.js';
 import { Decimal } from '../../engine/model/decimal.js';
-import { balanceView, binanceErrorOf, binanceSymbol, f8, orderView, rejectionOf, symbolView, tradeView } from '../binance/convert.js';
+import { balanceView, binanceErrorOf, binanceSymbol, expiredLegs, f8, orderView, rejectionOf, symbolView, tradeView } from '../binance/convert.js';
 import { BinanceError, binanceErrors as errors } from '../binance/errors.js';
 import * as fmt from '../binance/format.js';
 import { verifySigned, withoutSignature } from '../binance/signing.js';
+import { orderListEndpoints } from './binance-order-lists.js';
 import type { Answer } from './methods.js';
 
 /**
@@ -34,6 +35,9 @@ export interface BinanceGatewayOptions {
 }
 
 type Security = 'NONE' | 'READ' | 'TRADE';
+
+export type GatewayCall = Call;
+export type GatewayEndpoint = Endpoint;
 
 interface Call {
   account: string;
@@ -187,6 +191,10 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
           quantity = await quantityForQuote(c, i, out['side'] as 'buy' | 'sell', quoteQty);
         }
         break;
+      case 'TAKE_PROFIT':
+      case 'TAKE_PROFIT_LIMIT':
+        // Tern's stops fire only through the market (a sell at or below its stop): a take profit that fires on a rise has no Tern order
+        throw new BinanceError(400, -1116, `Invalid orderType: Tern has no ${type} (its stops trigger only when the market falls to a sell stop or rises to a buy stop); a take profit is the LIMIT_MAKER leg of an OCO (orderList/oco).`);
       default:
         throw errors.invalidType();
     }
@@ -308,7 +316,7 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
         const { params, symbol } = await placeParams(c);
         const order = await c.call('orders.create', params);
         if (order.status === 'rejected') throw rejectionOf(order);
-        return fmt.orderResponse(orderView(order, symbol, await fillsOf(c, order)), c.params['newOrderRespType']);
+        return fmt.orderResponse(orderView(order, symbol, { fills: await fillsOf(c, order) }), c.params['newOrderRespType']);
       },
     },
     'POST api/v3/order/test': {
@@ -324,7 +332,8 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
       params: ['symbol', 'orderId', 'origClientOrderId'],
       handle: async (c) => {
         const i = await instrumentOf(c);
-        return fmt.orderQuery(orderView(await namedOrder(c, binanceSymbol(i), 'query'), binanceSymbol(i)));
+        const order = await namedOrder(c, binanceSymbol(i), 'query');
+        return fmt.orderQuery(orderView(order, binanceSymbol(i), { expired: await ocoExpired(c, order) }));
       },
     },
     'DELETE api/v3/order': {
@@ -336,7 +345,7 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
         const order = await namedOrder(c, binanceSymbol(i), 'cancel');
         if (order.status !== 'open' && order.status !== 'partially_filled' && order.status !== 'pending') throw errors.unknownOrder();
         const canceled = await c.call('orders.cancel', { id: order.id });
-        return fmt.cancelResponse(orderView(canceled, binanceSymbol(i), [], c.params['newClientOrderId'] ?? `cancel-${order.client_order_id}`.slice(0, 36)));
+        return fmt.cancelResponse(orderView(canceled, binanceSymbol(i), { cancelClientOrderId: c.params['newClientOrderId'] ?? `cancel-${order.client_order_id}`.slice(0, 36) }));
       },
     },
     'GET api/v3/openOrders': {
@@ -356,7 +365,7 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
         const i = await instrumentOf(c);
         const result = await c.call('orders.cancelAll', { account: c.account, symbol: i.symbol });
         const canceled = await Promise.all(result.canceled.map((id) => c.call('orders.get', { id })));
-        return canceled.map((o) => fmt.cancelResponse(orderView(o, binanceSymbol(i), [], `cancel-${o.client_order_id}`.slice(0, 36))));
+        return canceled.map((o) => fmt.cancelResponse(orderView(o, binanceSymbol(i), { cancelClientOrderId: `cancel-${o.client_order_id}`.slice(0, 36) })));
       },
     },
     'GET api/v3/allOrders': {
@@ -366,9 +375,10 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
         const i = await instrumentOf(c);
         const limit = intParam(c, 'limit', 1, 1000) ?? 500;
         const list = (await c.call('orders.list', { account: c.account, symbol: i.symbol, status: 'all', limit: 10_000 })).reverse();
+        const expired = expiredLegs(list);
         return inWindow(c, list, (o) => Date.parse(o.created_at))
           .slice(0, limit)
-          .map((o) => fmt.orderQuery(orderView(o, binanceSymbol(i))));
+          .map((o) => fmt.orderQuery(orderView(o, binanceSymbol(i), { expired: expired.has(o.id) })));
       },
     },
     'GET api/v3/myTrades': {
@@ -386,6 +396,16 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
       },
     },
   };
+
+  Object.assign(endpoints, orderListEndpoints({ instrumentOf, intParam }));
+
+  /** an OCO leg that the other leg's execution ended: Binance says EXPIRED */
+  async function ocoExpired(c: Call, o: Order): Promise<boolean> {
+    if (o.oco_id === null || o.status !== 'canceled' || o.role === null) return false;
+    const sibling = o.client_order_id.replace(/-(tp|sl)$/, (m) => (m === '-tp' ? '-sl' : '-tp'));
+    const other = await c.call('orders.get', { id: sibling }).catch(() => null);
+    return other !== null && expiredLegs([o, other]).has(o.id);
+  }
 
   /** startTime/endTime (epoch ms, inclusive) */
   function inWindow<T>(c: Call, list: T[], time: (x: T) => number): T[] {
