@@ -34,6 +34,37 @@ function coalesceSnapshots(held: Held[]): Held[] {
   return held.filter((_, i) => keyed[i] === null || newest.get(keyed[i]!) === i);
 }
 
+/**
+ * An event whose data (a DTO: decimals formatted, objects copied) is made the
+ * first time a listener reads it, once for all of them: most events of an
+ * order go to channels no WebSocket client watches, and the hub reads `data`
+ * only for a channel someone is subscribed to. An own enumerable getter, so a
+ * copy (spread, JSON, IPC's structured clone) still carries the data. A
+ * `data()` that throws, throws to each listener that reads it (each listener's
+ * failure is reported; the hub sends nothing for it).
+ */
+function lazyEvent(pending: Held): EngineEvent {
+  let made = false;
+  let value: unknown;
+  let failure: unknown = null;
+  return {
+    kind: pending.kind,
+    channel: pending.channel,
+    get data() {
+      if (!made) {
+        made = true;
+        try {
+          value = pending.data();
+        } catch (err) {
+          failure = err ?? new Error('event data failed');
+        }
+      }
+      if (failure !== null) throw failure;
+      return value;
+    },
+  } as EngineEvent;
+}
+
 export interface StoreHealthListener {
   /** the store cannot be written: what was recorded stays pending */
   unwritable(problem: StoreUnwritable): void;
@@ -195,13 +226,7 @@ export class Journal {
       this.outbox = [];
     }
     for (const pending of out) {
-      let event: EngineEvent;
-      try {
-        event = { kind: pending.kind, channel: pending.channel, data: pending.data() } as EngineEvent;
-      } catch (err) {
-        this.onListenerError(err);
-        continue;
-      }
+      const event = lazyEvent(pending);
       for (const listener of this.listeners) {
         try {
           listener(event);
