@@ -16,19 +16,16 @@ export const DEFAULT_DRAIN_MS = 5_000;
 export class Drain {
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
-  private expire!: (err: TernError) => void;
-  private readonly expired: Promise<never>;
+  /** the 503 every call gets once the drain expired */
+  private expired: TernError | null = null;
   private onExpired: (() => void) | undefined;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /**
+   * Each call in flight with the way to answer its caller 503. Not a race
+   * against one session-long promise: that keeps a reaction, and with it the
+   * answer, of every call ever made until the server stops.
+   */
+  private readonly inFlight = new Set<(err: TernError) => void>();
   private quiet: (() => void) | undefined;
-
-  constructor() {
-    this.expired = new Promise<never>((_, reject) => {
-      this.expire = reject;
-    });
-    // nobody may be waiting when it expires
-    this.expired.catch(() => {});
-  }
 
   /** whether close() began: new requests are refused */
   get active(): boolean {
@@ -37,13 +34,24 @@ export class Drain {
 
   /** the call, or the drain's 503 if that comes first */
   bound<T>(call: Promise<T>): Promise<T> {
-    this.inFlight.add(call);
-    const settle = () => {
-      this.inFlight.delete(call);
-      if (this.inFlight.size === 0) this.quiet?.();
-    };
-    call.then(settle, settle);
-    return Promise.race([call, this.expired]);
+    return new Promise<T>((resolve, reject) => {
+      if (this.expired) return reject(this.expired);
+      this.inFlight.add(reject);
+      const settle = () => {
+        this.inFlight.delete(reject);
+        if (this.inFlight.size === 0) this.quiet?.();
+      };
+      call.then(
+        (value) => {
+          settle();
+          resolve(value);
+        },
+        (err: unknown) => {
+          settle();
+          reject(err);
+        },
+      );
+    });
   }
 
   /** resolves once no call is in flight, or the drain expired */
@@ -74,13 +82,13 @@ export class Drain {
     if (!onExpired) return;
     this.onExpired = undefined;
     this.quiet?.();
-    this.expire(
-      new TernError(
-        'VENUE_UNAVAILABLE',
-        `Tern is stopping: this call did not finish within ${waitedMs} ms; it may still have reached the exchange (look it up by client_order_id once Tern is back)`,
-        { reason: 'stopping' },
-      ),
+    this.expired = new TernError(
+      'VENUE_UNAVAILABLE',
+      `Tern is stopping: this call did not finish within ${waitedMs} ms; it may still have reached the exchange (look it up by client_order_id once Tern is back)`,
+      { reason: 'stopping' },
     );
+    for (const answer503 of this.inFlight) answer503(this.expired);
+    this.inFlight.clear();
     onExpired();
   }
 }
