@@ -374,7 +374,8 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
       handle: async (c) => {
         const i = await instrumentOf(c);
         const limit = intParam(c, 'limit', 1, 1000) ?? 500;
-        const list = (await c.call('orders.list', { account: c.account, symbol: i.symbol, status: 'all', limit: 10_000 })).reverse();
+        // an order the venue refused answered its bot with -2010 and, as on Binance, is no order it lists (Tern's history keeps it)
+        const list = (await c.call('orders.list', { account: c.account, symbol: i.symbol, status: 'all', limit: 10_000 })).reverse().filter((o) => o.status !== 'rejected');
         const expired = expiredLegs(list);
         return inWindow(c, list, (o) => Date.parse(o.created_at))
           .slice(0, limit)
