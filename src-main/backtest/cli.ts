@@ -23,6 +23,9 @@ import { type SweepResult, runSweep } from './sweep.js';
 import { reportDto, writeReport } from './report.js';
 import { type BacktestConfig, runBacktest } from './runner.js';
 
+/** the bundle's entry (scripts/backtest-build.mjs) also serves the benchmarks, which run sweeps as the CLI does: on built workers */
+export { runSweep };
+
 export const USAGE = `usage: npm run backtest -- --data FILE.csv --symbol SYM --strategy NAME|PATH [--param k=v ...]
                             --cash 10000 --fee 0.001 [--slippage 0] --out DIR [--from TIME] [--to TIME] [--quiet]
 

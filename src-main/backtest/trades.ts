@@ -38,7 +38,22 @@ interface Cycle {
   exitQty: Decimal;
   exitNotional: Decimal;
   fees: Decimal;
+  /** the price of the one fill on each side whose notional was exact, while there is only that one (else null): the average, without a division */
+  entryOnly: Decimal | null;
+  exitOnly: Decimal | null;
+  entryFills: number;
+  exitFills: number;
 }
+
+/**
+ * The average of one fill is its price: quantity × price is exact when their
+ * significant digits fit the decimal's precision together, and dividing that
+ * back by the quantity then gives the price exactly, so the division (the
+ * dearest operation of a long run's trade list) can be skipped with the same
+ * result, digit for digit.
+ */
+const PRECISION = 40;
+const exactProduct = (quantity: Decimal, price: Decimal): boolean => quantity.sd() + price.sd() <= PRECISION;
 
 export function roundTrips(fills: Iterable<FillRecord>): { trades: RoundTrip[]; open: OpenTrade | null } {
   const trades: RoundTrip[] = [];
@@ -54,6 +69,7 @@ export function roundTrips(fills: Iterable<FillRecord>): { trades: RoundTrip[]; 
       const feePart = closing.eq(quantity) ? fee : fee.mul(closing).div(quantity);
       cycle.exitQty = cycle.exitQty.plus(closing);
       cycle.exitNotional = cycle.exitNotional.plus(closing.mul(fill.price));
+      cycle.exitOnly = ++cycle.exitFills === 1 && exactProduct(closing, fill.price) ? fill.price : null;
       cycle.fees = cycle.fees.plus(feePart);
       position = buy ? position.plus(closing) : position.minus(closing);
       quantity = quantity.minus(closing);
@@ -64,9 +80,10 @@ export function roundTrips(fills: Iterable<FillRecord>): { trades: RoundTrip[]; 
       }
       if (quantity.isZero()) continue;
     }
-    if (!cycle) cycle = { side: buy ? 'long' : 'short', entryTime: fill.ts, entryQty: ZERO, entryNotional: ZERO, exitQty: ZERO, exitNotional: ZERO, fees: ZERO };
+    if (!cycle) cycle = { side: buy ? 'long' : 'short', entryTime: fill.ts, entryQty: ZERO, entryNotional: ZERO, exitQty: ZERO, exitNotional: ZERO, fees: ZERO, entryOnly: null, exitOnly: null, entryFills: 0, exitFills: 0 };
     cycle.entryQty = cycle.entryQty.plus(quantity);
     cycle.entryNotional = cycle.entryNotional.plus(quantity.mul(fill.price));
+    cycle.entryOnly = ++cycle.entryFills === 1 && exactProduct(quantity, fill.price) ? fill.price : null;
     cycle.fees = cycle.fees.plus(fee);
     position = buy ? position.plus(quantity) : position.minus(quantity);
   }
@@ -74,7 +91,7 @@ export function roundTrips(fills: Iterable<FillRecord>): { trades: RoundTrip[]; 
     ? {
         side: cycle.side,
         entryTime: cycle.entryTime,
-        entryPrice: cycle.entryNotional.div(cycle.entryQty),
+        entryPrice: cycle.entryOnly ?? cycle.entryNotional.div(cycle.entryQty),
         quantity: position.abs(),
         fees: cycle.fees,
       }
@@ -87,9 +104,9 @@ function closeCycle(c: Cycle, exitTime: number): RoundTrip {
   return {
     side: c.side,
     entryTime: c.entryTime,
-    entryPrice: c.entryNotional.div(c.entryQty),
+    entryPrice: c.entryOnly ?? c.entryNotional.div(c.entryQty),
     exitTime,
-    exitPrice: c.exitNotional.div(c.exitQty),
+    exitPrice: c.exitOnly ?? c.exitNotional.div(c.exitQty),
     quantity: c.entryQty,
     pnlGross: gross,
     pnlNet: gross.minus(c.fees),

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { roundTrips, tradesCsv } from '../../src-main/backtest/trades.js';
 import { Decimal } from '../../src-main/engine/model/decimal.js';
@@ -56,5 +57,50 @@ describe('round trips', () => {
   it('trades.csv has the fixed header and one line per trade, times in epoch ms', () => {
     const { trades } = roundTrips([fill('buy', '0.5', '100.5', '0.05025', 1700000000000), fill('sell', '0.5', '101', '0.0505', 1700000060000)]);
     expect(tradesCsv(trades)).toBe('entry_time,entry_price,exit_time,exit_price,quantity,pnl_gross,pnl_net,fees\n1700000000000,100.5,1700000060000,101,0.5,0.25,0.14925,0.10075\n');
+  });
+
+  it('averages of one fill are its price without a division, digit for digit what dividing its notional gives, also when the notional is rounded', () => {
+    // the averages as volume-weighted sums divided, the way they were computed before the shortcut
+    const dividing = (fills: FillRecord[]) => {
+      const out: string[][] = [];
+      let pos = new Decimal(0);
+      let c: { entryQty: Decimal; entryN: Decimal; exitQty: Decimal; exitN: Decimal } | null = null;
+      let long = true;
+      for (const f of fills) {
+        let q = f.quantity;
+        const buy = f.side === 'buy';
+        if (c && long !== buy) {
+          const closing = Decimal.min(q, pos.abs());
+          c.exitQty = c.exitQty.plus(closing);
+          c.exitN = c.exitN.plus(closing.mul(f.price));
+          pos = buy ? pos.plus(closing) : pos.minus(closing);
+          q = q.minus(closing);
+          if (pos.isZero()) {
+            out.push([c.entryN.div(c.entryQty).toFixed(), c.exitN.div(c.exitQty).toFixed()]);
+            c = null;
+          }
+          if (q.isZero()) continue;
+        }
+        if (!c) {
+          c = { entryQty: new Decimal(0), entryN: new Decimal(0), exitQty: new Decimal(0), exitN: new Decimal(0) };
+          long = buy;
+        }
+        c.entryQty = c.entryQty.plus(q);
+        c.entryN = c.entryN.plus(q.mul(f.price));
+        pos = buy ? pos.plus(q) : pos.minus(q);
+      }
+      return out;
+    };
+    // up to 24 significant digits each: some notionals fit the 40 digits exactly, some are rounded
+    const digits = fc.tuple(fc.bigInt({ min: 1n, max: 10n ** 24n }), fc.integer({ min: 0, max: 20 })).map(([units, scale]) => new Decimal(`${units}e-${scale}`).toFixed());
+    const arb = fc.array(fc.tuple(fc.boolean(), digits, digits), { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(arb, (spec) => {
+        const fills = spec.map(([buy, q, p], i) => fill(buy ? 'buy' : 'sell', q, p, '0', i));
+        const got = roundTrips(fills).trades.map((t) => [t.entryPrice.toFixed(), t.exitPrice.toFixed()]);
+        expect(got).toEqual(dividing(fills));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
