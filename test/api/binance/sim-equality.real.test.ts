@@ -123,7 +123,7 @@ async function scenario(ex: Binance, moveTo: (price: number) => void): Promise<R
   });
   out['oco.placed'] = list(oco);
   const legs = await ex.fetchOpenOrders('BTC/USDT');
-  out['oco.legs'] = legs.map((o) => ({ ...order(o), sameList: o.info['orderListId'] === oco['orderListId'] })).sort((a, b) => String(a['infoType']).localeCompare(String(b['infoType'])));
+  out['oco.legs'] = legs.map((o): Shape => ({ ...order(o), sameList: o.info['orderListId'] === oco['orderListId'] })).sort((a, b) => String(a['infoType']).localeCompare(String(b['infoType'])));
   out['oco.open'] = ((await api['privateGetOpenOrderList']!({})) as unknown as Array<Record<string, any>>).map(list);
   out['oco.got'] = list(await api['privateGetOrderList']!({ origClientOrderId: 'eq-oco' }));
   out['oco.canceled'] = list(await api['privateDeleteOrderList']!({ symbol: 'BTCUSDT', listClientOrderId: 'eq-oco' }));
