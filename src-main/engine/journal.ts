@@ -164,6 +164,16 @@ export class Journal {
     }
   }
 
+  /**
+   * Whether a commit now should go through, as far as can be told without
+   * writing: not failed, not known unwritable, room on the disk. An order for
+   * an in-process venue is sent before its first commit only then (oms.ts).
+   */
+  get likelyWritable(): boolean {
+    if (this.failure || this.unwritableProblem) return false;
+    return (this.store.writable?.(false) ?? null) === null;
+  }
+
   /** why the store cannot be written now, or null */
   get unwritable(): StoreUnwritable | null {
     return this.unwritableProblem;

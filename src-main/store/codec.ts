@@ -342,41 +342,51 @@ const KEY_REVOKED_AT = keyCodec.keys.indexOf('revokedAt');
 
 /** Snapshots an entry: later mutation of the engine's records cannot change what is journaled. */
 export function encodeEntry(entry: JournalEntry): EncodedEntry {
+  const { wire, ts } = encodeWire(entry);
+  const { type: _type, ...rest } = wire;
+  return { wire, ts, payload: JSON.stringify(rest) };
+}
+
+/**
+ * The stored form of an entry (records as tuples, validated and snapshotted)
+ * and the time it describes, without its JSON: the store writes the JSON of
+ * several entries at once, at the commit (see journal-rows.ts).
+ */
+export function encodeWire(entry: JournalEntry): { wire: WireEntry; ts: number } {
   switch (entry?.type) {
     case 'order': {
       if (typeof entry.event !== 'string') throw badEntry('order entry: event must be a string', 'event');
       const order = orderCodec.encode(entry.order);
-      return { wire: { type: 'order', event: entry.event, order }, ts: order[ORDER_UPDATED_AT] as number, payload: JSON.stringify({ event: entry.event, order }) };
+      return { wire: { type: 'order', event: entry.event, order }, ts: order[ORDER_UPDATED_AT] as number };
     }
     case 'fill': {
       const fill = fillCodec.encode(entry.fill);
-      return { wire: { type: 'fill', fill }, ts: fill[FILL_TS] as number, payload: JSON.stringify({ fill }) };
+      return { wire: { type: 'fill', fill }, ts: fill[FILL_TS] as number };
     }
     case 'position': {
       const position = positionCodec.encode(entry.position);
-      return { wire: { type: 'position', position }, ts: position[POSITION_UPDATED_AT] as number, payload: JSON.stringify({ position }) };
+      return { wire: { type: 'position', position }, ts: position[POSITION_UPDATED_AT] as number };
     }
     case 'strategy_position': {
       const position = strategyPositionCodec.encode(entry.position);
-      return { wire: { type: 'strategy_position', position }, ts: position[STRATEGY_POSITION_UPDATED_AT] as number, payload: JSON.stringify({ position }) };
+      return { wire: { type: 'strategy_position', position }, ts: position[STRATEGY_POSITION_UPDATED_AT] as number };
     }
     case 'balance': {
       const balance = balanceCodec.encode(entry.balance);
-      return { wire: { type: 'balance', balance }, ts: balance[BALANCE_UPDATED_AT] as number, payload: JSON.stringify({ balance }) };
+      return { wire: { type: 'balance', balance }, ts: balance[BALANCE_UPDATED_AT] as number };
     }
     case 'account': {
       const account = accountCodec.encode(entry.account);
-      return { wire: { type: 'account', account }, ts: account[ACCOUNT_CREATED_AT] as number, payload: JSON.stringify({ account }) };
+      return { wire: { type: 'account', account }, ts: account[ACCOUNT_CREATED_AT] as number };
     }
     case 'account_reset': {
       if (typeof entry.account !== 'string') throw badEntry('account_reset entry: account must be a string', 'account');
       if (!isInt(entry.ts)) throw badEntry('account_reset entry: ts must be an integer', 'ts');
-      const wire = { type: 'account_reset' as const, account: entry.account, ts: entry.ts };
-      return { wire, ts: entry.ts, payload: JSON.stringify({ account: entry.account, ts: entry.ts }) };
+      return { wire: { type: 'account_reset', account: entry.account, ts: entry.ts }, ts: entry.ts };
     }
     case 'key': {
       const key = keyCodec.encode(entry.key);
-      return { wire: { type: 'key', key }, ts: (key[KEY_REVOKED_AT] ?? key[KEY_CREATED_AT]) as number, payload: JSON.stringify({ key }) };
+      return { wire: { type: 'key', key }, ts: (key[KEY_REVOKED_AT] ?? key[KEY_CREATED_AT]) as number };
     }
     case 'setting': {
       if (typeof entry.name !== 'string') throw badEntry('setting entry: name must be a string', 'name');
@@ -390,17 +400,37 @@ export function encodeEntry(entry: JournalEntry): EncodedEntry {
       if (text === undefined) throw badEntry(`setting ${entry.name}: value must be JSON-serializable`, 'value');
       // Round-trip so the buffered value is a snapshot in its stored form (Decimals become strings via toJSON).
       const value: unknown = JSON.parse(text);
-      const wire = { type: 'setting' as const, name: entry.name, value, ts: entry.ts };
-      return { wire, ts: entry.ts, payload: `{"name":${JSON.stringify(entry.name)},"value":${text},"ts":${entry.ts}}` };
+      return { wire: { type: 'setting', name: entry.name, value, ts: entry.ts }, ts: entry.ts };
     }
     case 'risk_decision': {
       if (!isInt(entry.ts)) throw badEntry('risk_decision entry: ts must be an integer', 'ts');
-      const text = JSON.stringify(entry.decision);
-      const decision = JSON.parse(text) as Record<string, unknown>;
-      return { wire: { type: 'risk_decision', decision, ts: entry.ts }, ts: entry.ts, payload: `{"decision":${text},"ts":${entry.ts}}` };
+      const decision = JSON.parse(JSON.stringify(entry.decision)) as Record<string, unknown>;
+      return { wire: { type: 'risk_decision', decision, ts: entry.ts }, ts: entry.ts };
     }
     default:
       throw badEntry(`unknown journal entry type: ${String((entry as { type?: unknown } | null)?.type)}`, 'type');
+  }
+}
+
+/** The time a stored entry describes (what encodeWire gave with it). */
+export function tsOfWire(wire: WireEntry): number {
+  switch (wire.type) {
+    case 'order':
+      return wire.order[ORDER_UPDATED_AT] as number;
+    case 'fill':
+      return wire.fill[FILL_TS] as number;
+    case 'position':
+      return wire.position[POSITION_UPDATED_AT] as number;
+    case 'strategy_position':
+      return wire.position[STRATEGY_POSITION_UPDATED_AT] as number;
+    case 'balance':
+      return wire.balance[BALANCE_UPDATED_AT] as number;
+    case 'account':
+      return wire.account[ACCOUNT_CREATED_AT] as number;
+    case 'key':
+      return (wire.key[KEY_REVOKED_AT] ?? wire.key[KEY_CREATED_AT]) as number;
+    default:
+      return wire.ts;
   }
 }
 

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, linkSync, renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { decodeEntry, wireFromRow } from './codec.js';
+import { decodeEntry } from './codec.js';
+import { entriesOfRow } from './journal-rows.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export interface RepairReport {
@@ -32,11 +33,11 @@ export function repairStore(file: string, now: Date = new Date()): RepairReport 
   const damagedCopy = keepDamaged(file, now);
   const notes: string[] = [];
   const rows: Array<[number, number, string, string]> = [];
-  const lost: Array<[number, number]> = [];
+  const salvage: Salvage = { kept: [], lastSeen: 0, tailLost: null };
   let old: Database.Database | null = null;
   try {
     old = new Database(damagedCopy, { readonly: true, fileMustExist: true });
-    salvageJournal(old, rows, lost);
+    salvageJournal(old, rows, salvage);
   } catch (err) {
     notes.push(`the damaged file could not be read at all (${(err as Error).message})`);
   }
@@ -67,10 +68,11 @@ export function repairStore(file: string, now: Date = new Date()): RepairReport 
   renameSync(tmp, file);
   if (process.platform !== 'win32') chmodSync(file, 0o600);
   notes.push('orders, fills, positions, balances, accounts, keys and settings were rebuilt from the journal');
+  const lost = lostRanges(salvage);
   return {
     damagedCopy,
-    kept: rows.length,
-    keptRanges: ranges(rows.map((r) => r[0])),
+    kept: salvage.kept.reduce((n, [a, b]) => n + b - a + 1, 0),
+    keptRanges: joinRanges(salvage.kept),
     lost: lost.map(([a, b]) => (a === b ? `${a}` : b === Number.POSITIVE_INFINITY ? `${a} and after` : `${a}-${b}`)).join(', ') || 'none',
     lostCount: lost.reduce((n, [a, b]) => n + (b === Number.POSITIVE_INFINITY ? 0 : b - a + 1), 0),
     notes,
@@ -95,13 +97,35 @@ function keepDamaged(file: string, now: Date): string {
   return name;
 }
 
+interface Salvage {
+  /** seq ranges of the entries kept, in order (a row holds one entry or a run of them) */
+  kept: Array<[number, number]>;
+  /** the highest row seq read, decoded or not */
+  lastSeen: number;
+  /** entries from here on could not be reached */
+  tailLost: number | null;
+}
+
+/** What was not kept: the gaps between the kept ranges, up to the last row read, and an unreachable tail. */
+function lostRanges(s: Salvage): Array<[number, number]> {
+  const lost: Array<[number, number]> = [];
+  let next = 1;
+  for (const [a, b] of s.kept) {
+    if (a > next) lost.push([next, a - 1]);
+    next = b + 1;
+  }
+  if (s.lastSeen >= next) lost.push([next, s.lastSeen]);
+  if (s.tailLost !== null) lost.push([Math.max(s.tailLost, next), Number.POSITIVE_INFINITY]);
+  return lost;
+}
+
 /**
  * Reads journal rows in seq order. Where a page cannot be read, finds the
  * first seq after it that can (doubling steps, then halving back) and goes on
  * from there; what lies between is lost. A row that reads but does not decode
  * is lost on its own.
  */
-function salvageJournal(db: Database.Database, rows: Array<[number, number, string, string]>, lost: Array<[number, number]>): void {
+function salvageJournal(db: Database.Database, rows: Array<[number, number, string, string]>, salvage: Salvage): void {
   const page = db.prepare('SELECT seq, ts, type, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?').raw();
   const readable = (after: number): number | null | 'error' => {
     try {
@@ -122,10 +146,9 @@ function salvageJournal(db: Database.Database, rows: Array<[number, number, stri
       if (next === 'error') {
         const resume = stepOver(last, readable);
         if (resume === null) {
-          lost.push([last + 1, Number.POSITIVE_INFINITY]);
+          salvage.tailLost = last + 1;
           break;
         }
-        lost.push([last + 1, resume - 1]);
         last = resume - 1;
         continue;
       }
@@ -135,12 +158,15 @@ function salvageJournal(db: Database.Database, rows: Array<[number, number, stri
     if (batch.length === 0) break;
     for (const row of batch) {
       try {
-        decodeEntry(wireFromRow(row[2], row[3]));
+        const entries = entriesOfRow(row[0], row[1], row[2], row[3]);
+        for (const e of entries) decodeEntry(e.wire);
         rows.push(row);
+        salvage.kept.push([entries[0]!.seq, row[0]]);
       } catch {
-        lost.push([row[0], row[0]]);
+        // lost: the gap it leaves says which entries (see lostRanges)
       }
       last = row[0];
+      salvage.lastSeen = row[0];
     }
   }
 }
@@ -192,18 +218,13 @@ function copyTable(from: Database.Database, to: Database.Database, table: string
   }
 }
 
-function ranges(seqs: number[]): string {
-  const out: string[] = [];
-  let start: number | null = null;
-  let prev = 0;
-  for (const s of seqs) {
-    if (start === null) start = s;
-    else if (s !== prev + 1) {
-      out.push(start === prev ? `${start}` : `${start}-${prev}`);
-      start = s;
-    }
-    prev = s;
+/** "1-500, 623-1000": adjacent ranges joined */
+function joinRanges(kept: Array<[number, number]>): string {
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of kept) {
+    const prev = out[out.length - 1];
+    if (prev && a === prev[1] + 1) prev[1] = b;
+    else out.push([a, b]);
   }
-  if (start !== null) out.push(start === prev ? `${start}` : `${start}-${prev}`);
-  return out.join(', ') || 'none';
+  return out.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ') || 'none';
 }

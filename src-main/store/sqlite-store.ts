@@ -3,7 +3,8 @@ import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecor
 import { dirname } from 'node:path';
 import type { EngineStore, FillQuery, JournalEntry, OrderQuery, StoreUnwritable } from '../engine/ports/store.js';
 import { badRequest, TernError } from '../../src-common/contract/errors.js';
-import { accountCodec, balanceCodec, decodeEntry, encodeEntry, fillCodec, keyCodec, orderCodec, positionCodec, strategyPositionCodec, wireFromRow } from './codec.js';
+import { accountCodec, balanceCodec, decodeEntry, encodeWire, fillCodec, keyCodec, orderCodec, positionCodec, strategyPositionCodec } from './codec.js';
+import { entriesOfRow, JournalRows } from './journal-rows.js';
 import { ACTIVE_STATES_SQL, migrate, type Migration, MIGRATIONS } from './migrations.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { PROJECTION_TABLES, ProjectionBatch, Projector } from './projection.js';
@@ -34,6 +35,9 @@ export interface OpenOptions {
 }
 
 const DEFAULT_MIN_FREE_BYTES = 8 * 1024 * 1024;
+/** free room of this many times the minimum is "ample": commits cannot use it up between two looks ROOMY_RECHECK_MS apart */
+const ROOMY = 64;
+const ROOMY_RECHECK_MS = 100;
 
 export interface StoredEntry {
   seq: number;
@@ -46,10 +50,10 @@ export interface VerifyResult {
   mismatches: string[];
 }
 
-/** Journal rows per INSERT statement: fewer native calls per entry, well under SQLite's 32766 parameters. */
-const JOURNAL_ROWS_PER_INSERT = 64;
-/** Journal rows read per query while replaying (a running iterator would lock the connection). */
-const REPLAY_PAGE = 10_000;
+/** Journal rows per INSERT statement: fewer native calls per row, well under SQLite's 32766 parameters. */
+const JOURNAL_ROWS_PER_INSERT = 16;
+/** Journal rows read per query while replaying (a running iterator would lock the connection); a row holds up to 64 entries. */
+const REPLAY_PAGE = 1_000;
 const MAX_MISMATCHES = 100;
 
 const ORDER_COLUMNS = orderCodec.columns.join(', ');
@@ -62,8 +66,8 @@ const FILL_COLUMNS = fillCodec.columns.join(', ');
  */
 export class SqliteStore implements EngineStore {
   private readonly batch = new ProjectionBatch();
-  /** flat [seq, ts, type, payload, seq, ...] rows, in chunks of JOURNAL_ROWS_PER_INSERT */
-  private journalChunks: unknown[][] = [];
+  /** the batch's journal rows, several entries each (journal-rows.ts) */
+  private readonly rows = new JournalRows();
   private pendingCount = 0;
   private committedSeq: number;
   private readonly projector: Projector;
@@ -78,6 +82,8 @@ export class SqliteStore implements EngineStore {
   private readonly probeWrite: Database.Statement;
   private readonly minFreeBytes: number;
   private readonly freeBytes: (dir: string) => number;
+  /** until when (performance.now()) the disk is known to have ample room */
+  private roomyUntil = 0;
   /** the database file ('' when in memory) */
   readonly file: string;
 
@@ -134,15 +140,10 @@ export class SqliteStore implements EngineStore {
   /** Buffers an entry (no I/O). The entry is encoded now: later changes to its records are not journaled. */
   record(entry: JournalEntry): void {
     this.assertOpen();
-    const encoded = encodeEntry(entry);
+    const { wire, ts } = encodeWire(entry);
     const seq = this.committedSeq + this.pendingCount + 1;
-    let chunk = this.journalChunks[this.journalChunks.length - 1];
-    if (chunk === undefined || chunk.length === JOURNAL_ROWS_PER_INSERT * 4) {
-      chunk = [];
-      this.journalChunks.push(chunk);
-    }
-    chunk.push(seq, encoded.ts, encoded.wire.type, encoded.payload);
-    this.batch.add(seq, encoded.wire);
+    this.rows.add(seq, wire, ts);
+    this.batch.add(seq, wire);
     this.pendingCount += 1;
   }
 
@@ -161,7 +162,7 @@ export class SqliteStore implements EngineStore {
     }
     this.committedSeq += this.pendingCount;
     this.pendingCount = 0;
-    this.journalChunks = [];
+    this.rows.clear();
     this.batch.clear();
   }
 
@@ -175,7 +176,12 @@ export class SqliteStore implements EngineStore {
   }
 
   private writeBatch(): void {
-    for (const chunk of this.journalChunks) this.journalInsert(chunk.length / 4).run(...chunk);
+    const params = this.rows.params();
+    const step = JOURNAL_ROWS_PER_INSERT * 4;
+    for (let i = 0; i < params.length; i += step) {
+      const chunk = i === 0 && params.length <= step ? params : params.slice(i, i + step);
+      this.journalInsert(chunk.length / 4).run(...chunk);
+    }
     this.projector.apply(this.batch);
     this.setProjectedSeq.run(this.committedSeq + this.pendingCount);
   }
@@ -198,8 +204,12 @@ export class SqliteStore implements EngineStore {
     this.assertOpen();
     if (this.file === '') return null;
     const dir = dirname(this.file);
+    // Asked before each paper order: with ample room, one look at the disk per 100 ms is enough.
+    const now = performance.now();
+    if (!tryWrite && now < this.roomyUntil) return null;
     const free = this.freeBytes(dir);
     if (free < this.minFreeBytes) return diskFull(dir, free, this.file);
+    this.roomyUntil = free >= ROOMY * this.minFreeBytes ? now + ROOMY_RECHECK_MS : 0;
     if (!tryWrite) return null;
     try {
       this.db.transaction(() => this.probeWrite.run()).immediate();
@@ -269,13 +279,13 @@ export class SqliteStore implements EngineStore {
 
   /** Applies every journal entry to `projector`, page by page; returns the last seq applied. */
   private replayInto(projector: Projector): number {
-    const page = this.db.prepare('SELECT seq, type, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?').raw();
+    const page = this.db.prepare('SELECT seq, ts, type, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?').raw();
     const batch = new ProjectionBatch();
     let last = 0;
     for (;;) {
-      const rows = page.all(last, REPLAY_PAGE) as Array<[number, string, string]>;
+      const rows = page.all(last, REPLAY_PAGE) as Array<[number, number, string, string]>;
       if (rows.length === 0) return last;
-      for (const [seq, type, payload] of rows) batch.add(seq, wireFromRow(type, payload));
+      for (const [seq, ts, type, payload] of rows) for (const e of entriesOfRow(seq, ts, type, payload)) batch.add(e.seq, e.wire);
       projector.apply(batch);
       batch.clear();
       last = rows[rows.length - 1]![0];
@@ -298,7 +308,10 @@ export class SqliteStore implements EngineStore {
     for (;;) {
       const rows = page.all(next) as Array<[number, number, string, string]>;
       if (rows.length === 0) return;
-      for (const [seq, ts, type, payload] of rows) yield { seq, ts, entry: decodeEntry(wireFromRow(type, payload)) };
+      for (const [seq, ts, type, payload] of rows) {
+        // a row holding several entries may begin before fromSeq
+        for (const e of entriesOfRow(seq, ts, type, payload)) if (e.seq >= fromSeq) yield { seq: e.seq, ts: e.ts, entry: decodeEntry(e.wire) };
+      }
       next = rows[rows.length - 1]![0] + 1;
     }
   }

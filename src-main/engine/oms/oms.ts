@@ -200,7 +200,10 @@ export class Oms {
     // matters more; one lost in a crash meanwhile is adopted from the exchange by reconciliation.
     const hold = opts.fromKillSwitch === true;
     try {
-      await this.committed(hold);
+      // An in-process venue (paper) dies with the process and shows nothing before the commit that
+      // ends this order's ack: its order, fills and the rest are committed together, all or nothing.
+      // Unless that commit looks likely to fail: then the order must stay unsent, as for any venue.
+      if (venue.mode !== 'paper' || !this.d.journal.likelyWritable) await this.committed(hold);
     } catch (err) {
       // never sent: settled as rejected (journaled with the rest once the store can be written), not left initialized
       this.apply(order.id, 'reject', { rejectReason: `not sent: ${err instanceof Error ? err.message : String(err)}` });
