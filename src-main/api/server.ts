@@ -8,10 +8,12 @@ import { AccessControl } from './access.js';
 import { AuthFailures, DEFAULT_AUTH_FAILURE_LIMIT } from './auth-failures.js';
 import { DEFAULT_DRAIN_MS, Drain } from './drain.js';
 import { errorHeaders, errorResponse } from './error-response.js';
+import { LogThrottle } from './log-throttle.js';
 import { LoopbackGuard, assertLoopbackHost } from './loopback.js';
 import { ApiMetrics } from './metrics.js';
 import { authPlugin } from './plugins/auth.js';
-import { binanceGatewayPlugin } from './plugins/binance.js';
+import { BinanceStreams, type BinanceStreamsOptions } from './binance/ws-gateway.js';
+import { binanceGatewayPlugin, type PublicRead } from './plugins/binance.js';
 import { drainPlugin } from './plugins/drain.js';
 import { loopbackGuardPlugin } from './plugins/loopback-guard.js';
 import { methodRoutesPlugin, type Answer } from './plugins/methods.js';
@@ -55,6 +57,8 @@ export interface ApiServerOptions {
   web?: { root: string; signInTtlMs?: number };
   /** how long close() lets calls in flight finish before it answers them 503 (default 5 s) */
   drainMs?: number;
+  /** the Binance gateway's WebSockets: clock, listen key lifetime, sweep and ticker intervals (tests) */
+  binanceStreams?: Pick<BinanceStreamsOptions, 'now' | 'listenKeyTtlMs' | 'sweepMs' | 'tickerMs'>;
 }
 
 export interface ApiServer {
@@ -162,13 +166,23 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     metrics,
   });
   app.register(methodRoutesPlugin, { answer, version: opts.version });
-  // Binance's spot REST for existing bots: the same engine calls with the key's context (issue 14)
-  app.register(binanceGatewayPlugin, {
-    prefix: '/binance',
-    answer,
+  // Binance's spot REST and WebSockets for existing bots: the same engine calls with the key's context (issue 14)
+  const binanceLog = new LogThrottle(app.log);
+  const publicRead: PublicRead = (method, params) => drain.bound(engine.call(method, params, { actor: 'binance-public' }));
+  const binanceStreams = new BinanceStreams({
+    engine,
     access,
-    publicRead: (method, params) => drain.bound(engine.call(method, params, { actor: 'binance-public' })),
+    call: (m, p, who) => answer(m, p, who).then((a) => resultOf(m, a)),
+    publicRead,
+    ws: { ...DEFAULT_WS_OPTIONS, ...opts.ws },
+    log: (kind, err) => binanceLog.error(kind, { err }, 'binance gateway: an engine event was not sent to its streams'),
+    ...opts.binanceStreams,
   });
+  app.addHook('preClose', (done) => {
+    binanceStreams.stop();
+    done();
+  });
+  app.register(binanceGatewayPlugin, { prefix: '/binance', answer, access, publicRead, streams: binanceStreams });
   if (opts.web) app.register(webUiPlugin, { root: opts.web.root, engine, access, signIn });
 
   let baseUrl: string | null = null;

@@ -322,11 +322,9 @@ export class WsHub {
 
   private sendRaw(client: Client, text: string): void {
     if (client.closed || client.socket.readyState !== client.socket.OPEN) return;
-    const buffered = client.socket.bufferedAmount;
-    // with nothing waiting, one message always goes, however large (a big call result is not slowness)
-    if (buffered > 0 && buffered + text.length > this.options.maxBufferedBytes) {
+    if (tooSlow(client.socket, text, this.options.maxBufferedBytes)) {
       // a consumer this far behind will not catch up; it reads the close reason if it ever drains its backlog
-      this.log.warn('ws-slow-consumer', { key_id: client.principal?.id, buffered_bytes: buffered }, 'websocket client dropped: slow consumer');
+      this.log.warn('ws-slow-consumer', { key_id: client.principal?.id, buffered_bytes: client.socket.bufferedAmount }, 'websocket client dropped: slow consumer');
       this.close(client, WS_CLOSE.SLOW_CONSUMER, `slow consumer: more than ${this.options.maxBufferedBytes} bytes unsent`);
       return;
     }
@@ -349,12 +347,7 @@ export class WsHub {
   }
 
   private closeSocket(socket: WebSocket, code: number, reason: string): void {
-    // close reasons are limited to 123 bytes
-    socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
-    // a peer that never reads would hold the socket (and its backlog) for ws's 30 s close timeout
-    setTimeout(() => {
-      if (socket.readyState !== socket.CLOSED) socket.terminate();
-    }, this.options.closeGraceMs).unref();
+    closeSocket(socket, code, reason, this.options.closeGraceMs);
   }
 
   private leave(client: Client, channel: string): void {
@@ -378,6 +371,26 @@ export class WsHub {
     this.clients.delete(client);
     this.onCountChange(this.clients.size);
   }
+}
+
+/**
+ * The slow-consumer rule of every Tern WebSocket (this hub's and the Binance
+ * gateway's): `text` may not go when the unsent data would pass `maxBufferedBytes`.
+ * With nothing waiting, one message always goes, however large (a big call result is not slowness).
+ */
+export function tooSlow(socket: WebSocket, text: string, maxBufferedBytes: number): boolean {
+  const buffered = socket.bufferedAmount;
+  return buffered > 0 && buffered + text.length > maxBufferedBytes;
+}
+
+/** Closes with `code` and `reason`, and cuts the socket if the peer has not answered within `graceMs`. */
+export function closeSocket(socket: WebSocket, code: number, reason: string, graceMs: number): void {
+  // close reasons are limited to 123 bytes
+  socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+  // a peer that never reads would hold the socket (and its backlog) for ws's 30 s close timeout
+  setTimeout(() => {
+    if (socket.readyState !== socket.CLOSED) socket.terminate();
+  }, graceMs).unref();
 }
 
 function callIdOf(raw: unknown): number | string | undefined {

@@ -3,7 +3,7 @@ import { errors } from './errors.js';
 import { verifySigned as verifyBinanceSigned } from '../../src-main/api/binance/signing.js';
 
 // the signing rules are Binance's, shared with Tern's Binance gateway
-export { hmacHex, withoutSignature } from '../../src-main/api/binance/signing.js';
+export { hmacHex, withoutSignature, wsApiPayload } from '../../src-main/api/binance/signing.js';
 
 /** The API key of a request that needs one (USER_STREAM, TRADE, USER_DATA). */
 export function requireApiKey(accounts: Accounts, apiKey: string | undefined): Account {
@@ -16,13 +16,4 @@ export function requireApiKey(accounts: Accounts, apiKey: string | undefined): A
 /** Binance's SIGNED check with the account's secret (src-main/api/binance/signing.ts). */
 export function verifySigned(account: Account, params: Record<string, string>, signedPayload: string, now: number): void {
   verifyBinanceSigned(account.secret, params, signedPayload, now);
-}
-
-/** The WebSocket API's signature: params (but `signature`) sorted by key, as `k=v` joined by `&`. */
-export function wsApiPayload(params: Record<string, unknown>): string {
-  return Object.keys(params)
-    .filter((k) => k !== 'signature')
-    .sort()
-    .map((k) => `${k}=${String(params[k])}`)
-    .join('&');
 }

@@ -3,10 +3,12 @@ import type { Account, Accounts } from './accounts.js';
 import { CandleSeries, MINUTE, type CandleRow } from './candles.js';
 import { ceilTo, d, D, f8, floorTo, isMultiple, maxD, minD, roundTo, ZERO } from './decimal.js';
 import { errors } from './errors.js';
+import { orderView } from './format.js';
+import { executionReport as binanceExecutionReport } from '../../src-main/api/binance/stream-format.js';
 import type { Market } from './markets.js';
 import type { Rng } from './rng.js';
 import {
-  MARKET_TYPES, TRIGGER_TYPES, type Fill, type OcoLegRequest, type OcoRequest, type OrderRef, type OrderRequest, type OrderStatus, type OrderType,
+  MARKET_TYPES, TRIGGER_TYPES, type Fill, type OcoLegRequest, type OcoRequest, type OrderRef, type OrderRequest, type OrderType,
   type PublicTrade, type Side, type SimOrder, type SimOrderList,
 } from './types.js';
 
@@ -929,47 +931,21 @@ export class Engine {
   }
 }
 
-/** Binance's user-data `executionReport` for one order event. */
+/** Binance's user-data `executionReport` for one order event (the shape: src-main/api/binance/stream-format.ts). */
 export function executionReport(order: SimOrder, execType: 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED', time: number, fill?: Fill): Record<string, unknown> {
-  const canceled = execType === 'CANCELED';
-  const working = order.status === 'NEW' || order.status === 'PARTIALLY_FILLED';
-  return {
-    e: 'executionReport',
-    E: time,
-    s: order.symbol,
-    c: canceled ? order.cancelClientOrderId : order.clientOrderId,
-    S: order.side,
-    o: order.type,
-    f: order.timeInForce,
-    q: f8(order.origQty),
-    p: f8(order.price),
-    P: f8(order.stopPrice),
-    F: f8(ZERO),
-    g: order.orderListId,
-    C: canceled ? order.clientOrderId : '',
-    x: execType,
-    X: order.status as OrderStatus,
-    r: 'NONE',
-    i: order.orderId,
-    l: f8(fill?.qty ?? ZERO),
-    z: f8(order.executedQty),
-    L: f8(fill?.price ?? ZERO),
-    n: f8(fill?.commission ?? ZERO),
-    N: fill?.commissionAsset ?? null,
-    T: fill?.time ?? time,
-    t: fill?.tradeId ?? -1,
-    v: 0,
-    I: order.seq * 2 + (fill ? 1 : 0),
-    w: working && order.working && !isMarketLike(order.type),
-    m: fill?.isMaker ?? false,
-    M: false,
-    O: order.time,
-    Z: f8(order.cumQuote),
-    Y: f8(fill?.quoteQty ?? ZERO),
-    Q: f8(order.origQuoteOrderQty),
-    W: order.workingTime,
-    V: 'NONE',
+  // a triggered stop works as a market order: never "working" on the book
+  const view = { ...orderView(order), isWorking: order.working && !isMarketLike(order.type) };
+  const exec = fill && {
+    qty: f8(fill.qty),
+    price: f8(fill.price),
+    quoteQty: f8(fill.quoteQty),
+    commission: f8(fill.commission),
+    commissionAsset: fill.commissionAsset,
+    time: fill.time,
+    tradeId: fill.tradeId,
+    isMaker: fill.isMaker,
   };
+  return binanceExecutionReport(view, execType, time, order.seq * 2 + (fill ? 1 : 0), exec);
 }
 
 /** Binance's user-data `listStatus` for an order list. */

@@ -4,33 +4,14 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { requireApiKey, verifySigned, wsApiPayload } from './auth.js';
 import { bucketStart, INTERVALS } from './candles.js';
 import type { SimContext } from './context.js';
-import { f8, ZERO } from './decimal.js';
+import { f8, type D } from './decimal.js';
 import type { MarketEvent } from './engine.js';
 import { SimError } from './errors.js';
 import type { WsTarget } from './faults.js';
 import { kline } from './format.js';
+import * as streams from '../../src-main/api/binance/stream-format.js';
 
-/** A parsed market stream name, e.g. btcusdt@depth@100ms → {symbol: BTCUSDT, channel: depth}. */
-interface Stream {
-  name: string;
-  symbol: string;
-  channel: 'depth' | 'partial' | 'trade' | 'aggTrade' | 'bookTicker' | 'ticker' | 'miniTicker' | 'kline';
-  levels?: number;
-  interval?: string;
-}
-
-function parseStream(name: string): Stream | undefined {
-  const m = /^([a-z0-9]+)@(.+)$/.exec(name);
-  if (!m) return undefined;
-  const symbol = m[1]!.toUpperCase();
-  const rest = m[2]!;
-  let r: RegExpExecArray | null;
-  if (/^depth(@(100|1000)ms)?$/.test(rest)) return { name, symbol, channel: 'depth' };
-  if ((r = /^depth(5|10|20)(@(100|1000)ms)?$/.exec(rest))) return { name, symbol, channel: 'partial', levels: Number(r[1]) };
-  if (rest === 'trade' || rest === 'aggTrade' || rest === 'bookTicker' || rest === 'ticker' || rest === 'miniTicker') return { name, symbol, channel: rest };
-  if ((r = /^kline_([0-9a-zA-Z]+)$/.exec(rest)) && INTERVALS[r[1]!] !== undefined) return { name, symbol, channel: 'kline', interval: r[1]! };
-  return undefined;
-}
+type Stream = streams.Stream;
 
 interface Conn {
   ws: WebSocket;
@@ -39,10 +20,8 @@ interface Conn {
   held?: { text: string; timer: NodeJS.Timeout };
 }
 
-interface MarketConn extends Conn {
+interface MarketConn extends Conn, streams.MarketSubscriptions {
   kind: 'market';
-  combined: boolean;
-  streams: Map<string, Stream>;
 }
 
 interface ListenKeyConn extends Conn {
@@ -162,15 +141,14 @@ export class WsHub {
   }
 
   private marketConn(ws: WebSocket, combined: boolean, names: string[]): MarketConn {
-    const streams = new Map<string, Stream>();
-    for (const n of names) {
-      const s = parseStream(n);
-      if (s) streams.set(n, s);
-    }
-    return { kind: 'market', target: 'market', ws, combined, streams };
+    return { kind: 'market', target: 'market', ws, combined, streams: streams.streamsOf(names, INTERVALS) };
   }
 
   private onMessage(conn: AnyConn, data: RawData): void {
+    if (conn.kind === 'market') {
+      this.raw(conn, JSON.stringify(streams.marketControl(conn, data.toString(), INTERVALS)));
+      return;
+    }
     let msg: Record<string, unknown>;
     try {
       msg = JSON.parse(data.toString()) as Record<string, unknown>;
@@ -179,40 +157,6 @@ export class WsHub {
       return;
     }
     if (conn.kind === 'ws-api') this.onApiRequest(conn, msg);
-    else if (conn.kind === 'market') this.onMarketRequest(conn, msg);
-  }
-
-  private onMarketRequest(conn: MarketConn, msg: Record<string, unknown>): void {
-    const id = msg['id'] ?? null;
-    const params = Array.isArray(msg['params']) ? (msg['params'] as unknown[]) : [];
-    switch (msg['method']) {
-      case 'SUBSCRIBE':
-      case 'UNSUBSCRIBE': {
-        for (const p of params) {
-          if (typeof p !== 'string' || !parseStream(p)) {
-            this.raw(conn, JSON.stringify({ error: { code: 2, msg: `Invalid request: unknown stream '${String(p)}'` }, id }));
-            return;
-          }
-        }
-        for (const p of params as string[]) {
-          if (msg['method'] === 'SUBSCRIBE') conn.streams.set(p, parseStream(p)!);
-          else conn.streams.delete(p);
-        }
-        this.raw(conn, JSON.stringify({ result: null, id }));
-        return;
-      }
-      case 'LIST_SUBSCRIPTIONS':
-        this.raw(conn, JSON.stringify({ result: [...conn.streams.keys()], id }));
-        return;
-      case 'SET_PROPERTY':
-        this.raw(conn, JSON.stringify({ result: null, id }));
-        return;
-      case 'GET_PROPERTY':
-        this.raw(conn, JSON.stringify({ result: conn.combined, id }));
-        return;
-      default:
-        this.raw(conn, JSON.stringify({ error: { code: 2, msg: 'Invalid request: unknown method' }, id }));
-    }
   }
 
   private onApiRequest(conn: ApiConn, msg: Record<string, unknown>): void {
@@ -311,7 +255,7 @@ export class WsHub {
           list = this.payloads(s, ev);
           payloads.set(s.name, list);
         }
-        for (const p of list) this.send(c, s.name, JSON.stringify(c.combined ? { stream: s.name, data: p } : p));
+        for (const p of list) this.send(c, s.name, streams.framed(c, s.name, p));
       }
     }
   }
@@ -319,42 +263,26 @@ export class WsHub {
   private payloads(s: Stream, ev: MarketEvent): Record<string, unknown>[] {
     const E = this.ctx.now();
     const engine = this.ctx.engine;
+    const trade = (t: Extract<MarketEvent, { kind: 'trade' }>['trade']): streams.BinancePublicTradeView => ({ id: t.id, price: f8(t.price), qty: f8(t.qty), time: t.time, isBuyerMaker: t.isBuyerMaker });
+    const level = (l: [D, D] | undefined): [string, string] | undefined => (l ? [f8(l[0]), f8(l[1])] : undefined);
     switch (s.channel) {
       case 'depth':
-        return ev.kind === 'depth' ? [{ e: 'depthUpdate', E, s: ev.symbol, U: ev.U, u: ev.u, b: ev.bids, a: ev.asks }] : [];
+        return ev.kind === 'depth' ? [streams.depthUpdate(E, ev.symbol, ev.U, ev.u, ev.bids, ev.asks)] : [];
       case 'partial': {
         if (ev.kind !== 'depth') return [];
         const snap = engine.depth(ev.symbol, s.levels ?? 5);
-        return [{ lastUpdateId: snap.lastUpdateId, bids: snap.bids, asks: snap.asks }];
+        return [streams.partialDepth(snap.lastUpdateId, snap.bids, snap.asks)];
       }
       case 'bookTicker':
-        if (ev.kind !== 'bookTicker') return [];
-        return [{ u: ev.u, s: ev.symbol, b: f8(ev.bid?.[0] ?? ZERO), B: f8(ev.bid?.[1] ?? ZERO), a: f8(ev.ask?.[0] ?? ZERO), A: f8(ev.ask?.[1] ?? ZERO) }];
-      case 'trade': {
-        if (ev.kind !== 'trade') return [];
-        const t = ev.trade;
-        return [{ e: 'trade', E, s: ev.symbol, t: t.id, p: f8(t.price), q: f8(t.qty), T: t.time, m: t.isBuyerMaker, M: true }];
-      }
-      case 'aggTrade': {
-        if (ev.kind !== 'trade') return [];
-        const t = ev.trade;
-        return [{ e: 'aggTrade', E, s: ev.symbol, a: t.id, p: f8(t.price), q: f8(t.qty), f: t.id, l: t.id, T: t.time, m: t.isBuyerMaker, M: true }];
-      }
-      case 'ticker': {
-        if (ev.kind !== 'trade') return [];
-        const t = engine.ticker24h(ev.symbol) as Record<string, string | number>;
-        return [{
-          e: '24hrTicker', E, s: ev.symbol, p: t['priceChange'], P: t['priceChangePercent'], w: t['weightedAvgPrice'], x: t['prevClosePrice'],
-          c: t['lastPrice'], Q: t['lastQty'], b: t['bidPrice'], B: t['bidQty'], a: t['askPrice'], A: t['askQty'], o: t['openPrice'],
-          h: t['highPrice'], l: t['lowPrice'], v: t['volume'], q: t['quoteVolume'], O: t['openTime'], C: t['closeTime'], F: t['firstId'],
-          L: t['lastId'], n: t['count'],
-        }];
-      }
-      case 'miniTicker': {
-        if (ev.kind !== 'trade') return [];
-        const t = engine.ticker24h(ev.symbol) as Record<string, string | number>;
-        return [{ e: '24hrMiniTicker', E, s: ev.symbol, c: t['lastPrice'], o: t['openPrice'], h: t['highPrice'], l: t['lowPrice'], v: t['volume'], q: t['quoteVolume'] }];
-      }
+        return ev.kind === 'bookTicker' ? [streams.bookTickerEvent(ev.u, ev.symbol, level(ev.bid), level(ev.ask))] : [];
+      case 'trade':
+        return ev.kind === 'trade' ? [streams.tradeEvent(E, ev.symbol, trade(ev.trade))] : [];
+      case 'aggTrade':
+        return ev.kind === 'trade' ? [streams.aggTradeEvent(E, ev.symbol, trade(ev.trade))] : [];
+      case 'ticker':
+        return ev.kind === 'trade' ? [streams.tickerEvent(E, ev.symbol, engine.ticker24h(ev.symbol))] : [];
+      case 'miniTicker':
+        return ev.kind === 'trade' ? [streams.miniTickerEvent(E, ev.symbol, engine.ticker24h(ev.symbol))] : [];
       case 'kline': {
         if (ev.kind !== 'trade') return [];
         const ms = INTERVALS[s.interval!]!;
@@ -364,9 +292,7 @@ export class WsHub {
         const prev = this.klineBucket.get(s.name);
         const k = (start: number, closed: boolean): Record<string, unknown> | undefined => {
           const c = candles.aggregate(start, ms);
-          if (!c) return undefined;
-          const [t, o, h, l, cl, v, T, q, n] = kline(c, ms);
-          return { e: 'kline', E, s: ev.symbol, k: { t, T, s: ev.symbol, i: s.interval, f: -1, L: -1, o, c: cl, h, l, v, n, x: closed, q, V: '0.00000000', Q: '0.00000000', B: '0' } };
+          return c ? streams.klineEvent(E, ev.symbol, s.interval!, kline(c, ms), closed) : undefined;
         };
         if (prev !== undefined && prev < bucket) {
           const closed = k(prev, true);

@@ -126,6 +126,9 @@ export function orderListView(legs: Order[], symbol: string): BinanceOrderListVi
   };
 }
 
+/** The client id of a cancel that did not name its own (DELETE order without newClientOrderId, DELETE openOrders). */
+export const cancelClientId = (o: Pick<Order, 'client_order_id'>): string => `cancel-${o.client_order_id}`.slice(0, 36);
+
 export function tradeView(f: Fill, symbol: string): BinanceTradeView {
   return {
     symbol,

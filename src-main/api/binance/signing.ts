@@ -38,3 +38,12 @@ export function verifySigned(secret: string, params: Record<string, string>, sig
   if (ts > now + 1000) throw errors.timestampAhead();
   if (now - ts > recvWindow) throw errors.timestampOutside();
 }
+
+/** The WebSocket API's signed payload: its params (but `signature`) sorted by key, as `k=v` joined by `&`. */
+export function wsApiPayload(params: Record<string, unknown>): string {
+  return Object.keys(params)
+    .filter((k) => k !== 'signature')
+    .sort()
+    .map((k) => `${k}=${String(params[k])}`)
+    .join('&');
+}

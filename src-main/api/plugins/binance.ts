@@ -1,17 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../../src-common/contract/engine-api.js';
 import { TernError } from '../../../src-common/contract/errors.js';
-import { PlaceOrderParams, resultOf, type MethodName, type ResultOf } from '../../../src-common/contract/methods.js';
+import { PlaceOrderParams, resultOf, type ResultOf } from '../../../src-common/contract/methods.js';
 import type { Instrument, Order } from '../../../src-common/contract/schemas.js';
 import { TIMEFRAMES } from '../../../src-common/contract/constants/timeframes.js';
 import type { AccessControl } from '../access.js';
 import { Decimal } from '../../engine/model/decimal.js';
-import { balanceView, binanceErrorOf, binanceSymbol, expiredLegs, f8, orderView, rejectionOf, symbolView, tradeView } from '../binance/convert.js';
+import { balanceView, binanceErrorOf, binanceSymbol, cancelClientId, expiredLegs, f8, orderView, rejectionOf, symbolView, tradeView } from '../binance/convert.js';
 import { BinanceError, binanceErrors as errors } from '../binance/errors.js';
 import * as fmt from '../binance/format.js';
+import { mid, ticker24h, type TickerReads } from '../binance/ticker.js';
 import { verifySigned, withoutSignature } from '../binance/signing.js';
 import { orderListEndpoints } from './binance-order-lists.js';
 import type { Answer } from './methods.js';
+import type { Call, Endpoint, GatewayStreams } from '../binance/endpoint.js';
 
 /**
  * Tern speaks Binance (issue 14): Binance's spot REST API under `/binance/`
@@ -32,27 +34,12 @@ export interface BinanceGatewayOptions {
   /** the account of `/binance/` without one (default 'paper') */
   defaultAccount?: string;
   now?: () => number;
+  /** the user-data and market WebSockets with their listen keys (issue 14) */
+  streams?: GatewayStreams;
 }
-
-type Security = 'NONE' | 'READ' | 'TRADE';
 
 export type GatewayCall = Call;
 export type GatewayEndpoint = Endpoint;
-
-interface Call {
-  account: string;
-  params: Record<string, string>;
-  principal: Principal | null;
-  call<M extends MethodName>(method: M, params: unknown): Promise<ResultOf<M>>;
-}
-
-interface Endpoint {
-  security: Security;
-  /** the parameters it reads besides timestamp, recvWindow and signature; any other is -1104 */
-  params: readonly string[];
-  during?: 'order' | 'cancel' | 'query';
-  handle(c: Call): Promise<unknown>;
-}
 
 const SIGNING = ['timestamp', 'recvWindow', 'signature'];
 const INTERVAL_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -234,7 +221,7 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
         const i = await instrumentOf(c);
         const depth = Math.min(500, intParam(c, 'limit', 1, 5000) ?? 100);
         const b = await c.call('market.book', { account: c.account, symbol: i.symbol, depth });
-        return { lastUpdateId: b.ts === null ? 0 : Date.parse(b.ts), bids: b.bids.map(([p, q]) => [f8(p), f8(q)]), asks: b.asks.map(([p, q]) => [f8(p), f8(q)]) };
+        return { lastUpdateId: opts.streams ? opts.streams.depthUpdateId(c.account, binanceSymbol(i)) : b.ts === null ? 0 : Date.parse(b.ts), bids: b.bids.map(([p, q]) => [f8(p), f8(q)]), asks: b.asks.map(([p, q]) => [f8(p), f8(q)]) };
       },
     },
     'GET api/v3/ticker/price': {
@@ -259,7 +246,7 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
     'GET api/v3/ticker/24hr': {
       security: 'NONE',
       params: ['symbol', 'symbols', 'type'],
-      handle: (c) => eachSymbol(c, (i) => ticker24h(c, i)),
+      handle: (c) => eachSymbol(c, (i) => ticker24h(tickerReads(c), c.account, i, now())),
     },
     'GET api/v3/klines': {
       security: 'NONE',
@@ -344,8 +331,11 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
         const i = await instrumentOf(c);
         const order = await namedOrder(c, binanceSymbol(i), 'cancel');
         if (order.status !== 'open' && order.status !== 'partially_filled' && order.status !== 'pending') throw errors.unknownOrder();
+        const cancelId = c.params['newClientOrderId'] ?? cancelClientId(order);
+        // before the cancel, so the executionReport that reports it carries this id
+        opts.streams?.noteCancel(order.id, cancelId);
         const canceled = await c.call('orders.cancel', { id: order.id });
-        return fmt.cancelResponse(orderView(canceled, binanceSymbol(i), { cancelClientOrderId: c.params['newClientOrderId'] ?? `cancel-${order.client_order_id}`.slice(0, 36) }));
+        return fmt.cancelResponse(orderView(canceled, binanceSymbol(i), { cancelClientOrderId: cancelId }));
       },
     },
     'GET api/v3/openOrders': {
@@ -365,7 +355,7 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
         const i = await instrumentOf(c);
         const result = await c.call('orders.cancelAll', { account: c.account, symbol: i.symbol });
         const canceled = await Promise.all(result.canceled.map((id) => c.call('orders.get', { id })));
-        return canceled.map((o) => fmt.cancelResponse(orderView(o, binanceSymbol(i), { cancelClientOrderId: `cancel-${o.client_order_id}`.slice(0, 36) })));
+        return canceled.map((o) => fmt.cancelResponse(orderView(o, binanceSymbol(i), { cancelClientOrderId: cancelClientId(o) })));
       },
     },
     'GET api/v3/allOrders': {
@@ -408,53 +398,18 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
     return other !== null && expiredLegs([o, other]).has(o.id);
   }
 
+  function tickerReads(c: Call): TickerReads {
+    return {
+      ticker: (account, symbol) => c.call('market.ticker', { account, symbol }),
+      candles: (account, symbol) => c.call('market.candles', { account, symbol, timeframe: '1h', limit: 24 }),
+    };
+  }
+
   /** startTime/endTime (epoch ms, inclusive) */
   function inWindow<T>(c: Call, list: T[], time: (x: T) => number): T[] {
     const start = intParam(c, 'startTime', 0, Number.MAX_SAFE_INTEGER);
     const end = intParam(c, 'endTime', 0, Number.MAX_SAFE_INTEGER);
     return list.filter((x) => (start === undefined || time(x) >= start) && (end === undefined || time(x) <= end));
-  }
-
-  async function ticker24h(c: Call, i: Instrument): Promise<Record<string, unknown>> {
-    const [t, candles] = await Promise.all([
-      c.call('market.ticker', { account: c.account, symbol: i.symbol }),
-      c.call('market.candles', { account: c.account, symbol: i.symbol, timeframe: '1h', limit: 24 }).catch(() => []),
-    ]);
-    const last = new Decimal(t.last ?? mid(t.bid, t.ask) ?? '0');
-    const open = candles[0] ? new Decimal(candles[0][1]) : last;
-    let high = last;
-    let low = last;
-    let volume = new Decimal(0);
-    for (const [, , h, l, , v] of candles) {
-      high = Decimal.max(high, h);
-      low = Decimal.min(low, l);
-      volume = volume.add(v);
-    }
-    const change = last.sub(open);
-    const closeTime = now();
-    return {
-      symbol: binanceSymbol(i),
-      priceChange: f8(change.toFixed()),
-      priceChangePercent: open.gt(0) ? change.div(open).mul(100).toFixed(3) : '0.000',
-      weightedAvgPrice: f8(last.toFixed()),
-      prevClosePrice: f8(open.toFixed()),
-      lastPrice: f8(last.toFixed()),
-      lastQty: f8('0'),
-      bidPrice: f8(t.bid),
-      bidQty: f8('0'),
-      askPrice: f8(t.ask),
-      askQty: f8('0'),
-      openPrice: f8(open.toFixed()),
-      highPrice: f8(high.toFixed()),
-      lowPrice: f8(low.toFixed()),
-      volume: f8(volume.toFixed()),
-      quoteVolume: f8('0'),
-      openTime: closeTime - 86_400_000,
-      closeTime,
-      firstId: -1,
-      lastId: -1,
-      count: 0,
-    };
   }
 
   // Binance's private POSTs send their parameters as a form: kept raw, because the signature is over the bytes sent
@@ -467,12 +422,13 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
   });
   app.setNotFoundHandler((req, reply) => sendBinance(reply, errors.notFound(`no Binance endpoint ${req.method} ${req.url.split('?', 1)[0] ?? ''} in Tern's gateway`)));
 
-  for (const [key, ep] of Object.entries(endpoints)) {
-    const [method, path] = key.split(' ') as ['GET' | 'POST' | 'DELETE', string];
+  for (const [key, ep] of Object.entries({ ...endpoints, ...opts.streams?.endpoints })) {
+    const [method, path] = key.split(' ') as ['GET' | 'POST' | 'PUT' | 'DELETE', string];
     for (const url of [`/${path}`, `/:account/${path}`]) {
       app.route({ method, url, handler: (req, reply) => serve(req, reply, ep) });
     }
   }
+  opts.streams?.routes(app);
 
   async function serve(req: FastifyRequest, reply: FastifyReply, ep: Endpoint): Promise<unknown> {
     const account = (req.params as { account?: string }).account ?? defaultAccount;
@@ -491,8 +447,8 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
       const key = headerKey(req);
       if (key === undefined) throw errors.apiKeyFormat();
       principal = authenticate(key, req.ip);
-      // the key is the HMAC secret: a bot is configured with apiKey = secret = its Tern key
-      verifySigned(key, params, withoutSignature(rawQuery) + withoutSignature(rawBody), now());
+      // the key is the HMAC secret: a bot is configured with apiKey = secret = its Tern key (USER_STREAM calls are not signed)
+      if (ep.security !== 'KEY') verifySigned(key, params, withoutSignature(rawQuery) + withoutSignature(rawBody), now());
       const admission = opts.access.admitPrincipal(principal, ep.security === 'TRADE' ? 'trade' : 'read');
       rateOrThrow(reply, admission);
     }
@@ -553,11 +509,6 @@ function paramsOf(rawQuery: string, rawBody: string): Record<string, string> {
 function splitSymbol(symbol: string): { base: string; quote: string } {
   const [base = symbol, quote = ''] = symbol.split('/');
   return { base, quote };
-}
-
-function mid(bid: string | null, ask: string | null): string | null {
-  if (bid === null || ask === null) return bid ?? ask;
-  return new Decimal(bid).add(ask).div(2).toFixed();
 }
 
 function frameworkError(err: unknown): BinanceError {

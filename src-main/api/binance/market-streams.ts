@@ -1,0 +1,140 @@
+import type { EngineEvent, EventData } from '../../../src-common/contract/events.js';
+import { TIMEFRAME_MS } from '../../../src-common/contract/constants/timeframes.js';
+import { Decimal } from '../../engine/model/decimal.js';
+import { f8 } from './convert.js';
+import { kline } from './format.js';
+import * as fmt from './stream-format.js';
+import type { Stream } from './stream-format.js';
+
+/** The kline intervals the gateway serves: Tern's timeframes. */
+export const KLINE_INTERVALS: Readonly<Record<string, number>> = TIMEFRAME_MS;
+
+type Level = [string, string];
+
+/** One Tern market event, as the Binance streams of its account and symbol see it. */
+export type MarketUpdate =
+  | { kind: 'book'; account: string; symbol: string; time: number; u: number; bids: Level[]; asks: Level[]; diff: { bids: Level[]; asks: Level[] } }
+  | { kind: 'trade'; account: string; symbol: string; time: number; trade: fmt.BinancePublicTradeView }
+  | { kind: 'candle'; account: string; symbol: string; time: number; candle: EventData<'candles'>['candle']; baseMs: number }
+  | { kind: 'ticker'; account: string; symbol: string; time: number; ticker: Record<string, unknown> };
+
+interface KlineState {
+  bucket: number;
+  o: Decimal;
+  h: Decimal;
+  l: Decimal;
+  c: Decimal;
+  v: Decimal;
+}
+
+/** Binance's symbol of a Tern symbol (BTC/USDT → BTCUSDT). */
+export const binanceSymbolOf = (symbol: string): string => symbol.replace('/', '').toUpperCase();
+
+/**
+ * Tern's market events (book, trades, final candles) as Binance's market
+ * streams: the book's changes as `depthUpdate` diffs whose update ids run on
+ * from GET depth's `lastUpdateId` (one id per book event, per account and
+ * symbol), public trades numbered per symbol, candles gathered into the
+ * stream's interval (`x` once the interval's last base bar is in).
+ */
+export class MarketStreams {
+  private readonly books = new Map<string, { u: number; bids: Map<string, string>; asks: Map<string, string> }>();
+  private readonly tradeIds = new Map<string, number>();
+  private readonly lastBar = new Map<string, number>();
+  private readonly klines = new Map<string, KlineState>();
+
+  constructor(private readonly now: () => number) {}
+
+  /** the last update id sent for the symbol's book (0 before its first change) */
+  depthUpdateId(account: string, symbol: string): number {
+    return this.books.get(`${account}\u0000${symbol}`)?.u ?? 0;
+  }
+
+  /** a Tern market event as an update, or null for the other events */
+  update(event: EngineEvent): MarketUpdate | null {
+    const time = this.now();
+    switch (event.kind) {
+      case 'book': {
+        const b = event.data as EventData<'book'>;
+        const symbol = binanceSymbolOf(b.symbol);
+        const key = `${b.account}\u0000${symbol}`;
+        const prev = this.books.get(key) ?? { u: 0, bids: new Map<string, string>(), asks: new Map<string, string>() };
+        const bids = b.bids.map(([p, q]): Level => [f8(p), f8(q)]);
+        const asks = b.asks.map(([p, q]): Level => [f8(p), f8(q)]);
+        const next = { u: prev.u + 1, bids: new Map(bids), asks: new Map(asks) };
+        this.books.set(key, next);
+        return { kind: 'book', account: b.account, symbol, time, u: next.u, bids, asks, diff: { bids: diff(prev.bids, next.bids), asks: diff(prev.asks, next.asks) } };
+      }
+      case 'trades': {
+        const t = event.data as EventData<'trades'>;
+        const symbol = binanceSymbolOf(t.symbol);
+        const key = `${t.account}\u0000${symbol}`;
+        const id = (this.tradeIds.get(key) ?? 0) + 1;
+        this.tradeIds.set(key, id);
+        // the aggressor sold: the buyer's order was the resting one
+        return { kind: 'trade', account: t.account, symbol, time, trade: { id, price: f8(t.price), qty: f8(t.quantity), time: Date.parse(t.ts), isBuyerMaker: t.side === 'sell' } };
+      }
+      case 'candles': {
+        const c = event.data as EventData<'candles'>;
+        const symbol = binanceSymbolOf(c.symbol);
+        const key = `${c.account}\u0000${symbol}`;
+        const before = this.lastBar.get(key);
+        this.lastBar.set(key, c.candle[0]);
+        // final bars come one per base timeframe: their spacing is its length
+        const baseMs = before !== undefined && c.candle[0] > before ? c.candle[0] - before : 60_000;
+        return { kind: 'candle', account: c.account, symbol, time, candle: c.candle, baseMs };
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** what one subscribed stream sends for an update (nothing when the update is not its kind) */
+  payloads(s: Stream, u: MarketUpdate): Record<string, unknown>[] {
+    switch (s.channel) {
+      case 'depth':
+        return u.kind === 'book' && (u.diff.bids.length > 0 || u.diff.asks.length > 0) ? [fmt.depthUpdate(u.time, u.symbol, u.u, u.u, u.diff.bids, u.diff.asks)] : [];
+      case 'partial':
+        return u.kind === 'book' ? [fmt.partialDepth(u.u, u.bids.slice(0, s.levels), u.asks.slice(0, s.levels))] : [];
+      case 'bookTicker':
+        return u.kind === 'book' ? [fmt.bookTickerEvent(u.u, u.symbol, u.bids[0], u.asks[0])] : [];
+      case 'trade':
+        return u.kind === 'trade' ? [fmt.tradeEvent(u.time, u.symbol, u.trade)] : [];
+      case 'aggTrade':
+        return u.kind === 'trade' ? [fmt.aggTradeEvent(u.time, u.symbol, u.trade)] : [];
+      case 'ticker':
+        return u.kind === 'ticker' ? [fmt.tickerEvent(u.time, u.symbol, u.ticker)] : [];
+      case 'miniTicker':
+        return u.kind === 'ticker' ? [fmt.miniTickerEvent(u.time, u.symbol, u.ticker)] : [];
+      case 'kline':
+        return u.kind === 'candle' ? [this.kline(s, u)] : [];
+    }
+  }
+
+  private kline(s: Stream, u: Extract<MarketUpdate, { kind: 'candle' }>): Record<string, unknown> {
+    const ms = KLINE_INTERVALS[s.interval!]!;
+    const [t, o, h, l, c, v] = u.candle;
+    const bucket = Math.floor(t / ms) * ms;
+    const key = `${u.account}\u0000${s.name}`;
+    let k = this.klines.get(key);
+    if (k === undefined || k.bucket !== bucket) {
+      k = { bucket, o: new Decimal(o), h: new Decimal(h), l: new Decimal(l), c: new Decimal(c), v: new Decimal(0) };
+      this.klines.set(key, k);
+    }
+    k.h = Decimal.max(k.h, h);
+    k.l = Decimal.min(k.l, l);
+    k.c = new Decimal(c);
+    k.v = k.v.add(v);
+    const closed = t + u.baseMs >= bucket + ms;
+    const amount = (d: Decimal): string => f8(d.toFixed());
+    return fmt.klineEvent(u.time, u.symbol, s.interval!, kline(bucket, ms, amount(k.o), amount(k.h), amount(k.l), amount(k.c), amount(k.v), '0.00000000', 0), closed);
+  }
+}
+
+/** the levels that changed from `before` to `after`; a level gone is sent with quantity 0 */
+function diff(before: Map<string, string>, after: Map<string, string>): Level[] {
+  const out: Level[] = [];
+  for (const [p, q] of after) if (before.get(p) !== q) out.push([p, q]);
+  for (const p of before.keys()) if (!after.has(p)) out.push([p, '0.00000000']);
+  return out;
+}
