@@ -259,12 +259,13 @@ export class Engine implements EngineApi {
     if (refused) throw refused;
     // a store that failed for good (not merely full): reads still answer, writes and /health do not
     // a placement retried with its client_order_id writes nothing: it answers the order placed before, like any read
-    const retry = method === 'orders.create' && this.placedBefore(rawParams);
-    if (this.journal.failed && ((writes(method) && !retry) || method === 'health')) throw new TernError('INTERNAL', `the store failed (${this.journal.failed.message}); Tern refuses to trade until restarted`);
+    // (asked only while the store is in trouble: a healthy store lets every call through, and the lookup is not free)
+    const retry = () => method === 'orders.create' && this.placedBefore(rawParams);
+    if (this.journal.failed && ((writes(method) && !retry()) || method === 'health')) throw new TernError('INTERNAL', `the store failed (${this.journal.failed.message}); Tern refuses to trade until restarted`);
     // nothing a write does can be kept: refuse before it changes anything; the trading state's "one click" asks the store first
     // ... except what gets the trader out: cancels and the kill switch go through, held in memory (GETS_OUT)
     const held = this.journal.unwritable !== null && GETS_OUT.has(method);
-    if (this.journal.unwritable && writes(method) && !held && !retry && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
+    if (this.journal.unwritable && writes(method) && !held && !retry() && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
     const params = parseParams(METHODS[method].params, rawParams ?? {});
     const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<AnswerOf<M>> | AnswerOf<M>;
     const result = await handler(params, ctx);

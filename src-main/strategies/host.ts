@@ -65,6 +65,8 @@ const CLOSED_KEPT = 10_000;
  */
 export class StrategyHost {
   readonly id: string;
+  /** what its client order ids start with (asked on every report) */
+  private readonly idPrefix: string;
   readonly definition: AnyStrategyDefinition;
   readonly ctx: StrategyContext;
   params: ParamValues;
@@ -101,6 +103,7 @@ export class StrategyHost {
 
   constructor(id: string, definition: AnyStrategyDefinition, params: ParamValues, port: HostPort) {
     this.id = id;
+    this.idPrefix = `${id}-`;
     this.definition = definition;
     this.params = params;
     this.port = port;
@@ -181,7 +184,7 @@ export class StrategyHost {
 
   /** whether a client order id is one of this strategy's */
   owns(clientOrderId: string): boolean {
-    return clientOrderId.startsWith(`${this.id}-`);
+    return clientOrderId.startsWith(this.idPrefix);
   }
 
   // ── what the runner tells it ────────────────────────────────────────────

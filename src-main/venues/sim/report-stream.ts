@@ -10,7 +10,8 @@ export type ReportListener = (report: ExecutionReport) => void;
  * after the ones already waiting, so every listener sees one total order.
  */
 export class ReportStream {
-  private readonly listeners: ReportListener[] = [];
+  /** replaced, never changed in place, so a delivery walks the listeners as they were when it began without copying them */
+  private listeners: readonly ReportListener[] = [];
   private queue: ExecutionReport[] = [];
   private draining = false;
 
@@ -18,10 +19,9 @@ export class ReportStream {
 
   subscribe(listener: ReportListener): () => void {
     const entry: ReportListener = (r) => listener(r);
-    this.listeners.push(entry);
+    this.listeners = [...this.listeners, entry];
     return () => {
-      const at = this.listeners.indexOf(entry);
-      if (at >= 0) this.listeners.splice(at, 1);
+      this.listeners = this.listeners.filter((l) => l !== entry);
     };
   }
 
@@ -53,7 +53,7 @@ export class ReportStream {
     try {
       for (let i = 0; i < this.queue.length; i++) {
         const report = this.queue[i]!;
-        for (const listener of [...this.listeners]) {
+        for (const listener of this.listeners) {
           try {
             listener(report);
           } catch (err) {
