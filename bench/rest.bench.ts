@@ -16,63 +16,23 @@
  * BENCH_REST_CPU_PROF=DIR writes the server's CPU profile there (--cpu-prof).
  */
 import { availableParallelism } from 'node:os';
-import { Pool } from 'undici';
+import { restBots } from './rest-bots.js';
 import { startServeProcess } from './serve-process.js';
 import { emit, percentiles } from './stats.js';
 
 const CONNECTIONS = 8;
-const KEYS = 8;
 const RATE = 1000;
 const SECONDS = Number(process.env['BENCH_REST_SECONDS'] ?? 10);
-const SYMBOL = 'BTC/USDT';
 const profDir = process.env['BENCH_REST_CPU_PROF'];
 
 const server = await startServeProcess({
   args: ['--paper-balance', '1000000000'],
   nodeArgs: profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [],
 });
-const pool = new Pool(server.url, { connections: CONNECTIONS, pipelining: 1, keepAliveTimeout: 60_000 });
-
-async function call(method: 'GET' | 'POST', path: string, key: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await pool.request({
-    method,
-    path,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.statusCode, json: await res.body.json() };
-}
 
 try {
-  const keys: string[] = [];
-  for (let i = 0; i < KEYS; i++) {
-    const made = await call('POST', '/api/v1/keys', server.adminKey, { name: `bench bot ${i}`, scopes: ['trade'], rate_limit: { per_second: 1000, burst: 2000 } });
-    if (made.status !== 201) throw new Error(`keys.create: ${made.status} ${JSON.stringify(made.json)}`);
-    keys.push((made.json as { key: string }).key);
-  }
-  // base to sell: the orders then alternate buy and sell around a fixed position
-  const seed = await call('POST', '/api/v1/orders', server.adminKey, { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '10' });
-  if (seed.status !== 201) throw new Error(`seed order: ${seed.status} ${JSON.stringify(seed.json)}`);
-
-  const bodies = [0, 1].map((i) => JSON.stringify({ symbol: SYMBOL, side: i ? 'sell' : 'buy', type: 'market', quantity: '0.001' }));
-  const failures = new Map<string, number>();
-  let n = 0;
-  /** one order; resolves with its latency from `due` (ns), or null when it was not 201 */
-  const order = async (due: bigint): Promise<number | null> => {
-    const i = n++;
-    const res = await pool.request({
-      method: 'POST',
-      path: '/api/v1/orders',
-      headers: { authorization: `Bearer ${keys[i % KEYS]}`, 'content-type': 'application/json' },
-      body: bodies[i % 2],
-    });
-    const text = await res.body.text();
-    const ns = Number(process.hrtime.bigint() - due);
-    if (res.statusCode === 201) return ns;
-    const why = `${res.statusCode} ${text.slice(0, 160)}`;
-    failures.set(why, (failures.get(why) ?? 0) + 1);
-    return null;
-  };
+  const bots = await restBots(server, CONNECTIONS);
+  const { order } = bots;
 
   const closedLoop = async (seconds: number) => {
     const ns: number[] = [];
@@ -116,7 +76,7 @@ try {
 
   // warm up: JIT, SQLite page cache, the keys' auth cache
   await closedLoop(2);
-  const failedBefore = () => [...failures.values()].reduce((a, b) => a + b, 0);
+  const failedBefore = bots.failed;
 
   // what the server spends with no orders (the replayed markets, timers), taken off its CPU per order
   const idle0 = server.cpuUs();
@@ -131,7 +91,7 @@ try {
   const paced = await openLoop(RATE, SECONDS);
   const pacedFailed = failedBefore() - sustainedFailed;
 
-  const common = { cores: availableParallelism(), connections: CONNECTIONS, keys: KEYS, process: 'separate' };
+  const common = { cores: availableParallelism(), connections: CONNECTIONS, keys: CONNECTIONS, process: 'separate' };
   emit({
     bench: 'rest_orders_sustained',
     goal_orders_per_s: 5000,
@@ -156,8 +116,8 @@ try {
     ...percentiles(paced.ns),
     server_rss_mb: server.rssMb(),
   });
-  if (failures.size > 0) emit({ bench: 'rest_orders_failures', failures: Object.fromEntries(failures) });
+  if (bots.failures.size > 0) emit({ bench: 'rest_orders_failures', failures: Object.fromEntries(bots.failures) });
+  await bots.close();
 } finally {
-  await pool.close();
   await server.stop();
 }

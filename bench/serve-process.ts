@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebSocket } from 'ws';
 import { ROOT } from '../test/e2e/helpers/build.js';
 import { freePort } from '../test/e2e/helpers/serve.js';
 
@@ -19,6 +20,11 @@ export interface ServeProcess {
   adminKey: string;
   /** the server's resident set size now, in MB (from /proc) */
   rssMb(): number;
+  /**
+   * After a full GC in the server (through its inspector; started with
+   * `inspect: true`): its V8 heap in use and RSS, in MB.
+   */
+  memoryAfterGc(): Promise<{ heap_mb: number; rss_mb: number }>;
   /** CPU time the server has used so far (user + system), in µs (from /proc): per order, less noisy than wall time on a shared machine */
   cpuUs(): number;
   stop(): Promise<void>;
@@ -28,14 +34,14 @@ export interface ServeProcess {
  * `nodeArgs` go to the server's node (e.g. `--cpu-prof`); `args` to serve.
  * Resolves once it prints that it is serving.
  */
-export async function startServeProcess(opts: { args?: string[]; nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<ServeProcess> {
+export async function startServeProcess(opts: { args?: string[]; nodeArgs?: string[]; inspect?: boolean; timeoutMs?: number } = {}): Promise<ServeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tern-bench-data-'));
   const port = await freePort();
   const adminKey = `tern_bench_${randomBytes(12).toString('hex')}`;
   // node itself with tsx as a loader (not tsx's CLI, a second process): the pid is the server's, for RSS and signals
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), '--import', 'tsx', join(ROOT, 'src-main', 'headless.ts'), '--data-dir', dataDir, '--port', String(port), ...(opts.args ?? [])],
+    [...(opts.nodeArgs ?? []), ...(opts.inspect ? ['--inspect=127.0.0.1:0'] : []), '--import', 'tsx', join(ROOT, 'src-main', 'headless.ts'), '--data-dir', dataDir, '--port', String(port), ...(opts.args ?? [])],
     { cwd: ROOT, env: { ...process.env, TERN_API_KEY: adminKey, TERN_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const killOnExit = () => child.kill('SIGKILL');
@@ -88,5 +94,43 @@ export async function startServeProcess(opts: { args?: string[]; nodeArgs?: stri
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * ticksUs;
   };
-  return { url: `http://127.0.0.1:${port}`, pid, adminKey, rssMb, cpuUs, stop };
+  const memoryAfterGc = async () => {
+    const inspector = /Debugger listening on (ws:\/\/\S+)/.exec(out)?.[1];
+    if (inspector === undefined) throw new Error('start the serve process with inspect: true');
+    const value = await inspectorCall(inspector, 'JSON.stringify(process.memoryUsage())');
+    const m = JSON.parse(value) as { heapUsed: number; rss: number };
+    return { heap_mb: Math.round(m.heapUsed / (1024 * 1024)), rss_mb: Math.round(m.rss / (1024 * 1024)) };
+  };
+  return { url: `http://127.0.0.1:${port}`, pid, adminKey, rssMb, memoryAfterGc, cpuUs, stop };
+}
+
+/** a full GC in the inspected process, then `expression` evaluated there (a string) */
+async function inspectorCall(url: string, expression: string): Promise<string> {
+  const socket = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  let id = 0;
+  const send = (method: string, params: object = {}) =>
+    new Promise<{ result?: { result?: { value?: unknown } } }>((resolve, reject) => {
+      const mine = ++id;
+      const onMessage = (data: Buffer) => {
+        const msg = JSON.parse(data.toString()) as { id?: number; error?: unknown; result?: { result?: { value?: unknown } } };
+        if (msg.id !== mine) return;
+        socket.off('message', onMessage);
+        if (msg.error) reject(new Error(JSON.stringify(msg.error)));
+        else resolve(msg);
+      };
+      socket.on('message', onMessage);
+      socket.send(JSON.stringify({ id: mine, method, params }));
+    });
+  try {
+    await send('HeapProfiler.collectGarbage');
+    await send('HeapProfiler.collectGarbage');
+    const answer = await send('Runtime.evaluate', { expression, returnByValue: true });
+    return String(answer.result?.result?.value);
+  } finally {
+    socket.close();
+  }
 }
