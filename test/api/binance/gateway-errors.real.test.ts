@@ -145,6 +145,12 @@ describe('each Binance error code as the ccxt class bots handle', () => {
     const extra = await refusal(api(ex)['privatePostOrder']!({ ...limitOrder, icebergQty: '0.001' }));
     expect(extra).toBeInstanceOf(ccxt.BadRequest);
     expect(extra.message).toContain(`"code":-1104,"msg":"Not all sent parameters were read; parameter 'icebergQty' is not supported."`);
+    // a value the engine's own parameter check refuses is named by its Binance parameter
+    const badId = await refusal(api(ex)['privatePostOrder']!({ ...limitOrder, newClientOrderId: 'not ok!' }));
+    expect(badId).toBeInstanceOf(ccxt.BadRequest);
+    expect(badId.message).toContain(`"code":-1130,"msg":"Data sent for parameter 'newClientOrderId' is not valid`);
+    const badTest = await refusal(api(ex)['privatePostOrderTest']!({ ...limitOrder, newClientOrderId: 'not ok!' }));
+    expect(badTest.message).toContain(`"code":-1130,"msg":"Data sent for parameter 'newClientOrderId' is not valid`);
     const publicExtra = await refusal(ex.fetchOrderBook('BTC/USDT', 5, { depthKind: 'full' }));
     expect(publicExtra.message).toContain("parameter 'depthKind'");
     for (const [method, path] of [
