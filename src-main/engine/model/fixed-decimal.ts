@@ -36,6 +36,8 @@ function pow10(k: number): bigint {
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const NEG_MAX_SAFE = -MAX_SAFE;
+const NUM_POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /** Decimal digits of |m| (1 for zero): a binary search of the powers of ten, no string. */
 function digits(m: bigint): number {
@@ -418,6 +420,10 @@ export class Decimal {
   }
 
   toNumber(): number {
+    // both exact doubles: one IEEE division or product, correctly rounded like parsing the string
+    if (this.m <= MAX_SAFE && this.m >= NEG_MAX_SAFE && this.s <= 22 && this.s >= -22) {
+      return this.s >= 0 ? Number(this.m) / NUM_POW10[this.s]! : Number(this.m) * NUM_POW10[-this.s]!;
+    }
     return Number(this.toString());
   }
 
