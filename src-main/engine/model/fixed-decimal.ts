@@ -219,6 +219,8 @@ export class Decimal {
     const o = dec(y);
     if (o.m === 0n) throw new RangeError('[DecimalError] Division by zero');
     if (this.m === 0n) return ZERO_;
+    // an average of one price (notional ÷ quantity) divides exactly: one integer division
+    if (this.m % o.m === 0n) return fin(this.m / o.m, this.s - o.s);
     const neg = (this.m < 0n) !== (o.m < 0n);
     let a = this.m < 0n ? -this.m : this.m;
     let b = o.m < 0n ? -o.m : o.m;

@@ -83,6 +83,14 @@ describe('Decimal (scaled BigInt) equals decimal.js at precision 40', () => {
       }),
       runs,
     );
+    // exact quotients (an average of one price: notional ÷ quantity)
+    fc.assert(
+      fc.property(anyText, nonZero, (a, b) => {
+        const product = new Js(a).mul(b).toFixed();
+        same(new Decimal(product).div(b), new Js(product).div(b));
+      }),
+      runs,
+    );
     for (const [a, b] of [['1', '3'], ['2', '3'], ['-1', '7'], ['1', '8'], ['10', '4'], ['0.5', '0.25'], ['12345.6789', '0.0001'], ['1', '0.000000000000000003']]) {
       same(new Decimal(a!).div(b!), new Js(a!).div(b!));
     }
