@@ -167,7 +167,6 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   });
   app.register(methodRoutesPlugin, { answer, version: opts.version });
   // Binance's spot REST and WebSockets for existing bots: the same engine calls with the key's context (issue 14)
-  const binanceLog = new LogThrottle(app.log);
   const publicRead: PublicRead = (method, params) => drain.bound(engine.call(method, params, { actor: 'binance-public' }));
   const binanceStreams = new BinanceStreams({
     engine,
@@ -175,7 +174,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     call: (m, p, who) => answer(m, p, who).then((a) => resultOf(m, a)),
     publicRead,
     ws: { ...DEFAULT_WS_OPTIONS, ...opts.ws },
-    log: (kind, err) => binanceLog.error(kind, { err }, 'binance gateway: an engine event was not sent to its streams'),
+    log: new LogThrottle(app.log),
     ...opts.binanceStreams,
   });
   app.addHook('preClose', (done) => {

@@ -30,6 +30,8 @@ export class UserReports {
   /** fills seen before their order's event */
   private readonly fillsAhead = new Map<string, Fill[]>();
   private readonly cancelIds = new Map<string, string>();
+  /** OCO groups one leg of which has executed */
+  private readonly listsFilled = new Set<string>();
   private readonly balances = new Map<string, Map<string, Balance>>();
   private balanceFlush: NodeJS.Immediate | null = null;
   private eventId = 0;
@@ -54,6 +56,7 @@ export class UserReports {
   reset(): void {
     this.reported.clear();
     this.fillsAhead.clear();
+    this.listsFilled.clear();
     this.balances.clear();
   }
 
@@ -77,11 +80,18 @@ export class UserReports {
     r.order = o;
     for (const f of this.fillsAhead.get(o.id) ?? []) this.trade(r, f);
     this.fillsAhead.delete(o.id);
-    const ended = END[o.status];
+    if (o.oco_id !== null && !new Decimal(o.filled_quantity).isZero()) this.noteListFill(o.oco_id);
+    // an OCO leg Tern canceled because the other leg executed: Binance says EXPIRED
+    const ended = o.status === 'canceled' && o.oco_id !== null && this.listsFilled.has(o.oco_id) ? 'EXPIRED' : END[o.status];
     if (ended !== undefined) {
       this.report(o, ended, r, STATUS_OF[ended]);
       this.forget(o.id);
     } else this.settle(r);
+  }
+
+  private noteListFill(ocoId: string): void {
+    this.listsFilled.add(ocoId);
+    if (this.listsFilled.size > CANCELS_KEPT) this.listsFilled.delete(this.listsFilled.values().next().value!);
   }
 
   /** a filled order is forgotten once all its fills are reported (they may come after its last event) */

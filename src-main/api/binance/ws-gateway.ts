@@ -5,6 +5,7 @@ import { TernError } from '../../../src-common/contract/errors.js';
 import type { EngineEvent } from '../../../src-common/contract/events.js';
 import type { MethodName } from '../../../src-common/contract/methods.js';
 import { hasScope, type AccessControl } from '../access.js';
+import type { LogThrottle } from '../log-throttle.js';
 import { closeSocket, tooSlow, type WsHubOptions } from '../ws-hub.js';
 import type { GatewayStreams } from './endpoint.js';
 import { BinanceError, binanceErrors as errors } from './errors.js';
@@ -33,8 +34,8 @@ export interface BinanceStreamsOptions {
   sweepMs?: number;
   /** `@ticker` / `@miniTicker`: at most one per symbol this often (Binance: 1 s) */
   tickerMs?: number;
-  /** an engine event the gateway could not turn into Binance's (logged, throttled by the caller) */
-  log?: (what: string, err: unknown) => void;
+  /** throttled: an engine event the gateway could not send, a client dropped as too slow */
+  log?: Pick<LogThrottle, 'warn' | 'error'>;
 }
 
 /** Binance's close of a connection whose stream ended: listen key expired or closed, a key revoked. */
@@ -258,7 +259,7 @@ export class BinanceStreams implements GatewayStreams {
       this.dispatch(e);
     } catch (err) {
       // the engine's event callback is no place for a gateway's fault: the event is dropped, once logged
-      this.opts.log?.('binance-ws-event', err);
+      this.opts.log?.error('binance-ws-event', { err, kind: e.kind }, 'binance gateway: an engine event was not sent to its streams');
     }
   }
 
@@ -345,6 +346,7 @@ export class BinanceStreams implements GatewayStreams {
   private send(conn: AnyConn, text: string): void {
     if (conn.closed || conn.socket.readyState !== conn.socket.OPEN) return;
     if (tooSlow(conn.socket, text, this.opts.ws.maxBufferedBytes)) {
+      this.opts.log?.warn('binance-ws-slow-consumer', { kind: conn.kind, account: conn.account, buffered_bytes: conn.socket.bufferedAmount }, 'binance gateway websocket dropped: slow consumer');
       this.close(conn, CLOSE_SLOW, `slow consumer: more than ${this.opts.ws.maxBufferedBytes} bytes unsent`);
       return;
     }

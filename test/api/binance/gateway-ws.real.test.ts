@@ -7,8 +7,11 @@
  * minutes without a keepalive (an injected clock: nothing waits an hour).
  */
 import ccxt from 'ccxt';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { EngineApi } from '../../../src-common/contract/engine-api.js';
+import type { EngineEvent } from '../../../src-common/contract/events.js';
 import { createApiServer, type ApiServer } from '../../../src-main/api/server.js';
 import type { TestEngine } from '../../helpers/api-harness.js';
 import type { FakeFeed } from '../../helpers/fake-feed.js';
@@ -325,5 +328,61 @@ describe('listen keys and /ws/<listenKey>', () => {
     expect(s.ws.readyState).toBe(WebSocket.OPEN);
     await bot.close();
     s.ws.close();
+  });
+});
+
+describe('a client that stops reading', () => {
+  it('is closed with 4008 (slow consumer) while the engine goes on and a reading client on the same stream gets every event', async () => {
+    // the engine's events, plus large books of the test's own
+    const listeners = new Set<(e: EngineEvent) => void>();
+    const e = te.engine;
+    const engine: EngineApi = {
+      call: (m, p, c) => e.call(m, p, c),
+      answer: (m, p, c) => e.answer(m, p, c),
+      authenticate: (k, o) => e.authenticate(k, o),
+      keyPrincipal: (id) => e.keyPrincipal(id),
+      onKeyRevoked: (l) => e.onKeyRevoked(l),
+      stats: () => e.stats(),
+      subscribe: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const small = createApiServer({ engine, version: 'test', logger, port: 0, ws: { maxBufferedBytes: 256 * 1024, closeGraceMs: 60_000 } });
+    const base = (await small.listen()).url.replace('http', 'ws');
+    const open = (path: string) =>
+      new Promise<{ ws: WebSocket; got: number; closed: Promise<number> }>((resolve, reject) => {
+        const ws = new WebSocket(`${base}${path}`);
+        const c = { ws, got: 0, closed: new Promise<number>((r) => ws.on('close', (code) => r(code))) };
+        ws.on('message', () => void (c.got += 1));
+        ws.on('open', () => resolve(c));
+        ws.on('error', reject);
+      });
+    try {
+      const stalled = await open('/binance/ws/btcusdt@depth');
+      const reader = await open('/binance/ws/btcusdt@depth');
+      const raw = (stalled.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      raw.pause();
+      // 200 levels a side, every quantity changed each time: ~16 KB a diff, until the server gives up on the stalled client
+      const levels = (n: number, from: number, q: number) => Array.from({ length: n }, (_, i) => [String(from + i), String(q)] as [string, string]);
+      const dropped = () => lines.some((l) => l.includes('slow consumer'));
+      let pushes = 0;
+      for (; !dropped() && pushes < 8192; pushes++) {
+        const q = (pushes % 2) + 1;
+        const book = { account: 'paper', symbol: 'BTC/USDT', bids: levels(200, 1000, q), asks: levels(200, 50_000, q), ts: new Date().toISOString() };
+        for (const l of listeners) l({ kind: 'book', channel: 'book:paper:BTC/USDT', data: book } as EngineEvent);
+        if (pushes % 8 === 0) await new Promise((r) => setImmediate(r));
+      }
+      expect(dropped()).toBe(true);
+      await until(() => reader.got === pushes, 'the reader to get every diff');
+      raw.resume();
+      expect(await stalled.closed).toBe(4008);
+      expect(reader.ws.readyState).toBe(WebSocket.OPEN);
+      reader.ws.close();
+    } finally {
+      await small.close();
+    }
   });
 });
