@@ -73,7 +73,11 @@ async function scenario(ex: Binance, moveTo: (price: number) => void): Promise<R
   const balance = await ex.fetchBalance();
   out['balance'] = { fields: filled(balance), usdt: filled(balance['USDT'] ?? {}), usdtFree: balance['USDT']?.free };
   const ticker = await ex.fetchTicker('BTC/USDT');
-  out['ticker'] = { hasBid: ticker.bid !== undefined, hasAsk: ticker.ask !== undefined, hasLast: ticker.last !== undefined };
+  out['ticker'] = { fields: filled(ticker), info: filled(ticker.info) };
+  out['tickers'] = Object.values(await ex.fetchTickers(['BTC/USDT'])).map((t) => filled(t));
+  out['bidsAsks'] = Object.values(await ex.fetchBidsAsks(['BTC/USDT'])).map((t) => ({ fields: filled(t), info: filled(t.info) }));
+  out['lastPrices'] = Object.values(await ex.fetchLastPrices(['BTC/USDT'])).map((t) => ({ fields: filled(t), info: filled(t.info) }));
+  out['ohlcv'] = (await ex.fetchOHLCV('BTC/USDT', '1m', undefined, 3)).map((c) => c.map((x) => typeof x));
   const book = await ex.fetchOrderBook('BTC/USDT', 5);
   out['book'] = { bids: book.bids.length > 0, asks: book.asks.length > 0 };
   const bid = book.bids[0]![0]!;
@@ -171,6 +175,9 @@ beforeAll(async () => {
   const onSim = new ccxt.binance({ apiKey, secret, enableRateLimit: false });
   await pointCcxtAtSim(onSim, sim.url);
   te = await realEngineWithFeed();
+  // a few finished minutes of history, as the simulator has
+  const minute = Math.floor(Date.now() / 60_000) * 60_000;
+  for (let i = 5; i >= 1; i--) te.feed.pushBar('BTC/USDT', { ts: minute - i * 60_000, open: '45000', high: '45010', low: '44990', close: '45000', volume: '3' });
   server = createApiServer({ engine: te.engine, version: 'test', logger: false, port: 0, rateLimit: { perSecond: 1000, burst: 1000 } });
   const onTern = binanceFor(`${(await server.listen()).url}/binance`, te.keys.trade);
   results.sim = await scenario(onSim, (p) => sim.control.setPrice('BTCUSDT', p.toFixed(2)));
@@ -191,7 +198,7 @@ describe('the same ccxt scenario on the exchange simulator and on Tern', () => {
     expect(Object.keys(results.tern)).toEqual(Object.keys(results.sim));
   });
   // one assertion per step, so a difference names the step
-  for (const step of ['refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'all']) {
+  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'all']) {
     it(step, () => {
       expect(results.tern[step]).toEqual(results.sim[step]);
     });
