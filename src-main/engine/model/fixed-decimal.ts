@@ -2,9 +2,13 @@ import { Decimal as DecimalJs } from 'decimal.js';
 
 /**
  * A decimal as a scaled integer: value = m / 10^s, m a BigInt, s the value's
- * own scale (decimals; negative for large round integers). One BigInt add or
- * multiply per operation instead of decimal.js's digit arrays: a third to a
- * tenth of the cost on the order path (bench/decimal.bench.ts).
+ * own scale. The scale is what the value needs, not one constant for all: a
+ * parsed string keeps the decimals it was written with ("27000.10" is 2700010
+ * at scale 2), a sum takes the larger scale, a product the sum of the scales,
+ * a quotient as many decimals as 40 significant digits need; a large round
+ * integer may have a negative scale. One BigInt add or multiply per operation
+ * instead of decimal.js's digit arrays (bench/decimal.bench.ts times both);
+ * no division by 10^18 after every product as a single fixed scale would need.
  *
  * Exactness rules (the same results as the decimal.js configuration this
  * replaced — precision 40, ROUND_HALF_EVEN — proven by the property tests in
@@ -20,9 +24,10 @@ import { Decimal as DecimalJs } from 'decimal.js';
  *   beyond 40 digits, which no price or size reaches);
  * - sqrt, ln, log, exp and non-integer powers go through decimal.js (rare,
  *   reports and indicators only), converted exactly through strings;
- * - there is no NaN, no ±Infinity and no negative zero: parsing them, or
- *   dividing by zero, throws (decimal.js returned NaN/Infinity, which every
- *   caller refused anyway), so isFinite() is always true.
+ * - there is no NaN, no ±Infinity and no negative zero: reading NaN or
+ *   Infinity, or dividing by zero, throws (decimal.js returned NaN/Infinity,
+ *   which every caller refused anyway), so isFinite() is always true; "-0",
+ *   and 0 × −1, are 0 (decimal.js's −0 printed as "0" too, but was isNeg()).
  */
 
 const PRECISION = 40;
