@@ -61,6 +61,8 @@ export interface EngineOptions {
   accountLimits?: RiskLimitsPatch;
   /** false: risk decisions stay in memory only, not encoded into the journal (a backtest, whose store would drop them) */
   journalRiskDecisions?: boolean;
+  /** how many closed orders the OMS keeps in memory (default 10,000; the rest are read from the store) */
+  closedOrdersKept?: number;
 }
 
 
@@ -152,6 +154,7 @@ export class Engine implements EngineApi {
       instrument: (account, symbol) => this.accounts.instrument(account, symbol),
       mid: (account, symbol) => this.market.mid(account, symbol),
       checks: [this.risk, ...(opts.checks ?? [])],
+      ...(opts.closedOrdersKept !== undefined ? { closedOrdersKept: opts.closedOrdersKept } : {}),
     });
     this.reconciler = new Reconciler(
       {

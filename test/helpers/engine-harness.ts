@@ -45,7 +45,7 @@ export function pushBookAround(feed: FakeFeed, mid = 100): void {
 }
 
 export async function startHarness(
-  opts: { file?: string; checks?: PreTradeCheck[]; balance?: string; runTag?: string; capabilities?: Partial<VenueCapabilities> } = {},
+  opts: { file?: string; checks?: PreTradeCheck[]; balance?: string; runTag?: string; capabilities?: Partial<VenueCapabilities>; closedOrdersKept?: number } = {},
 ): Promise<Harness> {
   const temp = opts.file ? undefined : openTempStore();
   const file = opts.file ?? temp!.file;
@@ -62,6 +62,7 @@ export async function startHarness(
     version: 'test',
     paperBalances: { USDT: opts.balance ?? '100000' },
     checks: opts.checks,
+    ...(opts.closedOrdersKept !== undefined ? { closedOrdersKept: opts.closedOrdersKept } : {}),
     venueFor: (account) => {
       const venue = new PaperVenue({ account: account.id, marketData: feed, clock, ids, startingBalances: account.startingBalances });
       // a venue holding fewer constructs itself: the engine emulates the rest (issue 12)

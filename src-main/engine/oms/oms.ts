@@ -36,6 +36,8 @@ export interface OmsDeps {
   checks: PreTradeCheck[];
   /** how often a moving trailing stop is journaled at most (ms; default 250): memory is current on every tick */
   trailJournalMs?: number;
+  /** how many closed orders stay in memory (default 10,000); older ones are read from the store (tests lower it) */
+  closedOrdersKept?: number;
 }
 
 export interface CancelFailure {
@@ -70,7 +72,7 @@ export class Oms {
   private readonly byClientId = new Map<string, string>();
   /** the newest closed orders, so answers don't wait on the store (bounded, oldest dropped) */
   private readonly recentlyClosed = new Map<string, OrderRecord>();
-  private readonly trimRecentlyClosed = keepNewest(this.recentlyClosed, RECENTLY_CLOSED_KEPT);
+  private readonly trimRecentlyClosed: () => void;
   /** `account NUL venueTradeId` of the fills applied this session, oldest first (bounded) */
   private readonly appliedTrades = new Set<string>();
   private readonly trimAppliedTrades = keepNewest(this.appliedTrades, APPLIED_TRADES_KEPT);
@@ -113,6 +115,7 @@ export class Oms {
   private readonly restWaiting = new Map<string, { account: string; symbol: string; tpId: string; slId: string }>();
 
   constructor(private readonly d: OmsDeps) {
+    this.trimRecentlyClosed = keepNewest(this.recentlyClosed, d.closedOrdersKept ?? RECENTLY_CLOSED_KEPT);
     const owed = d.store.loadSetting(EXITS_OWED);
     if (Array.isArray(owed)) for (const id of owed) if (typeof id === 'string') this.owedJournaled.add(id);
   }
