@@ -107,7 +107,7 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const clock = opts.clock ?? systemClock;
   const ids = opts.ids ?? new SequentialIds(`${clock.now().toString(36)}${randomBytes(2).toString('hex')}`);
   const log = opts.log ?? silentLogger;
-  const marketData = opts.marketData ?? (opts.markets?.length ? openMarkets(opts.markets) : openFeed(opts.feed, symbol));
+  const marketData = opts.marketData ?? (opts.markets?.length ? openMarkets(opts.markets, clock) : openFeed(opts.feed, symbol, clock));
   const quote = marketData.instruments().find((i) => i.symbol === symbol)?.quote ?? symbol.split('/')[1] ?? 'USDT';
 
   prepareDataFolder(opts.dataDir);
@@ -215,13 +215,15 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   };
 }
 
-function openMarkets(markets: ReadonlyArray<{ feed: string; symbol: string }>): MarketFeed {
-  const feeds = markets.map((m) => openFeed(m.feed, m.symbol));
+function openMarkets(markets: ReadonlyArray<{ feed: string; symbol: string }>, clock: Clock): MarketFeed {
+  const feeds = markets.map((m) => openFeed(m.feed, m.symbol, clock));
   return feeds.length === 1 ? feeds[0]! : new MultiFeed(feeds);
 }
 
-function openFeed(spec: string | undefined, symbol: string): MarketFeed {
-  if (!spec) return ReplayFeed.fromFile(bundledSampleFeed(), { symbol, speed: 10 });
+/** Paper markets replay on the engine's clock, so orders, fills, trades and candles share one time axis. */
+function openFeed(spec: string | undefined, symbol: string, clock: Clock): MarketFeed {
+  const timeline = { clock };
+  if (!spec) return ReplayFeed.fromFile(bundledSampleFeed(), { symbol, speed: 10, timeline });
   const parsed = parseFeedSpec(spec);
-  return ReplayFeed.fromFile(parsed.file, { symbol, speed: parsed.speed });
+  return ReplayFeed.fromFile(parsed.file, { symbol, speed: parsed.speed, timeline });
 }

@@ -145,6 +145,10 @@ export const Instrument = z.object({
   min_notional: DecimalString,
   maker_fee: DecimalString,
   taker_fee: DecimalString,
+  /** a paper market replaying a file on this computer's clock: the file, the span of its data, and when it began playing (candles before are the file's first bars) */
+  replay: z
+    .object({ name: z.string(), data_from: z.string(), data_to: z.string(), playing_since: z.string() })
+    .optional(),
 });
 export type Instrument = z.infer<typeof Instrument>;
 

@@ -155,6 +155,9 @@ export function instrumentDto(account: string, i: InstrumentSpec): S.Instrument 
     min_notional: str(i.minNotional),
     maker_fee: str(i.makerFee),
     taker_fee: str(i.takerFee),
+    ...(i.replay
+      ? { replay: { name: i.replay.name, data_from: iso(i.replay.dataFrom), data_to: iso(i.replay.dataTo), playing_since: iso(i.replay.playingSince) } }
+      : {}),
   };
 }
 

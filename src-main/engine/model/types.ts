@@ -19,6 +19,18 @@ export interface InstrumentSpec {
   minNotional: Decimal;
   makerFee: Decimal;
   takerFee: Decimal;
+  /** set when the market is a replay of a file played on this computer's clock: what the trader is told about its data */
+  replay?: ReplaySource;
+}
+
+export interface ReplaySource {
+  /** the file's name */
+  name: string;
+  /** the file's own time span, epoch ms (first bar's open, last bar's end) */
+  dataFrom: number;
+  dataTo: number;
+  /** when the replay began playing; candles before it are the file's first bars shown as the history before then */
+  playingSince: number;
 }
 
 /**

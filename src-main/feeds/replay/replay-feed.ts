@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { badRequest, conflict } from '../../../src-common/contract/errors.js';
 import type { Decimal } from '../../engine/model/decimal.js';
 import type { InstrumentSpec } from '../../engine/model/types.js';
@@ -7,6 +8,7 @@ import { CandleSeries, readCandleSeries } from '../candles-csv.js';
 import { detectTimeframeMs } from '../timeframe.js';
 import { barSource, type BarSource } from './bar-source.js';
 import { deriveInstrument, type InstrumentOverrides } from './instrument-rule.js';
+import { historyBefore, WallCandles } from './wall-timeline.js';
 import { aggressorSide, barPath, gridPrice, printQuantity, PRINTS_PER_BAR, synthesizeBook } from './synthetic-market.js';
 
 export interface ReplayFeedOptions {
@@ -31,12 +33,24 @@ export interface ReplayFeedOptions {
    * replay looks current. Default: the data's own times.
    */
   startAt?: number;
+  /**
+   * Play on this clock (the engine's) instead of the file's time: prints are
+   * stamped with the clock's time and candles built from them on its grid,
+   * and the file's first `historyBars` are the candles before now, so that
+   * orders, fills, trades and candles are on one time axis (see
+   * wall-timeline.ts). Not with `startAt`.
+   */
+  timeline?: { clock: Clock; historyBars?: number };
+  /** the name a trader knows the data by (the file's name); fromFile sets it */
+  name?: string;
   /** told when a listener throws; the feed carries on either way. Default: console.error. */
   onError?: (error: unknown, event: MarketEvent) => void;
 }
 
 const DEFAULT_SPEED = 10;
 const DEFAULT_HISTORY = 10_000;
+/** candles of the file shown before now when a replay plays on a clock (a day of 1-minute bars) */
+const DEFAULT_TIMELINE_HISTORY = 1440;
 /** the timer never ticks faster than this; higher speeds emit several bars a tick */
 const MIN_TICK_MS = 10;
 
@@ -70,6 +84,8 @@ export class ReplayFeed implements MarketFeed {
   private readonly history: Bar[] = [];
   private historyStart = 0;
   private readonly historyLimit: number;
+  /** set when the replay plays on a clock: its candles, built from the prints */
+  private readonly wall: { clock: Clock; candles: WallCandles } | undefined;
 
   private timer: ReturnType<typeof setInterval> | undefined;
   private pacedSince = 0;
@@ -101,16 +117,33 @@ export class ReplayFeed implements MarketFeed {
     this.passShiftMs = this.source.tsAt(n - 1) - first + this.timeframeMs;
     this.baseShiftMs = options.startAt === undefined ? 0 : shiftToGrid(first, options.startAt, this.timeframeMs);
 
-    this.instrument = deriveInstrument(
+    const derived = deriveInstrument(
       options.symbol,
       { referencePrice: this.source.medianClose(), priceDecimals: this.source.priceDecimals },
       options.instrument,
     );
+
+    if (options.timeline) {
+      if (options.startAt !== undefined) throw badRequest('a replay plays either from startAt or on a clock, not both', { field: 'startAt' });
+      const { clock } = options.timeline;
+      const seed = Math.min(options.timeline.historyBars ?? DEFAULT_TIMELINE_HISTORY, n - 1, this.historyLimit);
+      const now = clock.now();
+      for (const bar of historyBefore(now, this.timeframeMs, seed, (i) => this.source.bar(i))) this.remember(bar);
+      this.next = seed;
+      this.wall = { clock, candles: new WallCandles(this.timeframeMs) };
+      this.instrument = {
+        ...derived,
+        replay: { name: options.name ?? options.symbol, dataFrom: first, dataTo: this.source.tsAt(n - 1) + this.timeframeMs, playingSince: now },
+      };
+    } else {
+      this.wall = undefined;
+      this.instrument = derived;
+    }
   }
 
   /** Reads a candle file and replays it. */
   static fromFile(file: string, options: Omit<ReplayFeedOptions, 'bars'>): ReplayFeed {
-    return new ReplayFeed({ ...options, bars: readCandleSeries(file) });
+    return new ReplayFeed({ name: basename(file), ...options, bars: readCandleSeries(file) });
   }
 
   instruments(): InstrumentSpec[] {
@@ -210,6 +243,50 @@ export class ReplayFeed implements MarketFeed {
     if (this.ended) return false;
     const i = this.next;
     const raw = this.source.bar(i);
+    if (this.wall) this.emitOnClock(raw, this.wall);
+    else this.emitOnFileTime(i, raw);
+    this.next++;
+    if (this.next === this.source.length) {
+      if (this.loop) {
+        this.next = 0;
+        this.pass++;
+      } else {
+        this.ended = true;
+      }
+    }
+    return true;
+  }
+
+  /** the bar's four prints at the clock's time; a candle is emitted when a print opens the next one */
+  private emitOnClock(raw: Bar, wall: { clock: Clock; candles: WallCandles }): void {
+    const path = barPath(raw);
+    this.emitting = true;
+    try {
+      for (let k = 0; k < PRINTS_PER_BAR; k++) {
+        const ts = wall.candles.stamp(wall.clock.now());
+        const price = gridPrice(path[k]!, this.instrument);
+        const closed = wall.candles.add(ts, price, k === PRINTS_PER_BAR - 1 ? raw.volume : null);
+        if (closed) {
+          this.remember(closed);
+          this.deliver({ type: 'bar', symbol: this.symbol, timeframeMs: this.timeframeMs, bar: closed });
+        }
+        this.emitPrint(price, printQuantity(raw.volume, price, this.instrument), ts);
+      }
+    } finally {
+      this.emitting = false;
+    }
+  }
+
+  private emitPrint(price: Decimal, quantity: Decimal, ts: number): void {
+    const book = synthesizeBook(this.symbol, price, this.instrument, ts);
+    this.latestBook = book;
+    this.deliver({ type: 'book', book });
+    const side = aggressorSide(price, this.latestPrice);
+    this.latestPrice = price;
+    this.deliver({ type: 'trade', trade: { symbol: this.symbol, price, quantity, side, ts } });
+  }
+
+  private emitOnFileTime(i: number, raw: Bar): void {
     const shift = this.baseShiftMs + this.pass * this.passShiftMs;
     const openTime = raw.ts + shift;
     // intra-bar times are fractions of the bar, cut short before the next bar when the data is irregular
@@ -221,15 +298,7 @@ export class ReplayFeed implements MarketFeed {
       for (let k = 0; k < PRINTS_PER_BAR; k++) {
         const ts = openTime + Math.floor((length * k) / PRINTS_PER_BAR);
         const price = gridPrice(path[k]!, this.instrument);
-        const book = synthesizeBook(this.symbol, price, this.instrument, ts);
-        this.latestBook = book;
-        this.deliver({ type: 'book', book });
-        const side = aggressorSide(price, this.latestPrice);
-        this.latestPrice = price;
-        this.deliver({
-          type: 'trade',
-          trade: { symbol: this.symbol, price, quantity: printQuantity(raw.volume, price, this.instrument), side, ts },
-        });
+        this.emitPrint(price, printQuantity(raw.volume, price, this.instrument), ts);
       }
       const bar: Bar = { ts: openTime, open: raw.open, high: raw.high, low: raw.low, close: raw.close, volume: raw.volume };
       this.remember(bar);
@@ -237,17 +306,6 @@ export class ReplayFeed implements MarketFeed {
     } finally {
       this.emitting = false;
     }
-
-    this.next++;
-    if (this.next === this.source.length) {
-      if (this.loop) {
-        this.next = 0;
-        this.pass++;
-      } else {
-        this.ended = true;
-      }
-    }
-    return true;
   }
 
   private deliver(event: MarketEvent): void {
