@@ -1,12 +1,22 @@
-/** market data further than this from this computer's clock is a replay's own time, not now */
-export const REPLAY_SKEW_MS = 15 * 60_000;
+import type { Instrument } from '../../src-common/contract/schemas.js';
 
 /**
- * Which clock a market timestamp is on: 'local' when it is about now, 'replay' when the data
- * carries its own (a replayed file's) time. Order and fill times are always this computer's clock.
+ * Every time on screen — orders, fills, trades, candles — is this computer's clock: a paper
+ * market replaying a file plays it on that clock (the engine's). The label says so, and which
+ * data it is, so a chart of 2022's prices at today's times is not taken for today's market.
  */
-export function marketClock(ts: number | null | undefined, now: number): 'local' | 'replay' {
-  return ts !== null && ts !== undefined && Number.isFinite(ts) && Math.abs(now - ts) > REPLAY_SKEW_MS ? 'replay' : 'local';
+export interface ClockLabel {
+  badge: string;
+  title: string;
 }
 
-export const REPLAY_CLOCK_TITLE = "Replay time: the market data's own clock. Order, fill and blotter times are this computer's clock.";
+const day = (iso: string) => iso.slice(0, 10);
+
+export function clockLabel(instrument: Pick<Instrument, 'replay'> | undefined): ClockLabel | null {
+  const replay = instrument?.replay;
+  if (!replay) return null;
+  const span = day(replay.data_from) === day(replay.data_to) ? day(replay.data_from) : `${day(replay.data_from)} – ${day(replay.data_to)}`;
+  return { badge: 'REPLAY', title: `Replay of ${replay.name} · data from ${span}, shown on this computer's clock` };
+}
+
+export const LOCAL_CLOCK_TITLE = "This computer's clock (the chart, trades, orders and fills all use it)";

@@ -148,9 +148,22 @@ describe('trading on the candle chart in Chromium', { timeout: 180_000 }, () => 
   it('marks a fill on the candles, and a drag up from the position line places a take profit for the position', async () => {
     const bought = await api<Order>('POST', '/orders', { symbol: 'BTC/USDT', side: 'buy', type: 'market', quantity: '0.002' });
     await expect.poll(async () => (await orderOf(bought.id)).status, { timeout: 10_000 }).toBe('filled');
-    const fills = await api<Array<{ id: string; order_id: string }>>('GET', '/fills?symbol=BTC/USDT');
+    const fills = await api<Array<{ id: string; order_id: string; ts: string }>>('GET', '/fills?symbol=BTC/USDT');
     const fill = fills.find((f) => f.order_id === bought.id)!;
     await expect.poll(() => page.getAttribute('[data-testid="candle-chart"]', 'data-fills'), { timeout: 10_000 }).toContain(fill.id);
+    // one clock: the fill's time on the blotter is in the candle its marker sits on (the candle forming when it filled)
+    const candleTs = Number(((await page.getAttribute('[data-testid="candle-chart"]', 'data-fill-candles')) ?? '').split(' ').find((e) => e.startsWith(`${fill.id}@`))!.split('@')[1]);
+    const filledAt = Date.parse(fill.ts);
+    expect(filledAt - candleTs).toBeGreaterThanOrEqual(0);
+    expect(filledAt - candleTs).toBeLessThan(60_000);
+    await page.click('[data-testid="tab-fills"]');
+    const shownTime = page.locator(`[data-grid="fills"] .ag-row[row-id="${fill.id}"] [col-id="ts"]`).first();
+    await shownTime.waitFor();
+    const local = await page.evaluate((ts) => new Date(ts).toLocaleTimeString(undefined, { hour12: false }), fill.ts);
+    expect((await shownTime.textContent())?.trim()).toBe(local);
+    const candleMinute = await page.evaluate((ts) => new Date(ts).toLocaleTimeString(undefined, { hour12: false }).slice(0, 5), candleTs);
+    expect(local.slice(0, 5)).toBe(candleMinute);
+    await page.click('[data-testid="tab-open"]');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-testid="chart-trading"]')?.dataset.positionY !== undefined);
     errors.length = 0;
     const y = Number(await page.getAttribute('[data-testid="chart-trading"]', 'data-position-y'));

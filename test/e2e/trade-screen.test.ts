@@ -168,8 +168,15 @@ describe('the trade screen in Chromium', { timeout: 180_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.locator('[data-testid="ticker-ETH/BTC"]').waitFor();
     await expect.poll(() => page.textContent('[data-testid="change-BTC/USDT"]'), { timeout: 15_000 }).toMatch(/^[+-]?\d+\.\d\d %$/);
+    // BTC/USDT is priced to 2 decimals, ETH/BTC to 8: the same chart relabels its price axis, it is not built again
+    await expect.poll(() => page.getAttribute('[data-testid="candle-chart"]', 'data-price-label'), { timeout: 15_000 }).toMatch(/^\d{4,}\.\d\d$/);
+    const chartBefore = await page.getAttribute('[data-testid="candle-chart"]', 'data-instance');
+    const buildsBefore = await page.getAttribute('[data-testid="candle-chart"]', 'data-builds');
     await page.click('[data-testid="ticker-ETH/BTC"]');
     await page.locator('.chart-panel .panel-title', { hasText: 'ETH/BTC' }).waitFor();
+    await expect.poll(() => page.getAttribute('[data-testid="candle-chart"]', 'data-price-label'), { timeout: 15_000 }).toMatch(/^0\.\d{8}$/);
+    expect(await page.getAttribute('[data-testid="candle-chart"]', 'data-instance')).toBe(chartBefore);
+    expect(await page.getAttribute('[data-testid="candle-chart"]', 'data-builds')).toBe(buildsBefore);
     // ETH/BTC trades near 0.09 BTC: every price on screen for the market is below 1
     await page.waitForFunction(() => {
       const close = Number(document.querySelector<HTMLElement>('[data-testid="candle-chart"]')?.dataset.lastClose ?? 'NaN');
@@ -177,9 +184,12 @@ describe('the trade screen in Chromium', { timeout: 180_000 }, () => {
     });
     await expect.poll(async () => Number(await page.getAttribute('[data-testid="level-bid"] >> nth=0', 'data-price')), { timeout: 10_000 }).toBeLessThan(1);
     await expect.poll(async () => Number(((await page.locator('.trades-panel td.price, .trades-panel .price').first().textContent()) ?? '').replace(/,/g, '')), { timeout: 10_000 }).toBeLessThan(1);
-    // the replayed file keeps its own (2018) time: the chart and the trades say so; blotters stay on this computer's clock
-    expect(await page.textContent('[data-testid="chart-clock"]')).toBe('REPLAY TIME');
-    expect(await page.textContent('[data-testid="trades-clock"]')).toBe('Replay time');
+    // the replayed file (2018's prices) plays on this computer's clock, as the blotters are: the chart and trades say which data it is
+    expect(await page.textContent('[data-testid="chart-clock"]')).toBe('REPLAY');
+    expect(await page.getAttribute('[data-testid="chart-clock"]', 'title')).toMatch(/^Replay of ETH-BTC_1m_sample\.csv · data from 2018-01-20 – 2018-01-2\d, shown on this computer's clock$/);
+    expect(await page.textContent('[data-testid="trades-clock"]')).toBe('TimeREPLAY');
+    const lastCandle = Number(await page.getAttribute('[data-testid="candle-chart"]', 'data-last-ts'));
+    expect(Math.abs(Date.now() - lastCandle)).toBeLessThan(5 * 60_000);
     expect(await page.textContent('.ticket-panel [data-size-mode="base"]')).toBe('ETH');
     expect(await page.textContent('.ticket-panel')).toContain('BTC');
     await shot('eth-btc');

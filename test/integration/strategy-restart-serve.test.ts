@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,11 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const HEADLESS = join(ROOT, 'src-main', 'headless.ts');
 const KEY = `tern_test_${randomBytes(12).toString('hex')}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'tern-strategy-restart-'));
+// A paper replay plays on the computer's clock, its candles as long as the file's bars: the sample's
+// prices as 1-second bars give the strategies a bar a second instead of a minute.
+const FEED = join(dataDir, 'btc-1s.csv');
+const [header, ...rows] = readFileSync(SAMPLE_FEED, 'utf8').trim().split('\n');
+writeFileSync(FEED, [header, ...rows.map((r, i) => `${1_640_991_660_000 + i * 1000}${r.slice(r.indexOf(','))}`)].join('\n'));
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
@@ -32,7 +37,7 @@ interface Serve {
 
 async function serve(extra: string[] = []): Promise<Serve> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', HEADLESS, '--data-dir', dataDir, '--port', String(port), '--feed', `replay:${SAMPLE_FEED}@40`, ...extra], {
+  const child = spawn(process.execPath, ['--import', 'tsx', HEADLESS, '--data-dir', dataDir, '--port', String(port), '--feed', `replay:${FEED}@40`, ...extra], {
     cwd: ROOT,
     env: { ...process.env, TERN_API_KEY: KEY, TERN_WEB_ROOT: join(dataDir, 'no-web-ui'), TERN_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
 import type { Balance, Fill, Order, Position } from '../../../src-common/contract/schemas.js';
 import { formatFixed, formatPlain, formatUpTo, sign } from '../../lib/decimal.js';
+import { LOCAL_CLOCK_TITLE } from '../../lib/clock.js';
 import { formatDateTime, formatTime, titleCase } from '../../lib/format.js';
 import { DEFAULT_QUOTE_PLACES, assetPlaces, pricePlaces } from '../../lib/precision.js';
 import { useReference } from '../../state/reference.js';
@@ -27,7 +28,7 @@ const assetAmount = (assetField: 'asset' | 'fee_asset' | 'quote') => (p: ValueFo
 };
 const time = (p: ValueFormatterParams) => formatTime(p.value as string);
 /** order and fill times are the engine's, on this computer's clock; a replayed chart says when it is not (lib/clock.ts) */
-const LOCAL_CLOCK = "This computer's clock (a replay's chart and trades show the data's own time, labeled REPLAY TIME)";
+const LOCAL_CLOCK = LOCAL_CLOCK_TITLE;
 const numeric = (a: string | null, b: string | null) => (a === null ? -Infinity : Number(a)) - (b === null ? -Infinity : Number(b));
 const signClass = { pos: (p: { value: unknown }) => sign(p.value as string) > 0, neg: (p: { value: unknown }) => sign(p.value as string) < 0 };
 

@@ -1,16 +1,17 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Candle } from '../../../src-common/contract/schemas.js';
 import type { Timeframe } from '../../../src-common/contract/constants/timeframes.js';
 import { CHART_TIMEFRAMES } from '../../lib/candles.js';
 import { DecimalCtor, formatFixed, roundToIncrement, wire } from '../../lib/decimal.js';
 import { AXIS_LABEL, CHART_COLORS, type ECharts, TOOLTIP_STYLE, chartNumber } from '../../lib/echarts.js';
-import { REPLAY_CLOCK_TITLE, marketClock } from '../../lib/clock.js';
+import { type ClockLabel, clockLabel } from '../../lib/clock.js';
 import { noteTick } from '../../lib/latency.js';
 import { useMarket } from '../../state/market.js';
+import { findInstrument, useReference } from '../../state/reference.js';
 import { placesFor, useSelectedInstrument } from '../../state/selectors.js';
 import { useTicket } from '../../state/ticket.js';
 import { useTrading } from '../../state/trading.js';
-import { type ChartLine, type FillMarker, LineExtent, ReplayFillPins, fillMarkers, tradingLines } from './chart-lines.js';
+import { type ChartLine, type FillMarker, LineExtent, fillMarkers, tradingLines } from './chart-lines.js';
 import { type ChartLinesBus, ChartTrading } from './ChartTrading.js';
 import { Panel } from '../../ui/Panel.js';
 import { Failed } from '../../ui/states.js';
@@ -47,7 +48,15 @@ function candleTooltip(ps: TooltipParam[], places: number): string {
   return lines.join('\n');
 }
 
-function baseOption(places: number, extent: LineExtent) {
+/**
+ * The price places the chart formats with: read by its formatters when they run, so a switch to
+ * a market of another precision changes the labels without building the chart again.
+ */
+interface PriceFormat {
+  places: number;
+}
+
+function baseOption(fmt: PriceFormat, extent: LineExtent) {
   return {
     animation: false,
     backgroundColor: CHART_COLORS.bg,
@@ -58,8 +67,8 @@ function baseOption(places: number, extent: LineExtent) {
     tooltip: {
       trigger: 'axis',
       ...TOOLTIP_STYLE,
-      axisPointer: { type: 'cross', label: { precision: places } },
-      formatter: (ps: TooltipParam[]) => candleTooltip(ps, places),
+      axisPointer: { type: 'cross', label: { precision: fmt.places } },
+      formatter: (ps: TooltipParam[]) => candleTooltip(ps, fmt.places),
     },
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     xAxis: [
@@ -67,7 +76,7 @@ function baseOption(places: number, extent: LineExtent) {
       { type: 'category', gridIndex: 1, data: [] as string[], boundaryGap: true, axisLine: { lineStyle: { color: CHART_COLORS.axis } }, axisLabel: AXIS_LABEL, axisTick: { show: false } },
     ],
     yAxis: [
-      { scale: true, min: extent.min, max: extent.max, position: 'right', splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...AXIS_LABEL, formatter: (v: number) => v.toFixed(places) } },
+      { scale: true, min: extent.min, max: extent.max, position: 'right', splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...AXIS_LABEL, formatter: (v: number) => v.toFixed(fmt.places) } },
       { scale: true, gridIndex: 1, position: 'right', splitNumber: 2, splitLine: { show: false }, axisLabel: { show: false } },
     ],
     dataZoom: [{ type: 'inside', xAxisIndex: [0, 1], start: 70, end: 100 }],
@@ -127,7 +136,7 @@ class SeriesCache {
 }
 
 /** O/H/L/C/V of the newest candle, above the chart */
-function CandleLegend({ places }: { places: number }) {
+function CandleLegend({ places, clock }: { places: number; clock: ClockLabel | null }) {
   // each change replaces the last candle's array, so its identity tracks the updates
   const last = useMarket((s) => s.candles.last);
   if (!last) return null;
@@ -135,9 +144,9 @@ function CandleLegend({ places }: { places: number }) {
   const up = Number(c) >= Number(o);
   return (
     <div className="candle-legend num" data-testid="candle-legend" data-ts={ts}>
-      {marketClock(ts, Date.now()) === 'replay' && (
-        <span className="clock-badge" title={REPLAY_CLOCK_TITLE} data-testid="chart-clock">
-          REPLAY TIME
+      {clock && (
+        <span className="clock-badge" title={clock.title} data-testid="chart-clock">
+          {clock.badge}
         </span>
       )}
       <span className="muted">{new Date(ts).toLocaleString(undefined, { hour12: false })}</span>
@@ -158,6 +167,15 @@ function CandleLegend({ places }: { places: number }) {
   );
 }
 
+/** the instrument of the market on screen, from the stores as they are now */
+const selected = () => {
+  const m = useMarket.getState();
+  return findInstrument(useReference.getState().instruments, m.account, m.symbol);
+};
+
+/** how many times a candle chart's option was built from scratch (a new chart, indicators changed) */
+let builds = 0;
+
 /** Candles and volume, live: the last candle moves with every trade; a click sets the ticket price. */
 export default function CandleChart() {
   const { ref, chart } = useChart({ dirtyRect: true });
@@ -173,28 +191,36 @@ export default function CandleChart() {
   const takerFee = instrument?.taker_fee;
   // what the chart drew, for the drag and × controls over it
   const [bus] = useState<ChartLinesBus>(() => ({ lines: [], onDraw: null }));
+  const redraw = useRef<(() => void) | null>(null);
 
   useEffect(() => {
     if (!chart) return;
     const extent = new LineExtent();
-    const option = carryZoom(chart.getOption(), withIndicators(baseOption(places, extent), indicators, places));
+    // the market's precision is read at each draw (below), not built into the option
+    const fmt: PriceFormat = { places: placesFor(selected()).price };
+    const option = carryZoom(chart.getOption(), withIndicators(baseOption(fmt, extent), indicators, () => fmt.places));
     chart.setOption(option, { notMerge: true });
+    builds++;
     // the price pane's share of the height: indicator panes take some
     const priceHeight = Number.parseFloat(String(option.grid[0]!.height)) / 100;
     const cache = new SeriesCache();
     const studies = new IndicatorSeries(indicators);
-    const pins = new ReplayFillPins();
     const draw = (c: ECharts) => {
       const m = useMarket.getState();
       const candles = m.candles.toArray();
       const t = useTrading.getState();
-      const lines = tradingLines(t.orders.rows.values(), t.positions.rows.values(), m.account, m.symbol, places, takerFee);
+      // the market on screen now (a symbol switch draws its cached candles before React renders again)
+      const instrument = selected();
+      const places = placesFor(instrument).price;
+      const precisionChanged = places !== fmt.places;
+      fmt.places = places;
+      const lines = tradingLines(t.orders.rows.values(), t.positions.rows.values(), m.account, m.symbol, places, instrument?.taker_fee);
       extent.set(lines);
-      const lastTs = candles.at(-1)?.[0];
-      const now = Date.now();
-      const replay = marketClock(lastTs, now) === 'replay';
-      const fills = fillMarkers(t.fills.rows.values(), candles, m.candles.timeframeMs, m.account, m.symbol, replay ? (f) => pins.tsOf(f, lastTs!, now) : undefined);
-      c.setOption(studies.extend(cache.build(candles, m.timeframe, places, lines, fills), candles), { lazyUpdate: false, silent: true });
+      // a replay's candles before it began playing are the file's history, not what earlier sessions' fills traded against
+      const replay = instrument?.replay;
+      const fills = fillMarkers(t.fills.rows.values(), candles, m.candles.timeframeMs, m.account, m.symbol, replay ? Date.parse(replay.playing_since) : undefined);
+      const update = studies.extend(cache.build(candles, m.timeframe, places, lines, fills), candles);
+      c.setOption(precisionChanged ? { ...update, tooltip: { axisPointer: { label: { precision: places } } } } : update, { lazyUpdate: false, silent: true });
       // for tests and tools that cannot read a canvas: what the chart last drew
       const el = c.getDom();
       el.dataset.candles = String(candles.length);
@@ -205,6 +231,12 @@ export default function CandleChart() {
       el.dataset.indicators = studies.describe();
       el.dataset.breakEven = String(lines.find((l) => l.kind === 'breakeven')?.yAxis ?? '');
       el.dataset.fills = fills.map((f) => `${f.name}@${f.value[0]}:${f.value[1]}`).join(' ');
+      el.dataset.fillCandles = fills.map((f) => `${f.name}@${candles[f.value[0]]![0]}`).join(' ');
+      // which chart this is and how often its option was built from scratch; how its price axis writes the last close
+      el.dataset.instance = c.id;
+      el.dataset.builds = String(builds);
+      const axisFormat = (option.yAxis[0] as { axisLabel: { formatter: (v: number) => string } }).axisLabel.formatter;
+      el.dataset.priceLabel = candles.length > 0 ? axisFormat(Number(candles.at(-1)![4])) : '';
       // the price pane's rows (grid top 8 px) and the prices at them
       const top = 8;
       const bottom = top + c.getHeight() * priceHeight;
@@ -215,6 +247,7 @@ export default function CandleChart() {
       noteTick('chart', m.candleReceivedAt);
     };
     draw(chart);
+    redraw.current = () => draw(chart);
     const offMarket = useMarket.subscribe((s, prev) => {
       if (s.candlesVersion !== prev.candlesVersion || s.candles !== prev.candles) draw(chart);
     });
@@ -223,10 +256,16 @@ export default function CandleChart() {
       if (s.orders.version !== prev.orders.version || s.positions.version !== prev.positions.version || s.fills.version !== prev.fills.version) draw(chart);
     });
     return () => {
+      redraw.current = null;
       offMarket();
       offTrading();
     };
-  }, [chart, places, indicators, takerFee, bus]);
+  }, [chart, indicators, bus]);
+
+  // the market's filters changed with no new candles (instruments loaded after them): draw again
+  useEffect(() => {
+    redraw.current?.();
+  }, [places, takerFee]);
 
   useEffect(() => {
     if (!chart || !instrument) return;
@@ -279,7 +318,7 @@ export default function CandleChart() {
       }
     >
       <div className="chart-wrap">
-        <CandleLegend places={places} />
+        <CandleLegend places={places} clock={clockLabel(instrument)} />
         <div className="chart-area">
           <div ref={ref} className="chart" data-testid="candle-chart" title="Click to set the ticket price; drag an order line to move it, the position line to place a take profit or stop" />
           {chart && instrument && <ChartTrading chart={chart} bus={bus} instrument={instrument} places={places} />}

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { formatFixed } from '../../lib/decimal.js';
-import { REPLAY_CLOCK_TITLE, marketClock } from '../../lib/clock.js';
+import { LOCAL_CLOCK_TITLE, clockLabel } from '../../lib/clock.js';
 import { formatTime } from '../../lib/format.js';
 import { type KeyedTrade, useMarket } from '../../state/market.js';
 import { placesFor, useSelectedInstrument } from '../../state/selectors.js';
@@ -20,7 +20,9 @@ const TradeRow = memo(function TradeRow({ t, places }: { t: KeyedTrade; places: 
 
 export function RecentTrades() {
   const trades = useMarket((s) => s.trades);
-  const places = placesFor(useSelectedInstrument());
+  const instrument = useSelectedInstrument();
+  const places = placesFor(instrument);
+  const clock = clockLabel(instrument);
   return (
     <Panel title="Trades" className="trades-panel">
       {trades.length === 0 ? (
@@ -29,15 +31,9 @@ export function RecentTrades() {
         <table className="trades" aria-label="Recent trades">
           <thead>
             <tr>
-              {marketClock(Date.parse(trades[0]!.ts), Date.now()) === 'replay' ? (
-                <th title={REPLAY_CLOCK_TITLE} data-testid="trades-clock">
-                  Replay time
-                </th>
-              ) : (
-                <th title="This computer's clock" data-testid="trades-clock">
-                  Time
-                </th>
-              )}
+              <th title={clock?.title ?? LOCAL_CLOCK_TITLE} data-testid="trades-clock">
+                Time{clock && <span className="clock-badge">{clock.badge}</span>}
+              </th>
               <th className="num">Price</th>
               <th className="num">Size</th>
             </tr>

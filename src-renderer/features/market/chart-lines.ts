@@ -115,7 +115,8 @@ export interface FillMarker {
 
 /**
  * The fills of the market as markers on the candle they fell in, at their price: a buy an
- * upward triangle, a sell a downward one. Fills before the first candle on screen are left out.
+ * upward triangle, a sell a downward one. Fills before the first candle on screen, or before
+ * `since` (when a replay began playing: the candles before it are the file's history), are left out.
  */
 export function fillMarkers(
   fills: Iterable<Fill>,
@@ -123,17 +124,17 @@ export function fillMarkers(
   timeframeMs: number,
   account: string,
   symbol: string,
-  tsOf: (f: Fill) => number | null = (f) => Date.parse(f.ts),
+  since = Number.NEGATIVE_INFINITY,
 ): FillMarker[] {
   const out: FillMarker[] = [];
   const n = candles.length;
   if (n === 0) return out;
-  const first = candles[0]![0];
+  const first = Math.max(candles[0]![0], since);
   const end = candles[n - 1]![0] + timeframeMs;
   for (const f of fills) {
     if (f.account !== account || f.symbol !== symbol) continue;
-    const ts = tsOf(f);
-    if (ts === null || !(ts >= first && ts < end)) continue;
+    const ts = Date.parse(f.ts);
+    if (!(ts >= first && ts < end)) continue;
     // the last candle that opened at or before the fill
     let lo = 0;
     let hi = n - 1;
@@ -146,27 +147,6 @@ export function fillMarkers(
     out.push({ value: [lo, Number(f.price)], name: f.id, symbol: 'triangle', symbolRotate: buy ? 0 : 180, itemStyle: { color: buy ? CHART_COLORS.up : CHART_COLORS.down } });
   }
   return out;
-}
-
-/**
- * Where fills go on a replay's chart. Fills carry this computer's clock, a replay's candles
- * the file's own (years ago): a fill seen while fresh is pinned to the candle on screen when
- * it came, the one its price was taken from; an older fill has no place among the replay's candles.
- */
-export class ReplayFillPins {
-  private readonly pins = new Map<string, number>();
-
-  constructor(private readonly freshMs = 120_000) {}
-
-  tsOf(f: Fill, lastCandleTs: number, now: number): number | null {
-    let ts = this.pins.get(f.id);
-    if (ts === undefined) {
-      if (now - Date.parse(f.ts) > this.freshMs) return null;
-      ts = lastCandleTs;
-      this.pins.set(f.id, ts);
-    }
-    return ts;
-  }
 }
 
 /**

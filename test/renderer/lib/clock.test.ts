@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { marketClock } from '../../../src-renderer/lib/clock.js';
+import { clockLabel } from '../../../src-renderer/lib/clock.js';
 
-describe('which clock market data is on', () => {
-  it('is local near now and replay when the data keeps its own time', () => {
-    const now = Date.parse('2026-12-02T03:00:00Z');
-    expect(marketClock(now - 60_000, now)).toBe('local');
-    expect(marketClock(Date.parse('2022-01-01T05:15:00Z'), now)).toBe('replay');
-    expect(marketClock(undefined, now)).toBe('local');
+describe('the clock label', () => {
+  it("names a replay's file and its data's dates, shown on this computer's clock; a live market needs none", () => {
+    const replay = { name: 'BTC-USDT_1m_sample.csv', data_from: '2021-12-31T23:01:00.000Z', data_to: '2022-01-03T23:01:00.000Z', playing_since: '2026-12-02T08:30:20.000Z' };
+    expect(clockLabel({ replay })).toEqual({
+      badge: 'REPLAY',
+      title: "Replay of BTC-USDT_1m_sample.csv · data from 2021-12-31 – 2022-01-03, shown on this computer's clock",
+    });
+    expect(clockLabel({})).toBeNull();
+    expect(clockLabel(undefined)).toBeNull();
   });
 });

@@ -70,8 +70,10 @@ export function seriesNames(s: IndicatorSpec): string[] {
  * price grid, each RSI/MACD in a pane of its own below the volume, all x axes zoomed and
  * pointed together, and the indicators' values in the tooltip.
  */
-export function withIndicators<T extends BaseOption>(base: T, specs: readonly IndicatorSpec[], places: number): T {
+export function withIndicators<T extends BaseOption>(base: T, specs: readonly IndicatorSpec[], pricePlaces: number | (() => number)): T {
   if (specs.length === 0) return base;
+  // a getter: the chart keeps its option when the market switches to another precision
+  const places = typeof pricePlaces === 'function' ? pricePlaces : () => pricePlaces;
   const option = { ...base, grid: [...base.grid], xAxis: [...base.xAxis], yAxis: [...base.yAxis], series: [...base.series] };
   const panes = specs.filter(isPane);
   const layout = LAYOUT[panes.length]!;
@@ -109,7 +111,7 @@ export function withIndicators<T extends BaseOption>(base: T, specs: readonly In
     option.yAxis.push(
       s.kind === 'rsi'
         ? { min: 0, max: 100, interval: 50, gridIndex, position: 'right', splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...PANE_LABEL, formatter: (v: number) => String(v) } }
-        : { scale: true, gridIndex, position: 'right', splitNumber: 2, splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...PANE_LABEL, formatter: (v: number) => chartNumber(v, places) } },
+        : { scale: true, gridIndex, position: 'right', splitNumber: 2, splitLine: { lineStyle: { color: CHART_COLORS.grid } }, axisLabel: { ...PANE_LABEL, formatter: (v: number) => chartNumber(v, places()) } },
     );
     if (s.kind === 'rsi') {
       option.series.push(
@@ -142,13 +144,13 @@ export function withIndicators<T extends BaseOption>(base: T, specs: readonly In
   for (const s of specs) for (let l = 0; l < lineNames(s.kind).length; l++, at++) option.series[at] = { ...option.series[at], id: seriesId(s, l) };
   option.dataZoom = base.dataZoom.map((z) => ({ ...z, xAxisIndex: allX }));
   const baseFormatter = base.tooltip.formatter;
-  const names = new Map(specs.flatMap((s) => seriesNames(s).map((n) => [n, s.kind === 'rsi' ? 2 : places] as const)));
+  const names = new Map(specs.flatMap((s) => seriesNames(s).map((n) => [n, s.kind === 'rsi' ? 2 : null] as const)));
   option.tooltip = {
     ...base.tooltip,
     formatter: (ps: TooltipParam[]) => {
       const extra = ps.filter((p) => p.seriesName !== undefined && names.has(p.seriesName) && typeof p.data === 'number' && Number.isFinite(p.data));
       const text = baseFormatter(ps);
-      return extra.length === 0 ? text : `${text}\n${extra.map((p) => `${p.seriesName} ${chartNumber(p.data as number, names.get(p.seriesName!)!)}`).join('\n')}`;
+      return extra.length === 0 ? text : `${text}\n${extra.map((p) => `${p.seriesName} ${chartNumber(p.data as number, names.get(p.seriesName!) ?? places())}`).join('\n')}`;
     },
   };
   return option;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReplayFillPins, breakEven, fillMarkers, tradingLines } from '../../../../src-renderer/features/market/chart-lines.js';
+import { breakEven, fillMarkers, tradingLines } from '../../../../src-renderer/features/market/chart-lines.js';
 import { fill, order } from '../../helpers/fake-client.js';
 
 const position = (patch: Record<string, unknown>) => ({ account: 'paper', symbol: 'BTC/USDT', quantity: '0.02', average_price: '40123.456789', realized_pnl: '0', unrealized_pnl: '12.3456', mark_price: '40740', ...patch });
@@ -68,15 +68,9 @@ describe('fills on the candles', () => {
     ]);
   });
 
-  it('on a replay, pins a fresh fill to the candle on screen when it came and leaves older ones out', () => {
-    const pins = new ReplayFillPins(60_000);
-    const now = Date.UTC(2026, 0, 1);
-    const fresh = fill({ id: 'F-new', ts: new Date(now - 1_000).toISOString() });
-    const old = fill({ id: 'F-old', ts: new Date(now - 3_600_000).toISOString() });
-    const at = (last: number, n: number) => fillMarkers([fresh, old] as never, candles, 60_000, 'paper', 'BTC/USDT', (f) => pins.tsOf(f, last, n));
-    expect(at(candles[2]![0], now).map((m) => [m.name, m.value[0]])).toEqual([['F-new', 2]]);
-    // later candles do not move it
-    expect(at(candles[3]![0], now + 120_000).map((m) => [m.name, m.value[0]])).toEqual([['F-new', 2]]);
+  it("on a replay, leaves out fills from before it began playing (the candles before then are the file's history)", () => {
+    const fills = [fill({ id: 'F-before', ts: new Date(t0 + 60_000 + 10).toISOString() }), fill({ id: 'F-after', ts: new Date(t0 + 2 * 60_000 + 10).toISOString() })];
+    expect(fillMarkers(fills as never, candles, 60_000, 'paper', 'BTC/USDT', t0 + 2 * 60_000).map((m) => [m.name, m.value[0]])).toEqual([['F-after', 2]]);
   });
 });
 
