@@ -1,7 +1,7 @@
 import type { EngineEvent, EventData } from '../../../src-common/contract/events.js';
 import { TIMEFRAME_MS } from '../../../src-common/contract/constants/timeframes.js';
 import { Decimal } from '../../engine/model/decimal.js';
-import { f8 } from './convert.js';
+import { binanceSymbolOf, f8 } from './convert.js';
 import { kline } from './format.js';
 import * as fmt from './stream-format.js';
 import type { Stream } from './stream-format.js';
@@ -27,8 +27,8 @@ interface KlineState {
   v: Decimal;
 }
 
-/** Binance's symbol of a Tern symbol (BTC/USDT → BTCUSDT). */
-export const binanceSymbolOf = (symbol: string): string => symbol.replace('/', '').toUpperCase();
+// one definition (convert.ts), re-exported for the stream modules that import it from here
+export { binanceSymbolOf };
 
 /**
  * Tern's market events (book, trades, final candles) as Binance's market
