@@ -13,10 +13,47 @@ type Level = [string, string];
 
 /** One Tern market event, as the Binance streams of its account and symbol see it. */
 export type MarketUpdate =
-  | { kind: 'book'; account: string; symbol: string; time: number; u: number; bids: Level[]; asks: Level[]; diff: { bids: Level[]; asks: Level[] } }
+  | { kind: 'book'; account: string; symbol: string; time: number; u: number; book: BookLevels }
   | { kind: 'trade'; account: string; symbol: string; time: number; trade: fmt.BinancePublicTradeView }
   | { kind: 'candle'; account: string; symbol: string; time: number; candle: EventData<'candles'>['candle']; baseMs: number }
   | { kind: 'ticker'; account: string; symbol: string; time: number; ticker: Record<string, unknown> };
+
+/**
+ * One book change, worked out only if a stream asks (most book events have
+ * no Binance subscriber, and a diff is 40 levels to compare and print).
+ */
+class BookLevels {
+  private levels?: { bids: Level[]; asks: Level[] };
+  private changes?: { bids: Level[]; asks: Level[] };
+
+  constructor(
+    private readonly before: RawBook | undefined,
+    private readonly after: RawBook,
+  ) {}
+
+  get bids(): Level[] {
+    return this.printed().bids;
+  }
+
+  get asks(): Level[] {
+    return this.printed().asks;
+  }
+
+  /** the levels that changed since the last book (a level gone: quantity 0) */
+  get diff(): { bids: Level[]; asks: Level[] } {
+    this.changes ??= { bids: diff(this.before?.bids ?? [], this.after.bids), asks: diff(this.before?.asks ?? [], this.after.asks) };
+    return this.changes;
+  }
+
+  private printed(): { bids: Level[]; asks: Level[] } {
+    this.levels ??= { bids: this.after.bids.map(print), asks: this.after.asks.map(print) };
+    return this.levels;
+  }
+}
+
+type RawBook = { bids: ReadonlyArray<readonly [string, string]>; asks: ReadonlyArray<readonly [string, string]> };
+
+const print = ([p, q]: readonly [string, string]): Level => [f8(p), f8(q)];
 
 interface KlineState {
   bucket: number;
@@ -38,7 +75,7 @@ export { binanceSymbolOf };
  * stream's interval (`x` once the interval's last base bar is in).
  */
 export class MarketStreams {
-  private readonly books = new Map<string, { u: number; bids: Map<string, string>; asks: Map<string, string> }>();
+  private readonly books = new Map<string, { u: number; book: RawBook }>();
   private readonly tradeIds = new Map<string, number>();
   private readonly lastBar = new Map<string, number>();
   private readonly klines = new Map<string, KlineState>();
@@ -58,12 +95,10 @@ export class MarketStreams {
         const b = event.data as EventData<'book'>;
         const symbol = binanceSymbolOf(b.symbol);
         const key = `${b.account}\u0000${symbol}`;
-        const prev = this.books.get(key) ?? { u: 0, bids: new Map<string, string>(), asks: new Map<string, string>() };
-        const bids = b.bids.map(([p, q]): Level => [f8(p), f8(q)]);
-        const asks = b.asks.map(([p, q]): Level => [f8(p), f8(q)]);
-        const next = { u: prev.u + 1, bids: new Map(bids), asks: new Map(asks) };
+        const prev = this.books.get(key);
+        const next = { u: (prev?.u ?? 0) + 1, book: { bids: b.bids, asks: b.asks } };
         this.books.set(key, next);
-        return { kind: 'book', account: b.account, symbol, time, u: next.u, bids, asks, diff: { bids: diff(prev.bids, next.bids), asks: diff(prev.asks, next.asks) } };
+        return { kind: 'book', account: b.account, symbol, time, u: next.u, book: new BookLevels(prev?.book, next.book) };
       }
       case 'trades': {
         const t = event.data as EventData<'trades'>;
@@ -92,12 +127,16 @@ export class MarketStreams {
   /** what one subscribed stream sends for an update (nothing when the update is not its kind) */
   payloads(s: Stream, u: MarketUpdate): Record<string, unknown>[] {
     switch (s.channel) {
-      case 'depth':
-        return u.kind === 'book' && (u.diff.bids.length > 0 || u.diff.asks.length > 0) ? [fmt.depthUpdate(u.time, u.symbol, u.u, u.u, u.diff.bids, u.diff.asks)] : [];
+      case 'depth': {
+        if (u.kind !== 'book') return [];
+        const { bids, asks } = u.book.diff;
+        // every book event has its id, sent or not: an update with no change is still one, so ids stay consecutive
+        return [fmt.depthUpdate(u.time, u.symbol, u.u, u.u, bids, asks)];
+      }
       case 'partial':
-        return u.kind === 'book' ? [fmt.partialDepth(u.u, u.bids.slice(0, s.levels), u.asks.slice(0, s.levels))] : [];
+        return u.kind === 'book' ? [fmt.partialDepth(u.u, u.book.bids.slice(0, s.levels), u.book.asks.slice(0, s.levels))] : [];
       case 'bookTicker':
-        return u.kind === 'book' ? [fmt.bookTickerEvent(u.u, u.symbol, u.bids[0], u.asks[0])] : [];
+        return u.kind === 'book' ? [fmt.bookTickerEvent(u.u, u.symbol, u.book.bids[0], u.book.asks[0])] : [];
       case 'trade':
         return u.kind === 'trade' ? [fmt.tradeEvent(u.time, u.symbol, u.trade)] : [];
       case 'aggTrade':
@@ -131,10 +170,12 @@ export class MarketStreams {
   }
 }
 
-/** the levels that changed from `before` to `after`; a level gone is sent with quantity 0 */
-function diff(before: Map<string, string>, after: Map<string, string>): Level[] {
+/** the levels that changed from `before` to `after`, printed as Binance's; a level gone is sent with quantity 0 */
+function diff(before: RawBook['bids'], after: RawBook['bids']): Level[] {
+  const old = new Map(before.map(([p, q]) => [p, q]));
   const out: Level[] = [];
-  for (const [p, q] of after) if (before.get(p) !== q) out.push([p, q]);
-  for (const p of before.keys()) if (!after.has(p)) out.push([p, '0.00000000']);
+  for (const [p, q] of after) if (old.get(p) !== q) out.push(print([p, q]));
+  const now = new Set(after.map(([p]) => p));
+  for (const [p] of before) if (!now.has(p)) out.push([f8(p), '0.00000000']);
   return out;
 }

@@ -148,6 +148,9 @@ describe('ccxt.pro binance: user data through the WebSocket API', () => {
     const fills = (await te.engine.call('fills.list', { account: 'paper', symbol: 'BTC/USDT', limit: 10 }, admin)).filter((f) => f.order_id === tern.id);
     // the fee as Tern charged it, in its asset
     expect([done.fee?.cost, done.fee?.currency]).toEqual([Number(fills[0]!.fee), fills[0]!.fee_asset]);
+    // the same TRADE report is watchMyTrades' trade: Tern's fill id, price and amount
+    const mine = (pro.myTrades ?? []).filter((t) => t.order === placed.id);
+    expect(mine.map((t) => [t.id, t.price, t.amount, t.side])).toEqual([[fills[0]!.id, Number(fills[0]!.price), 0.01, 'buy']]);
 
     let other: { id?: string } = {};
     const canceled = await watchUntil(
