@@ -320,6 +320,34 @@ describe('listen keys and /ws/<listenKey>', () => {
     expect((await listenKey('not-a-key')).json.code).toBe(-2015);
   });
 
+  it("/binance/ACCOUNT/: the listen key is that account's, and its stream reports that account's orders only", async () => {
+    await te.engine.call('accounts.create', { id: 'paper2', exchange: 'paper', mode: 'paper' }, admin);
+    const res = await fetch(`${url}/binance/paper2/api/v3/userDataStream`, { method: 'POST', headers: { 'x-mbx-apikey': te.keys.trade } });
+    const { listenKey: key } = (await res.json()) as { listenKey: string };
+    expect(key).not.toBe((await listenKey()).json.listenKey);
+    const s = await connect(`/binance/paper2/ws/${key}`);
+    const main = await proFor(`${url}/binance`, te.keys.trade);
+    const second = await proFor(`${url}/binance/paper2`, te.keys.trade);
+    await main.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 40000, { clientOrderId: 'acct-paper-1' });
+    await second.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 40000, { clientOrderId: 'acct-paper2-1' });
+    await until(() => s.messages.some((m) => m.c === 'acct-paper2-1'), "paper2's order");
+    expect(s.messages.filter((m) => m.e === 'executionReport').map((m) => m.c)).toEqual(['acct-paper2-1']);
+    await main.cancelAllOrders('BTC/USDT');
+    await second.cancelAllOrders('BTC/USDT');
+    await main.close();
+    await second.close();
+    s.ws.close();
+  });
+
+  it('revoking the key ends its listen key streams', async () => {
+    const k = await te.engine.call('keys.create', { name: 'bot-revoked', scopes: ['read'] }, admin);
+    const { json } = await listenKey(k.key);
+    const s = await connect(`/binance/ws/${json.listenKey}`);
+    await te.engine.call('keys.delete', { id: k.id }, admin);
+    expect(await s.closed).toBe(1000);
+    expect(s.messages).toEqual([{ e: 'listenKeyExpired', E: expect.any(Number), listenKey: json.listenKey }]);
+  });
+
   it("a halted key's stream still reports the cancels of its orders", async () => {
     const k = await te.engine.call('keys.create', { name: 'bot-halt', scopes: ['trade'] }, admin);
     const { json } = await listenKey(k.key);
