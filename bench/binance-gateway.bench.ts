@@ -3,7 +3,8 @@
  * the real ccxt binance class, in a separate process, places market orders
  * at 200/s (open loop) through /binance/api/v3/order (HMAC-signed, FULL
  * response with the fills); the engine, risk checks, paper venue and SQLite
- * journal run here. Latency is ccxt's createOrder call, start → parsed order.
+ * journal run here. Latency is ccxt's createOrder call, start → parsed order;
+ * `sequential` is the same call one order at a time (before the 200/s run).
  */
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -33,7 +34,13 @@ const code = await new Promise<number | null>((resolve) => child.on('exit', reso
 clearInterval(refill);
 const cpu = process.cpuUsage(cpu0);
 if (code !== 0) throw new Error(`the ccxt load generator exited with ${code}`);
-const { samples, seconds, errors, firstError } = JSON.parse(out.trim().split('\n').at(-1)!) as { samples: number[]; seconds: number; errors: number; firstError?: string };
+const { samples, sequential, seconds, errors, firstError } = JSON.parse(out.trim().split('\n').at(-1)!) as {
+  samples: number[];
+  sequential: number[];
+  seconds: number;
+  errors: number;
+  firstError?: string;
+};
 emit({
   bench: 'binance_gateway_roundtrip',
   what: 'ccxt (own process) → /binance/api/v3/order → paper fill → FULL ack, loopback',
@@ -43,8 +50,9 @@ emit({
   errors,
   ...(firstError ? { first_error: firstError } : {}),
   ...percentiles(samples),
+  sequential: percentiles(sequential),
   // CPU the engine's process spent per order (warm-up included): what the load costs Tern, less sensitive to a busy machine than latency
-  server_cpu_us_per_order: Math.round((cpu.user + cpu.system) / (samples.length + errors + 300)),
+  server_cpu_us_per_order: Math.round((cpu.user + cpu.system) / (samples.length + errors + sequential.length + 300)),
 });
 await server.close();
 await engine.stop();
