@@ -129,12 +129,13 @@ export function orderListView(legs: Order[], symbol: string): BinanceOrderListVi
 /** The client id of a cancel that did not name its own (DELETE order without newClientOrderId, DELETE openOrders). */
 export const cancelClientId = (o: Pick<Order, 'client_order_id'>): string => `cancel-${o.client_order_id}`.slice(0, 36);
 
-export function tradeView(f: Fill, symbol: string): BinanceTradeView {
+/** `orderListId`: the OCO list of the fill's order (Tern's oco_id), -1 for none */
+export function tradeView(f: Fill, symbol: string, orderListId: string | number = -1): BinanceTradeView {
   return {
     symbol,
     id: f.id,
     orderId: f.order_id,
-    orderListId: -1,
+    orderListId,
     price: f8(f.price),
     qty: f8(f.quantity),
     quoteQty: new Decimal(f.quantity).mul(f.price).toFixed(8, Decimal.ROUND_DOWN),

@@ -384,14 +384,21 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
         let fills = (await c.call('fills.list', { account: c.account, symbol: i.symbol, limit: 10_000 })).reverse();
         const orderId = c.params['orderId'];
         if (orderId !== undefined) fills = fills.filter((f) => f.order_id === orderId);
-        return inWindow(c, fills, (f) => Date.parse(f.ts))
-          .slice(0, limit)
-          .map((f) => fmt.myTrade(tradeView(f, binanceSymbol(i))));
+        const page = inWindow(c, fills, (f) => Date.parse(f.ts)).slice(0, limit);
+        const lists = await listsOfFills(c, page);
+        return page.map((f) => fmt.myTrade(tradeView(f, binanceSymbol(i), lists.get(f.order_id))));
       },
     },
   };
 
   Object.assign(endpoints, orderListEndpoints({ instrumentOf, intParam }));
+
+  /** the OCO list (oco_id) of each fill's order that is a leg of one; only orders named like legs (<list>-tp / -sl) are looked up */
+  async function listsOfFills(c: Call, fills: ResultOf<'fills.list'>): Promise<Map<string, string>> {
+    const legs = [...new Set(fills.filter((f) => /-(tp|sl)$/.test(f.client_order_id)).map((f) => f.order_id))];
+    const orders = await Promise.all(legs.map((id) => c.call('orders.get', { id }).catch(() => null)));
+    return new Map(orders.filter((o) => o !== null && o.oco_id !== null).map((o) => [o!.id, o!.oco_id!]));
+  }
 
   /** an OCO leg that the other leg's execution ended: Binance says EXPIRED */
   async function ocoExpired(c: Call, o: Order): Promise<boolean> {

@@ -157,6 +157,8 @@ async function scenario(ex: Binance, moveTo: (price: number) => void): Promise<R
   out['oco2.ended'] = list(ended);
   const endedLegs = await Promise.all((ended['orders'] as Array<Record<string, unknown>>).map((o) => ex.fetchOrder(String(o['orderId']), 'BTC/USDT')));
   out['oco2.legs'] = endedLegs.map(order).sort((a, b) => String(a['infoType']).localeCompare(String(b['infoType'])));
+  const legTrades = (await ex.fetchMyTrades('BTC/USDT')).filter((t) => endedLegs.some((o) => o.id === t.order));
+  out['oco2.trades'] = legTrades.map((t) => ({ ...trade(t), inList: t.info['orderListId'] === filledOco['orderListId'] }));
 
   // every order of the scenario, as allOrders lists them
   out['all'] = (await ex.fetchOrders('BTC/USDT')).map((o) => `${o.type}/${o.side}/${o.status}`).sort();
@@ -198,7 +200,7 @@ describe('the same ccxt scenario on the exchange simulator and on Tern', () => {
     expect(Object.keys(results.tern)).toEqual(Object.keys(results.sim));
   });
   // one assertion per step, so a difference names the step
-  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'all']) {
+  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'all']) {
     it(step, () => {
       expect(results.tern[step]).toEqual(results.sim[step]);
     });
