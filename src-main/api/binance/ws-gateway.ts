@@ -265,8 +265,8 @@ export class BinanceStreams implements GatewayStreams {
 
   private dispatch(e: EngineEvent): void {
     if (e.kind === 'orders' || e.kind === 'fills' || e.kind === 'balances') {
-      // nobody listening to the account: no work on the order path
-      if (this.userListening((e.data as { account: string }).account)) this.user.onEvent(e);
+      // nobody listening to the account: no work on the order path (nor its DTO, made only when e.data is read)
+      if (this.userListening() && this.userListening((e.data as { account: string }).account)) this.user.onEvent(e);
       return;
     }
     if (e.kind === 'ticker') return this.tickerDueFor(e.data as { account: string; symbol: string });
@@ -330,8 +330,9 @@ export class BinanceStreams implements GatewayStreams {
     if (!this.stopped) this.toMarket({ kind: 'ticker', account, symbol: binanceSymbolOf(ternSymbol), time: this.now(), ticker });
   }
 
-  private userListening(account: string): boolean {
-    for (const c of this.conns) if (c.account === account && (c.kind === 'listenKey' || (c.kind === 'ws-api' && c.subs.size > 0))) return true;
+  /** a user-data stream open on `account`, or on any account when none is named */
+  private userListening(account?: string): boolean {
+    for (const c of this.conns) if ((account === undefined || c.account === account) && (c.kind === 'listenKey' || (c.kind === 'ws-api' && c.subs.size > 0))) return true;
     return false;
   }
 
