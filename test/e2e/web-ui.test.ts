@@ -12,8 +12,6 @@ import { type Browser, CHROMIUM_INSTALL, CHROMIUM_PATH, assertChromium, launchCh
 import { type Served, startServe } from './helpers/serve.js';
 
 const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-/** the README's picture: refreshed only when asked (TERN_UPDATE_SCREENSHOT=1), so `npm test` never dirties a tracked file */
-const README_SHOT = process.env.TERN_UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'screenshot.png') : join(SHOTS, '00-readme.png');
 
 let webRoot: string;
 let served: Served;
@@ -63,7 +61,6 @@ describe('web UI in Chromium against the real engine', () => {
     assertChromium();
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
-    mkdirSync(dirname(README_SHOT), { recursive: true });
     webRoot = await buildRenderer();
     served = await startServe({ webRoot, speed: 20 });
     browser = await launchChromium();
@@ -182,7 +179,7 @@ describe('web UI in Chromium against the real engine', () => {
     // a toast may time out before its close button is clicked: don't wait for it
     for (const close of await page.locator('.toast-close').all()) await close.click({ timeout: 1_000 }).catch(() => undefined);
     await page.waitForTimeout(500);
-    await page.screenshot({ path: README_SHOT });
+    await shot('00-trade-screen');
   });
 
   it('shows equity over time, risk and settings screens', async () => {
