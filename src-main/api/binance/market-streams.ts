@@ -53,6 +53,20 @@ class BookLevels {
 
 type RawBook = { bids: ReadonlyArray<readonly [string, string]>; asks: ReadonlyArray<readonly [string, string]> };
 
+/** a book event's levels, read (and so made) only when first asked for */
+function lazyBook(event: EngineEvent): RawBook {
+  let data: EventData<'book'> | undefined;
+  const read = () => (data ??= event.data as EventData<'book'>);
+  return {
+    get bids() {
+      return read().bids;
+    },
+    get asks() {
+      return read().asks;
+    },
+  };
+}
+
 const print = ([p, q]: readonly [string, string]): Level => [f8(p), f8(q)];
 
 interface KlineState {
@@ -87,37 +101,36 @@ export class MarketStreams {
     return this.books.get(`${account}\u0000${symbol}`)?.u ?? 0;
   }
 
-  /** a Tern market event as an update, or null for the other events */
-  update(event: EngineEvent): MarketUpdate | null {
+  /**
+   * A Tern market event as an update, or null for the other events. `at` is
+   * its account and symbol (from the channel name): a book change only counts
+   * its update id here; its levels are read when a stream asks for them.
+   */
+  update(event: EngineEvent, at: { account: string; symbol: string }): MarketUpdate | null {
     const time = this.now();
+    const symbol = binanceSymbolOf(at.symbol);
+    const key = `${at.account}\u0000${symbol}`;
     switch (event.kind) {
       case 'book': {
-        const b = event.data as EventData<'book'>;
-        const symbol = binanceSymbolOf(b.symbol);
-        const key = `${b.account}\u0000${symbol}`;
         const prev = this.books.get(key);
-        const next = { u: (prev?.u ?? 0) + 1, book: { bids: b.bids, asks: b.asks } };
+        const next = { u: (prev?.u ?? 0) + 1, book: lazyBook(event) };
         this.books.set(key, next);
-        return { kind: 'book', account: b.account, symbol, time, u: next.u, book: new BookLevels(prev?.book, next.book) };
+        return { kind: 'book', account: at.account, symbol, time, u: next.u, book: new BookLevels(prev?.book, next.book) };
       }
       case 'trades': {
         const t = event.data as EventData<'trades'>;
-        const symbol = binanceSymbolOf(t.symbol);
-        const key = `${t.account}\u0000${symbol}`;
         const id = (this.tradeIds.get(key) ?? 0) + 1;
         this.tradeIds.set(key, id);
         // the aggressor sold: the buyer's order was the resting one
-        return { kind: 'trade', account: t.account, symbol, time, trade: { id, price: f8(t.price), qty: f8(t.quantity), time: Date.parse(t.ts), isBuyerMaker: t.side === 'sell' } };
+        return { kind: 'trade', account: at.account, symbol, time, trade: { id, price: f8(t.price), qty: f8(t.quantity), time: Date.parse(t.ts), isBuyerMaker: t.side === 'sell' } };
       }
       case 'candles': {
         const c = event.data as EventData<'candles'>;
-        const symbol = binanceSymbolOf(c.symbol);
-        const key = `${c.account}\u0000${symbol}`;
         const before = this.lastBar.get(key);
         this.lastBar.set(key, c.candle[0]);
         // final bars come one per base timeframe: their spacing is its length
         const baseMs = before !== undefined && c.candle[0] > before ? c.candle[0] - before : 60_000;
-        return { kind: 'candle', account: c.account, symbol, time, candle: c.candle, baseMs };
+        return { kind: 'candle', account: at.account, symbol, time, candle: c.candle, baseMs };
       }
       default:
         return null;

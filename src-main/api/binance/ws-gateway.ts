@@ -38,6 +38,13 @@ export interface BinanceStreamsOptions {
   log?: Pick<LogThrottle, 'warn' | 'error'>;
 }
 
+/** The account and Tern symbol of a market channel (`book:paper:BTC/USDT`); the symbol may hold a `:` itself. */
+function channelOf(channel: string): { account: string; symbol: string } | null {
+  const a = channel.indexOf(':');
+  const b = channel.indexOf(':', a + 1);
+  return a < 0 || b < 0 ? null : { account: channel.slice(a + 1, b), symbol: channel.slice(b + 1) };
+}
+
 /** Binance's close of a connection whose stream ended: listen key expired or closed, a key revoked. */
 const CLOSE_NORMAL = 1000;
 const CLOSE_POLICY = 1008;
@@ -269,11 +276,18 @@ export class BinanceStreams implements GatewayStreams {
       if (this.userListening() && this.userListening((e.data as { account: string }).account)) this.user.onEvent(e);
       return;
     }
-    if (e.kind === 'ticker') return this.tickerDueFor(e.data as { account: string; symbol: string });
+    if (e.kind !== 'book' && e.kind !== 'ticker' && e.kind !== 'trades' && e.kind !== 'candles') return;
+    // `kind:ACCOUNT:SYMBOL`: who it is for, without making the event's data (made only when read)
+    const at = channelOf(e.channel);
+    if (at === null) return;
+    const listening = this.marketListening(at.account);
     // a trade moves the last price the tickers show
-    if (e.kind === 'trades') this.tickerDueFor(e.data as { account: string; symbol: string });
-    const u = this.market.update(e);
-    if (u !== null) this.toMarket(u);
+    if ((e.kind === 'ticker' || e.kind === 'trades') && listening) this.tickerDueFor(at);
+    if (e.kind === 'ticker') return;
+    // nobody watching the account's markets: nothing more to do, but book changes still count their update ids
+    if (!listening && e.kind !== 'book') return;
+    const u = this.market.update(e, at);
+    if (u !== null && listening) this.toMarket(u);
   }
 
   private toUser(account: string, event: Record<string, unknown>): void {
@@ -328,6 +342,11 @@ export class BinanceStreams implements GatewayStreams {
       this.now(),
     );
     if (!this.stopped) this.toMarket({ kind: 'ticker', account, symbol: binanceSymbolOf(ternSymbol), time: this.now(), ticker });
+  }
+
+  private marketListening(account: string): boolean {
+    for (const c of this.conns) if (c.kind === 'market' && c.account === account && c.streams.size > 0) return true;
+    return false;
   }
 
   /** a user-data stream open on `account`, or on any account when none is named */
