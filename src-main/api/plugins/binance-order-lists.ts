@@ -4,7 +4,7 @@ import type { Instrument, Order } from '../../../src-common/contract/schemas.js'
 import { binanceErrorOf, binanceSymbolOf, listClientIdOf, orderListView, rejectionOf } from '../binance/convert.js';
 import { BinanceError, binanceErrors as errors } from '../binance/errors.js';
 import * as fmt from '../binance/format.js';
-import type { GatewayCall, GatewayEndpoint } from './binance.js';
+import type { Call as GatewayCall, Endpoint as GatewayEndpoint } from '../binance/endpoint.js';
 
 /**
  * Binance's OCO order lists on Tern's gateway: `orderList/oco` (and the older

@@ -38,9 +38,6 @@ export interface BinanceGatewayOptions {
   streams?: GatewayStreams;
 }
 
-export type GatewayCall = Call;
-export type GatewayEndpoint = Endpoint;
-
 const SIGNING = ['timestamp', 'recvWindow', 'signature'];
 const INTERVAL_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
