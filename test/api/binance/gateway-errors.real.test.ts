@@ -7,30 +7,24 @@
  */
 import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiServer, type ApiServer } from '../../../src-main/api/server.js';
-import type { TestEngine } from '../../helpers/api-harness.js';
+import { createApiServer } from '../../../src-main/api/server.js';
+import { startGateway, type GatewayUnderTest } from '../../helpers/binance-gateway.js';
 import { binanceFor, type Binance } from '../../helpers/ccxt-binance.js';
 import { realEngineFactory } from '../../helpers/real-engine-factory.js';
 
 type Api = Record<string, (params: Record<string, unknown>) => Promise<unknown>>;
-let te: TestEngine;
-let server: ApiServer;
+let gw: GatewayUnderTest;
+let te: GatewayUnderTest['te'];
 let url: string;
 let ex: Binance;
 const api = (b: Binance) => b as unknown as Api;
 
 beforeAll(async () => {
-  te = await realEngineFactory();
-  server = createApiServer({ engine: te.engine, version: 'test', logger: false, port: 0, rateLimit: { perSecond: 1000, burst: 1000 } });
-  url = (await server.listen()).url;
-  ex = binanceFor(`${url}/binance`, te.keys.trade);
-  await ex.loadMarkets();
+  gw = await startGateway();
+  ({ te, url, ex } = gw);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await te?.close();
-});
+afterAll(() => gw?.close());
 
 /** the error a call ends in (fails the test if it succeeds) */
 async function refusal(p: Promise<unknown>): Promise<Error> {

@@ -7,35 +7,28 @@
 import { createHmac } from 'node:crypto';
 import ccxt from 'ccxt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApiServer, type ApiServer } from '../../../src-main/api/server.js';
+import { startGateway, type GatewayUnderTest } from '../../helpers/binance-gateway.js';
 import { binanceFor, type Binance } from '../../helpers/ccxt-binance.js';
 import type { FakeFeed } from '../../helpers/fake-feed.js';
-import { realEngineWithFeed } from '../../helpers/real-engine-factory.js';
 
 type Api = Record<string, (params: Record<string, unknown>) => Promise<Record<string, any>>>;
 const admin = { actor: 'test' };
-let te: Awaited<ReturnType<typeof realEngineWithFeed>>;
+let gw: GatewayUnderTest;
+let te: GatewayUnderTest['te'];
 let feed: FakeFeed;
-let server: ApiServer;
 let ex: Binance;
 let url: string;
 const api = () => ex as unknown as Api;
 
 beforeAll(async () => {
-  te = await realEngineWithFeed();
+  gw = await startGateway();
+  ({ te, url, ex } = gw);
   feed = te.feed;
-  server = createApiServer({ engine: te.engine, version: 'test', logger: false, port: 0, rateLimit: { perSecond: 1000, burst: 1000 } });
-  url = (await server.listen()).url;
-  ex = binanceFor(`${url}/binance`, te.keys.trade);
-  await ex.loadMarkets();
   // BTC to sell: a sell OCO sells what the account holds, as on Binance
   await ex.createOrder('BTC/USDT', 'market', 'buy', 0.5);
 });
 
-afterAll(async () => {
-  await server?.close();
-  await te?.close();
-});
+afterAll(() => gw?.close());
 
 beforeEach(async () => {
   await te.engine.call('orders.cancelAll', { account: 'paper' }, admin);
