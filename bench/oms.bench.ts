@@ -3,6 +3,7 @@
  * committed, sustained, many in flight) and in-process place → ack latency
  * (one order at a time; the ack is the resolved promise, after the commit).
  */
+import { availableParallelism } from 'node:os';
 import { percentiles, emit } from './stats.js';
 import { benchEngine, SYMBOL } from './engine-fixture.js';
 
@@ -11,6 +12,7 @@ const ctx = { actor: 'bench' };
 async function throughput(total: number, inFlight: number) {
   const { engine, refreshBook, dispose } = await benchEngine();
   let placed = 0;
+  const cpu0 = process.cpuUsage();
   const started = performance.now();
   while (placed < total) {
     refreshBook();
@@ -22,8 +24,10 @@ async function throughput(total: number, inFlight: number) {
     if (orders.some((o) => o.status !== 'filled')) throw new Error('an order did not fill');
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   dispose();
-  return { orders: total, seconds: Math.round(seconds * 1000) / 1000, orders_per_s: Math.round(total / seconds) };
+  // CPU time per order: what a shared, loaded machine disturbs less than the wall clock
+  return { orders: total, seconds: Math.round(seconds * 1000) / 1000, orders_per_s: Math.round(total / seconds), cpu_us_per_order: +((cpu.user + cpu.system) / total).toFixed(1), cores: availableParallelism() };
 }
 
 async function latency(samples: number) {

@@ -103,10 +103,11 @@ function compile<T>(name: string, schema: Schema<T>): RecordCodec<T> {
         return `(${v} == null ? null : isInt(${v}) ? ${v} : ${bad})`;
       case 'bool':
         return `(${v} === true ? 1 : ${v} === false ? 0 : ${bad})`;
+      // the field's last Decimal and its text: an order's records share their Decimals from one state to the next
       case 'dec':
-        return `(decString(${v}) ?? ${bad})`;
+        return `(${v} === k${i} ? s${i} : (k${i} = ${v}, s${i} = decString(${v})) ?? ${bad})`;
       case 'dec?':
-        return `(${v} == null ? null : decString(${v}) ?? ${bad})`;
+        return `(${v} == null ? null : (${v} === k${i} ? s${i} : (k${i} = ${v}, s${i} = decString(${v}))) ?? ${bad})`;
       case 'json':
         return `(jsonSnapshot(${v}) ?? ${bad})`;
       case 'json?':
@@ -148,8 +149,10 @@ function compile<T>(name: string, schema: Schema<T>): RecordCodec<T> {
   const decodeSrc = (fromSql: boolean) =>
     `return {${keys.map((k, i) => `${JSON.stringify(k)}: ${decodeExpr(i, kinds[i]!, fromSql)}`).join(',\n')}};`;
 
+  // per Decimal field: the last value encoded (k) and its text (s), for the cache above (Decimals are immutable)
+  const cache = kinds.map((kind, i) => (kind === 'dec' || kind === 'dec?' ? `let k${i}, s${i};\n` : '')).join('');
   const make = (arg: string, src: string) =>
-    new Function('Decimal', 'decString', 'isInt', 'jsonSnapshot', 'bad', `return function ${name}Codec(${arg}) {\n${src}\n};`)(
+    new Function('Decimal', 'decString', 'isInt', 'jsonSnapshot', 'bad', `${cache}return function ${name}Codec(${arg}) {\n${src}\n};`)(
       Decimal,
       decString,
       isInt,
@@ -350,9 +353,11 @@ export function encodeEntry(entry: JournalEntry): EncodedEntry {
 /**
  * The stored form of an entry (records as tuples, validated and snapshotted)
  * and the time it describes, without its JSON: the store writes the JSON of
- * several entries at once, at the commit (see journal-rows.ts).
+ * several entries at once, at the commit (see journal-rows.ts). `text`: the
+ * entry's JSON as a row item, when it is made now instead (the snapshot of
+ * an entry that holds a plain object; its wire is then only for projections).
  */
-export function encodeWire(entry: JournalEntry): { wire: WireEntry; ts: number } {
+export function encodeWire(entry: JournalEntry): { wire: WireEntry; ts: number; text?: string } {
   switch (entry?.type) {
     case 'order': {
       if (typeof entry.event !== 'string') throw badEntry('order entry: event must be a string', 'event');
@@ -404,8 +409,9 @@ export function encodeWire(entry: JournalEntry): { wire: WireEntry; ts: number }
     }
     case 'risk_decision': {
       if (!isInt(entry.ts)) throw badEntry('risk_decision entry: ts must be an integer', 'ts');
-      const decision = JSON.parse(JSON.stringify(entry.decision)) as Record<string, unknown>;
-      return { wire: { type: 'risk_decision', decision, ts: entry.ts }, ts: entry.ts };
+      // one per order, projected nowhere: its JSON is the snapshot, written as it is (no copy made to stringify again)
+      const text = JSON.stringify(entry.decision);
+      return { wire: { type: 'risk_decision', decision: entry.decision, ts: entry.ts }, ts: entry.ts, text: `{"type":"risk_decision","decision":${text},"ts":${entry.ts}}` };
     }
     default:
       throw badEntry(`unknown journal entry type: ${String((entry as { type?: unknown } | null)?.type)}`, 'type');

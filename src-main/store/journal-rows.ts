@@ -32,6 +32,8 @@ type FoldedOrder = OrderWire & { at: number[]; prior: Array<[string, unknown[]]>
 type Item = WireEntry | FoldedOrder;
 /** a folded order while its row is open: every record in full (diffed against the last one at the commit) */
 type Fold = { fold: true; events: string[]; tuples: Tuple[]; at: number[] };
+/** an item whose JSON was made when it was recorded */
+type Text = { text: string };
 
 /** What a row holds for the fields that differ from the last record: [index, value, index, value…]. */
 function diff(earlier: Tuple, last: Tuple): unknown[] {
@@ -56,11 +58,12 @@ function stored(item: WireEntry | Fold): Item {
 
 /** Pending rows of the current batch. */
 export class JournalRows {
-  private rows: Array<{ items: Array<WireEntry | Fold>; count: number; lastSeq: number; ts: number }> = [];
+  private rows: Array<{ items: Array<WireEntry | Fold | Text>; count: number; lastSeq: number; ts: number }> = [];
   /** in the open row: each order id's item and the place of its first entry */
   private orderItems = new Map<string, { index: number; offset: number }>();
 
-  add(seq: number, wire: WireEntry, ts: number): void {
+  /** `text`: the item's JSON, made already (see encodeWire) */
+  add(seq: number, wire: WireEntry, ts: number, text?: string): void {
     let row = this.rows[this.rows.length - 1];
     if (row === undefined || row.count === ROW_ENTRIES) {
       row = { items: [], count: 0, lastSeq: seq, ts };
@@ -88,7 +91,7 @@ export class JournalRows {
       }
       this.orderItems.set(id, { index: row.items.length, offset });
     }
-    row.items.push(wire);
+    row.items.push(text === undefined ? wire : { text });
   }
 
   get isEmpty(): boolean {
@@ -98,7 +101,15 @@ export class JournalRows {
   /** flat [seq, ts, type, payload, …] for the pending rows */
   params(): unknown[] {
     const out: unknown[] = [];
-    for (const row of this.rows) out.push(row.lastSeq, row.ts, GROUP, JSON.stringify(row.items.map(stored)));
+    for (const row of this.rows) {
+      let json = '[';
+      for (let i = 0; i < row.items.length; i++) {
+        const item = row.items[i]!;
+        if (i > 0) json += ',';
+        json += 'text' in item ? item.text : JSON.stringify(stored(item));
+      }
+      out.push(row.lastSeq, row.ts, GROUP, `${json}]`);
+    }
     return out;
   }
 

@@ -140,9 +140,9 @@ export class SqliteStore implements EngineStore {
   /** Buffers an entry (no I/O). The entry is encoded now: later changes to its records are not journaled. */
   record(entry: JournalEntry): void {
     this.assertOpen();
-    const { wire, ts } = encodeWire(entry);
+    const { wire, ts, text } = encodeWire(entry);
     const seq = this.committedSeq + this.pendingCount + 1;
-    this.rows.add(seq, wire, ts);
+    this.rows.add(seq, wire, ts, text);
     this.batch.add(seq, wire);
     this.pendingCount += 1;
   }

@@ -61,7 +61,7 @@ describe('an order on the paper venue (in process)', () => {
       code: 'VENUE_UNAVAILABLE',
     });
     // the paper venue never saw it
-    expect(h.venues.get('paper')!.openOrders(SYMBOL).map((o) => o.clientOrderId)).toEqual([]);
+    expect(h.venues.get('paper')!.openOrders().map((o) => o.clientOrderId)).toEqual([]);
     // once there is room again, the store has it rejected as never sent
     store.commit = commit;
     store.writable = writable;
