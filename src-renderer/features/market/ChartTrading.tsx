@@ -57,6 +57,24 @@ export function ChartTrading({ chart, bus, instrument, places }: { chart: EChart
   const [view, setView] = useState<DragView>({ ghost: null, notice: null });
   const refs = useRef(new Map<string, HTMLButtonElement>()).current;
   const dragRef = useRef<LineDrag | null>(null);
+  // the drag's latest view: what React renders, and what a move of the dragged line writes straight to its element
+  const latest = useRef<DragView>(view);
+  const ghostEl = useRef<HTMLDivElement | null>(null);
+  const ghostLabel = useRef<HTMLSpanElement | null>(null);
+  const render = useCallback((next: DragView) => {
+    const prev = latest.current;
+    latest.current = next;
+    const el = ghostEl.current;
+    const label = ghostLabel.current;
+    // the same line moving: only its row, price and label change — no React render for each pointer move
+    if (el && label && prev.ghost && next.ghost && prev.ghost.line === next.ghost.line && prev.ghost.sending === next.ghost.sending && prev.notice === next.notice) {
+      el.style.transform = `translateY(${Math.round(next.ghost.y)}px)`;
+      el.dataset.price = next.ghost.price;
+      label.textContent = next.ghost.text;
+      return;
+    }
+    setView(next);
+  }, []);
 
   // the × of each order line, at the line's row; hidden when the line is off the price pane
   const layout = useRef(() => {});
@@ -119,13 +137,17 @@ export function ChartTrading({ chart, bus, instrument, places }: { chart: EChart
         notify({ kind: 'info', title: params.take_profit ? 'Take profit placed' : 'Stop loss placed', body: `${instrument.symbol} ${leg ? `${leg.side === 'buy' ? 'buy' : 'sell'} ${leg.quantity} ` : ''}at ${formatFixed(params.take_profit?.price ?? params.stop_loss?.stop_price ?? '', places)}` });
         return group;
       },
-      render: setView,
+      render,
     });
     dragRef.current = drag;
     const rowOf = (e: MouseEvent) => e.clientY - dom.getBoundingClientRect().top;
     let dragged = false;
 
-    const onMove = (e: MouseEvent) => drag.move(rowOf(e));
+    const onMove = (e: MouseEvent) => {
+      // while a line is dragged the chart has nothing to do with the pointer: no hover hit-testing, tooltip or crosshair per move
+      e.stopPropagation();
+      drag.move(rowOf(e));
+    };
     const stop = () => {
       window.removeEventListener('mousemove', onMove, true);
       window.removeEventListener('mouseup', onUp, true);
@@ -179,7 +201,7 @@ export function ChartTrading({ chart, bus, instrument, places }: { chart: EChart
       dom.removeEventListener('click', onClick, true);
       dom.removeEventListener('mousemove', onHover);
     };
-  }, [chart, bus, client, instrument, places]);
+  }, [chart, bus, client, instrument, places, render]);
 
   useEffect(() => {
     if (!view.notice) return;
@@ -189,18 +211,28 @@ export function ChartTrading({ chart, bus, instrument, places }: { chart: EChart
 
   // one function for the life of the chart: the 200 × buttons do not re-render as the dragged line moves
   const onCancel = useCallback((id: string) => void act('orders.cancel', { id }, `Cancel ${id} failed`), [act]);
-  const ghost = view.ghost;
+  // a render while dragging (an order update) draws the line where it is now, not where the last render left it
+  useLayoutEffect(() => {
+    const g = latest.current.ghost;
+    if (!g || !ghostEl.current || !ghostLabel.current) return;
+    ghostEl.current.style.transform = `translateY(${Math.round(g.y)}px)`;
+    ghostEl.current.dataset.price = g.price;
+    ghostLabel.current.textContent = g.text;
+  });
+  const { ghost, notice } = latest.current;
   return (
     <div className="chart-trading" data-testid="chart-trading" ref={overlay}>
       <CancelButtons ids={ids} refs={refs} onCancel={onCancel} />
       {ghost && (
-        <div className={`drag-line drag-${ghost.line.kind}${ghost.sending ? ' drag-sending' : ''}`} data-testid="drag-line" data-price={ghost.price} style={{ transform: `translateY(${Math.round(ghost.y)}px)` }}>
-          <span className="drag-label num">{ghost.text}</span>
+        <div ref={ghostEl} className={`drag-line drag-${ghost.line.kind}${ghost.sending ? ' drag-sending' : ''}`} data-testid="drag-line" data-price={ghost.price} style={{ transform: `translateY(${Math.round(ghost.y)}px)` }}>
+          <span ref={ghostLabel} className="drag-label num">
+            {ghost.text}
+          </span>
         </div>
       )}
-      {view.notice && (
+      {notice && (
         <div className="chart-notice" role="alert" data-testid="chart-notice">
-          <span>{view.notice}</span>
+          <span>{notice}</span>
           <button type="button" aria-label="Dismiss" onClick={() => dragRef.current?.dismiss()}>
             ×
           </button>
