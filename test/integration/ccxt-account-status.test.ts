@@ -135,6 +135,13 @@ describe('an exchange unreachable at start', () => {
     expect((await bn(h)).status).toBe('error');
     expect(await h.call('accounts.delete', { id: 'bn' })).toMatchObject({ id: 'bn', status: 'deleted' });
     expect((await h.call('accounts.list', {})).map((a) => a.id)).toEqual(['paper']);
+    // an attempt already in flight when it was removed runs to its end (its requests cannot be
+    // called back) and is then closed (account-supervisor retry); after that, nothing more
+    await until(async () => {
+      const n = h.sim.control.requestCount();
+      await new Promise((r) => setTimeout(r, 150));
+      return h.sim.control.requestCount() === n;
+    }, 'the attempt in flight to end');
     const before = h.sim.control.requestCount();
     await new Promise((r) => setTimeout(r, 500));
     expect(h.sim.control.requestCount()).toBe(before); // no more retries

@@ -69,6 +69,9 @@ export class AccountRegistry {
     rt.unsubscribe.push(venue.marketData.subscribe((event) => this.deps.onMarket(record.id, event)));
     rt.unsubscribe.push(supervisor.watch(record, venue.marketData, venue));
     await venue.start();
+    // the stops Tern holds fire on the feed's prices, and an exchange's feed subscribes to a symbol
+    // only when first asked about it: ask now, or a restored stop waits for whatever asks next
+    for (const o of oms.activeOrders({ account: record.id })) if (oms.holdsTrigger(o)) venue.marketData.lastPrice(o.symbol);
     // exits an entry owed when Tern was killed, never placed: placed now that the venue takes orders
     if (isInProcessVenue(venue)) oms.placeOwedExits(record.id);
     // An exchange's state lives outside Tern: compare before trading on it — and only then

@@ -269,7 +269,8 @@ export class CcxtFeed implements MarketFeed {
       const last = decOf(ticker.last ?? ticker.close);
       if (last && !w.last) w.last = last;
       const has = this.ex.has as Record<string, unknown>;
-      if (has['fetchOHLCV']) {
+      // stopped meanwhile (the account closed or removed): ask the exchange nothing more
+      if (has['fetchOHLCV'] && this.running && this.watched.get(w.symbol) === w) {
         const rows = await this.ex.fetchOHLCV(w.symbol, '1m', undefined, 500);
         const bars = rows.flatMap(barOf);
         if (w.bars.length === 0) w.bars = bars;
