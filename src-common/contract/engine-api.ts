@@ -9,6 +9,8 @@ export interface Principal {
   scopes: ReadonlyArray<z.infer<typeof Scope>>;
   /** the key's own request rate (per-bot keys); absent: the server's */
   rateLimit?: { perSecond: number; burst: number };
+  /** the accounts the key may trade (per-bot keys); absent: all */
+  accounts?: ReadonlyArray<string>;
 }
 
 /**

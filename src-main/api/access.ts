@@ -11,6 +11,11 @@ export function hasScope(principal: Principal, needed: RequiredScope): boolean {
   return grants(principal.scopes, needed);
 }
 
+/** a key limited to some accounts (per-bot keys) reaches only those; the desktop app and unlimited keys reach all */
+export function mayUseAccount(principal: Principal, account: string): boolean {
+  return principal.accounts === undefined || principal.accounts.includes(account);
+}
+
 export function scopeRefusal(principal: Principal, scope: RequiredScope): TernError | null {
   return keyScopeRefusal(principal.scopes, scope);
 }

@@ -4,7 +4,7 @@ import type { EngineApi, Principal } from '../../../src-common/contract/engine-a
 import { TernError } from '../../../src-common/contract/errors.js';
 import type { EngineEvent } from '../../../src-common/contract/events.js';
 import type { MethodName } from '../../../src-common/contract/methods.js';
-import { hasScope, type AccessControl } from '../access.js';
+import { hasScope, mayUseAccount, type AccessControl } from '../access.js';
 import type { LogThrottle } from '../log-throttle.js';
 import { closeSocket, tooSlow, type WsHubOptions } from '../ws-hub.js';
 import type { GatewayStreams } from './endpoint.js';
@@ -247,7 +247,8 @@ export class BinanceStreams implements GatewayStreams {
     const who = this.opts.access.authenticate(apiKey, address);
     if (who instanceof TernError) throw who.code === 'RATE_LIMITED' ? new BinanceError(429, -1003, who.message) : errors.invalidApiKey();
     verifySigned(apiKey, params, wsApiPayload(raw), this.now());
-    if (!hasScope(who, 'read')) throw errors.invalidApiKey();
+    // as on REST: the read scope, and the account among the key's
+    if (!hasScope(who, 'read') || !mayUseAccount(who, conn.account)) throw errors.invalidApiKey();
     const charged = this.opts.access.charge(who);
     if ('error' in charged) throw new BinanceError(429, -1003, charged.error.message);
     if (this.keyConnections(who.id) >= this.opts.ws.maxConnectionsPerKey) throw new BinanceError(429, -1003, `too many WebSocket connections for API key ${who.id}`);

@@ -4,7 +4,7 @@ import { TernError } from '../../../src-common/contract/errors.js';
 import { PlaceOrderParams, resultOf, type ResultOf } from '../../../src-common/contract/methods.js';
 import type { Instrument, Order } from '../../../src-common/contract/schemas.js';
 import { TIMEFRAMES } from '../../../src-common/contract/constants/timeframes.js';
-import type { AccessControl } from '../access.js';
+import { mayUseAccount, type AccessControl } from '../access.js';
 import { Decimal } from '../../engine/model/decimal.js';
 import { balanceView, binanceErrorOf, binanceSymbol, cancelClientId, expiredLegs, f8, orderView, rejectionOf, symbolView, tradeView } from '../binance/convert.js';
 import { BinanceError, binanceErrors as errors } from '../binance/errors.js';
@@ -458,6 +458,8 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
       if (ep.security !== 'KEY') verifySigned(key, params, withoutSignature(rawQuery) + withoutSignature(rawBody), now());
       const admission = opts.access.admitPrincipal(principal, ep.security === 'TRADE' ? 'trade' : 'read');
       rateOrThrow(reply, admission);
+      // a key limited to some accounts neither trades, reads nor streams another (as Binance answers a key without the permission)
+      if (!mayUseAccount(principal, account)) throw errors.invalidApiKey();
     }
     const who = principal;
     const c: Call = {

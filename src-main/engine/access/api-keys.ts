@@ -216,5 +216,8 @@ export class KeyRing {
 }
 
 function principalOf(record: ApiKeyRecord): Principal {
-  return record.rateLimit ? { id: record.id, scopes: record.scopes, rateLimit: record.rateLimit } : { id: record.id, scopes: record.scopes };
+  const p: Principal = { id: record.id, scopes: record.scopes };
+  if (record.rateLimit) p.rateLimit = record.rateLimit;
+  if (record.accounts) p.accounts = record.accounts;
+  return p;
 }
