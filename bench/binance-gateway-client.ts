@@ -29,11 +29,21 @@ const place = async (i: number): Promise<number> => {
   }
 };
 
+/** tells the bench a phase begins (it reads the server's CPU time then) and waits for its word */
+const phase = async (name: string) => {
+  process.stdout.write(`${JSON.stringify({ phase: name })}\n`);
+  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+};
+
+// warm-up: both processes' JIT (ccxt's signing and parsing included), the server's caches
 for (let i = 0; i < 300; i++) await place(i);
+await phase('sequential');
 // one order at a time: the path's own latency, which a busy machine disturbs less than a rate it cannot keep
 const sequential: number[] = [];
 for (let i = 0; i < 500; i++) sequential.push(await place(i));
+await phase('paced');
 const samples: Promise<number>[] = [];
+const cpu0 = process.cpuUsage();
 const start = performance.now();
 await new Promise<void>((done) => {
   let sent = 0;
@@ -46,4 +56,10 @@ await new Promise<void>((done) => {
   tick();
 });
 const ns = (await Promise.all(samples)).filter((x) => !Number.isNaN(x));
-process.stdout.write(`${JSON.stringify({ samples: ns, sequential: sequential.filter((x) => !Number.isNaN(x)), seconds: (performance.now() - start) / 1000, errors, firstError })}\n`);
+const seconds = (performance.now() - start) / 1000;
+const cpu = process.cpuUsage(cpu0);
+await phase('end');
+// this process's own CPU per order at the rate: a load generator that cannot keep up would be what is measured
+const clientCpuUs = Math.round((cpu.user + cpu.system) / total);
+process.stdout.write(`${JSON.stringify({ samples: ns, sequential: sequential.filter((x) => !Number.isNaN(x)), seconds, errors, firstError, clientCpuUs })}\n`);
+process.stdin.destroy();

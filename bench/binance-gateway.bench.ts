@@ -3,11 +3,20 @@
  * the real ccxt binance class, in a separate process, places market orders
  * at 200/s (open loop) through /binance/api/v3/order (HMAC-signed, FULL
  * response with the fills); the engine, risk checks, paper venue and SQLite
- * journal run here. Latency is ccxt's createOrder call, start → parsed order;
- * `sequential` is the same call one order at a time (before the 200/s run).
+ * journal run here. Latency is ccxt's createOrder call, start → parsed order
+ * (ccxt's own signing and parsing included: what a bot sees); `sequential` is
+ * the same call one order at a time (before the 200/s run). Both processes
+ * are warmed up first (300 orders). CPU per order is each process's CPU time
+ * over a phase divided by its orders: the server's (this process: HTTP,
+ * gateway, engine, journal) and the load generator's, which must stay well
+ * under 1e6 / rate µs for the rate to be the server's to keep.
+ * BENCH_GATEWAY_CPU_PROF=DIR writes this process's CPU profile there (--cpu-prof).
  */
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createApiServer } from '../src-main/api/server.js';
 import { benchEngine } from './engine-fixture.js';
@@ -15,6 +24,8 @@ import { emit, percentiles } from './stats.js';
 
 const RATE = 200;
 const SECONDS = 10;
+const SEQUENTIAL = 500;
+const profDir = process.env['BENCH_GATEWAY_CPU_PROF'];
 const here = dirname(fileURLToPath(import.meta.url));
 const { engine, refreshBook, dispose } = await benchEngine();
 const key = 'tern_bench_gateway_key';
@@ -24,35 +35,67 @@ const { url } = await server.listen();
 // the paper fills eat the book: top it up while the load runs
 const refill = setInterval(refreshBook, 200);
 
-const cpu0 = process.cpuUsage();
 const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'binance-gateway-client.ts'), `${url}/binance`, key, String(RATE), String(SECONDS)], {
-  stdio: ['ignore', 'pipe', 'inherit'],
+  stdio: ['pipe', 'pipe', 'inherit'],
 });
+const cpuAt = new Map<string, NodeJS.CpuUsage>();
+let profiler: Session | null = null;
 let out = '';
-child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+let seen = 0;
+child.stdout.setEncoding('utf8').on('data', (d: string) => {
+  out += d;
+  const lines = out.split('\n');
+  for (; seen < lines.length - 1; seen++) {
+    const line = lines[seen]!;
+    if (!line.startsWith('{"phase"')) continue;
+    const { phase } = JSON.parse(line) as { phase: string };
+    void (async () => {
+      // the profile covers the measured phases only (not start-up and warm-up)
+      if (phase === 'sequential' && profDir) {
+        profiler = new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
+      if (phase === 'end' && profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        writeFileSync(join(profDir!, `binance-gateway-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      }
+      cpuAt.set(phase, process.cpuUsage());
+      child.stdin.write('go\n');
+    })();
+  }
+});
 const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
 clearInterval(refill);
-const cpu = process.cpuUsage(cpu0);
 if (code !== 0) throw new Error(`the ccxt load generator exited with ${code}`);
-const { samples, sequential, seconds, errors, firstError } = JSON.parse(out.trim().split('\n').at(-1)!) as {
+const { samples, sequential, seconds, errors, firstError, clientCpuUs } = JSON.parse(out.trim().split('\n').at(-1)!) as {
   samples: number[];
   sequential: number[];
   seconds: number;
   errors: number;
   firstError?: string;
+  clientCpuUs: number;
+};
+const cpuUs = (from: string, to: string, orders: number) => {
+  const [a, b] = [cpuAt.get(from)!, cpuAt.get(to)!];
+  return Math.round((b.user - a.user + b.system - a.system) / orders);
 };
 emit({
   bench: 'binance_gateway_roundtrip',
   what: 'ccxt (own process) → /binance/api/v3/order → paper fill → FULL ack, loopback',
   goal_p99_us: 5000,
+  cores: availableParallelism(),
   rate_per_s: Math.round(samples.length / seconds),
   orders: samples.length,
   errors,
   ...(firstError ? { first_error: firstError } : {}),
   ...percentiles(samples),
   sequential: percentiles(sequential),
-  // CPU the engine's process spent per order (warm-up included): what the load costs Tern, less sensitive to a busy machine than latency
-  server_cpu_us_per_order: Math.round((cpu.user + cpu.system) / (samples.length + errors + sequential.length + 300)),
+  // CPU per order at 200/s after the warm-up: what the load costs Tern, less sensitive to a busy machine than latency
+  server_cpu_us_per_order: cpuUs('paced', 'end', RATE * SECONDS),
+  server_cpu_us_per_order_sequential: cpuUs('sequential', 'paced', SEQUENTIAL),
+  client_cpu_us_per_order: clientCpuUs,
 });
 await server.close();
 await engine.stop();

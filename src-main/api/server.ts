@@ -181,7 +181,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     binanceStreams.stop();
     done();
   });
-  app.register(binanceGatewayPlugin, { prefix: '/binance', answer, access, publicRead, streams: binanceStreams });
+  app.register(binanceGatewayPlugin, { prefix: '/binance', answer, access, publicRead, streams: binanceStreams, subscribe: (l) => engine.subscribe(l) });
   if (opts.web) app.register(webUiPlugin, { root: opts.web.root, engine, access, signIn });
 
   let baseUrl: string | null = null;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../../../src-common/contract/engine-api.js';
+import type { EngineApi, Principal } from '../../../src-common/contract/engine-api.js';
 import { TernError } from '../../../src-common/contract/errors.js';
 import { PlaceOrderParams, resultOf, type ResultOf } from '../../../src-common/contract/methods.js';
 import type { Instrument, Order } from '../../../src-common/contract/schemas.js';
@@ -10,6 +10,7 @@ import { balanceView, binanceErrorOf, binanceSymbol, cancelClientId, expiredLegs
 import { BinanceError, binanceErrors as errors } from '../binance/errors.js';
 import * as fmt from '../binance/format.js';
 import { mid, ticker24h, type TickerReads } from '../binance/ticker.js';
+import { PlacementFills } from '../binance/placement-fills.js';
 import { verifySigned, withoutSignature } from '../binance/signing.js';
 import { orderListEndpoints } from './binance-order-lists.js';
 import type { Answer } from './methods.js';
@@ -36,6 +37,8 @@ export interface BinanceGatewayOptions {
   now?: () => number;
   /** the user-data and market WebSockets with their listen keys (issue 14) */
   streams?: GatewayStreams;
+  /** the engine's events: an order's FULL response takes its fills from them (without: read back from the journal) */
+  subscribe?: EngineApi['subscribe'];
 }
 
 const SIGNING = ['timestamp', 'recvWindow', 'signature'];
@@ -45,6 +48,14 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
   const now = opts.now ?? Date.now;
   const defaultAccount = opts.defaultAccount ?? 'paper';
   const instrumentCache = new Map<string, { at: number; list: Instrument[] }>();
+  const placementFills = new PlacementFills();
+  if (opts.subscribe) {
+    const unsubscribe = opts.subscribe((e) => placementFills.onEvent(e));
+    app.addHook('onClose', (_app, done) => {
+      unsubscribe();
+      done();
+    });
+  }
 
   async function instruments(c: Call): Promise<Instrument[]> {
     const hit = instrumentCache.get(c.account);
@@ -301,9 +312,9 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
       params: ['symbol', 'side', 'type', 'timeInForce', 'quantity', 'quoteOrderQty', 'price', 'stopPrice', 'newClientOrderId', 'newOrderRespType', 'selfTradePreventionMode'],
       handle: async (c) => {
         const { params, symbol } = await placeParams(c, 'by-the-engine');
-        const order = await c.call('orders.create', params);
+        const { order, fills } = await placementFills.place(() => c.call('orders.create', params));
         if (order.status === 'rejected') throw rejectionOf(order);
-        return fmt.orderResponse(orderView(order, symbol, { fills: await fillsOf(c, order) }), c.params['newOrderRespType']);
+        return fmt.orderResponse(orderView(order, symbol, { fills: fills ?? (await fillsOf(c, order)) }), c.params['newOrderRespType']);
       },
     },
     'POST api/v3/order/test': {

@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import ccxt from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { f8 } from '../../../src-main/api/binance/convert.js';
 import { createApiServer, type ApiServer } from '../../../src-main/api/server.js';
 import type { TestEngine } from '../../helpers/api-harness.js';
 import { realEngineFactory } from '../../helpers/real-engine-factory.js';
@@ -99,6 +100,29 @@ describe('ccxt.binance against Tern', () => {
     expect(all.map((x) => x.id)).toContain(o.id);
     const b = await ex.fetchBalance();
     expect(b['BTC']?.total).toBeCloseTo(0.02, 10);
+  });
+
+  it("a FULL answer lists the order's fills as the journal has them, without reading them back (a retry with its client id: read back)", async () => {
+    const asked: string[] = [];
+    const answer = te.engine.answer.bind(te.engine);
+    te.engine.answer = ((method, params, ctx) => (asked.push(method), answer(method, params, ctx))) as typeof te.engine.answer;
+    try {
+      const params = { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.03', newClientOrderId: 'bot-full-1', newOrderRespType: 'FULL' };
+      const placed = await signed('POST', 'order', { ...params, timestamp: String(Date.now()) });
+      expect(placed.status).toBe(200);
+      expect(asked).toEqual(['orders.create']);
+      const journal = (await te.engine.call('fills.list', { account: 'paper', symbol: 'BTC/USDT', limit: 50 }, { actor: 'test' })).filter((f) => f.order_id === placed.json.orderId);
+      expect(journal).toHaveLength(1);
+      const shown = journal.map((f) => ({ price: f8(f.price), qty: f8(f.quantity), commission: f8(f.fee), commissionAsset: f.fee_asset, tradeId: f.id }));
+      expect(placed.json.fills).toEqual(shown);
+      asked.length = 0;
+      const again = await signed('POST', 'order', { ...params, timestamp: String(Date.now()) });
+      expect(asked).toEqual(['orders.create', 'fills.list']);
+      expect(again.json.orderId).toBe(placed.json.orderId);
+      expect(again.json.fills).toEqual(shown);
+    } finally {
+      te.engine.answer = answer;
+    }
   });
 
   it('cancels all open orders of a symbol', async () => {
