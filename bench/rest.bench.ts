@@ -12,6 +12,10 @@
  *   from the moment a request was due to its full answer, so a stall is
  *   charged to every request that waited behind it.
  *
+ * Both report the load generator's own CPU per order (client_cpu_us_per_order):
+ * on 2 cores it shares the machine with the server, and must stay far below
+ * the server's for the rate to be the server's.
+ *
  * BENCH_REST_SECONDS sets the length of each phase (default 10);
  * BENCH_REST_CPU_PROF=DIR writes the server's CPU profile there (--cpu-prof).
  */
@@ -24,6 +28,8 @@ const CONNECTIONS = 8;
 const RATE = 1000;
 const SECONDS = Number(process.env['BENCH_REST_SECONDS'] ?? 10);
 const profDir = process.env['BENCH_REST_CPU_PROF'];
+
+const cpuUsPer = (cpu: NodeJS.CpuUsage, orders: number) => Math.round((cpu.user + cpu.system) / orders);
 
 const server = await startServeProcess({
   args: ['--paper-balance', '1000000000'],
@@ -84,11 +90,17 @@ try {
   await new Promise((r) => setTimeout(r, 2000));
   const idleUsPerS = (server.cpuUs() - idle0) / ((performance.now() - idleStart) / 1000);
   const cpu0 = server.cpuUs();
+  const clientCpu0 = process.cpuUsage();
   const sustained = await closedLoop(SECONDS);
   const cpuPerOrder = Math.round((server.cpuUs() - cpu0 - idleUsPerS * sustained.seconds) / sustained.ns.length);
+  const clientCpuPerOrder = cpuUsPer(process.cpuUsage(clientCpu0), sustained.ns.length);
   const sustainedFailed = failedBefore();
   const rssAfterSustained = server.rssMb();
+  const pacedCpu0 = process.cpuUsage();
+  const pacedServerCpu0 = server.cpuUs();
   const paced = await openLoop(RATE, SECONDS);
+  const pacedServerCpu = Math.round((server.cpuUs() - pacedServerCpu0 - idleUsPerS * paced.seconds) / paced.total);
+  const pacedClientCpu = cpuUsPer(process.cpuUsage(pacedCpu0), paced.total);
   const pacedFailed = failedBefore() - sustainedFailed;
 
   const common = { cores: availableParallelism(), connections: CONNECTIONS, keys: CONNECTIONS, process: 'separate' };
@@ -102,6 +114,8 @@ try {
     orders_per_s: Math.round(sustained.ns.length / sustained.seconds),
     ...percentiles(sustained.ns),
     server_cpu_us_per_order: cpuPerOrder,
+    // the load generator's own (this process): at 2 cores it shares the machine with the server
+    client_cpu_us_per_order: clientCpuPerOrder,
     server_idle_cpu_ms_per_s: Math.round(idleUsPerS / 1000),
     server_rss_mb: rssAfterSustained,
   });
@@ -114,6 +128,8 @@ try {
     failed: pacedFailed,
     achieved_per_s: Math.round(paced.ns.length / paced.seconds),
     ...percentiles(paced.ns),
+    server_cpu_us_per_order: pacedServerCpu,
+    client_cpu_us_per_order: pacedClientCpu,
     server_rss_mb: server.rssMb(),
   });
   if (bots.failures.size > 0) emit({ bench: 'rest_orders_failures', failures: Object.fromEntries(bots.failures) });
