@@ -26,7 +26,7 @@ import { KeychainSecretStore } from './secrets/keychain.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { MarketCache } from './store/market-cache.js';
 import { BacktestRunStore } from './store/backtest-runs.js';
-import { type CcxtTuning, ccxtVenueFor } from './venues/ccxt/account-venue.js';
+import type { CcxtTuning } from './venues/ccxt/account-venue.js';
 
 export const VERSION = '0.1.0';
 export const DEFAULT_SYMBOL = 'BTC/USDT';
@@ -129,10 +129,12 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const marketCache = MarketCache.open(store.file);
   // backtest runs and sweeps outlive the session: listed after a restart until deleted
   const backtestRuns = BacktestRunStore.open(store.file);
-  const venueFor = (account: AccountRecord): Venue => {
+  const venueFor = (account: AccountRecord): Venue | Promise<Venue> => {
     if (account.exchange !== 'paper') {
-      // A live account on an exchange, or a paper account mirroring one.
-      return ccxtVenueFor(account, readVenueConfig(store, account.id), { clock, ids, log, secrets, cache: marketCache, ...(opts.ccxt ? { tuning: opts.ccxt } : {}) });
+      // A live account on an exchange, or a paper account mirroring one. ccxt (~100 MB of
+      // memory, and its load time) is imported only now: a paper-only session never loads it.
+      const config = readVenueConfig(store, account.id);
+      return loadCcxtVenues().then(({ ccxtVenueFor }) => ccxtVenueFor(account, config, { clock, ids, log, secrets, cache: marketCache, ...(opts.ccxt ? { tuning: opts.ccxt } : {}) }));
     }
     if (account.exchange === 'paper') {
       return new PaperVenue({
@@ -213,6 +215,16 @@ export async function createRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
     },
   };
+}
+
+let ccxtVenues: Promise<typeof import('./venues/ccxt/account-venue.js')> | null = null;
+/** the ccxt venues' module, imported on first use (one import for every runtime of the process) */
+function loadCcxtVenues(): Promise<typeof import('./venues/ccxt/account-venue.js')> {
+  ccxtVenues ??= import('./venues/ccxt/account-venue.js').catch((err: unknown) => {
+    ccxtVenues = null;
+    throw err;
+  });
+  return ccxtVenues;
 }
 
 function openMarkets(markets: ReadonlyArray<{ feed: string; symbol: string }>, clock: Clock): MarketFeed {

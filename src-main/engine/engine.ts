@@ -38,8 +38,8 @@ export interface EngineOptions {
   store: EngineStore;
   clock: Clock;
   ids: IdSource;
-  /** builds the venue of an account (paper, ccxt, backtest) */
-  venueFor(account: AccountRecord): Venue;
+  /** builds the venue of an account (paper, ccxt, backtest); a promise when its code is loaded on first use (ccxt) */
+  venueFor(account: AccountRecord): Venue | Promise<Venue>;
   version: string;
   /** balances of the default paper account created on first start */
   paperBalances: Record<string, string>;

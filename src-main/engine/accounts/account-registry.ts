@@ -28,8 +28,8 @@ export interface AccountRegistryDeps {
   risk: RiskEngine;
   reconciler: Reconciler;
   supervisor: AccountSupervisor;
-  /** builds the venue of an account (the composition root decides which) */
-  venueFor(account: AccountRecord): Venue;
+  /** builds the venue of an account (the composition root decides which; a promise while it loads that venue's code) */
+  venueFor(account: AccountRecord): Venue | Promise<Venue>;
   /** a venue's execution report, as the engine books it */
   onReport(account: string, report: ExecutionReport): void;
   /** a market event of an account's feed */
@@ -49,7 +49,9 @@ export class AccountRegistry {
   async open(record: AccountRecord): Promise<void> {
     const { oms, portfolio, supervisor, reconciler } = this.deps;
     this.deps.risk.applyAccountDefaults(record.id);
-    const venue = this.deps.venueFor(record);
+    const made = this.deps.venueFor(record);
+    // awaited only when it is a promise: an in-process venue opens within the same turn as before
+    const venue = made instanceof Promise ? await made : made;
     const instruments = new Map((await venue.loadMarkets()).map((i) => [i.symbol, i]));
     const rt: AccountRuntime = { record, venue, instruments, unsubscribe: [] };
     this.accounts.set(record.id, rt);
