@@ -142,6 +142,14 @@ export const CandlesParams = MarketParams.extend({
 });
 export type CandlesParams = z.infer<typeof CandlesParams>;
 
+export const TradesParams = MarketParams.extend({
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  from_id: z.coerce.number().int().min(1).optional().describe('trades from this id on (then up to `limit`), oldest first'),
+  since: TimeParam.optional().describe('trades from this time on (then up to `limit`)'),
+  until: TimeParam.optional().describe('trades before this time'),
+});
+export type TradesParams = z.infer<typeof TradesParams>;
+
 export const DownloadParams = z
   .strictObject({
     account: S.AccountId,
@@ -343,6 +351,13 @@ export const METHODS = {
     scope: 'read',
     summary: 'candles [ts_ms, open, high, low, close, volume], oldest first',
     http: { method: 'GET', path: '/api/v1/candles' },
+  }),
+  'market.trades': method({
+    params: TradesParams,
+    result: z.array(S.Trade),
+    scope: 'read',
+    summary: "the market's recent public trades (the feed's prints; the last 1,000 per account and symbol), oldest first: the newest `limit`, or from `from_id` / `since` on",
+    http: { method: 'GET', path: '/api/v1/trades' },
   }),
   // History downloads: engine calls over WebSocket and IPC (like backtests); progress on the `downloads` channel.
   'market.download': method({

@@ -175,7 +175,9 @@ export type Book = z.infer<typeof Book>;
 export const Candle = z.tuple([z.number().int(), DecimalString, DecimalString, DecimalString, DecimalString, DecimalString]);
 export type Candle = z.infer<typeof Candle>;
 
+/** A print of the market (the feed's public trades, not the account's own fills). */
 export const Trade = z.object({
+  id: z.number().int().positive().describe('numbered per account and symbol from 1 since Tern started (the `trades` event and GET /api/v1/trades share the numbers)'),
   account: z.string(),
   symbol: z.string(),
   price: DecimalString,

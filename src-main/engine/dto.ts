@@ -4,7 +4,7 @@ import { publicStatus } from './model/order-state.js';
 import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, InstrumentSpec, OrderRecord, PositionRecord, StrategyPositionRecord } from './model/types.js';
 import { unrealizedPnl } from './portfolio/position.js';
 import type { OwnerShare } from './portfolio/strategy-ledger.js';
-import type { Bar, BookSnapshot } from './ports/market-data.js';
+import type { Bar, BookSnapshot, TradePrint } from './ports/market-data.js';
 
 /** Internal records → the protocol's wire shapes (decimal strings, ISO times). */
 let lastMs = NaN;
@@ -178,6 +178,11 @@ export function bookDto(account: string, symbol: string, book: BookSnapshot | un
     asks: (book?.asks ?? []).slice(0, depth).map(level),
     ts: book ? iso(book.ts) : null,
   };
+}
+
+/** the `trades` event and GET /trades: one print of the market with its id (public-trades.ts) */
+export function tradeDto(account: string, id: number, t: TradePrint): S.Trade {
+  return { id, account, symbol: t.symbol, price: str(t.price), quantity: str(t.quantity), side: t.side, ts: iso(t.ts) };
 }
 
 export function candleDto(bar: Bar): S.Candle {

@@ -16,7 +16,7 @@ import { readVenueConfig } from './accounts/venue-config.js';
 import { type Features, featureHandlers } from './features.js';
 import type { SecretStore } from './ports/secret-store.js';
 import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
-import { balanceDto, bookDto, candleDto, fillDto, instrumentDto, ocoDto, iso, orderDto, portfolioDto, positionDto } from './dto.js';
+import { balanceDto, bookDto, candleDto, fillDto, instrumentDto, ocoDto, orderDto, portfolioDto, positionDto, tradeDto } from './dto.js';
 import { Journal } from './journal.js';
 import { type Decimal, ZERO, dec, str } from './model/decimal.js';
 import type { AccountRecord, ApiKeyRecord } from './model/types.js';
@@ -389,6 +389,7 @@ export class Engine implements EngineApi {
         const q = { symbol, timeframe, limit, ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
         return this.market.candles(account, q);
       },
+      'market.trades': ({ account, symbol, limit, from_id, since, until }) => this.market.trades(account, symbol, { limit, fromId: from_id, since, until }),
       'orders.create': async (p, ctx) => {
         const { order, created } = await this.oms.placeOrder(p, ownerOf(ctx));
         return { order: orderDto(order), created };
@@ -484,14 +485,8 @@ export class Engine implements EngineApi {
       }
       case 'trade': {
         const t = event.trade;
-        this.journal.publish('trades', `trades:${account}:${t.symbol}`, () => ({
-          account,
-          symbol: t.symbol,
-          price: str(t.price),
-          quantity: str(t.quantity),
-          side: t.side,
-          ts: iso(t.ts),
-        }));
+        const id = this.market.recordTrade(account, t);
+        this.journal.publish('trades', `trades:${account}:${t.symbol}`, () => tradeDto(account, id, t));
         return;
       }
       case 'bar': {

@@ -1,15 +1,18 @@
 import type { AccountRegistry } from './accounts/account-registry.js';
 import { type CandleQuery, candlesOf } from './data/candle-query.js';
-import { bookDto, candleDto, tickerDto } from './dto.js';
+import { bookDto, candleDto, tickerDto, tradeDto } from './dto.js';
 import type { Decimal } from './model/decimal.js';
 import type { Portfolio } from './portfolio/portfolio.js';
-import type { MarketFeed } from './ports/market-data.js';
+import type { MarketFeed, TradePrint } from './ports/market-data.js';
+import { PublicTrades, type TradesQuery } from './public-trades.js';
 
 /**
  * What the open accounts' feeds say: tickers, books, candles, the mid that
  * marks positions, and the portfolio valued at those marks.
  */
 export class MarketView {
+  private readonly prints = new PublicTrades();
+
   constructor(
     private readonly accounts: AccountRegistry,
     private readonly portfolio: Portfolio,
@@ -32,6 +35,17 @@ export class MarketView {
 
   candles(account: string, q: CandleQuery) {
     return candlesOf(this.feed(account, q.symbol), q).map(candleDto);
+  }
+
+  /** a print of the account's feed, kept among its symbol's recent trades: its id */
+  recordTrade(account: string, t: TradePrint): number {
+    return this.prints.add(account, t);
+  }
+
+  /** the symbol's recent public trades (the feed's prints), oldest first */
+  trades(account: string, symbol: string, q: TradesQuery) {
+    this.feed(account, symbol);
+    return this.prints.list(account, symbol, q).map(({ id, trade }) => tradeDto(account, id, trade));
   }
 
   /** mid of the book, else the last trade: the mark for PnL and the reference for notional checks */

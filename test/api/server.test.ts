@@ -86,13 +86,15 @@ describe('REST routes (happy paths)', () => {
     expect(list.some((i) => i.symbol === 'BTC/USDT')).toBe(true);
   });
 
-  it('GET /api/v1/ticker, /book and /candles answer market data', async () => {
+  it('GET /api/v1/ticker, /book, /candles and /trades answer market data', async () => {
     const ticker = expectResult('market.ticker', await h.api.get('/api/v1/ticker?account=paper&symbol=BTC%2FUSDT', { key: h.te.keys.read }));
     expect(ticker.symbol).toBe('BTC/USDT');
     const book = expectResult('market.book', await h.api.get('/api/v1/book?account=paper&symbol=BTC/USDT&depth=5', { key: h.te.keys.read }));
     expect(book.bids.length).toBeLessThanOrEqual(5);
     const candles = expectResult('market.candles', await h.api.get('/api/v1/candles?account=paper&symbol=BTC/USDT&timeframe=1m&limit=10', { key: h.te.keys.read }));
     expect(candles.length).toBeLessThanOrEqual(10);
+    const trades = expectResult('market.trades', await h.api.get('/api/v1/trades?account=paper&symbol=BTC/USDT&limit=1', { key: h.te.keys.read }));
+    expect(trades.length).toBeLessThanOrEqual(1);
   });
 
   it('POST /api/v1/orders answers 201 with the order, and 200 with the same order when its client_order_id is posted again', async () => {

@@ -187,6 +187,12 @@ export class FakeEngine implements EngineApi {
         const start = since ?? Date.parse('2024-01-01T00:00:00.000Z');
         return Array.from({ length: n }, (_, k): [number, string, string, string, string, string] => [start + k * 60_000, i.bid, i.ask, i.bid, i.ask, '10']);
       },
+      // two prints at the touch, numbered from 1 like the engine's
+      'market.trades': ({ account, symbol, limit, from_id }) => {
+        const i = this.quoted(account, symbol);
+        const all = [i.bid, i.ask].map((price, k) => ({ id: k + 1, account, symbol, price, quantity: '0.5', side: k ? ('buy' as const) : ('sell' as const), ts: this.now() }));
+        return all.filter((t) => from_id === undefined || t.id >= from_id).slice(-limit);
+      },
       // a download completes at once: the fake has its candles already
       'market.download': ({ account, symbol, timeframe, since, until }) => {
         this.quoted(account, symbol);

@@ -59,22 +59,14 @@ export function myTrade(f: Fill, orderListId = -1): Record<string, unknown> {
   return binance.myTrade({ ...f, id: f.tradeId, orderListId, price: f8(f.price), qty: f8(f.qty), quoteQty: f8(f.quoteQty), commission: f8(f.commission) });
 }
 
-export function publicTrade(t: PublicTrade): Record<string, unknown> {
-  return {
-    id: t.id,
-    price: f8(t.price),
-    qty: f8(t.qty),
-    quoteQty: f8(t.quoteQty),
-    time: t.time,
-    isBuyerMaker: t.isBuyerMaker,
-    isBestMatch: true,
-  };
+/** a simulator print as Binance's public trade (REST and streams alike) */
+export function publicTradeView(t: PublicTrade): binance.BinancePublicTradeView {
+  return { id: t.id, price: f8(t.price), qty: f8(t.qty), time: t.time, isBuyerMaker: t.isBuyerMaker };
 }
 
+export const publicTrade = (t: PublicTrade) => binance.publicTrade(publicTradeView(t), f8(t.quoteQty));
 /** One trade per aggregate (the sim never splits a taker across makers at one price level). */
-export function aggTrade(t: PublicTrade): Record<string, unknown> {
-  return { a: t.id, p: f8(t.price), q: f8(t.qty), f: t.id, l: t.id, T: t.time, m: t.isBuyerMaker, M: true };
-}
+export const aggTrade = (t: PublicTrade) => binance.aggTrade(publicTradeView(t));
 
 export function kline(c: Candle, intervalMs: number): unknown[] {
   return binance.kline(c.t, intervalMs, f8(c.o), f8(c.h), f8(c.l), f8(c.c), f8(c.v), f8(c.q), c.n);

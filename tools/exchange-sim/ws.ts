@@ -8,7 +8,7 @@ import { f8, type D } from './decimal.js';
 import type { MarketEvent } from './engine.js';
 import { SimError } from './errors.js';
 import type { WsTarget } from './faults.js';
-import { kline } from './format.js';
+import { kline, publicTradeView } from './format.js';
 import * as streams from '../../src-main/api/binance/stream-format.js';
 
 type Stream = streams.Stream;
@@ -263,7 +263,7 @@ export class WsHub {
   private payloads(s: Stream, ev: MarketEvent): Record<string, unknown>[] {
     const E = this.ctx.now();
     const engine = this.ctx.engine;
-    const trade = (t: Extract<MarketEvent, { kind: 'trade' }>['trade']): streams.BinancePublicTradeView => ({ id: t.id, price: f8(t.price), qty: f8(t.qty), time: t.time, isBuyerMaker: t.isBuyerMaker });
+    const trade = publicTradeView;
     const level = (l: [D, D] | undefined): [string, string] | undefined => (l ? [f8(l[0]), f8(l[1])] : undefined);
     switch (s.channel) {
       case 'depth':

@@ -201,6 +201,25 @@ export function myTrade(t: BinanceTradeView): Record<string, unknown> {
 }
 
 /** One GET /api/v3/klines row from a candle's decimal strings. */
+/** A print of the market (a public trade: not the account's own fill). */
+export interface BinancePublicTradeView {
+  id: number;
+  price: string;
+  qty: string;
+  time: number;
+  isBuyerMaker: boolean;
+}
+
+/** GET /api/v3/trades and historicalTrades. */
+export function publicTrade(t: BinancePublicTradeView, quoteQty: string): Record<string, unknown> {
+  return { id: t.id, price: t.price, qty: t.qty, quoteQty, time: t.time, isBuyerMaker: t.isBuyerMaker, isBestMatch: true };
+}
+
+/** GET /api/v3/aggTrades (and the `@aggTrade` stream's fields): each print its own aggregate, first and last id its own. */
+export function aggTrade(t: BinancePublicTradeView): Record<string, unknown> {
+  return { a: t.id, p: t.price, q: t.qty, f: t.id, l: t.id, T: t.time, m: t.isBuyerMaker, M: true };
+}
+
 export function kline(openTime: number, intervalMs: number, o: string, h: string, l: string, c: string, volume: string, quoteVolume: string, trades: number): unknown[] {
   return [openTime, o, h, l, c, volume, openTime + intervalMs - 1, quoteVolume, trades, ZERO8, ZERO8, '0'];
 }

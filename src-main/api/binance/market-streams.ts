@@ -81,16 +81,21 @@ interface KlineState {
 // one definition (convert.ts), re-exported for the stream modules that import it from here
 export { binanceSymbolOf };
 
+/** a Tern print as Binance's public trade (REST and streams alike) */
+export function publicTradeView(t: EventData<'trades'>): fmt.BinancePublicTradeView {
+  // the aggressor sold: the buyer's order was the resting one
+  return { id: t.id, price: f8(t.price), qty: f8(t.quantity), time: Date.parse(t.ts), isBuyerMaker: t.side === 'sell' };
+}
+
 /**
  * Tern's market events (book, trades, final candles) as Binance's market
  * streams: the book's changes as `depthUpdate` diffs whose update ids run on
  * from GET depth's `lastUpdateId` (one id per book event, per account and
- * symbol), public trades numbered per symbol, candles gathered into the
+ * symbol), public trades with the engine's ids (per account and symbol), candles gathered into the
  * stream's interval (`x` once the interval's last base bar is in).
  */
 export class MarketStreams {
   private readonly books = new Map<string, { u: number; book: RawBook }>();
-  private readonly tradeIds = new Map<string, number>();
   private readonly lastBar = new Map<string, number>();
   private readonly klines = new Map<string, KlineState>();
 
@@ -118,11 +123,8 @@ export class MarketStreams {
         return { kind: 'book', account: at.account, symbol, time, u: next.u, book: new BookLevels(prev?.book, next.book) };
       }
       case 'trades': {
-        const t = event.data as EventData<'trades'>;
-        const id = (this.tradeIds.get(key) ?? 0) + 1;
-        this.tradeIds.set(key, id);
-        // the aggressor sold: the buyer's order was the resting one
-        return { kind: 'trade', account: at.account, symbol, time, trade: { id, price: f8(t.price), qty: f8(t.quantity), time: Date.parse(t.ts), isBuyerMaker: t.side === 'sell' } };
+        // the engine's id: the one GET trades / aggTrades answer with
+        return { kind: 'trade', account: at.account, symbol, time, trade: publicTradeView(event.data as EventData<'trades'>) };
       }
       case 'candles': {
         const c = event.data as EventData<'candles'>;

@@ -6,7 +6,9 @@
  * simulator (tools/exchange-sim/ws.ts), so a bot sees the same frames from
  * either; amounts arrive here already as Binance's decimal strings.
  */
-import type { BinanceOrderView } from './format.js';
+import { aggTrade, type BinanceOrderView, type BinancePublicTradeView } from './format.js';
+
+export type { BinancePublicTradeView };
 
 const ZERO8 = '0.00000000';
 
@@ -187,20 +189,12 @@ export function partialDepth(lastUpdateId: number, bids: [string, string][], ask
   return { lastUpdateId, bids, asks };
 }
 
-export interface BinancePublicTradeView {
-  id: number;
-  price: string;
-  qty: string;
-  time: number;
-  isBuyerMaker: boolean;
-}
-
 export function tradeEvent(time: number, symbol: string, t: BinancePublicTradeView): Record<string, unknown> {
   return { e: 'trade', E: time, s: symbol, t: t.id, p: t.price, q: t.qty, T: t.time, m: t.isBuyerMaker, M: true };
 }
 
 export function aggTradeEvent(time: number, symbol: string, t: BinancePublicTradeView): Record<string, unknown> {
-  return { e: 'aggTrade', E: time, s: symbol, a: t.id, p: t.price, q: t.qty, f: t.id, l: t.id, T: t.time, m: t.isBuyerMaker, M: true };
+  return { e: 'aggTrade', E: time, s: symbol, ...aggTrade(t) };
 }
 
 export function bookTickerEvent(updateId: number, symbol: string, bid: [string, string] | undefined, ask: [string, string] | undefined): Record<string, unknown> {

@@ -13,6 +13,7 @@ import { mid, ticker24h, type TickerReads } from '../binance/ticker.js';
 import { PlacementFills } from '../binance/placement-fills.js';
 import { verifySigned, withoutSignature } from '../binance/signing.js';
 import { orderListEndpoints } from './binance-order-lists.js';
+import { tradeEndpoints } from './binance-trades.js';
 import type { Answer } from './methods.js';
 import type { Call, Endpoint, GatewayStreams } from '../binance/endpoint.js';
 
@@ -26,7 +27,7 @@ import type { Call, Endpoint, GatewayStreams } from '../binance/endpoint.js';
  */
 
 /** market data for callers without a key (Binance's public endpoints) */
-export type PublicRead = <M extends 'instruments.list' | 'market.book' | 'market.ticker' | 'market.candles'>(method: M, params: unknown) => Promise<ResultOf<M>>;
+export type PublicRead = <M extends 'instruments.list' | 'market.book' | 'market.ticker' | 'market.candles' | 'market.trades'>(method: M, params: unknown) => Promise<ResultOf<M>>;
 
 export interface BinanceGatewayOptions {
   answer: Answer;
@@ -399,7 +400,7 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
     },
   };
 
-  Object.assign(endpoints, orderListEndpoints({ instrumentOf, intParam }));
+  Object.assign(endpoints, orderListEndpoints({ instrumentOf, intParam }), tradeEndpoints({ instrumentOf, intParam }));
 
   /** the OCO list (oco_id) of each fill's order that is a leg of one; only orders named like legs (<list>-tp / -sl) are looked up */
   async function listsOfFills(c: Call, fills: ResultOf<'fills.list'>): Promise<Map<string, string>> {
