@@ -25,7 +25,7 @@ export const PlaceOrderParams = z
     type: S.OrderType,
     quantity: S.PositiveDecimal,
     price: S.PositiveDecimal.optional(),
-    stop_price: S.PositiveDecimal.optional(),
+    stop_price: S.PositiveDecimal.optional().describe('stop_market, stop_limit, take_profit_market, take_profit_limit: the trigger price (a stop fires when the market moves against the order to it, a take profit when it moves in its favour)'),
     time_in_force: S.TimeInForce.default('GTC'),
     post_only: z.boolean().default(false),
     reduce_only: z.boolean().default(false),

@@ -90,7 +90,7 @@ export const useTicket = create<TicketState>()((set) => ({
     set((s) => {
       // a price on a market order makes no sense: clicking a price turns it into a limit (or a stop's trigger)
       if (s.type === 'market') return { type: 'limit', price, priceSetAt: Date.now() };
-      if (s.type === 'stop_market') return { stopPrice: price, priceSetAt: Date.now() };
+      if (s.type === 'stop_market' || s.type === 'take_profit_market') return { stopPrice: price, priceSetAt: Date.now() };
       if (s.type === 'trailing_stop') return { activationPrice: price, priceSetAt: Date.now() };
       if (s.type === 'oco') return { takeProfit: price, priceSetAt: Date.now() };
       return { price, priceSetAt: Date.now() };

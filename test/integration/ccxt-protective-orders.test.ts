@@ -142,4 +142,31 @@ describe('plain stop orders rest on the exchange', () => {
     await statusIs('stop1', 'filled');
     await expectConsistent(h);
   });
+
+  it('a take_profit_market sell is a Binance TAKE_PROFIT held by the venue: a fall leaves it, a rise to its stop fills it', async () => {
+    h.sim.control.setPrice('BTC/USDT', '60000');
+    const o = await h.call('orders.create', { account: 'bn', symbol: 'BTC/USDT', side: 'sell', type: 'take_profit_market', quantity: '0.05', stop_price: '61000', client_order_id: 'tp1' });
+    expect(o).toMatchObject({ status: 'open', held_by: 'venue', type: 'take_profit_market', stop_price: '61000' });
+    expect(onExchange('tp1')).toMatchObject({ type: 'TAKE_PROFIT', status: 'NEW' });
+    expect(h.sim.control.requests('POST /api/v3/order').at(-1)!.params).toMatchObject({ type: 'TAKE_PROFIT', stopPrice: '61000', newClientOrderId: 'tp1' });
+    h.sim.control.setPrice('BTC/USDT', '58000');
+    await h.call('reconcile.run', { account: 'bn' });
+    expect((await order('tp1')).status).toBe('open');
+    h.sim.control.setPrice('BTC/USDT', '61100');
+    await statusIs('tp1', 'filled');
+    await expectConsistent(h);
+  });
+
+  it('a take_profit_limit buy is a Binance TAKE_PROFIT_LIMIT; reconciliation reads it back as a take profit, not a stop', async () => {
+    h.sim.control.setPrice('BTC/USDT', '60000');
+    const o = await h.call('orders.create', { account: 'bn', symbol: 'BTC/USDT', side: 'buy', type: 'take_profit_limit', quantity: '0.01', stop_price: '59000', price: '59010', client_order_id: 'tp2' });
+    expect(o).toMatchObject({ status: 'open', held_by: 'venue' });
+    expect(onExchange('tp2')).toMatchObject({ type: 'TAKE_PROFIT_LIMIT', status: 'NEW', price: '59010' });
+    expect(h.sim.control.requests('POST /api/v3/order').at(-1)!.params).toMatchObject({ type: 'TAKE_PROFIT_LIMIT', stopPrice: '59000', timeInForce: 'GTC' });
+    const r = await h.call('reconcile.run', { account: 'bn' });
+    expect(JSON.stringify(r)).not.toMatch(/tp2/);
+    expect(await order('tp2')).toMatchObject({ type: 'take_profit_limit', status: 'open' });
+    await h.call('orders.cancel', { id: 'tp2' });
+    await expectConsistent(h);
+  });
 });

@@ -17,7 +17,7 @@ export function f8(value: string | null | undefined): string {
 /** Binance's symbol of an instrument: base and quote run together (BTC/USDT → BTCUSDT). */
 export const binanceSymbol = (i: Pick<Instrument, 'base' | 'quote'>): string => `${i.base}${i.quote}`.toUpperCase();
 
-export const BINANCE_ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT'] as const;
+export const BINANCE_ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'] as const;
 
 export function symbolView(i: Instrument): BinanceSymbolView {
   return {
@@ -51,6 +51,8 @@ function binanceType(o: Order): string {
   if (o.type === 'limit') return o.post_only || isOcoTakeProfit(o) ? 'LIMIT_MAKER' : 'LIMIT';
   if (o.type === 'market') return 'MARKET';
   if (o.type === 'stop_limit') return 'STOP_LOSS_LIMIT';
+  if (o.type === 'take_profit_limit') return 'TAKE_PROFIT_LIMIT';
+  if (o.type === 'take_profit_market') return 'TAKE_PROFIT';
   return 'STOP_LOSS';
 }
 
@@ -204,10 +206,13 @@ export function binanceErrorOf(err: unknown, during: 'order' | 'cancel' | 'query
   }
 }
 
-/** A rejected order's reason as Binance says it (the exact message ccxt maps to InsufficientFunds). */
+/** A rejected order's reason as Binance says it (the exact messages ccxt maps to InsufficientFunds and OrderImmediatelyFillable). */
 export function rejectionOf(o: Order): BinanceError {
   const reason = o.reject_reason ?? 'order rejected';
-  return /insufficient/i.test(reason) ? errors.insufficientBalance() : errors.rejected(reason);
+  if (/insufficient/i.test(reason)) return errors.insufficientBalance();
+  // a stop or take profit the market already reached (the venue's reason: "... would trigger immediately: last price ...")
+  if (/would trigger immediately/.test(reason)) return errors.wouldTrigger();
+  return errors.rejected(reason);
 }
 
 /** Binance's symbol of Tern's instrument symbol (BTC/USDT → BTCUSDT). */

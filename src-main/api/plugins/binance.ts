@@ -165,21 +165,25 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
       case 'LIMIT':
       case 'LIMIT_MAKER':
       case 'STOP_LOSS_LIMIT':
+      case 'TAKE_PROFIT_LIMIT': {
+        const trigger = type === 'STOP_LOSS_LIMIT' || type === 'TAKE_PROFIT_LIMIT';
         if (price === undefined) throw errors.mandatory('price');
         if (type !== 'LIMIT_MAKER' && tif === undefined) throw errors.mandatory('timeInForce');
-        if (type === 'STOP_LOSS_LIMIT' && stopPrice === undefined) throw errors.mandatory('stopPrice');
-        if (type !== 'STOP_LOSS_LIMIT' && stopPrice !== undefined) throw errors.notRequired('stopPrice');
+        if (trigger && stopPrice === undefined) throw errors.mandatory('stopPrice');
+        if (!trigger && stopPrice !== undefined) throw errors.notRequired('stopPrice');
         if (quoteQty !== undefined) throw errors.notRequired('quoteOrderQty');
-        Object.assign(out, { type: type === 'STOP_LOSS_LIMIT' ? 'stop_limit' : 'limit', price, post_only: type === 'LIMIT_MAKER' });
+        Object.assign(out, { type: type === 'STOP_LOSS_LIMIT' ? 'stop_limit' : type === 'TAKE_PROFIT_LIMIT' ? 'take_profit_limit' : 'limit', price, post_only: type === 'LIMIT_MAKER' });
         if (stopPrice !== undefined) out['stop_price'] = stopPrice;
         if (tif !== undefined) out['time_in_force'] = tif;
         break;
+      }
       case 'MARKET':
       case 'STOP_LOSS':
+      case 'TAKE_PROFIT':
         if (price !== undefined) throw errors.notRequired('price');
-        if (type === 'STOP_LOSS' && stopPrice === undefined) throw errors.mandatory('stopPrice');
+        if (type !== 'MARKET' && stopPrice === undefined) throw errors.mandatory('stopPrice');
         if (type === 'MARKET' && stopPrice !== undefined) throw errors.notRequired('stopPrice');
-        out['type'] = type === 'MARKET' ? 'market' : 'stop_market';
+        out['type'] = type === 'MARKET' ? 'market' : type === 'STOP_LOSS' ? 'stop_market' : 'take_profit_market';
         if (stopPrice !== undefined) out['stop_price'] = stopPrice;
         if (quantity !== undefined && quoteQty !== undefined) throw errors.unsupportedCombination();
         if (quoteQty !== undefined) {
@@ -187,10 +191,6 @@ export async function binanceGatewayPlugin(app: FastifyInstance, opts: BinanceGa
           quantity = await quantityForQuote(c, i, out['side'] as 'buy' | 'sell', quoteQty);
         }
         break;
-      case 'TAKE_PROFIT':
-      case 'TAKE_PROFIT_LIMIT':
-        // Tern's stops fire only through the market (a sell at or below its stop): a take profit that fires on a rise has no Tern order
-        throw new BinanceError(400, -1116, `Invalid orderType: Tern has no ${type} (its stops trigger only when the market falls to a sell stop or rises to a buy stop); a take profit is the LIMIT_MAKER leg of an OCO (orderList/oco).`);
       default:
         throw errors.invalidType();
     }

@@ -31,6 +31,7 @@ const EPS = 1e-9;
 
 export interface HeldStop<T> {
   readonly item: T;
+  /** the side whose stop it fires like: a buy fires on a rise to it, a sell on a fall (a take profit files as the other side's) */
   readonly side: Side;
   /** the trailing terms, best as last settled (null: a plain stop) */
   trailing: TrailingTerms | null;

@@ -1,11 +1,12 @@
 import { type Decimal, ONE, floorToStep } from './decimal.js';
+import { triggerReached } from './trigger.js';
 import type { Side, TrailingTerms } from './types.js';
 
 const HUNDRED = ONE.mul(100);
 
-/** Whether a stop fires at last price `last`: a buy stop when the market trades at or above it, a sell stop at or below it. */
+/** Whether a stop (or a trailing stop) fires at last price `last`: the trigger rule of a stop (a buy at or above, a sell at or below). */
 export function stopReached(side: Side, stopPrice: Decimal, last: Decimal): boolean {
-  return side === 'buy' ? last.gte(stopPrice) : last.lte(stopPrice);
+  return triggerReached('stop_market', side, stopPrice, last);
 }
 
 /**

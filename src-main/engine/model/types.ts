@@ -1,12 +1,10 @@
 import type { Decimal } from './decimal.js';
 import type { OrderState } from './order-state.js';
 import type { Mode } from '../../../src-common/contract/constants/accounts.js';
-import type { Liquidity, Side, TimeInForce } from '../../../src-common/contract/constants/orders.js';
+import type { Liquidity, OrderType, Side, TimeInForce } from '../../../src-common/contract/constants/orders.js';
 import type { Scope } from '../../../src-common/contract/constants/scopes.js';
 
-export type { Liquidity, Side, TimeInForce };
-
-export type OrderType = 'market' | 'limit' | 'stop_market' | 'stop_limit' | 'trailing_stop';
+export type { Liquidity, OrderType, Side, TimeInForce };
 
 /** A tradable market on one account, with the venue's filters. */
 export interface InstrumentSpec {
@@ -44,7 +42,7 @@ export interface OrderTerms {
   side: Side;
   type: OrderType;
   quantity: Decimal;
-  /** limit price (limit, stop_limit) */
+  /** limit price (limit, stop_limit, take_profit_limit) */
   price: Decimal | null;
   stopPrice: Decimal | null;
   timeInForce: TimeInForce;

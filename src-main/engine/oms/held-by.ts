@@ -1,4 +1,4 @@
-import type { HeldBy } from '../../../src-common/contract/constants/orders.js';
+import { type HeldBy, type OrderType, isTakeProfit } from '../../../src-common/contract/constants/orders.js';
 import type { Venue } from '../ports/venue.js';
 
 /**
@@ -11,6 +11,12 @@ import type { Venue } from '../ports/venue.js';
 /** a stop order: the venue triggers it, or Tern holds it and fires a market (or limit) order */
 export function stopHeldBy(venue: Venue): HeldBy {
   return venue.capabilities?.stopOrders === true ? 'venue' : 'tern';
+}
+
+/** a stop or a take profit (a type with a stop price): each by the venue's own kind of trigger order */
+export function triggerHeldBy(venue: Venue, type: OrderType): HeldBy {
+  if (!isTakeProfit(type)) return stopHeldBy(venue);
+  return venue.capabilities?.takeProfitOrders === true ? 'venue' : 'tern';
 }
 
 /** a trailing stop: the venue moves it itself, or Tern trails it */

@@ -1,4 +1,5 @@
 import { type ErrorBody, TernError, asTernError, conflict, invalidOrder, notFound } from '../../../src-common/contract/errors.js';
+import { isTriggerType, needsLimitPrice, needsStopPrice, worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
 import type { AccountSymbolFilter, AmendOrderParams, PlaceOcoParams, PlaceOrderParams, ProtectPositionParams } from '../../../src-common/contract/methods.js';
 import { orderDto, fillDto, positionDto, balanceDto } from '../dto.js';
 import type { Journal } from '../journal.js';
@@ -20,7 +21,7 @@ import { checkPrice, checkQuantity, reduction, validateOrderShape } from './orde
 import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
 import { checkAttached, checkExits, checkTrailingTerms } from './protection-rules.js';
 import { TriggerBook } from './trigger-book.js';
-import { exitsHeldBy, ocoHeldBy, stopHeldBy, trailingHeldBy } from './held-by.js';
+import { exitsHeldBy, ocoHeldBy, trailingHeldBy, triggerHeldBy } from './held-by.js';
 import { type OrderCheckResult, PREVIEW_IDS, previewChecks, refusedAt } from './order-check.js';
 
 export interface OmsDeps {
@@ -265,7 +266,7 @@ export class Oms {
     const venue = this.d.venue(p.account);
     const exits = { takeProfit: p.take_profit, stopLoss: p.stop_loss };
     const heldBy =
-      p.type === 'trailing_stop' ? trailingHeldBy(venue) : p.type === 'stop_market' || p.type === 'stop_limit' ? stopHeldBy(venue) : exits.takeProfit || exits.stopLoss ? exitsHeldBy(venue, exits) : null;
+      p.type === 'trailing_stop' ? trailingHeldBy(venue) : needsStopPrice(p.type) ? triggerHeldBy(venue, p.type) : exits.takeProfit || exits.stopLoss ? exitsHeldBy(venue, exits) : null;
     let draft: { order: OrderRecord; context: PreTradeContext };
     try {
       draft = this.draftOrder(p, owner, PREVIEW_IDS);
@@ -309,8 +310,8 @@ export class Oms {
       const base = protection ?? { ocoId: null, parentId: null, role: opts.role ?? 'stop_loss', heldBy: 'venue' as const, attached: null, followsPosition: false };
       protection = { ...base, ocoId: opts.group, followsPosition: true };
     }
-    // a venue without stop orders gets none: the stop waits in Tern and fires as a market (or limit) order
-    if ((p.type === 'stop_market' || p.type === 'stop_limit') && stopHeldBy(venue) === 'tern' && protection?.heldBy !== 'tern') {
+    // a venue without stop (take-profit) orders gets none: the trigger waits in Tern and fires as a market (or limit) order
+    if (needsStopPrice(p.type) && triggerHeldBy(venue, p.type) === 'tern' && protection?.heldBy !== 'tern') {
       protection = { ...(protection ?? { ocoId: null, parentId: null, role: 'stop_loss', attached: null, followsPosition: false }), heldBy: 'tern' };
     }
     let order: OrderRecord = {
@@ -354,7 +355,7 @@ export class Oms {
     if (order.state === 'pending_update' || order.state === 'pending_cancel') throw conflict(`order ${order.id} has a request in flight (${order.state})`);
     if (order.state === 'initialized') throw conflict(`order ${order.id} is still being submitted`);
     if (p.price && order.type === 'market') throw invalidOrder('price', 'a market order has no price to amend');
-    if (p.price && (order.type === 'stop_market' || order.type === 'trailing_stop')) throw invalidOrder('price', `a ${order.type} order has no limit price; cancel and replace to move its stop`);
+    if (p.price && worksAsMarketOnceTriggered(order.type)) throw invalidOrder('price', `a ${order.type} order has no limit price; cancel and replace to move its stop`);
     const instrument = this.d.instrument(order.account, order.symbol);
     const price = p.price ? dec(p.price) : undefined;
     const quantity = p.quantity ? dec(p.quantity) : undefined;
@@ -794,8 +795,7 @@ export class Oms {
    * already locks, so Tern holds the stop leg of its own groups.
    */
   holdsTrigger(order: OrderRecord): boolean {
-    const stop = order.type === 'trailing_stop' || order.type === 'stop_market' || order.type === 'stop_limit';
-    return stop && order.protection?.heldBy === 'tern' && order.venueOrderId === null && order.state !== 'triggered' && !isTerminal(order.state);
+    return isTriggerType(order.type) && order.protection?.heldBy === 'tern' && order.venueOrderId === null && order.state !== 'triggered' && !isTerminal(order.state);
   }
 
   private isHeldTrigger(order: OrderRecord): boolean {
@@ -881,7 +881,8 @@ export class Oms {
    * A stop Tern holds was hit: the other leg of its group is canceled first
    * (what it filled meanwhile shrinks this one), then the stop goes to the
    * venue under its own client order id: a market order (stop_market,
-   * trailing_stop) or a limit at its price (stop_limit).
+   * take_profit_market, trailing_stop) or a limit at its price (stop_limit,
+   * take_profit_limit).
    */
   private async fire(order: OrderRecord, note: string | null): Promise<void> {
     if (note) this.d.log.warn({ order: order.id, note }, 'an emulated stop fired at restart');
@@ -899,7 +900,7 @@ export class Oms {
       const fired = this.active.get(id);
       if (!fired || !remaining(fired).gt(0)) return;
       this.sentAt.set(id, this.d.clock.monotonic());
-      const limit = fired.type === 'stop_limit';
+      const limit = needsLimitPrice(fired.type);
       const ack = await this.d.venue(fired.account).createOrder({
         clientOrderId: fired.clientOrderId,
         symbol: fired.symbol,
@@ -925,8 +926,7 @@ export class Oms {
    * in-process venue (paper), it never reached it as far as the journal knows.
    */
   firedUnacknowledged(order: OrderRecord): boolean {
-    const stop = order.type === 'trailing_stop' || order.type === 'stop_market' || order.type === 'stop_limit';
-    return stop && order.protection?.heldBy === 'tern' && order.state === 'triggered' && order.venueOrderId === null;
+    return isTriggerType(order.type) && order.protection?.heldBy === 'tern' && order.state === 'triggered' && order.venueOrderId === null;
   }
 
   /**

@@ -1,10 +1,11 @@
+import { triggerDirection } from '../../../src-common/contract/constants/orders.js';
 import type { Decimal } from '../model/decimal.js';
 import { type HeldStop, HeldStops } from '../model/held-stops.js';
 import type { OrderRecord } from '../model/types.js';
 
 /**
- * The stops Tern holds itself (held_by 'tern'), per account and symbol, until
- * they fire. What a tick costs is HeldStops' business (O(1) unless it crosses
+ * The stops and take profits Tern holds itself (held_by 'tern'), per account
+ * and symbol, until they fire. What a tick costs is HeldStops' business (O(1) unless it crosses
  * a threshold); a trailing stop whose best moved keeps the trade's exact price
  * as its best, and its exact stop is worked out when it is journaled (at most
  * every few hundred ms, see Oms) or decided.
@@ -42,7 +43,9 @@ export class TriggerBook {
       const { account, symbol } = order;
       symbols.set(symbol, (stops = new HeldStops(() => this.increment(account, symbol))));
     }
-    stops.add(order.id, order.side, order.trailing ?? null, order.stopPrice);
+    // HeldStops watches a stop's direction by its side: a take profit fires the way the other side's stop does
+    const side = triggerDirection(order.type, order.side) === 'rise' ? 'buy' : 'sell';
+    stops.add(order.id, side, order.trailing ?? null, order.stopPrice);
     this.index.set(order.id, { account: order.account, symbol: order.symbol, stops });
   }
 

@@ -95,6 +95,8 @@ export type ExecutionReport =
 export interface VenueCapabilities {
   /** stop_market / stop_limit orders trigger on the venue's side */
   stopOrders: boolean;
+  /** take_profit_market / take_profit_limit orders trigger on the venue's side (Binance TAKE_PROFIT(_LIMIT)); without it Tern holds them */
+  takeProfitOrders?: boolean;
   /** a take-profit limit and a stop as one order list; the venue cancels the other leg itself (Binance orderList/oco) */
   oco: boolean;
   /** amending one leg of its OCO list resizes the list (the simulated venues); without it a list is canceled and placed again */

@@ -1,3 +1,4 @@
+import { triggerDirection } from '../../../src-common/contract/constants/orders.js';
 import { type Decimal, ONE } from '../../engine/model/decimal.js';
 import { type InstrumentSpec, type Liquidity, remaining } from '../../engine/model/types.js';
 import { VenueRejection } from '../../engine/ports/venue.js';
@@ -94,7 +95,7 @@ export class BarMatcher implements Matcher<Working> {
       if (!this.core.orders.isOpen(order) || order.placedAt >= row) continue;
       // A bar that reaches both legs of an OCO list resolves stop first (conservative: the bar's order is unknown)
       const stop = order.ocoLeg === 'take_profit' ? this.core.sibling(order) : undefined;
-      if (stop && stop.placedAt < row && !stop.triggered && stopTrigger(stop.side, this.comparer(stop, row))) this.matchOne(stop, row);
+      if (stop && stop.placedAt < row && !stop.triggered && stopTrigger(triggerDirection(stop.type, stop.side), this.comparer(stop, row))) this.matchOne(stop, row);
       if (this.core.orders.isOpen(order)) this.matchOne(order, row);
     }
   }
@@ -138,7 +139,7 @@ export class BarMatcher implements Matcher<Working> {
       if (at) return this.fillAt(order, spec, at === 'open' ? this.feed.price(row, 'open') : order.price!, 'maker');
       return;
     }
-    const triggeredAt = order.stopPrice ? stopTrigger(order.side, cmp) : null;
+    const triggeredAt = order.stopPrice ? stopTrigger(triggerDirection(order.type, order.side), cmp) : null;
     if (!triggeredAt) {
       if (order.type === 'trailing_stop') this.trail(order, row);
       return;

@@ -1,3 +1,4 @@
+import type { TriggerDirection } from '../../../src-common/contract/constants/orders.js';
 import type { Side } from '../../engine/model/types.js';
 
 /**
@@ -23,9 +24,13 @@ export function limitFill(side: Side, cmp: Compare): 'open' | 'limit' | null {
   return cmp('high', 'limit') >= 0 ? 'limit' : null;
 }
 
-/** Where a stop triggers on this bar: at the open when the bar opens at or through it, else at its stop price when the range reaches it. */
-export function stopTrigger(side: Side, cmp: Compare): 'open' | 'stop' | null {
-  if (side === 'buy') {
+/**
+ * Where a trigger order (stop or take profit) fires on this bar, by the way it
+ * fires (contract: triggerDirection): at the open when the bar opens at or
+ * through it, else at its stop price when the range reaches it.
+ */
+export function stopTrigger(direction: TriggerDirection, cmp: Compare): 'open' | 'stop' | null {
+  if (direction === 'rise') {
     if (cmp('open', 'stop') >= 0) return 'open';
     return cmp('high', 'stop') >= 0 ? 'stop' : null;
   }
@@ -34,7 +39,7 @@ export function stopTrigger(side: Side, cmp: Compare): 'open' | 'stop' | null {
 }
 
 /**
- * A stop_limit that triggered on this bar, at the open or at its stop:
+ * A stop_limit or take_profit_limit that triggered on this bar, at the open or at its stop:
  * 'trigger' when the trigger price is at or better than the limit (it fills
  * there at once); 'limit' when it opened through its stop beyond its limit
  * and the rest of the bar comes back to the limit (the low or high comes after

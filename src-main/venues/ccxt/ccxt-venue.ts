@@ -48,12 +48,13 @@ import {
   VenueRejection,
 } from '../../engine/ports/venue.js';
 import { TernError } from '../../../src-common/contract/errors.js';
+import { worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
 import { ReportStream } from '../sim/report-stream.js';
 import type { CcxtFeed } from './ccxt-feed.js';
 import { balancesOf, fillOf, orderStatusOf } from './convert.js';
 import { DeadManSwitch, type DeadManState } from './dead-man.js';
 import { classifyCcxtError, redact, venueError, venueQueryError } from './errors.js';
-import { type BinanceOrderList, binanceOcoParams, capabilitiesOf, createOrderArgs, venueListIdOf } from './native-orders.js';
+import { type BinanceOrderList, binanceOcoParams, capabilitiesOf, createOrderArgs, triggerParams, venueListIdOf } from './native-orders.js';
 import { OrderBookKeeping, type TrackedOrder } from './order-book-keeping.js';
 import { type AccountHealth, VenueHealth, clockReason, healthVerdict } from './venue-health.js';
 
@@ -338,9 +339,9 @@ export class CcxtVenue implements ReconcilableVenue {
       if (newRemaining.lte(ZERO)) throw new VenueRejection(`new quantity ${total.toFixed()} must exceed the filled quantity ${filled.toFixed()}`);
       const price = changes.price ?? now.price;
       const params: Record<string, unknown> = { clientOrderId: ref.clientOrderId };
-      // a stop stays a stop: its trigger goes with the replacement (binance spot: STOP_LOSS for a market, STOP_LOSS_LIMIT for a limit)
-      const market = now.type === 'market' || now.type === 'stop_market';
-      if (now.stopPrice && (now.type === 'stop_market' || now.type === 'stop_limit')) params['triggerPrice'] = now.stopPrice.toNumber();
+      // a stop stays a stop, a take profit a take profit: its trigger goes with the replacement (binance spot: STOP_LOSS(_LIMIT), TAKE_PROFIT(_LIMIT))
+      const market = now.type === 'market' || worksAsMarketOnceTriggered(now.type);
+      Object.assign(params, triggerParams(now.type, now.stopPrice));
       if (now.postOnly) params['postOnly'] = true;
       else if (!market) params['timeInForce'] = now.timeInForce;
       let answer: Order;

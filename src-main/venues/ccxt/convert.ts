@@ -69,7 +69,11 @@ export function orderStatusOf(o: Order, now: number): VenueOrderStatus | null {
   const trigger = decOf(o.triggerPrice ?? (o as { stopPrice?: number }).stopPrice);
   const rawType = (o.type ?? 'limit').toLowerCase();
   const isMarket = rawType.includes('market');
-  const type: OrderType = trigger ? (isMarket ? 'stop_market' : 'stop_limit') : isMarket ? 'market' : 'limit';
+  // ccxt unifies a take profit's type as market/limit with a triggerPrice: the exchange's own type (Binance TAKE_PROFIT(_LIMIT)) tells it from a stop
+  const exchangeType = String(((o.info ?? {}) as Record<string, unknown>)['type'] ?? '').toLowerCase();
+  const takeProfit = exchangeType.startsWith('take_profit') || rawType.startsWith('take_profit') || o.takeProfitPrice !== undefined && o.takeProfitPrice !== null;
+  const triggerType: OrderType = takeProfit ? (isMarket ? 'take_profit_market' : 'take_profit_limit') : isMarket ? 'stop_market' : 'stop_limit';
+  const type: OrderType = trigger ? triggerType : isMarket ? 'market' : 'limit';
   const tif = (o.timeInForce ?? 'GTC').toUpperCase();
   return {
     clientOrderId: o.clientOrderId ?? null,

@@ -6,6 +6,9 @@
  * closed; what it does not hold, the engine emulates.
  */
 import type { Exchange } from 'ccxt';
+import { isTakeProfit, needsStopPrice, worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
+import type { Decimal } from '../../engine/model/decimal.js';
+import type { OrderType } from '../../engine/model/types.js';
 import { VenueRejection, type VenueCapabilities, type VenueOcoRequest, type VenueOrderRequest } from '../../engine/ports/venue.js';
 
 type Flags = Record<string, unknown>;
@@ -24,6 +27,7 @@ export function hasBinanceOco(ex: Exchange): boolean {
 /**
  * The constructs this exchange holds, from ccxt's own tables:
  * - stop orders: createOrder takes a trigger price (`features.spot.createOrder.triggerPrice` or `stopLossPrice`);
+ * - take-profit orders: createOrder takes `takeProfitPrice` (binance spot: TAKE_PROFIT / TAKE_PROFIT_LIMIT);
  * - OCO: only Binance's order list (ccxt has no unified OCO);
  * - trailing stops: only where ccxt marks spot createOrder `trailing` and takes both a percent and an amount
  *   (binance is false there: its trailingDelta is not the unified trailing stop).
@@ -33,6 +37,7 @@ export function capabilitiesOf(ex: Exchange): VenueCapabilities {
   const has = ex.has as Flags;
   return {
     stopOrders: Boolean(co['triggerPrice'] || co['stopLossPrice']) && Boolean(has['createStopOrder'] || has['createTriggerOrder']),
+    takeProfitOrders: co['takeProfitPrice'] === true && Boolean(has['createTakeProfitOrder'] || has['createTriggerOrder']),
     oco: hasBinanceOco(ex),
     trailingStop: co['trailing'] === true && Boolean(has['createTrailingPercentOrder']) && Boolean(has['createTrailingAmountOrder']),
   };
@@ -84,7 +89,8 @@ export function venueListIdOf(info: unknown): string | null {
 /**
  * ccxt createOrder's type, price and params for one of Tern's orders: stops
  * through the unified `triggerPrice` (binance spot: STOP_LOSS for a market,
- * STOP_LOSS_LIMIT for a limit), trailing stops through `trailingPercent` /
+ * STOP_LOSS_LIMIT for a limit), take profits through `takeProfitPrice`
+ * (TAKE_PROFIT, TAKE_PROFIT_LIMIT), trailing stops through `trailingPercent` /
  * `trailingAmount` and `trailingTriggerPrice` where the exchange holds them.
  */
 export function createOrderArgs(request: VenueOrderRequest, caps: VenueCapabilities): { type: 'market' | 'limit'; price: number | undefined; params: Record<string, unknown> } {
@@ -96,9 +102,16 @@ export function createOrderArgs(request: VenueOrderRequest, caps: VenueCapabilit
     if (trailing.activationPrice) params['trailingTriggerPrice'] = trailing.activationPrice.toNumber();
     return { type: 'market', price: undefined, params };
   }
-  const isMarket = request.type === 'market' || request.type === 'stop_market';
+  if (isTakeProfit(request.type) && !caps.takeProfitOrders) throw new VenueRejection('this exchange holds no take-profit orders through ccxt');
+  const isMarket = request.type === 'market' || worksAsMarketOnceTriggered(request.type);
   if (!isMarket) params['timeInForce'] = request.timeInForce;
   if (request.postOnly) params['postOnly'] = true;
-  if (request.stopPrice && (request.type === 'stop_market' || request.type === 'stop_limit')) params['triggerPrice'] = request.stopPrice.toNumber();
+  Object.assign(params, triggerParams(request.type, request.stopPrice));
   return { type: isMarket ? 'market' : 'limit', price: isMarket ? undefined : request.price?.toNumber(), params };
+}
+
+/** the unified createOrder param that makes an order of `type` a trigger order at `stopPrice`: a stop's triggerPrice, a take profit's takeProfitPrice */
+export function triggerParams(type: OrderType, stopPrice: Decimal | null): Record<string, number> {
+  if (!stopPrice || !needsStopPrice(type)) return {};
+  return { [isTakeProfit(type) ? 'takeProfitPrice' : 'triggerPrice']: stopPrice.toNumber() };
 }

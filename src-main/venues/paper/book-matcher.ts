@@ -9,7 +9,7 @@ import { lockFor, takerBuyCost } from '../sim/order-costs.js';
 import { isRestingLimit, worksAsMarket, type PaperOrder } from '../sim/sim-order.js';
 import { trailingStep } from '../../engine/model/trailing.js';
 import { HeldStops } from '../../engine/model/held-stops.js';
-import { immediateTriggerReason, stopReached } from './stop-triggers.js';
+import { immediateTriggerReason, triggerReached } from '../../engine/model/trigger.js';
 
 /**
  * The paper venue's matcher: orders walk the feed's current book (what our own
@@ -149,7 +149,7 @@ export class BookMatcher implements Matcher<PaperOrder> {
 
   private placeStop(order: PaperOrder, spec: InstrumentSpec): void {
     if (order.type === 'trailing_stop') return this.placeTrailing(order, spec);
-    const early = immediateTriggerReason(order.side, order.stopPrice!, this.marketData.lastPrice(order.symbol));
+    const early = immediateTriggerReason(order.type, order.side, order.stopPrice!, this.marketData.lastPrice(order.symbol));
     if (early) throw new VenueRejection(early);
     this.core.requireLockFunds(order, spec);
     this.core.accept(order);
@@ -256,7 +256,7 @@ export class BookMatcher implements Matcher<PaperOrder> {
     let reached = orders.reachedStops(trade.symbol, trade.price);
     if (trailingHit) reached = [...reached.filter((o) => o.type !== 'trailing_stop'), ...trailingHit].sort((a, b) => a.seq - b.seq);
     for (const order of reached) {
-      if (!orders.isOpen(order) || !stopReached(order.side, order.stopPrice!, trade.price)) continue;
+      if (!orders.isOpen(order) || !triggerReached(order.type, order.side, order.stopPrice!, trade.price)) continue;
       this.trigger(order, spec);
     }
   }

@@ -68,6 +68,7 @@
  * - Deterministic: the same requests, market events, clock and ids give the
  *   same reports.
  */
+import { isTriggerType, needsLimitPrice, worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
 import type { Decimal } from '../../engine/model/decimal.js';
 import { isTerminal } from '../../engine/model/order-state.js';
 import { type InstrumentSpec, type OrderRecord, remaining } from '../../engine/model/types.js';
@@ -195,7 +196,7 @@ export class PaperVenue extends SimVenue<PaperOrder> implements Venue {
 
 /** The working order a stored open order stands for (seq is set by the caller). */
 function restoredOrder(record: OrderRecord): PaperOrder {
-  const isStop = record.type === 'stop_market' || record.type === 'stop_limit' || record.type === 'trailing_stop';
+  const isStop = isTriggerType(record.type);
   const oco = record.protection?.ocoId && record.protection.heldBy === 'venue' ? record.protection : null;
   // A stop with fills, or one stored as triggered (possibly under a pending update/cancel), has triggered.
   const triggered =
@@ -225,9 +226,9 @@ function unrestorableReason(record: OrderRecord, order: PaperOrder): string | nu
   if (record.venueOrderId === null) return 'the venue never acknowledged the order';
   if (!remaining(order).gt(0)) return 'nothing remains to fill';
   if (order.type === 'market') return 'a market order never rests';
-  if ((order.type === 'stop_market' || order.type === 'trailing_stop') && order.triggered) return `a triggered ${order.type} works as a market order and never rests`;
+  if (worksAsMarketOnceTriggered(order.type) && order.triggered) return `a triggered ${order.type} works as a market order and never rests`;
   if (isRestingLimit(order) && order.timeInForce !== 'GTC') return `a ${order.timeInForce} order never rests`;
-  if ((order.type === 'limit' || order.type === 'stop_limit') && order.price === null) return 'a limit order without a price';
+  if (needsLimitPrice(order.type) && order.price === null) return 'a limit order without a price';
   if (order.type !== 'limit' && order.type !== 'trailing_stop' && !order.triggered && order.stopPrice === null) return 'a stop order without a stop price';
   if (order.type === 'trailing_stop' && !order.trailing) return 'a trailing stop without its trailing terms';
   return null;

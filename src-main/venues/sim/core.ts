@@ -1,7 +1,8 @@
 import { type Decimal, ZERO } from '../../engine/model/decimal.js';
 import { type InstrumentSpec, type Liquidity, remaining } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
-import { stopReached } from '../../engine/model/trailing.js';
+import { worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
+import { triggerReached } from '../../engine/model/trigger.js';
 import {
   VenueRejection,
   type ExecutionReport,
@@ -176,7 +177,7 @@ export class SimExchange<O extends PaperOrder> {
       if (request.side === 'sell' ? tp.lte(last) : tp.gte(last)) {
         throw new VenueRejection(`OCO take profit ${request.side} at ${tp.toFixed()} would fill at once: last price ${last.toFixed()}`);
       }
-      if (stopReached(request.side, request.stopLoss.stopPrice, last)) {
+      if (triggerReached(slRequest.type, request.side, request.stopLoss.stopPrice, last)) {
         throw new VenueRejection(`OCO stop ${request.side} at ${request.stopLoss.stopPrice.toFixed()} would trigger at once: last price ${last.toFixed()}`);
       }
     }
@@ -222,7 +223,7 @@ export class SimExchange<O extends PaperOrder> {
     const spec = this.matcher.spec(order.symbol);
     if (changes.price === undefined && changes.quantity === undefined) throw new VenueRejection('nothing to amend: give a new price and/or quantity');
     if (order.type === 'market') throw new VenueRejection('a market order cannot be amended');
-    if (changes.price !== undefined && (order.type === 'stop_market' || order.type === 'trailing_stop')) throw new VenueRejection(`a ${order.type} order has no limit price to amend`);
+    if (changes.price !== undefined && worksAsMarketOnceTriggered(order.type)) throw new VenueRejection(`a ${order.type} order has no limit price to amend`);
     const price = changes.price ?? order.price;
     const quantity = changes.quantity ?? order.quantity;
     if (changes.quantity !== undefined) checkQuantity(quantity, spec);

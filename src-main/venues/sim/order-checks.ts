@@ -1,3 +1,4 @@
+import { needsLimitPrice, needsStopPrice } from '../../../src-common/contract/constants/orders.js';
 import type { Decimal } from '../../engine/model/decimal.js';
 import { notionalFault, priceFault, quantityFault } from '../../engine/model/instrument-rules.js';
 import type { InstrumentSpec } from '../../engine/model/types.js';
@@ -13,8 +14,8 @@ import { VenueRejection, type VenueOrderRequest } from '../../engine/ports/venue
  */
 export function checkOrderRequest(request: VenueOrderRequest, spec: InstrumentSpec): void {
   checkQuantity(request.quantity, spec);
-  const needsPrice = request.type === 'limit' || request.type === 'stop_limit';
-  const needsStop = request.type === 'stop_market' || request.type === 'stop_limit';
+  const needsPrice = needsLimitPrice(request.type);
+  const needsStop = needsStopPrice(request.type);
   if (request.type === 'trailing_stop') checkTrailing(request);
   if (needsPrice) {
     if (!request.price) throw new VenueRejection(`a ${request.type} order needs a price`);

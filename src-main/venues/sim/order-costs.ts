@@ -1,3 +1,4 @@
+import { worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
 import { Decimal, ONE, maxDec } from '../../engine/model/decimal.js';
 import { type InstrumentSpec, type Liquidity, remaining } from '../../engine/model/types.js';
 import type { Lock } from './balance-ledger.js';
@@ -27,15 +28,16 @@ export function takerBuyCost(fills: ReadonlyArray<{ quantity: Decimal; price: De
 /**
  * What an open order holds back while it waits. A sell holds its remaining
  * base. A buy holds the quote it could at most spend: remaining × limit ×
- * (1 + worst fee) for a limit or stop_limit, and remaining × stop price ×
- * (1 + taker fee) for a stop_market (checked again when it triggers).
+ * (1 + worst fee) for a limit, stop_limit or take_profit_limit, and remaining
+ * × stop price × (1 + taker fee) for a stop_market or take_profit_market
+ * (checked again when it triggers).
  */
 export function lockFor(order: PaperOrder, spec: InstrumentSpec): Lock {
   const left = remaining(order);
   // an OCO list's stop leg waits under its take-profit leg's lock (it is canceled when the stop triggers)
   if (order.ocoLeg === 'stop_loss' && !order.triggered) return { asset: order.side === 'sell' ? spec.base : spec.quote, amount: new Decimal(0) };
   if (order.side === 'sell') return { asset: spec.base, amount: left };
-  if (order.type === 'stop_market' || order.type === 'trailing_stop') {
+  if (worksAsMarketOnceTriggered(order.type)) {
     // a trailing buy's stop only falls while it waits: its stop when placed bounds it
     const stop = order.stopPrice ?? new Decimal(0);
     return { asset: spec.quote, amount: left.mul(stop).mul(ONE.plus(spec.takerFee)) };

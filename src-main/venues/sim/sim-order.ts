@@ -1,4 +1,5 @@
 import { type Decimal, ZERO } from '../../engine/model/decimal.js';
+import { isTriggerType, needsLimitPrice, needsStopPrice, worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
 import type { OrderTerms, OrderType, TrailingTerms } from '../../engine/model/types.js';
 import type { VenueOrderRequest } from '../../engine/ports/venue.js';
 
@@ -20,13 +21,13 @@ export interface PaperOrder extends Pick<OrderTerms, 'clientOrderId' | 'symbol' 
 
 /** Types that work as a market order once triggered. */
 export function worksAsMarket(type: OrderType): boolean {
-  return type === 'market' || type === 'stop_market' || type === 'trailing_stop';
+  return type === 'market' || worksAsMarketOnceTriggered(type);
 }
 
 /** A new, unfilled order from the OMS's request: the price fields its type uses, nothing else. */
 export function orderFromRequest(request: VenueOrderRequest): PaperOrder {
-  const hasPrice = request.type === 'limit' || request.type === 'stop_limit';
-  const hasStop = request.type === 'stop_market' || request.type === 'stop_limit' || request.type === 'trailing_stop';
+  const hasPrice = needsLimitPrice(request.type);
+  const hasStop = needsStopPrice(request.type) || request.type === 'trailing_stop';
   return {
     clientOrderId: request.clientOrderId,
     venueOrderId: '',
@@ -49,12 +50,12 @@ export function orderFromRequest(request: VenueOrderRequest): PaperOrder {
 /** A read-only copy of an open paper order, for inspection and reconciliation. */
 export type PaperOrderView = Readonly<PaperOrder> & { remaining: Decimal };
 
-/** A limit order working in the book: a limit, or a stop_limit whose stop was reached. */
+/** A limit order working in the book: a limit, or a stop_limit / take_profit_limit whose stop was reached. */
 export function isRestingLimit(order: Pick<PaperOrder, 'type' | 'triggered'>): boolean {
-  return order.type === 'limit' || (order.type === 'stop_limit' && order.triggered);
+  return order.type === 'limit' || (order.triggered && needsLimitPrice(order.type));
 }
 
-/** A stop still waiting for its stop price. */
+/** A stop or take profit still waiting for its stop price. */
 export function isPendingStop(order: Pick<PaperOrder, 'type' | 'triggered'>): boolean {
-  return (order.type === 'stop_market' || order.type === 'stop_limit' || order.type === 'trailing_stop') && !order.triggered;
+  return isTriggerType(order.type) && !order.triggered;
 }

@@ -7,7 +7,7 @@ import { SimExchange, type SimExchangeOptions } from './core.js';
 export abstract class SimVenue<O extends PaperOrder> {
   protected readonly core: SimExchange<O>;
   /** stops, OCO lists and trailing stops are held by the simulated exchange itself (restored from the journal after a restart) */
-  readonly capabilities: VenueCapabilities = { stopOrders: true, oco: true, ocoAmend: true, trailingStop: true };
+  readonly capabilities: VenueCapabilities = { stopOrders: true, takeProfitOrders: true, oco: true, ocoAmend: true, trailingStop: true };
 
   protected constructor(core: SimExchangeOptions<O>) {
     this.core = new SimExchange(core);

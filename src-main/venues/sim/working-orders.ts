@@ -1,3 +1,4 @@
+import { type TriggerDirection, triggerDirection } from '../../../src-common/contract/constants/orders.js';
 import type { Decimal } from '../../engine/model/decimal.js';
 import type { Side } from '../../engine/model/types.js';
 import type { VenueOrderRef } from '../../engine/ports/venue.js';
@@ -13,8 +14,8 @@ const CLOSED_MEMORY = 10_000;
 interface SymbolQueues {
   /** resting limits: bids highest first, asks lowest first */
   limits: Record<Side, PriceTimeQueue<PaperOrder>>;
-  /** waiting stops, in the order the market reaches them: buy stops lowest first (a rise reaches them), sell stops highest first */
-  stops: Record<Side, PriceTimeQueue<PaperOrder>>;
+  /** waiting stops and take profits by the way they fire, in the order the market reaches them: on a rise lowest first, on a fall highest first */
+  stops: Record<TriggerDirection, PriceTimeQueue<PaperOrder>>;
 }
 
 /**
@@ -123,7 +124,7 @@ export class WorkingOrders {
   /** Stops of `symbol` still waiting for their price, in time priority (for inspection); trailing stops are their matcher's. */
   pendingStops(symbol: string): PaperOrder[] {
     const q = this.queues.get(symbol);
-    return q ? [...q.stops.buy.items(), ...q.stops.sell.items()].sort((a, b) => a.seq - b.seq) : [];
+    return q ? [...q.stops.rise.items(), ...q.stops.fall.items()].sort((a, b) => a.seq - b.seq) : [];
   }
 
   /**
@@ -136,14 +137,14 @@ export class WorkingOrders {
     return this.queues.get(symbol)?.limits[side].takeWhile(reaches, this.countVisit) ?? [];
   }
 
-  /** Waiting stops of `symbol` that the last trade price `last` reaches (buy: last ≥ stop; sell: last ≤ stop), in time priority. */
+  /** Waiting stops of `symbol` that the last trade price `last` reaches (firing on a rise: last ≥ stop; on a fall: last ≤ stop), in time priority. */
   reachedStops(symbol: string, last: Decimal): PaperOrder[] {
     const q = this.queues.get(symbol);
     if (!q) return [];
-    const buys = q.stops.buy.takeWhile((stop) => last.gte(stop), this.countVisit);
-    const sells = q.stops.sell.takeWhile((stop) => last.lte(stop), this.countVisit);
+    const rise = q.stops.rise.takeWhile((stop) => last.gte(stop), this.countVisit);
+    const fall = q.stops.fall.takeWhile((stop) => last.lte(stop), this.countVisit);
     // they come in stop price order; they trigger in the order they were placed
-    return [...buys, ...sells].sort((a, b) => a.seq - b.seq);
+    return [...rise, ...fall].sort((a, b) => a.seq - b.seq);
   }
 
   clear(): void {
@@ -160,15 +161,15 @@ export class WorkingOrders {
   private index(order: PaperOrder): void {
     if (isRestingLimit(order) && order.price) this.symbolQueues(order.symbol).limits[order.side].insert(order, order.price, order.seq);
     // a trailing stop moves with every new best: its matcher watches it (HeldStops), a queue filed by price would not keep up
-    else if (isPendingStop(order) && order.stopPrice && order.type !== 'trailing_stop') this.symbolQueues(order.symbol).stops[order.side].insert(order, order.stopPrice, order.seq);
+    else if (isPendingStop(order) && order.stopPrice && order.type !== 'trailing_stop') this.symbolQueues(order.symbol).stops[triggerDirection(order.type, order.side)].insert(order, order.stopPrice, order.seq);
   }
 
   private unindex(order: PaperOrder): void {
     const q = this.queues.get(order.symbol);
     if (!q) return;
     // where it was filed may no longer match its fields (a stop that just triggered): try each queue of its side
-    if (!q.limits[order.side].remove(order)) q.stops[order.side].remove(order);
-    if (q.limits.buy.size + q.limits.sell.size + q.stops.buy.size + q.stops.sell.size === 0) this.queues.delete(order.symbol);
+    if (!q.limits[order.side].remove(order)) q.stops[triggerDirection(order.type, order.side)].remove(order);
+    if (q.limits.buy.size + q.limits.sell.size + q.stops.rise.size + q.stops.fall.size === 0) this.queues.delete(order.symbol);
   }
 
   private symbolQueues(symbol: string): SymbolQueues {
@@ -176,7 +177,7 @@ export class WorkingOrders {
     if (!q) {
       q = {
         limits: { buy: new PriceTimeQueue('higher'), sell: new PriceTimeQueue('lower') },
-        stops: { buy: new PriceTimeQueue('lower'), sell: new PriceTimeQueue('higher') },
+        stops: { rise: new PriceTimeQueue('lower'), fall: new PriceTimeQueue('higher') },
       };
       this.queues.set(symbol, q);
     }

@@ -4,7 +4,7 @@ import { dec, formatFixed, formatPlain, sign, wire } from '../../lib/decimal.js'
 import { CHART_COLORS } from '../../lib/echarts.js';
 import { isOpenOrder } from '../../state/trading.js';
 
-const TYPE_SHORT: Partial<Record<Order['type'], string>> = { limit: 'LMT', market: 'MKT', stop_limit: 'STP LMT', stop_market: 'STP', trailing_stop: 'TRAIL' };
+const TYPE_SHORT: Partial<Record<Order['type'], string>> = { limit: 'LMT', market: 'MKT', stop_limit: 'STP LMT', stop_market: 'STP', take_profit_limit: 'TP LMT', take_profit_market: 'TP', trailing_stop: 'TRAIL' };
 /** what a protective order is for, first on its label: a trader reads "TP" before the type */
 const ROLE_SHORT: Partial<Record<NonNullable<Order['role']>, string>> = { take_profit: 'TP', stop_loss: 'SL', trailing: 'TRAIL' };
 
@@ -25,7 +25,7 @@ export interface ChartLine {
 /** an order's line stands at its limit price (what an amendment moves), or at its trigger when it has none (a trailing stop: where it is now) */
 export const orderLinePrice = (o: Order): string | null => o.price ?? o.stop_price;
 
-/** an order whose price a drag can amend: the engine amends the limit price only (a stop-market or trailing stop is canceled and replaced) */
+/** an order whose price a drag can amend: the engine amends the limit price only (a stop-market, take-profit market or trailing stop is canceled and replaced) */
 export const amendable = (o: Order): boolean => needsLimitPrice(o.type);
 
 function orderLabel(o: Order, at: string, places: number): string {

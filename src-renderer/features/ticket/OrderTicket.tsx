@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { needsLimitPrice, needsStopPrice, TIME_IN_FORCE } from '../../../src-common/contract/constants/orders.js';
+import { isTakeProfit, needsLimitPrice, needsStopPrice, TIME_IN_FORCE } from '../../../src-common/contract/constants/orders.js';
 import { asCallError, describeError } from '../../client/call-error.js';
 import { useClient } from '../../client/context.js';
 import { formatFixed, formatPlain, parseDecimal, roundToIncrement, wire } from '../../lib/decimal.js';
@@ -22,11 +22,13 @@ const TYPE_LABEL: Record<OrderType, string> = {
   limit: 'Limit',
   stop_market: 'Stop market',
   stop_limit: 'Stop limit',
+  take_profit_market: 'Take profit',
+  take_profit_limit: 'Take profit limit',
   trailing_stop: 'Trailing stop',
 };
 const TICKET_LABEL: Record<TicketType, string> = { ...TYPE_LABEL, trailing_stop: 'Trailing', oco: 'OCO' };
 /** the types this ticket has fields for, in the order a trader reaches for them */
-const TICKET_TYPES: readonly TicketType[] = ['limit', 'market', 'stop_limit', 'stop_market', 'trailing_stop', 'oco'];
+const TICKET_TYPES: readonly TicketType[] = ['limit', 'market', 'stop_limit', 'stop_market', 'take_profit_limit', 'take_profit_market', 'trailing_stop', 'oco'];
 /** every field the ticket checks: all shown once the trader tries to send */
 const ALL_TOUCHED: Partial<Record<TicketField, boolean>> = {
   quantity: true,
@@ -83,6 +85,9 @@ export function OrderTicket() {
   const places = placesFor(instrument);
   const needsPrice = t.type !== 'oco' && needsLimitPrice(t.type);
   const needsStop = t.type !== 'oco' && needsStopPrice(t.type);
+  /** a click on a price lands in the trigger of an order with no limit price (stop market, take profit) */
+  const triggerOnly = needsStop && !needsPrice;
+  const takeProfit = t.type !== 'oco' && isTakeProfit(t.type);
 
   // a price set from the book or the chart flashes the field it landed in
   useEffect(() => {
@@ -187,7 +192,7 @@ export function OrderTicket() {
                 autoComplete="off"
                 data-ticket-field="price"
                 name="price"
-                className={flash && t.type !== 'stop_market' ? 'flash' : ''}
+                className={flash && !triggerOnly ? 'flash' : ''}
                 value={t.price}
                 aria-invalid={Boolean(shown('price'))}
                 aria-describedby="err-price"
@@ -216,7 +221,7 @@ export function OrderTicket() {
           <>
             <label className="field">
               <span>
-                Stop price <span className="muted">trigger</span>
+                {takeProfit ? 'Take-profit price' : 'Stop price'} <span className="muted">trigger{takeProfit ? (t.side === 'sell' ? ' · on a rise' : ' · on a fall') : ''}</span>
               </span>
               <input
                 type="text"
@@ -224,7 +229,7 @@ export function OrderTicket() {
                 autoComplete="off"
                 data-ticket-field="stopPrice"
                 name="stop_price"
-                className={flash && t.type === 'stop_market' ? 'flash' : ''}
+                className={flash && triggerOnly ? 'flash' : ''}
                 value={t.stopPrice}
                 aria-invalid={Boolean(shown('stopPrice'))}
                 aria-describedby="err-stop"

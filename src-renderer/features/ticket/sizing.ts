@@ -1,4 +1,5 @@
 import type { Instrument } from '../../../src-common/contract/schemas.js';
+import { needsLimitPrice, needsStopPrice } from '../../../src-common/contract/constants/orders.js';
 import { type Dec, DecimalCtor, dec, formatPlain, parseDecimal, roundToIncrement, wire } from '../../lib/decimal.js';
 import type { OrderType, RiskUnit, Side, SizeMode } from '../../state/ticket.js';
 
@@ -24,8 +25,8 @@ export interface TouchPrices {
  */
 export function entryPrice(type: OrderType, side: Side, limitPrice: string, stopPrice: string, touch: TouchPrices | undefined): Dec | null {
   const positive = (d: Dec | null) => (d && d.gt(0) ? d : null);
-  if (type === 'limit' || type === 'stop_limit') return positive(parseDecimal(limitPrice));
-  if (type === 'stop_market') return positive(parseDecimal(stopPrice));
+  if (needsLimitPrice(type)) return positive(parseDecimal(limitPrice));
+  if (needsStopPrice(type)) return positive(parseDecimal(stopPrice));
   return positive(parseDecimal((side === 'buy' ? touch?.ask : touch?.bid) ?? touch?.last ?? null));
 }
 
@@ -36,7 +37,7 @@ export function entryPrice(type: OrderType, side: Side, limitPrice: string, stop
  */
 export function buyFeeRate(type: OrderType, instrument: Pick<Instrument, 'maker_fee' | 'taker_fee'>): Dec {
   const taker = dec(instrument.taker_fee);
-  if (type === 'limit' || type === 'stop_limit') return DecimalCtor.max(dec(instrument.maker_fee), taker);
+  if (needsLimitPrice(type)) return DecimalCtor.max(dec(instrument.maker_fee), taker);
   return taker;
 }
 
@@ -129,7 +130,7 @@ export function sizeTicket(s: SizingInput): Sizing {
   if (s.mode === 'base') return none(null);
   const { instrument: ins } = s;
   const entry = entryPrice(s.type, s.side, s.limitPrice, s.stopPrice, s.touch);
-  const noPrice = s.type === 'limit' || s.type === 'stop_limit' ? 'Enter a limit price to size the order at' : s.type === 'stop_market' ? 'Enter the stop (trigger) price to size the order at' : `No ${s.side === 'buy' ? 'ask' : 'bid'} to size the order at yet`;
+  const noPrice = needsLimitPrice(s.type) ? 'Enter a limit price to size the order at' : needsStopPrice(s.type) ? 'Enter the stop (trigger) price to size the order at' : `No ${s.side === 'buy' ? 'ask' : 'bid'} to size the order at yet`;
 
   const unit = amountUnit(s.mode, s.riskUnit, ins.quote);
   if ((s.mode === 'quote' || s.mode === 'risk') && s.amount.trim() !== '' && s.amountTypedIn !== '' && s.amountTypedIn !== unit) {

@@ -1,4 +1,4 @@
-import { type Liquidity, needsLimitPrice as needsPrice, needsStopPrice as needsStop } from '../../../src-common/contract/constants/orders.js';
+import { type Liquidity, isTakeProfit, needsLimitPrice as needsPrice, needsStopPrice as needsStop, triggerFires } from '../../../src-common/contract/constants/orders.js';
 import type { PlaceOcoParams, PlaceOrderParams } from '../../../src-common/contract/methods.js';
 import type { Instrument } from '../../../src-common/contract/schemas.js';
 import { type Dec, formatPlain, isMultipleOf, parseDecimal, wire } from '../../lib/decimal.js';
@@ -94,6 +94,11 @@ export function checkTicket(t: TicketFields, instrument: Instrument | undefined,
     if (t.stopPrice.trim() === '') errors.stopPrice = 'Enter a stop (trigger) price';
     else if (!stop || stop.lte(0)) errors.stopPrice = 'Stop must be a number above zero';
     else if (!isMultipleOf(stop, instrument.price_increment)) errors.stopPrice = `In steps of ${formatPlain(instrument.price_increment)}`;
+    // a take profit the market already reached would fire at once: the venue refuses it (Binance: "Order would trigger immediately.")
+    const last = parseDecimal(quote?.last ?? null);
+    if (!errors.stopPrice && stop && last && isTakeProfit(type) && triggerFires(type, t.side, last.cmp(stop))) {
+      errors.stopPrice = `A ${t.side} take profit triggers when the price ${t.side === 'sell' ? 'rises' : 'falls'} to it: set it ${t.side === 'sell' ? 'above' : 'below'} the last price ${formatPlain(wire(last))}`;
+    }
   }
 
   // exits: an OCO's two legs, or an entry's optional take profit and stop loss
@@ -128,7 +133,7 @@ export function checkTicket(t: TicketFields, instrument: Instrument | undefined,
 
   // the price the order would likely trade at, for notional and fee
   const touch = t.side === 'buy' ? (quote?.ask ?? quote?.last) : (quote?.bid ?? quote?.last);
-  const reference = price ?? (t.type === 'stop_market' ? stop : null) ?? (t.type === 'oco' ? takeProfit : null) ?? parseDecimal(touch ?? null);
+  const reference = price ?? stop ?? (t.type === 'oco' ? takeProfit : null) ?? parseDecimal(touch ?? null);
   const notional = qty && qty.gt(0) && reference ? qty.mul(reference) : null;
   if (notional && !errors.quantity && notional.lt(instrument.min_notional)) {
     errors.notional = `Order value must be at least ${formatPlain(instrument.min_notional)} ${instrument.quote}`;

@@ -4,7 +4,6 @@
  * them): each list is one `orders.oco` group of the engine, its legs Tern's
  * orders; refusals reach ccxt as Binance's codes.
  */
-import { createHmac } from 'node:crypto';
 import ccxt from 'ccxt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayUnderTest } from '../../helpers/binance-gateway.js';
@@ -166,17 +165,30 @@ describe("Binance order types as Tern's", () => {
     expect((await ex.fetchOrder(String(sll.id), 'BTC/USDT'))).toMatchObject({ type: 'limit', triggerPrice: 44000, status: 'open' });
   });
 
-  it('TAKE_PROFIT(_LIMIT) is not in exchangeInfo (ccxt refuses it itself); sent anyway, -1116 names why, and nothing is placed', async () => {
-    const before = (await ex.fetchOpenOrders('BTC/USDT')).length;
-    const err = await ex.createOrder('BTC/USDT', 'TAKE_PROFIT_LIMIT', 'sell', 0.01, 46000, { triggerPrice: 46000, timeInForce: 'GTC' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ccxt.InvalidOrder);
-    expect(String(err)).toContain('not a valid order type');
-    const query = new URLSearchParams({ symbol: 'BTCUSDT', side: 'SELL', type: 'TAKE_PROFIT_LIMIT', timeInForce: 'GTC', quantity: '0.01', price: '46000', stopPrice: '46000', timestamp: String(Date.now()) }).toString();
-    const signature = createHmac('sha256', te.keys.trade).update(query).digest('hex');
-    const res = await fetch(`${url}/binance/api/v3/order?${query}&signature=${signature}`, { method: 'POST', headers: { 'x-mbx-apikey': te.keys.trade } });
-    const body = await res.json();
-    expect(body.code).toBe(-1116);
-    expect(body.msg).toContain('Tern has no TAKE_PROFIT_LIMIT');
-    expect((await ex.fetchOpenOrders('BTC/USDT')).length).toBe(before);
+  it('TAKE_PROFIT (ccxt takeProfitPrice) is a take_profit_market: a sell waits while the market falls and sells once it rises to its stop', async () => {
+    const tp = await ex.createOrder('BTC/USDT', 'market', 'sell', 0.01, undefined, { takeProfitPrice: 46000, clientOrderId: 'tp-m' });
+    expect((tp.info as Record<string, unknown>)['type']).toBe('TAKE_PROFIT');
+    expect(await te.engine.call('orders.get', { id: 'tp-m' }, admin)).toMatchObject({ type: 'take_profit_market', stop_price: '46000', status: 'open' });
+    expect(await ex.fetchOrder(String(tp.id), 'BTC/USDT')).toMatchObject({ type: 'market', triggerPrice: 46000, status: 'open', info: { type: 'TAKE_PROFIT', stopPrice: '46000.00000000' } });
+    // a sell stop at 46000 would have fired here
+    feed.pushTrade('BTC/USDT', '44000', '0.01', 'sell');
+    expect((await ex.fetchOrder(String(tp.id), 'BTC/USDT')).status).toBe('open');
+    feed.pushBook('BTC/USDT', [['45999', '100']], [['46001', '100']]);
+    feed.pushTrade('BTC/USDT', '46000', '0.01', 'buy');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await ex.fetchOrder(String(tp.id), 'BTC/USDT')).toMatchObject({ status: 'closed', filled: 0.01, average: 45999 });
+  });
+
+  it('TAKE_PROFIT_LIMIT is a take_profit_limit (in exchangeInfo, so ccxt sends it); one the market already reached is OrderImmediatelyFillable', async () => {
+    const tpl = await ex.createOrder('BTC/USDT', 'limit', 'sell', 0.01, 46100, { takeProfitPrice: 46000 });
+    expect((tpl.info as Record<string, unknown>)['type']).toBe('TAKE_PROFIT_LIMIT');
+    expect(await te.engine.call('orders.get', { id: String(tpl.id) }, admin)).toMatchObject({ type: 'take_profit_limit', stop_price: '46000', price: '46100', time_in_force: 'GTC' });
+    const byType = await ex.createOrder('BTC/USDT', 'TAKE_PROFIT_LIMIT', 'buy', 0.01, 44000, { triggerPrice: 44000, timeInForce: 'GTC' });
+    expect(await te.engine.call('orders.get', { id: String(byType.id) }, admin)).toMatchObject({ type: 'take_profit_limit', side: 'buy', stop_price: '44000' });
+    const reached = await ex.createOrder('BTC/USDT', 'market', 'sell', 0.01, undefined, { takeProfitPrice: 44500 }).catch((e: unknown) => e);
+    expect(reached).toBeInstanceOf(ccxt.OrderImmediatelyFillable);
+    expect(String(reached)).toContain('Order would trigger immediately.');
+    const noStop = await ex.createOrder('BTC/USDT', 'TAKE_PROFIT', 'sell', 0.01).catch((e: unknown) => e);
+    expect(String(noStop)).toMatch(/stopPrice|triggerPrice/);
   });
 });

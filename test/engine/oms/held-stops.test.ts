@@ -83,6 +83,38 @@ describe('stops on a venue without stop orders are held by Tern', () => {
     expect(position()).toBe('0');
   });
 
+  it('a take_profit_market sell waits in Tern while the market falls, and sells at market once it rises to its stop', async () => {
+    h = await startHarness({ capabilities: NO_STOPS });
+    await marketAt(100);
+    await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '1' }, ctx);
+    const tp = (await h.engine.call('orders.create', { symbol: SYMBOL, side: 'sell', type: 'take_profit_market', stop_price: '110', quantity: '1', reduce_only: true, client_order_id: 'tp' }, ctx)) as unknown as Order;
+    expect([tp.status, tp.held_by, tp.type]).toEqual(['open', 'tern', 'take_profit_market']);
+    expect(onVenue()).toEqual([]);
+    // a sell stop at 110 would have fired here
+    await marketAt(90);
+    expect((await get(tp.id)).status).toBe('open');
+    await marketAt(111);
+    expect((await get(tp.id)).status).toBe('filled');
+    expect(position()).toBe('0');
+  });
+
+  it('a take_profit_limit buy held by Tern survives a restart and fires as a limit at its price when the market falls to it', async () => {
+    h = await startHarness({ capabilities: NO_STOPS });
+    await marketAt(100);
+    const tp = (await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'take_profit_limit', stop_price: '90', price: '90.5', quantity: '1', client_order_id: 'tpl' }, ctx)) as unknown as Order;
+    expect([tp.status, tp.held_by]).toEqual(['open', 'tern']);
+    h = await h.restart();
+    expect(await get(tp.id)).toMatchObject({ status: 'open', type: 'take_profit_limit', stop_price: '90', price: '90.5', held_by: 'tern' });
+    expect(h.engine.oms.heldTriggers).toBe(1);
+    await marketAt(105);
+    expect(onVenue()).toEqual([]);
+    expect((await get(tp.id)).status).toBe('open');
+    // fired at 90: a buy limit at 90.5 takes the ask there
+    await marketAt(90);
+    expect(await get(tp.id)).toMatchObject({ status: 'filled', price: '90.5' });
+    expect(position()).toBe('1');
+  });
+
   it('a venue that holds stop orders keeps holding them', async () => {
     h = await startHarness({ capabilities: { stopOrders: true, oco: false, trailingStop: false } });
     await marketAt(100);

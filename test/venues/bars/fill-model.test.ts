@@ -20,11 +20,11 @@ describe('fill model rules (pure)', () => {
     expect(limitFill('sell', cmp({ open: 98, high: 99.9, low: 97 }, { limit: 100 }))).toBeNull();
   });
   it('a stop triggers at the open when the bar opens through it, at the stop when the range reaches it', () => {
-    expect(stopTrigger('buy', cmp({ open: 105, high: 106, low: 104 }, { stop: 100 }))).toBe('open');
-    expect(stopTrigger('buy', cmp({ open: 99, high: 100, low: 98 }, { stop: 100 }))).toBe('stop');
-    expect(stopTrigger('buy', cmp({ open: 99, high: 99.5, low: 98 }, { stop: 100 }))).toBeNull();
-    expect(stopTrigger('sell', cmp({ open: 95, high: 96, low: 94 }, { stop: 100 }))).toBe('open');
-    expect(stopTrigger('sell', cmp({ open: 101, high: 102, low: 100 }, { stop: 100 }))).toBe('stop');
+    expect(stopTrigger('rise', cmp({ open: 105, high: 106, low: 104 }, { stop: 100 }))).toBe('open');
+    expect(stopTrigger('rise', cmp({ open: 99, high: 100, low: 98 }, { stop: 100 }))).toBe('stop');
+    expect(stopTrigger('rise', cmp({ open: 99, high: 99.5, low: 98 }, { stop: 100 }))).toBeNull();
+    expect(stopTrigger('fall', cmp({ open: 95, high: 96, low: 94 }, { stop: 100 }))).toBe('open');
+    expect(stopTrigger('fall', cmp({ open: 101, high: 102, low: 100 }, { stop: 100 }))).toBe('stop');
   });
   it('a stop_limit fills at the trigger when within its limit; opened through beyond it, only when the bar comes back to the limit', () => {
     expect(stopLimitFill('buy', 'stop', cmp({ open: 99, high: 103, low: 98 }, { limit: 101, stop: 100 }), -1)).toBe('trigger');

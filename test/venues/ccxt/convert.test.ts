@@ -38,6 +38,14 @@ describe("ccxt's structures as Tern's", () => {
     expect(orderStatusOf({ id: '8', symbol: 'ETH/USDT', side: 'buy', type: 'market', status: 'expired', amount: 1, filled: 0.4 } as never, 1)).toMatchObject({ type: 'market', price: null, status: 'expired' });
     expect(orderStatusOf({ id: '9', symbol: 'ETH/USDT', status: 'weird' } as never, 1)).toBeNull();
   });
+
+  it('a trigger order: ccxt says market/limit with a triggerPrice; the exchange type (Binance TAKE_PROFIT(_LIMIT)) tells a take profit from a stop', () => {
+    const o = { id: '10', symbol: 'ETH/USDT', side: 'sell', status: 'open', amount: 1, filled: 0, triggerPrice: 3300 };
+    expect(orderStatusOf({ ...o, type: 'market', info: { type: 'STOP_LOSS' } } as never, 1)).toMatchObject({ type: 'stop_market', stopPrice: expect.anything() });
+    expect(orderStatusOf({ ...o, type: 'market', info: { type: 'TAKE_PROFIT' } } as never, 1)).toMatchObject({ type: 'take_profit_market', price: null });
+    const tpl = orderStatusOf({ ...o, type: 'limit', price: 3290, info: { type: 'TAKE_PROFIT_LIMIT' } } as never, 1)!;
+    expect([tpl.type, tpl.price?.toFixed(), tpl.stopPrice?.toFixed()]).toEqual(['take_profit_limit', '3290', '3300']);
+  });
 });
 
 describe("ccxt's errors as Tern's", () => {

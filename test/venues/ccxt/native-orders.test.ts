@@ -11,8 +11,8 @@ const base: VenueOrderRequest = {
 };
 
 describe('what an exchange holds natively, from ccxt', () => {
-  it('binance spot: stop orders and OCO lists; no trailing stops (ccxt marks spot trailing false)', () => {
-    expect(capabilitiesOf(new ccxt.binance())).toEqual({ stopOrders: true, oco: true, trailingStop: false });
+  it('binance spot: stop and take-profit orders and OCO lists; no trailing stops (ccxt marks spot trailing false)', () => {
+    expect(capabilitiesOf(new ccxt.binance())).toEqual({ stopOrders: true, takeProfitOrders: true, oco: true, trailingStop: false });
   });
 
   it('kraken holds trailing stops by percent and by amount; no exchange but binance gets OCO lists', () => {
@@ -31,6 +31,17 @@ describe('createOrder arguments', () => {
     expect(createOrderArgs({ ...base, type: 'stop_limit', price: dec('58900'), stopPrice: dec('59000') }, caps)).toEqual({
       type: 'limit', price: 58900, params: { clientOrderId: 'c1', timeInForce: 'GTC', triggerPrice: 59000 },
     });
+  });
+
+  it('take profits go through the unified takeProfitPrice (binance spot: TAKE_PROFIT, TAKE_PROFIT_LIMIT); an exchange without them is refused before anything is sent', () => {
+    const tp = { ...caps, takeProfitOrders: true };
+    expect(createOrderArgs({ ...base, type: 'take_profit_market', price: null, stopPrice: dec('62000') }, tp)).toEqual({
+      type: 'market', price: undefined, params: { clientOrderId: 'c1', takeProfitPrice: 62000 },
+    });
+    expect(createOrderArgs({ ...base, type: 'take_profit_limit', price: dec('61900'), stopPrice: dec('62000') }, tp)).toEqual({
+      type: 'limit', price: 61900, params: { clientOrderId: 'c1', timeInForce: 'GTC', takeProfitPrice: 62000 },
+    });
+    expect(() => createOrderArgs({ ...base, type: 'take_profit_market', price: null, stopPrice: dec('62000') }, caps)).toThrow(VenueRejection);
   });
 
   it('a trailing stop sends its offset as trailingPercent or trailingAmount and its activation as trailingTriggerPrice', () => {

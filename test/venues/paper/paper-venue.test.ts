@@ -696,3 +696,48 @@ describe('restore and reset', () => {
     ).toThrow('startingBalances.USDT must be a non-negative decimal string, got "lots"');
   });
 });
+
+describe('take profits (Binance TAKE_PROFIT / TAKE_PROFIT_LIMIT)', () => {
+  it('a sell take_profit_market does not fill while the market falls, and fills once it rises to its stop', async () => {
+    const { feed, venue, reports } = await setup({ balances: { BTC: '1' } });
+    feed.pushTrade(SYM, '100', '1');
+    feed.pushBook(SYM, [['109', '2']], [['111', '1']]);
+    const o = await place(venue, { side: 'sell', type: 'take_profit_market', quantity: '1', stopPrice: '110' });
+    expect((await balance(venue, 'BTC')).locked).toBe('1');
+    // a sell stop at 110 would fire here; a take profit waits for the rise
+    feed.pushTrade(SYM, '95', '1');
+    feed.pushTrade(SYM, '109.99', '1');
+    expect(kinds(reports)).toEqual(['accepted']);
+    feed.pushTrade(SYM, '110', '1');
+    expect(kinds(reports)).toEqual(['accepted', 'triggered', 'fill']);
+    expect(fills(reports, o.clientOrderId).map((f) => [f.qty, f.price, f.liquidity])).toEqual([['1', '109', 'taker']]);
+  });
+
+  it('a buy take_profit_limit fires when the market falls to its stop and rests at its limit', async () => {
+    const { feed, venue, reports } = await setup();
+    feed.pushTrade(SYM, '100', '1');
+    feed.pushBook(SYM, [['89', '1']], [['91', '1']]);
+    await place(venue, { side: 'buy', type: 'take_profit_limit', quantity: '1', stopPrice: '90', price: '90' });
+    // 1 × 90 × 1.002
+    expect((await balance(venue, 'USDT')).locked).toBe('90.18');
+    feed.pushTrade(SYM, '105', '1');
+    expect(kinds(reports)).toEqual(['accepted']);
+    feed.pushTrade(SYM, '90', '1');
+    expect(kinds(reports)).toEqual(['accepted', 'triggered']);
+    expect(venue.openOrders().map((x) => [x.type, x.triggered])).toEqual([['take_profit_limit', true]]);
+    feed.pushBook(SYM, [['89', '1']], [['89.5', '1']]);
+    expect(fills(reports).map((f) => [f.qty, f.price, f.liquidity])).toEqual([['1', '90', 'maker']]);
+  });
+
+  it('a take profit the market has already reached is refused at placement, a stop at the same price is not', async () => {
+    const { feed, venue } = await setup({ balances: { USDT: '1000', BTC: '1' } });
+    feed.pushTrade(SYM, '100', '1');
+    expect(await refusal(place(venue, { side: 'sell', type: 'take_profit_market', quantity: '1', stopPrice: '99' }))).toBe(
+      'sell take profit at 99 would trigger immediately: last price 100 is at or above it',
+    );
+    expect(await refusal(place(venue, { side: 'buy', type: 'take_profit_limit', quantity: '1', stopPrice: '101', price: '101' }))).toBe(
+      'buy take profit at 101 would trigger immediately: last price 100 is at or below it',
+    );
+    await place(venue, { side: 'sell', type: 'stop_market', quantity: '1', stopPrice: '99' });
+  });
+});

@@ -5,7 +5,8 @@ const HUNDRED = new Decimal(100);
 
 /**
  * price_band_pct: how far an order's limit price is from the mid, in percent
- * of the mid. Orders without a limit price (market, stop_market) are not
+ * of the mid. Orders without a limit price (market, stop_market,
+ * take_profit_market, trailing_stop) are not
  * concerned; an order with one and no mid to compare it to is refused.
  */
 export const priceBand: PreTradeRule = {
