@@ -63,3 +63,37 @@ describe('backtest venue working orders', () => {
     expect(venue.openOrderCount).toBe(0);
   });
 });
+
+describe('backtest take profits', () => {
+  const trigger = (id: string, side: 'buy' | 'sell', type: 'take_profit_market' | 'take_profit_limit', stop: string, price?: string): VenueOrderRequest => ({
+    ...limit(id, side, price ?? '1'),
+    type,
+    price: price ? dec(price) : null,
+    stopPrice: dec(stop),
+  });
+  const filled = (reports: ExecutionReport[]) => reports.filter((r) => r.type === 'fill').map((r) => [r.clientOrderId, r.price.toFixed()]);
+
+  it('a sell take_profit_market ignores a bar that falls (a sell stop would fire) and fills at its stop on the bar that rises to it', async () => {
+    const { venue, reports } = venueOver([
+      [100, 100, 100, 100],
+      [100, 101, 80, 95],
+      [95, 112, 94, 105],
+    ]);
+    await venue.createOrder(trigger('tp', 'sell', 'take_profit_market', '110'));
+    venue.processBar(1);
+    expect(filled(reports)).toEqual([]);
+    venue.processBar(2);
+    expect(reports.filter((r) => r.type === 'triggered').map((r) => r.clientOrderId)).toEqual(['tp']);
+    expect(filled(reports)).toEqual([['tp', '110']]);
+  });
+
+  it('a buy take_profit_limit: a bar opening below its stop fires it at the open, within its limit', async () => {
+    const { venue, reports } = venueOver([
+      [100, 100, 100, 100],
+      [85, 86, 84, 85],
+    ]);
+    await venue.createOrder(trigger('tpl', 'buy', 'take_profit_limit', '90', '90'));
+    venue.processBar(1);
+    expect(filled(reports)).toEqual([['tpl', '85']]);
+  });
+});

@@ -27,6 +27,9 @@ describe('order and position lines on the chart', () => {
     const trailing = order({ side: 'sell', type: 'trailing_stop', price: null, stop_price: '39604.03', role: 'trailing', trailing_offset: '1.5', trailing_unit: 'percent', held_by: 'venue' });
     const [line] = tradingLines([trailing] as never, [], 'paper', 'BTC/USDT', 2);
     expect([line!.yAxis, line!.label.formatter, line!.lineStyle.type]).toEqual([39604.03, 'SELL 0.01 TRAIL 1.5 % 39,604.03', 'dotted']);
+    // take profits: at the limit price (a TP limit, which a drag amends) or at the trigger
+    expect(label({ side: 'sell', type: 'take_profit_market', price: null, stop_price: '45000', held_by: 'venue' })).toBe('SELL 0.01 TP 45,000.00');
+    expect(label({ side: 'buy', type: 'take_profit_limit', price: '35010', stop_price: '35000', held_by: 'tern' })).toBe('BUY 0.01 TP LMT 35,010.00 · Tern');
     // the trailing stop's line moves with its stop price
     const moved = tradingLines([{ ...trailing, stop_price: '39800' }] as never, [], 'paper', 'BTC/USDT', 2)[0]!;
     expect(moved.yAxis).toBe(39800);

@@ -108,6 +108,22 @@ describe('OrderTicket', () => {
     expect($(container, '[data-testid="ticket-submit"]').textContent).toBe('Sell at market');
   });
 
+  it('places a take profit: "Take profit" shows the trigger only, named as a take profit that fires on a rise for a sell', async () => {
+    const client = new FakeClient({ 'orders.create': (p: any) => order({ ...p, status: 'open' }) });
+    const { container } = await render(<OrderTicket />, client);
+    await click($(container, '.side-sell'));
+    await click([...container.querySelectorAll('[role="radio"]')].find((b) => b.textContent === 'Take profit')!);
+    expect(container.querySelector('[data-ticket-field="price"]')).toBeNull();
+    expect(container.textContent).toContain('Take-profit price');
+    expect(container.textContent).toContain('on a rise');
+    await type(field(container, 'quantity'), '0.01');
+    await type(field(container, 'stopPrice'), '45000');
+    expect($(container, '[data-testid="ticket-submit"]').textContent).toBe('Sell take profit');
+    await submit(container);
+    expect(client.callsOf('orders.create')).toEqual([expect.objectContaining({ side: 'sell', type: 'take_profit_market', stop_price: '45000', quantity: '0.01' })]);
+    expect(client.callsOf('orders.create')[0]).not.toHaveProperty('price');
+  });
+
   it('places a bracket: a limit entry with its take profit and stop loss', async () => {
     const client = new FakeClient({ 'orders.create': (p: any) => order({ ...p, status: 'open' }) });
     const { container } = await render(<OrderTicket />, client);

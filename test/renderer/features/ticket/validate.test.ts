@@ -56,6 +56,20 @@ describe('checkTicket', () => {
     expect(stop.params).toMatchObject({ type: 'stop_limit', price: '39000', stop_price: '39500' });
   });
 
+  it('a take profit: its trigger is required and must be on the side the market moves to in the order\'s favour (above the last for a sell, below for a buy)', () => {
+    expect(check({ type: 'take_profit_market', price: '' }).errors.stopPrice).toMatch(/stop/i);
+    const sell = check({ type: 'take_profit_market', side: 'sell', price: '', stopPrice: '41000' });
+    expect(sell.params).toMatchObject({ type: 'take_profit_market', side: 'sell', stop_price: '41000' });
+    expect(sell.params).not.toHaveProperty('price');
+    expect(sell.notional?.toFixed()).toBe('410');
+    expect(check({ type: 'take_profit_market', side: 'sell', price: '', stopPrice: '40000' }).errors.stopPrice).toBe(
+      'A sell take profit triggers when the price rises to it: set it above the last price 40,000.5',
+    );
+    const buy = check({ type: 'take_profit_limit', side: 'buy', price: '39010', stopPrice: '39000' });
+    expect(buy.params).toMatchObject({ type: 'take_profit_limit', price: '39010', stop_price: '39000', time_in_force: 'GTC' });
+    expect(check({ type: 'take_profit_limit', side: 'buy', price: '41000', stopPrice: '41000' }).errors.stopPrice).toMatch(/falls to it: set it below the last price/);
+  });
+
   it('refuses an order worth less than the minimum notional', () => {
     const c = check({ quantity: '0.0001' });
     expect(c.errors.notional).toBe('Order value must be at least 5 USDT');
