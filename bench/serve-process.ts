@@ -4,14 +4,9 @@
  * the local API on loopback), so a load generator in this process measures it
  * from outside its event loop.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
-import { ROOT } from '../test/e2e/helpers/build.js';
-import { freePort } from '../test/e2e/helpers/serve.js';
+import { startServeChild } from '../scripts/serve-child.js';
 
 export interface ServeProcess {
   url: string;
@@ -35,54 +30,18 @@ export interface ServeProcess {
  * Resolves once it prints that it is serving.
  */
 export async function startServeProcess(opts: { args?: string[]; nodeArgs?: string[]; inspect?: boolean; timeoutMs?: number } = {}): Promise<ServeProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tern-bench-data-'));
-  const port = await freePort();
-  const adminKey = `tern_bench_${randomBytes(12).toString('hex')}`;
-  // node itself with tsx as a loader (not tsx's CLI, a second process): the pid is the server's, for RSS and signals
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...(opts.nodeArgs ?? []), ...(opts.inspect ? ['--inspect=127.0.0.1:0'] : []), '--import', 'tsx', join(ROOT, 'src-main', 'headless.ts'), '--data-dir', dataDir, '--port', String(port), ...(opts.args ?? [])],
-    { cwd: ROOT, env: { ...process.env, TERN_API_KEY: adminKey, TERN_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-
-  const stop = async () => {
-    process.off('exit', killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      // SIGTERM: a clean stop, so a --cpu-prof profile is written
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-
-  await new Promise<void>((resolve, reject) => {
-    const timeoutMs = opts.timeoutMs ?? 60_000;
-    const timer = setTimeout(() => reject(new Error(`serve did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const check = () => {
-      if (/web UI: /.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}:\n${out}`));
-    });
-  }).catch(async (err: unknown) => {
-    await stop();
-    throw err;
+  const served = await startServeChild({
+    name: 'bench',
+    args: opts.args ?? [],
+    nodeArgs: [...(opts.nodeArgs ?? []), ...(opts.inspect ? ['--inspect=127.0.0.1:0'] : [])],
+    ready: /web UI: /,
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    // a --cpu-prof profile is written at a clean stop: give it time
+    stopGraceMs: 30_000,
   });
+  const out = served.output;
 
-  const pid = child.pid!;
+  const pid = served.pid;
   const rssMb = () => {
     const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb === undefined ? NaN : Math.round(Number(kb) / 1024);
@@ -95,13 +54,13 @@ export async function startServeProcess(opts: { args?: string[]; nodeArgs?: stri
     return (Number(fields[11]) + Number(fields[12])) * ticksUs;
   };
   const memoryAfterGc = async () => {
-    const inspector = /Debugger listening on (ws:\/\/\S+)/.exec(out)?.[1];
+    const inspector = /Debugger listening on (ws:\/\/\S+)/.exec(out())?.[1];
     if (inspector === undefined) throw new Error('start the serve process with inspect: true');
     const value = await inspectorCall(inspector, 'JSON.stringify(process.memoryUsage())');
     const m = JSON.parse(value) as { heapUsed: number; rss: number };
     return { heap_mb: Math.round(m.heapUsed / (1024 * 1024)), rss_mb: Math.round(m.rss / (1024 * 1024)) };
   };
-  return { url: `http://127.0.0.1:${port}`, pid, adminKey, rssMb, memoryAfterGc, cpuUs, stop };
+  return { url: served.url, pid, adminKey: served.key, rssMb, memoryAfterGc, cpuUs, stop: served.stop };
 }
 
 /** a full GC in the inspected process, then `expression` evaluated there (a string) */
