@@ -10,11 +10,15 @@ const key = (a: string, b: string) => `${a}\u0000${b}`;
  * its run; what it needs afterwards (fills, orders) the runner reads from
  * here. Unlike SQLite, an entry is projected as soon as it is recorded (one
  * process, one thread: nobody can see half a batch, and the OMS can find an
- * order it just closed); `commit()` only ends the batch. The journal itself
+ * order it just closed); `commit()` only ends the batch. A backtest's store
+ * (`commitsOnRecord`) has no batch at all: an entry is committed as it is
+ * recorded, so the engine's journal need not schedule one per turn of the
+ * event loop (a promise and a microtask each) nor wait for it. The journal itself
  * is kept only when asked (`keepJournal`), since a long run writes hundreds
  * of thousands of entries nobody reads.
  */
 export class MemoryStore implements EngineStore {
+  readonly commitsOnRecord: boolean;
   private pendingCount = 0;
   private seq = 0;
   /** by id, in the order they were first recorded (a Map keeps a key where it was first set) */
@@ -30,12 +34,13 @@ export class MemoryStore implements EngineStore {
   /** every committed entry, oldest first, when `keepJournal` was set */
   readonly journal: JournalEntry[] | null;
 
-  constructor(opts: { keepJournal?: boolean } = {}) {
+  constructor(opts: { keepJournal?: boolean; commitsOnRecord?: boolean } = {}) {
     this.journal = opts.keepJournal ? [] : null;
+    this.commitsOnRecord = opts.commitsOnRecord === true;
   }
 
   record(entry: JournalEntry): void {
-    this.pendingCount += 1;
+    if (!this.commitsOnRecord) this.pendingCount += 1;
     this.seq += 1;
     this.apply(entry);
     this.journal?.push(entry);

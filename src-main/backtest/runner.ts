@@ -146,7 +146,7 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
   // ── the engine, as in production, on backtest ports ────────────────────
   const clock = new ManualClock(series.ts[start]!);
   const ids = new SequentialIds('bt');
-  const store = new MemoryStore();
+  const store = new MemoryStore({ commitsOnRecord: true });
   const startingBalances = { [quote]: cash.toFixed() };
   const account: AccountRecord = { id: ACCOUNT, exchange: 'backtest', mode: 'paper', status: 'active', startingBalances, createdAt: clock.now() };
   store.record({ type: 'account', account });
@@ -234,21 +234,10 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
   const view: BarView = bar;
   const every = Math.max(1, options.progressEvery ?? 65_536);
   let exposed = 0;
-  const loopStarted = performance.now();
-  for (let k = 0; k < n; k++) {
-    const row = start + k;
-    const openTime = ts[row]!;
-    if (venue.openOrderCount > 0) {
-      clock.set(openTime);
-      venue.processBar(row);
-      await engine.journal.durable();
-      if (!host.idle) await host.drain();
-    }
-    const next = row + 1 < end ? ts[row + 1]! : Infinity;
-    const closeTime = Math.min(openTime + timeframeMs, next);
+  /** bar k closes: the strategy's onBar; returns what it left to wait for (null: nothing) */
+  const closeBar = (k: number, row: number, openTime: number, closeTime: number): Promise<void> | null => {
     clock.set(closeTime);
     feed.index = row;
-    if (host.nextTimerDue <= closeTime) await host.fireTimers(closeTime);
     bar.index = k;
     bar.ts = openTime;
     bar.open = open[row]!;
@@ -256,15 +245,62 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
     bar.low = low[row]!;
     bar.close = close[row]!;
     bar.volume = volume[row]!;
-    const pending = host.bar(view);
-    if (pending) await pending;
-    if (failure) throw strategyError(failure);
+    return host.bar(view);
+  };
+  /** after bar k's onBar (and what it waited for): its equity, progress and cancellation */
+  const barDone = (k: number): void => {
     equity[k] = quoteNum + baseNum * bar.close;
     if (baseNum !== 0) exposed++;
     if ((k + 1) % every === 0) {
       options.onProgress?.({ bars: k + 1, total: n });
       if (options.signal?.aborted) throw new TernError('CONFLICT', 'the backtest was canceled');
     }
+  };
+  let waiting: Promise<void> | null = null;
+  /**
+   * The bars that need nothing awaited (no working order to meet the bar, no
+   * timer due, an onBar that started nothing), from bar k on, synchronously:
+   * most bars of a run. Returns the first bar it could not finish (`waiting`
+   * set when its onBar left something to wait for). A small function of its
+   * own, so that it is optimized early; the async loop below handles the rest.
+   */
+  const quietBars = (k: number): number => {
+    for (; k < n; k++) {
+      if (venue.openOrderCount > 0) return k;
+      const row = start + k;
+      const openTime = ts[row]!;
+      const closeTime = Math.min(openTime + timeframeMs, row + 1 < end ? ts[row + 1]! : Infinity);
+      if (host.nextTimerDue <= closeTime) return k;
+      waiting = closeBar(k, row, openTime, closeTime);
+      if (waiting || failure) return k;
+      barDone(k);
+    }
+    return k;
+  };
+  const loopStarted = performance.now();
+  for (let k = quietBars(0); k < n; k = quietBars(k + 1)) {
+    if (waiting) {
+      const w: Promise<void> = waiting;
+      waiting = null;
+      await w;
+    } else if (!failure) {
+      const row = start + k;
+      const openTime = ts[row]!;
+      if (venue.openOrderCount > 0) {
+        clock.set(openTime);
+        venue.processBar(row);
+        await engine.journal.durable();
+        if (!host.idle) await host.drain();
+      }
+      const closeTime = Math.min(openTime + timeframeMs, row + 1 < end ? ts[row + 1]! : Infinity);
+      clock.set(closeTime);
+      feed.index = row;
+      if (host.nextTimerDue <= closeTime) await host.fireTimers(closeTime);
+      const pending = closeBar(k, row, openTime, closeTime);
+      if (pending) await pending;
+    }
+    if (failure) throw strategyError(failure);
+    barDone(k);
   }
   const loopMs = performance.now() - loopStarted;
   await host.stop();
@@ -305,7 +341,7 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
     slippage: slippage.toFixed(),
     metrics,
     lastClose,
-    equity: { ts: Float64Array.from(ts.subarray(start, end)), equity },
+    equity: { ts: ts.slice(start, end), equity },
     // once, after the loop, from the columns: the bar loop pays nothing for the chart
     candles: rollUpCandles(series, start, end, timeframeMs),
     trades,

@@ -9,6 +9,9 @@ import { type EngineStore, type JournalEntry, StoreUnwritable } from './ports/st
  */
 const LIVE_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['book', 'ticker', 'trades', 'candles', 'accounts', 'downloads', 'risk']);
 
+/** what durable() answers when nothing is pending (a store that commits as it records) */
+const DONE: Promise<void> = Promise.resolve();
+
 type Held = { kind: EventKind; channel: string; data: () => unknown };
 
 /**
@@ -89,11 +92,16 @@ export class Journal {
   private unwritableProblem: StoreUnwritable | null = null;
   private health: StoreHealthListener | null = null;
 
-  constructor(private readonly store: EngineStore, private readonly onListenerError: (err: unknown) => void = () => {}) {}
+  /** the store commits as it records (EngineStore.commitsOnRecord): no batch to schedule per turn */
+  private readonly immediate: boolean;
+
+  constructor(private readonly store: EngineStore, private readonly onListenerError: (err: unknown) => void = () => {}) {
+    this.immediate = store.commitsOnRecord === true;
+  }
 
   record(entry: JournalEntry): void {
     this.store.record(entry);
-    this.schedule();
+    if (!this.immediate) this.schedule();
   }
 
   /**
@@ -108,6 +116,8 @@ export class Journal {
 
   /** resolves once everything recorded so far is committed (rejects if the store failed) */
   durable(): Promise<void> {
+    // a backtest's store: what was recorded is committed; events waiting (for listeners) still go out in a microtask first
+    if (this.immediate && this.scheduled === null && this.outbox.length === 0 && this.failure === null) return DONE;
     return this.schedule();
   }
 

@@ -52,6 +52,12 @@ export interface EngineStore {
   commit(): void;
   /** entries recorded but not yet committed */
   readonly pending: number;
+  /**
+   * true: record() is the commit (an in-memory store, as a backtest's, where
+   * nothing can fail and nothing leaves the process): the journal then needs
+   * no batch per turn of the event loop, and durable() is at once.
+   */
+  readonly commitsOnRecord?: boolean;
 
   /** the state to resume from, read from the projections */
   loadAccounts(): AccountRecord[];
