@@ -26,7 +26,7 @@ const TYPE_LABEL: Record<OrderType, string> = {
   take_profit_limit: 'Take profit limit',
   trailing_stop: 'Trailing stop',
 };
-const TICKET_LABEL: Record<TicketType, string> = { ...TYPE_LABEL, trailing_stop: 'Trailing', oco: 'OCO' };
+const TICKET_LABEL: Record<TicketType, string> = { ...TYPE_LABEL, take_profit_limit: 'TP limit', trailing_stop: 'Trailing', oco: 'OCO' };
 /** the types this ticket has fields for, in the order a trader reaches for them */
 const TICKET_TYPES: readonly TicketType[] = ['limit', 'market', 'stop_limit', 'stop_market', 'take_profit_limit', 'take_profit_market', 'trailing_stop', 'oco'];
 /** every field the ticket checks: all shown once the trader tries to send */
@@ -164,7 +164,7 @@ export function OrderTicket() {
           </button>
         </div>
 
-        <div className="seg seg-wide" role="radiogroup" aria-label="Order type">
+        <div className="seg seg-wide seg-rows" role="radiogroup" aria-label="Order type">
           {TICKET_TYPES.map((type) => (
             <button key={type} type="button" role="radio" aria-checked={t.type === type} className={`seg-btn ${t.type === type ? 'seg-active' : ''}`} onClick={() => t.set({ type })}>
               {TICKET_LABEL[type]}
