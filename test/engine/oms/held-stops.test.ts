@@ -125,6 +125,24 @@ describe('stops on a venue without stop orders are held by Tern', () => {
   });
 });
 
+describe('a take profit the paper venue holds', () => {
+  it('is restored on the venue after a restart, as a take profit: a fall leaves it, a rise fills it', async () => {
+    h = await startHarness();
+    await marketAt(100);
+    await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '1' }, ctx);
+    const tp = (await h.engine.call('orders.create', { symbol: SYMBOL, side: 'sell', type: 'take_profit_limit', stop_price: '110', price: '109.5', quantity: '1', client_order_id: 'vtp' }, ctx)) as unknown as Order;
+    expect([tp.status, tp.held_by]).toEqual(['open', 'venue']);
+    expect(onVenue()).toEqual(['vtp']);
+    h = await h.restart();
+    expect(h.venues.get('paper')!.openOrders().map((o) => [o.clientOrderId, o.type, o.triggered, o.stopPrice?.toFixed()])).toEqual([['vtp', 'take_profit_limit', false, '110']]);
+    await marketAt(90);
+    expect((await get(tp.id)).status).toBe('open');
+    await marketAt(110);
+    expect((await get(tp.id)).status).toBe('filled');
+    expect(position()).toBe('0');
+  });
+});
+
 describe('a stop Tern fired just before a crash', () => {
   it('its order never reached the paper venue: after the restart it is sent on the first price, not dropped', async () => {
     h = await startHarness({ capabilities: NO_STOPS });

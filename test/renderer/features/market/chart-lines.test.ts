@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakEven, fillMarkers, tradingLines } from '../../../../src-renderer/features/market/chart-lines.js';
+import { amendable, breakEven, fillMarkers, tradingLines } from '../../../../src-renderer/features/market/chart-lines.js';
 import { fill, order } from '../../helpers/fake-client.js';
 
 const position = (patch: Record<string, unknown>) => ({ account: 'paper', symbol: 'BTC/USDT', quantity: '0.02', average_price: '40123.456789', realized_pnl: '0', unrealized_pnl: '12.3456', mark_price: '40740', ...patch });
@@ -30,6 +30,8 @@ describe('order and position lines on the chart', () => {
     // take profits: at the limit price (a TP limit, which a drag amends) or at the trigger
     expect(label({ side: 'sell', type: 'take_profit_market', price: null, stop_price: '45000', held_by: 'venue' })).toBe('SELL 0.01 TP 45,000.00');
     expect(label({ side: 'buy', type: 'take_profit_limit', price: '35010', stop_price: '35000', held_by: 'tern' })).toBe('BUY 0.01 TP LMT 35,010.00 · Tern');
+    // a drag amends a limit price: a TP limit's, as a stop limit's; a TP market is canceled and replaced, as a stop market
+    expect([order({ type: 'take_profit_limit' }), order({ type: 'stop_limit' }), order({ type: 'take_profit_market' }), order({ type: 'stop_market' })].map((o) => amendable(o as never))).toEqual([true, true, false, false]);
     // the trailing stop's line moves with its stop price
     const moved = tradingLines([{ ...trailing, stop_price: '39800' }] as never, [], 'paper', 'BTC/USDT', 2)[0]!;
     expect(moved.yAxis).toBe(39800);
