@@ -1,5 +1,6 @@
 import type { Balance, Fill, Instrument, Order } from '../../../src-common/contract/schemas.js';
 import { TernError } from '../../../src-common/contract/errors.js';
+import { needsStopPrice } from '../../../src-common/contract/constants/orders.js';
 import { Decimal } from '../../engine/model/decimal.js';
 import { BinanceError, binanceErrors as errors } from './errors.js';
 import type { BinanceOrderListView, BinanceOrderView, BinanceSymbolView, BinanceTradeView } from './format.js';
@@ -69,6 +70,8 @@ export function orderView(o: Order, symbol: string, extras: OrderViewExtras = {}
   const filled = new Decimal(o.filled_quantity);
   const quote = o.average_price === null ? new Decimal(0) : filled.mul(o.average_price);
   const time = Date.parse(o.created_at);
+  // a stop or take profit waiting for its trigger is not working yet: Binance says workingTime -1 (a fill says it triggered)
+  const waiting = needsStopPrice(o.type) && filled.isZero() && (o.status === 'open' || o.status === 'pending');
   return {
     symbol,
     orderId: o.id,
@@ -86,8 +89,8 @@ export function orderView(o: Order, symbol: string, extras: OrderViewExtras = {}
     stopPrice: o.stop_price === null ? null : f8(o.stop_price),
     time,
     updateTime: Date.parse(o.updated_at),
-    workingTime: time,
-    isWorking: o.type !== 'market' && (o.status === 'open' || o.status === 'partially_filled'),
+    workingTime: waiting ? -1 : time,
+    isWorking: o.type !== 'market' && !waiting && (o.status === 'open' || o.status === 'partially_filled'),
     fills: fills.map((f) => ({ price: f8(f.price), qty: f8(f.quantity), commission: f8(f.fee), commissionAsset: f.fee_asset, tradeId: f.id })),
     cancelClientOrderId,
   };

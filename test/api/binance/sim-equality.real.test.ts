@@ -1,7 +1,7 @@
 /**
  * The gateway is Binance-shaped where bots look (issue 14): ONE scenario — load
  * markets, balances, place/query/cancel limit and market orders, my trades,
- * open orders, cancel all, an OCO list — run by the real ccxt binance class
+ * open orders, cancel all, an OCO list, take profits — run by the real ccxt binance class
  * once against the loopback exchange simulator (Binance's shapes) and once
  * against Tern's gateway, must give the same ccxt-level results: which fields
  * ccxt fills, statuses, types, sides, amounts filled, fee presence (not ids,
@@ -160,6 +160,22 @@ async function scenario(ex: Binance, moveTo: (price: number) => void): Promise<R
   const legTrades = (await ex.fetchMyTrades('BTC/USDT')).filter((t) => endedLegs.some((o) => o.id === t.order));
   out['oco2.trades'] = legTrades.map((t) => ({ ...trade(t), inList: t.info['orderListId'] === filledOco['orderListId'] }));
 
+  // take profits: a TAKE_PROFIT sell above the market waits and fills on the rise to it; a TAKE_PROFIT_LIMIT buy below waits; one the market already reached is refused
+  const tp = await ex.createOrder('BTC/USDT', 'market', 'sell', 0.002, undefined, { takeProfitPrice: at(ex, ask * 1.05) });
+  out['tp.placed'] = order(tp);
+  out['tp.fetched'] = order(await ex.fetchOrder(String(tp.id), 'BTC/USDT'));
+  const tpl = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.002, at(ex, bid * 0.9), { takeProfitPrice: at(ex, bid * 0.9) });
+  out['tpl.placed'] = order(tpl);
+  out['tp.reached'] = await failure(ex.createOrder('BTC/USDT', 'market', 'sell', 0.002, undefined, { takeProfitPrice: at(ex, bid * 0.5) }));
+  moveTo(ask * 1.06);
+  let fired = await ex.fetchOrder(String(tp.id), 'BTC/USDT');
+  for (let i = 0; i < 50 && fired.status === 'open'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    fired = await ex.fetchOrder(String(tp.id), 'BTC/USDT');
+  }
+  out['tp.filled'] = order(fired);
+  out['tpl.canceled'] = order(await ex.cancelOrder(String(tpl.id), 'BTC/USDT'));
+
   // every order of the scenario, as allOrders lists them
   out['all'] = (await ex.fetchOrders('BTC/USDT')).map((o) => `${o.type}/${o.side}/${o.status}`).sort();
   return out;
@@ -200,9 +216,17 @@ describe('the same ccxt scenario on the exchange simulator and on Tern', () => {
     expect(Object.keys(results.tern)).toEqual(Object.keys(results.sim));
   });
   // one assertion per step, so a difference names the step
-  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'all']) {
+  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'tp.placed', 'tp.fetched', 'tpl.placed', 'tp.reached', 'tp.filled', 'tpl.canceled', 'all']) {
     it(step, () => {
       expect(results.tern[step]).toEqual(results.sim[step]);
     });
   }
+
+  it('take profits did what Binance does on both: TAKE_PROFIT(_LIMIT), filled on the rise, refused when already reached', () => {
+    for (const r of [results.sim, results.tern]) {
+      expect([(r['tp.placed'] as Shape)['infoType'], (r['tpl.placed'] as Shape)['infoType']]).toEqual(['TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
+      expect((r['tp.filled'] as Shape)['status']).toBe('closed');
+      expect(r['tp.reached']).toBe('OrderImmediatelyFillable');
+    }
+  });
 });
