@@ -8,8 +8,9 @@
  * the same call one order at a time (before the 200/s run). Both processes
  * are warmed up first (300 orders). CPU per order is each process's CPU time
  * over a phase divided by its orders: the server's (this process: HTTP,
- * gateway, engine, journal) and the load generator's, which must stay well
- * under 1e6 / rate µs for the rate to be the server's to keep.
+ * gateway, engine, journal; less what it spends idle, measured over 2 s
+ * without orders) and the load generator's, which must stay well under
+ * 1e6 / rate µs for the rate to be the server's to keep.
  * BENCH_GATEWAY_CPU_PROF=DIR writes this process's CPU profile there (--cpu-prof).
  */
 import { spawn } from 'node:child_process';
@@ -39,6 +40,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'binance-ga
   stdio: ['pipe', 'pipe', 'inherit'],
 });
 const cpuAt = new Map<string, NodeJS.CpuUsage>();
+const wallAt = new Map<string, number>();
 let profiler: Session | null = null;
 let out = '';
 let seen = 0;
@@ -62,6 +64,7 @@ child.stdout.setEncoding('utf8').on('data', (d: string) => {
         writeFileSync(join(profDir!, `binance-gateway-${Date.now()}.cpuprofile`), JSON.stringify(profile));
       }
       cpuAt.set(phase, process.cpuUsage());
+      wallAt.set(phase, performance.now());
       child.stdin.write('go\n');
     })();
   }
@@ -77,10 +80,14 @@ const { samples, sequential, seconds, errors, firstError, clientCpuUs } = JSON.p
   firstError?: string;
   clientCpuUs: number;
 };
-const cpuUs = (from: string, to: string, orders: number) => {
+const cpuSpent = (from: string, to: string) => {
   const [a, b] = [cpuAt.get(from)!, cpuAt.get(to)!];
-  return Math.round((b.user - a.user + b.system - a.system) / orders);
+  return b.user - a.user + b.system - a.system;
 };
+const wallMs = (from: string, to: string) => wallAt.get(to)! - wallAt.get(from)!;
+// µs of CPU per ms with no orders: the engine's and the server's timers, the book refills
+const idleUsPerMs = cpuSpent('idle', 'sequential') / wallMs('idle', 'sequential');
+const cpuUs = (from: string, to: string, orders: number) => Math.round((cpuSpent(from, to) - idleUsPerMs * wallMs(from, to)) / orders);
 emit({
   bench: 'binance_gateway_roundtrip',
   what: 'ccxt (own process) → /binance/api/v3/order → paper fill → FULL ack, loopback',
@@ -92,9 +99,11 @@ emit({
   ...(firstError ? { first_error: firstError } : {}),
   ...percentiles(samples),
   sequential: percentiles(sequential),
-  // CPU per order at 200/s after the warm-up: what the load costs Tern, less sensitive to a busy machine than latency
+  // CPU per order at 200/s after the warm-up, what the server spends idle taken off (as the REST bench does):
+  // what the load costs Tern, less sensitive to a busy machine than latency
   server_cpu_us_per_order: cpuUs('paced', 'end', RATE * SECONDS),
   server_cpu_us_per_order_sequential: cpuUs('sequential', 'paced', SEQUENTIAL),
+  server_idle_cpu_ms_per_s: Math.round(idleUsPerMs),
   client_cpu_us_per_order: clientCpuUs,
 });
 await server.close();
