@@ -32,6 +32,30 @@ describe('protective orders from a strategy in a backtest', () => {
     expect(result.orders.open).toBe(0);
   });
 
+  it('a take_profit_market from a strategy: a bar that falls below its stop leaves it, the bar that rises to it sells there', async () => {
+    const log: ScriptLog = { orders: [], fills: [], errors: [] };
+    const strategy = scripted(async (bar, ctx) => {
+      if (bar.index === 0) await ctx.buy('1');
+      if (bar.index === 1) await ctx.sell('1', { type: 'take_profit_market', stopPrice: '110', reduceOnly: true });
+    }, log);
+    const result = await backtest(
+      bars([
+        [100, 100, 100, 100],
+        [100, 100, 100, 100], // bought 1 at 100; the take profit is placed
+        [100, 101, 85, 90], // a fall far below 110: a sell stop there would have sold
+        [90, 112, 89, 111], // the rise to 110: sells at 110
+      ]),
+      strategy,
+      { fee: '0' },
+    );
+    expect(log.errors).toEqual([]);
+    expect(fills(log)).toEqual([
+      ['buy', '1', '100'],
+      ['sell', '1', '110'],
+    ]);
+    expect(result.orders.open).toBe(0);
+  });
+
   it('a bar that reaches both exits resolves stop first', async () => {
     const log: ScriptLog = { orders: [], fills: [], errors: [] };
     const strategy = scripted(async (bar, ctx) => {
