@@ -161,27 +161,63 @@ export function equityCurve(ts: ArrayLike<number>, equity: ArrayLike<number>, ca
   return out;
 }
 
-/** marks a decimal that the file writer puts in as a JSON number with all its digits */
-const RAW = '\u2063dec:';
-const RAW_PATTERN = /"\u2063dec:(-?\d+(?:\.\d+)?)"/g;
-
 /**
  * report.json: the metrics at the top level by their names (money as JSON
  * numbers written with their exact decimal digits, undefined ratios null),
  * then the rest of the report but its chart candles. Nothing in it depends
  * on the machine or the time of the run, so the same run writes the same
- * bytes.
+ * bytes. The text is JSON.stringify(…, null, 2)'s, byte for byte; the two
+ * long lists (trades, the equity curve) are written by hand, a line per
+ * field, which costs a fraction of the generic walk over thousands of
+ * objects (a million-bar run has tens of thousands of trades).
  */
 export function reportJson(report: BacktestReportDto): string {
   // the chart's candles are for the protocol (backtests.get) only: the file keeps its exact content
   const { metrics, candles: _candles, ...rest } = report;
-  const top: Record<string, unknown> = {};
+  const members: string[] = [];
   for (const name of METRIC_NAMES) {
     const value = metrics[name];
-    top[name] = name === 'final_equity' || name === 'expectancy' || name === 'fees' ? (value === null ? null : `${RAW}${value as string}`) : value;
+    if (value === undefined) continue;
+    const money = name === 'final_equity' || name === 'expectancy' || name === 'fees';
+    members.push(`  "${name}": ${money && value !== null ? (value as string) : JSON.stringify(value)}`);
   }
-  const text = JSON.stringify({ ...top, ...rest }, null, 2);
-  return `${text.replace(RAW_PATTERN, '$1')}\n`;
+  for (const [key, value] of Object.entries(rest)) {
+    if (value === undefined || typeof value === 'function') continue;
+    const text = key === 'trade_list' || key === 'equity_curve' ? listJson(value as ReadonlyArray<object>) : indented(JSON.stringify(value, null, 2));
+    members.push(`  ${JSON.stringify(key)}: ${text}`);
+  }
+  return members.length === 0 ? '{}\n' : `{\n${members.join(',\n')}\n}\n`;
+}
+
+/** JSON.stringify(v, null, 2) of a member of the top-level object: its lines one level deeper */
+const indented = (text: string) => (text.includes('\n') ? text.split('\n').join('\n  ') : text);
+
+/** a list of flat objects (or arrays) of strings, numbers, booleans and nulls, as JSON.stringify(list, null, 2) writes it one level deep */
+function listJson(list: ReadonlyArray<object>): string {
+  if (list.length === 0) return '[]';
+  const items: string[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i]!;
+    if (Array.isArray(item)) {
+      items[i] = item.length === 0 ? '    []' : `    [\n${item.map((v) => `      ${scalarJson(v)}`).join(',\n')}\n    ]`;
+      continue;
+    }
+    const fields: string[] = [];
+    for (const [k, v] of Object.entries(item)) if (v !== undefined && typeof v !== 'function') fields.push(`      ${JSON.stringify(k)}: ${scalarJson(v)}`);
+    items[i] = fields.length === 0 ? '    {}' : `    {\n${fields.join(',\n')}\n    }`;
+  }
+  return `[\n${items.join(',\n')}\n  ]`;
+}
+
+/** text that JSON writes as it is between quotes */
+const PLAIN_TEXT = /^[\w .:+\-/]*$/;
+
+function scalarJson(v: unknown): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (typeof v === 'string' && PLAIN_TEXT.test(v)) return `"${v}"`;
+  // anything else (nested values, text needing escapes) as JSON.stringify writes it at this depth
+  const text = JSON.stringify(v, null, 2);
+  return text === undefined ? 'null' : text.includes('\n') ? text.split('\n').join('\n      ') : text;
 }
 
 /** Writes DIR/report.json and DIR/trades.csv (creating DIR); returns their paths. */

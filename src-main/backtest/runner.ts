@@ -189,6 +189,8 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
       const record = engine.oms.find(dto.id);
       return record ? orderFromRecord(record) : orderFromDto(dto);
     },
+    // the order as the OMS holds it once placed (as toOrder reads it), with no DTO made and parsed back in between
+    placeOrder: (p) => engine.placeOrderRecord(p, ctx).then((placed) => orderFromRecord(engine.oms.find(placed.id) ?? placed)),
     exact: (field) => feed.price(feed.index, field),
     clientOrderId: (n) => `${strategyId}-${n}`,
     log: (message, data) => {

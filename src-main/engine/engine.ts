@@ -2,6 +2,7 @@ import type { EngineApi, Principal } from '../../src-common/contract/engine-api.
 import { TernError, notFound } from '../../src-common/contract/errors.js';
 import { ownerShareDto, strategyPositionDto } from './dto.js';
 import { parseParams } from '../../src-common/contract/validation.js';
+import { placeOrderParamsFast } from '../../src-common/contract/place-order-fast.js';
 import type { EngineEvent } from '../../src-common/contract/events.js';
 import { type AnswerOf, type CallContext, type Handlers, METHODS, type MethodName, type ResultOf, isMethodName, resultOf } from '../../src-common/contract/methods.js';
 import type { RiskLimitsPatch } from '../../src-common/contract/schemas.js';
@@ -19,7 +20,7 @@ import { type ReconcileOptions, Reconciler } from './reconcile/reconciler.js';
 import { balanceDto, bookDto, candleDto, fillDto, instrumentDto, ocoDto, orderDto, portfolioDto, positionDto, tradeDto } from './dto.js';
 import { Journal } from './journal.js';
 import { type Decimal, ZERO, dec, str } from './model/decimal.js';
-import type { AccountRecord, ApiKeyRecord } from './model/types.js';
+import type { AccountRecord, ApiKeyRecord, OrderRecord } from './model/types.js';
 import { MarketView } from './market-view.js';
 import { Oms } from './oms/oms.js';
 import { portfolioView, strategyValuations } from './risk/portfolio-view.js';
@@ -256,6 +257,33 @@ export class Engine implements EngineApi {
   }
 
   async answer<M extends MethodName>(method: M, rawParams: unknown, ctx: CallContext): Promise<AnswerOf<M>> {
+    this.admit(method, rawParams, ctx);
+    const params = parseParams(METHODS[method].params, rawParams ?? {});
+    const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<AnswerOf<M>> | AnswerOf<M>;
+    const result = await handler(params, ctx);
+    const problem = this.journal.unwritable;
+    if (problem && GETS_OUT.has(method) && this.opts.store.pending > 0) {
+      ctx.onNotDurable?.(`the store cannot be written (${problem.reason}): this change is held in memory and committed once it can be (lost if Tern stops before)`);
+    }
+    return result;
+  }
+
+  /**
+   * orders.create for an in-process caller that reads the OMS itself (a
+   * backtest's strategy host): the same refusals as call('orders.create') —
+   * the same checks before the handler, the parameters held to the same
+   * rules (plain ones checked by hand, anything else by the schema) — but
+   * answered with the order's record, not the protocol's DTO, which such a
+   * caller would only turn back into a record.
+   */
+  async placeOrderRecord(rawParams: unknown, ctx: CallContext): Promise<OrderRecord> {
+    this.admit('orders.create', rawParams, ctx);
+    const params = placeOrderParamsFast(rawParams) ?? parseParams(METHODS['orders.create'].params, rawParams ?? {});
+    return (await this.oms.placeOrder(params, ownerOf(ctx))).order;
+  }
+
+  /** what every call passes before its parameters are read: a known method, the caller's scope, a store that can keep what it writes */
+  private admit(method: MethodName, rawParams: unknown, ctx: CallContext): void {
     if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
     // the one scope check for every transport; the key is looked up now, so a revoked key stops working mid-session
     const refused = callerRefusal(ctx.keyId, METHODS[method].scope, (id) => this.keyPrincipal(id));
@@ -269,14 +297,6 @@ export class Engine implements EngineApi {
     // ... except what gets the trader out: cancels and the kill switch go through, held in memory (GETS_OUT)
     const held = this.journal.unwritable !== null && GETS_OUT.has(method);
     if (this.journal.unwritable && writes(method) && !held && !retry() && !(method === 'risk.setState' && this.journal.retryStore())) throw this.journal.unwritable;
-    const params = parseParams(METHODS[method].params, rawParams ?? {});
-    const handler = this.handlers[method] as (p: unknown, c: CallContext) => Promise<AnswerOf<M>> | AnswerOf<M>;
-    const result = await handler(params, ctx);
-    const problem = this.journal.unwritable;
-    if (problem && GETS_OUT.has(method) && this.opts.store.pending > 0) {
-      ctx.onNotDurable?.(`the store cannot be written (${problem.reason}): this change is held in memory and committed once it can be (lost if Tern stops before)`);
-    }
-    return result;
   }
 
   /** true when these orders.create params name a client_order_id already placed */

@@ -39,6 +39,8 @@ export interface HostPort {
   call<M extends MethodName>(method: M, params: MethodParams<M>): Promise<ResultOf<M>>;
   /** the strategy-facing order for an engine answer (the backtest reads its OMS instead of parsing strings) */
   toOrder(dto: Order): StrategyOrder;
+  /** orders.create answered as the strategy's order without the protocol's DTO in between (the backtest: Engine.placeOrderRecord); without it, call() */
+  placeOrder?(params: MethodParams<'orders.create'>): Promise<StrategyOrder>;
   /** exact decimal of a price of the current bar */
   exact(field: 'open' | 'high' | 'low' | 'close'): Decimal;
   /** the client order id of the strategy's n-th order */
@@ -453,9 +455,9 @@ class HostContext implements StrategyContext {
     if (request.trailingOffset !== undefined) params.trailing_offset = amountText(request.trailingOffset, 'trailingOffset');
     if (request.trailingUnit) params.trailing_unit = request.trailingUnit;
     if (request.activationPrice !== undefined) params.activation_price = amountText(request.activationPrice, 'activationPrice');
+    const placed = this.port.placeOrder ? this.port.placeOrder(params) : this.port.call('orders.create', params).then((dto) => this.port.toOrder(dto));
     return this.host.track(
-      this.port.call('orders.create', params).then((dto) => {
-        const order = this.port.toOrder(dto);
+      placed.then((order) => {
         this.host.orderUpdate(order);
         return order;
       }),

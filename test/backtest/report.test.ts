@@ -2,6 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { equityCurve, metricsDto, reportJson, type BacktestReportDto } from '../../src-main/backtest/report.js';
 import type { Metrics } from '../../src-main/backtest/metrics.js';
 import { dec } from '../../src-main/engine/model/decimal.js';
+import { runBacktest } from '../../src-main/backtest/runner.js';
+import { reportDto } from '../../src-main/backtest/report.js';
+import { METRIC_NAMES } from '../../src-main/backtest/metrics.js';
+
+/** report.json as it was written before it was written by hand (issue 15): JSON.stringify with the money spliced in as numbers */
+function reference(report: BacktestReportDto): string {
+  const { metrics, candles: _candles, ...rest } = report;
+  const RAW = '\u2063dec:';
+  const top: Record<string, unknown> = {};
+  for (const name of METRIC_NAMES) {
+    const value = metrics[name];
+    top[name] = name === 'final_equity' || name === 'expectancy' || name === 'fees' ? (value === null ? null : `${RAW}${value as string}`) : value;
+  }
+  return `${JSON.stringify({ ...top, ...rest }, null, 2).replace(/"\u2063dec:(-?\d+(?:\.\d+)?)"/g, '$1')}\n`;
+}
 
 describe('the equity curve in a report', () => {
   it('keeps every point of a short curve, with the drawdown from the running peak (the starting cash included)', () => {
@@ -57,6 +72,35 @@ describe('report.json', () => {
     const parsed = JSON.parse(text);
     expect(Object.keys(parsed).slice(0, 14)).toEqual(['bars', 'trades', 'final_equity', 'total_return', 'CAGR', 'sharpe', 'sortino', 'calmar', 'max_drawdown', 'win_rate', 'profit_factor', 'expectancy', 'exposure', 'fees']);
     expect(parsed.symbol).toBe('BTC/USDT');
+  });
+});
+
+describe('report.json, byte for byte as JSON.stringify writes it', () => {
+  it('for a real run (trades, the equity curve, an open position)', async () => {
+    const r = await runBacktest({ data: '/work/shared/data/freqtrade_ETH_BTC_5m.csv', symbol: 'ETH/BTC', strategy: 'sma-cross', cash: '10', fee: '0.001' });
+    const dto = reportDto(r);
+    expect(dto.trade_list.length).toBeGreaterThan(100);
+    expect(reportJson(dto)).toBe(reference(dto));
+    // a short curve (every point) and a position left open
+    const short = reportDto(r, 50);
+    const open = { ...short, open_position: { side: 'long' as const, entry_time: 1, entry_price: '1.5', quantity: '2', fees: '0.1', mark_price: '1.6', unrealized_pnl: '0.2' } };
+    expect(reportJson(open)).toBe(reference(open));
+  });
+
+  it('for what needs escaping, nesting, nulls and empty lists', () => {
+    const dto = {
+      metrics: { bars: 0, trades: 0, final_equity: '10', total_return: 0, CAGR: null, sharpe: Number.NaN, sortino: null, calmar: null, max_drawdown: -0, win_rate: null, profit_factor: null, expectancy: '-0.5', exposure: 0, fees: '0' },
+      strategy: { name: 'x "quoted" \\ ünïcode\nline', id: 'x', source: 'definition:x', params: { a: 1, b: true, c: 'text' } },
+      symbol: 'BTC/USDT',
+      open_position: null,
+      equity_curve: [],
+      trade_list: [{ side: 'long', entry_time: 1, entry_price: '1e-7', exit_time: 2, exit_price: 'a"b', quantity: '1', pnl_gross: '-1', pnl_net: '-1.5', fees: '0.5', extra: { nested: [1, { deep: null }] }, gone: undefined }],
+      refusals: [{ ts: 1, code: 'BAD_REQUEST', message: 'quantity: "0" must be > 0\t(tab)' }],
+      nothing: undefined,
+      candles: [[1, 2, 3, 4, 5, 6]],
+    } as unknown as BacktestReportDto;
+    expect(reportJson(dto)).toBe(reference(dto));
+    expect(reportJson({ ...dto, trade_list: [], equity_curve: [[1, Number.POSITIVE_INFINITY, 0], []] } as unknown as BacktestReportDto)).toBe(reference({ ...dto, trade_list: [], equity_curve: [[1, Number.POSITIVE_INFINITY, 0], []] } as unknown as BacktestReportDto));
   });
 });
 
