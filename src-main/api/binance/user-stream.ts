@@ -1,5 +1,6 @@
 import type { EngineEvent } from '../../../src-common/contract/events.js';
 import type { Balance, Fill, Order } from '../../../src-common/contract/schemas.js';
+import { needsStopPrice } from '../../../src-common/contract/constants/orders.js';
 import { Decimal } from '../../engine/model/decimal.js';
 import { balanceView, binanceSymbol, cancelClientId, f8, orderView } from './convert.js';
 import type { Endpoint } from './endpoint.js';
@@ -132,7 +133,8 @@ export class UserReports {
       status,
       executedQty: f8(r.filled.toFixed()),
       cummulativeQuoteQty: r.quote.toFixed(8, Decimal.ROUND_DOWN),
-      isWorking: o.type !== 'market' && (status === 'NEW' || status === 'PARTIALLY_FILLED'),
+      // a stop or take profit waiting for its trigger is not working yet (Binance: w false), as orderView says
+      isWorking: o.type !== 'market' && (status === 'NEW' || status === 'PARTIALLY_FILLED') && !(needsStopPrice(o.type) && r.filled.isZero()),
     };
     const exec = f && {
       qty: f8(f.quantity),

@@ -54,6 +54,12 @@ describe('UserReports', () => {
     expect(out[2]!['w']).toBe(false);
   });
 
+  it('a take profit: NEW as TAKE_PROFIT_LIMIT with its stop price, not working until it triggers (w false, as Binance)', () => {
+    const { out, r } = collect();
+    r.onEvent(ev('orders', order({ side: 'sell', type: 'take_profit_limit', price: '110', stop_price: '109.5' })));
+    expect(out.map((e) => [e['x'], e['o'], e['P'], e['p'], e['w']])).toEqual([['NEW', 'TAKE_PROFIT_LIMIT', '109.50000000', '110.00000000', false]]);
+  });
+
   it('an order event ahead of its fill: the TRADE goes out when the fill comes', () => {
     const { out, r } = collect();
     r.onEvent(ev('orders', order({})));
