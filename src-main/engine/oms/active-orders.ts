@@ -84,6 +84,15 @@ export class ActiveOrders {
   /** working orders in a scope: everything, one account, one symbol across accounts, or one account and symbol */
   count(account?: string, symbol?: string): number {
     if (!account && !symbol) return this.byId.size;
+    // one account, or one account and symbol (max_open_orders, on every order): no generator or array made
+    if (account) {
+      const symbols = this.byScope.get(account);
+      if (!symbols) return 0;
+      if (symbol) return symbols.get(symbol)?.size ?? 0;
+      let n = 0;
+      for (const orders of symbols.values()) n += orders.size;
+      return n;
+    }
     let n = 0;
     for (const orders of this.scope(account, symbol)) n += orders.size;
     return n;

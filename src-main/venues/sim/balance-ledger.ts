@@ -92,7 +92,10 @@ export class BalanceLedger {
       this.reported.set(asset, { total, locked });
       (changed ??= []).push({ asset, total, locked });
     }
-    return changed === null ? NOTHING : changed.length > 1 ? changed.sort(byAsset) : changed;
+    if (changed === null) return NOTHING;
+    // a trade changes two assets: put them in order in place (Array.sort copies into a work array, on every order)
+    if (changed.length === 2) return byAsset(changed[0]!, changed[1]!) > 0 ? changed.reverse() : changed;
+    return changed.length > 1 ? changed.sort(byAsset) : changed;
   }
 
   /** The current state counts as reported (after a restore or reset, which report nothing). */

@@ -36,6 +36,21 @@ describe('BalanceLedger', () => {
     expect(l.takeChanges()).toEqual([]);
   });
 
+  it('takeChanges lists the changed assets by name whatever order they were first held in', () => {
+    const l = new BalanceLedger([['USDT', dec('1000')], ['BTC', dec('1')], ['ETH', dec('5')]]);
+    const names = () => l.takeChanges().map((b) => b.asset);
+    l.credit('ETH', dec('1'));
+    l.debit('USDT', dec('1'));
+    expect(names()).toEqual(['ETH', 'USDT']);
+    l.credit('BTC', dec('1'));
+    l.debit('ETH', dec('1'));
+    expect(names()).toEqual(['BTC', 'ETH']);
+    l.credit('BTC', dec('1'));
+    l.debit('ETH', dec('1'));
+    l.debit('USDT', dec('1'));
+    expect(names()).toEqual(['BTC', 'ETH', 'USDT']);
+  });
+
   it('replace drops all locks and counts the new state as reported', () => {
     const l = new BalanceLedger([['USDT', dec('1000')]]);
     l.lock('P-1', { asset: 'USDT', amount: dec('10') });
