@@ -1,7 +1,7 @@
 /**
  * The gateway is Binance-shaped where bots look (issue 14): ONE scenario — load
  * markets, balances, place/query/cancel limit and market orders, my trades,
- * open orders, cancel all, an OCO list, take profits — run by the real ccxt binance class
+ * open orders, cancel all, an OCO list, take profits, the market's public trades — run by the real ccxt binance class
  * once against the loopback exchange simulator (Binance's shapes) and once
  * against Tern's gateway, must give the same ccxt-level results: which fields
  * ccxt fills, statuses, types, sides, amounts filled, fee presence (not ids,
@@ -176,6 +176,11 @@ async function scenario(ex: Binance, moveTo: (price: number) => void): Promise<R
   out['tp.filled'] = order(fired);
   out['tpl.canceled'] = order(await ex.cancelOrder(String(tpl.id), 'BTC/USDT'));
 
+  // the market's public trades (the simulator's matches, Tern's feed prints): aggTrades, ccxt's default, and trades
+  const publicTrade = (t: Record<string, any>): Shape => ({ fields: filled(t), sideKnown: t['side'] === 'buy' || t['side'] === 'sell', info: filled(t['info']) });
+  out['publicTrades.agg'] = (await ex.fetchTrades('BTC/USDT', undefined, 1)).map(publicTrade);
+  out['publicTrades.trades'] = (await ex.fetchTrades('BTC/USDT', undefined, 1, { fetchTradesMethod: 'publicGetTrades' })).map(publicTrade);
+
   // every order of the scenario, as allOrders lists them
   out['all'] = (await ex.fetchOrders('BTC/USDT')).map((o) => `${o.type}/${o.side}/${o.status}`).sort();
   return out;
@@ -214,9 +219,11 @@ afterAll(async () => {
 describe('the same ccxt scenario on the exchange simulator and on Tern', () => {
   it('ran every step on both', () => {
     expect(Object.keys(results.tern)).toEqual(Object.keys(results.sim));
+    // the public trades compared below are there on both, not two empty lists
+    expect([results.sim['publicTrades.agg'], results.tern['publicTrades.trades']].map((x) => (x as unknown[]).length)).toEqual([1, 1]);
   });
   // one assertion per step, so a difference names the step
-  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'tp.placed', 'tp.fetched', 'tpl.placed', 'tp.reached', 'tp.filled', 'tpl.canceled', 'all']) {
+  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'publicTrades.agg', 'publicTrades.trades', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'tp.placed', 'tp.fetched', 'tpl.placed', 'tp.reached', 'tp.filled', 'tpl.canceled', 'all']) {
     it(step, () => {
       expect(results.tern[step]).toEqual(results.sim[step]);
     });
