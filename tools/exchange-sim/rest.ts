@@ -287,8 +287,9 @@ const routes: Record<string, Route> = {
       return book.trades.slice(-limit(params, 500, 1000)).map(fmt.publicTrade);
     },
   },
+  // Binance's MARKET_DATA security: a known key, unsigned
   'GET /api/v3/historicalTrades': {
-    security: 'NONE',
+    security: 'API_KEY',
     handle: (ctx, { params }) => {
       const book = ctx.engine.book(symbolOf(ctx, params));
       const fromId = int(params, 'fromId');

@@ -180,6 +180,11 @@ async function scenario(ex: Binance, moveTo: (price: number) => void): Promise<R
   const publicTrade = (t: Record<string, any>): Shape => ({ fields: filled(t), sideKnown: t['side'] === 'buy' || t['side'] === 'sell', info: filled(t['info']) });
   out['publicTrades.agg'] = (await ex.fetchTrades('BTC/USDT', undefined, 1)).map(publicTrade);
   out['publicTrades.trades'] = (await ex.fetchTrades('BTC/USDT', undefined, 1, { fetchTradesMethod: 'publicGetTrades' })).map(publicTrade);
+  // historicalTrades takes the bot's key (ccxt sends it); without one, both refuse alike
+  out['publicTrades.historical'] = (await ex.fetchTrades('BTC/USDT', undefined, 1, { fetchTradesMethod: 'publicGetHistoricalTrades' })).map(publicTrade);
+  // (ccxt itself will not send it without a key: asked raw)
+  const keyless = await fetch(`${(ex.urls['api'] as Record<string, string>)['public']}/historicalTrades?symbol=BTCUSDT`);
+  out['publicTrades.historicalKeyless'] = { status: keyless.status, body: await keyless.json() };
 
   // every order of the scenario, as allOrders lists them
   out['all'] = (await ex.fetchOrders('BTC/USDT')).map((o) => `${o.type}/${o.side}/${o.status}`).sort();
@@ -220,10 +225,11 @@ describe('the same ccxt scenario on the exchange simulator and on Tern', () => {
   it('ran every step on both', () => {
     expect(Object.keys(results.tern)).toEqual(Object.keys(results.sim));
     // the public trades compared below are there on both, not two empty lists
-    expect([results.sim['publicTrades.agg'], results.tern['publicTrades.trades']].map((x) => (x as unknown[]).length)).toEqual([1, 1]);
+    expect([results.sim['publicTrades.agg'], results.tern['publicTrades.trades'], results.tern['publicTrades.historical']].map((x) => (x as unknown[]).length)).toEqual([1, 1, 1]);
+    expect(results.sim['publicTrades.historicalKeyless']).toEqual({ status: 401, body: { code: -2014, msg: 'API-key format invalid.' } });
   });
   // one assertion per step, so a difference names the step
-  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'publicTrades.agg', 'publicTrades.trades', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'tp.placed', 'tp.fetched', 'tpl.placed', 'tp.reached', 'tp.filled', 'tpl.canceled', 'all']) {
+  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'publicTrades.agg', 'publicTrades.trades', 'publicTrades.historical', 'publicTrades.historicalKeyless', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'tp.placed', 'tp.fetched', 'tpl.placed', 'tp.reached', 'tp.filled', 'tpl.canceled', 'all']) {
     it(step, () => {
       expect(results.tern[step]).toEqual(results.sim[step]);
     });
