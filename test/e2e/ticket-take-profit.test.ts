@@ -75,6 +75,8 @@ describe('a take profit from the ticket in Chromium', { timeout: 300_000 }, () =
     await page.fill('[data-ticket-field="quantity"]', '0.005');
     await page.fill('[data-ticket-field="stopPrice"]', trigger);
     await expect.poll(() => page.textContent('[data-testid="ticket-submit"]'), { timeout: 30_000 }).toBe('Sell take profit');
+    // before sending: who will hold the trigger (the paper venue holds take profits)
+    await expect.poll(() => page.textContent('[data-testid="held-by"]'), { timeout: 30_000 }).toBe('Held by exchange');
     await ticketIsWhole(page, 1280, 720);
     await page.screenshot({ path: join(SHOTS, 'ticket-take-profit-1280x720.png') });
     await page.click('[data-testid="ticket-submit"]');

@@ -1,4 +1,4 @@
-import type { HeldBy } from '../../../src-common/contract/constants/orders.js';
+import { type HeldBy, needsStopPrice } from '../../../src-common/contract/constants/orders.js';
 import type { Instrument } from '../../../src-common/contract/schemas.js';
 import { type TicketFields, type TrailingUnit, useTicket } from '../../state/ticket.js';
 import type { TicketField } from './validate.js';
@@ -99,6 +99,14 @@ export function ProtectionFields({ instrument, shown, touch, edited, heldBy }: P
   }
 
   const isOco = t.type === 'oco';
+  // a stop or take profit: the venue holds its trigger, or Tern does (and fires it only while it runs)
+  if (t.type !== 'oco' && needsStopPrice(t.type)) {
+    return heldBy ? (
+      <div className="protection" data-testid="protection">
+        <HeldByBadge heldBy={heldBy} />
+      </div>
+    ) : null;
+  }
   if (!isOco && t.type !== 'market' && t.type !== 'limit') return null;
   return (
     <div className="protection" data-testid="protection">

@@ -53,6 +53,19 @@ describe('the ticket before sending', () => {
     expect(warnings(c)).toEqual([]);
   });
 
+  it('a take profit (and a stop) says who holds its trigger: Tern fires it only while it runs', async () => {
+    const client = new FakeClient({ 'orders.check': () => ({ held_by: 'tern', refusals: [] }) });
+    const { container: c } = await render(<OrderTicket />, client);
+    await click($(c, '.side-sell'));
+    await click([...c.querySelectorAll('[role="radio"]')].find((b) => b.textContent === 'TP limit')!);
+    await type(field(c, 'quantity'), '0.01');
+    await type(field(c, 'price'), '41990');
+    await type(field(c, 'stopPrice'), '42000');
+    await answered();
+    expect(client.callsOf('orders.check').at(-1)).toEqual({ order: expect.objectContaining({ type: 'take_profit_limit', price: '41990', stop_price: '42000' }) });
+    expect($(c, '[data-testid="held-by"]').textContent).toBe('Held by Tern · works only while Tern runs');
+  });
+
   it('a trailing stop and an OCO ask about themselves', async () => {
     const client = new FakeClient({ 'orders.check': () => ({ held_by: 'venue', refusals: [] }) });
     const { container: c } = await render(<OrderTicket />, client);
