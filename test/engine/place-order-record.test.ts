@@ -3,12 +3,16 @@
  * with the OMS's record instead of a DTO) places the same order as
  * call('orders.create') and refuses what it refuses, with the same error.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { METHODS } from '../../src-common/contract/methods.js';
 import { type Harness, SYMBOL, ctx, startHarness } from '../helpers/engine-harness.js';
 import { TernError } from '../../src-common/contract/errors.js';
 
 let h: Harness;
-afterEach(async () => h?.dispose());
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await h?.dispose();
+});
 
 async function refusal(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -49,5 +53,17 @@ describe('Engine.placeOrderRecord', () => {
   it('is refused for a key without the trade scope, as call() is', async () => {
     h = await startHarness();
     await expect(h.engine.placeOrderRecord({ symbol: SYMBOL, side: 'buy', type: 'market', quantity: '1' }, { actor: 'x', keyId: 'K-no-such-key' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});
+
+describe("call('orders.create') (REST, WebSocket, the Binance gateway)", () => {
+  it("checks an order's plain parameters by hand, without the schema's walk; anything else goes through the schema", async () => {
+    h = await startHarness();
+    const schema = vi.spyOn(METHODS['orders.create'].params, 'safeParse');
+    const plain = await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'limit', quantity: '0.5', price: '90', client_order_id: 'p-1' }, ctx);
+    expect(plain).toMatchObject({ account: 'paper', client_order_id: 'p-1', time_in_force: 'GTC', post_only: false, reduce_only: false });
+    expect(schema).not.toHaveBeenCalled();
+    await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'limit', quantity: '0.5', price: '90', stop_loss: { stop_price: '80' } }, ctx);
+    expect(schema).toHaveBeenCalledTimes(1);
   });
 });
