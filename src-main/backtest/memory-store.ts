@@ -2,7 +2,22 @@ import type { AccountRecord, ApiKeyRecord, BalanceRecord, FillRecord, OrderRecor
 import { isTerminal } from '../engine/model/order-state.js';
 import type { EngineStore, FillQuery, JournalEntry, OrderQuery } from '../engine/ports/store.js';
 
-const key = (a: string, b: string) => `${a}\u0000${b}`;
+/** records by two keys (account, then symbol or asset): no key string made per entry, as `${a}\0${b}` would */
+class ByTwo<T> {
+  private readonly outer = new Map<string, Map<string, T>>();
+  set(a: string, b: string, value: T): void {
+    let inner = this.outer.get(a);
+    if (!inner) this.outer.set(a, (inner = new Map()));
+    inner.set(b, value);
+  }
+  *values(): IterableIterator<T> {
+    for (const inner of this.outer.values()) yield* inner.values();
+  }
+  /** forgets everything under `a` */
+  delete(a: string): void {
+    this.outer.delete(a);
+  }
+}
 
 /**
  * The engine's store for a backtest: the same journal entries and projections
@@ -25,9 +40,10 @@ export class MemoryStore implements EngineStore {
   private readonly orders = new Map<string, OrderRecord>();
   private readonly byClientId = new Map<string, string>();
   private fills: FillRecord[] = [];
-  private readonly positions = new Map<string, PositionRecord>();
-  private readonly strategyPositions = new Map<string, StrategyPositionRecord>();
-  private readonly balances = new Map<string, BalanceRecord>();
+  private readonly positions = new ByTwo<PositionRecord>();
+  /** by strategy id, then account NUL symbol */
+  private readonly strategyPositions = new Map<string, ByTwo<StrategyPositionRecord>>();
+  private readonly balances = new ByTwo<BalanceRecord>();
   private readonly accounts = new Map<string, AccountRecord>();
   private readonly keys = new Map<string, ApiKeyRecord>();
   private readonly settings = new Map<string, unknown>();
@@ -71,7 +87,7 @@ export class MemoryStore implements EngineStore {
   }
 
   loadStrategyPositions(): StrategyPositionRecord[] {
-    return [...this.strategyPositions.values()];
+    return [...this.strategyPositions.values()].flatMap((byAccount) => [...byAccount.values()]);
   }
 
   loadBalances(): BalanceRecord[] {
@@ -134,13 +150,16 @@ export class MemoryStore implements EngineStore {
         this.fills.push(e.fill);
         return;
       case 'position':
-        this.positions.set(key(e.position.account, e.position.symbol), e.position);
+        this.positions.set(e.position.account, e.position.symbol, e.position);
         return;
-      case 'strategy_position':
-        this.strategyPositions.set(`${e.position.strategyId}\u0000${key(e.position.account, e.position.symbol)}`, e.position);
+      case 'strategy_position': {
+        let owned = this.strategyPositions.get(e.position.strategyId);
+        if (!owned) this.strategyPositions.set(e.position.strategyId, (owned = new ByTwo()));
+        owned.set(e.position.account, e.position.symbol, e.position);
         return;
+      }
       case 'balance':
-        this.balances.set(key(e.balance.account, e.balance.asset), e.balance);
+        this.balances.set(e.balance.account, e.balance.asset, e.balance);
         return;
       case 'account':
         this.accounts.set(e.account.id, e.account);
@@ -152,8 +171,8 @@ export class MemoryStore implements EngineStore {
           this.byClientId.delete(o.clientOrderId);
         }
         this.fills = this.fills.filter((f) => f.account !== e.account);
-        for (const [k, p] of this.positions) if (p.account === e.account) this.positions.delete(k);
-        for (const [k, p] of this.strategyPositions) if (p.account === e.account) this.strategyPositions.delete(k);
+        this.positions.delete(e.account);
+        for (const owned of this.strategyPositions.values()) owned.delete(e.account);
         return;
       case 'key':
         this.keys.set(e.key.id, e.key);

@@ -36,7 +36,17 @@ describe('the in-memory store of a backtest', () => {
     s.record({ type: 'setting', name: 'x', value: { a: 1 }, ts: 1 });
     expect([...s.allFills()].map((f) => f.id)).toEqual(['f1', 'f2']);
     expect(s.queryFills({ limit: 1 }).map((f) => f.id)).toEqual(['f2']);
+    const position = (account: string, symbol: string) => ({ account, symbol, quantity: d('1') }) as never;
+    s.record({ type: 'position', position: position('a', 'BTC/USDT') });
+    s.record({ type: 'position', position: position('b', 'BTC/USDT') });
+    s.record({ type: 'position', position: position('a', 'ETH/USDT') });
+    s.record({ type: 'strategy_position', position: { ...(position('a', 'BTC/USDT') as object), strategyId: 's1' } as never });
+    s.record({ type: 'strategy_position', position: { ...(position('b', 'BTC/USDT') as object), strategyId: 's1' } as never });
+    expect(s.loadPositions().map((p) => `${p.account} ${p.symbol}`)).toEqual(['a BTC/USDT', 'a ETH/USDT', 'b BTC/USDT']);
+    expect(s.loadStrategyPositions()).toHaveLength(2);
     s.record({ type: 'account_reset', account: 'a', ts: 2 });
+    expect(s.loadPositions().map((p) => `${p.account} ${p.symbol}`)).toEqual(['b BTC/USDT']);
+    expect(s.loadStrategyPositions().map((p) => p.account)).toEqual(['b']);
     expect([...s.allFills()].map((f) => f.id)).toEqual(['f2']);
     expect(s.getOrder('1')).toBeUndefined();
     expect(s.loadSetting('x')).toEqual({ a: 1 });
