@@ -44,7 +44,8 @@ export class MarketView {
 
   /** the symbol's recent public trades (the feed's prints), oldest first */
   trades(account: string, symbol: string, q: TradesQuery) {
-    this.feed(account, symbol);
+    // a question about a symbol is what starts an exchange feed watching it: its prints come from then on
+    this.feed(account, symbol).lastPrice(symbol);
     return this.prints.list(account, symbol, q).map(({ id, trade }) => tradeDto(account, id, trade));
   }
 

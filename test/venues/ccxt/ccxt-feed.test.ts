@@ -147,6 +147,28 @@ describe('CcxtFeed: public market data from an exchange through ccxt', () => {
 });
 
 describe('a paper account mirroring a real exchange', () => {
+  it("market.trades: asking starts watching the symbol; its public trades are the exchange's prints, not the paper fills", async () => {
+    const h = await startSimTern({ account: false });
+    try {
+      h.sim.control.setPrice('ETH/USDT', '3000');
+      await h.call('accounts.create', { id: 'mirror-t', exchange: 'binance', mode: 'paper', base_url: h.sim.url, starting_balances: { USDT: '10000' } });
+      expect(await h.call('market.trades', { account: 'mirror-t', symbol: 'ETH/USDT' })).toEqual([]); // starts watching
+      await until(() => h.sim.control.wsSubscriptions().includes('ethusdt@trade'), 'subscribed');
+      h.sim.control.setPrice('ETH/USDT', '3010');
+      await until(async () => (await h.call('market.trades', { account: 'mirror-t', symbol: 'ETH/USDT' })).length > 0, "the exchange's prints", 5000);
+      const prints = await h.call('market.trades', { account: 'mirror-t', symbol: 'ETH/USDT' });
+      expect(prints[0]).toMatchObject({ id: 1, account: 'mirror-t', symbol: 'ETH/USDT' });
+      await until(async () => (await h.call('market.ticker', { account: 'mirror-t', symbol: 'ETH/USDT' })).ask !== null, 'a live ask', 5000);
+      const o = await h.call('orders.create', { account: 'mirror-t', symbol: 'ETH/USDT', side: 'buy', type: 'market', quantity: '0.3' });
+      expect(o.status, o.reject_reason ?? '').toBe('filled');
+      // the fill stayed local: the (quiet) exchange printed nothing more, and Tern added no print of its own
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await h.call('market.trades', { account: 'mirror-t', symbol: 'ETH/USDT' })).toEqual(prints);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('quotes the exchange live and fills locally: nothing reaches the exchange', async () => {
     const h = await startSimTern({ account: false });
     try {
