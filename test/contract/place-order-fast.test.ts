@@ -4,6 +4,7 @@
  * schema accepts, and give exactly what it gives; anything else is left to
  * the schema (null), which refuses it with its usual error.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PlaceOrderParams } from '../../src-common/contract/methods.js';
 import { placeOrderParamsFast } from '../../src-common/contract/place-order-fast.js';
@@ -71,5 +72,45 @@ describe('orders.create parameters checked by hand', () => {
 
   it.each(leftToTheSchema)('leaves the rest to the schema too: %j', (raw) => {
     expect(placeOrderParamsFast(raw)).toBeNull();
+  });
+});
+
+// generated near-miss inputs: each field drawn from values the schema takes and values it refuses
+const field = <T>(good: T[], bad: unknown[]) => fc.option(fc.constantFrom<unknown>(...good, ...bad), { nil: undefined });
+const decimals = ['1', '0.5', '100.25', '0', '0.000', '-1', '1e3', '01', '1.', '.5', ' 1', '1 ', 'NaN', '', `9.${'9'.repeat(62)}`, `9.${'9'.repeat(63)}`];
+const arbitraryParams = fc.record(
+  {
+    account: field(['paper', 'a-b_c', 'x'.repeat(32)], ['Paper', '', 'x'.repeat(33), 7]),
+    symbol: field(['BTC/USDT', 'ETH/BTC', 'BTC/USDT:USDT'], ['btc/usdt', 'BTCUSDT', '', 1]),
+    side: field(['buy', 'sell'], ['BUY', 'long', null]),
+    type: field(['market', 'limit', 'stop_market', 'stop_limit', 'take_profit_market', 'take_profit_limit', 'trailing_stop'], ['stop', 'LIMIT']),
+    quantity: field(decimals, [1, null]),
+    price: field(decimals, [2]),
+    stop_price: field(decimals, [3]),
+    time_in_force: field(['GTC', 'IOC', 'FOK'], ['gtc', 'DAY']),
+    post_only: field([true, false], ['true', 0]),
+    reduce_only: field([true, false], ['false', 1]),
+    client_order_id: field(['a', 'A.b_c:d-9', 'x'.repeat(36)], ['has space', 'x'.repeat(37), '']),
+  },
+  { requiredKeys: [] },
+);
+
+describe('orders.create parameters checked by hand, generated', () => {
+  it('never accepts what the schema refuses, and gives what the schema gives', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(arbitraryParams, (raw) => {
+        const fast = placeOrderParamsFast(raw);
+        const parsed = PlaceOrderParams.safeParse(raw);
+        if (fast !== null) {
+          accepted++;
+          expect(parsed.success).toBe(true);
+          expect(fast).toStrictEqual(parsed.data);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    // the generator reaches the accepting side, not only refusals
+    expect(accepted).toBeGreaterThan(0);
   });
 });
