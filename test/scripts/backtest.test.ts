@@ -55,6 +55,8 @@ describe('npm run backtest (scripts/backtest.mjs)', () => {
     const built = stamp();
     expect(existsSync(join(cache, built.dir, 'cli.js'))).toBe(true);
     expect(built.inputs.map(([file]) => file)).toContain('src-main/backtest/cli.ts');
+    // V8's compiled code of what a run loads is kept beside the bundle, for the next run's start (Node ≥ 22.1)
+    if (typeof (await import('node:module')).default.enableCompileCache === 'function') expect(existsSync(join(cache, 'v8'))).toBe(true);
 
     // a second run imports the same build, unless a source file changed meanwhile
     expect(run(flags(join(dir, 'b')))).toEqual({ status: 0, stderr: '' });
