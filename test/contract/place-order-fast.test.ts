@@ -76,23 +76,30 @@ describe('orders.create parameters checked by hand', () => {
 });
 
 // generated near-miss inputs: each field drawn from values the schema takes and values it refuses
-const field = <T>(good: T[], bad: unknown[]) => fc.option(fc.constantFrom<unknown>(...good, ...bad), { nil: undefined });
-const decimals = ['1', '0.5', '100.25', '0', '0.000', '-1', '1e3', '01', '1.', '.5', ' 1', '1 ', 'NaN', '', `9.${'9'.repeat(62)}`, `9.${'9'.repeat(63)}`];
+// mostly good values (so whole parameter sets pass often enough), sometimes bad ones, sometimes an explicit undefined
+const field = (good: unknown[], bad: unknown[]) =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...good) },
+    { weight: 2, arbitrary: fc.constantFrom(...bad) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
+const goodDecimals = ['1', '0.5', '100.25', `9.${'9'.repeat(62)}`];
+const badDecimals = ['0', '0.000', '-1', '1e3', '01', '1.', '.5', ' 1', '1 ', 'NaN', '', `9.${'9'.repeat(63)}`, 1, null];
 const arbitraryParams = fc.record(
   {
     account: field(['paper', 'a-b_c', 'x'.repeat(32)], ['Paper', '', 'x'.repeat(33), 7]),
     symbol: field(['BTC/USDT', 'ETH/BTC', 'BTC/USDT:USDT'], ['btc/usdt', 'BTCUSDT', '', 1]),
     side: field(['buy', 'sell'], ['BUY', 'long', null]),
     type: field(['market', 'limit', 'stop_market', 'stop_limit', 'take_profit_market', 'take_profit_limit', 'trailing_stop'], ['stop', 'LIMIT']),
-    quantity: field(decimals, [1, null]),
-    price: field(decimals, [2]),
-    stop_price: field(decimals, [3]),
+    quantity: field(goodDecimals, badDecimals),
+    price: field(goodDecimals, badDecimals),
+    stop_price: field(goodDecimals, badDecimals),
     time_in_force: field(['GTC', 'IOC', 'FOK'], ['gtc', 'DAY']),
     post_only: field([true, false], ['true', 0]),
     reduce_only: field([true, false], ['false', 1]),
     client_order_id: field(['a', 'A.b_c:d-9', 'x'.repeat(36)], ['has space', 'x'.repeat(37), '']),
   },
-  { requiredKeys: [] },
+  { requiredKeys: ['symbol', 'side', 'type', 'quantity'] },
 );
 
 describe('orders.create parameters checked by hand, generated', () => {
@@ -105,12 +112,13 @@ describe('orders.create parameters checked by hand, generated', () => {
         if (fast !== null) {
           accepted++;
           expect(parsed.success).toBe(true);
-          expect(fast).toStrictEqual(parsed.data);
+          // zod keeps a field given as undefined as an undefined key, the hand check leaves it out: the same parameters
+          expect(fast).toEqual(parsed.data);
         }
       }),
       { numRuns: 3000 },
     );
     // the generator reaches the accepting side, not only refusals
-    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeGreaterThan(30);
   });
 });
