@@ -207,7 +207,12 @@ export class Projector {
         continue;
       }
       const s = step.segment;
-      if (s.orders.size) this.orders.write([...s.orders].flatMap(([id, order]) => [orderCodec.params(order), s.orderSeqs.get(id)]));
+      if (s.orders.size) {
+        // one flat argument list, without an entry pair and a [params, seq] pair per order
+        const args: unknown[] = [];
+        s.orders.forEach((order, id) => args.push(orderCodec.params(order), s.orderSeqs.get(id)));
+        this.orders.write(args);
+      }
       if (s.fills.length) this.fills.write(s.fills);
       if (s.positions.size) this.positions.write([...s.positions.values()].map(positionCodec.params));
       if (s.strategyPositions.size) this.strategyPositions.write([...s.strategyPositions.values()].map(strategyPositionCodec.params));

@@ -89,7 +89,11 @@ export class BalanceLedger {
       const locked = this.locked(asset);
       const last = this.reported.get(asset);
       if (last && last.total.eq(total) && last.locked.eq(locked)) continue;
-      this.reported.set(asset, { total, locked });
+      // kept only here (never handed out): updated in place rather than replaced on every trade
+      if (last) {
+        last.total = total;
+        last.locked = locked;
+      } else this.reported.set(asset, { total, locked });
       (changed ??= []).push({ asset, total, locked });
     }
     if (changed === null) return NOTHING;
