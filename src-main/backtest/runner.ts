@@ -78,10 +78,14 @@ export interface BacktestResult {
   metrics: Metrics;
   /** the last bar's close, exact: what an open position is valued at */
   lastClose: Decimal;
-  /** equity at each bar's close */
+  /** equity at each bar's close (`ts`: a view of the series' own column, not a copy) */
   equity: { ts: Float64Array; equity: Float64Array };
-  /** the run's bars rolled up to at most CHART_CANDLES candles, doubles: for charting only */
-  candles: ChartCandleRow[];
+  /**
+   * the run's bars rolled up to at most CHART_CANDLES candles, doubles: for
+   * charting only, so made when first read (the CLI's report.json and a
+   * sweep's metrics never read it)
+   */
+  readonly candles: ChartCandleRow[];
   trades: RoundTrip[];
   open: OpenTrade | null;
   /** every fill, oldest first */
@@ -332,6 +336,7 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
   const orderRecords = store.queryOrders({ status: 'all', limit: Number.MAX_SAFE_INTEGER }).reverse();
   const orders = countOrders(orderRecords);
   await engine.stop();
+  let candles: ChartCandleRow[] | undefined;
 
   return {
     strategy: { name: definition.name, id: strategyId, source, params },
@@ -343,9 +348,11 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
     slippage: slippage.toFixed(),
     metrics,
     lastClose,
-    equity: { ts: ts.slice(start, end), equity },
-    // once, after the loop, from the columns: the bar loop pays nothing for the chart
-    candles: rollUpCandles(series, start, end, timeframeMs),
+    equity: { ts: ts.subarray(start, end), equity },
+    // once, after the loop, from the columns, and only if read: the bar loop pays nothing for the chart
+    get candles() {
+      return (candles ??= rollUpCandles(series, start, end, timeframeMs));
+    },
     trades,
     open: openTrade,
     fills,

@@ -109,6 +109,14 @@ describe('candles in the report', () => {
     expect(detail.report?.candles).toEqual(parsed.candles);
   });
 
+  it('a run makes its chart candles only when they are read, once', async () => {
+    const result = await backtest(minutes(50), 'sma-cross');
+    expect(typeof Object.getOwnPropertyDescriptor(result, 'candles')?.get).toBe('function');
+    const first = result.candles;
+    expect(first).toHaveLength(50);
+    expect(result.candles).toBe(first);
+  });
+
   it('report.json has no candles key (the file stays as it was)', async () => {
     const result = await backtest(minutes(50), 'sma-cross');
     const dto = reportDto(result);
