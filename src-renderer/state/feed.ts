@@ -141,6 +141,8 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
   let marketToken = 0;
   const notifiedRejects = new Set<string>();
   let tradeKey = 0;
+  /** the newest print of the trades the market loaded with: its event, come meanwhile, is not added twice */
+  let tradesLoadedUpTo = 0;
   let portfolioTimer: ReturnType<typeof setInterval> | undefined;
   let fillRefresh: ReturnType<typeof setTimeout> | undefined;
   const strategyBursts = new StrategyBursts();
@@ -261,10 +263,12 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
     const { account, symbol, timeframe } = useMarket.getState();
     marketLoading = true;
     heldMarket = [];
-    const [ticker, book, candles] = await Promise.all([
+    tradesLoadedUpTo = 0;
+    const [ticker, book, candles, trades] = await Promise.all([
       client.call('market.ticker', { account, symbol }).catch(() => null),
       client.call('market.book', { account, symbol, depth: 25 }).catch(() => null),
       client.call('market.candles', { account, symbol, timeframe, limit: 500 }).catch((err: unknown) => err),
+      client.call('market.trades', { account, symbol, limit: MAX_TRADES }).catch(() => null),
     ]);
     if (disposed || token !== marketToken) return;
     const m = useMarket.getState();
@@ -272,6 +276,9 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
     const patch: Partial<ReturnType<typeof useMarket.getState>> = {};
     if (ticker) patch.tickers = { ...m.tickers, [tickerKey(account, symbol)]: { ...ticker, receivedAt: stamp } };
     if (book) patch.book = { ...book, receivedAt: stamp };
+    // the market's recent prints at once, newest first (the list used to fill only as new ones came)
+    tradesLoadedUpTo = trades?.at(-1)?.id ?? 0;
+    if (trades) patch.trades = [...trades].reverse().map((t) => ({ ...t, key: ++tradeKey }));
     if (Array.isArray(candles)) {
       m.candles.load(candles as Candle[]);
       patch.candlesVersion = m.candles.version;
@@ -451,6 +458,7 @@ export function startFeed(client: TernClient, opts: FeedOptions = {}): Feed {
         case 'trades': {
           if (target !== selected) break;
           const t = e.data as Trade;
+          if (t.id <= tradesLoadedUpTo) break;
           (trades ??= [...m.trades]).unshift({ ...t, key: ++tradeKey });
           const ts = Date.parse(t.ts);
           if (m.candlesStatus === 'ready' && Number.isFinite(ts)) m.candles.applyTrade(t.price, ts);

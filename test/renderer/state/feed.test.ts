@@ -130,7 +130,7 @@ describe('the feed', () => {
 
   it('moves the chart with trades and bars of the market on screen only', async () => {
     const { client, frames } = await boot();
-    client.emit('trades:paper:BTC/USDT', { account: 'paper', symbol: 'BTC/USDT', price: '5', quantity: '1', side: 'buy', ts: new Date(130_000).toISOString() });
+    client.emit('trades:paper:BTC/USDT', { id: 1, account: 'paper', symbol: 'BTC/USDT', price: '5', quantity: '1', side: 'buy', ts: new Date(130_000).toISOString() });
     client.emit('book:paper:ETH/USDT', { account: 'paper', symbol: 'ETH/USDT', bids: [['9', '9']], asks: [], ts: null });
     frames.run();
     const m = useMarket.getState();
@@ -140,6 +140,31 @@ describe('the feed', () => {
     client.emit('candles:paper:BTC/USDT', { account: 'paper', symbol: 'BTC/USDT', candle: [180_000, '2', '2', '2', '2', '1'] });
     frames.run();
     expect(useMarket.getState().candles.toArray()).toHaveLength(3);
+  });
+
+  it("shows the market's recent trades at once, newest first; a print that came while they loaded is not added twice", async () => {
+    const print = (id: number, price: string) => ({ id, account: 'paper', symbol: 'BTC/USDT', price, quantity: '1', side: 'buy', ts: new Date(130_000).toISOString() });
+    const client: FakeClient = new FakeClient({
+      ...bootAnswers(),
+      'market.trades': () => {
+        // the event of the newest print arrives before the answer that holds it
+        client.emit('trades:paper:BTC/USDT', print(2, '4'));
+        return [print(1, '3'), print(2, '4')];
+      },
+    });
+    const frames = manualFrames();
+    feed = startFeed(client, { schedule: frames.schedule, portfolioIntervalMs: 60_000 });
+    await settle();
+    await settle();
+    expect(client.callsOf('market.trades')).toEqual([{ account: 'paper', symbol: 'BTC/USDT', limit: 60 }]);
+    expect(useMarket.getState().trades.map((t) => t.id)).toEqual([2, 1]);
+    client.emit('trades:paper:BTC/USDT', print(3, '5'));
+    frames.run();
+    expect(useMarket.getState().trades.map((t) => [t.id, t.price])).toEqual([
+      [3, '5'],
+      [2, '4'],
+      [1, '3'],
+    ]);
   });
 
   it('choosing another symbol resubscribes and reloads its market', async () => {
