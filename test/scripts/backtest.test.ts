@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,10 +77,16 @@ describe('npm run backtest (scripts/backtest.mjs)', () => {
     expect(stamp().dir).not.toBe(before.dir);
   });
 
-  it('runs a sweep on worker threads from the build', () => {
+  it('runs a sweep on worker threads from the build', async () => {
+    // the same build, run once in this thread first: what the sweep adds to the compile cache is what its workers compiled
+    expect(run(flags(join(dir, 'before-sweep')))).toEqual({ status: 0, stderr: '' });
+    const cached = () => (existsSync(join(cache, 'v8')) ? readdirSync(join(cache, 'v8'), { recursive: true }).length : 0);
+    const before = cached();
     const r = run([...flags(join(dir, 'sweep')), '--grid', 'fast=5,10', '--workers', '2']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    // the workers use the compile cache the CLI turned on (their boot file and entry are loaded nowhere else)
+    if (typeof (await import('node:module')).default.enableCompileCache === 'function') expect(cached()).toBeGreaterThan(before);
     expect(readFileSync(join(dir, 'sweep', 'sweep.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
     // the workers' boot file and entry sit beside the build (without them the pool would run in this thread)
     expect(existsSync(join(cache, stamp().dir, 'worker-boot.mjs')) && existsSync(join(cache, stamp().dir, 'backtest-worker.js'))).toBe(true);
