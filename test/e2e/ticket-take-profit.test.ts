@@ -95,7 +95,7 @@ describe('a take profit from the ticket in Chromium', { timeout: 300_000 }, () =
     await page.click('[data-testid="tab-open"]');
     const rows = () => page.$$eval('[data-grid="open-orders"] .ag-row[row-id]', (els) => [...new Set(els.map((r) => r.getAttribute('row-id')))]);
     await expect.poll(rows, { timeout: 30_000 }).toContain(tp!.id);
-    await expect.poll(() => page.locator(`[data-grid="open-orders"] .ag-row[row-id="${tp!.id}"]`).first().textContent(), { timeout: 30_000 }).toMatch(/Take Profit Market/i);
+    await expect.poll(() => page.locator(`[data-grid="open-orders"] .ag-row[row-id="${tp!.id}"] [col-id="type"]`).first().textContent(), { timeout: 30_000 }).toBe('TP');
     await expect
       .poll(async () => ((await page.getAttribute('[data-testid="candle-chart"]', 'data-order-lines')) ?? '').split(' ').includes(`${tp!.id}@${Number(trigger)}`), { timeout: 30_000 })
       .toBe(true);

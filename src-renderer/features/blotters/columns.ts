@@ -4,6 +4,7 @@ import { formatFixed, formatPlain, formatUpTo, sign } from '../../lib/decimal.js
 import { LOCAL_CLOCK_TITLE } from '../../lib/clock.js';
 import { formatDateTime, formatTime, titleCase } from '../../lib/format.js';
 import { DEFAULT_QUOTE_PLACES, assetPlaces, pricePlaces } from '../../lib/precision.js';
+import { ORDER_TYPE_NAME, ORDER_TYPE_SHORT } from '../../lib/order-types.js';
 import { useReference } from '../../state/reference.js';
 
 const plain = (p: ValueFormatterParams) => formatPlain(p.value as string | null);
@@ -74,7 +75,23 @@ const statusCol: ColDef<Order> = {
   cellClassRules: { 'status-bad': (p) => p.value === 'rejected' || p.value === 'expired', 'status-done': (p) => p.value === 'filled', 'status-muted': (p) => p.value === 'canceled' },
 };
 
-const typeCol: ColDef<Order> = { field: 'type', headerName: 'Type', width: 95, valueFormatter: (p) => titleCase(String(p.value)) };
+/** short labels (TP, Stop LMT) that fit the column; the full name and the API's type are the tooltip */
+const typeCol: ColDef<Order> = {
+  field: 'type',
+  headerName: 'Type',
+  width: 95,
+  valueFormatter: (p) => ORDER_TYPE_SHORT[p.value as Order['type']] ?? titleCase(String(p.value)),
+  tooltipValueGetter: (p) => `${ORDER_TYPE_NAME[p.value as Order['type']] ?? titleCase(String(p.value))} (${String(p.value)})`,
+  filterValueGetter: (p) => ORDER_TYPE_SHORT[p.data!.type] ?? p.data!.type,
+};
+/** a stop's, take profit's or trailing stop's trigger: beside the price, shown by default so a working trigger order shows what fires it */
+const triggerCol = (extra: Partial<ColDef<Order>> = {}): ColDef<Order> =>
+  decimalCol<Order>('stop_price', 'Trigger', {
+    colId: 'trigger',
+    headerTooltip: 'The price that fires a stop, take profit or trailing stop (a trailing stop: where it stands now)',
+    enableCellChangeFlash: true,
+    ...extra,
+  });
 /** who holds the order's trigger or OCO link (issue 12): what Tern holds works only while Tern runs */
 export const heldByText = (heldBy: unknown): string => (heldBy === 'tern' ? 'Tern' : 'Venue');
 export const heldByTip = (heldBy: unknown): string =>
@@ -116,9 +133,9 @@ export const OPEN_ORDER_COLUMNS: ColDef<Order>[] = [
   typeCol,
   heldByCol,
   decimalCol<Order>('price', 'Price', { editable: true, cellClass: 'num editable', headerTooltip: 'Double-click to amend', enableCellChangeFlash: true }),
+  triggerCol(),
   decimalCol<Order>('quantity', 'Qty', { editable: true, cellClass: 'num editable', headerTooltip: 'Double-click to amend', enableCellChangeFlash: true }),
   decimalCol<Order>('filled_quantity', 'Filled', { enableCellChangeFlash: true }),
-  decimalCol<Order>('stop_price', 'Stop', { hide: true }),
   statusCol,
   { field: 'time_in_force', headerName: 'TIF', width: 60 },
   flagsCol,
@@ -137,6 +154,7 @@ export const ORDER_HISTORY_COLUMNS: ColDef<Order>[] = [
   typeCol,
   heldByCol,
   decimalCol<Order>('price', 'Price'),
+  triggerCol({ enableCellChangeFlash: false }),
   decimalCol<Order>('quantity', 'Qty'),
   decimalCol<Order>('filled_quantity', 'Filled'),
   decimalCol<Order>('average_price', 'Avg price', { valueFormatter: priceAt, tooltipField: 'average_price' }),

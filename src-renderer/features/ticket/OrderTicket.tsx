@@ -7,25 +7,17 @@ import { useMarket } from '../../state/market.js';
 import { notify } from '../../state/notifications.js';
 import { useRisk } from '../../state/risk.js';
 import { placesFor, useSelectedInstrument, useSelectedTicker } from '../../state/selectors.js';
-import { type OrderType, type TicketType, type TimeInForce, useTicket } from '../../state/ticket.js';
+import { type TicketType, type TimeInForce, useTicket } from '../../state/ticket.js';
 import { useConnection } from '../../state/connection.js';
 import { Panel } from '../../ui/Panel.js';
 import { ProtectionFields } from './ProtectionFields.js';
 import { RiskWarnings } from './RiskWarnings.js';
 import { useOrderCheck } from './use-order-check.js';
 import { SizeInput } from './SizeInput.js';
+import { ORDER_TYPE_NAME } from '../../lib/order-types.js';
 import { type TicketField, checkTicket, ticketFieldOf } from './validate.js';
 
-/** each order type's name on screen: a type added to the contract without one does not compile */
-const TYPE_LABEL: Record<OrderType, string> = {
-  market: 'Market',
-  limit: 'Limit',
-  stop_market: 'Stop market',
-  stop_limit: 'Stop limit',
-  take_profit_market: 'Take profit',
-  take_profit_limit: 'Take profit limit',
-  trailing_stop: 'Trailing stop',
-};
+const TYPE_LABEL = ORDER_TYPE_NAME;
 const TICKET_LABEL: Record<TicketType, string> = { ...TYPE_LABEL, take_profit_limit: 'TP limit', trailing_stop: 'Trailing', oco: 'OCO' };
 /** the types this ticket has fields for, in the order a trader reaches for them */
 const TICKET_TYPES: readonly TicketType[] = ['limit', 'market', 'stop_limit', 'stop_market', 'take_profit_limit', 'take_profit_market', 'trailing_stop', 'oco'];

@@ -1,0 +1,114 @@
+/**
+ * A working take profit and stop in the open-orders blotter (issue 14
+ * follow-up), in Debian's Chromium against the real engine served headless on
+ * paper: each row's type reads whole (TP LMT, Stop — not "Take Profit Li…") and
+ * its trigger price is on screen without opening a column menu, at 1280×720
+ * and 1600×1000, with no console error. Screenshots land in
+ * test-artifacts/screenshots/blotter-trigger-*.png.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, buildRenderer } from './helpers/build.js';
+import { type Browser, assertChromium, launchChromium } from './helpers/chromium.js';
+import { SAMPLE_FEED, type Served, startServe } from './helpers/serve.js';
+
+const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+
+let webRoot: string;
+let served: Served;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+async function api<T>(path: string, init?: { method: string; body: unknown }): Promise<T> {
+  const res = await fetch(`${served.url}/api/v1/${path}`, {
+    method: init?.method ?? 'GET',
+    headers: { authorization: `Bearer ${served.key}`, 'content-type': 'application/json' },
+    ...(init ? { body: JSON.stringify(init.body) } : {}),
+  });
+  expect(res.status).toBeLessThan(300);
+  return (await res.json()) as T;
+}
+type Order = { id: string; type: string; stop_price: string | null; status: string };
+
+/** a price on the 0.01 grid, `factor` times `from` */
+const at = (from: number, factor: number) => (Math.round(from * factor * 100) / 100).toFixed(2);
+
+/** the row's cell in column `col`: its text, whether its text fits, and whether it lies inside the grid's visible body */
+async function cell(id: string, col: string) {
+  return page.evaluate(
+    ({ id, col }) => {
+      const grid = document.querySelector('[data-grid="open-orders"]');
+      const el = grid?.querySelector(`.ag-row[row-id="${id}"] [col-id="${col}"]`) as HTMLElement | null | undefined;
+      if (!grid || !el) return null;
+      const value = (el.querySelector('.ag-cell-value') as HTMLElement | null) ?? el;
+      const r = el.getBoundingClientRect();
+      const g = grid.getBoundingClientRect();
+      // the cancel column pinned on the right covers what scrolls beneath it
+      const pinned = grid.querySelector('.ag-pinned-right-header')?.getBoundingClientRect();
+      const right = Math.min(g.right, window.innerWidth, pinned && pinned.width > 0 ? pinned.left : Infinity);
+      const onScreen = r.width > 0 && r.left >= g.left - 1 && r.right <= right + 1 && r.bottom <= window.innerHeight + 1;
+      return { text: el.textContent?.trim(), fits: value.scrollWidth <= value.clientWidth + 1, onScreen };
+    },
+    { id, col },
+  );
+}
+
+// a browser and an engine on a machine shared with other work: generous limits, never a timing assertion
+describe('trigger orders in the open-orders blotter in Chromium', { timeout: 300_000 }, () => {
+  beforeAll(async () => {
+    assertChromium();
+    mkdirSync(SHOTS, { recursive: true });
+    webRoot = await buildRenderer();
+    served = await startServe({ webRoot, speed: 1, timeoutMs: 120_000, markets: [{ file: SAMPLE_FEED, symbol: 'BTC/USDT' }] });
+    browser = await launchChromium({ width: 1280, height: 720 });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${served.url}/`);
+    await page.locator('input[name="api-key"]').fill(served.key);
+    await page.click('button[type="submit"]');
+    await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).waitFor();
+    await page.locator('[data-testid="level-bid"]').first().waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    if (webRoot) rmSync(dirname(webRoot), { recursive: true, force: true });
+  });
+
+  it('a take profit limit and a stop: short type and trigger price visible at 1280×720 and 1600×1000', async () => {
+    await api('orders', { method: 'POST', body: { account: 'paper', symbol: 'BTC/USDT', side: 'buy', type: 'market', quantity: '0.02' } });
+    const bid = Number((await api<{ bid: string }>('ticker?account=paper&symbol=BTC/USDT')).bid);
+    // far enough from the market that the replay reaches neither
+    const tpStop = at(bid, 1.05);
+    const slStop = at(bid, 0.95);
+    const tp = await api<Order>('orders', {
+      method: 'POST',
+      body: { account: 'paper', symbol: 'BTC/USDT', side: 'sell', type: 'take_profit_limit', quantity: '0.005', stop_price: tpStop, price: at(bid, 1.049) },
+    });
+    const sl = await api<Order>('orders', { method: 'POST', body: { account: 'paper', symbol: 'BTC/USDT', side: 'sell', type: 'stop_market', quantity: '0.005', stop_price: slStop } });
+
+    await page.click('[data-testid="tab-open"]');
+    for (const size of [
+      { width: 1280, height: 720 },
+      { width: 1600, height: 1000 },
+    ]) {
+      await page.setViewportSize(size);
+      for (const [o, label, trigger] of [
+        [tp, 'TP LMT', tpStop],
+        [sl, 'Stop', slStop],
+      ] as const) {
+        await expect.poll(() => cell(o.id, 'type'), { timeout: 30_000 }).toEqual({ text: label, fits: true, onScreen: true });
+        await expect.poll(() => cell(o.id, 'trigger'), { timeout: 30_000 }).toMatchObject({ text: Number(trigger).toLocaleString('en-US', { maximumFractionDigits: 8 }), fits: true, onScreen: true });
+      }
+      await page.screenshot({ path: join(SHOTS, `blotter-trigger-${size.width}x${size.height}.png`) });
+    }
+    expect(errors).toEqual([]);
+  });
+});
