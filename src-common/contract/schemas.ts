@@ -64,6 +64,7 @@ export const Order = z.object({
   trailing_offset: DecimalString.nullable(),
   trailing_unit: z.enum(TRAILING_UNITS).nullable(),
   activation_price: DecimalString.nullable(),
+  triggered_at: IsoTime.nullable().describe("when a stop's, take profit's or trailing stop's trigger fired (it works from then on); null while it waits, and for other types"),
 });
 export type Order = z.infer<typeof Order>;
 

@@ -71,6 +71,7 @@ export function orderDto(o: OrderRecord): S.Order {
     trailing_offset: o.trailing ? str(o.trailing.offset) : null,
     trailing_unit: o.trailing?.unit ?? null,
     activation_price: o.trailing?.activationPrice ? str(o.trailing.activationPrice) : null,
+    triggered_at: o.triggeredAt === undefined ? null : iso(o.triggeredAt),
   };
 }
 

@@ -24,7 +24,8 @@ import { TernError } from '../../src-common/contract/errors.js';
  */
 
 /** `owner?`: an optional string, NULL in SQL and absent (undefined) in the record (a field records made before it existed leave out) */
-type Kind = 'str' | 'str?' | 'owner?' | 'int' | 'int?' | 'bool' | 'dec' | 'dec?' | 'json' | 'json?';
+/** `time?`: the same for a timestamp (an integer) */
+type Kind = 'str' | 'str?' | 'owner?' | 'int' | 'int?' | 'time?' | 'bool' | 'dec' | 'dec?' | 'json' | 'json?';
 type Schema<T> = { readonly [K in keyof T]-?: Kind };
 
 /** A record as stored: field values in schema order (see above). */
@@ -54,6 +55,7 @@ function badField(record: string, key: string, kind: Kind, value: unknown): neve
     'owner?': 'a string or absent',
     int: 'a finite integer',
     'int?': 'a finite integer or null',
+    'time?': 'a finite integer or absent',
     bool: 'a boolean',
     dec: 'a finite Decimal',
     'dec?': 'a finite Decimal or null',
@@ -100,6 +102,7 @@ function compile<T>(name: string, schema: Schema<T>): RecordCodec<T> {
       case 'int':
         return `(isInt(${v}) ? ${v} : ${bad})`;
       case 'int?':
+      case 'time?':
         return `(${v} == null ? null : isInt(${v}) ? ${v} : ${bad})`;
       case 'bool':
         return `(${v} === true ? 1 : ${v} === false ? 0 : ${bad})`;
@@ -141,6 +144,7 @@ function compile<T>(name: string, schema: Schema<T>): RecordCodec<T> {
       case 'int?':
         return `(${v} ?? null)`;
       case 'owner?':
+      case 'time?':
         return `(${v} ?? undefined)`;
       default:
         return v;
@@ -200,6 +204,8 @@ const orderFields = compile<OrderRecord>('order', {
   protection: 'json?',
   // migration 9: the API key that placed it; older tuples end before it (absent: not placed with a key)
   keyId: 'owner?',
+  // migration 10: when its trigger fired (a stop or take profit now working); older tuples end before it (absent: not triggered)
+  triggeredAt: 'time?',
 });
 
 /** Protective orders' JSON fields hold decimal strings on disk and Decimals in memory. */

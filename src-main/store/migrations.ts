@@ -289,6 +289,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX orders_key_seq ON orders (key_id, seq) WHERE key_id IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    name: 'orders_triggered_at',
+    // When a stop's or take profit's trigger fired (Binance's workingTime; a
+    // triggered limit rests working). Older orders have none (NULL), which is
+    // also what their journal entries decode to: no projection rebuild needed.
+    sql: `
+      ALTER TABLE orders ADD COLUMN triggered_at INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

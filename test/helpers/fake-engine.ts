@@ -407,6 +407,7 @@ export class FakeEngine implements EngineApi {
       trailing_offset: null,
       trailing_unit: null,
       activation_price: null,
+      triggered_at: null,
     };
     this.orders.push(order);
     this.emit('orders', 'orders', order);

@@ -68,7 +68,7 @@ describe('journal codec', () => {
 
   it('describes each record by one field list that names the table columns', () => {
     expect(orderCodec.columns).toContain('client_order_id');
-    expect(orderCodec.columns.length).toBe(Object.keys(order({ strategyId: 's1', keyId: 'K1', trailing: null, protection: null })).length);
+    expect(orderCodec.columns.length).toBe(Object.keys(order({ strategyId: 's1', keyId: 'K1', trailing: null, protection: null, triggeredAt: 3 })).length);
   });
 
   it("keeps the key an order was placed with and a key's rate, accounts and halt (migration 9); older tuples read as none", () => {
@@ -84,6 +84,19 @@ describe('journal codec', () => {
     const key = encodeEntry({ type: 'key', key: apiKey() }).wire as { key: unknown[] };
     const oldKey = decodeEntry({ type: 'key', key: key.key.slice(0, 7) }) as Extract<JournalEntry, { type: 'key' }>;
     expect(oldKey.key).toEqual(apiKey());
+  });
+
+  it('keeps when a stop or take profit triggered (migration 10); older tuples and an untriggered order read as absent', () => {
+    const e: JournalEntry = { type: 'order', event: 'trigger', order: order({ type: 'stop_limit', state: 'triggered', triggeredAt: 1_700_000_000_123 }) };
+    expect(roundTrip(e)).toEqual(e);
+    const wire = encodeEntry({ type: 'order', event: 'initialize', order: order() }).wire as { order: unknown[] };
+    const at = orderCodec.keys.indexOf('triggeredAt');
+    expect(at).toBe(orderCodec.keys.length - 1);
+    for (const tuple of [wire.order, wire.order.slice(0, at)]) {
+      const back = decodeEntry({ type: 'order', event: 'initialize', order: tuple }) as Extract<JournalEntry, { type: 'order' }>;
+      expect('triggeredAt' in back.order ? back.order.triggeredAt : undefined).toBeUndefined();
+      expect(back.order).toEqual(order());
+    }
   });
 
   it("keeps a protective order's trailing terms and group (issue 12) with their Decimals, and reads older tuples as none", () => {

@@ -48,6 +48,7 @@ function makeOrder(i: number): Order {
     trailing_offset: null,
     trailing_unit: null,
     activation_price: null,
+    triggered_at: null,
   };
 }
 

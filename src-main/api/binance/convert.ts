@@ -65,13 +65,21 @@ export interface OrderViewExtras {
   expired?: boolean;
 }
 
+/**
+ * A stop or take profit waiting for its trigger is not working yet (Binance: isWorking false, workingTime -1);
+ * once it fired (triggered_at, set by whoever fired it: the venue or Tern) a limit resting unfilled is working.
+ * A venue that reports no trigger (an exchange's own stop) shows it by a fill.
+ */
+export function waitingForTrigger(o: Pick<Order, 'type' | 'status' | 'triggered_at'>, filled: Decimal): boolean {
+  return needsStopPrice(o.type) && !o.triggered_at && filled.isZero() && (o.status === 'open' || o.status === 'pending');
+}
+
 export function orderView(o: Order, symbol: string, extras: OrderViewExtras = {}): BinanceOrderView {
   const { fills = [], cancelClientOrderId, expired = false } = extras;
   const filled = new Decimal(o.filled_quantity);
   const quote = o.average_price === null ? new Decimal(0) : filled.mul(o.average_price);
   const time = Date.parse(o.created_at);
-  // a stop or take profit waiting for its trigger is not working yet: Binance says workingTime -1 (a fill says it triggered)
-  const waiting = needsStopPrice(o.type) && filled.isZero() && (o.status === 'open' || o.status === 'pending');
+  const waiting = waitingForTrigger(o, filled);
   return {
     symbol,
     orderId: o.id,
@@ -89,7 +97,8 @@ export function orderView(o: Order, symbol: string, extras: OrderViewExtras = {}
     stopPrice: o.stop_price === null ? null : f8(o.stop_price),
     time,
     updateTime: Date.parse(o.updated_at),
-    workingTime: waiting ? -1 : time,
+    // a triggered one works from when it fired (Binance's workingTime); a venue that never says (a fill did) from its placing
+    workingTime: waiting ? -1 : o.triggered_at !== null && o.triggered_at !== undefined ? Date.parse(o.triggered_at) : time,
     isWorking: o.type !== 'market' && !waiting && (o.status === 'open' || o.status === 'partially_filled'),
     fills: fills.map((f) => ({ price: f8(f.price), qty: f8(f.quantity), commission: f8(f.fee), commissionAsset: f.fee_asset, tradeId: f.id })),
     cancelClientOrderId,

@@ -1,8 +1,7 @@
 import type { EngineEvent } from '../../../src-common/contract/events.js';
 import type { Balance, Fill, Order } from '../../../src-common/contract/schemas.js';
-import { needsStopPrice } from '../../../src-common/contract/constants/orders.js';
 import { Decimal } from '../../engine/model/decimal.js';
-import { balanceView, binanceSymbol, cancelClientId, f8, orderView } from './convert.js';
+import { balanceView, binanceSymbol, cancelClientId, f8, orderView, waitingForTrigger } from './convert.js';
 import type { Endpoint } from './endpoint.js';
 import { binanceErrors as errors } from './errors.js';
 import type { ListenKeys } from './listen-keys.js';
@@ -134,7 +133,7 @@ export class UserReports {
       executedQty: f8(r.filled.toFixed()),
       cummulativeQuoteQty: r.quote.toFixed(8, Decimal.ROUND_DOWN),
       // a stop or take profit waiting for its trigger is not working yet (Binance: w false), as orderView says
-      isWorking: o.type !== 'market' && (status === 'NEW' || status === 'PARTIALLY_FILLED') && !(needsStopPrice(o.type) && r.filled.isZero()),
+      isWorking: o.type !== 'market' && (status === 'NEW' || status === 'PARTIALLY_FILLED') && !waitingForTrigger(o, r.filled),
     };
     const exec = f && {
       qty: f8(f.quantity),

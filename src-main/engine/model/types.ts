@@ -111,6 +111,8 @@ export interface OrderRecord extends OrderTerms {
   keyId?: string;
   /** group, parent and holder of a protective order; absent or null: a plain order, held by its venue */
   protection?: OrderProtection | null;
+  /** when its trigger fired (venue or Tern): a stop or take profit works from then on; absent while it waits */
+  triggeredAt?: number;
 }
 
 export interface FillRecord {

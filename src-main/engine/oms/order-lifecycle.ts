@@ -10,13 +10,16 @@ export function transition(order: OrderRecord, event: OrderEvent, ts: number, pa
   const state = nextOrderState(order.state, event, order.previousState ?? undefined);
   const entersPending = (state === 'pending_cancel' || state === 'pending_update') && order.state !== 'pending_cancel' && order.state !== 'pending_update';
   const leavesPending = state !== 'pending_cancel' && state !== 'pending_update';
-  return {
+  const next: OrderRecord = {
     ...order,
     ...patch,
     state,
     previousState: entersPending ? order.state : leavesPending ? null : order.previousState,
     updatedAt: ts,
   };
+  // kept for good: a triggered limit that rests unfilled is working (Binance's isWorking, workingTime)
+  if (event === 'trigger') next.triggeredAt = ts;
+  return next;
 }
 
 /** The order after a fill: quantity, average price and fees roll forward; the state follows the table. */

@@ -176,6 +176,21 @@ async function scenario(ex: Binance, moveTo: (price: number) => void): Promise<R
   out['tp.filled'] = order(fired);
   out['tpl.canceled'] = order(await ex.cancelOrder(String(tpl.id), 'BTC/USDT'));
 
+  // a stop limit that triggers on the fall but whose limit (above the market then) rests unfilled: working from its trigger (isWorking, workingTime)
+  const now = ask * 1.06;
+  const sl = await ex.createOrder('BTC/USDT', 'limit', 'sell', 0.002, at(ex, now), { stopLossPrice: at(ex, now * 0.99) });
+  const working = (o: Record<string, any>): Shape => ({ ...order(o), isWorking: o['info']['isWorking'], workingTime: Number(o['info']['workingTime']) > 0 ? 'set' : o['info']['workingTime'] });
+  out['sl.placed'] = working(sl);
+  moveTo(now * 0.98);
+  let triggered = await ex.fetchOrder(String(sl.id), 'BTC/USDT');
+  for (let i = 0; i < 50 && !triggered.info['isWorking']; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    triggered = await ex.fetchOrder(String(sl.id), 'BTC/USDT');
+  }
+  out['sl.triggered'] = working(triggered);
+  out['sl.open'] = (await ex.fetchOpenOrders('BTC/USDT')).filter((o) => o.id === sl.id).map(working);
+  out['sl.canceled'] = order(await ex.cancelOrder(String(sl.id), 'BTC/USDT'));
+
   // the market's public trades (the simulator's matches, Tern's feed prints): aggTrades, ccxt's default, and trades
   const publicTrade = (t: Record<string, any>): Shape => ({ fields: filled(t), sideKnown: t['side'] === 'buy' || t['side'] === 'sell', info: filled(t['info']) });
   out['publicTrades.agg'] = (await ex.fetchTrades('BTC/USDT', undefined, 1)).map(publicTrade);
@@ -229,7 +244,7 @@ describe('the same ccxt scenario on the exchange simulator and on Tern', () => {
     expect(results.sim['publicTrades.historicalKeyless']).toEqual({ status: 401, body: { code: -2014, msg: 'API-key format invalid.' } });
   });
   // one assertion per step, so a difference names the step
-  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'publicTrades.agg', 'publicTrades.trades', 'publicTrades.historical', 'publicTrades.historicalKeyless', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'tp.placed', 'tp.fetched', 'tpl.placed', 'tp.reached', 'tp.filled', 'tpl.canceled', 'all']) {
+  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'publicTrades.agg', 'publicTrades.trades', 'publicTrades.historical', 'publicTrades.historicalKeyless', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'tp.placed', 'tp.fetched', 'tpl.placed', 'tp.reached', 'tp.filled', 'tpl.canceled', 'sl.placed', 'sl.triggered', 'sl.open', 'sl.canceled', 'all']) {
     it(step, () => {
       expect(results.tern[step]).toEqual(results.sim[step]);
     });
@@ -240,6 +255,12 @@ describe('the same ccxt scenario on the exchange simulator and on Tern', () => {
       expect([(r['tp.placed'] as Shape)['infoType'], (r['tpl.placed'] as Shape)['infoType']]).toEqual(['TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
       expect((r['tp.filled'] as Shape)['status']).toBe('closed');
       expect(r['tp.reached']).toBe('OrderImmediatelyFillable');
+      // the stop limit waited (not working), then triggered and rests unfilled, working since its trigger
+      // (the placement answer carries no isWorking on either: its workingTime says it)
+      expect([r['sl.placed'], r['sl.triggered']].map((o) => [(o as Shape)['infoType'], (o as Shape)['status'], (o as Shape)['isWorking'], (o as Shape)['workingTime']])).toEqual([
+        ['STOP_LOSS_LIMIT', 'open', undefined, -1],
+        ['STOP_LOSS_LIMIT', 'open', true, 'set'],
+      ]);
     }
   });
 });

@@ -16,7 +16,7 @@ function order(patch: Partial<Order>): Order {
     id: 'O1', client_order_id: 'bot-1', account: 'paper', symbol: 'BTC/USDT', side: 'buy', type: 'limit', quantity: '1', price: '100',
     stop_price: null, time_in_force: 'GTC', post_only: false, reduce_only: false, status: 'open', filled_quantity: '0', average_price: null,
     fees: '0', reject_reason: null, created_at: new Date(T0).toISOString(), updated_at: new Date(T0).toISOString(), strategy_id: null, key_id: null,
-    held_by: 'venue', oco_id: null, parent_id: null, role: null, exits: [], trailing_offset: null, trailing_unit: null, activation_price: null,
+    held_by: 'venue', oco_id: null, parent_id: null, role: null, exits: [], trailing_offset: null, trailing_unit: null, activation_price: null, triggered_at: null,
     ...patch,
   };
 }
