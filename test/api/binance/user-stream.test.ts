@@ -60,6 +60,13 @@ describe('UserReports', () => {
     expect(out.map((e) => [e['x'], e['o'], e['P'], e['p'], e['w']])).toEqual([['NEW', 'TAKE_PROFIT_LIMIT', '109.50000000', '110.00000000', false]]);
   });
 
+  it('a stop limit that triggered and rests unfilled is working (w true), since its trigger (W), as Binance', () => {
+    const { out, r } = collect();
+    const fired = new Date(T0 + 5000).toISOString();
+    r.onEvent(ev('orders', order({ side: 'sell', type: 'stop_limit', price: '95.5', stop_price: '95', triggered_at: fired })));
+    expect(out.map((e) => [e['x'], e['o'], e['w'], e['W']])).toEqual([['NEW', 'STOP_LOSS_LIMIT', true, T0 + 5000]]);
+  });
+
   it('an order event ahead of its fill: the TRADE goes out when the fill comes', () => {
     const { out, r } = collect();
     r.onEvent(ev('orders', order({})));
