@@ -21,6 +21,12 @@ export async function ticketIsWhole(page: Page, width: number, height: number): 
       .map((e) => `${e.tagName}.${e.className}`),
   );
   expect(clipped).toEqual([]);
+  // a notification never sits on the ticket (one used to cover the send button right after an order went)
+  const covered = await page.$$eval('.toast', (toasts) => {
+    const t = document.querySelector('.ticket-panel')!.getBoundingClientRect();
+    return toasts.map((e) => e.getBoundingClientRect()).filter((r) => r.left < t.right && r.right > t.left && r.top < t.bottom && r.bottom > t.top).length;
+  });
+  expect(covered).toBe(0);
   const submit = (await page.locator('[data-testid="ticket-submit"]').boundingBox())!;
   expect(submit.y + submit.height).toBeLessThanOrEqual(height);
   expect(
