@@ -67,10 +67,28 @@ async function lineRow(id: string, price: string): Promise<{ x: number; y: numbe
   return { x: chart.x + chart.width * 0.5, y: b.y + b.height / 2 };
 }
 
-async function drag(from: { x: number; y: number }, dy: number, opts: { escape?: boolean } = {}): Promise<string | null> {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  for (let i = 1; i <= 8; i++) await page.mouse.move(from.x, from.y + (dy * i) / 8);
+type Point = { x: number; y: number };
+
+async function drag(at: Point | (() => Promise<Point>), dy: number, opts: { escape?: boolean } = {}): Promise<string | null> {
+  // The replay keeps trading while the test reads a line's row: a new high or low
+  // rescales the pane and moves the line a few pixels, so on a busy machine the
+  // press can land off it (no drag starts). Read the row again and press again.
+  for (let attempt = 1; ; attempt++) {
+    const from = typeof at === 'function' ? await at() : at;
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    const started = await page
+      .locator('[data-testid="drag-line"]')
+      .waitFor({ state: 'attached', timeout: 2_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!started && typeof at === 'function' && attempt < 4) {
+      await page.mouse.up();
+      continue;
+    }
+    for (let i = 1; i <= 8; i++) await page.mouse.move(from.x, from.y + (dy * i) / 8);
+    break;
+  }
   const shown = await page.getAttribute('[data-testid="drag-line"]', 'data-price');
   if (opts.escape) await page.keyboard.press('Escape');
   await page.mouse.up();
@@ -107,8 +125,7 @@ describe('trading on the candle chart in Chromium', { timeout: 180_000 }, () => 
   it('drags a buy line down with the mouse and the order rests at the snapped price shown; Esc leaves it where it is', async () => {
     const placed = await api<Order>('POST', '/orders', { symbol: 'BTC/USDT', side: 'buy', type: 'limit', quantity: '0.001', price: await awayFromMarket('below') });
     errors.length = 0;
-    const row = await lineRow(placed.id, placed.price!);
-    const shown = await drag(row, 20);
+    const shown = await drag(() => lineRow(placed.id, placed.price!), 20);
     expect(shown).not.toBeNull();
     expect(Number(shown)).toBeLessThan(Number(placed.price));
     // on the increment
@@ -118,8 +135,7 @@ describe('trading on the candle chart in Chromium', { timeout: 180_000 }, () => 
     await page.screenshot({ path: join(SHOTS, 'chart-trading-1280x720.png') });
 
     // Esc during the drag: nothing is sent
-    const again = await lineRow(placed.id, shown!);
-    expect(await drag(again, 20, { escape: true })).not.toBeNull();
+    expect(await drag(() => lineRow(placed.id, shown!), 20, { escape: true })).not.toBeNull();
     expect(await page.locator('[data-testid="drag-line"]').count()).toBe(0);
     await page.waitForTimeout(500);
     expect((await orderOf(placed.id)).price).toBe(shown);
@@ -130,8 +146,7 @@ describe('trading on the candle chart in Chromium', { timeout: 180_000 }, () => 
     // a stop-market has no limit price to amend: the engine refuses, naming why
     const stop = await api<Order>('POST', '/orders', { symbol: 'BTC/USDT', side: 'buy', type: 'stop_market', quantity: '0.001', stop_price: await awayFromMarket('above') });
     errors.length = 0;
-    const row = await lineRow(stop.id, stop.stop_price!);
-    expect(await drag(row, -20)).not.toBeNull();
+    expect(await drag(() => lineRow(stop.id, stop.stop_price!), -20)).not.toBeNull();
     const notice = page.locator('[data-testid="chart-notice"]');
     await notice.waitFor();
     expect(await notice.textContent()).toContain('no limit price');
