@@ -82,6 +82,8 @@ export interface DragPorts {
 export class LineDrag {
   private line: ChartLine | null = null;
   private price: string | null = null;
+  /** the pixel row the price was last read at */
+  private row: number | null = null;
   private view: DragView = { ghost: null, notice: null };
 
   constructor(private readonly ports: DragPorts) {}
@@ -96,12 +98,16 @@ export class LineDrag {
     if (!line) return false;
     this.line = line;
     this.price = line.price;
+    this.row = y;
     this.show({ ghost: this.ghost(line.price, false), notice: null });
     return true;
   }
 
   move(y: number): void {
-    if (!this.line) return;
+    // the same row keeps the price the label shows, even if the pane rescaled meanwhile
+    // (the replay trades on): a drop where the pointer stopped sends what the trader read
+    if (!this.line || y === this.row) return;
+    this.row = y;
     const price = snapPrice(this.ports.priceAt(y), this.ports.increment);
     if (!price || price === this.price) return;
     this.price = price;
@@ -112,6 +118,7 @@ export class LineDrag {
   cancel(): void {
     this.line = null;
     this.price = null;
+    this.row = null;
     this.show({ ghost: null, notice: null });
   }
 

@@ -34,6 +34,34 @@ function setup(opts: { amend?: (id: string, price: string) => Promise<unknown>; 
 }
 
 describe('line logic on the chart', () => {
+  it('a drop where the pointer stopped sends the price the label showed, even if the pane rescaled in between', async () => {
+    let shift = 0;
+    const views: DragView[] = [];
+    const sent: unknown[] = [];
+    const drag = new LineDrag({
+      increment: '0.5',
+      places: 1,
+      yOf: (p) => yOf(p) + shift,
+      priceAt: (y) => priceAt(y - shift),
+      position: () => position as never,
+      market: () => position.mark_price,
+      amend: (id, price) => {
+        sent.push({ id, price });
+        return Promise.resolve({});
+      },
+      protect: () => Promise.resolve({}),
+      render: (v) => views.push(v),
+    });
+    const lines = tradingLines([order({ id: 'O-1', price: '39500' })] as never, [position] as never, 'paper', 'BTC/USDT', 1);
+    expect(drag.start(lines, yOf(39500))).toBe(true);
+    drag.move(yOf(39400));
+    expect(views.at(-1)!.ghost?.price).toBe('39400');
+    shift = 7; // a new high rescales the pane: the same row now means another price
+    drag.move(yOf(39400)); // the mouseup at the row where the pointer stopped
+    await drag.release();
+    expect(sent).toEqual([{ id: 'O-1', price: '39400' }]);
+  });
+
   it('snaps a chart price to the instrument increment, and refuses no price', () => {
     expect(snapPrice(40123.26, '0.5')).toBe('40123.5');
     expect(snapPrice(40123.24, '0.5')).toBe('40123');
