@@ -6,35 +6,16 @@
  * and 1600×1000, with no console error. Screenshots land in
  * test-artifacts/screenshots/blotter-trigger-*.png.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, buildRenderer } from './helpers/build.js';
-import { type Browser, assertChromium, launchChromium } from './helpers/chromium.js';
-import { SAMPLE_FEED, type Served, startServe } from './helpers/serve.js';
+import { SHOTS, type Terminal, at, openTerminal } from './helpers/terminal.js';
 
-const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-
-let webRoot: string;
-let served: Served;
-let browser: Browser;
+let term: Terminal;
 let page: Page;
-const errors: string[] = [];
-
-async function api<T>(path: string, init?: { method: string; body: unknown }): Promise<T> {
-  const res = await fetch(`${served.url}/api/v1/${path}`, {
-    method: init?.method ?? 'GET',
-    headers: { authorization: `Bearer ${served.key}`, 'content-type': 'application/json' },
-    ...(init ? { body: JSON.stringify(init.body) } : {}),
-  });
-  expect(res.status).toBeLessThan(300);
-  return (await res.json()) as T;
-}
+let errors: string[];
+const api = <T>(path: string, init?: { method: string; body: unknown }): Promise<T> => term.api<T>(path, init);
 type Order = { id: string; type: string; stop_price: string | null; status: string };
-
-/** a price on the 0.01 grid, `factor` times `from` */
-const at = (from: number, factor: number) => (Math.round(from * factor * 100) / 100).toFixed(2);
 
 /** the row's cell in column `col`: its text, whether its text fits, and whether it lies inside the grid's visible body */
 async function cell(id: string, col: string) {
@@ -59,27 +40,12 @@ async function cell(id: string, col: string) {
 // a browser and an engine on a machine shared with other work: generous limits, never a timing assertion
 describe('trigger orders in the open-orders blotter in Chromium', { timeout: 300_000 }, () => {
   beforeAll(async () => {
-    assertChromium();
-    mkdirSync(SHOTS, { recursive: true });
-    webRoot = await buildRenderer();
-    served = await startServe({ webRoot, speed: 1, timeoutMs: 120_000, markets: [{ file: SAMPLE_FEED, symbol: 'BTC/USDT' }] });
-    browser = await launchChromium({ width: 1280, height: 720 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${served.url}/`);
-    await page.locator('input[name="api-key"]').fill(served.key);
-    await page.click('button[type="submit"]');
-    await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).waitFor();
-    await page.locator('[data-testid="level-bid"]').first().waitFor();
+    term = await openTerminal({ speed: 1 });
+    ({ page, errors } = term);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    if (webRoot) rmSync(dirname(webRoot), { recursive: true, force: true });
+    await term?.close();
   });
 
   it('a take profit limit and a stop: short type and trigger price visible at 1280×720 and 1600×1000', async () => {

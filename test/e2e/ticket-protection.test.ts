@@ -7,58 +7,28 @@
  * whole at 1280×720 with no console error. An OCO is sent from the ticket too.
  * Screenshots land in test-artifacts/screenshots/ticket-protection-*.png.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, buildRenderer } from './helpers/build.js';
-import { type Browser, assertChromium, launchChromium } from './helpers/chromium.js';
-import { SAMPLE_FEED, type Served, startServe } from './helpers/serve.js';
+import { SHOTS, type Terminal, at, openTerminal } from './helpers/terminal.js';
 import { ticketIsWhole } from './helpers/ticket.js';
 
-const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-
-let webRoot: string;
-let served: Served;
-let browser: Browser;
+let term: Terminal;
 let page: Page;
-const errors: string[] = [];
-
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(`${served.url}/api/v1/${path}`, { headers: { authorization: `Bearer ${served.key}` } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
+let errors: string[];
+const api = <T>(path: string): Promise<T> => term.api<T>(path);
 type Order = { id: string; side: string; type: string; quantity: string; price: string | null; stop_price: string | null; status: string; role: string | null; parent_id: string | null; held_by: string; exits: string[]; oco_id: string | null };
-
-/** a price on the 0.01 grid, `factor` times `from` */
-const at = (from: number, factor: number) => (Math.round(from * factor * 100) / 100).toFixed(2);
 
 // a browser and an engine on a machine shared with other work: generous limits, never a timing assertion
 describe('a bracket from the ticket in Chromium', { timeout: 300_000 }, () => {
   beforeAll(async () => {
-    assertChromium();
-    mkdirSync(SHOTS, { recursive: true });
-    webRoot = await buildRenderer();
     // a slow replay: the exits, near the market so the chart's price range shows them, stay open while they are looked at
-    served = await startServe({ webRoot, speed: 1, timeoutMs: 120_000, markets: [{ file: SAMPLE_FEED, symbol: 'BTC/USDT' }] });
-    browser = await launchChromium({ width: 1280, height: 720 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${served.url}/`);
-    await page.locator('input[name="api-key"]').fill(served.key);
-    await page.click('button[type="submit"]');
-    await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).waitFor();
-    await page.locator('[data-testid="level-bid"]').first().waitFor();
+    term = await openTerminal({ speed: 1 });
+    ({ page, errors } = term);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    if (webRoot) rmSync(dirname(webRoot), { recursive: true, force: true });
+    await term?.close();
   });
 
   it('places a limit entry with TP and SL: it fills, and both exits are on the blotter and the chart', async () => {
@@ -117,9 +87,9 @@ describe('a bracket from the ticket in Chromium', { timeout: 300_000 }, () => {
 
   it('an OCO from the ticket protects the position: two linked sell legs', async () => {
     // more BTC than the bracket's take profit holds, so the pair has coins to sell
-    const bought = await fetch(`${served.url}/api/v1/orders`, {
+    const bought = await fetch(`${term.served.url}/api/v1/orders`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${served.key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${term.served.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ account: 'paper', symbol: 'BTC/USDT', side: 'buy', type: 'market', quantity: '0.01' }),
     });
     expect(bought.status).toBe(201);

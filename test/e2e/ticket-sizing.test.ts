@@ -6,28 +6,16 @@
  * the REST API), and the ticket is whole at 1280×720 and 1600×1000.
  * Screenshots land in test-artifacts/screenshots/ticket-sizing-*.png.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, buildRenderer } from './helpers/build.js';
-import { type Browser, assertChromium, launchChromium } from './helpers/chromium.js';
-import { SAMPLE_FEED, type Served, startServe } from './helpers/serve.js';
+import { SHOTS, type Terminal, openTerminal } from './helpers/terminal.js';
 import { ticketIsWhole } from './helpers/ticket.js';
 
-const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-
-let webRoot: string;
-let served: Served;
-let browser: Browser;
+let term: Terminal;
 let page: Page;
-const errors: string[] = [];
-
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(`${served.url}/api/v1/${path}`, { headers: { authorization: `Bearer ${served.key}` } });
-  expect(res.status).toBe(200);
-  return (await res.json()) as T;
-}
+let errors: string[];
+const api = <T>(path: string): Promise<T> => term.api<T>(path);
 type Order = { side: string; type: string; quantity: string; price: string | null; status: string };
 
 /** a fresh limit buy ticket at `price`, sized the way `size` sets */
@@ -40,27 +28,12 @@ async function limitBuyAt(price: string): Promise<void> {
 // a browser and an engine on a machine shared with other work: generous limits, never a timing assertion
 describe('ticket sizing in Chromium', { timeout: 300_000 }, () => {
   beforeAll(async () => {
-    assertChromium();
-    mkdirSync(SHOTS, { recursive: true });
-    webRoot = await buildRenderer();
-    served = await startServe({ webRoot, speed: 20, timeoutMs: 120_000, markets: [{ file: SAMPLE_FEED, symbol: 'BTC/USDT' }] });
-    browser = await launchChromium({ width: 1280, height: 720 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${served.url}/`);
-    await page.locator('input[name="api-key"]').fill(served.key);
-    await page.click('button[type="submit"]');
-    await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).waitFor();
-    await page.locator('[data-testid="level-bid"]').first().waitFor();
+    term = await openTerminal({ speed: 20 });
+    ({ page, errors } = term);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    if (webRoot) rmSync(dirname(webRoot), { recursive: true, force: true });
+    await term?.close();
   });
 
   it('the numbers below are worked out by hand for this instrument and balance', async () => {

@@ -6,61 +6,27 @@
  * candle chart at its trigger; the ticket is whole at 1280×720 with no
  * console error. Screenshots land in test-artifacts/screenshots/ticket-take-profit-*.png.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, buildRenderer } from './helpers/build.js';
-import { type Browser, assertChromium, launchChromium } from './helpers/chromium.js';
-import { SAMPLE_FEED, type Served, startServe } from './helpers/serve.js';
+import { SHOTS, type Terminal, at, openTerminal } from './helpers/terminal.js';
 import { ticketIsWhole } from './helpers/ticket.js';
 
-const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-
-let webRoot: string;
-let served: Served;
-let browser: Browser;
+let term: Terminal;
 let page: Page;
-const errors: string[] = [];
-
-async function api<T>(path: string, init?: { method: string; body: unknown }): Promise<T> {
-  const res = await fetch(`${served.url}/api/v1/${path}`, {
-    method: init?.method ?? 'GET',
-    headers: { authorization: `Bearer ${served.key}`, 'content-type': 'application/json' },
-    ...(init ? { body: JSON.stringify(init.body) } : {}),
-  });
-  expect(res.status).toBeLessThan(300);
-  return (await res.json()) as T;
-}
+let errors: string[];
+const api = <T>(path: string, init?: { method: string; body: unknown }): Promise<T> => term.api<T>(path, init);
 type Order = { id: string; side: string; type: string; quantity: string; stop_price: string | null; price: string | null; status: string; held_by: string | null };
-
-/** a price on the 0.01 grid, `factor` times `from` */
-const at = (from: number, factor: number) => (Math.round(from * factor * 100) / 100).toFixed(2);
 
 // a browser and an engine on a machine shared with other work: generous limits, never a timing assertion
 describe('a take profit from the ticket in Chromium', { timeout: 300_000 }, () => {
   beforeAll(async () => {
-    assertChromium();
-    mkdirSync(SHOTS, { recursive: true });
-    webRoot = await buildRenderer();
-    served = await startServe({ webRoot, speed: 1, timeoutMs: 120_000, markets: [{ file: SAMPLE_FEED, symbol: 'BTC/USDT' }] });
-    browser = await launchChromium({ width: 1280, height: 720 });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${served.url}/`);
-    await page.locator('input[name="api-key"]').fill(served.key);
-    await page.click('button[type="submit"]');
-    await page.locator('[data-testid="connection-state"]', { hasText: 'Connected' }).waitFor();
-    await page.locator('[data-testid="level-bid"]').first().waitFor();
+    term = await openTerminal({ speed: 1 });
+    ({ page, errors } = term);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    if (webRoot) rmSync(dirname(webRoot), { recursive: true, force: true });
+    await term?.close();
   });
 
   it('places a sell take profit above the market: open, held by the venue, on the blotter and the chart at its trigger', async () => {
