@@ -22,6 +22,7 @@ import { parseParams } from '../src-common/contract/validation.js';
 import { createApiServer } from '../src-main/api/server.js';
 import { benchEngine } from './engine-fixture.js';
 import { emit, percentiles } from './stats.js';
+import { closedLoop as closedLoopOf, openLoop as openLoopOf } from './load-loops.js';
 
 const CONNECTIONS = 8;
 const RATE = 1000;
@@ -44,39 +45,8 @@ async function client(url: string): Promise<void> {
     if (res.statusCode !== 201) return (failed += 1), null;
     return Number(process.hrtime.bigint() - due);
   };
-  const closedLoop = async (seconds: number) => {
-    const ns: number[] = [];
-    const started = performance.now();
-    const end = started + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        while (performance.now() < end) {
-          const t = await order(process.hrtime.bigint());
-          if (t !== null) ns.push(t);
-        }
-      }),
-    );
-    return { ns, seconds: (performance.now() - started) / 1000 };
-  };
-  const openLoop = async (rate: number, seconds: number) => {
-    const total = rate * seconds;
-    const ns: number[] = [];
-    const pending: Promise<void>[] = [];
-    const t0 = process.hrtime.bigint();
-    const started = performance.now();
-    await new Promise<void>((done) => {
-      let sent = 0;
-      const tick = () => {
-        const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
-        for (; sent < due; sent++) pending.push(order(t0 + BigInt(Math.round((sent * 1e9) / rate))).then((t) => void (t !== null && ns.push(t))));
-        if (sent < total) setTimeout(tick, 0);
-        else done();
-      };
-      tick();
-    });
-    await Promise.all(pending);
-    return { ns, seconds: (performance.now() - started) / 1000, total };
-  };
+  const closedLoop = (seconds: number) => closedLoopOf(order, CONNECTIONS, seconds);
+  const openLoop = (rate: number, seconds: number) => openLoopOf(order, rate, seconds);
   const cpuUsPer = (cpu: NodeJS.CpuUsage, n: number) => Math.round((cpu.user + cpu.system) / n);
 
   await closedLoop(2); // warm-up: both processes' JIT

@@ -23,6 +23,7 @@ import { availableParallelism } from 'node:os';
 import { restBots } from './rest-bots.js';
 import { startServeProcess } from './serve-process.js';
 import { emit, percentiles } from './stats.js';
+import { closedLoop as closedLoopOf, openLoop as openLoopOf } from './load-loops.js';
 
 const CONNECTIONS = 8;
 const RATE = 1000;
@@ -40,45 +41,8 @@ try {
   const bots = await restBots(server, CONNECTIONS);
   const { order } = bots;
 
-  const closedLoop = async (seconds: number) => {
-    const ns: number[] = [];
-    const end = performance.now() + seconds * 1000;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        while (performance.now() < end) {
-          const t = await order(process.hrtime.bigint());
-          if (t !== null) ns.push(t);
-        }
-      }),
-    );
-    return { ns, seconds: (performance.now() - started) / 1000 };
-  };
-
-  const openLoop = async (rate: number, seconds: number) => {
-    const total = rate * seconds;
-    const ns: number[] = [];
-    const pending: Promise<void>[] = [];
-    const t0 = process.hrtime.bigint();
-    const started = performance.now();
-    await new Promise<void>((done) => {
-      let sent = 0;
-      const tick = () => {
-        const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
-        while (sent < due) {
-          // due at its slot in the schedule, whenever this loop got to it
-          const at = t0 + BigInt(Math.round((sent * 1e9) / rate));
-          pending.push(order(at).then((t) => void (t !== null && ns.push(t))));
-          sent += 1;
-        }
-        if (sent < total) setTimeout(tick, 0);
-        else done();
-      };
-      tick();
-    });
-    await Promise.all(pending);
-    return { ns, seconds: (performance.now() - started) / 1000, total };
-  };
+  const closedLoop = (seconds: number) => closedLoopOf(order, CONNECTIONS, seconds);
+  const openLoop = (rate: number, seconds: number) => openLoopOf(order, rate, seconds);
 
   // warm up: JIT, SQLite page cache, the keys' auth cache
   await closedLoop(2);
