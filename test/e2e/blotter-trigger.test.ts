@@ -3,7 +3,8 @@
  * follow-up), in Debian's Chromium against the real engine served headless on
  * paper: each row's type reads whole (TP LMT, Stop — not "Take Profit Li…") and
  * its trigger price is on screen without opening a column menu, at 1280×720
- * and 1600×1000, with no console error. Screenshots land in
+ * and 1600×1000, with no console error; so do the time, symbol, side, price,
+ * quantity, filled and status of the row and every header above them. Screenshots land in
  * test-artifacts/screenshots/blotter-trigger-*.png.
  */
 import { join } from 'node:path';
@@ -27,8 +28,8 @@ async function cell(id: string, col: string) {
       const value = (el.querySelector('.ag-cell-value') as HTMLElement | null) ?? el;
       const r = el.getBoundingClientRect();
       const g = grid.getBoundingClientRect();
-      // the cancel column pinned on the right covers what scrolls beneath it
-      const pinned = grid.querySelector('.ag-pinned-right-header')?.getBoundingClientRect();
+      // the cancel column pinned on the right covers what scrolls beneath it (this AG Grid names it ag-grid-pinned-right-cells)
+      const pinned = (grid.querySelector('.ag-pinned-right-header') ?? grid.querySelector('.ag-grid-pinned-right-cells'))?.getBoundingClientRect();
       const right = Math.min(g.right, window.innerWidth, pinned && pinned.width > 0 ? pinned.left : Infinity);
       const onScreen = r.width > 0 && r.left >= g.left - 1 && r.right <= right + 1 && r.bottom <= window.innerHeight + 1;
       return { text: el.textContent?.trim(), fits: value.scrollWidth <= value.clientWidth + 1, onScreen };
@@ -36,6 +37,37 @@ async function cell(id: string, col: string) {
     { id, col },
   );
 }
+
+/** whether column `col`'s header label reads whole (not "Ti…", "Held…") and lies inside the grid's visible body */
+async function header(col: string) {
+  return page.evaluate((col) => {
+    const grid = document.querySelector('[data-grid="open-orders"]');
+    const el = grid?.querySelector(`.ag-header-cell[col-id="${col}"]`) as HTMLElement | null | undefined;
+    const label = el?.querySelector('.ag-header-cell-text') as HTMLElement | null | undefined;
+    const box = el?.querySelector('.ag-header-cell-label') as HTMLElement | null | undefined;
+    if (!grid || !el || !label || !box) return null;
+    const r = el.getBoundingClientRect();
+    const g = grid.getBoundingClientRect();
+    const pinned = (grid.querySelector('.ag-pinned-right-header') ?? grid.querySelector('.ag-grid-pinned-right-cells'))?.getBoundingClientRect();
+    const right = Math.min(g.right, window.innerWidth, pinned && pinned.width > 0 ? pinned.left : Infinity);
+    // the label clips its text with an ellipsis when the sort arrow and filter button leave it too little room: one pixel short is "Ti…"
+    const fits = label.scrollWidth <= label.clientWidth && label.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1;
+    return { text: label.textContent?.trim(), fits, onScreen: r.width > 0 && r.left >= g.left - 1 && r.right <= right + 1 };
+  }, col);
+}
+
+/** what a trader reads in a working order's row without scrolling the blotter sideways, with each column's header */
+const FIRST_SIGHT: Array<[string, string]> = [
+  ['created_at', 'Time'],
+  ['symbol', 'Symbol'],
+  ['side', 'Side'],
+  ['type', 'Type'],
+  ['price', 'Price'],
+  ['trigger', 'Trigger'],
+  ['quantity', 'Qty'],
+  ['filled_quantity', 'Filled'],
+  ['status', 'Status'],
+];
 
 // a browser and an engine on a machine shared with other work: generous limits, never a timing assertion
 describe('trigger orders in the open-orders blotter in Chromium', { timeout: 300_000 }, () => {
@@ -72,7 +104,9 @@ describe('trigger orders in the open-orders blotter in Chromium', { timeout: 300
       ] as const) {
         await expect.poll(() => cell(o.id, 'type'), { timeout: 30_000 }).toEqual({ text: label, fits: true, onScreen: true });
         await expect.poll(() => cell(o.id, 'trigger'), { timeout: 30_000 }).toMatchObject({ text: Number(trigger).toLocaleString('en-US', { maximumFractionDigits: 8 }), fits: true, onScreen: true });
+        for (const [col] of FIRST_SIGHT) expect({ col, ...(await cell(o.id, col)) }).toMatchObject({ col, fits: true, onScreen: true });
       }
+      for (const [col, name] of FIRST_SIGHT) expect({ col, ...(await header(col)) }).toEqual({ col, text: name, fits: true, onScreen: true });
       await page.screenshot({ path: join(SHOTS, `blotter-trigger-${size.width}x${size.height}.png`) });
     }
     expect(errors).toEqual([]);
