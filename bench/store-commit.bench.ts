@@ -3,9 +3,13 @@
  * way the engine does it: initialize, submit, accept, fill, filled, position,
  * balance — 7 entries — with ORDERS_PER_COMMIT orders per commit. The
  * entries are built before the clock starts; `record` (encode + buffer) and
- * `commit` (one transaction) are timed. Prints one JSON line.
+ * `commit` (one transaction) are timed, and the bytes the commits wrote to
+ * the WAL counted. Prints one JSON line per case: one order per commit and
+ * 500 per commit, unless ORDERS_PER_COMMIT names one.
  *   ORDERS, ORDERS_PER_COMMIT, STORE=memory|file (default file), SYNC=NORMAL|FULL
  */
+import { existsSync, statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import { Decimal } from '../src-main/engine/model/decimal.js';
 import type { OrderRecord } from '../src-main/engine/model/types.js';
 import type { JournalEntry } from '../src-main/engine/ports/store.js';
@@ -13,7 +17,7 @@ import { SqliteStore } from '../src-main/store/sqlite-store.js';
 import { openTempStore } from '../src-main/store/temp-store.js';
 
 const ORDERS = Number(process.env.ORDERS ?? 200_000);
-const ORDERS_PER_COMMIT = Number(process.env.ORDERS_PER_COMMIT ?? 1000);
+const ORDERS_PER_COMMIT = Number(process.env.ORDERS_PER_COMMIT ?? 500);
 const SYNC = process.env.SYNC === 'FULL' ? 'FULL' : 'NORMAL';
 const SYMBOLS = ['BTC-USDT', 'ETH-USDT', 'SOL-USDT', 'XRP-USDT'];
 const T0 = 1_700_000_000_000;
@@ -61,37 +65,65 @@ function orderLife(j: number): JournalEntry[] {
   ];
 }
 
-const temp = process.env.STORE === 'memory' ? undefined : openTempStore({ synchronous: SYNC });
-const store = temp?.store ?? SqliteStore.open('');
-const cpu0 = process.cpuUsage();
-let recordMs = 0;
-let commitMs = 0;
-for (let i = 0; i < ORDERS; i += ORDERS_PER_COMMIT) {
-  const entries: JournalEntry[] = [];
-  for (let j = i; j < Math.min(ORDERS, i + ORDERS_PER_COMMIT); j++) entries.push(...orderLife(j));
-  const r0 = performance.now();
-  for (const e of entries) store.record(e);
-  const c0 = performance.now();
-  store.commit();
-  recordMs += c0 - r0;
-  commitMs += performance.now() - c0;
-}
-const cpu = process.cpuUsage(cpu0);
-const totalMs = recordMs + commitMs;
-console.log(
-  JSON.stringify({
+/**
+ * One run: ORDERS orders, `perCommit` to a commit. The WAL is never
+ * checkpointed during the run (SQLite's automatic checkpoint off, no
+ * background checkpointer), so its size at the end is every byte the commits
+ * wrote: frames of 4 KB pages plus their 24-byte headers. What the store
+ * leaves to write after the last commit (projections written behind) is
+ * written, and timed, as part of the run.
+ */
+function run(orders: number, perCommit: number) {
+  const temp = process.env.STORE === 'memory' ? undefined : openTempStore({ synchronous: SYNC, backgroundCheckpoints: false });
+  const store = temp?.store ?? SqliteStore.open('');
+  // the store keeps its connection to itself; a benchmark may look (works on older versions of the store too)
+  const db = (store as unknown as { db: Database.Database }).db;
+  db.pragma('wal_autocheckpoint = 0');
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const wal = temp ? `${temp.file}-wal` : '';
+  const walBytes = () => (wal && existsSync(wal) ? statSync(wal).size : 0);
+  const wal0 = walBytes();
+  const cpu0 = process.cpuUsage();
+  let recordMs = 0;
+  let commitMs = 0;
+  let commits = 0;
+  for (let i = 0; i < orders; i += perCommit) {
+    const entries: JournalEntry[] = [];
+    for (let j = i; j < Math.min(orders, i + perCommit); j++) entries.push(...orderLife(j));
+    const r0 = performance.now();
+    for (const e of entries) store.record(e);
+    const c0 = performance.now();
+    store.commit();
+    recordMs += c0 - r0;
+    commitMs += performance.now() - c0;
+    commits += 1;
+  }
+  const f0 = performance.now();
+  (store as { flushProjections?: () => void }).flushProjections?.();
+  commitMs += performance.now() - f0;
+  const cpu = process.cpuUsage(cpu0);
+  const written = walBytes() - wal0;
+  const totalMs = recordMs + commitMs;
+  const result = {
     bench: 'store_commit',
     store: temp ? `file/${SYNC}` : 'memory',
-    orders: ORDERS,
-    orders_per_commit: ORDERS_PER_COMMIT,
+    orders,
+    orders_per_commit: perCommit,
     entries_per_order: 7,
-    record_us_per_order: +((recordMs * 1000) / ORDERS).toFixed(2),
-    commit_us_per_order: +((commitMs * 1000) / ORDERS).toFixed(2),
+    record_us_per_order: +((recordMs * 1000) / orders).toFixed(2),
+    commit_us_per_order: +((commitMs * 1000) / orders).toFixed(2),
+    commit_us_per_commit: +((commitMs * 1000) / commits).toFixed(2),
     // CPU time of the whole run (building the entries included): less sensitive to other load on the machine
-    cpu_us_per_order: +((cpu.user + cpu.system) / ORDERS).toFixed(2),
-    orders_per_s: Math.round((ORDERS / totalMs) * 1000),
-    entries_per_s: Math.round(((ORDERS * 7) / totalMs) * 1000),
-  }),
-);
-if (temp) temp.dispose();
-else store.close();
+    cpu_us_per_order: +((cpu.user + cpu.system) / orders).toFixed(2),
+    orders_per_s: Math.round((orders / totalMs) * 1000),
+    entries_per_s: Math.round(((orders * 7) / totalMs) * 1000),
+    ...(temp ? { wal_bytes_per_order: Math.round(written / orders), wal_pages_per_commit: +(written / (pageSize + 24) / commits).toFixed(2) } : {}),
+  };
+  if (temp) temp.dispose();
+  else store.close();
+  return result;
+}
+
+// ORDERS_PER_COMMIT chooses one case; by default one order per commit (a REST request, a gateway order) and 500 (a burst)
+const cases = process.env.ORDERS_PER_COMMIT ? [[ORDERS, ORDERS_PER_COMMIT]] : [[Math.min(ORDERS, 10_000), 1], [ORDERS, 500]];
+for (const [orders, perCommit] of cases) console.log(JSON.stringify(run(orders!, perCommit!)));

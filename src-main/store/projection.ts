@@ -91,6 +91,16 @@ export class ProjectionBatch {
     return this.steps.length === 0;
   }
 
+  /** the newest record of an order in the batch (after its last reset), if it has one */
+  order(id: string): Tuple | undefined {
+    return this.current?.orders.get(id);
+  }
+
+  /** the newest value of a setting in the batch (after its last reset), if it has one */
+  setting(name: string): { value: unknown } | undefined {
+    return this.current?.settings.get(name);
+  }
+
   clear(): void {
     this.steps.length = 0;
     this.current = null;

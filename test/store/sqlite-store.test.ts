@@ -317,3 +317,123 @@ describe('SqliteStore journal integrity', () => {
     expect((t.store as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(2);
   });
 });
+
+describe('SqliteStore projections written behind the journal', () => {
+  /** what another connection sees on disk: the journal's last seq, meta projected_seq, the orders rows */
+  function onDisk(file: string) {
+    const db = new Database(file, { readonly: true });
+    try {
+      return {
+        journal: db.prepare('SELECT max(seq) FROM journal').pluck().get() as number,
+        projected: Number(db.prepare(`SELECT value FROM meta WHERE key = 'projected_seq'`).pluck().get()),
+        orders: db.prepare('SELECT id, state FROM orders ORDER BY seq').raw().all() as string[][],
+      };
+    } finally {
+      db.close();
+    }
+  }
+
+  it('a commit writes its journal rows; the projections follow when read, and reads see every committed entry', () => {
+    const t = temp();
+    t.store.record({ type: 'order', event: 'initialize', order: order() });
+    t.store.record({ type: 'balance', balance: balance() });
+    t.store.commit();
+    t.store.record({ type: 'order', event: 'accept', order: order({ state: 'accepted', updatedAt: 2 }) });
+    t.store.commit();
+    // durable in the journal, not yet in the tables
+    expect(onDisk(t.file)).toEqual({ journal: 3, projected: 0, orders: [] });
+    // getOrder answers from what is behind without writing it
+    expect(t.store.getOrder('T-1')?.state).toBe('accepted');
+    expect(onDisk(t.file).orders).toEqual([]);
+    // a listing writes what is behind first
+    expect(t.store.queryOrders({ status: 'all', limit: 10 }).map((o) => o.state)).toEqual(['accepted']);
+    expect(onDisk(t.file)).toEqual({ journal: 3, projected: 3, orders: [['O-1', 'accepted']] });
+    expect(t.store.loadBalances()).toHaveLength(1);
+    expect(t.store.verify()).toEqual({ ok: true, mismatches: [] });
+  });
+
+  it('a setting committed behind is read back as stored', () => {
+    const store = SqliteStore.open('');
+    store.record({ type: 'setting', name: 's', value: { a: d('1.5'), b: [1, null] }, ts: 1 });
+    store.commit();
+    const read = store.loadSetting('s') as { a: string };
+    expect(read).toEqual({ a: '1.5', b: [1, null] });
+    read.a = 'changed';
+    expect(store.loadSetting('s')).toEqual({ a: '1.5', b: [1, null] });
+  });
+
+  it('an account reset projects at once, with what was behind it', () => {
+    const t = temp();
+    t.store.record({ type: 'order', event: 'accept', order: order() });
+    t.store.commit();
+    t.store.record({ type: 'account_reset', account: 'paper', ts: 2 });
+    t.store.record({ type: 'order', event: 'accept', order: order({ id: 'O-2', clientOrderId: 'T-2' }) });
+    t.store.commit();
+    expect(onDisk(t.file)).toEqual({ journal: 3, projected: 3, orders: [['O-2', 'accepted']] });
+    expect(t.store.getOrder('O-1')).toBeUndefined();
+  });
+
+  it('a client order id taken by an order still behind, or already in the table, is refused at the commit, which writes nothing', () => {
+    const store = SqliteStore.open('');
+    store.record({ type: 'order', event: 'initialize', order: order() });
+    store.commit();
+    store.record({ type: 'order', event: 'initialize', order: order({ id: 'O-2' }) });
+    expect(() => store.commit()).toThrow(/UNIQUE constraint failed: orders.client_order_id/);
+    expect(store.journalSeq).toBe(1);
+    // once in the table (a read wrote it), the same
+    expect(store.queryOrders({ status: 'all', limit: 10 })).toHaveLength(1);
+    expect(() => store.commit()).toThrow(/UNIQUE constraint failed: orders.client_order_id/);
+    expect(store.pending).toBe(1);
+    expect([...store.journal()]).toHaveLength(1);
+  });
+
+  it('after a crash, opening replays only the journal after projected_seq into the projections', () => {
+    const t = openTempStore();
+    t.store.record({ type: 'order', event: 'accept', order: order() });
+    t.store.record({ type: 'position', position: position() });
+    t.store.commit();
+    expect(t.store.loadPositions()).toHaveLength(1); // projected: projected_seq 2
+    t.store.record({ type: 'order', event: 'accept', order: order({ id: 'O-2', clientOrderId: 'T-2' }) });
+    t.store.record({ type: 'fill', fill: fill() });
+    t.store.commit();
+    // the process dies: the connection goes without close(), which would write what is behind
+    (t.store as unknown as { db: Database.Database }).db.close();
+    expect(onDisk(t.file)).toEqual({ journal: 4, projected: 2, orders: [['O-1', 'accepted']] });
+    // a projected row changed behind the store's back: a full rebuild would put it back, a catch-up leaves it
+    const db = new Database(t.file);
+    db.prepare(`UPDATE positions SET quantity = '7'`).run();
+    db.close();
+
+    const reopened = SqliteStore.open(t.file);
+    expect(onDisk(t.file)).toEqual({ journal: 4, projected: 4, orders: [['O-1', 'accepted'], ['O-2', 'accepted']] });
+    expect(reopened.queryFills({ limit: 10 }).map((f) => f.id)).toEqual(['F-1']);
+    expect(reopened.loadPositions()[0]!.quantity.toFixed()).toBe('7');
+    reopened.close();
+    rmSync(dirname(t.file), { recursive: true, force: true });
+  });
+
+  it('while the file cannot be written, reads still see what is behind (applied in a transaction that is rolled back)', () => {
+    const t = temp();
+    t.store.record({ type: 'order', event: 'accept', order: order() });
+    t.store.commit();
+    expect(t.store.loadActiveOrders()).toHaveLength(1);
+    t.store.record({ type: 'order', event: 'fill', order: order({ state: 'filled', updatedAt: 2 }) });
+    t.store.record({ type: 'fill', fill: fill() });
+    t.store.commit();
+    // the disk fills up: the transaction that would write the projections fails as SQLite fails it
+    const internals = t.store as unknown as { projectTx: () => void };
+    const projectTx = internals.projectTx;
+    internals.projectTx = () => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    expect(t.store.loadActiveOrders()).toEqual([]);
+    expect(t.store.queryOrders({ status: 'closed', limit: 10 }).map((o) => o.id)).toEqual(['O-1']);
+    expect(t.store.queryFills({ limit: 10 }).map((f) => f.id)).toEqual(['F-1']);
+    expect([...t.store.allFills()].map((f) => f.id)).toEqual(['F-1']);
+    expect(onDisk(t.file)).toEqual({ journal: 3, projected: 1, orders: [['O-1', 'accepted']] });
+    // room again: the next read writes them
+    internals.projectTx = projectTx;
+    expect(t.store.queryFills({ limit: 10 })).toHaveLength(1);
+    expect(onDisk(t.file)).toEqual({ journal: 3, projected: 3, orders: [['O-1', 'filled']] });
+  });
+});
