@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEAD_MAN_MAX_S, DEAD_MAN_MIN_S } from './constants/accounts.js';
 import { BREAKER_LIMIT_NAMES, KEY_LIMIT_NAMES, STRATEGY_LIMIT_NAMES } from './constants/risk.js';
 import { TIMEFRAMES } from './constants/timeframes.js';
-import { HELD_BY, TRAILING_UNITS } from './constants/orders.js';
+import { HELD_BY, OCO_TAKE_PROFIT_TYPES, TRAILING_UNITS } from './constants/orders.js';
 import { ErrorObjectSchema } from './errors.js';
 import * as S from './schemas.js';
 import * as ST from './strategy-schemas.js';
@@ -16,6 +16,13 @@ const limit = z.coerce.number().int().min(1).max(10_000).optional();
 
 const TakeProfit = z.strictObject({ price: S.PositiveDecimal });
 const StopLoss = z.strictObject({ stop_price: S.PositiveDecimal, price: S.PositiveDecimal.optional() });
+const OcoTakeProfit = z
+  .strictObject({
+    type: z.enum(OCO_TAKE_PROFIT_TYPES).optional().describe('"limit" (default: rests at price), "take_profit_market" (fires a market order at stop_price) or "take_profit_limit" (fires a limit at price once stop_price is reached)'),
+    price: S.PositiveDecimal.optional().describe('limit, take_profit_limit: the limit price'),
+    stop_price: S.PositiveDecimal.optional().describe('take_profit_market, take_profit_limit: the trigger, beyond the market in the position\'s favour'),
+  })
+  .describe('the take-profit leg');
 
 export const PlaceOrderParams = z
   .strictObject({
@@ -47,12 +54,12 @@ export const PlaceOcoParams = z
     symbol: S.Symbol,
     side: S.Side,
     quantity: S.PositiveDecimal,
-    take_profit: TakeProfit,
+    take_profit: OcoTakeProfit,
     stop_loss: StopLoss,
     reduce_only: z.boolean().default(true),
     client_order_id: S.ClientOrderId.optional().describe('the group: its legs get <id>-tp and <id>-sl'),
   })
-  .describe('an OCO pair: a take-profit limit and a stop; one fills, the other is canceled');
+  .describe('an OCO pair: a take profit (a limit, or a take profit trigger) and a stop; one fills or triggers, the other is canceled');
 export type PlaceOcoParams = z.infer<typeof PlaceOcoParams>;
 
 export const CheckOrderParams = z
@@ -92,6 +99,7 @@ export const AmendOrderParams = z.strictObject({
   id: S.Id,
   price: S.PositiveDecimal.optional(),
   quantity: S.PositiveDecimal.optional(),
+  stop_price: S.PositiveDecimal.optional().describe('a stop or take profit still waiting: its new trigger (refused where the market already is)'),
 });
 export type AmendOrderParams = z.infer<typeof AmendOrderParams>;
 
@@ -384,7 +392,7 @@ export const METHODS = {
   }),
   'orders.list': method({ params: ListOrdersParams, result: z.array(S.Order), scope: 'read', summary: 'orders, newest first', http: { method: 'GET', path: '/api/v1/orders' } }),
   'orders.get': method({ params: IdParams, result: S.Order, scope: 'read', summary: "an order by Tern's id or client_order_id", http: { method: 'GET', path: '/api/v1/orders/:id' } }),
-  'orders.amend': method({ params: AmendOrderParams, result: S.Order, scope: 'trade', summary: 'amend price and/or quantity of an open order', http: { method: 'PATCH', path: '/api/v1/orders/:id' } }),
+  'orders.amend': method({ params: AmendOrderParams, result: S.Order, scope: 'trade', summary: 'amend the price, trigger (stop_price) and/or quantity of an open order', http: { method: 'PATCH', path: '/api/v1/orders/:id' } }),
   'orders.cancel': method({ params: IdParams, result: S.Order, scope: 'trade', summary: 'cancel an order', http: { method: 'DELETE', path: '/api/v1/orders/:id' } }),
   'orders.cancelAll': method({
     params: AccountSymbolFilter,

@@ -505,11 +505,11 @@ export class FakeEngine implements EngineApi {
   }
 
   /** an OCO pair as two linked resting orders (the fake links nothing: it only shows the legs as the engine does) */
-  private placeGroup(account: string, symbol: string, side: 'buy' | 'sell', quantity: string, reduceOnly: boolean, tp: { price: string }, sl: { stop_price: string; price?: string | undefined }) {
+  private placeGroup(account: string, symbol: string, side: 'buy' | 'sell', quantity: string, reduceOnly: boolean, tp: { type?: 'limit' | 'take_profit_market' | 'take_profit_limit'; price?: string | undefined; stop_price?: string | undefined }, sl: { stop_price: string; price?: string | undefined }) {
     const ocoId = `G${++this.seq}`;
     const base = { account, symbol, side, quantity, time_in_force: 'GTC', post_only: false, reduce_only: reduceOnly } as const;
     const legs = [
-      this.placeOrder({ ...base, type: 'limit', price: tp.price }),
+      this.placeOrder({ ...base, type: tp.type ?? 'limit', ...(tp.price ? { price: tp.price } : {}), ...(tp.stop_price ? { stop_price: tp.stop_price } : {}) }),
       this.placeOrder({ ...base, type: sl.price ? 'stop_limit' : 'stop_market', stop_price: sl.stop_price, ...(sl.price ? { price: sl.price } : {}) }),
     ];
     const roles = ['take_profit', 'stop_loss'] as const;

@@ -12,6 +12,9 @@ export type OrderType = (typeof ORDER_TYPES)[number];
 export const STOP_ORDER_TYPES = ['stop_market', 'stop_limit', 'take_profit_market', 'take_profit_limit'] as const satisfies readonly OrderType[];
 /** the trigger orders that fire when the market moves in the trader's favour (Binance TAKE_PROFIT / TAKE_PROFIT_LIMIT) */
 export const TAKE_PROFIT_ORDER_TYPES = ['take_profit_market', 'take_profit_limit'] as const satisfies readonly OrderType[];
+/** what an OCO pair's take-profit leg may be: a limit (Binance LIMIT_MAKER) or a take profit trigger (TAKE_PROFIT, TAKE_PROFIT_LIMIT) */
+export const OCO_TAKE_PROFIT_TYPES = ['limit', 'take_profit_market', 'take_profit_limit'] as const satisfies readonly OrderType[];
+export type OcoTakeProfitType = (typeof OCO_TAKE_PROFIT_TYPES)[number];
 /** the order types that carry a limit price */
 export const LIMIT_PRICE_ORDER_TYPES = ['limit', 'stop_limit', 'take_profit_limit'] as const satisfies readonly OrderType[];
 /** the order types that trade as a market order once they trigger */

@@ -188,6 +188,8 @@ export function binanceErrorOf(err: unknown, during: 'order' | 'cancel' | 'query
   const field = typeof err.details?.['field'] === 'string' ? (err.details['field'] as string) : undefined;
   switch (err.code) {
     case 'INVALID_ORDER': {
+      // a trigger Tern holds that the market already reached: as the exchange refuses its own
+      if (err.details?.['rule'] === 'would_trigger_immediately') return errors.wouldTrigger();
       if (/notional/i.test(err.message)) return new BinanceError(400, -1013, `Filter failure: NOTIONAL (${err.message})`);
       if (field === 'quantity') return new BinanceError(400, -1013, `Filter failure: LOT_SIZE (${err.message})`);
       if (field === 'price' || field === 'stop_price') return new BinanceError(400, -1013, `Filter failure: PRICE_FILTER (${err.message})`);

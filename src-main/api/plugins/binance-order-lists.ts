@@ -8,8 +8,10 @@ import type { Call as GatewayCall, Endpoint as GatewayEndpoint } from '../binanc
 
 /**
  * Binance's OCO order lists on Tern's gateway: `orderList/oco` (and the older
- * `order/oco`) place one `orders.oco` group — a LIMIT_MAKER take profit and a
- * STOP_LOSS(_LIMIT) stop, one filling or triggering ends the other — and the
+ * `order/oco`) place one `orders.oco` group — a take profit (LIMIT_MAKER,
+ * TAKE_PROFIT or TAKE_PROFIT_LIMIT: Tern's limit, take_profit_market or
+ * take_profit_limit) above a SELL, below a BUY, and a STOP_LOSS(_LIMIT) stop
+ * on the other side, one filling or triggering ends the other — and the
  * list endpoints read and cancel those groups. `orderListId` is Tern's
  * `oco_id`; `listClientOrderId` is the group's client id, its legs'
  * `<id>-tp` and `<id>-sl`.
@@ -33,6 +35,9 @@ interface Leg {
 }
 
 const STOPS = ['STOP_LOSS', 'STOP_LOSS_LIMIT'];
+const TAKE_PROFITS = ['LIMIT_MAKER', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'];
+/** Binance's take-profit leg types as Tern's OCO take profit */
+const TP_TYPE = { LIMIT_MAKER: 'limit', TAKE_PROFIT: 'take_profit_market', TAKE_PROFIT_LIMIT: 'take_profit_limit' } as const;
 const RESPONSE = ['newOrderRespType', 'selfTradePreventionMode'];
 const LEG_FIELDS = ['Type', 'Price', 'StopPrice', 'TimeInForce', 'ClientOrderId'];
 
@@ -63,32 +68,20 @@ async function ocoParams(h: OrderListHelpers, c: GatewayCall, side: string | und
   if (side !== 'BUY' && side !== 'SELL') throw errors.invalidSide();
   const quantity = decimal(c, 'quantity');
   if (quantity === undefined) throw errors.mandatory('quantity');
-  for (const l of [tp, sl]) if (!['LIMIT_MAKER', ...STOPS, 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'].includes(l.type)) throw errors.invalidType();
-  if (tp.type !== 'LIMIT_MAKER' || !STOPS.includes(sl.type)) {
-    throw new BinanceError(400, -1014, `Unsupported order combination: Tern's OCO is a LIMIT_MAKER take profit and a STOP_LOSS or STOP_LOSS_LIMIT stop (${side === 'SELL' ? 'the LIMIT_MAKER above' : 'a BUY: the LIMIT_MAKER below'}).`);
+  for (const l of [tp, sl]) if (![...TAKE_PROFITS, ...STOPS].includes(l.type)) throw errors.invalidType();
+  if (!TAKE_PROFITS.includes(tp.type) || !STOPS.includes(sl.type)) {
+    const [tpSide, slSide] = side === 'SELL' ? ['above', 'below'] : ['below', 'above'];
+    throw new BinanceError(400, -1014, `Unsupported order combination: a ${side} OCO's ${tpSide} leg is LIMIT_MAKER, TAKE_PROFIT or TAKE_PROFIT_LIMIT and its ${slSide} leg STOP_LOSS or STOP_LOSS_LIMIT.`);
   }
-  if (tp.price === undefined) throw errors.mandatory(tp.param('Price'));
-  if (tp.stopPrice !== undefined) throw errors.notRequired(tp.param('StopPrice'));
-  if (tp.timeInForce !== undefined) throw errors.notRequired(tp.param('TimeInForce'));
-  if (sl.stopPrice === undefined) throw errors.mandatory(sl.param('StopPrice'));
-  if (sl.type === 'STOP_LOSS_LIMIT') {
-    if (sl.price === undefined) throw errors.mandatory(sl.param('Price'));
-    if (sl.timeInForce === undefined) throw errors.mandatory(sl.param('TimeInForce'));
-  } else {
-    if (sl.price !== undefined) throw errors.notRequired(sl.param('Price'));
-    if (sl.timeInForce !== undefined) throw errors.notRequired(sl.param('TimeInForce'));
-  }
-  if (sl.timeInForce !== undefined && sl.timeInForce !== 'GTC') {
-    if (!['IOC', 'FOK'].includes(sl.timeInForce)) throw errors.invalidTif();
-    throw new BinanceError(400, -1130, `Data sent for parameter '${sl.param('TimeInForce')}' is not valid: Tern's OCO legs are GTC.`);
-  }
+  for (const l of [tp, sl]) checkLegFields(l);
   const list = listIdOf(listClientOrderId, tp, sl);
+  const tpType = TP_TYPE[tp.type as keyof typeof TP_TYPE];
   const out: Record<string, unknown> = {
     account: c.account,
     symbol: i.symbol,
     side: side === 'BUY' ? 'buy' : 'sell',
     quantity,
-    take_profit: { price: tp.price },
+    take_profit: tpType === 'limit' ? { price: tp.price } : { type: tpType, stop_price: tp.stopPrice, ...(tp.price !== undefined ? { price: tp.price } : {}) },
     stop_loss: { stop_price: sl.stopPrice, ...(sl.price !== undefined ? { price: sl.price } : {}) },
     // a Binance OCO is no exit of a position: a spot bot may place one to enter, as Binance lets it
     reduce_only: false,
@@ -100,6 +93,21 @@ async function ocoParams(h: OrderListHelpers, c: GatewayCall, side: string | und
     throw binanceErrorOf(new TernError('BAD_REQUEST', parsed.error.issues[0]?.message ?? 'invalid', { field: field === 'client_order_id' ? 'listClientOrderId' : field }), 'order');
   }
   return parsed.data;
+}
+
+/** A leg's fields as its type takes them (Binance's -1102 / -1106), its time in force GTC (Tern's OCO legs are) */
+function checkLegFields(l: Leg): void {
+  const limit = l.type === 'LIMIT_MAKER' || l.type.endsWith('_LIMIT');
+  const trigger = l.type !== 'LIMIT_MAKER';
+  const timed = l.type.endsWith('_LIMIT');
+  for (const [field, value, wanted] of [['Price', l.price, limit], ['StopPrice', l.stopPrice, trigger], ['TimeInForce', l.timeInForce, timed]] as const) {
+    if (wanted && value === undefined) throw errors.mandatory(l.param(field));
+    if (!wanted && value !== undefined) throw errors.notRequired(l.param(field));
+  }
+  if (l.timeInForce !== undefined && l.timeInForce !== 'GTC') {
+    if (!['IOC', 'FOK'].includes(l.timeInForce)) throw errors.invalidTif();
+    throw new BinanceError(400, -1130, `Data sent for parameter '${l.param('TimeInForce')}' is not valid: Tern's OCO legs are GTC.`);
+  }
 }
 
 /** Tern names an OCO's legs after the list (`<list>-tp`, `<list>-sl`): a leg client id is taken only when it is that name */

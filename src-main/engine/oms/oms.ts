@@ -1,5 +1,5 @@
 import { type ErrorBody, TernError, asTernError, conflict, invalidOrder, notFound } from '../../../src-common/contract/errors.js';
-import { isTriggerType, needsLimitPrice, needsStopPrice, worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
+import { type OcoTakeProfitType, isTriggerType, needsLimitPrice, needsStopPrice, worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
 import type { AccountSymbolFilter, AmendOrderParams, PlaceOcoParams, PlaceOrderParams, ProtectPositionParams } from '../../../src-common/contract/methods.js';
 import { orderDto, fillDto, positionDto, balanceDto } from '../dto.js';
 import type { Journal } from '../journal.js';
@@ -19,7 +19,7 @@ import { ActiveOrders, type WorkingQuantity } from './active-orders.js';
 import { applyFillToOrder, remaining, transition } from './order-lifecycle.js';
 import { checkPrice, checkQuantity, reduction, validateOrderShape } from './order-validation.js';
 import type { PreTradeCheck, PreTradeContext } from './pre-trade.js';
-import { checkAttached, checkExits, checkTrailingTerms } from './protection-rules.js';
+import { checkAttached, checkExits, checkTriggerAhead, checkTrailingTerms } from './protection-rules.js';
 import { TriggerBook } from './trigger-book.js';
 import { exitsHeldBy, ocoHeldBy, trailingHeldBy, triggerHeldBy } from './held-by.js';
 import { type OrderCheckResult, PREVIEW_IDS, previewChecks, refusedAt } from './order-check.js';
@@ -335,6 +335,7 @@ export class Oms {
     };
     const mid = this.d.mid(p.account, p.symbol);
     validateOrderShape(order, instrument, mid);
+    if (protection?.heldBy === 'tern' && order.stopPrice && needsStopPrice(order.type)) checkTriggerAhead(order.type, order.side, order.stopPrice, this.lastPrice(p.account, p.symbol));
     if (protection?.attached) checkAttached(order.side, protection.attached, order.type === 'limit' ? (order.price ?? undefined) : mid);
     if (protection?.heldBy === 'tern' && trailing) {
       // held by Tern: it waits here, not on the venue, and starts from the market now
@@ -350,23 +351,26 @@ export class Oms {
   }
 
   async amendOrder(p: AmendOrderParams): Promise<OrderRecord> {
-    if (!p.price && !p.quantity) throw invalidOrder('price', 'an amendment needs a new price or quantity');
+    if (!p.price && !p.quantity && !p.stop_price) throw invalidOrder('price', 'an amendment needs a new price, stop_price or quantity');
     const order = this.workingOrder(p.id);
     if (order.state === 'pending_update' || order.state === 'pending_cancel') throw conflict(`order ${order.id} has a request in flight (${order.state})`);
     if (order.state === 'initialized') throw conflict(`order ${order.id} is still being submitted`);
     if (p.price && order.type === 'market') throw invalidOrder('price', 'a market order has no price to amend');
-    if (p.price && worksAsMarketOnceTriggered(order.type)) throw invalidOrder('price', `a ${order.type} order has no limit price; cancel and replace to move its stop`);
+    if (p.price && worksAsMarketOnceTriggered(order.type)) throw invalidOrder('price', `a ${order.type} order has no limit price; move its trigger with stop_price`);
     const instrument = this.d.instrument(order.account, order.symbol);
     const price = p.price ? dec(p.price) : undefined;
     const quantity = p.quantity ? dec(p.quantity) : undefined;
+    const stopPrice = p.stop_price ? dec(p.stop_price) : undefined;
     if (price) checkPrice('price', price, instrument);
+    if (stopPrice) this.checkNewTrigger(order, stopPrice, instrument);
     if (quantity) {
       checkQuantity(quantity, instrument);
       if (quantity.lte(order.filledQuantity)) {
         throw invalidOrder('quantity', `quantity ${str(quantity)} must exceed the filled quantity ${str(order.filledQuantity)}`);
       }
     }
-    const amended: OrderRecord = { ...order, price: price ?? order.price, quantity: quantity ?? order.quantity };
+    const amended: OrderRecord = { ...order, price: price ?? order.price, quantity: quantity ?? order.quantity, stopPrice: stopPrice ?? order.stopPrice };
+    if ((price || stopPrice) && order.protection?.ocoId) this.checkGroupPrices(amended);
     const context: PreTradeContext = {
       instrument,
       position: this.d.portfolio.positionQuantity(order.account, order.symbol),
@@ -381,7 +385,8 @@ export class Oms {
 
     this.apply(order.id, 'request_update');
     if (this.holdsTrigger(order)) {
-      this.apply(order.id, 'update', { quantity: amended.quantity });
+      const updated = this.apply(order.id, 'update', { price: amended.price, quantity: amended.quantity, stopPrice: amended.stopPrice });
+      if (updated && stopPrice) this.armTrigger(updated);
       await this.d.journal.durable();
       if (quantity) await this.resizeGroup(order.id);
       return this.latest(order.id) ?? order;
@@ -390,16 +395,16 @@ export class Oms {
     try {
       await this.d.venue(order.account).editOrder(
         { clientOrderId: order.clientOrderId, venueOrderId: order.venueOrderId, symbol: order.symbol, quantity: order.quantity, filledQuantity: order.filledQuantity },
-        { ...(price ? { price } : {}), ...(quantity ? { quantity } : {}) },
+        { ...(price ? { price } : {}), ...(quantity ? { quantity } : {}), ...(stopPrice ? { stopPrice } : {}) },
       );
       const now = this.active.get(order.id);
-      if (now?.state === 'pending_update') this.apply(order.id, 'update', { price: amended.price, quantity: amended.quantity });
+      if (now?.state === 'pending_update') this.apply(order.id, 'update', { price: amended.price, quantity: amended.quantity, stopPrice: amended.stopPrice });
       if (quantity) await this.resizeGroup(order.id);
     } catch (err) {
       if (err instanceof VenueRejection) {
         if (this.active.get(order.id)?.state === 'pending_update') this.apply(order.id, 'update_rejected');
         await this.d.journal.durable();
-        if (err.kind === 'order') throw invalidOrder(quantity ? 'quantity' : 'price', `amendment refused: ${err.reason}`, err.details);
+        if (err.kind === 'order') throw invalidOrder(quantity ? 'quantity' : stopPrice && !price ? 'stop_price' : 'price', `amendment refused: ${err.reason}`, err.details);
         throw refusedRequest(`the amendment of order ${order.id} was refused; the order is unchanged`, order, err);
       }
       await this.d.journal.durable();
@@ -798,6 +803,35 @@ export class Oms {
     return isTriggerType(order.type) && order.protection?.heldBy === 'tern' && order.venueOrderId === null && order.state !== 'triggered' && !isTerminal(order.state);
   }
 
+  /** the price Tern's trigger book fires on: the account's last trade (the mid when it has none) */
+  private lastPrice(account: string, symbol: string): Decimal | undefined {
+    return this.d.venue(account).marketData?.lastPrice(symbol) ?? this.d.mid(account, symbol);
+  }
+
+  /** A new trigger for a stop or take profit still waiting: on the price grid and, when Tern holds it, not reached already (the venue checks its own). */
+  private checkNewTrigger(order: OrderRecord, stopPrice: Decimal, instrument: InstrumentSpec): void {
+    if (!needsStopPrice(order.type)) {
+      const why = order.type === 'trailing_stop' ? 'its stop follows the market (cancel and place it again with a new offset)' : 'it has no trigger';
+      throw invalidOrder('stop_price', `a ${order.type} order's stop_price cannot be amended: ${why}`);
+    }
+    if (order.state === 'triggered' || order.triggeredAt != null) {
+      throw invalidOrder('stop_price', `order ${order.id} already triggered: its stop_price can no longer be amended`, { rule: 'trigger_fired' });
+    }
+    checkPrice('stop_price', stopPrice, instrument);
+    if (this.holdsTrigger(order)) checkTriggerAhead(order.type, order.side, stopPrice, this.lastPrice(order.account, order.symbol));
+  }
+
+  /** An OCO leg moved: the take profit stays beyond the stop, as placing the pair required. */
+  private checkGroupPrices(amended: OrderRecord): void {
+    const other = this.siblings(amended)[0];
+    if (!other) return;
+    const [tp, sl] = amended.protection?.role === 'take_profit' ? [amended, other] : [other, amended];
+    if (!sl.stopPrice) return;
+    const tpLevel = tp.stopPrice ?? tp.price;
+    if (!tpLevel) return;
+    checkExits('', amended.side, { takeProfit: { price: tpLevel }, stopLoss: { stopPrice: sl.stopPrice, price: sl.price } }, undefined);
+  }
+
   private isHeldTrigger(order: OrderRecord): boolean {
     return this.holdsTrigger(order) && (order.trailing != null || order.stopPrice !== null);
   }
@@ -888,7 +922,8 @@ export class Oms {
     if (note) this.d.log.warn({ order: order.id, note }, 'an emulated stop fired at restart');
     if (!this.apply(order.id, 'trigger', note ? { rejectReason: note } : {})) return;
     if (this.linkedByTern(order)) {
-      await Promise.allSettled(this.siblings(order).map((o) => this.cancelOrder(o.id, { reason: 'oco: the stop leg triggered' })));
+      const why = order.protection?.role === 'take_profit' ? 'oco: the take profit leg triggered' : 'oco: the stop leg triggered';
+      await Promise.allSettled(this.siblings(order).map((o) => this.cancelOrder(o.id, { reason: why })));
     }
     await this.sendFired(order.id);
   }
@@ -909,7 +944,8 @@ export class Oms {
         quantity: remaining(fired),
         price: limit ? fired.price : null,
         stopPrice: null,
-        timeInForce: limit ? 'GTC' : 'IOC',
+        // the limit keeps the order's own time in force, as a venue's triggered stop limit does
+        timeInForce: limit ? fired.timeInForce : 'IOC',
         postOnly: false,
         reduceOnly: fired.reduceOnly,
       });
@@ -1184,7 +1220,7 @@ export class Oms {
     p: PlaceOcoParams,
     opts: { parentId?: string; followsPosition?: boolean; strategyId?: string; keyId?: string; ocoId?: string; refused?: string } = {},
   ): Promise<{ ocoId: string; orders: OrderRecord[] }> {
-    const { venue, native, ocoId, legs, context, quantity, tpPrice, stop, instrument, mid, position } = this.draftOco(p, opts, this.d.ids);
+    const { venue, native, ocoId, legs, context, quantity, stop, instrument, mid, position } = this.draftOco(p, opts, this.d.ids);
     for (const o of legs) {
       if (this.find(o.clientOrderId)) throw conflict(`client_order_id ${o.clientOrderId} is the id of another order`);
     }
@@ -1226,7 +1262,7 @@ export class Oms {
           symbol: p.symbol,
           side: p.side,
           quantity,
-          takeProfit: { clientOrderId: tp.clientOrderId, price: tpPrice },
+          takeProfit: { clientOrderId: tp.clientOrderId, type: tp.type as OcoTakeProfitType, price: tp.price, stopPrice: tp.stopPrice },
           stopLoss: { clientOrderId: sl.clientOrderId, stopPrice: stop.stopPrice, price: stop.price },
         });
         this.noteVenueId(tp.id, ack.takeProfit.venueOrderId);
@@ -1256,11 +1292,13 @@ export class Oms {
     const mid = this.d.mid(p.account, p.symbol);
     const now = this.d.clock.now();
     const quantity = dec(p.quantity);
+    const tpLeg = ocoTakeProfit(p.take_profit);
+    // a take profit trigger is checked where it fires: beyond the stop, and not reached now
     const exits: AttachedExits = {
-      takeProfit: { price: dec(p.take_profit.price) },
+      takeProfit: { price: tpLeg.stopPrice ?? tpLeg.price! },
       stopLoss: { stopPrice: dec(p.stop_loss.stop_price), price: p.stop_loss.price ? dec(p.stop_loss.price) : null },
     };
-    checkExits('', p.side, exits, mid);
+    checkExits('', p.side, exits, mid, tpLeg.stopPrice ? 'stop_price' : 'price');
     const position = this.d.portfolio.positionQuantity(p.account, p.symbol);
     if (p.reduce_only && reduction(p.side, quantity, position) !== 'shrinks') {
       throw invalidOrder('quantity', `a reduce_only OCO ${p.side} of ${str(quantity)} is larger than the position ${str(position)} it protects, or on its wrong side`, {
@@ -1271,7 +1309,6 @@ export class Oms {
     const native = ocoHeldBy(venue) === 'venue';
     const ocoId = opts.ocoId ?? ids.next('G');
     const clientBase = p.client_order_id ?? ids.next('tern');
-    const tpPrice = exits.takeProfit!.price;
     const stop = exits.stopLoss!;
     const leg = (role: 'take_profit' | 'stop_loss'): OrderRecord => ({
       id: ids.next('O'),
@@ -1279,10 +1316,10 @@ export class Oms {
       account: p.account,
       symbol: p.symbol,
       side: p.side,
-      type: role === 'take_profit' ? 'limit' : stop.price ? 'stop_limit' : 'stop_market',
+      type: role === 'take_profit' ? tpLeg.type : stop.price ? 'stop_limit' : 'stop_market',
       quantity,
-      price: role === 'take_profit' ? tpPrice : stop.price,
-      stopPrice: role === 'stop_loss' ? stop.stopPrice : null,
+      price: role === 'take_profit' ? tpLeg.price : stop.price,
+      stopPrice: role === 'take_profit' ? tpLeg.stopPrice : stop.stopPrice,
       timeInForce: 'GTC',
       postOnly: false,
       reduceOnly: p.reduce_only,
@@ -1293,7 +1330,7 @@ export class Oms {
     });
     const legs = [leg('take_profit'), leg('stop_loss')] as const;
     const context: PreTradeContext = { instrument, position, mid, now, monotonic: this.d.clock.monotonic(), fromKillSwitch: false };
-    return { venue, native, ocoId, legs, context, quantity, tpPrice, stop, instrument, mid, position };
+    return { venue, native, ocoId, legs, context, quantity, stop, instrument, mid, position };
   }
 
   /**
@@ -1555,6 +1592,14 @@ export class Oms {
       postOnly: o.postOnly,
       reduceOnly: o.reduceOnly,
     });
+    if (isTriggerType(tp.type)) {
+      // a take profit trigger waits in Tern too: Tern fires whichever leg the market reaches first and cancels the other
+      for (const o of [tp, sl]) {
+        const armed = this.apply(o.id, 'accept');
+        if (armed) this.armTrigger(armed);
+      }
+      return;
+    }
     // the take profit rests on the venue; the stop waits in Tern and is armed only once the take profit is there
     const tpAck = await venue.createOrder(request(tp));
     this.noteVenueId(tp.id, tpAck.venueOrderId);
@@ -1564,6 +1609,22 @@ export class Oms {
   }
 }
 
+
+/**
+ * An OCO's take-profit leg as the order it makes: a limit at `price`, or a
+ * take profit trigger at `stop_price` (a take_profit_limit also at `price`).
+ * Each missing or extra field is refused by its name.
+ */
+function ocoTakeProfit(tp: PlaceOcoParams['take_profit']): { type: OcoTakeProfitType; price: Decimal | null; stopPrice: Decimal | null } {
+  const type = tp.type ?? 'limit';
+  const needsPrice = type !== 'take_profit_market';
+  const needsStop = type !== 'limit';
+  if (needsPrice && !tp.price) throw invalidOrder('take_profit.price', `a ${type} take profit needs a price`);
+  if (!needsPrice && tp.price) throw invalidOrder('take_profit.price', `a ${type} take profit takes no price: it fires a market order`);
+  if (needsStop && !tp.stop_price) throw invalidOrder('take_profit.stop_price', `a ${type} take profit needs a stop_price (its trigger)`);
+  if (!needsStop && tp.stop_price) throw invalidOrder('take_profit.stop_price', 'a limit take profit takes no stop_price: give type take_profit_market or take_profit_limit for a trigger');
+  return { type, price: tp.price ? dec(tp.price) : null, stopPrice: tp.stop_price ? dec(tp.stop_price) : null };
+}
 
 /** reduce_only: the order must shrink the position and never flip it */
 function checkReducesPosition(order: Pick<OrderRecord, 'side' | 'quantity'>, position: Decimal): void {

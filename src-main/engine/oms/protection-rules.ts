@@ -1,7 +1,8 @@
 import { invalidOrder } from '../../../src-common/contract/errors.js';
 import { type Decimal, ONE, str } from '../model/decimal.js';
 import { stopReached } from '../model/trailing.js';
-import type { AttachedExits, Side, TrailingTerms } from '../model/types.js';
+import { immediateTriggerReason } from '../model/trigger.js';
+import type { AttachedExits, OrderType, Side, TrailingTerms } from '../model/types.js';
 
 /**
  * The rules a protective order's prices must meet, each refusal an
@@ -28,13 +29,13 @@ export function checkTrailingTerms(field: string, offset: Decimal, unit: Trailin
  * stop on the other side and not reached now, and a stop_limit's limit no
  * better than its stop (else it would rest as a take profit).
  */
-export function checkExits(prefix: string, exitSide: Side, exits: AttachedExits, reference: Decimal | undefined): void {
+export function checkExits(prefix: string, exitSide: Side, exits: AttachedExits, reference: Decimal | undefined, tpField: 'price' | 'stop_price' = 'price'): void {
   const { takeProfit, stopLoss } = exits;
   const above = exitSide === 'sell';
   if (takeProfit && stopLoss) {
     const ordered = above ? takeProfit.price.gt(stopLoss.stopPrice) : takeProfit.price.lt(stopLoss.stopPrice);
     if (!ordered) {
-      refuse(`${prefix}take_profit.price`, 'take_profit_beyond_stop', `a ${exitSide} take profit at ${str(takeProfit.price)} must be ${above ? 'above' : 'below'} the stop at ${str(stopLoss.stopPrice)}`);
+      refuse(`${prefix}take_profit.${tpField}`, 'take_profit_beyond_stop', `a ${exitSide} take profit at ${str(takeProfit.price)} must be ${above ? 'above' : 'below'} the stop at ${str(stopLoss.stopPrice)}`);
     }
   }
   if (stopLoss?.price && (above ? stopLoss.price.gt(stopLoss.stopPrice) : stopLoss.price.lt(stopLoss.stopPrice))) {
@@ -43,7 +44,7 @@ export function checkExits(prefix: string, exitSide: Side, exits: AttachedExits,
   if (!reference) return;
   if (takeProfit && (above ? takeProfit.price.lte(reference) : takeProfit.price.gte(reference))) {
     refuse(
-      `${prefix}take_profit.price`,
+      `${prefix}take_profit.${tpField}`,
       'take_profit_side',
       `a ${exitSide} take profit at ${str(takeProfit.price)} is on the wrong side of the market ${str(reference)}: it must be ${above ? 'above' : 'below'} it`,
     );
@@ -60,4 +61,15 @@ export function checkExits(prefix: string, exitSide: Side, exits: AttachedExits,
 /** The exits an entry will place: checked against its price (a limit entry) or the market (a market entry). */
 export function checkAttached(entrySide: Side, exits: AttachedExits, entryPrice: Decimal | undefined): void {
   checkExits('', entrySide === 'buy' ? 'sell' : 'buy', exits, entryPrice);
+}
+
+/**
+ * A stop or take profit Tern holds, placed or moved to a trigger the market
+ * (`last`, the price its trigger book fires on) already reached: refused, as
+ * the venues refuse theirs (Binance -2010 "Order would trigger immediately."),
+ * instead of firing at once.
+ */
+export function checkTriggerAhead(type: OrderType, side: Side, stopPrice: Decimal, last: Decimal | undefined): void {
+  const reason = immediateTriggerReason(type, side, stopPrice, last);
+  if (reason) refuse('stop_price', 'would_trigger_immediately', reason);
 }

@@ -1,6 +1,7 @@
 import type { Decimal } from '../model/decimal.js';
 import type { InstrumentSpec, Liquidity, OrderTerms, Side, TrailingTerms } from '../model/types.js';
 import type { MarketFeed } from './market-data.js';
+import type { OcoTakeProfitType } from '../../../src-common/contract/constants/orders.js';
 
 /** What the OMS sends: the client order id is Tern's and travels in the venue's own field. */
 export type VenueOrderRequest = OrderTerms;
@@ -112,7 +113,8 @@ export interface VenueOcoRequest {
   symbol: string;
   side: Side;
   quantity: Decimal;
-  takeProfit: { clientOrderId: string; price: Decimal };
+  /** a limit at `price` (Binance LIMIT_MAKER; type absent or 'limit'), or a take profit trigger at `stopPrice` (TAKE_PROFIT; TAKE_PROFIT_LIMIT with `price`) */
+  takeProfit: { clientOrderId: string; type?: OcoTakeProfitType; price: Decimal | null; stopPrice?: Decimal | null };
   /** price null: a stop-market leg */
   stopLoss: { clientOrderId: string; stopPrice: Decimal; price: Decimal | null };
 }
@@ -121,6 +123,13 @@ export interface VenueOcoAck {
   listId: string;
   takeProfit: VenueAck;
   stopLoss: VenueAck;
+}
+
+/** what an amendment changes: the limit price, the quantity, a waiting trigger's stop price */
+export interface VenueOrderChanges {
+  price?: Decimal;
+  quantity?: Decimal;
+  stopPrice?: Decimal;
 }
 
 export interface VenueBalance {
@@ -142,7 +151,8 @@ export interface Venue {
   readonly marketData: MarketFeed;
   loadMarkets(): Promise<InstrumentSpec[]>;
   createOrder(request: VenueOrderRequest): Promise<VenueAck>;
-  editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void>;
+  /** stopPrice: a stop or take profit still waiting moves its trigger */
+  editOrder(ref: VenueOrderRef, changes: VenueOrderChanges): Promise<void>;
   cancelOrder(ref: VenueOrderRef): Promise<void>;
   fetchBalance(): Promise<VenueBalance[]>;
   /** what this venue holds natively; absent: nothing (the engine emulates every construct) */

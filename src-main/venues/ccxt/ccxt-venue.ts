@@ -28,7 +28,6 @@
  *   by reconciliation after a restart, so the legs stay linked.
  */
 import ccxt, { type Exchange, type Order, type Trade } from 'ccxt';
-import type { Decimal } from '../../engine/model/decimal.js';
 import { ZERO } from '../../engine/model/decimal.js';
 import type { InstrumentSpec } from '../../engine/model/types.js';
 import type { Clock } from '../../engine/ports/clock.js';
@@ -42,6 +41,7 @@ import {
   type VenueFill,
   type VenueOcoAck,
   type VenueOcoRequest,
+  type VenueOrderChanges,
   type VenueOrderRef,
   type VenueOrderRequest,
   type VenueOrderStatus,
@@ -319,7 +319,7 @@ export class CcxtVenue implements ReconcilableVenue {
     return { listId, takeProfit: { venueOrderId: tpId }, stopLoss: { venueOrderId: slId } };
   }
 
-  async editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void> {
+  async editOrder(ref: VenueOrderRef, changes: VenueOrderChanges): Promise<void> {
     this.usable();
     if (this.listOfLeg.has(ref.clientOrderId)) {
       throw new VenueRejection(`${ref.clientOrderId} is one leg of an OCO list held by ${this.exchange}, which cannot amend one leg: cancel the OCO and place it again`);
@@ -341,7 +341,8 @@ export class CcxtVenue implements ReconcilableVenue {
       const params: Record<string, unknown> = { clientOrderId: ref.clientOrderId };
       // a stop stays a stop, a take profit a take profit: its trigger goes with the replacement (binance spot: STOP_LOSS(_LIMIT), TAKE_PROFIT(_LIMIT))
       const market = now.type === 'market' || worksAsMarketOnceTriggered(now.type);
-      Object.assign(params, triggerParams(now.type, now.stopPrice));
+      const stopPrice = changes.stopPrice ?? now.stopPrice;
+      Object.assign(params, triggerParams(now.type, stopPrice));
       if (now.postOnly) params['postOnly'] = true;
       else if (!market) params['timeInForce'] = now.timeInForce;
       let answer: Order;
@@ -362,7 +363,7 @@ export class CcxtVenue implements ReconcilableVenue {
       if (!status) throw new VenueRejection('the exchange answered the amendment without an order id');
       this.learnLeg(t, status.venueOrderId);
       t.accepted.add(status.venueOrderId);
-      this.reports.push({ type: 'updated', clientOrderId: t.clientOrderId, price: price ?? null, quantity: total, ts: status.ts });
+      this.reports.push({ type: 'updated', clientOrderId: t.clientOrderId, price: price ?? null, quantity: total, ...(changes.stopPrice ? { stopPrice: changes.stopPrice } : {}), ts: status.ts });
       this.reports.push({ type: 'accepted', clientOrderId: t.clientOrderId, venueOrderId: status.venueOrderId, ts: status.ts });
       this.onStatus(t, status);
       this.reports.drain();

@@ -51,7 +51,7 @@ export function capabilitiesOf(ex: Exchange): VenueCapabilities {
 export function binanceOcoParams(ex: Exchange, r: VenueOcoRequest): Record<string, string> {
   const market = ex.market(r.symbol);
   const price = (p: { toFixed(): string }): string => String(ex.priceToPrecision(r.symbol, p.toFixed()));
-  const tp: Record<string, string> = { Type: 'LIMIT_MAKER', Price: price(r.takeProfit.price), ClientOrderId: r.takeProfit.clientOrderId };
+  const tp = binanceTakeProfitLeg(r.takeProfit, price);
   const sl: Record<string, string> = r.stopLoss.price
     ? { Type: 'STOP_LOSS_LIMIT', StopPrice: price(r.stopLoss.stopPrice), Price: price(r.stopLoss.price), TimeInForce: 'GTC', ClientOrderId: r.stopLoss.clientOrderId }
     : { Type: 'STOP_LOSS', StopPrice: price(r.stopLoss.stopPrice), ClientOrderId: r.stopLoss.clientOrderId };
@@ -66,6 +66,14 @@ export function binanceOcoParams(ex: Exchange, r: VenueOcoRequest): Record<strin
   for (const [k, v] of Object.entries(above)) out[`above${k}`] = v;
   for (const [k, v] of Object.entries(below)) out[`below${k}`] = v;
   return out;
+}
+
+/** An OCO's take-profit leg as Binance's orderList/oco takes it: LIMIT_MAKER, TAKE_PROFIT or TAKE_PROFIT_LIMIT (GTC). */
+function binanceTakeProfitLeg(leg: VenueOcoRequest['takeProfit'], price: (p: { toFixed(): string }) => string): Record<string, string> {
+  const type = leg.type ?? 'limit';
+  if (type === 'limit') return { Type: 'LIMIT_MAKER', Price: price(leg.price!), ClientOrderId: leg.clientOrderId };
+  const trigger = { StopPrice: price(leg.stopPrice!), ClientOrderId: leg.clientOrderId };
+  return type === 'take_profit_market' ? { Type: 'TAKE_PROFIT', ...trigger } : { Type: 'TAKE_PROFIT_LIMIT', ...trigger, Price: price(leg.price!), TimeInForce: 'GTC' };
 }
 
 /** One order list as Binance answers it (orderList/oco, orderList, openOrderList). */

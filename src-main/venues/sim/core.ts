@@ -1,8 +1,8 @@
 import { type Decimal, ZERO } from '../../engine/model/decimal.js';
 import { type InstrumentSpec, type Liquidity, remaining } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
-import { worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
-import { triggerReached } from '../../engine/model/trigger.js';
+import { needsStopPrice, worksAsMarketOnceTriggered } from '../../../src-common/contract/constants/orders.js';
+import { immediateTriggerReason, triggerReached } from '../../engine/model/trigger.js';
 import {
   VenueRejection,
   type ExecutionReport,
@@ -10,6 +10,7 @@ import {
   type VenueBalance,
   type VenueOcoAck,
   type VenueOcoRequest,
+  type VenueOrderChanges,
   type VenueOrderRef,
   type VenueOrderRequest,
 } from '../../engine/ports/venue.js';
@@ -101,7 +102,7 @@ export class SimExchange<O extends PaperOrder> {
     return this.operate(() => this.place(request));
   }
 
-  editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): void {
+  editOrder(ref: VenueOrderRef, changes: VenueOrderChanges): void {
     this.operate(() => this.amend(ref, changes));
   }
 
@@ -158,7 +159,8 @@ export class SimExchange<O extends PaperOrder> {
   private placeList(request: VenueOcoRequest): VenueOcoAck {
     const spec = this.matcher.spec(request.symbol);
     const common = { symbol: request.symbol, side: request.side, quantity: request.quantity, timeInForce: 'GTC' as const, postOnly: false, reduceOnly: true };
-    const tpRequest: VenueOrderRequest = { ...common, clientOrderId: request.takeProfit.clientOrderId, type: 'limit', price: request.takeProfit.price, stopPrice: null };
+    const tpType = request.takeProfit.type ?? 'limit';
+    const tpRequest: VenueOrderRequest = { ...common, clientOrderId: request.takeProfit.clientOrderId, type: tpType, price: request.takeProfit.price, stopPrice: request.takeProfit.stopPrice ?? null };
     const slRequest: VenueOrderRequest = {
       ...common,
       clientOrderId: request.stopLoss.clientOrderId,
@@ -173,9 +175,10 @@ export class SimExchange<O extends PaperOrder> {
     if (tpRequest.clientOrderId === slRequest.clientOrderId) throw new VenueRejection('the two legs of an OCO list need different client order ids');
     const last = this.matcher.lastPrice(request.symbol);
     if (last) {
-      const tp = request.takeProfit.price;
-      if (request.side === 'sell' ? tp.lte(last) : tp.gte(last)) {
-        throw new VenueRejection(`OCO take profit ${request.side} at ${tp.toFixed()} would fill at once: last price ${last.toFixed()}`);
+      const tp = tpRequest.stopPrice ?? tpRequest.price!;
+      // a limit that would fill at once, or a take profit trigger the market already reached
+      if (tpType === 'limit' ? (request.side === 'sell' ? tp.lte(last) : tp.gte(last)) : triggerReached(tpType, request.side, tp, last)) {
+        throw new VenueRejection(`OCO take profit ${request.side} at ${tp.toFixed()} would ${tpType === 'limit' ? 'fill' : 'trigger'} at once: last price ${last.toFixed()}`);
       }
       if (triggerReached(slRequest.type, request.side, request.stopLoss.stopPrice, last)) {
         throw new VenueRejection(`OCO stop ${request.side} at ${request.stopLoss.stopPrice.toFixed()} would trigger at once: last price ${last.toFixed()}`);
@@ -218,23 +221,25 @@ export class SimExchange<O extends PaperOrder> {
     this.reports.push({ type: 'canceled', clientOrderId: other.clientOrderId, reason, ts: this.clock.now() });
   }
 
-  private amend(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): void {
+  private amend(ref: VenueOrderRef, changes: VenueOrderChanges): void {
     const order = this.openOrder(ref, 'amend');
     const spec = this.matcher.spec(order.symbol);
-    if (changes.price === undefined && changes.quantity === undefined) throw new VenueRejection('nothing to amend: give a new price and/or quantity');
+    if (changes.price === undefined && changes.quantity === undefined && changes.stopPrice === undefined) throw new VenueRejection('nothing to amend: give a new price, stop price and/or quantity');
     if (order.type === 'market') throw new VenueRejection('a market order cannot be amended');
     if (changes.price !== undefined && worksAsMarketOnceTriggered(order.type)) throw new VenueRejection(`a ${order.type} order has no limit price to amend`);
     const price = changes.price ?? order.price;
     const quantity = changes.quantity ?? order.quantity;
+    const stopPrice = changes.stopPrice ?? order.stopPrice;
     if (changes.quantity !== undefined) checkQuantity(quantity, spec);
     if (changes.price !== undefined) checkPrice('price', changes.price, spec);
+    if (changes.stopPrice !== undefined) this.checkNewTrigger(order, changes.stopPrice, spec);
     if (!quantity.gt(order.filledQuantity)) {
       throw new VenueRejection(`new quantity ${quantity.toFixed()} must exceed the filled quantity ${order.filledQuantity.toFixed()}`);
     }
-    const reference = price ?? order.stopPrice;
+    const reference = price ?? stopPrice;
     if (reference) checkNotional(quantity, reference, spec);
 
-    const amended: PaperOrder = { ...order, price, quantity };
+    const amended: PaperOrder = { ...order, price, quantity, stopPrice };
     const then = this.matcher.amend(order, amended, spec);
     const need = lockFor(amended, spec);
     const free = this.spendable(order, need.asset);
@@ -246,6 +251,7 @@ export class SimExchange<O extends PaperOrder> {
     if (losesPriority) order.seq = this.nextSeq();
     order.price = price;
     order.quantity = quantity;
+    order.stopPrice = stopPrice;
     this.orders.reindex(order);
     // the legs of an OCO list protect one quantity: a new quantity is both legs'
     const other = changes.quantity !== undefined ? this.sibling(order) : undefined;
@@ -255,8 +261,18 @@ export class SimExchange<O extends PaperOrder> {
       this.reports.push({ type: 'updated', clientOrderId: other.clientOrderId, price: other.price, quantity, ts: this.clock.now() });
     }
     this.ledger.lock(order.venueOrderId, need);
-    this.reports.push({ type: 'updated', clientOrderId: order.clientOrderId, price: order.price, quantity: order.quantity, ts: this.clock.now() });
+    const moved = changes.stopPrice !== undefined ? { stopPrice: order.stopPrice } : {};
+    this.reports.push({ type: 'updated', clientOrderId: order.clientOrderId, price: order.price, quantity: order.quantity, ...moved, ts: this.clock.now() });
     then?.(losesPriority);
+  }
+
+  /** A waiting stop or take profit moved to `stopPrice`: on the price grid, and not where the market already is (it would fire at once). */
+  private checkNewTrigger(order: O, stopPrice: Decimal, spec: InstrumentSpec): void {
+    if (!needsStopPrice(order.type)) throw new VenueRejection(`a ${order.type} order has no stop price to amend`);
+    if (order.triggered) throw new VenueRejection(`the ${order.type} already triggered: its stop price can no longer be amended`);
+    checkPrice('stop price', stopPrice, spec);
+    const early = immediateTriggerReason(order.type, order.side, stopPrice, this.matcher.lastPrice(order.symbol));
+    if (early) throw new VenueRejection(early);
   }
 
   private cancel(ref: VenueOrderRef): void {
@@ -285,7 +301,7 @@ export class SimExchange<O extends PaperOrder> {
   triggered(order: O, spec: InstrumentSpec): void {
     this.reports.push({ type: 'triggered', clientOrderId: order.clientOrderId, ts: this.clock.now() });
     if (!order.ocoId) return;
-    this.endSibling(order, 'oco: the stop leg triggered');
+    this.endSibling(order, order.ocoLeg === 'take_profit' ? 'oco: the take profit leg triggered' : 'oco: the stop leg triggered');
     // a stop_limit leg now rests as a limit with a lock of its own
     if (this.orders.isOpen(order)) this.ledger.lock(order.venueOrderId, lockFor(order, spec));
   }

@@ -1,5 +1,4 @@
-import type { Decimal } from '../../engine/model/decimal.js';
-import type { ExecutionReport, VenueAck, VenueBalance, VenueCapabilities, VenueOcoAck, VenueOcoRequest, VenueOrderRef, VenueOrderRequest } from '../../engine/ports/venue.js';
+import type { ExecutionReport, VenueAck, VenueBalance, VenueCapabilities, VenueOcoAck, VenueOcoRequest, VenueOrderChanges, VenueOrderRef, VenueOrderRequest } from '../../engine/ports/venue.js';
 import type { PaperOrder } from './sim-order.js';
 import { SimExchange, type SimExchangeOptions } from './core.js';
 
@@ -25,7 +24,7 @@ export abstract class SimVenue<O extends PaperOrder> {
     return this.core.createOrder(request);
   }
 
-  async editOrder(ref: VenueOrderRef, changes: { price?: Decimal; quantity?: Decimal }): Promise<void> {
+  async editOrder(ref: VenueOrderRef, changes: VenueOrderChanges): Promise<void> {
     this.core.editOrder(ref, changes);
   }
 

@@ -130,7 +130,7 @@ export function ChartTrading({ chart, bus, instrument, places }: { chart: EChart
       priceAt: (y) => chart.convertFromPixel({ yAxisIndex: 0 }, y) as number,
       position,
       market: () => position()?.mark_price ?? useMarket.getState().candles.toArray().at(-1)?.[4],
-      amend: (id, price) => client.call('orders.amend', { id, price }),
+      amend: (id, price, field) => client.call('orders.amend', field === 'stop_price' ? { id, stop_price: price } : { id, price }),
       protect: async (params) => {
         const group = await client.call('positions.protect', { account: instrument.account, symbol: instrument.symbol, ...params });
         const leg = group.orders[0];

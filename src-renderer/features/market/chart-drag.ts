@@ -2,7 +2,7 @@ import type { ParamsOf } from '../../../src-common/contract/methods.js';
 import type { Position } from '../../../src-common/contract/schemas.js';
 import { asCallError, describeError } from '../../client/call-error.js';
 import { DecimalCtor, dec, formatFixed, roundToIncrement, sign, wire } from '../../lib/decimal.js';
-import type { ChartLine } from './chart-lines.js';
+import type { AmendedField, ChartLine } from './chart-lines.js';
 
 /** how close (px) the pointer must be to a line to take it */
 export const HIT_PX = 5;
@@ -51,7 +51,7 @@ export function refusalText(err: unknown): string {
   return typeof rule === 'string' && !text.includes(rule) ? `${text} (${rule})` : text;
 }
 
-export type DragAction = { kind: 'amend'; id: string; price: string } | { kind: 'protect'; role: 'take_profit' | 'stop_loss'; params: Protection; price: string };
+export type DragAction = { kind: 'amend'; id: string; price: string; field: AmendedField } | { kind: 'protect'; role: 'take_profit' | 'stop_loss'; params: Protection; price: string };
 
 /** what the chart shows of a drag: the line under the pointer, and a refusal to read */
 export interface DragView {
@@ -68,7 +68,8 @@ export interface DragPorts {
   /** the open position the position line stands for, and the market price that splits take profit from stop */
   position(): Position | undefined;
   market(): string | undefined;
-  amend(id: string, price: string): Promise<unknown>;
+  /** field: the order's limit `price`, or a waiting trigger's `stop_price` */
+  amend(id: string, price: string, field: AmendedField): Promise<unknown>;
   protect(params: Protection): Promise<unknown>;
   render(view: DragView): void;
 }
@@ -95,7 +96,8 @@ export class LineDrag {
   /** takes the line under row `y`, if any; true when a drag started */
   start(lines: readonly ChartLine[], y: number): boolean {
     const line = hitLine(lines, y, this.ports.yOf);
-    if (!line) return false;
+    // an order line a drag cannot move (a trailing stop) is not picked up
+    if (!line || (line.kind === 'order' && line.amends === null)) return false;
     this.line = line;
     this.price = line.price;
     this.row = y;
@@ -126,7 +128,7 @@ export class LineDrag {
   action(): DragAction | null {
     const { line, price } = this;
     if (!line || !price || dec(price).eq(line.price)) return null;
-    if (line.kind === 'order') return { kind: 'amend', id: line.name, price };
+    if (line.kind === 'order') return { kind: 'amend', id: line.name, price, field: line.amends ?? 'price' };
     const position = this.ports.position();
     const market = this.ports.market();
     if (!position || !market || sign(position.quantity) === 0) return null;
@@ -144,7 +146,7 @@ export class LineDrag {
     }
     this.show({ ghost: this.ghost(act.price, true), notice: null });
     try {
-      if (act.kind === 'amend') await this.ports.amend(act.id, act.price);
+      if (act.kind === 'amend') await this.ports.amend(act.id, act.price, act.field);
       else await this.ports.protect(act.params);
       // the engine's order update redraws the line where it now is
       this.line = null;

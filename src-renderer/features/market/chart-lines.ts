@@ -1,5 +1,5 @@
 import type { Candle, Fill, Order, Position } from '../../../src-common/contract/schemas.js';
-import { needsLimitPrice } from '../../../src-common/contract/constants/orders.js';
+import { needsLimitPrice, needsStopPrice } from '../../../src-common/contract/constants/orders.js';
 import { dec, formatFixed, formatPlain, sign, wire } from '../../lib/decimal.js';
 import { CHART_COLORS } from '../../lib/echarts.js';
 import { isOpenOrder } from '../../state/trading.js';
@@ -20,13 +20,22 @@ export interface ChartLine {
   /** inside the price pane above the line (the axis margin is too narrow for it): at the right end; the break-even at the left, clear of the entry's */
   label: { formatter: string; backgroundColor: string; color: string; position: 'insideEndTop' | 'insideStartTop' };
   lineStyle: { color: string; type: 'solid' | 'dashed' | 'dotted'; width: number };
+  /** an order's line: what a drag of it amends (orders.amend `price` or `stop_price`); null: a drag moves nothing (a trailing stop follows the market) */
+  amends?: AmendedField | null;
 }
 
-/** an order's line stands at its limit price (what an amendment moves), or at its trigger when it has none (a trailing stop: where it is now) */
-export const orderLinePrice = (o: Order): string | null => o.price ?? o.stop_price;
+export type AmendedField = 'price' | 'stop_price';
 
-/** an order whose price a drag can amend: the engine amends the limit price only (a stop-market, take-profit market or trailing stop is canceled and replaced) */
-export const amendable = (o: Order): boolean => needsLimitPrice(o.type);
+/** a stop or take profit still waiting for the market to reach its trigger */
+const waitingTrigger = (o: Order): boolean => needsStopPrice(o.type) && o.triggered_at == null;
+
+/** an order's line stands at what a drag of it moves: a waiting stop or take profit at its trigger, else its limit price (a trailing stop: where its stop is now) */
+export const orderLinePrice = (o: Order): string | null => (waitingTrigger(o) ? o.stop_price : (o.price ?? o.stop_price));
+
+/** what a drag of an order's line amends: a waiting stop's or take profit's trigger, else a limit price (a fired stop limit's); null: nothing */
+export const amendedBy = (o: Order): AmendedField | null => (waitingTrigger(o) ? 'stop_price' : needsLimitPrice(o.type) ? 'price' : null);
+
+export const amendable = (o: Order): boolean => amendedBy(o) !== null;
 
 function orderLabel(o: Order, at: string, places: number): string {
   const left = formatPlain(wire(dec(o.quantity).sub(o.filled_quantity)));
@@ -71,6 +80,7 @@ export function tradingLines(orders: Iterable<Order>, positions: Iterable<Positi
       price: at,
       label: { formatter: orderLabel(o, at, places), backgroundColor: color, color: '#0b0e11', position: 'insideEndTop' },
       lineStyle: { color, type: o.type === 'trailing_stop' ? 'dotted' : o.role === 'take_profit' || o.role === 'stop_loss' ? 'dashed' : 'solid', width: 1 },
+      amends: amendedBy(o),
     });
   }
   for (const p of positions) {

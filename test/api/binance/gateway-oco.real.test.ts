@@ -126,9 +126,10 @@ describe('OCO order lists (orderList/oco, order/oco, orderList, openOrderList, a
     const wrong = await sellOco('f-list', { abovePrice: '43000', belowStopPrice: '44000' }).catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(ccxt.InvalidOrder);
     expect(String(wrong)).toContain('take_profit_beyond_stop');
-    const tpLeg = await sellOco('g-list', { aboveType: 'TAKE_PROFIT', aboveStopPrice: '46000', abovePrice: undefined }).catch((e: unknown) => e);
-    expect(tpLeg).toBeInstanceOf(ccxt.InvalidOrder);
-    expect(String(tpLeg)).toContain('"code":-1014');
+    // a SELL's take profit is its above leg, the stop below (Binance's rule)
+    const swapped = await sellOco('g-list', { aboveType: 'STOP_LOSS', aboveStopPrice: '46000', abovePrice: undefined, belowType: 'TAKE_PROFIT', belowStopPrice: '44000', belowPrice: undefined, belowTimeInForce: undefined }).catch((e: unknown) => e);
+    expect(swapped).toBeInstanceOf(ccxt.InvalidOrder);
+    expect(String(swapped)).toContain('"code":-1014');
     const legId = await sellOco('h-list', { aboveClientOrderId: 'my-own-tp' }).catch((e: unknown) => e);
     expect(String(legId)).toContain('"code":-1130');
     expect(String(legId)).toContain("'aboveClientOrderId'");
@@ -139,6 +140,45 @@ describe('OCO order lists (orderList/oco, order/oco, orderList, openOrderList, a
     const unknown = await sellOco('k-list', { aboveIcebergQty: '0.01' }).catch((e: unknown) => e);
     expect(String(unknown)).toContain('"code":-1104');
     expect(await ex.fetchOpenOrders('BTC/USDT')).toEqual([]);
+  });
+
+  it('TAKE_PROFIT / TAKE_PROFIT_LIMIT legs: a SELL\'s above leg is Tern\'s take_profit_market / take_profit_limit; reaching it fires it and the stop leg expires', async () => {
+    const r = await sellOco('tp-list', { aboveType: 'TAKE_PROFIT', aboveStopPrice: '46000', abovePrice: undefined });
+    expect(r).toMatchObject({ contingencyType: 'OCO', listOrderStatus: 'EXECUTING', listClientOrderId: 'tp-list' });
+    expect(r['orderReports'].map((x: any) => [x.clientOrderId, x.type, x.status, x.stopPrice])).toEqual([
+      ['tp-list-sl', 'STOP_LOSS_LIMIT', 'NEW', '44000.00000000'],
+      ['tp-list-tp', 'TAKE_PROFIT', 'NEW', '46000.00000000'],
+    ]);
+    expect(await te.engine.call('orders.get', { id: 'tp-list-tp' }, admin)).toMatchObject({ oco_id: r['orderListId'], role: 'take_profit', type: 'take_profit_market', stop_price: '46000', price: null });
+    expect((await ex.fetchOpenOrders('BTC/USDT')).find((o) => o.clientOrderId === 'tp-list-tp')).toMatchObject({ triggerPrice: 46000, info: { type: 'TAKE_PROFIT' } });
+    feed.pushBook('BTC/USDT', [['45999.99', '100']], [['46000.01', '100']]);
+    feed.pushTrade('BTC/USDT', '46000', '0.01', 'buy');
+    expect(await ex.fetchOrder(undefined as unknown as string, 'BTC/USDT', { origClientOrderId: 'tp-list-tp' })).toMatchObject({ status: 'closed', filled: 0.1 });
+    expect((await ex.fetchOrder(undefined as unknown as string, 'BTC/USDT', { origClientOrderId: 'tp-list-sl' })).status).toBe('expired');
+    expect(await api()['privateGetOrderList']!({ origClientOrderId: 'tp-list' })).toMatchObject({ listStatusType: 'ALL_DONE', listOrderStatus: 'ALL_DONE' });
+
+    feed.pushBook('BTC/USDT', [['44999.99', '100']], [['45000.01', '100']]);
+    feed.pushTrade('BTC/USDT', '45000', '0.01', 'buy');
+    const tpl = await sellOco('tpl-list', { aboveType: 'TAKE_PROFIT_LIMIT', aboveStopPrice: '46000', abovePrice: '45900', aboveTimeInForce: 'GTC' });
+    expect(tpl['orderReports'][1]).toMatchObject({ clientOrderId: 'tpl-list-tp', type: 'TAKE_PROFIT_LIMIT', price: '45900.00000000', stopPrice: '46000.00000000', timeInForce: 'GTC' });
+    expect(await te.engine.call('orders.get', { id: 'tpl-list-tp' }, admin)).toMatchObject({ type: 'take_profit_limit', stop_price: '46000', price: '45900' });
+    // a TAKE_PROFIT_LIMIT leg takes its time in force (GTC); a trigger the market already reached is refused
+    const noTif = await sellOco('tpl-2', { aboveType: 'TAKE_PROFIT_LIMIT', aboveStopPrice: '46000', abovePrice: '45900' }).catch((e: unknown) => e);
+    expect(String(noTif)).toContain("Mandatory parameter 'aboveTimeInForce'");
+    const reached = await sellOco('tpl-3', { aboveType: 'TAKE_PROFIT', aboveStopPrice: '44999', abovePrice: undefined }).catch((e: unknown) => e);
+    expect(reached).toBeInstanceOf(ccxt.InvalidOrder);
+    expect(String(reached)).toContain('take_profit_side');
+  });
+
+  it('a BUY OCO with a TAKE_PROFIT_LIMIT below and the stop above', async () => {
+    const r = await api()['privatePostOrderListOco']!({
+      symbol: 'BTCUSDT', side: 'BUY', quantity: '0.01',
+      aboveType: 'STOP_LOSS', aboveStopPrice: '46000', belowType: 'TAKE_PROFIT_LIMIT', belowStopPrice: '44000', belowPrice: '44010', belowTimeInForce: 'GTC',
+    });
+    expect(r['orderReports'].map((x: any) => [x.side, x.type, x.stopPrice])).toEqual([
+      ['BUY', 'STOP_LOSS', '46000.00000000'],
+      ['BUY', 'TAKE_PROFIT_LIMIT', '44000.00000000'],
+    ]);
   });
 
   it('a read-only key may read lists but not place one (-2015)', async () => {

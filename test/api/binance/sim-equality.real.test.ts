@@ -191,6 +191,25 @@ async function scenario(ex: Binance, moveTo: (price: number) => void): Promise<R
   out['sl.open'] = (await ex.fetchOpenOrders('BTC/USDT')).filter((o) => o.id === sl.id).map(working);
   out['sl.canceled'] = order(await ex.cancelOrder(String(sl.id), 'BTC/USDT'));
 
+  // an OCO whose take profit is a TAKE_PROFIT trigger above the market: it waits, fires on the rise (a market sell), the stop leg expires
+  const last = now * 0.98;
+  const tpOco = await api['privatePostOrderListOco']!({
+    symbol: 'BTCUSDT', side: 'SELL', quantity: '0.002', listClientOrderId: 'eq-oco3',
+    aboveType: 'TAKE_PROFIT', aboveStopPrice: String(at(ex, last * 1.02)),
+    belowType: 'STOP_LOSS_LIMIT', belowStopPrice: String(at(ex, last * 0.95)), belowPrice: String(at(ex, last * 0.94)), belowTimeInForce: 'GTC',
+  });
+  out['oco3.placed'] = list(tpOco);
+  const byType = (a: Shape, b: Shape) => String(a['infoType']).localeCompare(String(b['infoType']));
+  out['oco3.legs'] = (await ex.fetchOpenOrders('BTC/USDT')).filter((o) => o.info['orderListId'] === tpOco['orderListId']).map(order).sort(byType);
+  moveTo(last * 1.03);
+  let ended3 = await api['privateGetOrderList']!({ orderListId: tpOco['orderListId'] });
+  for (let i = 0; i < 50 && ended3['listOrderStatus'] !== 'ALL_DONE'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    ended3 = await api['privateGetOrderList']!({ orderListId: tpOco['orderListId'] });
+  }
+  out['oco3.ended'] = list(ended3);
+  out['oco3.endedLegs'] = (await Promise.all((ended3['orders'] as Array<Record<string, unknown>>).map((o) => ex.fetchOrder(String(o['orderId']), 'BTC/USDT')))).map(order).sort(byType);
+
   // the market's public trades (the simulator's matches, Tern's feed prints): aggTrades, ccxt's default, and trades
   const publicTrade = (t: Record<string, any>): Shape => ({ fields: filled(t), sideKnown: t['side'] === 'buy' || t['side'] === 'sell', info: filled(t['info']) });
   out['publicTrades.agg'] = (await ex.fetchTrades('BTC/USDT', undefined, 1)).map(publicTrade);
@@ -244,7 +263,7 @@ describe('the same ccxt scenario on the exchange simulator and on Tern', () => {
     expect(results.sim['publicTrades.historicalKeyless']).toEqual({ status: 401, body: { code: -2014, msg: 'API-key format invalid.' } });
   });
   // one assertion per step, so a difference names the step
-  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'publicTrades.agg', 'publicTrades.trades', 'publicTrades.historical', 'publicTrades.historicalKeyless', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'tp.placed', 'tp.fetched', 'tpl.placed', 'tp.reached', 'tp.filled', 'tpl.canceled', 'sl.placed', 'sl.triggered', 'sl.open', 'sl.canceled', 'all']) {
+  for (const step of ['tickers', 'bidsAsks', 'lastPrices', 'ohlcv', 'refused.notional', 'refused.funds', 'refused.symbol', 'oco2.ended', 'oco2.legs', 'oco2.trades', 'publicTrades.agg', 'publicTrades.trades', 'publicTrades.historical', 'publicTrades.historicalKeyless', 'market', 'balance', 'ticker', 'book', 'limit.placed', 'limit.fetched', 'limit.open', 'limit.canceled', 'limit.after', 'limit.cancelAgain', 'missing', 'maker.placed', 'market.placed', 'market.fetched', 'market.trades', 'sell.placed', 'cancelAll', 'afterCancelAll', 'oco.placed', 'oco.legs', 'oco.open', 'oco.got', 'oco.canceled', 'oco.cancelAgain', 'tp.placed', 'tp.fetched', 'tpl.placed', 'tp.reached', 'tp.filled', 'tpl.canceled', 'sl.placed', 'sl.triggered', 'sl.open', 'sl.canceled', 'oco3.placed', 'oco3.legs', 'oco3.ended', 'oco3.endedLegs', 'all']) {
     it(step, () => {
       expect(results.tern[step]).toEqual(results.sim[step]);
     });
@@ -255,6 +274,8 @@ describe('the same ccxt scenario on the exchange simulator and on Tern', () => {
       expect([(r['tp.placed'] as Shape)['infoType'], (r['tpl.placed'] as Shape)['infoType']]).toEqual(['TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
       expect((r['tp.filled'] as Shape)['status']).toBe('closed');
       expect(r['tp.reached']).toBe('OrderImmediatelyFillable');
+      // the OCO's TAKE_PROFIT leg fired on the rise and filled; its stop leg expired
+      expect((r['oco3.endedLegs'] as Shape[]).map((o) => [o['infoType'], o['status']])).toEqual([['STOP_LOSS_LIMIT', 'expired'], ['TAKE_PROFIT', 'closed']]);
       // the stop limit waited (not working), then triggered and rests unfilled, working since its trigger
       // (the placement answer carries no isWorking on either: its workingTime says it)
       expect([r['sl.placed'], r['sl.triggered']].map((o) => [(o as Shape)['infoType'], (o as Shape)['status'], (o as Shape)['isWorking'], (o as Shape)['workingTime']])).toEqual([

@@ -102,6 +102,32 @@ describe('line logic on the chart', () => {
     expect(drag.active).toBe(false);
   });
 
+  it("a waiting stop's or take profit's line stands at its trigger, and the drop moves the trigger (stop_price); a trailing stop's line is not picked up", async () => {
+    const sent: unknown[] = [];
+    const drag = new LineDrag({
+      increment: '0.5',
+      places: 1,
+      yOf,
+      priceAt,
+      position: () => position as never,
+      market: () => position.mark_price,
+      amend: (id, price, field) => {
+        sent.push({ id, price, field });
+        return Promise.resolve({});
+      },
+      protect: () => Promise.resolve({}),
+      render: () => undefined,
+    });
+    const stop = order({ id: 'O-sl', side: 'sell', type: 'stop_limit', stop_price: '39500', price: '39400', role: 'stop_loss' });
+    const trailing = order({ id: 'O-tr', side: 'sell', type: 'trailing_stop', price: null, stop_price: '40500', trailing_offset: '1', trailing_unit: 'percent' });
+    const lines = tradingLines([stop, trailing] as never, [], 'paper', 'BTC/USDT', 1);
+    expect(drag.start(lines, yOf(39500))).toBe(true);
+    drag.move(yOf(39700));
+    await drag.release();
+    expect(sent).toEqual([{ id: 'O-sl', price: '39700', field: 'stop_price' }]);
+    expect(drag.start(lines, yOf(40500))).toBe(false);
+  });
+
   it('Esc during the drag puts the line back and sends nothing', async () => {
     const { drag, lines, sent, last } = setup();
     drag.start(lines, yOf(40500));

@@ -27,11 +27,14 @@ describe('order and position lines on the chart', () => {
     const trailing = order({ side: 'sell', type: 'trailing_stop', price: null, stop_price: '39604.03', role: 'trailing', trailing_offset: '1.5', trailing_unit: 'percent', held_by: 'venue' });
     const [line] = tradingLines([trailing] as never, [], 'paper', 'BTC/USDT', 2);
     expect([line!.yAxis, line!.label.formatter, line!.lineStyle.type]).toEqual([39604.03, 'SELL 0.01 TRAIL 1.5 % 39,604.03', 'dotted']);
-    // take profits: at the limit price (a TP limit, which a drag amends) or at the trigger
+    // take profits and stops waiting stand at their trigger (which a drag moves); a fired TP limit at its limit price
     expect(label({ side: 'sell', type: 'take_profit_market', price: null, stop_price: '45000', held_by: 'venue' })).toBe('SELL 0.01 TP 45,000.00');
-    expect(label({ side: 'buy', type: 'take_profit_limit', price: '35010', stop_price: '35000', held_by: 'tern' })).toBe('BUY 0.01 TP LMT 35,010.00 · Tern');
-    // a drag amends a limit price: a TP limit's, as a stop limit's; a TP market is canceled and replaced, as a stop market
-    expect([order({ type: 'take_profit_limit' }), order({ type: 'stop_limit' }), order({ type: 'take_profit_market' }), order({ type: 'stop_market' })].map((o) => amendable(o as never))).toEqual([true, true, false, false]);
+    expect(label({ side: 'buy', type: 'take_profit_limit', price: '35010', stop_price: '35000', held_by: 'tern' })).toBe('BUY 0.01 TP LMT 35,000.00 · Tern');
+    expect(label({ side: 'buy', type: 'take_profit_limit', price: '35010', stop_price: '35000', triggered_at: '2026-01-01T00:00:00.000Z' })).toBe('BUY 0.01 TP LMT 35,010.00');
+    // a drag of a waiting trigger's line amends its stop_price; of a limit (or a fired stop limit) its price; a trailing stop's nothing
+    const waiting = [order({ type: 'take_profit_limit', stop_price: '1' }), order({ type: 'stop_limit', stop_price: '1' }), order({ type: 'take_profit_market', price: null, stop_price: '1' }), order({ type: 'stop_market', price: null, stop_price: '1' })];
+    expect(waiting.map((o) => amendable(o as never))).toEqual([true, true, true, true]);
+    expect(tradingLines([...waiting, order({ type: 'stop_limit', stop_price: '1', triggered_at: '2026-01-01T00:00:00.000Z' }), order({}), trailing] as never, [], 'paper', 'BTC/USDT', 2).map((l) => l.amends)).toEqual(['stop_price', 'stop_price', 'stop_price', 'stop_price', 'price', 'price', null]);
     // the trailing stop's line moves with its stop price
     const moved = tradingLines([{ ...trailing, stop_price: '39800' }] as never, [], 'paper', 'BTC/USDT', 2)[0]!;
     expect(moved.yAxis).toBe(39800);
