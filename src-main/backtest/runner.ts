@@ -169,8 +169,9 @@ export async function runBacktest(config: BacktestConfig, options: RunOptions = 
       throw err;
     },
   });
-  // the memory store keeps no risk decisions: the engine need not encode one per order
-  const engine = new Engine({ store, clock, ids, venueFor: () => venue, version: 'backtest', paperBalances: startingBalances, accountLimits: {}, journalRiskDecisions: false });
+  // the memory store keeps no risk decisions: the engine need not encode one per order;
+  // and it keeps every order, so the OMS need not hold thousands of closed ones in memory as well
+  const engine = new Engine({ store, clock, ids, venueFor: () => venue, version: 'backtest', paperBalances: startingBalances, accountLimits: {}, journalRiskDecisions: false, closedOrdersKept: 16 });
   await engine.start();
   // the strategy's orders are its own, as on paper and live
   const ctx = { actor: `strategy:${strategyId}`, strategyId };

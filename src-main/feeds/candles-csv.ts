@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { badRequest, TernError } from '../../src-common/contract/errors.js';
 import { Decimal } from '../engine/model/decimal.js';
 import type { Bar } from '../engine/ports/market-data.js';
@@ -12,7 +12,11 @@ import type { Bar } from '../engine/ports/market-data.js';
  * the import. The exact decimal text of every field stays reachable
  * (`CandleSeries.text`, `.bar`), so money never has to come from a double:
  * the doubles are for scanning, charts and checks; Decimals are made on
- * demand from the original text.
+ * demand from the original text. The file's bytes are not kept for that
+ * (a file is read in chunks): a field written plainly with at most 15
+ * significant digits is its double and its count of decimals, from which its
+ * text is written again digit for digit; a row with any other field (more
+ * digits, a sign, an exponent, spaces, leading zeros) keeps its line.
  *
  * Accepted: an optional header line (exactly these six names), an optional
  * UTF-8 BOM, LF or CRLF line ends, blank lines at the end. Refused, with the
@@ -39,9 +43,10 @@ export class CandleSeries {
     readonly volume: Float64Array,
     /** the most decimal places any price (open/high/low/close) is written with, trailing zeros ignored */
     readonly priceDecimals: number,
-    /** the bytes the rows were read from, and where each row's line starts */
-    private readonly source: Uint8Array,
-    private readonly lineStart: Uint32Array,
+    /** per row, the decimals each of open, high, low, close and volume is written with (trailing zeros included) */
+    private readonly decimals: Uint8Array,
+    /** the lines of the rows whose text is not rebuilt from the columns, by row */
+    private readonly verbatim: ReadonlyMap<number, string>,
     /** the file line number of row 0 (1-based) — rows are consecutive lines only when no blank line sits between them, which is refused */
     readonly firstLine: number,
   ) {}
@@ -49,34 +54,23 @@ export class CandleSeries {
   /** The field exactly as written in the file (surrounding spaces trimmed). */
   text(row: number, column: CandleColumn): string {
     this.checkRow(row);
-    const buf = this.source;
-    const wanted = CANDLE_COLUMNS.indexOf(column);
-    let start = this.lineStart[row]!;
-    for (let c = 0; c < wanted; c++) start = buf.indexOf(COMMA, start) + 1;
-    let end = start;
-    while (end < buf.length && buf[end] !== COMMA && buf[end] !== LF && buf[end] !== CR) end++;
-    return latin1(buf, start, end).trim();
+    const c = column === 'open' ? 1 : column === 'high' ? 2 : column === 'low' ? 3 : column === 'close' ? 4 : column === 'volume' ? 5 : 0;
+    const line = this.verbatim.get(row);
+    if (line !== undefined) return (line.split(',')[c] ?? '').trim();
+    if (c === 0) return String(this.ts[row]!);
+    const value = c === 1 ? this.open[row]! : c === 2 ? this.high[row]! : c === 3 ? this.low[row]! : c === 4 ? this.close[row]! : this.volume[row]!;
+    return plainText(value, this.decimals[row * 5 + c - 1]!);
   }
 
   /** Row `row` as a Bar with exact Decimals made from the file's text. */
   bar(row: number): Bar {
-    this.checkRow(row);
-    const buf = this.source;
-    const fields: string[] = [];
-    let start = this.lineStart[row]!;
-    for (let c = 0; c < CANDLE_COLUMNS.length; c++) {
-      let end = start;
-      while (end < buf.length && buf[end] !== COMMA && buf[end] !== LF && buf[end] !== CR) end++;
-      fields.push(latin1(buf, start, end).trim());
-      start = end + 1;
-    }
     return {
       ts: this.ts[row]!,
-      open: new Decimal(fields[1]!),
-      high: new Decimal(fields[2]!),
-      low: new Decimal(fields[3]!),
-      close: new Decimal(fields[4]!),
-      volume: new Decimal(fields[5]!),
+      open: new Decimal(this.text(row, 'open')),
+      high: new Decimal(this.text(row, 'high')),
+      low: new Decimal(this.text(row, 'low')),
+      close: new Decimal(this.text(row, 'close')),
+      volume: new Decimal(this.text(row, 'volume')),
     };
   }
 
@@ -94,9 +88,43 @@ export class CandleSeries {
   }
 }
 
-/** Reads a whole candle file. Files up to ~2 GB (Node's readFile limit); beyond that use streamCandleCsv. */
+/** bytes read from a candle file at a time: the whole file is never in memory at once (touching fresh memory is what a big import costs most) */
+const READ_CHUNK = 1 << 20;
+
+/** Reads a whole candle file, a chunk at a time, into one series. */
 export function readCandleSeries(path: string): CandleSeries {
-  return parseCandleSeries(readSource(path), path);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw cannotRead(path, err);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const state = newState(path);
+    let buf = Buffer.allocUnsafe(Math.max(64, Math.min(size + 1, READ_CHUNK)));
+    let have = 0;
+    let out: Columns | null = null;
+    for (;;) {
+      // a line longer than the buffer: a bigger one
+      if (have === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
+      let read: number;
+      try {
+        read = readSync(fd, buf, have, buf.length - have, null);
+      } catch (err) {
+        throw cannotRead(path, err);
+      }
+      have += read;
+      out ??= new Columns(estimateRows(buf.subarray(0, have), size));
+      const stop = parseRange(buf, 0, have, read === 0, state, out);
+      if (read === 0) break;
+      buf.copyWithin(0, stop, have);
+      have -= stop;
+    }
+    return out.toSeries(state);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads a whole candle file as Bars (five Decimals a row: fine for thousands of rows, slow for millions). */
@@ -109,9 +137,9 @@ export function parseCandleSeries(input: string | Uint8Array, source?: string): 
   // a Buffer, for its native indexOf (memchr) when looking for line ends
   const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const state = newState(source);
-  const out = new Columns(estimateRows(buf));
+  const out = new Columns(estimateRows(buf, buf.length));
   parseRange(buf, 0, buf.length, true, state, out);
-  return out.toSeries(buf, state);
+  return out.toSeries(state);
 }
 
 export function parseCandleCsv(text: string, source?: string): Bar[] {
@@ -136,7 +164,7 @@ export async function* streamCandleCsv(path: string, options: { chunkBytes?: num
       const out = new Columns(1024);
       const stop = parseRange(buf, 0, buf.length, false, state, out);
       leftover = Buffer.from(buf.subarray(stop));
-      if (out.n > 0) yield out.toSeries(buf, state);
+      if (out.n > 0) yield out.toSeries(state);
     }
   } catch (err) {
     throw err instanceof TernError ? err : cannotRead(path, err);
@@ -145,18 +173,18 @@ export async function* streamCandleCsv(path: string, options: { chunkBytes?: num
   }
   const out = new Columns(16);
   parseRange(leftover, 0, leftover.length, true, state, out);
-  if (out.n > 0) yield out.toSeries(leftover, state);
+  if (out.n > 0) yield out.toSeries(state);
 }
 
 // ---------------------------------------------------------------------------
 // the parser
 
-/** Rows to allocate for: the size over the second line's length, with a margin (growing copies every column). */
-function estimateRows(buf: Buffer): number {
+/** Rows to allocate for: the size (`total` bytes) over the second line's length in `buf`, with a margin (growing copies every column). */
+function estimateRows(buf: Buffer, total: number): number {
   const first = buf.indexOf(LF);
   const second = first === -1 ? -1 : buf.indexOf(LF, first + 1);
   if (second === -1) return 16;
-  return Math.ceil((buf.length / (second - first)) * 1.1) + 16;
+  return Math.ceil((total / (second - first)) * 1.1) + 16;
 }
 
 const LF = 10;
@@ -195,7 +223,9 @@ class Columns {
   low: Float64Array;
   close: Float64Array;
   volume: Float64Array;
-  lineStart: Uint32Array;
+  /** five per row: see CandleSeries.decimals */
+  decimals: Uint8Array;
+  readonly verbatim = new Map<number, string>();
   /** the line number of this batch's first row */
   firstLine = 0;
 
@@ -206,7 +236,7 @@ class Columns {
     this.low = new Float64Array(capacity);
     this.close = new Float64Array(capacity);
     this.volume = new Float64Array(capacity);
-    this.lineStart = new Uint32Array(capacity);
+    this.decimals = new Uint8Array(capacity * 5);
   }
 
   grow(): void {
@@ -222,17 +252,17 @@ class Columns {
     this.low = bigger(this.low);
     this.close = bigger(this.close);
     this.volume = bigger(this.volume);
-    const starts = new Uint32Array(capacity);
-    starts.set(this.lineStart);
-    this.lineStart = starts;
+    const decimals = new Uint8Array(capacity * 5);
+    decimals.set(this.decimals);
+    this.decimals = decimals;
     this.capacity = capacity;
   }
 
-  toSeries(buf: Uint8Array, state: ParseState): CandleSeries {
+  toSeries(state: ParseState): CandleSeries {
     const n = this.n;
     // a view when little room is unused, a copy otherwise (so that a small batch does not pin a big array)
     const fit = n >= this.capacity * 0.8;
-    const cut = <T extends Float64Array | Uint32Array>(a: T): T => (fit ? (a.subarray(0, n) as T) : (a.slice(0, n) as T));
+    const cut = <T extends Float64Array | Uint8Array>(a: T, per = 1): T => (fit ? (a.subarray(0, n * per) as T) : (a.slice(0, n * per) as T));
     return new CandleSeries(
       n,
       cut(this.ts),
@@ -242,8 +272,8 @@ class Columns {
       cut(this.close),
       cut(this.volume),
       state.priceDecimals,
-      buf,
-      cut(this.lineStart),
+      cut(this.decimals, 5),
+      this.verbatim,
       this.firstLine,
     );
   }
@@ -253,6 +283,8 @@ class Columns {
 let scanEnd = 0;
 let scanDecimals = 0;
 let scanExact = true;
+/** the field's decimals as written (trailing zeros included), or -1 when its text cannot be written again from its double (plainText) */
+let scanWritten = -1;
 
 /**
  * Scans the decimal number starting at `pos`, up to the next comma, CR, LF
@@ -286,7 +318,13 @@ function scanNumber(buf: Uint8Array, pos: number, end: number): number {
   scanDecimals = dot < 0 ? 0 : lastNonZero - dot - 1;
   // the mantissa counts the significant digits (trailing zeros too): below 10^15 it has at most 15
   scanExact = mantissa < 1e15;
-  if (!scanExact || fractionDigits >= POW10.length) return Number(latin1(buf, pos, i));
+  if (!scanExact || fractionDigits >= POW10.length) {
+    scanWritten = -1;
+    return Number(latin1(buf, pos, i));
+  }
+  // plainText writes it back when it has a whole part, no leading zero before another digit, and digits after its dot
+  const wholeDigits = (dot < 0 ? i : dot) - pos;
+  scanWritten = wholeDigits === 0 || (wholeDigits > 1 && buf[pos] === ZERO_CHAR) || dot === i - 1 ? -1 : fractionDigits;
   return fractionDigits === 0 ? mantissa : mantissa / POW10[fractionDigits]!;
 }
 
@@ -300,6 +338,7 @@ function scanGeneral(buf: Uint8Array, pos: number, end: number): number {
   const exact = new Decimal(text);
   scanDecimals = Math.max(0, exact.decimalPlaces());
   scanExact = exact.precision(true) <= EXACT_DIGITS;
+  scanWritten = -1;
   return Number(text);
 }
 
@@ -336,6 +375,8 @@ function parseRange(buf: Uint8Array, pos: number, len: number, final: boolean, s
 
     let p = lineStart;
     let inexact = false;
+    let written = true;
+    const at = out.n === out.ts.length ? (out.grow(), out.n * 5) : out.n * 5;
     for (let c = 0; c < 6; c++) {
       const value = scanNumber(buf, p, limit);
       if (Number.isNaN(value)) {
@@ -343,6 +384,8 @@ function parseRange(buf: Uint8Array, pos: number, len: number, final: boolean, s
         throw rowError(st, line, c, 'is not a decimal number');
       }
       rowValues[c] = value;
+      if (scanWritten < 0 || (c === 0 && scanWritten !== 0)) written = false;
+      else if (c > 0) out.decimals[at + c - 1] = scanWritten;
       if (c >= 1 && c <= 4) {
         if (scanDecimals > st.priceDecimals) st.priceDecimals = scanDecimals;
         if (!scanExact) inexact = true;
@@ -393,15 +436,14 @@ function parseRange(buf: Uint8Array, pos: number, len: number, final: boolean, s
     st.lastTs = ts;
     st.lastTsLine = line;
     if (out.n === 0) out.firstLine = line;
-    if (out.n === out.ts.length) out.grow();
     const n = out.n++;
+    if (!written) out.verbatim.set(n, latin1(buf, lineStart, endOfLine(buf, lineStart, limit)));
     out.ts[n] = ts;
     out.open[n] = open;
     out.high[n] = high;
     out.low[n] = low;
     out.close[n] = close;
     out.volume[n] = volume;
-    out.lineStart[n] = lineStart;
   }
   return pos;
 }
@@ -458,12 +500,15 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
   return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
 }
 
-function readSource(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw cannotRead(path, err);
-  }
+/**
+ * A field's text from its double and its decimals as written: `value` is the
+ * double nearest to a decimal of at most 15 significant digits, so
+ * value × 10^decimals rounds back to that decimal's digits exactly.
+ */
+function plainText(value: number, decimals: number): string {
+  if (decimals === 0) return String(value);
+  const digits = String(Math.round(value * POW10[decimals]!));
+  return digits.length > decimals ? `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}` : `0.${'0'.repeat(decimals - digits.length)}${digits}`;
 }
 
 function cannotRead(path: string, err: unknown): TernError {

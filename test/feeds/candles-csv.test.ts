@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TernError } from '../../src-common/contract/errors.js';
-import { parseCandleCsv, parseCandleSeries, readCandleCsv, readCandleSeries, streamCandleCsv } from '../../src-main/feeds/candles-csv.js';
+import { CANDLE_COLUMNS, parseCandleCsv, parseCandleSeries, readCandleCsv, readCandleSeries, streamCandleCsv } from '../../src-main/feeds/candles-csv.js';
 
 const DATA = '/work/shared/data';
 const HEADER = 'timestamp,open,high,low,close,volume';
@@ -169,6 +169,51 @@ describe('readCandleCsv and streamCandleCsv', () => {
     }
     expect(seen).toBe(200);
     expect(batches).toBeGreaterThan(10);
+  });
+
+  it('gives back every field as written, whatever its form (the file is not kept: plain fields are written again from their doubles)', () => {
+    const rows = [
+      ['1', '.5', '01.5', '0.5', '1.', '+2'],
+      ['2', '0.10', '0.1000000000000000055511151231257827', '0.1', '0.1', '1e3'],
+      ['003', '1.50', ' 2 ', '1.5', '1.5', '0'],
+      ['4', '7', '7', '7', '7', '0.0'],
+      ['5', '0.00012300', '123456789012345', '0.000001', '99999.99999', '123456789.012345'],
+      ['6', '1234567890123456', '1234567890123456', '1234567890123456', '1234567890123456', '0.0000000000000000000001'],
+    ];
+    const series = parseCandleSeries(`${HEADER}\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+    rows.forEach((fields, row) => fields.forEach((field, c) => expect(series.text(row, CANDLE_COLUMNS[c]!)).toBe(field.trim())));
+    expect(series.bar(4).open.toFixed()).toBe('0.000123');
+  });
+
+  it('reads a file bigger than its read chunk as a parse of its whole text: rows, doubles and texts, lines cut by chunk edges', () => {
+    const rows = Array.from({ length: 30_000 }, (_, i) => {
+      const price = `${20_000 + (i % 997)}.${String(i % 100).padStart(2, '0')}`;
+      // now and then a field kept as written (a sign, leading zeros, many digits)
+      const volume = i % 1000 === 7 ? `+${i}.5` : i % 1000 === 8 ? `000${i}` : i % 1000 === 9 ? `${i}.0000000000000001` : `${i % 50}.${i % 7}0`;
+      return [String(1_600_000_000_000 + i * 60_000), price, `${20_000 + (i % 997) + 1}`, `${19_000 + (i % 997)}.5`, price, volume];
+    });
+    const text = `${HEADER}\r\n${rows.map((r) => r.join(',')).join('\r\n')}\r\n`;
+    expect(text.length).toBeGreaterThan(1 << 20);
+    const file = join(dir, 'big.csv');
+    writeFileSync(file, text);
+    const read = readCandleSeries(file);
+    const parsed = parseCandleSeries(text);
+    expect(read.length).toBe(30_000);
+    expect(read.priceDecimals).toBe(parsed.priceDecimals);
+    const wrong: string[] = [];
+    for (const column of ['ts', 'open', 'high', 'low', 'close', 'volume'] as const) {
+      for (let row = 0; row < read.length; row++) if (read[column][row] !== parsed[column][row]) wrong.push(`${column} of row ${row}`);
+    }
+    rows.forEach((fields, row) => fields.forEach((field, c) => read.text(row, CANDLE_COLUMNS[c]!) !== field && wrong.push(`${CANDLE_COLUMNS[c]} text of row ${row}`)));
+    expect(wrong).toEqual([]);
+  });
+
+  it('reads a line longer than its read chunk', () => {
+    const file = join(dir, 'long-line.csv');
+    writeFileSync(file, `${HEADER}\n1000,1,1,1,1,${' '.repeat(1_100_000)}5\n2000,1,1,1,1,6\n`);
+    const series = readCandleSeries(file);
+    expect(Array.from(series.volume)).toEqual([5, 6]);
+    expect(series.text(0, 'volume')).toBe('5');
   });
 
   it('streams with the line numbers of the whole file, and checks time across batches', async () => {
