@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { OcoTakeProfitType } from '../../src-common/contract/constants/orders.js';
 import type { PlaceOrderParams } from '../../src-common/contract/methods.js';
 
 export type Side = PlaceOrderParams['side'];
@@ -19,8 +20,12 @@ export interface TicketFields {
   reduceOnly: boolean;
   /** an entry's attached exits are sent (take_profit / stop_loss); an OCO always has both */
   protect: boolean;
-  /** the take-profit limit price (an entry's exit, an OCO's limit leg) */
+  /** the take-profit limit price (an entry's exit, an OCO's limit leg), or an OCO's take-profit trigger */
   takeProfit: string;
+  /** an OCO's take-profit leg: a limit, or a trigger firing a market (take_profit_market) or a limit (take_profit_limit) */
+  takeProfitKind: OcoTakeProfitType;
+  /** an OCO's take_profit_limit leg: the limit its trigger fires */
+  takeProfitLimit: string;
   /** the stop-loss trigger price (an entry's exit, an OCO's stop leg; risk-mode sizing measures from it) */
   stopLoss: string;
   /** the stop-loss limit price; empty: the stop fires as a market order */
@@ -72,6 +77,8 @@ export const BLANK_TICKET: TicketFields = {
   reduceOnly: false,
   protect: false,
   takeProfit: '',
+  takeProfitKind: 'limit',
+  takeProfitLimit: '',
   stopLoss: '',
   stopLossLimit: '',
   trailingOffset: '',
@@ -97,5 +104,5 @@ export const useTicket = create<TicketState>()((set) => ({
     }),
   // the size mode and risk unit are the trader's way of working: they stay
   clear: () =>
-    set({ quantity: '', price: '', stopPrice: '', postOnly: false, reduceOnly: false, sizeAmount: '', sizePct: 0, stopLoss: '', takeProfit: '', stopLossLimit: '', trailingOffset: '', activationPrice: '' }),
+    set({ quantity: '', price: '', stopPrice: '', postOnly: false, reduceOnly: false, sizeAmount: '', sizePct: 0, stopLoss: '', takeProfit: '', takeProfitLimit: '', stopLossLimit: '', trailingOffset: '', activationPrice: '' }),
 }));

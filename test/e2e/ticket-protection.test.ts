@@ -85,7 +85,7 @@ describe('a bracket from the ticket in Chromium', { timeout: 300_000 }, () => {
     expect(errors).toEqual([]);
   });
 
-  it('an OCO from the ticket protects the position: two linked sell legs', async () => {
+  it('an OCO from the ticket protects the position: two linked sell legs, the take profit a trigger that fires a limit', async () => {
     // more BTC than the bracket's take profit holds, so the pair has coins to sell
     const bought = await fetch(`${term.served.url}/api/v1/orders`, {
       method: 'POST',
@@ -98,7 +98,10 @@ describe('a bracket from the ticket in Chromium', { timeout: 300_000 }, () => {
     await page.click('.side-sell');
     await page.click('.ticket [role="radio"]:text-is("OCO")');
     await page.fill('[data-ticket-field="quantity"]', '0.005');
+    // the take profit as Binance's TAKE_PROFIT_LIMIT leg: a trigger and the limit it fires
+    await page.click('.ticket [role="radio"]:text-is("Trigger, limit")');
     await page.fill('[data-ticket-field="takeProfit"]', at(bid, 1.08));
+    await page.fill('[data-ticket-field="takeProfitLimit"]', at(bid, 1.07));
     await page.fill('[data-ticket-field="stopLoss"]', at(bid, 0.9));
     await page.check('.ticket input[name="reduce_only"]');
     await expect.poll(() => page.textContent('[data-testid="held-by"]'), { timeout: 30_000 }).toBe('Held by exchange');
@@ -106,10 +109,10 @@ describe('a bracket from the ticket in Chromium', { timeout: 300_000 }, () => {
     await page.screenshot({ path: join(SHOTS, 'ticket-protection-oco-1280x720.png') });
     await page.click('[data-testid="ticket-submit"]');
     await expect
-      .poll(async () => (await api<Order[]>('orders?status=open&account=paper')).filter((o) => o.quantity === '0.005').map((o) => [o.role, o.side, o.held_by]).sort(), { timeout: 30_000 })
+      .poll(async () => (await api<Order[]>('orders?status=open&account=paper')).filter((o) => o.quantity === '0.005').map((o) => [o.role, o.side, o.held_by, o.type]).sort(), { timeout: 30_000 })
       .toEqual([
-        ['stop_loss', 'sell', 'venue'],
-        ['take_profit', 'sell', 'venue'],
+        ['stop_loss', 'sell', 'venue', 'stop_market'],
+        ['take_profit', 'sell', 'venue', 'take_profit_limit'],
       ]);
     expect(errors).toEqual([]);
   });

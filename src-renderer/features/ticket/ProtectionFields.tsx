@@ -1,4 +1,4 @@
-import { type HeldBy, needsStopPrice } from '../../../src-common/contract/constants/orders.js';
+import { type HeldBy, OCO_TAKE_PROFIT_TYPES, type OcoTakeProfitType, needsStopPrice } from '../../../src-common/contract/constants/orders.js';
 import type { Instrument } from '../../../src-common/contract/schemas.js';
 import { type TicketFields, type TrailingUnit, useTicket } from '../../state/ticket.js';
 import type { TicketField } from './validate.js';
@@ -24,6 +24,13 @@ export function HeldByBadge({ heldBy }: { heldBy: HeldBy | null | undefined }) {
     </div>
   );
 }
+
+/** an OCO's take-profit leg, as the ticket names it (Binance: LIMIT_MAKER, TAKE_PROFIT, TAKE_PROFIT_LIMIT) */
+const TP_KIND_TEXT: Record<OcoTakeProfitType, { label: string; title: string }> = {
+  limit: { label: 'Limit order', title: 'The take profit rests as a limit order at its price' },
+  take_profit_market: { label: 'Trigger, market', title: 'The take profit waits for the market to reach its trigger, then sells (buys) at market' },
+  take_profit_limit: { label: 'Trigger, limit', title: 'The take profit waits for the market to reach its trigger, then places a limit at its limit price' },
+};
 
 interface Props {
   instrument: Instrument | undefined;
@@ -117,10 +124,22 @@ export function ProtectionFields({ instrument, shown, touch, edited, heldBy }: P
       )}
       {(isOco || t.protect) && (
         <>
+          {isOco && (
+            <div className="seg tp-kind" role="radiogroup" aria-label="Take profit as">
+              {OCO_TAKE_PROFIT_TYPES.map((k) => (
+                <button key={k} type="button" role="radio" aria-checked={t.takeProfitKind === k} title={TP_KIND_TEXT[k].title} className={`seg-btn ${t.takeProfitKind === k ? 'seg-active' : ''}`} onClick={() => set({ takeProfitKind: k })}>
+                  {TP_KIND_TEXT[k].label}
+                </button>
+              ))}
+            </div>
+          )}
           <div className="protection-row">
-            <PriceInput field="takeProfit" name="take_profit" label="Take profit" hint={quote} value={t.takeProfit} onChange={(v) => set({ takeProfit: v })} {...common} />
+            <PriceInput field="takeProfit" name="take_profit" label="Take profit" hint={isOco && t.takeProfitKind !== 'limit' ? 'trigger' : quote} value={t.takeProfit} onChange={(v) => set({ takeProfit: v })} {...common} />
             <PriceInput field="stopLoss" name="stop_loss" label="Stop loss" hint="trigger" value={t.stopLoss} onChange={(v) => set({ stopLoss: v })} {...common} />
           </div>
+          {isOco && t.takeProfitKind === 'take_profit_limit' && (
+            <PriceInput field="takeProfitLimit" name="take_profit_limit" label="Take-profit limit" hint={quote} value={t.takeProfitLimit} onChange={(v) => set({ takeProfitLimit: v })} {...common} />
+          )}
           <PriceInput field="stopLossLimit" name="stop_loss_limit" label="Stop-loss limit" hint="optional; empty: market" value={t.stopLossLimit} onChange={(v) => set({ stopLossLimit: v })} {...common} />
           <HeldByBadge heldBy={heldBy} />
         </>

@@ -13,6 +13,7 @@ export type TicketField =
   | 'notional'
   | 'market'
   | 'takeProfit'
+  | 'takeProfitLimit'
   | 'stopLoss'
   | 'stopLossLimit'
   | 'trailingOffset'
@@ -48,6 +49,8 @@ export interface Quote {
  */
 export function checkTicket(t: TicketFields, instrument: Instrument | undefined, quote: Quote | undefined, account: string, symbol: string): TicketCheck {
   const errors: TicketCheck['errors'] = {};
+  /** an OCO's take-profit leg as orders.oco takes it */
+  let ocoTakeProfit: PlaceOcoParams['take_profit'] | null = null;
   const result = (notional: Dec | null, fee: Dec | null, feeRate: string | null, liquidity: TicketCheck['liquidity'], params: PlaceOrderParams | null): TicketCheck => ({
     errors,
     ok: Object.keys(errors).length === 0 && params !== null,
@@ -56,7 +59,7 @@ export function checkTicket(t: TicketFields, instrument: Instrument | undefined,
     feeRate,
     liquidity,
     params: Object.keys(errors).length === 0 && t.type !== 'oco' ? params : null,
-    oco: Object.keys(errors).length === 0 && t.type === 'oco' ? ocoParams(params) : null,
+    oco: Object.keys(errors).length === 0 && t.type === 'oco' ? ocoParams(params, ocoTakeProfit) : null,
   });
   if (!instrument) {
     errors.market = `${symbol} is not tradable on ${account}`;
@@ -108,7 +111,13 @@ export function checkTicket(t: TicketFields, instrument: Instrument | undefined,
   let stopLossLimit: Dec | null = null;
   if (exitsAsked) {
     const both = type === 'oco';
-    takeProfit = priceOf('takeProfit', t.takeProfit, 'Take profit', both ? 'Enter the take-profit price' : null);
+    const trigger = both && t.takeProfitKind !== 'limit';
+    takeProfit = priceOf('takeProfit', t.takeProfit, 'Take profit', both ? `Enter the take-profit ${trigger ? 'trigger ' : ''}price` : null);
+    const tpLimit = both && t.takeProfitKind === 'take_profit_limit' ? priceOf('takeProfitLimit', t.takeProfitLimit, 'Take-profit limit', 'Enter the limit the take profit fires') : null;
+    if (both && takeProfit) {
+      const kind = t.takeProfitKind;
+      ocoTakeProfit = kind === 'limit' ? { price: wire(takeProfit) } : { type: kind, stop_price: wire(takeProfit), ...(tpLimit ? { price: wire(tpLimit) } : {}) };
+    }
     stopLoss = priceOf('stopLoss', t.stopLoss, 'Stop loss', both ? 'Enter the stop-loss trigger price' : null);
     stopLossLimit = priceOf('stopLossLimit', t.stopLossLimit, 'Stop-loss limit', null);
     if (stopLossLimit && t.stopLoss.trim() === '') errors.stopLoss = 'A stop-loss limit needs the stop-loss trigger price';
@@ -175,9 +184,9 @@ export function checkTicket(t: TicketFields, instrument: Instrument | undefined,
 }
 
 /** the OCO pair the ticket's fields make (its legs are on the ticket's side) */
-function ocoParams(p: PlaceOrderParams | null): PlaceOcoParams | null {
+function ocoParams(p: PlaceOrderParams | null, takeProfit: PlaceOcoParams['take_profit'] | null): PlaceOcoParams | null {
   if (!p?.take_profit || !p.stop_loss) return null;
-  return { account: p.account, symbol: p.symbol, side: p.side, quantity: p.quantity, take_profit: p.take_profit, stop_loss: p.stop_loss, reduce_only: p.reduce_only };
+  return { account: p.account, symbol: p.symbol, side: p.side, quantity: p.quantity, take_profit: takeProfit ?? p.take_profit, stop_loss: p.stop_loss, reduce_only: p.reduce_only };
 }
 
 /** the field an engine refusal names, mapped to the ticket's own field names */
@@ -195,6 +204,7 @@ export function ticketFieldOf(engineField: string | undefined): TicketField | un
       return 'postOnly';
     case 'take_profit':
     case 'take_profit.price':
+    case 'take_profit.stop_price':
       return 'takeProfit';
     case 'stop_loss':
     case 'stop_loss.stop_price':

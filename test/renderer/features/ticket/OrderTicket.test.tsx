@@ -152,6 +152,23 @@ describe('OrderTicket', () => {
     ]);
   });
 
+  it("an OCO's take profit as a trigger: 'Trigger, limit' asks for the limit it fires and sends a take_profit_limit leg", async () => {
+    const client = new FakeClient({ 'orders.oco': (p: any) => ({ oco_id: 'G1', orders: [order({ ...p, status: 'open' }), order({ ...p, status: 'open' })] }) });
+    const { container } = await render(<OrderTicket />, client);
+    await click($(container, '.side-sell'));
+    await click([...container.querySelectorAll('[role="radio"]')].find((b) => b.textContent === 'OCO')!);
+    expect(container.querySelector('[data-ticket-field="takeProfitLimit"]')).toBeNull();
+    await click([...container.querySelectorAll('[role="radio"]')].find((b) => b.textContent === 'Trigger, limit')!);
+    await type(field(container, 'quantity'), '0.01');
+    await type(field(container, 'takeProfit'), '42000');
+    await type(field(container, 'takeProfitLimit'), '41990');
+    await type(field(container, 'stopLoss'), '38000');
+    await submit(container);
+    expect(client.callsOf('orders.oco')).toEqual([
+      expect.objectContaining({ side: 'sell', take_profit: { type: 'take_profit_limit', stop_price: '42000', price: '41990' }, stop_loss: { stop_price: '38000' } }),
+    ]);
+  });
+
   it('shows an engine refusal of an exit at its field', async () => {
     const client = new FakeClient({
       'orders.create': () => {

@@ -112,6 +112,15 @@ describe('checkTicket', () => {
     expect(missing.oco).toBeNull();
   });
 
+  it("an OCO's take profit may be a trigger: take_profit_market at the take-profit price, take_profit_limit with its limit", () => {
+    const base = { type: 'oco', side: 'sell', price: '', takeProfit: '42000', stopLoss: '38000', reduceOnly: true } as const;
+    expect(check({ ...base, takeProfitKind: 'take_profit_market' }).oco?.take_profit).toEqual({ type: 'take_profit_market', stop_price: '42000' });
+    expect(check({ ...base, takeProfitKind: 'take_profit_limit', takeProfitLimit: '41990' }).oco?.take_profit).toEqual({ type: 'take_profit_limit', stop_price: '42000', price: '41990' });
+    const noLimit = check({ ...base, takeProfitKind: 'take_profit_limit' });
+    expect([noLimit.errors.takeProfitLimit, noLimit.oco]).toEqual(['Enter the limit the take profit fires', null]);
+    expect(check({ ...base, takeProfitKind: 'take_profit_market', takeProfit: '' }).errors.takeProfit).toBe('Enter the take-profit trigger price');
+  });
+
   it('a trailing stop: distance in percent (below 100) or in price steps, optional activation', () => {
     const c = check({ type: 'trailing_stop', side: 'sell', price: '', trailingOffset: '1.5', activationPrice: '41000' });
     expect(c.params).toMatchObject({ type: 'trailing_stop', trailing_offset: '1.5', trailing_unit: 'percent', activation_price: '41000' });
