@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { badRequest } from '../../src-common/contract/errors.js';
 import { type CandleSeries, parseCandleSeries, readCandleSeries } from '../feeds/candles-csv.js';
@@ -56,7 +57,7 @@ export function readCachedCandles(spec: string, cwd = process.cwd()): CandleSeri
   const hit = parsed.get(cacheKey);
   if (hit) return hit;
   let rows: string[][];
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = new (sqlite())(file, { readonly: true, fileMustExist: true });
   try {
     rows = db
       .prepare('SELECT ts, open, high, low, close, volume FROM market_candles WHERE source = ? AND symbol = ? AND timeframe = ? ORDER BY ts')
@@ -71,6 +72,12 @@ export function readCachedCandles(spec: string, cwd = process.cwd()): CandleSeri
   const series = parseCandleSeries(`${rows.map((r) => r.join(',')).join('\n')}\n`, `${source} ${symbol} ${timeframe}`);
   remember(cacheKey, series);
   return series;
+}
+
+/** SQLite's driver, loaded when a cached source is first read: a backtest of a CSV file (the CLI, a sweep's workers) never loads it */
+let driver: typeof BetterSqlite3 | undefined;
+function sqlite(): typeof BetterSqlite3 {
+  return (driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3);
 }
 
 function remember(key: string, series: CandleSeries): void {

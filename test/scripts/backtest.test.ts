@@ -77,6 +77,27 @@ describe('npm run backtest (scripts/backtest.mjs)', () => {
     expect(stamp().dir).not.toBe(before.dir);
   });
 
+  it('loads no package a backtest of a CSV file does not use (SQLite, ccxt, fastify, pino)', () => {
+    // which CommonJS packages the run loaded, told at exit (ESM packages such as zod are not in require.cache)
+    const probe = join(dir, 'loaded.mjs');
+    writeFileSync(
+      probe,
+      `import { createRequire } from 'node:module';
+      import { writeSync } from 'node:fs';
+      const cache = createRequire(import.meta.url).cache;
+      process.on('exit', () => writeSync(2, JSON.stringify([...new Set(Object.keys(cache).map((k) => k.match(/node_modules[\\\\/]((@[^\\\\/]+[\\\\/])?[^\\\\/]+)/)?.[1]).filter(Boolean))])));`,
+    );
+    expect(run(flags(join(dir, 'warm')))).toEqual({ status: 0, stderr: '' });
+    const r = spawnSync(process.execPath, ['--import', probe, join(root, 'scripts', 'backtest.mjs'), ...flags(join(dir, 'probed'))], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, TERN_BACKTEST_CACHE: cache, INIT_CWD: dir },
+    });
+    expect(r.status).toBe(0);
+    const loaded = JSON.parse(r.stderr) as string[];
+    for (const unused of ['better-sqlite3', 'ccxt', 'fastify', 'pino']) expect(loaded).not.toContain(unused);
+  });
+
   it('runs a sweep on worker threads from the build', async () => {
     // the same build, run once in this thread first: what the sweep adds to the compile cache is what its workers compiled
     expect(run(flags(join(dir, 'before-sweep')))).toEqual({ status: 0, stderr: '' });
