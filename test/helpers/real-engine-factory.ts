@@ -4,6 +4,7 @@ import { type Clock, SequentialIds, systemClock } from '../../src-main/engine/po
 import { openTempStore } from '../../src-main/store/temp-store.js';
 import { downloadHandlers } from '../../src-main/downloads/download-jobs.js';
 import { strategyHandlers } from '../../src-main/strategies/strategy-handlers.js';
+import type { VenueCapabilities } from '../../src-main/engine/ports/venue.js';
 import { PaperVenue } from '../../src-main/venues/paper/paper-venue.js';
 import type { EngineFactory, TestEngine } from './api-harness.js';
 import { FakeFeed, instrumentSpec } from './fake-feed.js';
@@ -12,7 +13,8 @@ import { testFiles } from './test-files.js';
 export const realEngineFactory: EngineFactory = () => realEngineWithFeed();
 
 /** realEngineFactory's engine and the feed its paper venue fills against (to move the market in a test) */
-export async function realEngineWithFeed(): Promise<TestEngine & { feed: FakeFeed }> {
+/** capabilities: a paper venue holding fewer constructs itself (the engine holds the rest: held_by 'tern') */
+export async function realEngineWithFeed(opts: { capabilities?: VenueCapabilities } = {}): Promise<TestEngine & { feed: FakeFeed }> {
   const temp = openTempStore();
   const clock: Clock = systemClock;
   const ids = new SequentialIds('api');
@@ -27,7 +29,11 @@ export async function realEngineWithFeed(): Promise<TestEngine & { feed: FakeFee
     paperBalances: { USDT: '100000' },
     // test keys are made with ensureKey (scrypt): a low cost keeps the suite fast
     slowKeyHash: { N: 1024, r: 8, p: 1 },
-    venueFor: (a) => new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '100000' } }),
+    venueFor: (a) => {
+      const venue = new PaperVenue({ account: a.id, marketData: feed, clock, ids, startingBalances: { USDT: '100000' } });
+      if (opts.capabilities) Object.assign(venue, { capabilities: opts.capabilities });
+      return venue;
+    },
     features: (host) => ({ ...strategyHandlers(host.api, { clock: host.clock, log: host.log, files: testFiles() }), ...downloadHandlers(host) }),
   });
   await engine.start();
