@@ -67,6 +67,8 @@ const BEHIND_MAX_MS = 250;
 
 const ORDER_COLUMNS = orderCodec.columns.join(', ');
 const ORDER_CLIENT_ID = orderCodec.keys.indexOf('clientOrderId');
+/** client order ids looked up per query at a commit (checkClientOrderIds) */
+const CLIENT_IDS_PER_QUERY = 64;
 const FILL_COLUMNS = fillCodec.columns.join(', ');
 
 /**
@@ -104,7 +106,8 @@ export class SqliteStore implements EngineStore {
   private readonly projector: Projector;
   private readonly journalInserts = new Map<number, Database.Statement>();
   private readonly setProjectedSeq: Database.Statement;
-  private readonly orderIdOfClientId: Database.Statement;
+  private readonly clientIdQueries: Database.Statement[] = [];
+  private readonly clientIds = new Map<string, string>();
   private readonly commitTx: (project: boolean) => void;
   private readonly projectTx: () => void;
   private readonly reads: ReturnType<typeof prepareReads>;
@@ -133,7 +136,6 @@ export class SqliteStore implements EngineStore {
     this.reads = prepareReads(db);
     // rewrites one row as it is: a real page write (WAL frame), no change
     this.probeWrite = db.prepare(`UPDATE meta SET value = value WHERE key = 'projected_seq'`);
-    this.orderIdOfClientId = db.prepare('SELECT id FROM orders WHERE client_order_id = ?').pluck();
     this.committedSeq = this.maxJournalSeq();
     // IMMEDIATE: take the write lock at BEGIN, so a reader elsewhere cannot make the commit fail halfway with SQLITE_BUSY.
     const tx = db.transaction((project: boolean) => this.writeBatch(project));
@@ -241,17 +243,38 @@ export class SqliteStore implements EngineStore {
    */
   private checkClientOrderIds(): void {
     const entries = this.pendingEntries;
-    let mine: Map<string, string> | undefined;
-    for (let i = 1; i < entries.length; i += 2) {
-      const wire = entries[i] as WireEntry;
-      if (wire.type !== 'order') continue;
-      const id = wire.order[0] as string;
-      const clientId = wire.order[ORDER_CLIENT_ID] as string;
-      const known = mine?.get(clientId) ?? this.behindClientIds.get(clientId) ?? (this.orderIdOfClientId.get(clientId) as string | undefined);
-      if (known !== undefined && known !== id) throw new Database.SqliteError('UNIQUE constraint failed: orders.client_order_id', 'SQLITE_CONSTRAINT_UNIQUE');
-      (mine ??= new Map()).set(clientId, id);
+    // client order id → order id: this batch's, then what is behind; the table is asked once for the rest
+    const mine = this.clientIds;
+    const ask: string[] = [];
+    try {
+      for (let i = 1; i < entries.length; i += 2) {
+        const wire = entries[i] as WireEntry;
+        if (wire.type !== 'order') continue;
+        const id = wire.order[0] as string;
+        const clientId = wire.order[ORDER_CLIENT_ID] as string;
+        const known = mine.get(clientId) ?? this.behindClientIds.get(clientId);
+        if (known === undefined) ask.push(clientId);
+        else if (known !== id) throw clientIdTaken();
+        mine.set(clientId, id);
+      }
+      for (let i = 0; i < ask.length; i += CLIENT_IDS_PER_QUERY) {
+        const part = i === 0 && ask.length <= CLIENT_IDS_PER_QUERY ? ask : ask.slice(i, i + CLIENT_IDS_PER_QUERY);
+        for (const [clientId, id] of this.ordersOfClientIds(part.length).all(...part) as Array<[string, string]>) if (mine.get(clientId) !== id) throw clientIdTaken();
+      }
+    } finally {
+      mine.clear();
     }
   }
+
+  private ordersOfClientIds(n: number): Database.Statement {
+    let stmt = this.clientIdQueries[n];
+    if (stmt === undefined) {
+      stmt = this.db.prepare(`SELECT client_order_id, id FROM orders WHERE client_order_id IN (${Array(n).fill('?').join(', ')})`).raw();
+      this.clientIdQueries[n] = stmt;
+    }
+    return stmt;
+  }
+
 
   get pending(): number {
     return this.pendingCount;
@@ -596,6 +619,10 @@ export class SqliteStore implements EngineStore {
   private assertOpen(): void {
     if (this.closed) throw new TernError('INTERNAL', 'the store is closed');
   }
+}
+
+function clientIdTaken(): Error {
+  return new Database.SqliteError('UNIQUE constraint failed: orders.client_order_id', 'SQLITE_CONSTRAINT_UNIQUE');
 }
 
 function checkLimit(limit: unknown): number {

@@ -387,6 +387,25 @@ describe('SqliteStore projections written behind the journal', () => {
     expect([...store.journal()]).toHaveLength(1);
   });
 
+  it('the client order ids of a large batch are checked against each other and the table (in queries of many ids)', () => {
+    const store = SqliteStore.open('');
+    const placed = (n: number) => order({ id: `O-${n}`, clientOrderId: `T-${n}` });
+    for (let n = 0; n < 200; n++) store.record({ type: 'order', event: 'initialize', order: placed(n) });
+    store.commit();
+    expect(store.queryOrders({ status: 'all', limit: 1000 })).toHaveLength(200);
+    // updates of orders in the table pass; a new order reusing one of their client ids does not
+    for (let n = 0; n < 150; n++) store.record({ type: 'order', event: 'accept', order: { ...placed(n), state: 'accepted' } });
+    store.commit();
+    for (let n = 200; n < 350; n++) store.record({ type: 'order', event: 'initialize', order: placed(n) });
+    store.record({ type: 'order', event: 'initialize', order: order({ id: 'O-new', clientOrderId: 'T-180' }) });
+    expect(() => store.commit()).toThrow(/UNIQUE constraint failed: orders.client_order_id/);
+    expect(store.journalSeq).toBe(350);
+    const other = SqliteStore.open('');
+    other.record({ type: 'order', event: 'initialize', order: placed(1) });
+    other.record({ type: 'order', event: 'initialize', order: order({ id: 'O-2', clientOrderId: 'T-1' }) });
+    expect(() => other.commit()).toThrow(/UNIQUE constraint failed: orders.client_order_id/);
+  });
+
   it('after a crash, opening replays only the journal after projected_seq into the projections', () => {
     const t = openTempStore();
     t.store.record({ type: 'order', event: 'accept', order: order() });
