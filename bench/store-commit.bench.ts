@@ -15,6 +15,7 @@ import type { OrderRecord } from '../src-main/engine/model/types.js';
 import type { JournalEntry } from '../src-main/engine/ports/store.js';
 import { SqliteStore } from '../src-main/store/sqlite-store.js';
 import { openTempStore } from '../src-main/store/temp-store.js';
+import { percentiles } from './stats.js';
 
 const ORDERS = Number(process.env.ORDERS ?? 200_000);
 const ORDERS_PER_COMMIT = Number(process.env.ORDERS_PER_COMMIT ?? 500);
@@ -79,6 +80,8 @@ function run(orders: number, perCommit: number) {
   // the store keeps its connection to itself; a benchmark may look (works on older versions of the store too)
   const db = (store as unknown as { db: Database.Database }).db;
   db.pragma('wal_autocheckpoint = 0');
+  // measuring what an index costs: DROP_INDEXES=a,b drops them first (a measurement, not a configuration)
+  for (const name of (process.env.DROP_INDEXES ?? '').split(',').filter(Boolean)) db.exec(`DROP INDEX ${name}`);
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const wal = temp ? `${temp.file}-wal` : '';
   const walBytes = () => (wal && existsSync(wal) ? statSync(wal).size : 0);
@@ -87,6 +90,7 @@ function run(orders: number, perCommit: number) {
   let recordMs = 0;
   let commitMs = 0;
   let commits = 0;
+  const commitNs: number[] = [];
   for (let i = 0; i < orders; i += perCommit) {
     const entries: JournalEntry[] = [];
     for (let j = i; j < Math.min(orders, i + perCommit); j++) entries.push(...orderLife(j));
@@ -94,8 +98,10 @@ function run(orders: number, perCommit: number) {
     for (const e of entries) store.record(e);
     const c0 = performance.now();
     store.commit();
+    const c1 = performance.now();
     recordMs += c0 - r0;
-    commitMs += performance.now() - c0;
+    commitMs += c1 - c0;
+    commitNs.push((c1 - c0) * 1e6);
     commits += 1;
   }
   const f0 = performance.now();
@@ -113,6 +119,8 @@ function run(orders: number, perCommit: number) {
     record_us_per_order: +((recordMs * 1000) / orders).toFixed(2),
     commit_us_per_order: +((commitMs * 1000) / orders).toFixed(2),
     commit_us_per_commit: +((commitMs * 1000) / commits).toFixed(2),
+    // one commit's wall time: with projections written behind, the commits that write them are the tail
+    ...Object.fromEntries(Object.entries(percentiles(commitNs)).map(([k, v]) => [`commit_${k}`, v])),
     // CPU time of the whole run (building the entries included): less sensitive to other load on the machine
     cpu_us_per_order: +((cpu.user + cpu.system) / orders).toFixed(2),
     orders_per_s: Math.round((orders / totalMs) * 1000),
