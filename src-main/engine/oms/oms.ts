@@ -13,7 +13,7 @@ import type { Portfolio } from '../portfolio/portfolio.js';
 import type { Clock, IdSource } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { EngineStore } from '../ports/store.js';
-import { type ExecutionReport, type Venue, VenueRejection } from '../ports/venue.js';
+import { type ExecutionReport, type Venue, type VenueOrderRequest, VenueRejection } from '../ports/venue.js';
 import type { OwnerShare } from '../portfolio/strategy-ledger.js';
 import { ActiveOrders, type WorkingQuantity } from './active-orders.js';
 import { applyFillToOrder, remaining, transition } from './order-lifecycle.js';
@@ -223,7 +223,7 @@ export class Oms {
     }
     this.sentAt.set(order.id, this.d.clock.monotonic());
     try {
-      const ack = await venue.createOrder({
+      const request: VenueOrderRequest = {
         clientOrderId: order.clientOrderId,
         symbol: order.symbol,
         side: order.side,
@@ -235,7 +235,9 @@ export class Oms {
         postOnly: order.postOnly,
         reduceOnly: order.reduceOnly,
         trailing: order.trailing ?? null,
-      });
+      };
+      // an in-process venue answers inside the call: the ack then waits only for the commit, which its fills join
+      const ack = venue.createOrderNow ? venue.createOrderNow(request) : await venue.createOrder(request);
       this.noteVenueId(order.id, ack.venueOrderId);
     } catch (err) {
       if (err instanceof VenueRejection) {
@@ -459,9 +461,8 @@ export class Oms {
    * kill switch's flatten orders) goes on while the store cannot be written,
    * its entries held in memory until it can (the engine tells the caller).
    */
-  private async committed(hold: boolean): Promise<void> {
-    if (hold) await this.d.journal.durableOrHeld();
-    else await this.d.journal.durable();
+  private committed(hold: boolean): Promise<unknown> {
+    return hold ? this.d.journal.durableOrHeld() : this.d.journal.durable();
   }
 
   /** Cancels every matching working order; each one that could not be canceled is listed with its error. */
@@ -536,12 +537,15 @@ export class Oms {
     }
     switch (report.type) {
       case 'accepted':
-        this.noteVenueId(order.id, report.venueOrderId);
         if (order.state === 'submitted' || order.state === 'pending_update') {
-          // a venue-held trailing stop's starting stop, so the DTO shows it before the first move
+          // a venue-held trailing stop's starting stop, so the DTO shows it before the first move; the venue's id in the same copy
           const starts = report.trailing && order.type === 'trailing_stop' ? { stopPrice: report.stopPrice ?? null, trailing: report.trailing } : {};
-          this.apply(order.id, 'accept', starts, report.ts);
+          if (canApply(order.state, 'accept')) {
+            this.apply(order.id, 'accept', order.venueOrderId === report.venueOrderId ? starts : { ...starts, venueOrderId: report.venueOrderId }, report.ts);
+            return;
+          }
         }
+        this.noteVenueId(order.id, report.venueOrderId);
         return;
       case 'rejected':
         this.apply(order.id, 'reject', { rejectReason: report.reason }, report.ts);

@@ -98,11 +98,13 @@ export class StrategyLedger {
    * strategy positions it changed (to journal). A strategy's fill changes its
    * own position; a manual fill changes the strategies it takes from.
    */
-  applyFill(fill: FillRecord, accountQuantityBefore: Decimal): StrategyPositionRecord[] {
+  applyFill(fill: FillRecord, accountQuantityBefore: Decimal): readonly StrategyPositionRecord[] {
     if (fill.strategyId !== undefined) {
       const current = this.position(fill.strategyId, fill.account, fill.symbol) ?? { ...emptyPosition(fill.account, fill.symbol, fill.ts), strategyId: fill.strategyId };
       return [this.put({ ...applyFill(current, fill), strategyId: fill.strategyId })];
     }
+    // no strategy holds anything here: a manual fill takes only from the trader (most fills: no arrays, no sort)
+    if (!this.bySymbol.has(symbolKey(fill.account, fill.symbol))) return NONE;
     const changed: StrategyPositionRecord[] = [];
     for (const share of this.allocate(fill.account, fill.symbol, accountQuantityBefore, fill.side, fill.quantity)) {
       if (share.strategyId === null) continue;
@@ -139,5 +141,6 @@ export class StrategyLedger {
   }
 }
 
+const NONE: readonly StrategyPositionRecord[] = Object.freeze([]);
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const maxZero = (d: Decimal) => (d.gt(0) ? d : ZERO);

@@ -151,6 +151,12 @@ export interface Venue {
   readonly marketData: MarketFeed;
   loadMarkets(): Promise<InstrumentSpec[]>;
   createOrder(request: VenueOrderRequest): Promise<VenueAck>;
+  /**
+   * createOrder answered now, by a venue that works the order inside the call
+   * (its reports already delivered, a refusal thrown as a VenueRejection): the
+   * OMS need not wait a turn of the event loop for an answer that is there.
+   */
+  createOrderNow?(request: VenueOrderRequest): VenueAck;
   /** stopPrice: a stop or take profit still waiting moves its trigger */
   editOrder(ref: VenueOrderRef, changes: VenueOrderChanges): Promise<void>;
   cancelOrder(ref: VenueOrderRef): Promise<void>;

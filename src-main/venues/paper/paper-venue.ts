@@ -74,7 +74,7 @@ import { isTerminal } from '../../engine/model/order-state.js';
 import { type InstrumentSpec, type OrderRecord, remaining } from '../../engine/model/types.js';
 import type { Clock, IdSource } from '../../engine/ports/clock.js';
 import type { MarketFeed } from '../../engine/ports/market-data.js';
-import type { Venue } from '../../engine/ports/venue.js';
+import type { Venue, VenueAck, VenueOrderRequest } from '../../engine/ports/venue.js';
 import { SimVenue } from '../sim/sim-venue.js';
 import { BookMatcher } from './book-matcher.js';
 import { lockFor } from '../sim/order-costs.js';
@@ -130,6 +130,11 @@ export class PaperVenue extends SimVenue<PaperOrder> implements Venue {
     this.account = options.account;
     this.marketData = options.marketData;
     this.matcher = matcher!;
+  }
+
+  /** Works the order now (see Venue.createOrderNow): what createOrder resolves with, without the wait. */
+  createOrderNow(request: VenueOrderRequest): VenueAck {
+    return this.core.createOrder(request);
   }
 
   async loadMarkets(): Promise<InstrumentSpec[]> {

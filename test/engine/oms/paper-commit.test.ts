@@ -68,4 +68,31 @@ describe('an order on the paper venue (in process)', () => {
     expect(h.engine.journal.retryStore()).toBe(true);
     expect(store.getOrder('x')).toMatchObject({ state: 'rejected', rejectReason: expect.stringMatching(/^not sent: /) });
   });
+
+  it('is answered inside the call (createOrderNow): no promise of the venue waited on, filled and durable at the ack', async () => {
+    h = await startHarness();
+    const { durable } = watchCommits(h);
+    const venue = h.venues.get('paper')!;
+    venue.createOrder = () => Promise.reject(new Error('the in-process venue is asked inside the call, not through its promise'));
+    const order = await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '0.1', client_order_id: 'now' }, ctx);
+    expect(order.status).toBe('filled');
+    expect(durable.has('now')).toBe(true);
+  });
+
+  it('a refusal answered inside the call settles the order as one answered through the promise does', async () => {
+    const refuse = async (inCall: boolean) => {
+      h = await startHarness({ balance: '10' });
+      if (!inCall) Object.assign(h.venues.get('paper')!, { createOrderNow: undefined });
+      const outcome = await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'limit', price: '90', quantity: '1', client_order_id: 'poor' }, ctx).catch((err: unknown) => err);
+      await h.engine.journal.durable();
+      const stored = h.store.getOrder('poor');
+      await h.dispose();
+      h = undefined;
+      return { outcome, state: stored?.state, reason: stored?.rejectReason };
+    };
+    const now = await refuse(true);
+    expect(now.state).toBe('rejected');
+    expect(now.reason).toMatch(/insufficient USDT/);
+    expect(now).toEqual(await refuse(false));
+  });
 });
