@@ -22,6 +22,8 @@ export interface OrderView {
   type: string;
   timeInForce: string;
   price: string;
+  /** a stop's or take profit's trigger; '0' for the others */
+  stopPrice: string;
   origQty: string;
   executedQty: string;
   cummulativeQuoteQty: string;
@@ -99,6 +101,7 @@ function orderView(o: SimOrder): OrderView {
     type: o.type,
     timeInForce: o.timeInForce,
     price: o.price.toFixed(),
+    stopPrice: o.stopPrice.toFixed(),
     origQty: o.origQty.toFixed(),
     executedQty: o.executedQty.toFixed(),
     cummulativeQuoteQty: o.cumQuote.toFixed(),

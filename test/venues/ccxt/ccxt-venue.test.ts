@@ -64,6 +64,21 @@ describe('CcxtVenue against the exchange simulator (the real ccxt binance classe
     expect((await order('v-amend-1')).status).toBe('open');
   });
 
+  it("a waiting stop's trigger is amended (stop_price) by one cancelReplace that carries the new stopPrice", async () => {
+    h.sim.control.setPrice('ETH/USDT', '3000');
+    const stop = await h.call('orders.create', { account: 'bn', symbol: 'ETH/USDT', side: 'sell', type: 'stop_limit', quantity: '0.1', stop_price: '2900', price: '2890', client_order_id: 'v-amend-stop' });
+    expect(stop).toMatchObject({ held_by: 'venue', status: 'open' });
+    const before = h.sim.control.requestCount('POST /api/v3/order/cancelReplace');
+    expect(await h.call('orders.amend', { id: 'v-amend-stop', stop_price: '2950' })).toMatchObject({ status: 'open', stop_price: '2950', price: '2890' });
+    expect(h.sim.control.requestCount('POST /api/v3/order/cancelReplace')).toBe(before + 1);
+    const legs = h.sim.control.orders({ apiKey: h.apiKey, clientOrderId: 'v-amend-stop' });
+    expect(legs.map((l) => [l.status, l.type, l.stopPrice, l.price])).toEqual([
+      ['CANCELED', 'STOP_LOSS_LIMIT', '2900', '2890'],
+      ['NEW', 'STOP_LOSS_LIMIT', '2950', '2890'],
+    ]);
+    await h.call('orders.cancel', { id: 'v-amend-stop' });
+  });
+
   it('amending a partly filled order sends only the new remainder; fills of both exchange orders belong to the one order', async () => {
     h.sim.control.fillOrder({ clientOrderId: 'v-amend-1' }, { qty: '0.5' });
     await statusIs('v-amend-1', 'partially_filled');
