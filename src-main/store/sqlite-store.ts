@@ -95,6 +95,8 @@ export class SqliteStore implements EngineStore {
   private readonly behind = new ProjectionBatch();
   private behindCount = 0;
   private behindSince = 0;
+  /** writes what is behind once the process is idle for a moment (so little is left to catch up after a crash) */
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** client order id → order id of the orders in `behind` */
   private readonly behindClientIds = new Map<string, string>();
   /** a commit's projections when it writes them itself */
@@ -228,6 +230,11 @@ export class SqliteStore implements EngineStore {
         if (wire.type === 'order') this.behindClientIds.set(wire.order[ORDER_CLIENT_ID] as string, wire.order[0] as string);
       }
       this.behindCount += this.pendingCount;
+      if (this.flushTimer === null) {
+        this.flushTimer = setTimeout(this.flushLater, BEHIND_MAX_MS);
+        // never what keeps a process alive: close() or the next open writes them
+        this.flushTimer.unref?.();
+      }
     }
     this.pendingCount = 0;
     this.pendingEntries.length = 0;
@@ -303,6 +310,16 @@ export class SqliteStore implements EngineStore {
     if (this.behindCount > 0) this.projector.apply(this.behind);
     this.setProjectedSeq.run(seq);
   }
+
+  private readonly flushLater = (): void => {
+    this.flushTimer = null;
+    if (this.closed || this.behindCount === 0) return;
+    try {
+      this.flushProjections();
+    } catch {
+      // nothing is lost (the journal holds them): the next commit or read writes them, and says why it cannot
+    }
+  };
 
   private clearBehind(): void {
     this.behind.clear();
@@ -611,6 +628,7 @@ export class SqliteStore implements EngineStore {
       }
     } finally {
       this.closed = true;
+      if (this.flushTimer !== null) clearTimeout(this.flushTimer);
       this.checkpointer?.close();
       this.db.close();
     }

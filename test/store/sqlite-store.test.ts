@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SqliteStore } from '../../src-main/store/sqlite-store.js';
 import { openTempStore, type TempStore } from '../../src-main/store/temp-store.js';
 import { account, apiKey, balance, d, fill, order, position } from './records.js';
@@ -350,6 +350,14 @@ describe('SqliteStore projections written behind the journal', () => {
     expect(onDisk(t.file)).toEqual({ journal: 3, projected: 3, orders: [['O-1', 'accepted']] });
     expect(t.store.loadBalances()).toHaveLength(1);
     expect(t.store.verify()).toEqual({ ok: true, mismatches: [] });
+  });
+
+  it('what is behind is written once the process is idle for a moment, without a read', async () => {
+    const t = temp();
+    t.store.record({ type: 'order', event: 'accept', order: order() });
+    t.store.commit();
+    expect(onDisk(t.file).projected).toBe(0);
+    await vi.waitFor(() => expect(onDisk(t.file)).toEqual({ journal: 1, projected: 1, orders: [['O-1', 'accepted']] }), { timeout: 5_000, interval: 20 });
   });
 
   it('a setting committed behind is read back as stored', () => {
