@@ -337,7 +337,8 @@ export class Oms {
     };
     const mid = this.d.mid(p.account, p.symbol);
     validateOrderShape(order, instrument, mid);
-    if (protection?.heldBy === 'tern' && order.stopPrice && needsStopPrice(order.type)) checkTriggerAhead(order.type, order.side, order.stopPrice, this.lastPrice(p.account, p.symbol));
+    // an entry's exit placed as it fills is not refused: the market passing its stop meanwhile fires it, which is what protects the fill
+    if (protection?.heldBy === 'tern' && order.stopPrice && needsStopPrice(order.type) && !opts.parentId) checkTriggerAhead(order.type, order.side, order.stopPrice, this.lastPrice(p.account, p.symbol));
     if (protection?.attached) checkAttached(order.side, protection.attached, order.type === 'limit' ? (order.price ?? undefined) : mid);
     if (protection?.heldBy === 'tern' && trailing) {
       // held by Tern: it waits here, not on the venue, and starts from the market now

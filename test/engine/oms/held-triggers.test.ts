@@ -61,6 +61,17 @@ describe('Tern-held triggers', () => {
     expect((await get(stop.id)).status).toBe('open');
   });
 
+  it("an entry's stop exit Tern places as the entry fills is placed even if the last price already passed it (it then fires), not refused and lost", async () => {
+    h = await start('tern');
+    await marketAt(100);
+    // the last trade is below the book's mid: the stop is checked against the entry's market (the mid) when it is sent
+    h.feed.pushTrade(SYMBOL, '99.50', '1');
+    const entry = await place({ side: 'buy', type: 'market', stop_loss: { stop_price: '99.8' } });
+    await h.engine.oms.exitsSettled();
+    const exits = h.engine.oms.activeOrders({}).filter((o) => o.protection?.parentId === entry.id);
+    expect(exits.map((o) => [o.type, o.protection?.heldBy])).toEqual([['stop_market', 'tern']]);
+  });
+
   for (const mode of ['venue', 'tern'] as const) {
     it(`(${mode}) a fired stop limit keeps its time in force: IOC that cannot fill at its limit ends instead of resting`, async () => {
       h = await start(mode);
