@@ -3,8 +3,13 @@
  * engine loop once the data is loaded (in this process), and the wall time of
  * the whole CLI run (`npm run backtest`, a new process: start, import, loop,
  * report). Goals: ≥ 2,000,000 bars/s in the loop; the CLI ≤ 2 s.
+ * What an order costs the engine is also given as numbers a busy machine
+ * disturbs less than wall time: CPU time (`engine_cpu_us_per_order`) and
+ * bytes allocated (`engine_bytes_per_order`, V8's sampling heap profiler),
+ * each the run with orders less the run without, per order.
  */
 import { spawnSync } from 'node:child_process';
+import { Session } from 'node:inspector/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -51,7 +56,27 @@ const indicatorsOnly = defineStrategy({
   },
 });
 let barsOnly = Infinity;
-for (let i = 0; i < 3; i++) barsOnly = Math.min(barsOnly, (await runBacktest({ ...config, strategy: indicatorsOnly })).timing.loop_ms);
+let barsOnlyCpuMs = Infinity;
+for (let i = 0; i < 3; i++) {
+  const c0 = process.cpuUsage();
+  barsOnly = Math.min(barsOnly, (await runBacktest({ ...config, strategy: indicatorsOnly })).timing.loop_ms);
+  const c = process.cpuUsage(c0);
+  barsOnlyCpuMs = Math.min(barsOnlyCpuMs, (c.user + c.system) / 1000);
+}
+
+// bytes allocated by a whole run (every object, also those collected since), with and without the orders
+type HeapNode = { selfSize: number; children: HeapNode[] };
+const allocated = async (strategy: typeof config.strategy | typeof indicatorsOnly): Promise<number> => {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await runBacktest({ ...config, strategy });
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  session.disconnect();
+  const sum = (n: HeapNode): number => n.children.reduce((t, c) => t + sum(c), n.selfSize);
+  return sum(profile.head as HeapNode);
+};
+const bytesPerOrder = Math.round(((await allocated(config.strategy)) - (await allocated(indicatorsOnly))) / Math.max(1, orders));
 
 // the whole CLI, as a trader runs it
 const out = mkdtempSync(join(tmpdir(), 'tern-bench-cli-'));
@@ -87,4 +112,6 @@ emit({
   run_cpu_seconds: Math.round(bestCpuMs) / 1000,
   loop_bars_per_s_without_orders: Math.round((ROWS / barsOnly) * 1000),
   engine_us_per_order: Math.round(((best.loop_ms - barsOnly) * 1000) / Math.max(1, orders)),
+  engine_cpu_us_per_order: Math.round(((bestCpuMs - barsOnlyCpuMs) * 1000) / Math.max(1, orders)),
+  engine_bytes_per_order: bytesPerOrder,
 });
