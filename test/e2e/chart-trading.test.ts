@@ -142,14 +142,21 @@ describe('trading on the candle chart in Chromium', { timeout: 180_000 }, () => 
     expect(errors).toEqual([]);
   });
 
-  it('a refused amend springs the line back and says why; × on a line cancels its order', async () => {
-    // a stop-market has no limit price to amend: the engine refuses, naming why
-    const stop = await api<Order>('POST', '/orders', { symbol: 'BTC/USDT', side: 'buy', type: 'stop_market', quantity: '0.001', stop_price: await awayFromMarket('above') });
+  it("a stop's line moves its trigger; a refused amend springs the line back and says why; × on a line cancels its order", async () => {
+    const placed = await api<Order>('POST', '/orders', { symbol: 'BTC/USDT', side: 'buy', type: 'stop_market', quantity: '0.001', stop_price: await awayFromMarket('above') });
     errors.length = 0;
-    expect(await drag(() => lineRow(stop.id, stop.stop_price!), -20)).not.toBeNull();
+    // a waiting stop's line is its trigger: the drop amends stop_price
+    const moved = await drag(() => lineRow(placed.id, placed.stop_price!), -20);
+    expect(Number(moved)).toBeGreaterThan(Number(placed.stop_price));
+    await expect.poll(async () => (await orderOf(placed.id)).stop_price, { timeout: 10_000 }).toBe(moved);
+    await page.locator('[data-testid="drag-line"]').waitFor({ state: 'detached' });
+    const stop = await orderOf(placed.id);
+    // dragged below the market (a chart's height down, the stop stood half a pane above it): a buy stop there would trigger at once, so it is refused
+    const chartHeight = (await page.locator('[data-testid="candle-chart"]').boundingBox())!.height;
+    expect(await drag(() => lineRow(stop.id, stop.stop_price!), chartHeight)).not.toBeNull();
     const notice = page.locator('[data-testid="chart-notice"]');
     await notice.waitFor();
-    expect(await notice.textContent()).toContain('no limit price');
+    expect(await notice.textContent()).toContain('would trigger immediately');
     expect(await page.locator('[data-testid="drag-line"]').count()).toBe(0);
     expect((await orderOf(stop.id)).stop_price).toBe(stop.stop_price);
     expect(await page.getAttribute('[data-testid="candle-chart"]', 'data-order-lines')).toContain(`${stop.id}@${Number(stop.stop_price)}`);
