@@ -6,6 +6,7 @@
  * argv: BASE_URL KEY RATE SECONDS
  */
 import { binanceFor } from '../test/helpers/ccxt-binance.js';
+import { watchGc } from './gc-pauses.js';
 
 const [base = '', key = '', rateRaw = '200', secondsRaw = '10'] = process.argv.slice(2);
 const rate = Number(rateRaw);
@@ -46,6 +47,7 @@ const sequential: number[] = [];
 for (let i = 0; i < 500; i++) sequential.push(await place(i));
 await phase('paced');
 const samples: Promise<number>[] = [];
+const gc = watchGc();
 const cpu0 = process.cpuUsage();
 const start = performance.now();
 await new Promise<void>((done) => {
@@ -61,8 +63,9 @@ await new Promise<void>((done) => {
 const ns = (await Promise.all(samples)).filter((x) => !Number.isNaN(x));
 const seconds = (performance.now() - start) / 1000;
 const cpu = process.cpuUsage(cpu0);
+const clientGc = gc.stop();
 await phase('end');
 // this process's own CPU per order at the rate: a load generator that cannot keep up would be what is measured
 const clientCpuUs = Math.round((cpu.user + cpu.system) / total);
-process.stdout.write(`${JSON.stringify({ samples: ns, sequential: sequential.filter((x) => !Number.isNaN(x)), seconds, errors, firstError, clientCpuUs })}\n`);
+process.stdout.write(`${JSON.stringify({ samples: ns, sequential: sequential.filter((x) => !Number.isNaN(x)), seconds, errors, firstError, clientCpuUs, clientGc })}\n`);
 process.stdin.destroy();

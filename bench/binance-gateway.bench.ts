@@ -11,7 +11,13 @@
  * gateway, engine, journal; less what it spends idle, measured over 2 s
  * without orders) and the load generator's, which must stay well under
  * 1e6 / rate µs for the rate to be the server's to keep.
- * BENCH_GATEWAY_CPU_PROF=DIR writes this process's CPU profile there (--cpu-prof).
+ * BENCH_GATEWAY_CPU_PROF=DIR writes this process's CPU profile there (--cpu-prof);
+ * BENCH_GATEWAY_PERF=FILE records the 200/s run with Linux perf (on-CPU samples of
+ * every thread: a loaded machine skews a wall-clock profile less; run this file
+ * with node --perf-basic-prof for the JavaScript names).
+ * Where a tail comes from: `server` is each order's time inside the server
+ * (request read → answer written), and `server_gc` / `client_gc` each process's
+ * collector pauses during the 200/s run.
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -22,16 +28,25 @@ import { fileURLToPath } from 'node:url';
 import { createApiServer } from '../src-main/api/server.js';
 import { benchEngine } from './engine-fixture.js';
 import { emit, percentiles } from './stats.js';
+import { watchGc, type GcPauses } from './gc-pauses.js';
 
 const RATE = 200;
 const SECONDS = 10;
 const SEQUENTIAL = 500;
 const profDir = process.env['BENCH_GATEWAY_CPU_PROF'];
+const perfFile = process.env['BENCH_GATEWAY_PERF'];
 const here = dirname(fileURLToPath(import.meta.url));
 const { engine, refreshBook, dispose } = await benchEngine();
 const key = 'tern_bench_gateway_key';
 engine.ensureKey(key, 'bench-bot', ['trade']);
 const server = createApiServer({ engine, port: 0, version: 'bench', logger: false, rateLimit: { perSecond: 100_000, burst: 100_000 } });
+// how long each order took inside the server (fastify's elapsedTime: request read → answer written): a
+// latency tail the server's own time does not show is spent before or after it (waiting to be read, the client)
+let serverNs: number[] | null = null;
+server.app.addHook('onResponse', (req, reply, done) => {
+  if (serverNs && req.method === 'POST' && req.url === '/binance/api/v3/order') serverNs.push(reply.elapsedTime * 1e6);
+  done();
+});
 const { url } = await server.listen();
 // the paper fills eat the book: top it up while the load runs
 const refill = setInterval(refreshBook, 200);
@@ -42,6 +57,10 @@ const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'binance-ga
 const cpuAt = new Map<string, NodeJS.CpuUsage>();
 const wallAt = new Map<string, number>();
 let profiler: Session | null = null;
+let perf: ReturnType<typeof spawn> | null = null;
+let gc: ReturnType<typeof watchGc> | null = null;
+let serverGc: GcPauses | null = null;
+let serverTimes: number[] | null = null;
 let out = '';
 let seen = 0;
 child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -63,6 +82,23 @@ child.stdout.setEncoding('utf8').on('data', (d: string) => {
         const { profile } = await profiler.post('Profiler.stop');
         writeFileSync(join(profDir!, `binance-gateway-${Date.now()}.cpuprofile`), JSON.stringify(profile));
       }
+      if (phase === 'paced') {
+        gc = watchGc();
+        serverNs = [];
+      }
+      if (phase === 'paced' && perfFile) {
+        perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', '1999', '-g', '-p', String(process.pid), '-o', perfFile], { stdio: 'ignore' });
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      if (phase === 'end' && perf) {
+        perf.kill('SIGINT');
+        await new Promise((r) => perf!.once('exit', r));
+      }
+      if (phase === 'end') {
+        serverGc = gc?.stop() ?? null;
+        serverTimes = serverNs;
+        serverNs = null;
+      }
       cpuAt.set(phase, process.cpuUsage());
       wallAt.set(phase, performance.now());
       child.stdin.write('go\n');
@@ -72,13 +108,14 @@ child.stdout.setEncoding('utf8').on('data', (d: string) => {
 const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
 clearInterval(refill);
 if (code !== 0) throw new Error(`the ccxt load generator exited with ${code}`);
-const { samples, sequential, seconds, errors, firstError, clientCpuUs } = JSON.parse(out.trim().split('\n').at(-1)!) as {
+const { samples, sequential, seconds, errors, firstError, clientCpuUs, clientGc } = JSON.parse(out.trim().split('\n').at(-1)!) as {
   samples: number[];
   sequential: number[];
   seconds: number;
   errors: number;
   firstError?: string;
   clientCpuUs: number;
+  clientGc: GcPauses;
 };
 const cpuSpent = (from: string, to: string) => {
   const [a, b] = [cpuAt.get(from)!, cpuAt.get(to)!];
@@ -105,6 +142,11 @@ emit({
   server_cpu_us_per_order_sequential: cpuUs('sequential', 'paced', SEQUENTIAL),
   server_idle_cpu_ms_per_s: Math.round(idleUsPerMs),
   client_cpu_us_per_order: clientCpuUs,
+  // the same orders' time inside the server (at 200/s)
+  server: serverTimes && serverTimes.length > 0 ? percentiles(serverTimes) : null,
+  // the collectors' pauses during the 200/s run, each process's: a pause is latency for the orders it holds up
+  server_gc: serverGc,
+  client_gc: clientGc,
 });
 await server.close();
 await engine.stop();
