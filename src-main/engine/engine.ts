@@ -103,6 +103,8 @@ export class Engine implements EngineApi {
   private readonly startedAt: number;
   private readonly handlers: Handlers;
   private breakersScheduled = false;
+  /** keyPrincipal as a function made once, for the scope check of every call */
+  private readonly principalOf = (id: string): Principal | null => this.keyPrincipal(id);
   private storeProbe: NodeJS.Timeout | undefined;
   private breakersEvaluatedAt = Number.NEGATIVE_INFINITY;
 
@@ -287,11 +289,13 @@ export class Engine implements EngineApi {
   private admit(method: MethodName, rawParams: unknown, ctx: CallContext): void {
     if (typeof method !== 'string' || !isMethodName(method)) throw new TernError('NOT_FOUND', `unknown method ${String(method)}`);
     // the one scope check for every transport; the key is looked up now, so a revoked key stops working mid-session
-    const refused = callerRefusal(ctx.keyId, METHODS[method].scope, (id) => this.keyPrincipal(id));
+    const refused = callerRefusal(ctx.keyId, METHODS[method].scope, this.principalOf);
     if (refused) throw refused;
     // a store that failed for good (not merely full): reads still answer, writes and /health do not
     // a placement retried with its client_order_id writes nothing: it answers the order placed before, like any read
     // (asked only while the store is in trouble: a healthy store lets every call through, and the lookup is not free)
+    // a healthy store (every call, nearly always): nothing more to ask
+    if (this.journal.failed === null && this.journal.unwritable === null) return;
     const retry = () => method === 'orders.create' && this.placedBefore(rawParams);
     if (this.journal.failed && ((writes(method) && !retry()) || method === 'health')) throw new TernError('INTERNAL', `the store failed (${this.journal.failed.message}); Tern refuses to trade until restarted`);
     // nothing a write does can be kept: refuse before it changes anything; the trading state's "one click" asks the store first
@@ -555,8 +559,13 @@ export class Engine implements EngineApi {
 /** the OMS's methods as plain functions, so an object spread keeps them working */
 /** who places an order made in this call: the strategy (in-process runners) and the API key it came with (per-bot keys) */
 function ownerOf(ctx: CallContext): { strategyId?: string; keyId?: string } {
-  return { ...(ctx.strategyId !== undefined ? { strategyId: ctx.strategyId } : {}), ...(typeof ctx.keyId === 'string' ? { keyId: ctx.keyId } : {}) };
+  const keyId = typeof ctx.keyId === 'string' ? ctx.keyId : undefined;
+  // the trader's own calls (most of them): one shared answer, nothing made per call
+  if (ctx.strategyId === undefined && keyId === undefined) return NO_OWNER;
+  return { ...(ctx.strategyId !== undefined ? { strategyId: ctx.strategyId } : {}), ...(keyId !== undefined ? { keyId } : {}) };
 }
+
+const NO_OWNER: { readonly strategyId?: string; readonly keyId?: string } = Object.freeze({});
 
 function bindOms(oms: Oms) {
   return {

@@ -12,6 +12,8 @@ import { PublicTrades, type TradesQuery } from './public-trades.js';
  */
 export class MarketView {
   private readonly prints = new PublicTrades();
+  /** the last mid made, and the best bid and ask (immutable decimals) it was made of */
+  private midOf: { bid: Decimal | null; ask: Decimal | null; mid: Decimal | undefined } = { bid: null, ask: null, mid: undefined };
 
   constructor(
     private readonly accounts: AccountRegistry,
@@ -56,7 +58,11 @@ export class MarketView {
     const book = feed.book(symbol);
     const bid = book?.bids[0]?.[0];
     const ask = book?.asks[0]?.[0];
-    if (bid && ask) return bid.add(ask).div(2);
+    if (bid && ask) {
+      // the same best bid and ask (every order until the book moves): the mid made for them last time
+      if (bid !== this.midOf.bid || ask !== this.midOf.ask) this.midOf = { bid, ask, mid: bid.add(ask).div(2) };
+      return this.midOf.mid;
+    }
     return feed.lastPrice(symbol);
   }
 

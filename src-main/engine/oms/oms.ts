@@ -3,7 +3,7 @@ import { type OcoTakeProfitType, isTriggerType, needsLimitPrice, needsStopPrice,
 import type { AccountSymbolFilter, AmendOrderParams, PlaceOcoParams, PlaceOrderParams, ProtectPositionParams } from '../../../src-common/contract/methods.js';
 import { orderDto, fillDto, positionDto, balanceDto } from '../dto.js';
 import type { Journal } from '../journal.js';
-import { type Decimal, dec, floorToStep, maxDec, str } from '../model/decimal.js';
+import { type Decimal, ZERO, dec, floorToStep, maxDec, str } from '../model/decimal.js';
 import { type OrderEvent, canApply, isTerminal } from '../model/order-state.js';
 import { trailingStep } from '../model/trailing.js';
 import { keepNewest } from '../model/bounded.js';
@@ -648,8 +648,8 @@ export class Oms {
       liquidity: report.liquidity,
       venueTradeId: report.venueTradeId,
       ts: report.ts,
-      ...(order.strategyId !== undefined ? { strategyId: order.strategyId } : {}),
     };
+    if (order.strategyId !== undefined) fill.strategyId = order.strategyId;
     let next: OrderRecord;
     try {
       next = applyFillToOrder(order, fill);
@@ -790,7 +790,7 @@ export class Oms {
       const heldBy = trailingHeldBy(venue);
       return { trailing, protection: { ocoId: null, parentId: null, role: 'trailing', heldBy, attached: null, followsPosition: false } };
     }
-    if (!exitsAsked) return { trailing: null, protection: null };
+    if (!exitsAsked) return UNPROTECTED;
     const attached: AttachedExits = {
       takeProfit: p.take_profit ? { price: dec(p.take_profit.price) } : null,
       stopLoss: p.stop_loss ? { stopPrice: dec(p.stop_loss.stop_price), price: p.stop_loss.price ? dec(p.stop_loss.price) : null } : null,
@@ -1666,9 +1666,12 @@ function venueUnavailable(err: unknown): TernError {
   return new TernError('VENUE_UNAVAILABLE', `the venue did not answer; the order stays pending until reconciliation (${err instanceof Error ? err.message : String(err)})`);
 }
 
+/** what most placements ask for (no trailing terms, no exits): one answer for all of them */
+const UNPROTECTED: { readonly trailing: null; readonly protection: null } = Object.freeze({ trailing: null, protection: null });
+
 /** what every order the OMS creates starts with: not yet sent, nothing filled (a new order and each OCO leg) */
 function unsentOrder(now: number): Pick<OrderRecord, 'state' | 'previousState' | 'filledQuantity' | 'averagePrice' | 'fees' | 'rejectReason' | 'venueOrderId' | 'createdAt' | 'updatedAt'> {
-  return { state: 'initialized', previousState: null, filledQuantity: dec(0), averagePrice: null, fees: dec(0), rejectReason: null, venueOrderId: null, createdAt: now, updatedAt: now };
+  return { state: 'initialized', previousState: null, filledQuantity: ZERO, averagePrice: null, fees: ZERO, rejectReason: null, venueOrderId: null, createdAt: now, updatedAt: now };
 }
 
 /** an OCO list at `quantity` with the prices of an existing list's take profit and stop (both priced) */
