@@ -109,6 +109,16 @@ describe('trigger orders in the open-orders blotter in Chromium', { timeout: 300
       for (const [col, name] of FIRST_SIGHT) expect({ col, ...(await header(col)) }).toEqual({ col, text: name, fits: true, onScreen: true });
       await page.screenshot({ path: join(SHOTS, `blotter-trigger-${size.width}x${size.height}.png`) });
     }
+
+    // a waiting stop's trigger is edited in place: double-click, type, Enter (orders.amend stop_price)
+    const moved = at(bid, 0.94);
+    await page.locator(`[data-grid="open-orders"] .ag-row[row-id="${sl.id}"] [col-id="trigger"]`).first().dblclick();
+    const editor = page.locator('[data-grid="open-orders"] .ag-cell-inline-editing input');
+    await editor.waitFor();
+    await editor.fill(moved);
+    await editor.press('Enter');
+    await expect.poll(async () => (await api<Order>(`orders/${sl.id}`)).stop_price, { timeout: 30_000 }).toBe(String(Number(moved)));
+    await expect.poll(() => cell(sl.id, 'trigger'), { timeout: 30_000 }).toMatchObject({ text: Number(moved).toLocaleString('en-US', { maximumFractionDigits: 8 }) });
     expect(errors).toEqual([]);
   });
 });

@@ -102,16 +102,17 @@ export default function Blotters({ initialTab = 'open' }: { initialTab?: TabId }
     () => (e: CellEditRequestEvent<Order>) => {
       const order = e.data;
       const field = e.colDef.field;
-      if (!order || (field !== 'price' && field !== 'quantity')) return;
+      if (!order || (field !== 'price' && field !== 'quantity' && field !== 'stop_price')) return;
+      const name = field === 'price' ? 'Price' : field === 'stop_price' ? 'Trigger' : 'Quantity';
       const value = parseDecimal(e.newValue === null || e.newValue === undefined ? '' : String(e.newValue));
       if (!value || value.lte(0)) {
-        notify({ kind: 'error', title: 'Amend not sent', body: `${field === 'price' ? 'Price' : 'Quantity'} must be a number above zero` });
+        notify({ kind: 'error', title: 'Amend not sent', body: `${name} must be a number above zero` });
         return;
       }
       const instrument = findInstrument(useReference.getState().instruments, order.account, order.symbol);
-      const step = field === 'price' ? instrument?.price_increment : instrument?.size_increment;
+      const step = field === 'quantity' ? instrument?.size_increment : instrument?.price_increment;
       if (step && !isMultipleOf(value, step)) {
-        notify({ kind: 'error', title: 'Amend not sent', body: `${field === 'price' ? 'Price' : 'Quantity'} must be in steps of ${formatPlain(step)}` });
+        notify({ kind: 'error', title: 'Amend not sent', body: `${name} must be in steps of ${formatPlain(step)}` });
         return;
       }
       if (field === 'quantity' && instrument && value.lt(instrument.min_quantity)) {
@@ -119,7 +120,7 @@ export default function Blotters({ initialTab = 'open' }: { initialTab?: TabId }
         return;
       }
       void act('orders.amend', { id: order.id, [field]: wire(value) }, `Amend ${order.id} refused`).then((o) => {
-        if (o) notify({ kind: 'info', title: 'Order amended', body: `${o.symbol} ${formatPlain(o.quantity)} @ ${formatPlain(o.price)}` });
+        if (o) notify({ kind: 'info', title: 'Order amended', body: field === 'stop_price' ? `${o.symbol} ${formatPlain(o.quantity)}: trigger ${formatPlain(o.stop_price)}` : `${o.symbol} ${formatPlain(o.quantity)} @ ${formatPlain(o.price)}` });
       });
     },
     [act],

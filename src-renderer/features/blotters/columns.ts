@@ -1,4 +1,5 @@
 import type { ColDef, ValueFormatterParams } from 'ag-grid-community';
+import { needsStopPrice } from '../../../src-common/contract/constants/orders.js';
 import type { Balance, Fill, Order, Position } from '../../../src-common/contract/schemas.js';
 import { formatFixed, formatPlain, formatUpTo, sign } from '../../lib/decimal.js';
 import { LOCAL_CLOCK_TITLE } from '../../lib/clock.js';
@@ -92,6 +93,8 @@ const triggerCol = (extra: Partial<ColDef<Order>> = {}): ColDef<Order> =>
     enableCellChangeFlash: true,
     ...extra,
   });
+/** a stop or take profit still waiting: its trigger can be amended (orders.amend stop_price) */
+export const triggerAmendable = (o: Order | undefined): boolean => o !== undefined && needsStopPrice(o.type) && o.triggered_at == null;
 /** who holds the order's trigger or OCO link (issue 12): what Tern holds works only while Tern runs */
 export const heldByText = (heldBy: unknown): string => (heldBy === 'tern' ? 'Tern' : 'Venue');
 export const heldByTip = (heldBy: unknown): string =>
@@ -132,7 +135,11 @@ export const OPEN_ORDER_COLUMNS: ColDef<Order>[] = [
   sideCol<Order>(),
   typeCol,
   decimalCol<Order>('price', 'Price', { editable: true, cellClass: 'num editable', headerTooltip: 'Double-click to amend', enableCellChangeFlash: true }),
-  triggerCol(),
+  triggerCol({
+    editable: (p) => triggerAmendable(p.data),
+    cellClass: (p) => (triggerAmendable(p.data) ? 'num editable' : 'num'),
+    headerTooltip: 'The price that fires a stop, take profit or trailing stop (a trailing stop: where it stands now); double-click a waiting one to move it',
+  }),
   decimalCol<Order>('quantity', 'Qty', { editable: true, cellClass: 'num editable', headerTooltip: 'Double-click to amend', enableCellChangeFlash: true }),
   decimalCol<Order>('filled_quantity', 'Filled', { enableCellChangeFlash: true }),
   statusCol,

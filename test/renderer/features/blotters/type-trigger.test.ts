@@ -38,4 +38,11 @@ describe('orders blotter Type and Trigger columns', () => {
     expect(cols.filter((c) => c.field === 'stop_price')).toHaveLength(1);
     expect((ORDER_HISTORY_COLUMNS as ColDef[]).find((c) => c.colId === 'trigger')?.hide).toBeFalsy();
   });
+
+  it("a waiting stop's or take profit's trigger is edited in place (orders.amend stop_price); a fired one, a trailing stop and a limit are not", () => {
+    const trigger = cols.find((c) => c.colId === 'trigger')!;
+    const editable = trigger.editable as (p: { data: unknown }) => boolean;
+    const o = (patch: Record<string, unknown>) => ({ data: { type: 'stop_market', triggered_at: null, ...patch } });
+    expect([o({}), o({ type: 'take_profit_limit' }), o({ triggered_at: '2026-01-01T00:00:00.000Z' }), o({ type: 'trailing_stop' }), o({ type: 'limit' })].map(editable)).toEqual([true, true, false, false, false]);
+  });
 });
