@@ -1,4 +1,4 @@
-import { Decimal } from '../../engine/model/decimal.js';
+import type { Decimal } from '../../engine/model/decimal.js';
 import type { Side } from '../../engine/model/types.js';
 import type { BookLevel, BookSnapshot } from '../../engine/ports/market-data.js';
 
@@ -11,8 +11,8 @@ export function oppositeSide(side: Side): BookSide {
 
 interface Consumed {
   ts: number;
-  /** `${bookSide}:${price}` → quantity our own fills took from that level */
-  taken: Map<string, Decimal>;
+  /** per side of the book: a level's price (its plain text) → quantity our own fills took from it */
+  taken: Record<BookSide, Map<string, Decimal>>;
 }
 
 /**
@@ -36,12 +36,13 @@ export class ConsumedLiquidity {
 
   /** The levels of `bookSide` minus what we took, best first; empty levels dropped. */
   residual(book: BookSnapshot, bookSide: BookSide): BookLevel[] {
-    const consumed = this.current(book);
+    const taken = this.current(book)?.taken[bookSide];
     const levels = book[bookSide];
-    if (!consumed || consumed.taken.size === 0) return levels.filter(([, size]) => size.gt(0));
+    if (!taken || taken.size === 0) return levels.every(([, size]) => size.gt(0)) ? levels : levels.filter(([, size]) => size.gt(0));
     const out: BookLevel[] = [];
     for (const [price, size] of levels) {
-      const left = size.minus(consumed.taken.get(key(bookSide, price)) ?? 0);
+      const took = taken.get(priceKey(price));
+      const left = took === undefined ? size : size.minus(took);
       if (left.gt(0)) out.push([price, left]);
     }
     return out;
@@ -50,11 +51,13 @@ export class ConsumedLiquidity {
   consume(book: BookSnapshot, bookSide: BookSide, price: Decimal, quantity: Decimal): void {
     let consumed = this.current(book);
     if (!consumed) {
-      consumed = { ts: book.ts, taken: new Map() };
+      consumed = { ts: book.ts, taken: { bids: new Map(), asks: new Map() } };
       this.bySymbol.set(book.symbol, consumed);
     }
-    const k = key(bookSide, price);
-    consumed.taken.set(k, (consumed.taken.get(k) ?? new Decimal(0)).plus(quantity));
+    const taken = consumed.taken[bookSide];
+    const k = priceKey(price);
+    const before = taken.get(k);
+    taken.set(k, before === undefined ? quantity : before.plus(quantity));
   }
 
   private current(book: BookSnapshot): Consumed | undefined {
@@ -66,6 +69,17 @@ export class ConsumedLiquidity {
   }
 }
 
-function key(bookSide: BookSide, price: Decimal): string {
-  return `${bookSide}:${price.toFixed()}`;
+/**
+ * A level's price as a key: its plain text (equal prices written with more or
+ * fewer zeros are one level), made once per price object — a snapshot's
+ * levels are asked about by every order placed on it.
+ */
+const priceKeys = new WeakMap<Decimal, string>();
+function priceKey(price: Decimal): string {
+  let k = priceKeys.get(price);
+  if (k === undefined) {
+    k = price.toFixed();
+    priceKeys.set(price, k);
+  }
+  return k;
 }
