@@ -39,6 +39,8 @@ export class LogFile {
   private droppedNow = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private ended = false;
+  /** a short write left part of a line: the next line written starts a new one */
+  private torn = false;
   /** lines dropped since the file was opened */
   dropped = 0;
 
@@ -82,10 +84,24 @@ export class LogFile {
   flushSync(): void {
     if (this.fd === null || this.downSince !== null || this.buffer.length === 0) return;
     const { text, lines } = this.takeBuffer();
+    let bytes: Buffer | null = null;
+    let written = 0;
     try {
-      this.fs.writeSync(this.fd, text);
+      written = this.fs.writeSync(this.fd, text);
+      // A disk that fills up mid-write takes what fits and says so (a short write): the rest is written, or fails next.
+      if (written < Buffer.byteLength(text)) {
+        bytes = Buffer.from(text);
+        while (written < bytes.length) {
+          const n = this.fs.writeSync(this.fd, bytes, written);
+          if (n <= 0) throw Object.assign(new Error('the log file took no more bytes'), { code: 'ENOSPC' });
+          written += n;
+        }
+      }
     } catch (err) {
-      this.fail(err, lines);
+      if (bytes === null) return this.fail(err, lines);
+      // the lines not wholly written are the ones lost; a torn one is ended before the next line
+      this.torn = written > 0 && bytes[written - 1] !== NEWLINE;
+      this.fail(err, countNewlines(bytes, written));
     }
   }
 
@@ -152,7 +168,7 @@ export class LogFile {
         return;
       }
     }
-    const notice = `${JSON.stringify({ level: 40, time: Date.now(), pid: process.pid, msg: `log: ${this.droppedNow} lines dropped while the log file could not be written (${this.downSince})`, dropped: this.droppedNow, reason: this.downSince })}\n`;
+    const notice = `${this.torn ? '\n' : ''}${JSON.stringify({ level: 40, time: Date.now(), pid: process.pid, msg: `log: ${this.droppedNow} lines dropped while the log file could not be written (${this.downSince})`, dropped: this.droppedNow, reason: this.downSince })}\n`;
     try {
       this.fs.writeSync(this.fd, notice);
     } catch {
@@ -160,9 +176,18 @@ export class LogFile {
     }
     this.downSince = null;
     this.droppedNow = 0;
+    this.torn = false;
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.retryTimer = null;
   }
+}
+
+const NEWLINE = 0x0a;
+
+function countNewlines(bytes: Buffer, from: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(NEWLINE, from); i !== -1; i = bytes.indexOf(NEWLINE, i + 1)) n += 1;
+  return n;
 }
 
 /** Tern's pino logger on `file` through a LogFile (see above). */

@@ -82,4 +82,47 @@ describe('LogFile', () => {
     expect(dest.dropped).toBe(1);
     dest.end();
   });
+
+  it('a disk that fills up in the middle of a write (a short write, then ENOSPC): the lines not wholly written are counted as dropped, and the file goes on with whole lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tern-log-'));
+    dirs.push(dir);
+    const file = join(dir, 'tern.log');
+    // room for `room` more bytes: a write takes what fits and says how much (as write(2) does), the next one fails
+    const state = { room: Infinity };
+    const f: LogFs = {
+      openSync: fs.openSync,
+      closeSync: fs.closeSync,
+      mkdirSync: fs.mkdirSync,
+      chmodSync: fs.chmodSync,
+      writeSync: ((fd: number, data: string | Uint8Array, offset?: number) => {
+        if (state.room <= 0) throw enospc();
+        const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength).subarray(offset ?? 0);
+        const n = Math.min(bytes.length, state.room);
+        state.room -= n;
+        return fs.writeSync(fd, bytes.subarray(0, n));
+      }) as typeof fs.writeSync,
+    };
+    const dest = new LogFile(file, { fs: f, retryMs: 10 });
+    const log = pino({ base: null, timestamp: false }, dest);
+    log.info('before');
+    dest.flushSync();
+
+    const line = `${JSON.stringify({ level: 30, i: 0, msg: 'while full' })}\n`.length;
+    state.room = 2 * line + 5; // two whole lines and part of the third
+    for (let i = 0; i < 10; i++) log.info({ i }, 'while full');
+    dest.flushSync();
+    expect(dest.failing).toBe('ENOSPC');
+    expect(dest.dropped).toBe(8);
+
+    state.room = Infinity;
+    await vi.waitFor(() => expect(dest.failing).toBeNull());
+    log.info('after');
+    dest.end();
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    const whole = lines.filter((l) => l.startsWith('{') && l.endsWith('}')).map((l) => JSON.parse(l) as { msg: string; i?: number });
+    expect(whole.map((l) => l.msg)).toEqual(['before', 'while full', 'while full', 'log: 8 lines dropped while the log file could not be written (ENOSPC)', 'after']);
+    expect(whole.filter((l) => l.msg === 'while full').map((l) => l.i)).toEqual([0, 1]);
+    // at most the torn start of the third line, on a line of its own
+    expect(lines.length - whole.length).toBeLessThanOrEqual(1);
+  });
 });

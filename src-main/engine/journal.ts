@@ -9,6 +9,12 @@ import { type EngineStore, type JournalEntry, StoreUnwritable } from './ports/st
  */
 const LIVE_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['book', 'ticker', 'trades', 'candles', 'accounts', 'downloads', 'risk']);
 
+/**
+ * The check phase's scheduler, taken at load: a test's fake timers replace the
+ * global later and would otherwise hold every commit until they are advanced.
+ */
+const atEndOfRound: (fn: () => void) => void = globalThis.setImmediate.bind(globalThis);
+
 /** what durable() answers when nothing is pending (a store that commits as it records) */
 const DONE: Promise<void> = Promise.resolve();
 
@@ -76,12 +82,15 @@ export interface StoreHealthListener {
 }
 
 /**
- * Group commit and the outbox. Entries recorded during one turn of the event
- * loop are committed together in one transaction, in a microtask; events that
- * describe them are published only after that commit, so nothing leaves the
+ * Group commit and the outbox. Entries recorded during one round of the event
+ * loop are committed together in one transaction at the end of the round (the
+ * check phase): the requests of several connections that arrive together are
+ * each an I/O callback of their own, and share that commit. Events that
+ * describe the entries are published only after it, so nothing leaves the
  * process before it is durable. Callers that must not go on before their
  * entries are durable (an order about to be sent to a venue, an ack to a
- * client) await `durable()`.
+ * client) await `durable()`. A store that commits as it records (a backtest)
+ * has no batch: its events go out in a microtask.
  */
 export class Journal {
   /** events waiting for the commit; their data is made only if someone listens */
@@ -269,7 +278,7 @@ export class Journal {
   private schedule(): Promise<void> {
     if (!this.scheduled) {
       this.scheduled = new Promise<void>((resolve, reject) => {
-        queueMicrotask(() => {
+        const run = (): void => {
           this.scheduled = null;
           try {
             this.flush();
@@ -277,7 +286,9 @@ export class Journal {
           } catch (err) {
             reject(err);
           }
-        });
+        };
+        if (this.immediate) queueMicrotask(run);
+        else atEndOfRound(run);
       });
       // A rejection nobody awaits must not crash the process; the failure is kept in `failed`.
       this.scheduled.catch(() => {});

@@ -44,6 +44,29 @@ export function pushBookAround(feed: FakeFeed, mid = 100): void {
   );
 }
 
+/**
+ * Waits until what a price or an order set off has played out: no exits owed
+ * and the journal quiet (nothing recorded for a few rounds of the event loop),
+ * all of it committed. Each step of a chain (a stop fires, the other leg is
+ * canceled, the stop's order is sent and fills) waits for its own commit at
+ * the end of a round, so a chain takes a few rounds: waited for, not guessed.
+ */
+export async function settled(h: Pick<Harness, 'engine' | 'store'>): Promise<void> {
+  await new Promise((r) => setTimeout(r, 5));
+  const deadline = performance.now() + 10_000;
+  let last = -1;
+  for (let quiet = 0; quiet < 3; ) {
+    await h.engine.oms.exitsSettled();
+    await h.engine.journal.durable();
+    await new Promise((r) => setTimeout(r, 1));
+    const seq = h.store.journalSeq + h.store.pending;
+    quiet = seq === last ? quiet + 1 : 0;
+    last = seq;
+    if (performance.now() > deadline) throw new Error('the engine kept journaling for 10 s: nothing settled');
+  }
+  await h.engine.journal.durable();
+}
+
 export async function startHarness(
   opts: { file?: string; checks?: PreTradeCheck[]; balance?: string; runTag?: string; capabilities?: Partial<VenueCapabilities>; closedOrdersKept?: number } = {},
 ): Promise<Harness> {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import type { OcoGroup, Order } from '../../src-common/contract/schemas.js';
-import { ctx, pushBookAround, startHarness, SYMBOL, type Harness } from '../helpers/engine-harness.js';
+import { ctx, pushBookAround, settled, startHarness, SYMBOL, type Harness } from '../helpers/engine-harness.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'protected-paper-tern.ts');
 const HELD_BY_TERN = { stopOrders: false, oco: false, trailingStop: false };
@@ -109,11 +109,7 @@ it.each(['tern', 'venue'] as const)('brackets, an OCO and a trailing stop held b
   expect((await h.engine.call('orders.list', { status: 'all' }, ctx)).length).toBe(before.length);
 
   const position = () => h!.engine.portfolio.positionQuantity('paper', SYMBOL).toFixed();
-  const settle = async () => {
-    await h!.engine.oms.exitsSettled();
-    await new Promise((r) => setTimeout(r, 5));
-    await h!.engine.journal.durable();
-  };
+  const settle = () => settled(h!);
   const marketAt = async (price: number) => {
     pushBookAround(h!.feed, price);
     h!.feed.pushTrade(SYMBOL, price.toFixed(2), '1');

@@ -33,7 +33,8 @@ export class UserReports {
   /** OCO groups one leg of which has executed */
   private readonly listsFilled = new Set<string>();
   private readonly balances = new Map<string, Map<string, Balance>>();
-  private balanceFlush: NodeJS.Immediate | null = null;
+  private balanceFlushQueued = false;
+  private stopped = false;
   private eventId = 0;
 
   constructor(
@@ -61,8 +62,7 @@ export class UserReports {
   }
 
   stop(): void {
-    if (this.balanceFlush) clearImmediate(this.balanceFlush);
-    this.balanceFlush = null;
+    this.stopped = true;
   }
 
   private onOrder(o: Order): void {
@@ -153,12 +153,16 @@ export class UserReports {
     let changed = this.balances.get(b.account);
     if (changed === undefined) this.balances.set(b.account, (changed = new Map()));
     changed.set(b.asset, b);
-    // the balances of one operation go out together, after its executionReports, as Binance sends them
-    this.balanceFlush ??= setImmediate(() => this.flushBalances());
+    // the balances of one operation go out together, after its executionReports, as Binance sends them: the
+    // journal hands over the events of one commit in one go, and the microtask runs once it has
+    if (this.balanceFlushQueued) return;
+    this.balanceFlushQueued = true;
+    queueMicrotask(() => this.flushBalances());
   }
 
   private flushBalances(): void {
-    this.balanceFlush = null;
+    this.balanceFlushQueued = false;
+    if (this.stopped) return;
     const time = this.now();
     for (const [account, changed] of this.balances) this.emit(account, outboundAccountPosition(time, time, [...changed.values()].map(balanceView)));
     this.balances.clear();

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../../src-common/contract/schemas.js';
-import { SYMBOL, ctx, pushBookAround, startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { SYMBOL, ctx, pushBookAround, settled, startHarness, type Harness } from '../../helpers/engine-harness.js';
 
 // Issue 12, kill -9: an entry with attached exits fills, its fill is journaled, and Tern dies
 // before the exits are placed. The exits owed were only in memory; the restart places them,
@@ -13,11 +13,7 @@ afterEach(async () => {
 });
 
 const get = (id: string) => h.engine.call('orders.get', { id }, ctx) as Promise<Order>;
-const settle = async () => {
-  await h.engine.oms.exitsSettled();
-  await new Promise((r) => setTimeout(r, 5));
-  await h.engine.journal.durable();
-};
+const settle = () => settled(h);
 const marketAt = async (price: number) => {
   pushBookAround(h.feed, price);
   h.feed.pushTrade(SYMBOL, price.toFixed(2), '1');

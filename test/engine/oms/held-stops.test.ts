@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../../src-common/contract/schemas.js';
-import { SYMBOL, ctx, pushBookAround, startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { SYMBOL, ctx, pushBookAround, settled, startHarness, type Harness } from '../../helpers/engine-harness.js';
 
 // Issue 12, "who holds it": a venue that holds no stop orders gets none. A stop
 // (plain, the only exit of an entry, or a position's stop) waits in Tern, is
@@ -14,11 +14,7 @@ afterEach(async () => {
 });
 
 const get = (id: string) => h.engine.call('orders.get', { id }, ctx) as Promise<Order>;
-const settle = async () => {
-  await h.engine.oms.exitsSettled();
-  await new Promise((r) => setTimeout(r, 5));
-  await h.engine.journal.durable();
-};
+const settle = () => settled(h);
 const position = () => h.engine.portfolio.positionQuantity('paper', SYMBOL).toFixed();
 const marketAt = async (price: number) => {
   pushBookAround(h.feed, price);

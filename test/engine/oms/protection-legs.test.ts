@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../../src-common/contract/schemas.js';
 import type { SimExchange } from '../../../src-main/venues/sim/core.js';
 import type { PaperOrder } from '../../../src-main/venues/sim/sim-order.js';
-import { SYMBOL, ctx, pushBookAround, startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { SYMBOL, ctx, pushBookAround, settled, startHarness, type Harness } from '../../helpers/engine-harness.js';
 
 // Issue 12, "each construct on paper rule by rule": what a group does when one of its legs
 // expires or is amended. Binance's rule: a list is one thing; one leg ends (fills, is canceled,
@@ -15,11 +15,7 @@ afterEach(async () => {
 });
 
 const get = (id: string) => h.engine.call('orders.get', { id }, ctx) as Promise<Order>;
-const settle = async () => {
-  await h.engine.oms.exitsSettled();
-  await new Promise((r) => setTimeout(r, 5));
-  await h.engine.journal.durable();
-};
+const settle = () => settled(h);
 const position = () => h.engine.portfolio.positionQuantity('paper', SYMBOL).toFixed();
 const marketAt = async (price: number) => {
   pushBookAround(h.feed, price);

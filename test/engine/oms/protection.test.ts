@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../../src-common/contract/schemas.js';
 import { TernError } from '../../../src-common/contract/errors.js';
-import { SYMBOL, ctx, pushBookAround, startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { SYMBOL, ctx, pushBookAround, settled, startHarness, type Harness } from '../../helpers/engine-harness.js';
 
 // Issue 12 through the engine on paper: OCO groups, attached exits, trailing stops,
 // held by the simulated venue (native) and by Tern (a venue that holds none of them).
@@ -13,11 +13,7 @@ afterEach(async () => {
 });
 
 const get = (id: string) => h.engine.call('orders.get', { id }, ctx) as Promise<Order>;
-const settle = async () => {
-  await h.engine.oms.exitsSettled();
-  await new Promise((r) => setTimeout(r, 5));
-  await h.engine.journal.durable();
-};
+const settle = () => settled(h);
 /** trailing-stop moves are journaled in batches, at most TRAIL_JOURNAL_MS apart: a kill -9 within that window restores the stop a little behind */
 const journaledMoves = async () => {
   await new Promise((r) => setTimeout(r, 300));
