@@ -89,8 +89,9 @@ export interface StoreHealthListener {
  * describe the entries are published only after it, so nothing leaves the
  * process before it is durable. Callers that must not go on before their
  * entries are durable (an order about to be sent to a venue, an ack to a
- * client) await `durable()`. A store that commits as it records (a backtest)
- * has no batch: its events go out in a microtask.
+ * client) await `durable()`. Events while nothing waits to be committed (prices,
+ * statuses), and a store that commits as it records (a backtest), have no
+ * batch to wait for: they go out in a microtask.
  */
 export class Journal {
   /** events waiting for the commit; their data is made only if someone listens */
@@ -287,7 +288,9 @@ export class Journal {
             reject(err);
           }
         };
+        // with nothing to commit (events only, or a durable() with nothing recorded) there is nothing to group: at once
         if (this.immediate) queueMicrotask(run);
+        else if (this.store.pending === 0) queueMicrotask(() => (this.store.pending === 0 ? run() : atEndOfRound(run)));
         else atEndOfRound(run);
       });
       // A rejection nobody awaits must not crash the process; the failure is kept in `failed`.
