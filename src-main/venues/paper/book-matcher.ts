@@ -288,8 +288,8 @@ export class BookMatcher implements Matcher<PaperOrder> {
 
   /** What `order`'s remainder could take from the book now, within `limit`. */
   private plan(order: PaperOrder, book: BookSnapshot, limit: Decimal | null): PlannedFill[] {
-    const levels = this.liquidity.residual(book, oppositeSide(order.side));
-    return walkLevels(levels, order.side, remaining(order), limit);
+    const bookSide = oppositeSide(order.side);
+    return walkLevels(book[bookSide], order.side, remaining(order), limit, this.liquidity.taken(book, bookSide));
   }
 
   /**

@@ -48,6 +48,12 @@ export class ConsumedLiquidity {
     return out;
   }
 
+  /** What our fills took from the levels of `bookSide` of this snapshot (by priceKey), if anything. */
+  taken(book: BookSnapshot, bookSide: BookSide): ReadonlyMap<string, Decimal> | undefined {
+    const taken = this.current(book)?.taken[bookSide];
+    return taken && taken.size > 0 ? taken : undefined;
+  }
+
   consume(book: BookSnapshot, bookSide: BookSide, price: Decimal, quantity: Decimal): void {
     let consumed = this.current(book);
     if (!consumed) {
@@ -75,7 +81,7 @@ export class ConsumedLiquidity {
  * levels are asked about by every order placed on it.
  */
 const priceKeys = new WeakMap<Decimal, string>();
-function priceKey(price: Decimal): string {
+export function priceKey(price: Decimal): string {
   let k = priceKeys.get(price);
   if (k === undefined) {
     k = price.toFixed();

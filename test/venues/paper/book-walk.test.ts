@@ -25,4 +25,11 @@ describe('walkLevels', () => {
     expect(walkLevels([], 'buy', dec('1'), null)).toEqual([]);
     expect(walkLevels(levels(['100', '1']), 'buy', dec('1'), dec('99'))).toEqual([]);
   });
+
+  it('leaves out what our own fills took: a level emptied is passed over, one partly taken offers its rest (prices as written, trailing zeros or not)', () => {
+    const taken = new Map([['100', dec('1')], ['101', dec('0.5')]]);
+    expect(show(walkLevels(levels(['100.00', '1'], ['101', '2'], ['102', '5']), 'buy', dec('2'), null, taken))).toEqual(['1.5@101', '0.5@102']);
+    // an emptied level past the limit ends the walk as any level past it does
+    expect(show(walkLevels(levels(['100', '1'], ['101', '2']), 'buy', dec('2'), dec('100'), taken))).toEqual([]);
+  });
 });
