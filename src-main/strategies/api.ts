@@ -16,6 +16,7 @@
  */
 import type { Decimal } from '../engine/model/decimal.js';
 import type { OrderType, Side, TimeInForce } from '../engine/model/types.js';
+import type { OcoTakeProfitType } from '../../src-common/contract/constants/orders.js';
 
 // ── parameters ────────────────────────────────────────────────────────────
 
@@ -146,12 +147,26 @@ export interface OrderRequest {
   activationPrice?: Amount;
 }
 
-/** An OCO pair: a take-profit limit and a stop on `side`, both for `quantity`; one fills, the other is canceled. */
+/**
+ * An OCO pair: a take profit and a stop on `side`, both for `quantity`; one
+ * fills, the other is canceled. The take profit is a limit resting at `price`
+ * (type 'limit', the default), or a trigger at `stopPrice` that fires a
+ * market order ('take_profit_market') or a limit at `price`
+ * ('take_profit_limit'); the engine refuses a missing or extra field by name
+ * (orders.oco, docs/api.md).
+ */
 export interface OcoRequest {
   side: Side;
   quantity: Amount;
-  takeProfit: { price: Amount };
+  takeProfit: { type?: OcoTakeProfitType; price?: Amount; stopPrice?: Amount };
   stopLoss: { stopPrice: Amount; price?: Amount };
+}
+
+/** what amend may change: a limit price, a waiting trigger (`stopPrice`, refused where the market already is) and/or the quantity */
+export interface AmendRequest {
+  price?: Amount;
+  quantity?: Amount;
+  stopPrice?: Amount;
 }
 
 export type RunMode = 'backtest' | 'paper' | 'live';
@@ -201,7 +216,7 @@ export interface StrategyContext<P = ParamValues> {
   sell(quantity: Amount, options?: Omit<OrderRequest, 'side' | 'quantity'>): Promise<StrategyOrder>;
   /** an OCO pair (reduce-only): resolves with its legs, take profit first */
   placeOco(request: OcoRequest): Promise<StrategyOrder[]>;
-  amend(orderId: string, changes: { price?: Amount; quantity?: Amount }): Promise<StrategyOrder>;
+  amend(orderId: string, changes: AmendRequest): Promise<StrategyOrder>;
   cancel(orderId: string): Promise<StrategyOrder>;
   /** cancels every working order of this strategy */
   cancelAll(): Promise<void>;

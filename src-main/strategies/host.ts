@@ -8,6 +8,7 @@ import { keepNewest } from '../engine/model/bounded.js';
 import type {
   AnyStrategyDefinition,
   Amount,
+  AmendRequest,
   OcoRequest,
   BarView,
   BookView,
@@ -381,8 +382,13 @@ export class StrategyHost {
   }
 }
 
+/** an amendment (price, trigger or quantity) in a report with the same time as the last one is still news */
 function sameTerms(a: StrategyOrder, b: StrategyOrder): boolean {
-  return a.quantity.eq(b.quantity) && (a.price === null ? b.price === null : b.price !== null && a.price.eq(b.price));
+  return a.quantity.eq(b.quantity) && sameDecimal(a.price, b.price) && sameDecimal(a.stopPrice, b.stopPrice);
+}
+
+function sameDecimal(a: Decimal | null, b: Decimal | null): boolean {
+  return a === null ? b === null : b !== null && a.eq(b);
 }
 
 /** the context a strategy is handed: thin calls into its host and the engine's protocol */
@@ -470,7 +476,7 @@ class HostContext implements StrategyContext {
       symbol: this.port.symbol,
       side: request.side,
       quantity: amountText(request.quantity, 'quantity'),
-      take_profit: { price: amountText(request.takeProfit.price, 'takeProfit.price') },
+      take_profit: ocoTakeProfitText(request.takeProfit),
       stop_loss: stopLossText(request.stopLoss),
       reduce_only: true,
       client_order_id: this.host.nextClientOrderId(),
@@ -492,10 +498,11 @@ class HostContext implements StrategyContext {
     return this.placeOrder({ ...options, side: 'sell', quantity });
   }
 
-  amend(orderId: string, changes: { price?: Amount; quantity?: Amount }): Promise<StrategyOrder> {
+  amend(orderId: string, changes: AmendRequest): Promise<StrategyOrder> {
     const params: MethodParams<'orders.amend'> = { id: orderId };
     if (changes.price !== undefined) params.price = amountText(changes.price, 'price');
     if (changes.quantity !== undefined) params.quantity = amountText(changes.quantity, 'quantity');
+    if (changes.stopPrice !== undefined) params.stop_price = amountText(changes.stopPrice, 'stopPrice');
     return this.host.track(this.port.call('orders.amend', params).then((dto) => this.updated(dto)));
   }
 
@@ -565,6 +572,18 @@ function amountText(value: Amount, field: string): string {
 /** a stop-loss exit as the protocol's {stop_price, price?} */
 function stopLossText(stop: { stopPrice: Amount; price?: Amount }): { stop_price: string; price?: string } {
   return { stop_price: amountText(stop.stopPrice, 'stopLoss.stopPrice'), ...(stop.price !== undefined ? { price: amountText(stop.price, 'stopLoss.price') } : {}) };
+}
+
+/**
+ * an OCO take profit as the protocol's {type?, price?, stop_price?}: only the
+ * fields given, so the engine's rules (which type needs which) judge them
+ */
+function ocoTakeProfitText(tp: OcoRequest['takeProfit']): MethodParams<'orders.oco'>['take_profit'] {
+  return {
+    ...(tp.type !== undefined ? { type: tp.type } : {}),
+    ...(tp.price !== undefined ? { price: amountText(tp.price, 'takeProfit.price') } : {}),
+    ...(tp.stopPrice !== undefined ? { stop_price: amountText(tp.stopPrice, 'takeProfit.stopPrice') } : {}),
+  };
 }
 
 /** the strategy's view of an engine order answer */

@@ -103,4 +103,89 @@ describe('protective orders from a strategy in a backtest', () => {
     ]);
     expect(result.orders.open).toBe(0);
   });
+  it('placeOco with a take_profit_market leg (issue 14): a fall toward it leaves it, the rise to its trigger sells there and cancels the stop', async () => {
+    const log: ScriptLog = { orders: [], fills: [], errors: [] };
+    const strategy = scripted(async (bar, ctx) => {
+      if (bar.index === 0) await ctx.buy('1');
+      if (bar.index === 1) await ctx.placeOco({ side: 'sell', quantity: '1', takeProfit: { type: 'take_profit_market', stopPrice: '110' }, stopLoss: { stopPrice: '80' } });
+    }, log);
+    const result = await backtest(
+      bars([
+        [100, 100, 100, 100],
+        [100, 100, 100, 100], // bought 1 at 100; the OCO is placed
+        [100, 101, 85, 90], // a fall (not to the stop): the take profit waits
+        [90, 112, 89, 111], // the rise to 110: the take profit fires, sells at 110
+        [111, 111, 70, 75], // the stop would have: it is gone
+      ]),
+      strategy,
+      { fee: '0' },
+    );
+    expect(log.errors).toEqual([]);
+    expect(fills(log)).toEqual([
+      ['buy', '1', '100'],
+      ['sell', '1', '110'],
+    ]);
+    const legs = log.orders.filter((o) => o.type !== 'market');
+    expect(legs.filter((o) => o.status === 'canceled').map((o) => o.type)).toEqual(['stop_market']);
+    expect(result.orders.open).toBe(0);
+  });
+
+  it('placeOco with a take_profit_limit leg: triggered at its stop, it rests at its limit and fills there', async () => {
+    const log: ScriptLog = { orders: [], fills: [], errors: [] };
+    const strategy = scripted(async (bar, ctx) => {
+      if (bar.index === 0) await ctx.buy('1');
+      if (bar.index === 1) await ctx.placeOco({ side: 'sell', quantity: '1', takeProfit: { type: 'take_profit_limit', stopPrice: '110', price: '112' }, stopLoss: { stopPrice: '80' } });
+    }, log);
+    const result = await backtest(
+      bars([
+        [100, 100, 100, 100],
+        [100, 100, 100, 100],
+        [100, 111, 99, 105], // triggered at 110: a sell limit at 112, not reached
+        [105, 113, 104, 112], // 112 reached: fills at 112
+      ]),
+      strategy,
+      { fee: '0' },
+    );
+    expect(log.errors).toEqual([]);
+    expect(fills(log)).toEqual([
+      ['buy', '1', '100'],
+      ['sell', '1', '112'],
+    ]);
+    expect(result.orders.open).toBe(0);
+  });
+
+  it('amend stopPrice moves the OCO legs’ triggers: openOrders shows them at once, the old triggers are passed, the new one fills', async () => {
+    const log: ScriptLog = { orders: [], fills: [], errors: [] };
+    const seenTriggers: string[][] = [];
+    const strategy = scripted(async (bar, ctx) => {
+      if (bar.index === 0) await ctx.buy('1');
+      if (bar.index === 1) await ctx.placeOco({ side: 'sell', quantity: '1', takeProfit: { type: 'take_profit_market', stopPrice: '110' }, stopLoss: { stopPrice: '80' } });
+      if (bar.index === 2) {
+        const tp = ctx.openOrders().find((o) => o.type === 'take_profit_market');
+        const sl = ctx.openOrders().find((o) => o.type === 'stop_market');
+        await ctx.amend(tp!.id, { stopPrice: '120' });
+        await ctx.amend(sl!.id, { stopPrice: '95' });
+        seenTriggers.push(ctx.openOrders().map((o) => `${o.type} ${o.stopPrice!.toFixed()}`).sort());
+        await ctx.amend(sl!.id, { stopPrice: '101' }).catch((err: unknown) => log.errors.push(err));
+      }
+    }, log);
+    await backtest(
+      bars([
+        [100, 100, 100, 100],
+        [100, 100, 100, 100],
+        [100, 100, 100, 100], // both triggers moved: 120 and 95; a stop at 101 (above the market) refused
+        [100, 115, 96, 114], // the old take profit 110 and the old stop's 80 band passed: nothing
+        [114, 121, 113, 119], // 120: sells there
+      ]),
+      strategy,
+      { fee: '0' },
+    );
+    expect(seenTriggers).toEqual([['stop_market 95', 'take_profit_market 120']]);
+    expect(log.errors.map((e) => (e as { details?: Record<string, unknown> }).details?.['field'])).toEqual(['stop_price']);
+    expect(String((log.errors[0] as Error).message)).toMatch(/would trigger immediately/i);
+    expect(fills(log)).toEqual([
+      ['buy', '1', '100'],
+      ['sell', '1', '120'],
+    ]);
+  });
 });
