@@ -41,7 +41,7 @@ export class StoreDamaged extends Error {
   }
 }
 
-/** The store cannot be opened for writing where it must be (a migration, stale projections on a read-only file). */
+/** The store cannot be opened for writing where it must be (a migration on a full disk or a read-only file). */
 export class StoreNotWritable extends Error {
   constructor(readonly problem: StoreUnwritable) {
     super(`the store ${problem.path} cannot be opened: ${problem.reason}`);

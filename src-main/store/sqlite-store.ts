@@ -105,6 +105,14 @@ export class SqliteStore implements EngineStore {
   private readonly rows = new JournalRows();
   private pendingCount = 0;
   private committedSeq: number;
+  /**
+   * At open after a crash, the file could not take the projections the
+   * journal was ahead of (disk full, read-only file): they are held in
+   * `behind` and applied to a copy of the projection tables in the temp
+   * schema, which unqualified names resolve to before main, so reads see
+   * every acked entry without writing. Dropped once `behind` is written.
+   */
+  private overlay = false;
   private readonly projector: Projector;
   private readonly journalInserts = new Map<number, Database.Statement>();
   private readonly setProjectedSeq: Database.Statement;
@@ -148,7 +156,7 @@ export class SqliteStore implements EngineStore {
     const projected = this.projectedSeq();
     // 0: never projected, or a migration asks for a rebuild
     if (opts.rebuild || projected > this.committedSeq || (projected === 0 && this.committedSeq > 0)) this.rebuildProjections();
-    else if (projected < this.committedSeq) this.catchUp(projected);
+    else if (projected < this.committedSeq) this.catchUpOrHold(projected);
   }
 
   /** Opens (creating when missing) and migrates a store. `''` or `':memory:'` is an in-memory store. */
@@ -205,6 +213,7 @@ export class SqliteStore implements EngineStore {
     const now = performance.now();
     // A reset deletes rows: projected at once, so what is behind never holds one (getOrder, loadSetting read it as a plain map).
     const project =
+      this.overlay ||
       this.pendingReset || this.behindCount + this.pendingCount >= BEHIND_MAX_ENTRIES || (this.behindCount > 0 && now - this.behindSince >= BEHIND_MAX_MS);
     const entries = this.pendingEntries;
     if (project) {
@@ -325,12 +334,16 @@ export class SqliteStore implements EngineStore {
     this.behind.clear();
     this.behindCount = 0;
     this.behindClientIds.clear();
+    if (this.overlay) this.dropOverlay();
   }
 
   /** Writes the projections that are behind the journal, in their own transaction. */
   flushProjections(): void {
     this.assertOpen();
     if (this.behindCount === 0) return;
+    // a disk that counts as full is not written to, even where SQLite still could
+    const full = this.writable(false);
+    if (full) throw full;
     try {
       this.projectTx();
     } catch (err) {
@@ -351,6 +364,8 @@ export class SqliteStore implements EngineStore {
       this.flushProjections();
     } catch (err) {
       if (!(err instanceof StoreUnwritable)) throw err;
+      // the temp copy holds what is behind (nothing was committed since: a commit writes it first)
+      if (this.overlay) return read();
       this.db.exec('BEGIN');
       try {
         this.projector.apply(this.behind);
@@ -389,6 +404,8 @@ export class SqliteStore implements EngineStore {
     if (!tryWrite) return null;
     try {
       this.db.transaction(() => this.probeWrite.run()).immediate();
+      // room again: what a crash or a full disk left behind goes to the tables now, not at some later read
+      this.flushProjections();
       return null;
     } catch (err) {
       const problem = this.unwritable(err);
@@ -423,6 +440,48 @@ export class SqliteStore implements EngineStore {
     }).immediate();
   }
 
+  /** catchUp, or, when the file cannot be written now, the tail held in memory for reads (see `overlay`) */
+  private catchUpOrHold(projected: number): void {
+    if (this.file !== '' && this.freeBytes(dirname(this.file)) < this.minFreeBytes) return this.hold(projected);
+    try {
+      this.catchUp(projected);
+    } catch (err) {
+      if (this.unwritable(err) === null) throw err;
+      this.hold(projected);
+    }
+  }
+
+  private hold(projected: number): void {
+    const page = this.db.prepare('SELECT seq, ts, type, payload FROM journal WHERE seq > ? ORDER BY seq LIMIT ?').raw();
+    let last = projected;
+    for (;;) {
+      const rows = page.all(last, REPLAY_PAGE) as Array<[number, number, string, string]>;
+      if (rows.length === 0) break;
+      for (const [seq, ts, type, payload] of rows) {
+        for (const e of entriesOfRow(seq, ts, type, payload)) {
+          if (e.seq <= projected) continue;
+          this.behind.add(e.seq, e.wire);
+          this.behindCount += 1;
+          if (e.wire.type === 'order') this.behindClientIds.set(e.wire.order[ORDER_CLIENT_ID] as string, e.wire.order[0] as string);
+        }
+      }
+      last = rows[rows.length - 1]![0];
+    }
+    this.behindSince = performance.now();
+    // the temp schema is the connection's own memory (temp_store = MEMORY): writable on a full disk or a read-only file
+    this.db.transaction(() => {
+      for (const d of projectionDdl(this.db)) this.db.exec(d.sql.replace(/^CREATE (TABLE|UNIQUE INDEX|INDEX) ("?)(\w+)/i, 'CREATE $1 temp.$2$3'));
+      for (const { table } of PROJECTION_TABLES) this.db.exec(`INSERT INTO temp.${table} SELECT * FROM main.${table}`);
+      new Projector(this.db, 'temp').apply(this.behind);
+    })();
+    this.overlay = true;
+  }
+
+  private dropOverlay(): void {
+    this.overlay = false;
+    for (const { table } of PROJECTION_TABLES) this.db.exec(`DROP TABLE IF EXISTS temp.${table}`);
+  }
+
   /**
    * Rebuilds the projections from the journal into an in-memory copy and
    * compares them row by row with the stored ones. Pending entries are not
@@ -430,19 +489,22 @@ export class SqliteStore implements EngineStore {
    */
   verify(): VerifyResult {
     this.assertOpen();
-    this.flushProjections();
+    try {
+      this.flushProjections();
+    } catch (err) {
+      // held at open for a file that cannot be written: what reads see (the temp copy) is compared
+      if (!(this.overlay && err instanceof StoreUnwritable)) throw err;
+    }
     const mismatches: string[] = [];
-    const projected = this.projectedSeq();
+    const storedSchema = this.overlay ? 'temp' : 'main';
+    const projected = this.overlay ? this.committedSeq : this.projectedSeq();
     const last = this.maxJournalSeq();
     if (projected !== last) mismatches.push(`meta: projected_seq is ${projected} but the journal ends at ${last}`);
 
     this.db.exec(`ATTACH DATABASE ':memory:' AS verify`);
     try {
-      const ddl = this.db
-        .prepare(`SELECT type, name, sql FROM main.sqlite_master WHERE sql IS NOT NULL AND type IN ('table', 'index') AND tbl_name IN (${PROJECTION_TABLES.map(() => '?').join(', ')})`)
-        .all(...PROJECTION_TABLES.map((p) => p.table)) as Array<{ type: string; name: string; sql: string }>;
       // Same DDL as the stored tables (so the same keys and column order), created in the attached schema.
-      for (const d of ddl.sort((a, b) => (a.type === b.type ? 0 : a.type === 'table' ? -1 : 1))) {
+      for (const d of projectionDdl(this.db)) {
         this.db.exec(d.sql.replace(/^CREATE (TABLE|UNIQUE INDEX|INDEX) ("?)(\w+)/i, 'CREATE $1 verify.$2$3'));
       }
       this.db.transaction(() => this.replayInto(new Projector(this.db, 'verify')))();
@@ -450,8 +512,8 @@ export class SqliteStore implements EngineStore {
         const keys = key.join(', ');
         const diff = (a: string, b: string) =>
           this.db.prepare(`SELECT ${keys} FROM (SELECT * FROM ${a}.${table} EXCEPT SELECT * FROM ${b}.${table}) LIMIT ${MAX_MISMATCHES}`).raw().all() as unknown[][];
-        const stored = new Map(diff('main', 'verify').map((k) => [k.join('/'), k]));
-        const rebuilt = new Map(diff('verify', 'main').map((k) => [k.join('/'), k]));
+        const stored = new Map(diff(storedSchema, 'verify').map((k) => [k.join('/'), k]));
+        const rebuilt = new Map(diff('verify', storedSchema).map((k) => [k.join('/'), k]));
         for (const k of stored.keys()) {
           mismatches.push(rebuilt.has(k) ? `${table}[${k}]: differs from the journal` : `${table}[${k}]: not in the journal`);
         }
@@ -641,6 +703,14 @@ export class SqliteStore implements EngineStore {
 
 function clientIdTaken(): Error {
   return new Database.SqliteError('UNIQUE constraint failed: orders.client_order_id', 'SQLITE_CONSTRAINT_UNIQUE');
+}
+
+/** the projection tables' and indexes' DDL as stored, tables first */
+function projectionDdl(db: Database.Database): Array<{ type: string; name: string; sql: string }> {
+  const ddl = db
+    .prepare(`SELECT type, name, sql FROM main.sqlite_master WHERE sql IS NOT NULL AND type IN ('table', 'index') AND tbl_name IN (${PROJECTION_TABLES.map(() => '?').join(', ')})`)
+    .all(...PROJECTION_TABLES.map((p) => p.table)) as Array<{ type: string; name: string; sql: string }>;
+  return ddl.sort((a, b) => (a.type === b.type ? 0 : a.type === 'table' ? -1 : 1));
 }
 
 function checkLimit(limit: unknown): number {
