@@ -439,6 +439,44 @@ describe('SqliteStore projections written behind the journal', () => {
     rmSync(dirname(t.file), { recursive: true, force: true });
   });
 
+  it('opened after a crash on a disk that counts as full: the tail is read, not written; the first commit with room writes it with its own', () => {
+    const t = openTempStore();
+    t.store.record({ type: 'order', event: 'accept', order: order() });
+    t.store.commit();
+    expect(t.store.loadActiveOrders()).toHaveLength(1); // projected: projected_seq 1
+    t.store.record({ type: 'order', event: 'fill', order: order({ state: 'filled', updatedAt: 2 }) });
+    t.store.record({ type: 'fill', fill: fill() });
+    t.store.record({ type: 'order', event: 'accept', order: order({ id: 'O-2', clientOrderId: 'T-2' }) });
+    t.store.commit();
+    (t.store as unknown as { db: Database.Database }).db.close();
+    const crashed = { journal: 4, projected: 1, orders: [['O-1', 'accepted']] };
+    expect(onDisk(t.file)).toEqual(crashed);
+
+    const disk = { free: 1024 };
+    const store = SqliteStore.open(t.file, { minFreeBytes: 64 * 1024, freeBytes: () => disk.free });
+    try {
+      expect(onDisk(t.file)).toEqual(crashed);
+      expect(store.loadActiveOrders().map((o) => o.id)).toEqual(['O-2']);
+      expect(store.queryOrders({ status: 'all', limit: 10 }).map((o) => [o.id, o.state])).toEqual([['O-2', 'accepted'], ['O-1', 'filled']]);
+      expect(store.queryFills({ limit: 10 }).map((f) => f.id)).toEqual(['F-1']);
+      expect(store.getOrder('T-2')?.id).toBe('O-2');
+      expect(store.verify()).toEqual({ ok: true, mismatches: [] });
+      expect(store.writable(true)?.reason).toMatch(/^disk full/);
+      expect(onDisk(t.file)).toEqual(crashed);
+
+      disk.free = 1024 ** 3;
+      store.record({ type: 'order', event: 'cancel', order: order({ id: 'O-2', clientOrderId: 'T-2', state: 'canceled', updatedAt: 3 }) });
+      store.commit();
+      expect(onDisk(t.file)).toEqual({ journal: 5, projected: 5, orders: [['O-1', 'filled'], ['O-2', 'canceled']] });
+      // the copy is gone: reads are the tables'
+      expect(store.loadActiveOrders()).toEqual([]);
+      expect(store.verify()).toEqual({ ok: true, mismatches: [] });
+    } finally {
+      store.close();
+      rmSync(dirname(t.file), { recursive: true, force: true });
+    }
+  });
+
   it('while the file cannot be written, reads still see what is behind (applied in a transaction that is rolled back)', () => {
     const t = temp();
     t.store.record({ type: 'order', event: 'accept', order: order() });
