@@ -7,8 +7,8 @@
  * readable as at the crash, nothing written; once the file can be written the
  * tail is written and trading resumes.
  */
-import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,12 +63,15 @@ function projection(file: string): { projected: number; journal: number } {
 }
 
 /** a copy of the crashed folder's store: the file and its WAL (where the last commits are) */
-function copyCrashed(): { dataDir: string; file: string } {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tern-crashed-'));
+function copyCrashed(into?: string): { dataDir: string; file: string } {
+  const dataDir = into ?? mkdtempSync(join(tmpdir(), 'tern-crashed-'));
+  if (into) mkdirSync(into, { recursive: true });
   dirs.push(dataDir);
   const file = join(dataDir, 'tern.db');
   copyFileSync(join(crashed, 'tern.db'), file);
   if (existsSync(join(crashed, 'tern.db-wal'))) copyFileSync(join(crashed, 'tern.db-wal'), `${file}-wal`);
+  // the folder as the crashed Tern left it: its lock file is there too
+  if (existsSync(join(crashed, 'tern.lock'))) copyFileSync(join(crashed, 'tern.lock'), join(dataDir, 'tern.lock'));
   return { dataDir, file };
 }
 
@@ -113,7 +116,31 @@ beforeAll(async () => {
     await rt.close();
   }
 }, 60_000);
-afterAll(() => removeAll(dirs));
+const unmounts: Array<() => void> = [];
+afterAll(() => {
+  removeAll(dirs);
+  for (const u of unmounts) u();
+});
+
+/** a tmpfs of `size` on a new folder, or why it could not be mounted */
+function mountTmpfs(size: string): string | Error {
+  if (process.getuid?.() !== 0) return new Error('not root: a tmpfs cannot be mounted');
+  const dir = mkdtempSync(join(tmpdir(), 'tern-crash-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    return new Error(`mount -t tmpfs failed: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}`);
+  }
+  unmounts.push(() => {
+    try {
+      execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  return dir;
+}
 
 describe('a start after kill -9 with the projections behind, on a file that cannot be written', () => {
   it('read-only file: starts HALTED naming the file, reads are as at the crash, nothing is written; made writable, the next start catches up and trades', async (test) => {
@@ -188,6 +215,41 @@ describe('a start after kill -9 with the projections behind, on a file that cann
       expect(caught.projected).toBe(caught.journal);
       expect(await reads(rt)).toEqual(truth);
       expect(rt.store.verify()).toEqual({ ok: true, mismatches: [] });
+      pushBook(opts.marketData);
+      expect((await rt.api.call('orders.create', { symbol: 'BTC/USDT', side: 'buy', type: 'market', quantity: '0.01', client_order_id: 'after' }, ctx)).status).toBe('filled');
+    } finally {
+      await rt.close();
+    }
+  }, 60_000);
+
+  it('a real full tmpfs (SQLite itself refuses the catch-up): starts HALTED "disk full" with reads as at the crash; with room again it writes the tail and trades', async (test) => {
+    const tmpfs = mountTmpfs('8m');
+    if (tmpfs instanceof Error) {
+      console.warn(`crash start on a real full tmpfs SKIPPED: ${tmpfs.message}`);
+      test.skip();
+      return;
+    }
+    const { dataDir, file } = copyCrashed(join(tmpfs, 'data'));
+    mkdirSync(join(dataDir, 'logs'), { recursive: true });
+    const before = projection(file);
+    const filler = join(tmpfs, 'filler');
+    const s = statfsSync(tmpfs);
+    writeFileSync(filler, Buffer.alloc(Number(s.bavail) * Number(s.bsize)));
+    const opts = runtimeOptions(dataDir);
+    // no margin: the catch-up is tried and SQLite's write fails for want of room
+    const rt = await createRuntime({ ...opts, storeProbeMs: 20, storeOptions: { minFreeBytes: 0 } });
+    try {
+      const risk = await rt.api.call('risk.get', {}, ctx);
+      expect(risk.state).toBe('HALTED');
+      expect(risk.reason).toMatch(/^disk full: /);
+      expect(await reads(rt)).toEqual(truth);
+      expect(projection(file)).toEqual(before);
+
+      rmSync(filler);
+      await vi.waitFor(async () => expect((await rt.api.call('risk.get', {}, ctx)).state).toBe('ACTIVE'), { timeout: 10_000, interval: 20 });
+      const caught = projection(file);
+      expect(caught.projected).toBe(caught.journal);
+      expect(await reads(rt)).toEqual(truth);
       pushBook(opts.marketData);
       expect((await rt.api.call('orders.create', { symbol: 'BTC/USDT', side: 'buy', type: 'market', quantity: '0.01', client_order_id: 'after' }, ctx)).status).toBe('filled');
     } finally {
