@@ -138,24 +138,7 @@ async function main(): Promise<void> {
     process.stdout.write(`repair: journal entries kept: ${r.kept} (seq ${r.keptRanges}); lost: ${r.lostCount > 0 || r.lost !== 'none' ? `seq ${r.lost}` : 'none'}\n`);
     for (const note of r.notes) process.stdout.write(`repair: ${note}\n`);
   }
-  process.stdout.write(`Tern ${VERSION} serving on ${address.url} (paper mode)\n`);
-  process.stdout.write(`  data folder: ${dataDir}\n`);
-  const unwritable = runtime.engine.journal.unwritable;
-  if (unwritable) process.stdout.write(`  trading: HALTED: ${unwritable.message} (${unwritable.path})\n`);
-  process.stdout.write(
-    `  market data: ${args.feed?.length ? markets.map((m) => `${m.symbol} ← ${m.feed}`).join(', ') : `bundled samples (${markets.map((m) => m.symbol).join(', ')} replays at 10 bars/s)`}\n`,
-  );
-  for (const line of await restartLines(runtime.api)) process.stdout.write(`${line}\n`);
-  for (const line of await serveKeyLines(runtime.api, { newKey: args['new-key'] === true, envKey: Boolean(process.env.TERN_API_KEY) })) process.stdout.write(`${line}\n`);
-  if (web) {
-    const link = server.createSignInLink();
-    const minutes = Math.round((link.expiresAt - Date.now()) / 60_000);
-    process.stdout.write(`  web UI: ${address.url}/ (sign in with an API key)\n`);
-    process.stdout.write(`  one-time sign-in link (one use, ${minutes} min): ${link.url}\n`);
-  } else {
-    process.stdout.write(`  web UI: not built (${webRoot} is missing); run \`npm run build\` and restart\n`);
-  }
-
+  // before "serving on": a SIGTERM right after it (a supervisor, a test) must stop cleanly, not kill the process mid-start
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -183,6 +166,30 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.stdout.write(`Tern ${VERSION} serving on ${address.url} (paper mode)\n`);
+  process.stdout.write(`  data folder: ${dataDir}\n`);
+  const unwritable = runtime.engine.journal.unwritable;
+  if (unwritable) process.stdout.write(`  trading: HALTED: ${unwritable.message} (${unwritable.path})\n`);
+  process.stdout.write(
+    `  market data: ${args.feed?.length ? markets.map((m) => `${m.symbol} ← ${m.feed}`).join(', ') : `bundled samples (${markets.map((m) => m.symbol).join(', ')} replays at 10 bars/s)`}\n`,
+  );
+  try {
+    for (const line of await restartLines(runtime.api)) process.stdout.write(`${line}\n`);
+    for (const line of await serveKeyLines(runtime.api, { newKey: args['new-key'] === true, envKey: Boolean(process.env.TERN_API_KEY) })) process.stdout.write(`${line}\n`);
+  } catch (err) {
+    // stopped while these lines were being read: the stop says what happens
+    if (!stopping) throw err;
+    return;
+  }
+  if (web) {
+    const link = server.createSignInLink();
+    const minutes = Math.round((link.expiresAt - Date.now()) / 60_000);
+    process.stdout.write(`  web UI: ${address.url}/ (sign in with an API key)\n`);
+    process.stdout.write(`  one-time sign-in link (one use, ${minutes} min): ${link.url}\n`);
+  } else {
+    process.stdout.write(`  web UI: not built (${webRoot} is missing); run \`npm run build\` and restart\n`);
+  }
+
 }
 
 /** what the restart did to the strategies that were running when Tern last stopped */
