@@ -61,8 +61,8 @@ const buildStart = performance.now();
       FROM n CROSS JOIN (SELECT 0 AS k UNION ALL SELECT 1)`);
     // The projections of those entries, from the same expressions (VERIFY=1 checks them against a rebuild).
     // orders.seq (migration 5): the seq of the order's first journal entry, its place in "newest first"
-    // later migrations' columns (strategy_id, trailing, protection, key_id) are NULL for a manual order
-    db.exec(`${series} INSERT INTO orders SELECT ${values(orderFields)}, ${base} + 1 + 2 * i, NULL, NULL, NULL, NULL FROM n`);
+    // later migrations' columns (strategy_id, trailing, protection, key_id, triggered_at) are NULL for a manual order
+    db.exec(`${series} INSERT INTO orders SELECT ${values(orderFields)}, ${base} + 1 + 2 * i, NULL, NULL, NULL, NULL, NULL FROM n`);
     db.exec(`${series} INSERT INTO fills (id, order_id, client_order_id, account, symbol, side, quantity, price, fee, fee_asset, liquidity, venue_trade_id, ts, seq)
       SELECT ${values(fillFields)}, ${base} + 2 + 2 * i FROM n`);
     db.prepare(`UPDATE meta SET value = (SELECT max(seq) FROM journal) WHERE key = 'projected_seq'`).run();

@@ -124,7 +124,10 @@ function compile<T>(name: string, schema: Schema<T>): RecordCodec<T> {
   const hasJson = kinds.includes('json') || kinds.includes('json?');
   const param = (kind: Kind, i: number): string =>
     kind === 'json' ? `JSON.stringify(t[${i}])` : kind === 'json?' ? `(t[${i}] == null ? null : JSON.stringify(t[${i}]))` : `t[${i}]`;
-  const paramsSrc = hasJson ? `return [${kinds.map((kind, i) => param(kind, i)).join(', ')}];` : 'return t;';
+  // A tuple journaled before a later migration's fields ends before them (absent: null); bound as
+  // it is it would leave the statement short of parameters, so it is padded first (a rebuild of an old journal).
+  const padSrc = `if (t.length < ${kinds.length}) { t = t.slice(); while (t.length < ${kinds.length}) t.push(null); }\n`;
+  const paramsSrc = padSrc + (hasJson ? `return [${kinds.map((kind, i) => param(kind, i)).join(', ')}];` : 'return t;');
 
   const decodeExpr = (i: number, kind: Kind, fromSql: boolean): string => {
     const v = `a[${i}]`;
