@@ -5,7 +5,7 @@ import { ManualClock, SequentialIds } from '../../../src-main/engine/ports/clock
 import type { ExecutionReport } from '../../../src-main/engine/ports/venue.js';
 import { PaperVenue } from '../../../src-main/venues/paper/paper-venue.js';
 import { FakeFeed, instrumentSpec } from '../../helpers/fake-feed.js';
-import { SYMBOL, ctx, pushBookAround, startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { SYMBOL, ctx, pushBookAround, settled, startHarness, type Harness } from '../../helpers/engine-harness.js';
 
 // Issue 12: for any sequence of market moves and partial fills, an OCO group never sells more than
 // the position it protects and never leaves one leg open after the other filled completely.
@@ -65,10 +65,8 @@ describe('OCO groups Tern links itself (a venue without lists)', () => {
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 10 }), async (steps) => {
         await h?.dispose();
         h = await startHarness({ capabilities: { stopOrders: true, oco: false, trailingStop: false } });
-        const settle = async () => {
-          await new Promise((r) => setTimeout(r, 2));
-          await h!.engine.journal.durable();
-        };
+        // a fired leg's chain (cancel the other, commit, send, fill) takes a few rounds: wait until the journal is quiet, not a guessed 2 ms
+        const settle = () => settled(h!);
         pushBookAround(h.feed, 100);
         h.feed.pushTrade(SYMBOL, '100', '1');
         await h.engine.call('orders.create', { symbol: SYMBOL, side: 'buy', type: 'market', quantity: '1' }, ctx);
