@@ -67,6 +67,13 @@ export async function settled(h: Pick<Harness, 'engine' | 'store'>): Promise<voi
   await h.engine.journal.durable();
 }
 
+/** The market moves to `price` (a book around it and a trade at it), and whatever that sets off settles (see settled). */
+export async function marketAt(h: Pick<Harness, 'engine' | 'store' | 'feed'>, price: number): Promise<void> {
+  pushBookAround(h.feed, price);
+  h.feed.pushTrade(SYMBOL, price.toFixed(2), '1');
+  await settled(h);
+}
+
 export async function startHarness(
   opts: { file?: string; checks?: PreTradeCheck[]; balance?: string; runTag?: string; capabilities?: Partial<VenueCapabilities>; closedOrdersKept?: number } = {},
 ): Promise<Harness> {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../../src-common/contract/schemas.js';
-import { SYMBOL, ctx, pushBookAround, settled, startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { ctx, type Harness, marketAt, settled, startHarness, SYMBOL } from '../../helpers/engine-harness.js';
 
 // Issue 12, kill -9: an entry with attached exits fills, its fill is journaled, and Tern dies
 // before the exits are placed. The exits owed were only in memory; the restart places them,
@@ -14,11 +14,6 @@ afterEach(async () => {
 
 const get = (id: string) => h.engine.call('orders.get', { id }, ctx) as Promise<Order>;
 const settle = () => settled(h);
-const marketAt = async (price: number) => {
-  pushBookAround(h.feed, price);
-  h.feed.pushTrade(SYMBOL, price.toFixed(2), '1');
-  await settle();
-};
 /** the process dies before the exits of the next fills are placed: the fills are journaled, nothing after them */
 const dieBeforeExits = () => {
   Object.assign(h.engine.oms, { settleExits: () => new Promise(() => {}) });
@@ -33,7 +28,7 @@ for (const mode of ['venue', 'tern'] as const) {
   describe(`exits owed across a kill -9 (held by the ${mode})`, () => {
     it('a market entry filled, its exits never placed: the restart places them for what filled, and a second restart adds nothing', async () => {
       h = await start();
-      await marketAt(100);
+      await marketAt(h, 100);
       dieBeforeExits();
       const entry = (await h.engine.call(
         'orders.create',
@@ -46,7 +41,7 @@ for (const mode of ['venue', 'tern'] as const) {
 
       h = await h.restart();
       await settle();
-      await marketAt(100);
+      await marketAt(h, 100);
       const exits = await exitsOf(entry.id);
       expect(exits.map((o) => [o.role, o.side, o.quantity, o.reduce_only, o.status, o.held_by])).toEqual([
         ['take_profit', 'sell', '1.5', true, 'open', mode],
@@ -57,16 +52,16 @@ for (const mode of ['venue', 'tern'] as const) {
 
       h = await h.restart();
       await settle();
-      await marketAt(100);
+      await marketAt(h, 100);
       expect((await exitsOf(entry.id)).map((o) => [o.id, o.quantity, o.status])).toEqual(exits.map((o) => [o.id, '1.5', 'open']));
       // and they protect: the stop sells what the entry bought
-      await marketAt(94);
+      await marketAt(h, 94);
       expect(h.engine.portfolio.positionQuantity('paper', SYMBOL).toFixed()).toBe('0');
     });
 
     it('a limit entry filling in parts: the part filled before the crash keeps its exits, the part whose exits were lost is added at restart, the part filled after follows', async () => {
       h = await start();
-      await marketAt(100);
+      await marketAt(h, 100);
       const placed = (await h.engine.call(
         'orders.create',
         { symbol: SYMBOL, side: 'buy', type: 'limit', price: '99', quantity: '2', take_profit: { price: '120' }, stop_loss: { stop_price: '90' } },
@@ -87,7 +82,7 @@ for (const mode of ['venue', 'tern'] as const) {
 
       h = await h.restart();
       await settle();
-      await marketAt(100);
+      await marketAt(h, 100);
       expect(await covered()).toEqual([1.5, 1.5]);
 
       h.feed.pushBook(SYMBOL, [['98', '5']], [['99', '5']]);
@@ -97,7 +92,7 @@ for (const mode of ['venue', 'tern'] as const) {
 
       h = await h.restart();
       await settle();
-      await marketAt(100);
+      await marketAt(h, 100);
       expect(await covered()).toEqual([2, 2]);
     });
   });
@@ -106,7 +101,7 @@ for (const mode of ['venue', 'tern'] as const) {
 describe('exits owed across a kill -9: the exits were journaled but never reached the venue', () => {
   it('the restart rejects them as never sent and places them again', async () => {
     h = await startHarness({ capabilities: EMULATED });
-    await marketAt(100);
+    await marketAt(h, 100);
     // the exits are journaled, then the process dies before the venue answers
     const venue = h.venues.get('paper')!;
     const createOrder = venue.createOrder.bind(venue);
@@ -125,7 +120,7 @@ describe('exits owed across a kill -9: the exits were journaled but never reache
 
     h = await h.restart();
     await settle();
-    await marketAt(100);
+    await marketAt(h, 100);
     const exits = await exitsOf(entry.id);
     expect(exits.map((o) => [o.role, o.quantity, o.status])).toEqual([
       ['take_profit', '1', 'rejected'],

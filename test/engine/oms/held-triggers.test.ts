@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../../src-common/contract/schemas.js';
-import { SYMBOL, ctx, pushBookAround, startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { ctx, type Harness, marketAt, startHarness, SYMBOL } from '../../helpers/engine-harness.js';
 
 // A stop or take profit Tern holds (the venue has no trigger orders of that
 // kind) behaves as one the venue holds: a trigger the market already reached
@@ -14,13 +14,6 @@ afterEach(async () => {
 const HELD_BY_TERN = { stopOrders: false, takeProfitOrders: false, oco: false, trailingStop: false };
 const start = (mode: 'venue' | 'tern') => startHarness(mode === 'tern' ? { capabilities: HELD_BY_TERN } : {});
 const get = (id: string) => h.engine.call('orders.get', { id }, ctx) as Promise<Order>;
-const marketAt = async (price: number) => {
-  pushBookAround(h.feed, price);
-  h.feed.pushTrade(SYMBOL, price.toFixed(2), '1');
-  await h.engine.oms.exitsSettled();
-  await new Promise((r) => setTimeout(r, 5));
-  await h.engine.journal.durable();
-};
 const place = async (body: Record<string, unknown>) => (await h.engine.call('orders.create', { symbol: SYMBOL, quantity: '1', ...body }, ctx)) as unknown as Order;
 const refusal = async (p: Promise<unknown>) => {
   try {
@@ -32,7 +25,7 @@ const refusal = async (p: Promise<unknown>) => {
   throw new Error('not refused');
 };
 const long = async () => {
-  await marketAt(100);
+  await marketAt(h, 100);
   await place({ side: 'buy', type: 'market' });
 };
 
@@ -57,13 +50,13 @@ describe('Tern-held triggers', () => {
     // one not reached is held and waits
     const stop = await place({ side: 'sell', type: 'stop_market', stop_price: '95' });
     expect([stop.held_by, stop.status]).toEqual(['tern', 'open']);
-    await marketAt(99);
+    await marketAt(h, 99);
     expect((await get(stop.id)).status).toBe('open');
   });
 
   it("an entry's stop exit Tern places as the entry fills is placed even if the last price already passed it (it then fires), not refused and lost", async () => {
     h = await start('tern');
-    await marketAt(100);
+    await marketAt(h, 100);
     // the last trade is below the book's mid: the stop is checked against the entry's market (the mid) when it is sent
     h.feed.pushTrade(SYMBOL, '99.50', '1');
     const entry = await place({ side: 'buy', type: 'market', stop_loss: { stop_price: '99.8' } });
@@ -79,7 +72,7 @@ describe('Tern-held triggers', () => {
       const stop = await place({ side: 'sell', type: 'stop_limit', stop_price: '95', price: '96', time_in_force: 'IOC', reduce_only: true });
       expect([stop.held_by, stop.time_in_force]).toEqual([mode, 'IOC']);
       // the book at 95: the best bid 94.9 is below the limit 96, so nothing fills
-      await marketAt(95);
+      await marketAt(h, 95);
       const fired = await get(stop.id);
       expect([fired.filled_quantity, fired.time_in_force]).toEqual(['0', 'IOC']);
       expect(['canceled', 'expired']).toContain(fired.status);
@@ -95,9 +88,9 @@ describe('Tern-held triggers', () => {
       expect(reached.code).toBe('INVALID_ORDER');
       expect(reached.message).toMatch(/would trigger immediately/);
       expect((await get(stop.id)).stop_price).toBe('97');
-      await marketAt(97.5);
+      await marketAt(h, 97.5);
       expect((await get(stop.id)).status).toBe('open');
-      await marketAt(97);
+      await marketAt(h, 97);
       expect((await get(stop.id)).status).toBe('filled');
     });
 
@@ -123,7 +116,7 @@ describe('Tern-held triggers', () => {
     for (const o of [limit, trailing]) await h.engine.call('orders.cancel', { id: o.id }, ctx);
     const stop = await place({ side: 'sell', type: 'stop_limit', stop_price: '95', price: '96', reduce_only: true });
     // fired: the limit rests at 96, above the market
-    await marketAt(95);
+    await marketAt(h, 95);
     expect([(await get(stop.id)).status, (await get(stop.id)).reject_reason]).toEqual(['open', null]);
     expect(await refusal(h.engine.call('orders.amend', { id: stop.id, stop_price: '94' }, ctx))).toMatchObject({ code: 'INVALID_ORDER', field: 'stop_price', rule: 'trigger_fired' });
   });

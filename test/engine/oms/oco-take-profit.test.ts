@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Order } from '../../../src-common/contract/schemas.js';
-import { SYMBOL, ctx, pushBookAround, startHarness, type Harness } from '../../helpers/engine-harness.js';
+import { ctx, type Harness, marketAt, startHarness, SYMBOL } from '../../helpers/engine-harness.js';
 
 // An OCO pair's take-profit leg may be a take profit trigger (Binance's
 // TAKE_PROFIT / TAKE_PROFIT_LIMIT OCO legs) as well as a limit: whichever leg
@@ -14,13 +14,6 @@ afterEach(async () => {
 const HELD_BY_TERN = { stopOrders: false, takeProfitOrders: false, oco: false, trailingStop: false };
 const start = (mode: 'venue' | 'tern') => startHarness(mode === 'tern' ? { capabilities: HELD_BY_TERN } : {});
 const get = (id: string) => h.engine.call('orders.get', { id }, ctx) as Promise<Order>;
-const marketAt = async (price: number) => {
-  pushBookAround(h.feed, price);
-  h.feed.pushTrade(SYMBOL, price.toFixed(2), '1');
-  await h.engine.oms.exitsSettled();
-  await new Promise((r) => setTimeout(r, 5));
-  await h.engine.journal.durable();
-};
 const oco = (body: Record<string, unknown>) => h.engine.call('orders.oco', { symbol: SYMBOL, quantity: '1', ...body }, ctx) as Promise<{ oco_id: string; orders: Order[] }>;
 const refusal = async (p: Promise<unknown>) => {
   try {
@@ -32,7 +25,7 @@ const refusal = async (p: Promise<unknown>) => {
   throw new Error('not refused');
 };
 const long = async () => {
-  await marketAt(100);
+  await marketAt(h, 100);
   await h.engine.call('orders.create', { symbol: SYMBOL, quantity: '1', side: 'buy', type: 'market' }, ctx);
 };
 const position = async () => ((await h.engine.call('positions.list', {}, ctx)) as Array<{ symbol: string; quantity: string }>).find((p) => p.symbol === SYMBOL)?.quantity ?? '0';
@@ -46,9 +39,9 @@ for (const mode of ['venue', 'tern'] as const) {
       const [tp, sl] = group.orders;
       expect([tp!.type, tp!.stop_price, tp!.price, tp!.role, tp!.held_by, tp!.status]).toEqual(['take_profit_market', '110', null, 'take_profit', mode, 'open']);
       expect([sl!.type, sl!.stop_price, sl!.status]).toEqual(['stop_market', '95', 'open']);
-      await marketAt(105);
+      await marketAt(h, 105);
       expect((await get(tp!.id)).status).toBe('open');
-      await marketAt(110);
+      await marketAt(h, 110);
       expect((await get(tp!.id)).status).toBe('filled');
       expect(await get(sl!.id)).toMatchObject({ status: 'canceled', reject_reason: 'oco: the take profit leg triggered' });
       expect(await position()).toBe('0');
@@ -59,12 +52,12 @@ for (const mode of ['venue', 'tern'] as const) {
       await long();
       const first = await oco({ side: 'sell', quantity: '0.5', take_profit: { type: 'take_profit_limit', stop_price: '110', price: '109' }, stop_loss: { stop_price: '95', price: '94' } });
       expect(first.orders.map((o) => [o.type, o.stop_price, o.price])).toEqual([['take_profit_limit', '110', '109'], ['stop_limit', '95', '94']]);
-      await marketAt(110);
+      await marketAt(h, 110);
       expect(await get(first.orders[0]!.id)).toMatchObject({ status: 'filled', filled_quantity: '0.5' });
       expect((await get(first.orders[1]!.id)).status).toBe('canceled');
       // the stop reached first: the take profit trigger is canceled
       const second = await oco({ side: 'sell', quantity: '0.5', take_profit: { type: 'take_profit_market', stop_price: '120' }, stop_loss: { stop_price: '105' } });
-      await marketAt(105);
+      await marketAt(h, 105);
       expect((await get(second.orders[1]!.id)).status).toBe('filled');
       expect(await get(second.orders[0]!.id)).toMatchObject({ status: 'canceled', reject_reason: 'oco: the stop leg triggered' });
       expect(await position()).toBe('0');
@@ -72,10 +65,10 @@ for (const mode of ['venue', 'tern'] as const) {
 
     it('a buy OCO: the take profit trigger below the market, the stop above', async () => {
       h = await start(mode);
-      await marketAt(100);
+      await marketAt(h, 100);
       const group = await oco({ side: 'buy', reduce_only: false, take_profit: { type: 'take_profit_limit', stop_price: '90', price: '90.5' }, stop_loss: { stop_price: '110' } });
       expect(group.orders.map((o) => o.status)).toEqual(['open', 'open']);
-      await marketAt(90);
+      await marketAt(h, 90);
       expect((await get(group.orders[0]!.id)).status).toBe('filled');
       expect((await get(group.orders[1]!.id)).status).toBe('canceled');
       expect(await position()).toBe('1');
